@@ -1,0 +1,1 @@
+"""The emulated MX world: state, rules and the job simulation. Pure Python, no Flask."""

@@ -1,0 +1,162 @@
+"""What the emulated MX knows before any user arrives: institutions, their credentials, and scenarios.
+
+Loaded from fixture files (see `mocknexus.loader`); read-only while serving. A scenario scripts what a
+member's job does; an institution's rules map the credential values a user types to a scenario, the way
+MX's and Plaid's test credentials do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from mocknexus.domain.statuses import ConnectionStatus
+
+CHALLENGE_TYPES = ("TEXT", "OPTIONS", "TOKEN", "IMAGE_DATA", "IMAGE_OPTIONS")
+RETRY = "retry"  # on_wrong_answer: ask the same questions again, with new guids
+
+
+@dataclass(frozen=True)
+class ChallengeSpec:
+    type: str
+    label: str
+    answer: str  # for OPTIONS / IMAGE_OPTIONS: the `value` of the right option
+    field_name: str | None = None
+    options: tuple[dict, ...] = ()  # each {"label", "value"}
+    image_data: str | None = None  # base64 image, for IMAGE_DATA
+    image_options: tuple[dict, ...] = ()  # each {"label", "value", "data_uri"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stretch of a job. It lasts at least `seconds` of clock time and is shown to at least `polls` reads.
+
+    A step with challenges is CHALLENGED and lasts until answered (or `answer_within_seconds` pass: EXPIRED).
+    Right answers go to the step named `next` (default: the following one); an answer listed in `outcomes`
+    goes where that says (a step name, an end status, or "retry"); any other wrong answer to `on_wrong_answer`.
+    `status` None means the job's starting status: CREATED for a member never aggregated, CONNECTED for a
+    connected one, UPDATED otherwise.
+    """
+
+    status: ConnectionStatus | None = None
+    seconds: float = 0.0
+    polls: int = 0
+    challenges: tuple[ChallengeSpec, ...] = ()
+    on_wrong_answer: str = ConnectionStatus.REJECTED.name
+    answer_within_seconds: float = 300.0
+    name: str | None = None
+    next: str | None = None
+    outcomes: tuple[tuple[str, str], ...] = ()  # (answer value, target)
+
+    @property
+    def is_challenge(self) -> bool:
+        return bool(self.challenges)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    steps: tuple[Step, ...]
+    end: ConnectionStatus
+    description: str = ""
+    accounts: int = 2  # accounts a successful job finds
+    account_numbers: bool = True  # whether a successful verification finds account numbers
+
+    def step_index(self, name: str) -> int | None:
+        return next((i for i, step in enumerate(self.steps) if step.name == name), None)
+
+
+@dataclass(frozen=True)
+class CredentialField:
+    guid: str
+    field_name: str
+    label: str
+    type: str  # LOGIN, PASSWORD, TEXT, OPTIONS, ...
+    display_order: int
+    options: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScenarioRule:
+    when: dict[str, str]  # credential field_name -> the exact value that selects `scenario`
+    scenario: str
+
+
+@dataclass(frozen=True)
+class Institution:
+    guid: str
+    code: str
+    name: str
+    url: str
+    credentials: tuple[CredentialField, ...]
+    default_scenario: str
+    rules: tuple[ScenarioRule, ...] = ()
+    supports_account_identification: bool = True
+    supports_account_verification: bool = True
+    supports_oauth: bool = False
+    supports_transaction_history: bool = True
+    iso_country_code: tuple[str, ...] = ("US",)
+    popularity: int = 0
+    is_test: bool = True
+    is_hidden: bool = False
+    is_disabled_by_client: bool = False
+    forgot_password_url: str | None = None
+    forgot_username_url: str | None = None
+    trouble_signing_in_url: str | None = None
+    medium_logo_url: str | None = None
+    small_logo_url: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def scenario_for(self, values_by_field_name: dict[str, str]) -> str:
+        for rule in self.rules:
+            if all(values_by_field_name.get(k) == v for k, v in rule.when.items()):
+                return rule.scenario
+        return self.default_scenario
+
+
+@dataclass
+class Catalog:
+    institutions: dict[str, Institution] = field(default_factory=dict)  # by guid
+    scenarios: dict[str, Scenario] = field(default_factory=dict)  # by name
+
+    def __post_init__(self) -> None:
+        self._reindex()
+
+    def _reindex(self) -> None:
+        # Search runs over this pre-sorted, pre-lowered list rather than re-deriving it per request.
+        ordered = sorted(self.institutions.values(), key=lambda i: (-i.popularity, i.name.lower()))
+        self._search_rows = [(i.name.lower(), i.url.lower(), i.code.lower(), i) for i in ordered]
+
+    def add(self, institutions: list[Institution], scenarios: list[Scenario]) -> None:
+        self.institutions.update((i.guid, i) for i in institutions)
+        self.scenarios.update((s.name, s) for s in scenarios)
+        self._reindex()
+
+    def search(self, name: str | None, url: str | None, countries: list[str] | None) -> list[Institution]:
+        """Case-insensitive substring match on name (or code) and url; an empty name lists everything."""
+        name_q = (name or "").strip().lower()
+        url_q = _bare_host(url or "")
+        wanted = {c.upper() for c in countries} if countries else None
+        found = []
+        for lname, lurl, lcode, inst in self._search_rows:
+            if inst.is_hidden:
+                continue
+            if name_q and name_q not in lname and name_q != lcode:
+                continue
+            if url_q and url_q not in lurl:
+                continue
+            if wanted and not wanted.intersection(inst.iso_country_code):
+                continue
+            found.append(inst)
+        return found
+
+
+def _bare_host(url: str) -> str:
+    url = url.strip().lower()
+    for prefix in ("https://", "http://"):
+        if url.startswith(prefix):
+            url = url[len(prefix) :]
+    if url.startswith("www."):
+        url = url[4:]
+    return url.rstrip("/")

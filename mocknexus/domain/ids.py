@@ -1,0 +1,16 @@
+"""Identifiers: MX-style GUIDs and bearer tokens, unguessable (from the OS's CSPRNG)."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+
+def new_guid(prefix: str) -> str:
+    """`USR-`, `MBR-`, `INS-`, `CRD-`, `ACT-`, `ACN-`, `JOB-` followed by a random UUID."""
+    return f"{prefix}-{uuid.UUID(bytes=secrets.token_bytes(16), version=4)}"
+
+
+def new_token() -> str:
+    """86 URL-safe characters, the length of the session token in MX's examples."""
+    return secrets.token_urlsafe(64)

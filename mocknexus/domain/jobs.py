@@ -1,0 +1,147 @@
+"""The status machine: how a member's job moves through its scenario as the clock runs and the client polls.
+
+Evaluated lazily: nothing runs in the background. Whenever a member is touched the service calls
+`advance`, which replays every step boundary that the clock has passed, so the outcome depends only on the
+clock and the sequence of calls, never on thread timing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from mocknexus.domain.catalog import RETRY, Scenario, Step
+from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.ids import new_guid
+from mocknexus.domain.models import Challenge, Job, Member
+from mocknexus.domain.statuses import ConnectionStatus, JobType
+
+
+def start(member: Member, scenario: Scenario, job_type: JobType, now: datetime) -> Job:
+    if member.successfully_aggregated_at is None and member.job is None:
+        starting = ConnectionStatus.CREATED
+    elif member.connection_status is ConnectionStatus.CONNECTED:
+        starting = ConnectionStatus.CONNECTED
+    else:
+        starting = ConnectionStatus.UPDATED
+    member.job = Job(
+        guid=new_guid("JOB"),
+        type=job_type.value,
+        scenario=scenario.name,
+        started_at=now,
+        starting_status=starting,
+    )
+    member.aggregated_at = now
+    _enter_step(member, scenario, 0, now)
+    return member.job
+
+
+def advance(member: Member, scenario: Scenario, now: datetime, time_scale: float) -> None:
+    """Move the member's running job up to `now`."""
+    job = member.job
+    while job is not None and job.finished_at is None:
+        step = scenario.steps[job.step_index]
+        started = job.step_started_at or job.started_at
+        if step.is_challenge:
+            deadline = started + timedelta(seconds=step.answer_within_seconds)
+            if now < deadline:
+                return
+            _finish(member, ConnectionStatus.EXPIRED, deadline)
+            return
+        ends_at = started + timedelta(seconds=step.seconds * time_scale)
+        if now < ends_at or job.step_polls < step.polls:
+            return
+        # A step gated only by time ended exactly when its time ran out; one gated by polls, now.
+        _enter_step(member, scenario, job.step_index + 1, ends_at if step.polls == 0 else now)
+
+
+def record_poll(member: Member) -> None:
+    """A client read the member: count it toward the current step's `polls`."""
+    if member.is_being_aggregated:
+        member.job.step_polls += 1  # type: ignore[union-attr]
+
+
+def answer(member: Member, scenario: Scenario, answers: dict[str, str], now: datetime) -> None:
+    """Apply MFA answers (challenge guid -> value)."""
+    job = member.job
+    if job is None or job.finished_at is not None or member.connection_status is not ConnectionStatus.CHALLENGED:
+        # Documented for MX's resume endpoint: 405 unless the member is CHALLENGED.
+        raise MXError(ErrorKind.METHOD_NOT_ALLOWED, "Member is not challenged.")
+    issued = {c.guid: c for c in job.challenges}
+    unknown = sorted(set(answers) - set(issued))
+    if unknown:
+        raise MXError(ErrorKind.BAD_REQUEST, f"Unknown challenge guid(s): {', '.join(unknown)}.")
+    missing = sorted(set(issued) - set(answers))
+    if missing:
+        raise MXError(ErrorKind.MISSING_PARAMETERS, f"Answers are missing for challenge(s): {', '.join(missing)}.")
+    step = scenario.steps[job.step_index]
+    special = dict(step.outcomes)
+    chosen = next((special[answers[c.guid]] for c in job.challenges if answers[c.guid] in special), None)
+    if chosen is None:
+        right = all(_is_right(issued[guid], value) for guid, value in answers.items())
+        chosen = (step.next or job.step_index + 1) if right else step.on_wrong_answer
+    _go_to(member, scenario, chosen, now)
+
+
+def finish_now(member: Member, scenario: Scenario, now: datetime) -> None:
+    """Skip the rest of the running job straight to its scripted end (control-plane shortcut)."""
+    if member.is_being_aggregated:
+        _finish(member, scenario.end, now)
+
+
+def _is_right(challenge: Challenge, value: str) -> bool:
+    if challenge.type in ("OPTIONS", "IMAGE_OPTIONS"):
+        return value == challenge.answer
+    # Free-text answers: MX does not document its matching; we forgive case and surrounding space (INFERRED).
+    return value.strip().casefold() == challenge.answer.strip().casefold()
+
+
+def _go_to(member: Member, scenario: Scenario, target: str | int, now: datetime) -> None:
+    """Follow an answer's target: a step index, a step name, "retry" (this step again), or an end status."""
+    job = member.job
+    assert job is not None
+    if isinstance(target, int):
+        _enter_step(member, scenario, target, now)
+    elif target == RETRY:
+        _enter_step(member, scenario, job.step_index, now)
+    elif (index := scenario.step_index(target)) is not None:
+        _enter_step(member, scenario, index, now)
+    else:
+        _finish(member, ConnectionStatus.parse(target), now)
+
+
+def _enter_step(member: Member, scenario: Scenario, index: int, at: datetime) -> None:
+    job = member.job
+    assert job is not None
+    if index >= len(scenario.steps):
+        _finish(member, scenario.end, at)
+        return
+    job.step_index, job.step_started_at, job.step_polls = index, at, 0
+    step: Step = scenario.steps[index]
+    if step.is_challenge:
+        member.connection_status = ConnectionStatus.CHALLENGED
+        job.challenges = [
+            Challenge(
+                guid=new_guid("CRD"),
+                type=spec.type,
+                label=spec.label,
+                field_name=spec.field_name or spec.label,
+                answer=spec.answer,
+                options=[dict(o) for o in spec.options],
+                image_data=spec.image_data,
+                image_options=[dict(o) for o in spec.image_options],
+            )
+            for spec in step.challenges
+        ]
+    else:
+        member.connection_status = step.status or job.starting_status
+        job.challenges = []
+
+
+def _finish(member: Member, status: ConnectionStatus, at: datetime) -> None:
+    job = member.job
+    assert job is not None
+    job.finished_at = at
+    job.challenges = []
+    member.connection_status = status
+    if status is ConnectionStatus.CONNECTED:
+        member.successfully_aggregated_at = at

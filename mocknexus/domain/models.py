@@ -1,0 +1,136 @@
+"""The records the emulator keeps. Plain dataclasses: the store holds them, the web layer renders them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from mocknexus.domain.statuses import ConnectionStatus
+
+
+@dataclass
+class User:
+    guid: str
+    id: str  # the partner's own id (MDX `id`, Nexus `external_guid`)
+    created_at: datetime
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    birthdate: str | None = None
+    gender: str | None = None
+    zip_code: str | None = None
+    metadata: str | None = None
+    is_disabled: bool = False
+    logged_in_at: datetime | None = None
+    revision: int = 1
+    member_guids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ApiToken:
+    token: str
+    user_guid: str
+    issued_at: datetime
+    expires_at: datetime
+    used: bool = False
+
+
+@dataclass
+class Session:
+    token: str
+    user_guid: str
+    created_at: datetime
+    last_used_at: datetime
+    never_expires: bool = False  # MX's static `test_session`
+
+
+@dataclass
+class Challenge:
+    """One MFA question issued to a member; `answer` is what the scenario accepts and is never rendered."""
+
+    guid: str
+    type: str
+    label: str
+    field_name: str
+    answer: str
+    options: list[dict] = field(default_factory=list)
+    image_data: str | None = None
+    image_options: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Job:
+    """A running or finished aggregation or verification: where it is in its scenario."""
+
+    guid: str
+    type: str  # JobType value
+    scenario: str
+    started_at: datetime
+    starting_status: ConnectionStatus  # shown by steps that name no status of their own
+    step_index: int = 0
+    step_started_at: datetime | None = None
+    step_polls: int = 0
+    challenges: list[Challenge] = field(default_factory=list)
+    finished_at: datetime | None = None
+    outcome_applied: bool = False  # accounts / account numbers produced once the job has finished
+
+
+@dataclass
+class Account:
+    guid: str
+    member_guid: str
+    user_guid: str
+    name: str
+    type: str
+    subtype: str | None
+    balance: float
+    available_balance: float
+    currency_code: str
+    account_number: str
+    routing_number: str
+    institution_number: str | None = None
+    transit_number: str | None = None
+    passed_validation: bool = True
+    numbers_verified: bool = False  # account numbers are readable only after a verification
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass
+class Member:
+    guid: str
+    user_guid: str
+    institution_guid: str
+    institution_code: str
+    name: str
+    credentials: dict[str, str]  # credential guid -> value as the user typed it
+    scenario: str
+    created_at: datetime
+    data_seed: str  # what generated data for this member is seeded from (stable across runs)
+    connection_status: ConnectionStatus = ConnectionStatus.CREATED
+    aggregated_at: datetime | None = None
+    successfully_aggregated_at: datetime | None = None
+    background_aggregation_is_disabled: bool = False
+    external_guid: str | None = None
+    metadata: str | None = None
+    is_oauth: bool = False
+    is_user_created: bool = True
+    is_managed_by_user: bool = False
+    use_cases: list[str] = field(default_factory=lambda: ["PFM"])
+    job: Job | None = None
+    account_guids: list[str] = field(default_factory=list)
+
+    @property
+    def is_being_aggregated(self) -> bool:
+        return self.job is not None and self.job.finished_at is None
+
+    @property
+    def most_recent_job_guid(self) -> str | None:
+        return self.job.guid if self.job else None
+
+    @property
+    def challenges(self) -> list[Challenge]:
+        if self.connection_status is ConnectionStatus.CHALLENGED and self.is_being_aggregated:
+            return self.job.challenges  # type: ignore[union-attr]
+        return []

@@ -1,0 +1,6 @@
+"""Where the emulator's state lives. The domain talks to the `Store` interface only."""
+
+from mocknexus.store.base import Store
+from mocknexus.store.memory import MemoryStore
+
+__all__ = ["MemoryStore", "Store"]

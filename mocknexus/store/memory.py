@@ -1,0 +1,42 @@
+"""The default store: dicts in this process, guarded by one re-entrant lock."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._tables: dict[str, dict[str, Any]] = {}
+
+    def transaction(self) -> AbstractContextManager[None]:
+        # One lock for the whole state: every domain operation is a few dict operations, so finer locks
+        # would buy little and risk the cross-record races (session -> user -> member) they exist to stop.
+        return self._lock  # type: ignore[return-value]
+
+    def get(self, table: str, key: str) -> Any | None:
+        return self._tables.get(table, {}).get(key)
+
+    def put(self, table: str, key: str, value: Any) -> None:
+        with self._lock:
+            self._tables.setdefault(table, {})[key] = value
+
+    def delete(self, table: str, key: str) -> None:
+        with self._lock:
+            self._tables.get(table, {}).pop(key, None)
+
+    def values(self, table: str) -> Iterator[Any]:
+        with self._lock:
+            snapshot = list(self._tables.get(table, {}).values())
+        return iter(snapshot)
+
+    def count(self, table: str) -> int:
+        return len(self._tables.get(table, {}))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tables.clear()
