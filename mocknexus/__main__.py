@@ -1,0 +1,5 @@
+import sys
+
+from mocknexus.cli import main
+
+sys.exit(main())

@@ -1,0 +1,40 @@
+"""The application factory: wires config, clock, store, catalog and blueprints. No global app."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Flask
+
+from mocknexus.config import Config
+from mocknexus.domain.clock import Clock
+from mocknexus.domain.service import Emulator, Settings
+from mocknexus.loader import load_catalog
+from mocknexus.store import MemoryStore, Store
+from mocknexus.web import admin, mdx, nexus, sso
+from mocknexus.web.errors import register_error_handlers
+
+
+def create_app(config: Config | None = None, *, clock: Clock | None = None, store: Store | None = None) -> Flask:
+    config = config or Config()
+    app = Flask("mocknexus", static_folder=None)
+    app.config["MOCKNEXUS"] = config
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.logger.setLevel(getattr(logging, config.log_level.upper(), logging.INFO))
+
+    catalog = load_catalog(*([config.fixtures] if config.fixtures else []))
+    settings = Settings(
+        seed=config.seed,
+        api_token_ttl=timedelta(seconds=config.api_token_ttl),
+        session_ttl=timedelta(seconds=config.session_ttl),
+        job_time_scale=config.job_time_scale,
+    )
+    app.extensions["mocknexus"] = Emulator(store or MemoryStore(), catalog, clock or Clock(), settings)
+
+    # Admin first, then the fixed-path Nexus API, then the /{client_id}/... partner APIs.
+    for blueprint in (admin.bp, nexus.bp, sso.bp, mdx.bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    return app

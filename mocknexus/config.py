@@ -1,0 +1,49 @@
+"""Settings: one dataclass whose fields define the defaults, the MOCKNEXUS_* variables and the CLI flags."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+ENV_PREFIX = "MOCKNEXUS_"
+
+
+def _opt(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = _opt("127.0.0.1", "address to bind (0.0.0.0 to accept other machines)")
+    port: int = _opt(8080, "TCP port to listen on")
+    seed: int = _opt(0, "seed for generated data: the same seed and calls give the same accounts")
+    fixtures: str = _opt("", "directory of extra fixture files (institutions, scenarios) merged over the bundled ones")
+    api_key: str = _opt("", "MD-API-KEY the MDX and SSO APIs accept (empty: any non-empty key)")
+    client_id: str = _opt("", "client_id the MDX and SSO paths accept (empty: any)")
+    job_time_scale: float = _opt(1.0, "multiplier on every scenario step's duration (0: jobs advance on polls alone)")
+    api_token_ttl: int = _opt(600, "seconds an SSO api_token lives (MX: 10 minutes)")
+    session_ttl: int = _opt(1800, "seconds of inactivity before a Nexus session expires (MX: 30 minutes)")
+    max_body_bytes: int = _opt(1_048_576, "largest request body accepted (larger: 413)")
+    log_level: str = _opt("INFO", "log level: DEBUG, INFO, WARNING, ERROR")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+        """Defaults, then MOCKNEXUS_* variables, then explicit overrides (from the command line)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _coerce(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)
+
+
+def _coerce(name: str, type_name: Any, raw: str) -> Any:
+    kind = {"int": int, "float": float, "str": str}[str(type_name)]
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind.__name__}") from None

@@ -1,0 +1,87 @@
+"""Reads fixture directories into a Catalog, with errors that name the file, the place in it and the fault."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from marshmallow import ValidationError
+
+from mocknexus.domain.catalog import Catalog, Institution, Scenario
+from mocknexus.schemas.fixtures import FixtureFileSchema
+
+BUNDLED_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURE_SUFFIXES = (".json", ".yaml", ".yml")
+
+_file_schema = FixtureFileSchema()
+
+
+class FixtureError(Exception):
+    """A fixture problem, phrased `file: path.inside: what is wrong`."""
+
+
+def load_catalog(*directories: str | Path) -> Catalog:
+    """The bundled fixtures, then each directory's files in name order; later definitions replace earlier
+    ones with the same institution guid or scenario name."""
+    catalog = Catalog()
+    for directory in (BUNDLED_FIXTURES, *directories):
+        for path in fixture_files(Path(directory)):
+            institutions, scenarios = load_file(path)
+            catalog.add(institutions, scenarios)
+    check_references(catalog)
+    return catalog
+
+
+def fixture_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise FixtureError(f"{directory}: not a directory")
+    return sorted(p for p in directory.iterdir() if p.suffix in FIXTURE_SUFFIXES and p.is_file())
+
+
+def load_file(path: Path) -> tuple[list[Institution], list[Scenario]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw: Any = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FixtureError(f"{path}: cannot be read: {exc}") from None
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise FixtureError(f"{path}: is not valid {path.suffix[1:].upper()}: {_one_line(exc)}") from None
+    if not isinstance(raw, dict):
+        raise FixtureError(f"{path}: the top level must be a mapping with 'version'")
+    try:
+        return _file_schema.load(raw)
+    except ValidationError as exc:
+        where, message = first_error(exc.messages)
+        raise FixtureError(f"{path}: {where}: {message}") from None
+
+
+def check_references(catalog: Catalog) -> None:
+    """Every scenario an institution names must exist (checked after all files are merged)."""
+    for institution in catalog.institutions.values():
+        named = [("default_scenario", institution.default_scenario)]
+        named += [(f"scenarios.{i}.scenario", rule.scenario) for i, rule in enumerate(institution.rules)]
+        for where, name in named:
+            if name not in catalog.scenarios:
+                raise FixtureError(
+                    f"institution {institution.code}: {where}: unknown scenario {name!r} "
+                    f"(known: {', '.join(sorted(catalog.scenarios))})"
+                )
+
+
+def first_error(messages: Any, path: str = "") -> tuple[str, str]:
+    """The first leaf of marshmallow's nested error dict, as (dotted.path, message)."""
+    if isinstance(messages, dict):
+        key = sorted(messages, key=str)[0]
+        if key == "value" and path:  # marshmallow nests a mapping's value errors under "value"
+            return first_error(messages[key], path)
+        child = f"{path}.{key}" if path else str(key)
+        return first_error(messages[key], "(top level)" if key == "_schema" and not path else child)
+    if isinstance(messages, list) and messages:
+        return first_error(messages[0], path)
+    return path or "(top level)", str(messages)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())

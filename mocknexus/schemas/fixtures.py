@@ -1,0 +1,244 @@
+"""The fixture file format, version 1: institutions and scenarios as data.
+
+A fixture file is JSON or YAML holding `version: 1` and either or both of `institutions` (a list) and
+`scenarios` (a mapping of name to scenario). Unknown keys are errors here (unlike API requests): a typo in a
+fixture should fail loudly at start-up, not be silently ignored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from mocknexus.domain.catalog import (
+    CHALLENGE_TYPES,
+    RETRY,
+    ChallengeSpec,
+    CredentialField,
+    Institution,
+    Scenario,
+    ScenarioRule,
+    Step,
+)
+from mocknexus.domain.statuses import ConnectionStatus, Group
+
+FIXTURE_VERSION = 1
+FIXTURE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+_GUID_NAMESPACE = uuid.UUID("6f1f7a52-4d7e-4d0c-9b7e-2a43c8a1d0b1")
+
+# While a job runs it shows a processing status, or CONNECTED once the login has succeeded (as MX does).
+_running = [s.name for s in ConnectionStatus if s.group is Group.PROCESSING] + [ConnectionStatus.CONNECTED.name]
+_end = [s.name for s in ConnectionStatus if s.is_end_state]
+_failures = [s.name for s in ConnectionStatus if s.group is Group.FAILURE]
+
+
+def stable_guid(prefix: str, *parts: str) -> str:
+    """A guid derived from names, so a fixture without explicit guids keeps them across restarts
+    (clients cache institution and credential guids)."""
+    return f"{prefix}-{uuid.uuid5(_GUID_NAMESPACE, ':'.join(parts))}"
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class OptionSchema(_Strict):
+    label = fields.String(required=True)
+    value = fields.String(required=True)
+    data_uri = fields.String()
+
+
+class ChallengeSpecSchema(_Strict):
+    type = fields.String(required=True, validate=validate.OneOf(CHALLENGE_TYPES))
+    label = fields.String(required=True)
+    answer = fields.String(required=True)
+    field_name = fields.String()
+    options = fields.List(fields.Nested(OptionSchema))
+    image_data = fields.String()
+    image_options = fields.List(fields.Nested(OptionSchema))
+
+    @validates_schema
+    def _check_type_fields(self, data: dict, **kwargs: Any) -> None:
+        kind = data["type"]
+        if kind == "OPTIONS" or kind == "IMAGE_OPTIONS":
+            key = "options" if kind == "OPTIONS" else "image_options"
+            values = [o["value"] for o in data.get(key, [])]
+            if not values:
+                raise ValidationError(f"a {kind} challenge needs a non-empty '{key}' list", key)
+            if data["answer"] not in values:
+                raise ValidationError(f"answer {data['answer']!r} is not the value of any of its {key}", "answer")
+        if kind == "IMAGE_DATA" and not data.get("image_data"):
+            raise ValidationError("an IMAGE_DATA challenge needs 'image_data' (a base64 image)", "image_data")
+
+    @post_load
+    def _make(self, data: dict, **kwargs: Any) -> ChallengeSpec:
+        return ChallengeSpec(
+            type=data["type"],
+            label=data["label"],
+            answer=data["answer"],
+            field_name=data.get("field_name"),
+            options=tuple(data.get("options", ())),
+            image_data=data.get("image_data"),
+            image_options=tuple(data.get("image_options", ())),
+        )
+
+
+class StepSchema(_Strict):
+    status = fields.String(validate=validate.OneOf(_running))
+    seconds = fields.Float(load_default=0.0, validate=validate.Range(min=0))
+    polls = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    challenges = fields.List(fields.Nested(ChallengeSpecSchema), validate=validate.Length(min=1))
+    on_wrong_answer = fields.String(
+        load_default=ConnectionStatus.REJECTED.name, validate=validate.OneOf([RETRY, *_failures])
+    )
+    answer_within_seconds = fields.Float(load_default=300.0, validate=validate.Range(min=0, min_inclusive=False))
+    name = fields.String()
+    next = fields.String()
+    outcomes = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+
+    @validates_schema
+    def _check(self, data: dict, **kwargs: Any) -> None:
+        if data.get("challenges") and "status" in data:
+            raise ValidationError("a step with challenges is CHALLENGED; it takes no 'status'", "status")
+        if not data.get("challenges"):
+            for key in ("next", "outcomes"):
+                if data.get(key):
+                    raise ValidationError(f"'{key}' applies only to a step with challenges", key)
+
+    @post_load
+    def _make(self, data: dict, **kwargs: Any) -> Step:
+        return Step(
+            status=ConnectionStatus[data["status"]] if "status" in data else None,
+            seconds=data["seconds"],
+            polls=data["polls"],
+            challenges=tuple(data.get("challenges", ())),
+            on_wrong_answer=data["on_wrong_answer"],
+            answer_within_seconds=data["answer_within_seconds"],
+            name=data.get("name"),
+            next=data.get("next"),
+            outcomes=tuple(data["outcomes"].items()),
+        )
+
+
+class ScenarioSchema(_Strict):
+    description = fields.String(load_default="")
+    steps = fields.List(fields.Nested(StepSchema), load_default=list)
+    end = fields.String(required=True, validate=validate.OneOf(_end))
+    accounts = fields.Integer(load_default=2, validate=validate.Range(min=0, max=50))
+    account_numbers = fields.Boolean(load_default=True)
+
+    @validates_schema
+    def _check_targets(self, data: dict, **kwargs: Any) -> None:
+        steps = data.get("steps", [])
+        names = {step.name for step in steps if step.name}
+        allowed = names | {RETRY, *_failures, *_end}
+        for index, step in enumerate(steps):
+            targets = [("next", step.next)] if step.next else []
+            targets += [(f"outcomes.{answer}", target) for answer, target in step.outcomes]
+            for where, target in targets:
+                if target not in allowed:
+                    raise ValidationError(
+                        f"{target!r} is neither a step name of this scenario nor an end status or 'retry'",
+                        f"steps.{index}.{where}",
+                    )
+
+
+class CredentialFieldSchema(_Strict):
+    guid = fields.String(validate=validate.Regexp(r"^CRD-[0-9a-zA-Z-]+$"))
+    field_name = fields.String(required=True)
+    label = fields.String(required=True)
+    type = fields.String(load_default="TEXT")
+    display_order = fields.Integer()
+    options = fields.List(fields.Nested(OptionSchema), load_default=list)
+
+
+class RuleSchema(_Strict):
+    when = fields.Dict(keys=fields.String(), values=fields.String(), required=True, validate=validate.Length(min=1))
+    scenario = fields.String(required=True)
+
+
+class InstitutionFixtureSchema(_Strict):
+    guid = fields.String(validate=validate.Regexp(r"^INS-[0-9a-zA-Z-]+$"))
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]+$"))
+    name = fields.String(required=True)
+    url = fields.String(required=True)
+    credentials = fields.List(fields.Nested(CredentialFieldSchema), required=True, validate=validate.Length(min=1))
+    scenarios = fields.List(fields.Nested(RuleSchema), load_default=list)
+    default_scenario = fields.String(required=True)
+    supports_account_identification = fields.Boolean(load_default=True)
+    supports_account_verification = fields.Boolean(load_default=True)
+    supports_oauth = fields.Boolean(load_default=False)
+    supports_transaction_history = fields.Boolean(load_default=True)
+    iso_country_code = fields.List(
+        fields.String(validate=validate.OneOf(["US", "CA", "MX"])), load_default=lambda: ["US"]
+    )
+    popularity = fields.Integer(load_default=0)
+    is_test = fields.Boolean(load_default=True)
+    is_hidden = fields.Boolean(load_default=False)
+    forgot_password_url = fields.String(allow_none=True)
+    forgot_username_url = fields.String(allow_none=True)
+    trouble_signing_in_url = fields.String(allow_none=True)
+    medium_logo_url = fields.String(allow_none=True)
+    small_logo_url = fields.String(allow_none=True)
+    # A fixed default keeps responses identical from run to run.
+    created_at = fields.AwareDateTime(load_default=lambda: FIXTURE_EPOCH)
+    updated_at = fields.AwareDateTime(load_default=lambda: FIXTURE_EPOCH)
+
+    @validates_schema
+    def _check_rules(self, data: dict, **kwargs: Any) -> None:
+        names = {c["field_name"] for c in data["credentials"]}
+        for index, rule in enumerate(data.get("scenarios", [])):
+            unknown = sorted(set(rule["when"]) - names)
+            if unknown:
+                raise ValidationError(
+                    f"rule names credential field(s) {', '.join(unknown)}, which the institution does not have",
+                    f"scenarios.{index}.when",
+                )
+
+    @post_load
+    def _make(self, data: dict, **kwargs: Any) -> Institution:
+        code = data["code"]
+        credentials = tuple(
+            CredentialField(
+                guid=c.get("guid") or stable_guid("CRD", code, c["field_name"]),
+                field_name=c["field_name"],
+                label=c["label"],
+                type=c["type"],
+                display_order=c.get("display_order", index),
+                options=tuple(c["options"]),
+            )
+            for index, c in enumerate(data["credentials"])
+        )
+        simple = {k: v for k, v in data.items() if k not in ("credentials", "scenarios", "iso_country_code", "guid")}
+        return Institution(
+            guid=data.get("guid") or stable_guid("INS", code),
+            credentials=credentials,
+            rules=tuple(ScenarioRule(dict(r["when"]), r["scenario"]) for r in data["scenarios"]),
+            iso_country_code=tuple(data["iso_country_code"]),
+            **simple,
+        )
+
+
+class FixtureFileSchema(_Strict):
+    version = fields.Integer(required=True, validate=validate.Equal(FIXTURE_VERSION, error="must be 1"))
+    institutions = fields.List(fields.Nested(InstitutionFixtureSchema), load_default=list)
+    scenarios = fields.Dict(keys=fields.String(), values=fields.Nested(ScenarioSchema), load_default=dict)
+
+    @post_load
+    def _make(self, data: dict, **kwargs: Any) -> tuple[list[Institution], list[Scenario]]:
+        scenarios = [
+            Scenario(
+                name=name,
+                steps=tuple(s["steps"]),
+                end=ConnectionStatus[s["end"]],
+                description=s["description"],
+                accounts=s["accounts"],
+                account_numbers=s["account_numbers"],
+            )
+            for name, s in data["scenarios"].items()
+        ]
+        return data["institutions"], scenarios

@@ -1,0 +1,61 @@
+"""MDX Real Time user bodies (media type application/vnd.moneydesktop.mdx.v5+json)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from mocknexus.schemas.common import RequestSchema, Rooted, StrictBoolean, StrictString, UnixTime
+
+# MDX user fields: id is letters, digits, - and _, at most 1024 characters, unique per client.
+USER_ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,1024}$", error="id may hold only letters, digits, - and _.")
+
+
+class UserFields(RequestSchema):
+    """No defaults: a field absent from an update is left as it is (the domain holds the defaults)."""
+
+    birthdate = StrictString(allow_none=True, max_length=10)
+    email = StrictString(allow_none=True, max_length=100)
+    first_name = StrictString(allow_none=True, max_length=50)
+    last_name = StrictString(allow_none=True, max_length=50)
+    gender = StrictString(allow_none=True, validate=validate.OneOf(["MALE", "FEMALE"]))
+    phone = StrictString(allow_none=True, max_length=15)
+    zip_code = StrictString(allow_none=True, max_length=10)
+    metadata = StrictString(allow_none=True, max_length=8192)
+    is_disabled = StrictBoolean()
+
+
+class UserCreateFields(UserFields):
+    id = StrictString(required=True, validate=USER_ID, max_length=1024)
+
+
+class UserCreateRequest(Rooted):
+    root = "user"
+    user = fields.Nested(UserCreateFields, required=True)
+
+
+class UserUpdateRequest(Rooted):
+    root = "user"
+    user = fields.Nested(UserFields, required=True)
+
+
+class MdxUserSchema(Schema):
+    id = fields.String()
+    guid = fields.String()
+    birthdate = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    gender = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    zip_code = fields.String(allow_none=True)
+    metadata = fields.String(allow_none=True)
+    is_disabled = fields.Boolean()
+    logged_in_at = UnixTime()
+
+
+class MdxUserResponse(Schema):
+    user = fields.Nested(MdxUserSchema)
+
+
+class MdxUserListResponse(Schema):
+    users = fields.List(fields.Nested(MdxUserSchema))

@@ -1,0 +1,55 @@
+"""MDX Real Time users (MX's int-live.moneydesktop.com/{client_id}), authenticated by MD-API-KEY.
+
+Paths take an optional `.json` suffix, as MX's SDK calls them (`/users.json`, `/users/{id}.json`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from mocknexus.schemas import mdx as s
+from mocknexus.web.http import emulator, read_body, render
+from mocknexus.web.partner_auth import require_api_key
+
+bp = Blueprint("mdx", __name__)
+bp.before_request(require_api_key)
+
+user_response = s.MdxUserResponse()
+user_list = s.MdxUserListResponse()
+user_create = s.UserCreateRequest()
+user_update = s.UserUpdateRequest()
+
+
+@bp.post("/<client_id>/users.json")
+@bp.post("/<client_id>/users")
+def create_user(client_id: str) -> Response:
+    fields = read_body(user_create)["user"]
+    # MX's SDK expects 200 for a new user (and 409 for an existing id).
+    return render(user_response, {"user": emulator().create_user(fields.pop("id"), **fields)})
+
+
+@bp.get("/<client_id>/users.json")
+@bp.get("/<client_id>/users")
+def list_users(client_id: str) -> Response:
+    return render(user_list, {"users": emulator().list_users()})
+
+
+@bp.get("/<client_id>/users/<user_id>.json")
+@bp.get("/<client_id>/users/<user_id>")
+def read_user(client_id: str, user_id: str) -> Response:
+    return render(user_response, {"user": emulator().read_user(user_id)})
+
+
+@bp.put("/<client_id>/users/<user_id>.json")
+@bp.put("/<client_id>/users/<user_id>")
+def update_user(client_id: str, user_id: str) -> Response:
+    fields = read_body(user_update)["user"]
+    return render(user_response, {"user": emulator().update_user(user_id, **fields)})
+
+
+@bp.delete("/<client_id>/users/<user_id>.json")
+@bp.delete("/<client_id>/users/<user_id>.xml")
+@bp.delete("/<client_id>/users/<user_id>")
+def delete_user(client_id: str, user_id: str) -> Response:
+    emulator().delete_user(user_id)
+    return Response(status=204)  # MX's SDK: delete user answers 204 No Content

@@ -1,0 +1,184 @@
+"""The Nexus API (MX's int-data.moneydesktop.com), authenticated by the MD-SESSION-TOKEN header."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, request
+
+from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.pagination import paginate
+from mocknexus.domain.service import MemberChanges
+from mocknexus.domain.statuses import JobType
+from mocknexus.schemas import nexus as s
+from mocknexus.schemas.common import EmptySchema, PageQuery
+from mocknexus.web.http import emulator, read_body, read_query, render
+
+bp = Blueprint("nexus", __name__)
+
+SESSION_HEADER = "MD-SESSION-TOKEN"
+API_TOKEN_HEADER = "MD-API-TOKEN"
+
+# Response schemas are built once: constructing a marshmallow schema per request is measurable overhead.
+session_response = s.SessionResponse()
+user_response = s.NexusUserResponse()
+institution_response = s.InstitutionResponse()
+institution_list = s.InstitutionListResponse()
+credential_list = s.CredentialListResponse()
+member_response = s.MemberResponse()
+member_list = s.MemberListResponse()
+challenge_list = s.ChallengeListResponse()
+account_response = s.AccountResponse()
+account_list = s.AccountListResponse()
+account_number_list = s.AccountNumberListResponse()
+empty = EmptySchema()
+
+session_create = s.SessionCreateRequest()
+institution_search = s.InstitutionSearchRequest()
+institution_search_query = s.InstitutionSearchQuery()
+page_query = PageQuery()
+member_create = s.MemberCreateRequest()
+member_update = s.MemberUpdateRequest()
+resume = s.ResumeRequest()
+verify = s.VerifyRequest()
+
+
+@bp.before_request
+def _authenticate() -> None:
+    if request.endpoint != "nexus.create_session":
+        g.session = emulator().authenticate(request.headers.get(SESSION_HEADER))
+
+
+def _page_args(query: dict) -> tuple[int | None, int | None]:
+    return query.get("page"), query.get("records_per_page") or query.get("per_page")
+
+
+@bp.post("/sessions")
+def create_session() -> Response:
+    body = read_body(session_create, required=False)["session"]
+    # Real clients send the api_token in the MD-API-TOKEN header; a body field is accepted as well.
+    token = request.headers.get(API_TOKEN_HEADER) or body.get("api_token")
+    if not token:
+        raise MXError(ErrorKind.MISSING_PARAMETERS, f"An api_token is required (header {API_TOKEN_HEADER}).")
+    return render(session_response, {"session": emulator().open_session(token, body["skip_aggregation"])})
+
+
+@bp.get("/user")
+def read_user() -> Response:
+    return render(user_response, {"user": emulator().session_user(g.session)})
+
+
+@bp.post("/institutions/search")
+def search_institutions() -> Response:
+    criteria = read_body(institution_search)["institution"]
+    if criteria["name"] is None and criteria["url"] is None:
+        raise MXError(ErrorKind.MISSING_PARAMETERS, "Search by institution name or url.")
+    query = read_query(institution_search_query)
+    found, page = emulator().search_institutions(
+        criteria["name"], criteria["url"], query["iso_country_code"], *_page_args(query)
+    )
+    return render(institution_list, {"institutions": found, "pagination": page})
+
+
+@bp.get("/institutions/<guid>")
+def read_institution(guid: str) -> Response:
+    return render(institution_response, {"institution": emulator().read_institution(guid)})
+
+
+@bp.get("/institutions/<guid>/credentials")
+def institution_credentials(guid: str) -> Response:
+    return render(credential_list, {"credentials": emulator().read_institution(guid).credentials})
+
+
+@bp.get("/members")
+def list_members() -> Response:
+    members, page = emulator().list_members(g.session, *_page_args(read_query(page_query)))
+    return render(member_list, {"members": members, "pagination": page})
+
+
+@bp.post("/members")
+def create_member() -> Response:
+    fields = read_body(member_create)["member"]
+    return render(member_response, {"member": emulator().create_member(g.session, **fields)})
+
+
+@bp.get("/members/<guid>")
+def read_member(guid: str) -> Response:
+    return render(member_response, {"member": emulator().read_member(g.session, guid)})
+
+
+@bp.put("/members/<guid>")
+def update_member(guid: str) -> Response:
+    changes = MemberChanges(**read_body(member_update)["member"])
+    return render(member_response, {"member": emulator().update_member(g.session, guid, changes)})
+
+
+@bp.delete("/members/<guid>")
+def delete_member(guid: str) -> Response:
+    emulator().delete_member(g.session, guid)
+    return render(empty, {})
+
+
+@bp.put("/members/<guid>/resume")
+def resume_member(guid: str) -> Response:
+    answers = read_body(resume)["member"]["challenges"]
+    return render(member_response, {"member": emulator().resume_member(g.session, guid, answers)})
+
+
+@bp.get("/members/<guid>/challenges")
+def list_challenges(guid: str) -> Response:
+    return render(challenge_list, {"challenges": emulator().list_challenges(g.session, guid)})
+
+
+@bp.get("/members/<guid>/credentials")
+@bp.get("/member/<guid>/credentials")  # sic: MX's v1 spec spells this path with the singular
+def member_credentials(guid: str) -> Response:
+    member = emulator().read_member(g.session, guid, poll=False)
+    institution = emulator().read_institution(member.institution_guid)
+    return render(credential_list, {"credentials": institution.credentials})
+
+
+def _job(guid: str, job_type: JobType) -> Response:
+    member, started = emulator().start_job(g.session, guid, job_type)
+    # MX: a job of the same type already running answers 202 Accepted and starts nothing.
+    return render(member_response, {"member": member}, status=200 if started else 202)
+
+
+@bp.post("/members/<guid>/verify")
+def verify_member(guid: str) -> Response:
+    read_body(verify, required=False)  # include_transactions: accepted; mocknexus generates no transactions
+    return _job(guid, JobType.VERIFICATION)
+
+
+@bp.get("/members/<guid>/aggregate")
+def aggregate_member(guid: str) -> Response:
+    return _job(guid, JobType.AGGREGATION)
+
+
+@bp.get("/members/<guid>/account_numbers")
+def member_account_numbers(guid: str) -> Response:
+    return render(account_number_list, {"account_numbers": emulator().account_numbers(g.session, guid)})
+
+
+@bp.get("/members/<guid>/accounts")
+def member_accounts(guid: str) -> Response:
+    return _account_page(emulator().list_accounts(g.session, guid))
+
+
+@bp.get("/accounts")
+def list_accounts() -> Response:
+    return _account_page(emulator().list_accounts(g.session))
+
+
+@bp.get("/accounts/<guid>")
+def read_account(guid: str) -> Response:
+    return render(account_response, {"account": emulator().read_account(g.session, guid)})
+
+
+@bp.get("/accounts/<guid>/account_number")
+def account_number(guid: str) -> Response:
+    numbers = emulator().account_numbers_for_account(g.session, guid)
+    return render(account_number_list, {"account_numbers": numbers})
+
+
+def _account_page(accounts: list) -> Response:
+    items, page = paginate(accounts, *_page_args(read_query(page_query)))
+    return render(account_list, {"accounts": items, "pagination": page})
