@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mocknexus.app import create_app
+from mocknexus.config import Config
+from mocknexus.domain.clock import Clock
+from tests.support import FlaskHttp
+
+START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(frozen_at=START)
+
+
+@pytest.fixture
+def config() -> Config:
+    return Config(seed=7)
+
+
+@pytest.fixture
+def app(config: Config, clock: Clock):
+    return create_app(config, clock=clock)
+
+
+@pytest.fixture
+def http(app) -> FlaskHttp:
+    return FlaskHttp(app)
