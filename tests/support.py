@@ -91,7 +91,9 @@ def session_headers(token: str) -> dict:
 
 def new_user(http: Http, user_id: str | None = None) -> str:
     user_id = user_id or f"user-{next(_user_ids)}"
-    r = http.post(f"/{CLIENT}/users.json", json={"user": {"id": user_id, "email": f"{user_id}@example.com"}}, headers=API_KEY)
+    r = http.post(
+        f"/{CLIENT}/users.json", json={"user": {"id": user_id, "email": f"{user_id}@example.com"}}, headers=API_KEY
+    )
     assert r.status == 200, r.json
     return user_id
 
@@ -105,7 +107,9 @@ def api_token(http: Http, user_id: str) -> str:
 def open_session(http: Http, user_id: str | None = None, skip_aggregation: bool = True) -> dict:
     """A new user with a Nexus session: returns headers carrying its session token."""
     token = api_token(http, user_id or new_user(http))
-    r = http.post("/sessions", json={"session": {"skip_aggregation": skip_aggregation}}, headers={"MD-API-TOKEN": token})
+    r = http.post(
+        "/sessions", json={"session": {"skip_aggregation": skip_aggregation}}, headers={"MD-API-TOKEN": token}
+    )
     assert r.status == 200, r.json
     return session_headers(r.json["session"]["token"])
 

@@ -10,7 +10,9 @@ from tests.support import API_KEY, CLIENT, FlaskHttp, LiveHttp, LiveServer, sess
 
 def run_full_flow(http, clock) -> dict:
     # 1. MDX Real Time: create the user.
-    r = http.post(f"/{CLIENT}/users.json", json={"user": {"id": "partner-42", "email": "p42@example.com"}}, headers=API_KEY)
+    r = http.post(
+        f"/{CLIENT}/users.json", json={"user": {"id": "partner-42", "email": "p42@example.com"}}, headers=API_KEY
+    )
     assert r.status == 200
     assert r.json["user"]["id"] == "partner-42" and r.json["user"]["guid"].startswith("USR-")
     assert r.content_type.startswith("application/vnd.moneydesktop.mdx.v5+json")
@@ -27,7 +29,9 @@ def run_full_flow(http, clock) -> dict:
     headers = session_headers(r.json["session"]["token"])
 
     # 4. Search institutions.
-    r = http.post("/institutions/search?page=1&records_per_page=10", json={"institution": {"name": "MX Bank"}}, headers=headers)
+    r = http.post(
+        "/institutions/search?page=1&records_per_page=10", json={"institution": {"name": "MX Bank"}}, headers=headers
+    )
     assert r.status == 200
     assert r.json["pagination"] == {"current_page": 1, "per_page": 10, "total_entries": 2, "total_pages": 1}
     bank = next(i for i in r.json["institutions"] if i["code"] == "mxbank")
@@ -83,7 +87,11 @@ def run_full_flow(http, clock) -> dict:
     assert "answer" not in challenge
 
     # 10. Answer by updating the member.
-    r = http.put(f"/members/{guid}", json={"member": {"challenges": [{"guid": challenge["guid"], "value": "correct"}]}}, headers=headers)
+    r = http.put(
+        f"/members/{guid}",
+        json={"member": {"challenges": [{"guid": challenge["guid"], "value": "correct"}]}},
+        headers=headers,
+    )
     assert r.status == 200
     assert r.json["member"]["connection_status"] == "RESUMED" and r.json["member"]["is_being_aggregated"] is True
 

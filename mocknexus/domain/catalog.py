@@ -126,7 +126,7 @@ class Catalog:
     def _reindex(self) -> None:
         # Search runs over this pre-sorted, pre-lowered list rather than re-deriving it per request.
         ordered = sorted(self.institutions.values(), key=lambda i: (-i.popularity, i.name.lower()))
-        self._search_rows = [(i.name.lower(), i.url.lower(), i.code.lower(), i) for i in ordered]
+        self._search_rows = [(i.name.lower(), _bare_host(i.url), i.code.lower(), i) for i in ordered]
 
     def add(self, institutions: list[Institution], scenarios: list[Scenario]) -> None:
         self.institutions.update((i.guid, i) for i in institutions)
@@ -134,17 +134,20 @@ class Catalog:
         self._reindex()
 
     def search(self, name: str | None, url: str | None, countries: list[str] | None) -> list[Institution]:
-        """Case-insensitive substring match on name (or code) and url; an empty name lists everything."""
+        """Case-insensitive substring match on name (or exact code); url matches the same host (scheme and
+        `www.` ignored), or any host containing it when it is a bare word. An empty name lists everything.
+        MX documents the fields, not the matching: INFERRED."""
         name_q = (name or "").strip().lower()
         url_q = _bare_host(url or "")
         wanted = {c.upper() for c in countries} if countries else None
         found = []
-        for lname, lurl, lcode, inst in self._search_rows:
+        url_is_host = "." in url_q
+        for lname, host, lcode, inst in self._search_rows:
             if inst.is_hidden:
                 continue
             if name_q and name_q not in lname and name_q != lcode:
                 continue
-            if url_q and url_q not in lurl:
+            if url_q and (host != url_q if url_is_host else url_q not in host):
                 continue
             if wanted and not wanted.intersection(inst.iso_country_code):
                 continue
