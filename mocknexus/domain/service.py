@@ -6,6 +6,7 @@ calls these and renders what they return; nothing here knows about HTTP beyond M
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -68,6 +69,11 @@ class Emulator:
         self.clock = clock
         self.settings = settings or Settings()
         self.install_static_fixtures()
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Hold the state still: the web layer renders records inside one, so a response never mixes
+        two moments of a member that another thread is advancing."""
+        return self.store.transaction()
 
     # ---- MDX Real Time: users -------------------------------------------------------------------------
 

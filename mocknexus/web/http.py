@@ -31,7 +31,9 @@ def media_type() -> str:
 
 
 def render(schema: Schema, obj: Any, status: int = 200) -> Response:
-    return Response(_dumps(schema.dump(obj)), status=status, mimetype=media_type())
+    with emulator().transaction():
+        body = schema.dump(obj)
+    return Response(_dumps(body), status=status, mimetype=media_type())
 
 
 def render_error(error: MXError) -> Response:
