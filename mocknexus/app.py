@@ -8,12 +8,15 @@ from datetime import timedelta
 from flask import Flask
 
 from mocknexus.config import Config
+from mocknexus.control.faults import Faults
+from mocknexus.control.journal import Journal
 from mocknexus.domain.clock import Clock
 from mocknexus.domain.service import Emulator, Settings
 from mocknexus.loader import load_catalog
 from mocknexus.store import MemoryStore, Store
 from mocknexus.web import admin, mdx, nexus, sso
 from mocknexus.web.errors import register_error_handlers
+from mocknexus.web.hooks import register_hooks
 
 
 def create_app(config: Config | None = None, *, clock: Clock | None = None, store: Store | None = None) -> Flask:
@@ -24,7 +27,10 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.logger.setLevel(getattr(logging, config.log_level.upper(), logging.INFO))
 
-    catalog = load_catalog(*([config.fixtures] if config.fixtures else []))
+    catalog = load_catalog(
+        *([config.fixtures] if config.fixtures else []),
+        bundled=not (config.fixtures and config.fixtures_mode == "replace"),
+    )
     settings = Settings(
         seed=config.seed,
         api_token_ttl=timedelta(seconds=config.api_token_ttl),
@@ -32,9 +38,12 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
         job_time_scale=config.job_time_scale,
     )
     app.extensions["mocknexus"] = Emulator(store or MemoryStore(), catalog, clock or Clock(), settings)
+    app.extensions["mocknexus.faults"] = Faults(seed=config.seed)
+    app.extensions["mocknexus.journal"] = Journal(size=config.journal_size)
 
     # Admin first, then the fixed-path Nexus API, then the /{client_id}/... partner APIs.
     for blueprint in (admin.bp, nexus.bp, sso.bp, mdx.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    register_hooks(app)
     return app

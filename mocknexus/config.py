@@ -19,13 +19,15 @@ class Config:
     host: str = _opt("127.0.0.1", "address to bind (0.0.0.0 to accept other machines)")
     port: int = _opt(8080, "TCP port to listen on")
     seed: int = _opt(0, "seed for generated data: the same seed and calls give the same accounts")
-    fixtures: str = _opt("", "directory of extra fixture files (institutions, scenarios) merged over the bundled ones")
+    fixtures: str = _opt("", "directory of extra fixture files (institutions, scenarios)")
+    fixtures_mode: str = _opt("merge", "merge: the directory's fixtures over the bundled ones; replace: its alone")
     api_key: str = _opt("", "MD-API-KEY the MDX and SSO APIs accept (empty: any non-empty key)")
     client_id: str = _opt("", "client_id the MDX and SSO paths accept (empty: any)")
     job_time_scale: float = _opt(1.0, "multiplier on every scenario step's duration (0: jobs advance on polls alone)")
     api_token_ttl: int = _opt(600, "seconds an SSO api_token lives (MX: 10 minutes)")
     session_ttl: int = _opt(1800, "seconds of inactivity before a Nexus session expires (MX: 30 minutes)")
     max_body_bytes: int = _opt(1_048_576, "largest request body accepted (larger: 413)")
+    journal_size: int = _opt(1000, "how many recent requests the request journal keeps")
     log_level: str = _opt("INFO", "log level: DEBUG, INFO, WARNING, ERROR")
 
     @classmethod
@@ -38,7 +40,10 @@ class Config:
             if raw is not None:
                 values[f.name] = _coerce(f.name, f.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return replace(cls(), **values)
+        config = replace(cls(), **values)
+        if config.fixtures_mode not in ("merge", "replace"):
+            raise ValueError(f"fixtures_mode must be merge or replace, not {config.fixtures_mode!r}")
+        return config
 
 
 def _coerce(name: str, type_name: Any, raw: str) -> Any:

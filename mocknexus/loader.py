@@ -22,11 +22,11 @@ class FixtureError(Exception):
     """A fixture problem, phrased `file: path.inside: what is wrong`."""
 
 
-def load_catalog(*directories: str | Path) -> Catalog:
-    """The bundled fixtures, then each directory's files in name order; later definitions replace earlier
-    ones with the same institution guid or scenario name."""
+def load_catalog(*directories: str | Path, bundled: bool = True) -> Catalog:
+    """The bundled fixtures (unless `bundled` is False), then each directory's files in name order; later
+    definitions replace earlier ones with the same institution guid or scenario name."""
     catalog = Catalog()
-    for directory in (BUNDLED_FIXTURES, *directories):
+    for directory in ((BUNDLED_FIXTURES,) if bundled else ()) + directories:
         for path in fixture_files(Path(directory)):
             institutions, scenarios = load_file(path)
             catalog.add(institutions, scenarios)

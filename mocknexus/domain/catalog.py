@@ -91,6 +91,8 @@ class Institution:
     credentials: tuple[CredentialField, ...]
     default_scenario: str
     rules: tuple[ScenarioRule, ...] = ()
+    # When set, a value of this credential that names a scenario selects it directly (the scenario bank).
+    scenario_from_credential: str | None = None
     supports_account_identification: bool = True
     supports_account_verification: bool = True
     supports_oauth: bool = False
@@ -107,12 +109,6 @@ class Institution:
     small_logo_url: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
-
-    def scenario_for(self, values_by_field_name: dict[str, str]) -> str:
-        for rule in self.rules:
-            if all(values_by_field_name.get(k) == v for k, v in rule.when.items()):
-                return rule.scenario
-        return self.default_scenario
 
 
 @dataclass
@@ -132,6 +128,16 @@ class Catalog:
         self.institutions.update((i.guid, i) for i in institutions)
         self.scenarios.update((s.name, s) for s in scenarios)
         self._reindex()
+
+    def scenario_for(self, institution: Institution, values_by_field_name: dict[str, str]) -> str:
+        """The scenario the credential values a user typed select at this institution."""
+        named = values_by_field_name.get(institution.scenario_from_credential or "")
+        if named in self.scenarios:
+            return named
+        for rule in institution.rules:
+            if all(values_by_field_name.get(k) == v for k, v in rule.when.items()):
+                return rule.scenario
+        return institution.default_scenario
 
     def search(self, name: str | None, url: str | None, countries: list[str] | None) -> list[Institution]:
         """Case-insensitive substring match on name (or exact code); url matches the same host (scheme and

@@ -28,7 +28,9 @@ class ErrorKind(Enum):
     UNPROCESSABLE = (422, 4220, "The request could not be processed.")
     TOO_MANY_REQUESTS = (429, 4290, "Too many requests.")
     INTERNAL = (500, 5000, "An internal error occurred.")
+    BAD_GATEWAY = (502, 5020, "The institution's server answered badly.")
     SERVICE_UNAVAILABLE = (503, 5030, "The service is temporarily unavailable.")
+    GATEWAY_TIMEOUT = (504, 5040, "The request timed out.")
 
     @property
     def http_status(self) -> int:
@@ -44,10 +46,15 @@ class ErrorKind(Enum):
 
     @classmethod
     def for_http_status(cls, status: int) -> ErrorKind:
+        """The first (most general) kind with this status; unknown statuses fall back to 400 or 500."""
         for kind in cls:
             if kind.http_status == status:
                 return kind
         return cls.INTERNAL if status >= 500 else cls.BAD_REQUEST
+
+    @classmethod
+    def statuses(cls) -> list[int]:
+        return sorted({kind.http_status for kind in cls})
 
 
 class MXError(Exception):

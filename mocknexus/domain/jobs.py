@@ -82,10 +82,17 @@ def answer(member: Member, scenario: Scenario, answers: dict[str, str], now: dat
     _go_to(member, scenario, chosen, now)
 
 
-def finish_now(member: Member, scenario: Scenario, now: datetime) -> None:
-    """Skip the rest of the running job straight to its scripted end (control-plane shortcut)."""
+def finish_now(member: Member, scenario: Scenario, now: datetime, status: ConnectionStatus | None = None) -> None:
+    """Control-plane shortcut: end the running job now, in `status` or else its scripted end."""
     if member.is_being_aggregated:
-        _finish(member, scenario.end, now)
+        _finish(member, status or scenario.end, now)
+
+
+def abandon(member: Member, now: datetime) -> None:
+    """Stop the running job where it stands, with no outcome, so that another can start."""
+    job = member.job
+    if job is not None and job.finished_at is None:
+        job.finished_at, job.challenges, job.outcome_applied = now, [], True
 
 
 def _is_right(challenge: Challenge, value: str) -> bool:

@@ -120,6 +120,7 @@ class Member:
     use_cases: list[str] = field(default_factory=lambda: ["PFM"])
     job: Job | None = None
     account_guids: list[str] = field(default_factory=list)
+    failed_logins: int = 0  # consecutive DENIED jobs; the third makes the member PREVENTED, as at MX
 
     @property
     def is_being_aggregated(self) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from mocknexus.domain import datagen, jobs
+from mocknexus.domain import datagen, jobs, snapshot
 from mocknexus.domain.catalog import Catalog, Institution, Scenario
 from mocknexus.domain.clock import Clock
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
@@ -32,6 +32,8 @@ TEST_VERIFIED_MEMBER = "test_nexus_member"
 TEST_UNVERIFIED_MEMBER = "unverified"
 TEST_INSTITUTION_CODE = "mxbank"
 TEST_SCENARIO = "connected"
+
+PREVENTED_AFTER_DENIALS = 3
 
 STALE_CREDENTIALS = (
     "The credential guids submitted are no longer valid. "
@@ -223,7 +225,7 @@ class Emulator:
                 institution_code=institution.code,
                 name=name or institution.name,
                 credentials=values,
-                scenario=institution.scenario_for(_by_field_name(institution, values)),
+                scenario=self.catalog.scenario_for(institution, _by_field_name(institution, values)),
                 created_at=now,
                 data_seed=f"{user.id}:{institution.code}:{len(user.member_guids)}",
                 metadata=metadata,
@@ -274,7 +276,7 @@ class Emulator:
             if changes.credentials:
                 values = {**member.credentials, **_credential_values(institution, changes.credentials, False)}
                 member.credentials = values
-                member.scenario = institution.scenario_for(_by_field_name(institution, values))
+                member.scenario = self.catalog.scenario_for(institution, _by_field_name(institution, values))
                 # New credentials trigger a job, unless skipped or one is already running (no second job).
                 if not changes.skip_aggregation and not member.is_being_aggregated:
                     self._start_job(member, JobType.AGGREGATION, self.clock.now())
@@ -335,6 +337,109 @@ class Emulator:
             self._member(session, account.member_guid)  # settles a job that may have just finished
             account = self.read_account(session, account_guid)
             return [account] if account.numbers_verified else []
+
+    # ---- Control plane: state, and driving members directly ------------------------------------------
+
+    def dump_state(self) -> dict[str, Any]:
+        """Every record, settled to the clock, as JSON-able data (loadable again with `load_state`)."""
+        with self.store.transaction():
+            for member in list(self.store.values(MEMBERS)):
+                self._settled(member)
+            state: dict[str, Any] = {"version": snapshot.SNAPSHOT_VERSION, "clock": self.clock.now().isoformat()}
+            for table, (_, key) in snapshot.TABLES.items():
+                records = sorted(self.store.values(table), key=lambda r, key=key: getattr(r, key))
+                state[table] = [snapshot.to_data(r) for r in records]
+            return state
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        """Replace the whole state with a snapshot; a bad snapshot changes nothing."""
+        if not isinstance(state, dict) or state.get("version") != snapshot.SNAPSHOT_VERSION:
+            raise MXError(ErrorKind.BAD_REQUEST, f'A state snapshot needs "version": {snapshot.SNAPSHOT_VERSION}.')
+        loaded: dict[str, list] = {}
+        for table, (cls, _) in snapshot.TABLES.items():
+            rows = state.get(table, [])
+            if not isinstance(rows, list):
+                raise MXError(ErrorKind.BAD_REQUEST, f"{table}: must be a list.")
+            try:
+                loaded[table] = [snapshot.from_data(cls, row) for row in rows]
+            except ValueError as exc:
+                raise MXError(ErrorKind.BAD_REQUEST, f"{table}: {exc}") from None
+        for member in loaded["members"]:
+            if (
+                member.scenario not in self.catalog.scenarios
+                or member.institution_guid not in self.catalog.institutions
+            ):
+                raise MXError(
+                    ErrorKind.BAD_REQUEST, f"members: {member.guid} names an unknown scenario or institution."
+                )
+        with self.store.transaction():
+            self.store.clear()
+            for table, (_, key) in snapshot.TABLES.items():
+                for record in loaded[table]:
+                    self.store.put(table, getattr(record, key), record)
+            for user in loaded["users"]:
+                self.store.put(USER_IDS, user.id, user.guid)
+            for member in loaded["members"]:
+                if member.external_guid:
+                    self.store.put(EXTERNAL_GUIDS, member.external_guid, member.guid)
+
+    def reset_user(self, user_id: str) -> None:
+        """Forget a user's members, accounts, sessions and api tokens; the user itself stays."""
+        with self.store.transaction():
+            user = self.read_user(user_id)
+            for member_guid in list(user.member_guids):
+                self._delete_member(self.store.get(MEMBERS, member_guid))
+            for table in (SESSIONS, API_TOKENS):
+                for record in list(self.store.values(table)):
+                    if record.user_guid == user.guid and not getattr(record, "never_expires", False):
+                        self.store.delete(table, record.token)
+
+    def any_member(self, member_guid: str) -> Member:
+        """A member whoever owns it (the control plane is not a user)."""
+        with self.store.transaction():
+            member = self.store.get(MEMBERS, member_guid)
+            if member is None:
+                raise not_found("Member")
+            return self._settled(member)
+
+    def drive_member(self, member_guid: str, scenario: str | None, start: JobType | None) -> Member:
+        """Give a member a scenario (until its credentials change), and optionally start a job on it now."""
+        with self.store.transaction():
+            member = self.any_member(member_guid)
+            if scenario is not None:
+                if scenario not in self.catalog.scenarios:
+                    raise MXError(ErrorKind.BAD_REQUEST, f"Unknown scenario {scenario!r}.")
+                member.scenario = scenario
+            if start is not None:
+                jobs.abandon(member, self.clock.now())
+                self._start_job(member, start, self.clock.now())
+            self._save_member(member)
+            return member
+
+    def force_status(self, member_guid: str, status: ConnectionStatus) -> Member:
+        """Put a member straight into an end state; any running job stops there. CONNECTED also finds
+        the member's accounts and their numbers, as a successful verification would."""
+        if not status.is_end_state:
+            raise MXError(
+                ErrorKind.BAD_REQUEST,
+                f"{status.name} is not an end state; reach transient states and CHALLENGED through a scenario.",
+            )
+        with self.store.transaction():
+            member = self.any_member(member_guid)
+            now = self.clock.now()
+            if not member.is_being_aggregated:
+                jobs.start(member, self.catalog.scenarios[member.scenario], JobType.VERIFICATION, now)
+            jobs.finish_now(member, self._scenario(member), now, status=status)
+            return self._settled(member)
+
+    def finish_job(self, member_guid: str) -> Member:
+        """Skip a running job straight to its scenario's end."""
+        with self.store.transaction():
+            member = self.any_member(member_guid)
+            if not member.is_being_aggregated:
+                raise MXError(ErrorKind.CONFLICT, "The member has no running job.")
+            jobs.finish_now(member, self._scenario(member), self.clock.now())
+            return self._settled(member)
 
     # ---- Static fixtures and reset --------------------------------------------------------------------
 
@@ -403,12 +508,24 @@ class Emulator:
         scenario = self._scenario(member)
         jobs.advance(member, scenario, now, self.settings.job_time_scale)
         if job.finished_at is not None:
-            if member.connection_status is ConnectionStatus.CONNECTED:
-                verify = job.type == JobType.VERIFICATION.value and scenario.account_numbers
-                self._add_accounts(member, scenario, verify, job.finished_at)
-            job.outcome_applied = True
+            self._apply_outcome(member, scenario)
         self._save_member(member)
         return member
+
+    def _apply_outcome(self, member: Member, scenario: Scenario) -> None:
+        """Once per finished job: a success finds accounts (and, for a verification, their numbers);
+        a third DENIED in a row turns into PREVENTED (MX: "failed to connect three times in a row")."""
+        job = member.job
+        assert job is not None and job.finished_at is not None
+        if member.connection_status is ConnectionStatus.CONNECTED:
+            member.failed_logins = 0
+            verify = job.type == JobType.VERIFICATION.value and scenario.account_numbers
+            self._add_accounts(member, scenario, verify, job.finished_at)
+        elif member.connection_status is ConnectionStatus.DENIED:
+            member.failed_logins += 1
+            if member.failed_logins >= PREVENTED_AFTER_DENIALS:
+                member.connection_status = ConnectionStatus.PREVENTED
+        job.outcome_applied = True
 
     def _start_job(self, member: Member, job_type: JobType, now: datetime) -> None:
         jobs.start(member, self.catalog.scenarios[member.scenario], job_type, now)

@@ -169,6 +169,7 @@ class InstitutionFixtureSchema(_Strict):
     credentials = fields.List(fields.Nested(CredentialFieldSchema), required=True, validate=validate.Length(min=1))
     scenarios = fields.List(fields.Nested(RuleSchema), load_default=list)
     default_scenario = fields.String(required=True)
+    scenario_from_credential = fields.String(load_default=None)
     supports_account_identification = fields.Boolean(load_default=True)
     supports_account_verification = fields.Boolean(load_default=True)
     supports_oauth = fields.Boolean(load_default=False)
@@ -191,6 +192,9 @@ class InstitutionFixtureSchema(_Strict):
     @validates_schema
     def _check_rules(self, data: dict, **kwargs: Any) -> None:
         names = {c["field_name"] for c in data["credentials"]}
+        chooser = data.get("scenario_from_credential")
+        if chooser and chooser not in names:
+            raise ValidationError(f"the institution has no credential field {chooser!r}", "scenario_from_credential")
         for index, rule in enumerate(data.get("scenarios", [])):
             unknown = sorted(set(rule["when"]) - names)
             if unknown:

@@ -1,14 +1,148 @@
-"""The control plane, under /__admin/ so it can never collide with an MX path."""
+"""The control plane, under /__admin/ so it can never collide with an MX path.
+
+Reset, state read/load, driving members, the clock, injected faults and the request journal.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response
 
 import mocknexus
+from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.schemas import admin as s
+from mocknexus.schemas.nexus import MemberResponse
+from mocknexus.web.http import emulator, faults, journal, read_body, read_json_object, read_query, render, render_json
 
 bp = Blueprint("admin", __name__, url_prefix="/__admin")
+
+health_response = s.HealthResponse()
+member_response = MemberResponse()
+clock_response = s.ClockResponse()
+fault_response = s.FaultResponse()
+fault_list = s.FaultListResponse()
+journal_response = s.JournalResponse()
+scenario_list = s.ScenarioListResponse()
+reset_request = s.ResetRequest()
+drive_request = s.DriveRequest()
+status_request = s.StatusRequest()
+advance_request = s.AdvanceRequest()
+freeze_request = s.FreezeRequest()
+fault_request = s.FaultRequest()
+journal_query = s.JournalQuery()
 
 
 @bp.get("/health")
 def health() -> Response:
-    return jsonify(status="ok", version=mocknexus.__version__)
+    return render(health_response, {"status": "ok", "version": mocknexus.__version__})
+
+
+@bp.post("/reset")
+def reset() -> Response:
+    """Everything back to the loaded fixtures: state, clock, faults and journal; or one user's data only."""
+    user_id = read_body(reset_request, required=False)["user_id"]
+    if user_id:
+        emulator().reset_user(user_id)
+    else:
+        emulator().reset()
+        emulator().clock.reset()
+        faults().clear()
+        journal().clear()
+    return render_json({})
+
+
+@bp.get("/state")
+def read_state() -> Response:
+    return render_json(emulator().dump_state())
+
+
+@bp.put("/state")
+def load_state() -> Response:
+    emulator().load_state(read_json_object())
+    return render_json({})
+
+
+@bp.get("/scenarios")
+def list_scenarios() -> Response:
+    scenarios = sorted(emulator().catalog.scenarios.values(), key=lambda x: x.name)
+    return render(scenario_list, {"scenarios": scenarios})
+
+
+@bp.post("/members/<guid>/scenario")
+def drive_member(guid: str) -> Response:
+    body = read_body(drive_request)
+    start = JobType[body["start"]] if body["start"] else None
+    return render(member_response, {"member": emulator().drive_member(guid, body["scenario"], start)})
+
+
+@bp.post("/members/<guid>/status")
+def force_status(guid: str) -> Response:
+    status = ConnectionStatus[read_body(status_request)["connection_status"]]
+    return render(member_response, {"member": emulator().force_status(guid, status)})
+
+
+@bp.post("/members/<guid>/finish")
+def finish_job(guid: str) -> Response:
+    return render(member_response, {"member": emulator().finish_job(guid)})
+
+
+def _clock() -> Response:
+    clock = emulator().clock
+    return render(clock_response, {"now": clock.now(), "frozen": clock.is_frozen})
+
+
+@bp.get("/clock")
+def read_clock() -> Response:
+    return _clock()
+
+
+@bp.post("/clock/advance")
+def advance_clock() -> Response:
+    emulator().clock.advance(read_body(advance_request)["seconds"])
+    return _clock()
+
+
+@bp.post("/clock/freeze")
+def freeze_clock() -> Response:
+    emulator().clock.freeze(read_body(freeze_request, required=False)["at"])
+    return _clock()
+
+
+@bp.post("/clock/unfreeze")
+def unfreeze_clock() -> Response:
+    emulator().clock.unfreeze()
+    return _clock()
+
+
+@bp.get("/faults")
+def list_faults() -> Response:
+    return render(fault_list, {"faults": faults().list()})
+
+
+@bp.post("/faults")
+def add_fault() -> Response:
+    return render(fault_response, {"fault": faults().add(**read_body(fault_request))}, status=201)
+
+
+@bp.delete("/faults")
+def clear_faults() -> Response:
+    faults().clear()
+    return render_json({})
+
+
+@bp.delete("/faults/<fault_id>")
+def remove_fault(fault_id: str) -> Response:
+    if not faults().remove(fault_id):
+        raise MXError(ErrorKind.NOT_FOUND, "Fault not found.")
+    return render_json({})
+
+
+@bp.get("/requests")
+def list_requests() -> Response:
+    return render(journal_response, {"requests": journal().entries(**read_query(journal_query))})
+
+
+@bp.delete("/requests")
+def clear_requests() -> Response:
+    journal().clear()
+    return render_json({})

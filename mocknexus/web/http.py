@@ -8,6 +8,8 @@ from typing import Any
 from flask import Response, current_app, request
 from marshmallow import Schema, ValidationError, fields
 
+from mocknexus.control.faults import Faults
+from mocknexus.control.journal import Journal
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.service import Emulator
 from mocknexus.schemas.common import ErrorResponse
@@ -23,6 +25,14 @@ _error_schema = ErrorResponse()
 
 def emulator() -> Emulator:
     return current_app.extensions["mocknexus"]
+
+
+def faults() -> Faults:
+    return current_app.extensions["mocknexus.faults"]
+
+
+def journal() -> Journal:
+    return current_app.extensions["mocknexus.journal"]
 
 
 def media_type() -> str:
@@ -41,8 +51,18 @@ def render_error(error: MXError) -> Response:
     return Response(_dumps(body), status=error.http_status, mimetype=media_type())
 
 
+def render_json(body: Any, status: int = 200) -> Response:
+    """A body that has no schema of its own (the admin state snapshot)."""
+    return Response(_dumps(body), status=status, mimetype=media_type())
+
+
 def read_body(schema: Schema, required: bool = True) -> dict:
     """Load the request body through `schema`: malformed JSON, a non-object, or invalid fields are MX 400s."""
+    return _load(schema, read_json_object(required))
+
+
+def read_json_object(required: bool = True) -> dict:
+    """The request body as a JSON object, or an MX 400/415 saying why it is not one."""
     if "xml" in (request.mimetype or ""):
         raise MXError(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "mocknexus speaks JSON only; send a JSON body.")
     raw = request.get_data(cache=True)
@@ -58,7 +78,7 @@ def read_body(schema: Schema, required: bool = True) -> dict:
         data = {}
     if not isinstance(data, dict):
         raise MXError(ErrorKind.BAD_REQUEST, "The request body must be a JSON object.")
-    return _load(schema, data)
+    return data
 
 
 def read_query(schema: Schema) -> dict:

@@ -1,0 +1,75 @@
+"""Injected faults: per method and path pattern, a latency, an error status, or a dropped connection,
+always or with a probability, forever or for the next N matching calls."""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import random
+import threading
+from dataclasses import dataclass
+
+
+@dataclass
+class Fault:
+    id: str
+    path: str  # glob: "/members/*/verify"; "*" matches across slashes too
+    method: str = "*"
+    status: int | None = None  # answer with this status and MX's error body
+    message: str | None = None
+    latency_ms: int = 0  # wait this long first (alone: the call then proceeds normally)
+    drop: bool = False  # close the connection without an answer
+    probability: float = 1.0
+    count: int | None = None  # how many more calls it applies to; None: unlimited
+    hits: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method == "*" or self.method == method) and fnmatch.fnmatchcase(path, self.path)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.count is not None and self.count <= 0
+
+
+class Faults:
+    def __init__(self, seed: int = 0) -> None:
+        self._lock = threading.Lock()
+        self._rules: list[Fault] = []
+        self._ids = itertools.count(1)
+        self._seed = seed
+        self._rng = random.Random(seed)  # seeded: "fail 30% of calls" fails the same calls every run
+
+    def add(self, **spec: object) -> Fault:
+        with self._lock:
+            fault = Fault(id=f"FLT-{next(self._ids)}", **spec)  # type: ignore[arg-type]
+            self._rules.append(fault)
+            return fault
+
+    def list(self) -> list[Fault]:
+        with self._lock:
+            return list(self._rules)
+
+    def remove(self, fault_id: str) -> bool:
+        with self._lock:
+            before = len(self._rules)
+            self._rules = [f for f in self._rules if f.id != fault_id]
+            return len(self._rules) != before
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules.clear()
+            self._rng = random.Random(self._seed)
+
+    def take(self, method: str, path: str) -> Fault | None:
+        """The first live fault for this call, counted as used; None if no fault fires."""
+        with self._lock:
+            for fault in self._rules:
+                if fault.exhausted or not fault.matches(method, path):
+                    continue
+                if fault.probability < 1.0 and self._rng.random() >= fault.probability:
+                    continue
+                fault.hits += 1
+                if fault.count is not None:
+                    fault.count -= 1
+                return fault
+            return None

@@ -1,0 +1,84 @@
+"""The whole emulated state as plain JSON-able data, and back: for the admin API's read and load, and for
+any store that persists records."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from mocknexus.domain.models import Account, ApiToken, Member, Session, User
+
+SNAPSHOT_VERSION = 1
+
+# table name -> (record type, key attribute)
+TABLES: dict[str, tuple[type, str]] = {
+    "users": (User, "guid"),
+    "api_tokens": (ApiToken, "token"),
+    "sessions": (Session, "token"),
+    "members": (Member, "guid"),
+    "accounts": (Account, "guid"),
+}
+
+
+def to_data(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.name
+    if isinstance(value, list | tuple):
+        return [to_data(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_data(v) for k, v in value.items()}
+    return value
+
+
+def from_data(cls: type, data: dict) -> Any:
+    """Rebuild a record dataclass from `to_data` output; raises ValueError naming the bad field."""
+    if not isinstance(data, dict):
+        raise ValueError(f"a {cls.__name__} must be an object")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValueError(f"{cls.__name__} has no field(s) {', '.join(unknown)}")
+    values = {}
+    for name, raw in data.items():
+        try:
+            values[name] = _convert(hints[name], raw)
+        except (TypeError, ValueError, KeyError) as exc:
+            raise ValueError(f"{cls.__name__}.{name}: {exc}") from None
+    try:
+        return cls(**values)
+    except TypeError as exc:
+        raise ValueError(f"{cls.__name__}: {exc}") from None
+
+
+def _convert(hint: Any, raw: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        if raw is None:
+            return None
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _convert(options[0], raw)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return [_convert(item, v) for v in raw]
+    if origin is dict:
+        return dict(raw)
+    if hint is datetime:
+        return datetime.fromisoformat(raw)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint[raw]
+    if dataclasses.is_dataclass(hint):
+        return from_data(hint, raw)
+    if hint in (int, float, str, bool) and not isinstance(raw, hint):
+        if hint is float and isinstance(raw, int):
+            return float(raw)
+        raise ValueError(f"expected {hint.__name__}, got {type(raw).__name__}")
+    return raw

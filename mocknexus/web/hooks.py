@@ -1,0 +1,86 @@
+"""Around every emulated-API call: injected faults first, then the request journal afterwards.
+
+The control plane's own paths (/__admin/) are neither faulted nor journaled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import time
+
+from flask import Flask, Response, current_app, g, request
+
+from mocknexus.control.journal import mask_body, mask_headers
+from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.web.http import emulator, faults, journal, render_error
+
+ADMIN_PREFIX = "/__admin"
+
+
+def register_hooks(app: Flask) -> None:
+    app.before_request(_inject_fault)
+    app.after_request(_record)
+
+
+def _inject_fault() -> Response | None:
+    g.started = time.perf_counter()
+    if request.path.startswith(ADMIN_PREFIX):
+        return None
+    fault = faults().take(request.method, request.path)
+    g.fault = fault
+    if fault is None:
+        return None
+    if fault.latency_ms:
+        time.sleep(fault.latency_ms / 1000)  # a real delay: it is what the client under test must survive
+    if fault.drop:
+        return _drop_connection()
+    if fault.status:
+        kind = ErrorKind.for_http_status(fault.status)
+        return render_error(MXError(kind, fault.message))
+    return None
+
+
+def _drop_connection() -> Response:
+    g.dropped = True
+    sock = request.environ.get("werkzeug.socket") or request.environ.get("gunicorn.socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    # With a real server nothing below reaches the client; under the Flask test client (no socket) it
+    # stands in for the dropped connection.
+    return render_error(MXError(ErrorKind.BAD_GATEWAY, "Connection dropped by an injected fault."))
+
+
+def _record(response: Response) -> Response:
+    if request.path.startswith(ADMIN_PREFIX):
+        return response
+    fault = g.get("fault")
+    journal().record(
+        at=emulator().clock.now().isoformat(),
+        method=request.method,
+        path=request.path,
+        query=request.query_string.decode("latin-1"),
+        headers=mask_headers(dict(request.headers)),
+        body=_masked_body(),
+        status=0 if g.get("dropped") else response.status_code,
+        duration_ms=round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3),
+        fault=fault.id if fault else None,
+    )
+    return response
+
+
+def _masked_body() -> object:
+    """The JSON body with secrets masked; for anything else only its size and type, since secrets in a
+    body we cannot parse cannot be masked."""
+    length = request.content_length or 0
+    if length > (current_app.config.get("MAX_CONTENT_LENGTH") or length):
+        return f"<{length} bytes, over the body limit>"
+    raw = request.get_data(cache=True)
+    if not raw:
+        return None
+    try:
+        return mask_body(json.loads(raw))
+    except (ValueError, RecursionError):
+        return f"<{len(raw)} bytes of {request.mimetype or 'unknown type'}, not JSON>"
