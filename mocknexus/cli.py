@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import fields
 
+from mocknexus.client import AdminClient, AdminError
 from mocknexus.config import ENV_PREFIX, Config
 from mocknexus.loader import FixtureError, load_catalog
 
@@ -25,6 +27,21 @@ def build_parser() -> argparse.ArgumentParser:
         )
     validate = commands.add_parser("validate", help="check a fixture directory without serving")
     validate.add_argument("directory")
+    admin = commands.add_parser("admin", help="drive a running server's control plane")
+    admin.add_argument("--url", default=f"http://127.0.0.1:{Config.port}", help="the server's base URL")
+    admin.add_argument("--admin-token", default=None, help="bearer token, if the server requires one")
+    actions = admin.add_subparsers(dest="action", required=True)
+    reset = actions.add_parser("reset", help="everything back to the fixtures (or one user's data)")
+    reset.add_argument("--user-id")
+    actions.add_parser("state", help="print the whole state as JSON")
+    clock = actions.add_parser("clock", help="show, advance, freeze or unfreeze the clock")
+    clock.add_argument("change", nargs="?", choices=["advance", "freeze", "unfreeze"])
+    clock.add_argument("seconds", nargs="?", type=float, default=0.0)
+    faults = actions.add_parser("faults", help="list injected faults, or clear them")
+    faults.add_argument("change", nargs="?", choices=["clear"])
+    journal = actions.add_parser("requests", help="print the request journal, or clear it")
+    journal.add_argument("change", nargs="?", choices=["clear"])
+    journal.add_argument("--limit", type=int, default=20)
     return parser
 
 
@@ -32,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv if argv is not None else sys.argv[1:])
     if args.command == "validate":
         return _validate(args.directory)
+    if args.command == "admin":
+        return _admin(args)
     overrides = {f.name: getattr(args, f.name, None) for f in fields(Config)}
     try:
         config = Config.from_env(**overrides)
@@ -61,4 +80,29 @@ def _validate(directory: str) -> int:
         print(f"invalid: {exc}", file=sys.stderr)
         return 1
     print(f"ok: {len(catalog.institutions)} institutions, {len(catalog.scenarios)} scenarios (with the bundled ones)")
+    return 0
+
+
+def _admin(args: argparse.Namespace) -> int:
+    client = AdminClient(args.url, admin_token=args.admin_token)
+    try:
+        if args.action == "reset":
+            result = client.reset(args.user_id)
+        elif args.action == "state":
+            result = client.state()
+        elif args.action == "clock":
+            result = {
+                None: client.clock,
+                "advance": lambda: client.advance_clock(args.seconds),
+                "freeze": client.freeze_clock,
+                "unfreeze": client.unfreeze_clock,
+            }[args.change]()
+        elif args.action == "faults":
+            result = client.clear_faults() if args.change == "clear" else client.faults()
+        else:
+            result = client.clear_requests() if args.change == "clear" else client.requests(limit=args.limit)
+    except (AdminError, OSError) as exc:
+        print(f"mocknexus admin: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(result if result is not None else {"ok": True}, indent=2))
     return 0
