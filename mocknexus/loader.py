@@ -12,7 +12,14 @@ from marshmallow import ValidationError
 from mocknexus.domain.catalog import Catalog, Institution, Scenario
 from mocknexus.schemas.fixtures import FixtureFileSchema
 
-BUNDLED_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+def _bundled_fixtures() -> Path:
+    # An installed wheel carries them as mocknexus/_fixtures; a source checkout has them at the top level.
+    packaged = Path(__file__).resolve().parent / "_fixtures"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "fixtures"
+
+
+BUNDLED_FIXTURES = _bundled_fixtures()
 FIXTURE_SUFFIXES = (".json", ".yaml", ".yml")
 
 _file_schema = FixtureFileSchema()

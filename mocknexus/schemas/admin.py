@@ -101,8 +101,8 @@ class JournalResponse(Schema):
 class ScenarioSummary(Schema):
     name = fields.String()
     description = fields.String()
-    end = fields.Function(lambda s: s.end.name)
-    steps = fields.Function(lambda s: len(s.steps))
+    end = fields.Function(lambda s: s.end.name, metadata={"type": "string"})
+    steps = fields.Function(lambda s: len(s.steps), metadata={"type": "integer"})
 
 
 class ScenarioListResponse(Schema):

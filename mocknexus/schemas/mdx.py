@@ -50,7 +50,7 @@ class MdxUserSchema(Schema):
     zip_code = fields.String(allow_none=True)
     metadata = fields.String(allow_none=True)
     is_disabled = fields.Boolean()
-    logged_in_at = UnixTime()
+    logged_in_at = UnixTime(allow_none=True)
 
 
 class MdxUserResponse(Schema):

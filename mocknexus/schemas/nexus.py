@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, post_dump, validate
 
 from mocknexus.domain.catalog import CHALLENGE_TYPES
+from mocknexus.domain.statuses import ConnectionStatus
 from mocknexus.schemas.common import (
     MXDateTime,
     PageQuery,
@@ -116,7 +117,7 @@ class NexusUserSchema(Schema):
     first_name = fields.String(allow_none=True)
     last_name = fields.String(allow_none=True)
     is_disabled = fields.Boolean()
-    logged_in_at = MXDateTime()
+    logged_in_at = MXDateTime(allow_none=True)
     metadata = fields.String(allow_none=True)
     revision = fields.Integer()
 
@@ -183,11 +184,15 @@ class CredentialListResponse(Schema):
 
 
 class MemberSchema(Schema):
-    aggregated_at = MXDateTime()
+    aggregated_at = MXDateTime(allow_none=True)
     background_aggregation_is_disabled = fields.Boolean()
-    connection_status = fields.Function(lambda m: m.connection_status.name)
-    connection_status_id = fields.Function(lambda m: m.connection_status.id)
-    connection_status_message = fields.Function(lambda m: m.connection_status.message_for(m.name))
+    connection_status = fields.Function(
+        lambda m: m.connection_status.name, metadata={"type": "string", "enum": ConnectionStatus.names()}
+    )
+    connection_status_id = fields.Function(lambda m: m.connection_status.id, metadata={"type": "integer"})
+    connection_status_message = fields.Function(
+        lambda m: m.connection_status.message_for(m.name), metadata={"type": "string"}
+    )
     external_guid = fields.String(allow_none=True)
     guid = fields.String()
     institution_code = fields.String()
@@ -199,7 +204,7 @@ class MemberSchema(Schema):
     metadata = fields.String(allow_none=True)
     most_recent_job_guid = fields.String(allow_none=True)
     name = fields.String()
-    successfully_aggregated_at = MXDateTime()
+    successfully_aggregated_at = MXDateTime(allow_none=True)
     use_cases = fields.List(fields.String())
     user_guid = fields.String()
 
@@ -257,7 +262,7 @@ class AccountSchema(Schema):
     available_balance = fields.Float()
     currency_code = fields.String()
     # Masked as MX masks it on account reads; the full number comes from the account_numbers endpoints.
-    account_number = fields.Function(lambda a: a.account_number[-4:])
+    account_number = fields.Function(lambda a: a.account_number[-4:], metadata={"type": "string"})
     created_at = MXDateTime()
     updated_at = MXDateTime()
 

@@ -5,7 +5,7 @@ Reset, state read/load, driving members, the clock, injected faults and the requ
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app
 
 import mocknexus
 from mocknexus.domain.errors import ErrorKind, MXError
@@ -13,6 +13,7 @@ from mocknexus.domain.statuses import ConnectionStatus, JobType
 from mocknexus.schemas import admin as s
 from mocknexus.schemas.nexus import MemberResponse
 from mocknexus.web.http import emulator, faults, journal, read_body, read_json_object, read_query, render, render_json
+from mocknexus.web.openapi import build_spec, doc
 
 bp = Blueprint("admin", __name__, url_prefix="/__admin")
 
@@ -33,11 +34,13 @@ journal_query = s.JournalQuery()
 
 
 @bp.get("/health")
+@doc("Ready?", response=health_response)
 def health() -> Response:
     return render(health_response, {"status": "ok", "version": mocknexus.__version__})
 
 
 @bp.post("/reset")
+@doc("Reset everything, or one user", response={"type": "object"}, body=reset_request, body_required=False)
 def reset() -> Response:
     """Everything back to the loaded fixtures: state, clock, faults and journal; or one user's data only."""
     user_id = read_body(reset_request, required=False)["user_id"]
@@ -52,23 +55,27 @@ def reset() -> Response:
 
 
 @bp.get("/state")
+@doc("The whole state", response={"type": "object"})
 def read_state() -> Response:
     return render_json(emulator().dump_state())
 
 
 @bp.put("/state")
+@doc("Replace the whole state with a snapshot", response={"type": "object"}, body={"type": "object"})
 def load_state() -> Response:
     emulator().load_state(read_json_object())
     return render_json({})
 
 
 @bp.get("/scenarios")
+@doc("The loaded scenarios", response=scenario_list)
 def list_scenarios() -> Response:
     scenarios = sorted(emulator().catalog.scenarios.values(), key=lambda x: x.name)
     return render(scenario_list, {"scenarios": scenarios})
 
 
 @bp.post("/members/<guid>/scenario")
+@doc("Give a member a scenario; optionally start a job", response=member_response, body=drive_request)
 def drive_member(guid: str) -> Response:
     body = read_body(drive_request)
     start = JobType[body["start"]] if body["start"] else None
@@ -76,12 +83,14 @@ def drive_member(guid: str) -> Response:
 
 
 @bp.post("/members/<guid>/status")
+@doc("Put a member into an end state", response=member_response, body=status_request)
 def force_status(guid: str) -> Response:
     status = ConnectionStatus[read_body(status_request)["connection_status"]]
     return render(member_response, {"member": emulator().force_status(guid, status)})
 
 
 @bp.post("/members/<guid>/finish")
+@doc("Finish a member's running job now", response=member_response, errors=(409,))
 def finish_job(guid: str) -> Response:
     return render(member_response, {"member": emulator().finish_job(guid)})
 
@@ -92,45 +101,53 @@ def _clock() -> Response:
 
 
 @bp.get("/clock")
+@doc("The emulator's clock", response=clock_response)
 def read_clock() -> Response:
     return _clock()
 
 
 @bp.post("/clock/advance")
+@doc("Move the clock forward", response=clock_response, body=advance_request)
 def advance_clock() -> Response:
     emulator().clock.advance(read_body(advance_request)["seconds"])
     return _clock()
 
 
 @bp.post("/clock/freeze")
+@doc("Stop the clock (at an instant)", response=clock_response, body=freeze_request, body_required=False)
 def freeze_clock() -> Response:
     emulator().clock.freeze(read_body(freeze_request, required=False)["at"])
     return _clock()
 
 
 @bp.post("/clock/unfreeze")
+@doc("Let the clock run again", response=clock_response)
 def unfreeze_clock() -> Response:
     emulator().clock.unfreeze()
     return _clock()
 
 
 @bp.get("/faults")
+@doc("Injected faults", response=fault_list)
 def list_faults() -> Response:
     return render(fault_list, {"faults": faults().list()})
 
 
 @bp.post("/faults")
+@doc("Inject a fault", response=fault_response, body=fault_request, status=201)
 def add_fault() -> Response:
     return render(fault_response, {"fault": faults().add(**read_body(fault_request))}, status=201)
 
 
 @bp.delete("/faults")
+@doc("Remove every fault", response={"type": "object"})
 def clear_faults() -> Response:
     faults().clear()
     return render_json({})
 
 
 @bp.delete("/faults/<fault_id>")
+@doc("Remove one fault", response={"type": "object"})
 def remove_fault(fault_id: str) -> Response:
     if not faults().remove(fault_id):
         raise MXError(ErrorKind.NOT_FOUND, "Fault not found.")
@@ -138,11 +155,22 @@ def remove_fault(fault_id: str) -> Response:
 
 
 @bp.get("/requests")
+@doc("The request journal, newest first", response=journal_response, query=journal_query)
 def list_requests() -> Response:
     return render(journal_response, {"requests": journal().entries(**read_query(journal_query))})
 
 
 @bp.delete("/requests")
+@doc("Empty the request journal", response={"type": "object"})
 def clear_requests() -> Response:
     journal().clear()
     return render_json({})
+
+
+@bp.get("/openapi.json")
+@doc("This OpenAPI document", response={"type": "object"})
+def openapi() -> Response:
+    spec = current_app.extensions.get("mocknexus.openapi")
+    if spec is None:  # built once, on first request: routes are all registered by then
+        spec = current_app.extensions["mocknexus.openapi"] = build_spec(current_app)
+    return render_json(spec)

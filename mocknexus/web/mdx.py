@@ -9,6 +9,7 @@ from flask import Blueprint, Response
 
 from mocknexus.schemas import mdx as s
 from mocknexus.web.http import emulator, read_body, render
+from mocknexus.web.openapi import doc
 from mocknexus.web.partner_auth import require_api_key
 
 bp = Blueprint("mdx", __name__)
@@ -22,6 +23,7 @@ user_update = s.UserUpdateRequest()
 
 @bp.post("/<client_id>/users.json")
 @bp.post("/<client_id>/users")
+@doc("Create a user", response=user_response, body=user_create, errors=(409,))
 def create_user(client_id: str) -> Response:
     fields = read_body(user_create)["user"]
     # MX's SDK expects 200 for a new user (and 409 for an existing id).
@@ -30,18 +32,21 @@ def create_user(client_id: str) -> Response:
 
 @bp.get("/<client_id>/users.json")
 @bp.get("/<client_id>/users")
+@doc("List users", response=user_list)
 def list_users(client_id: str) -> Response:
     return render(user_list, {"users": emulator().list_users()})
 
 
 @bp.get("/<client_id>/users/<user_id>.json")
 @bp.get("/<client_id>/users/<user_id>")
+@doc("Read a user", response=user_response)
 def read_user(client_id: str, user_id: str) -> Response:
     return render(user_response, {"user": emulator().read_user(user_id)})
 
 
 @bp.put("/<client_id>/users/<user_id>.json")
 @bp.put("/<client_id>/users/<user_id>")
+@doc("Update a user", response=user_response, body=user_update)
 def update_user(client_id: str, user_id: str) -> Response:
     fields = read_body(user_update)["user"]
     return render(user_response, {"user": emulator().update_user(user_id, **fields)})
@@ -50,6 +55,7 @@ def update_user(client_id: str, user_id: str) -> Response:
 @bp.delete("/<client_id>/users/<user_id>.json")
 @bp.delete("/<client_id>/users/<user_id>.xml")
 @bp.delete("/<client_id>/users/<user_id>")
+@doc("Delete a user and everything it owns", status=204)
 def delete_user(client_id: str, user_id: str) -> Response:
     emulator().delete_user(user_id)
     return Response(status=204)  # MX's SDK: delete user answers 204 No Content

@@ -11,6 +11,7 @@ from mocknexus.domain.statuses import JobType
 from mocknexus.schemas import nexus as s
 from mocknexus.schemas.common import EmptySchema, PageQuery
 from mocknexus.web.http import emulator, read_body, read_query, render
+from mocknexus.web.openapi import doc
 
 bp = Blueprint("nexus", __name__)
 
@@ -52,6 +53,14 @@ def _page_args(query: dict) -> tuple[int | None, int | None]:
 
 
 @bp.post("/sessions")
+@doc(
+    "Open a session with a one-time api_token",
+    response=session_response,
+    body=session_create,
+    body_required=False,
+    security=[{"apiToken": []}, {}],
+    errors=(401,),
+)
 def create_session() -> Response:
     body = read_body(session_create, required=False)["session"]
     # Real clients send the api_token in the MD-API-TOKEN header; a body field is accepted as well.
@@ -62,11 +71,18 @@ def create_session() -> Response:
 
 
 @bp.get("/user")
+@doc("The session's user", response=user_response)
 def read_user() -> Response:
     return render(user_response, {"user": emulator().session_user(g.session)})
 
 
 @bp.post("/institutions/search")
+@doc(
+    "Search institutions by name or url",
+    response=institution_list,
+    body=institution_search,
+    query=institution_search_query,
+)
 def search_institutions() -> Response:
     criteria = read_body(institution_search)["institution"]
     if criteria["name"] is None and criteria["url"] is None:
@@ -79,57 +95,72 @@ def search_institutions() -> Response:
 
 
 @bp.get("/institutions/<guid>")
+@doc("Read an institution", response=institution_response)
 def read_institution(guid: str) -> Response:
     return render(institution_response, {"institution": emulator().read_institution(guid)})
 
 
 @bp.get("/institutions/<guid>/credentials")
+@doc("The credentials an institution requires", response=credential_list)
 def institution_credentials(guid: str) -> Response:
     return render(credential_list, {"credentials": emulator().read_institution(guid).credentials})
 
 
 @bp.get("/members")
+@doc("List the user's members", response=member_list, query=page_query)
 def list_members() -> Response:
     members, page = emulator().list_members(g.session, *_page_args(read_query(page_query)))
     return render(member_list, {"members": members, "pagination": page})
 
 
 @bp.post("/members")
+@doc("Create a member", response=member_response, body=member_create, errors=(422,))
 def create_member() -> Response:
     fields = read_body(member_create)["member"]
     return render(member_response, {"member": emulator().create_member(g.session, **fields)})
 
 
 @bp.get("/members/<guid>")
+@doc("Read a member (a poll)", response=member_response)
 def read_member(guid: str) -> Response:
     return render(member_response, {"member": emulator().read_member(g.session, guid)})
 
 
 @bp.put("/members/<guid>")
+@doc(
+    "Update a member: credentials, MFA answers, name, metadata",
+    response=member_response,
+    body=member_update,
+    errors=(405, 422),
+)
 def update_member(guid: str) -> Response:
     changes = MemberChanges(**read_body(member_update)["member"])
     return render(member_response, {"member": emulator().update_member(g.session, guid, changes)})
 
 
 @bp.delete("/members/<guid>")
+@doc("Delete a member", response=empty)
 def delete_member(guid: str) -> Response:
     emulator().delete_member(g.session, guid)
     return render(empty, {})
 
 
 @bp.put("/members/<guid>/resume")
+@doc("Answer MFA challenges", response=member_response, body=resume, errors=(405,))
 def resume_member(guid: str) -> Response:
     answers = read_body(resume)["member"]["challenges"]
     return render(member_response, {"member": emulator().resume_member(g.session, guid, answers)})
 
 
 @bp.get("/members/<guid>/challenges")
+@doc("List a member's MFA challenges", response=challenge_list)
 def list_challenges(guid: str) -> Response:
     return render(challenge_list, {"challenges": emulator().list_challenges(g.session, guid)})
 
 
 @bp.get("/members/<guid>/credentials")
 @bp.get("/member/<guid>/credentials")  # sic: MX's v1 spec spells this path with the singular
+@doc("The credentials a member's institution requires", response=credential_list)
 def member_credentials(guid: str) -> Response:
     member = emulator().read_member(g.session, guid, poll=False)
     institution = emulator().read_institution(member.institution_guid)
@@ -143,37 +174,44 @@ def _job(guid: str, job_type: JobType) -> Response:
 
 
 @bp.post("/members/<guid>/verify")
+@doc("Start a verification", response=member_response, body=verify, body_required=False, also=(202,), errors=(409,))
 def verify_member(guid: str) -> Response:
     read_body(verify, required=False)  # include_transactions: accepted; mocknexus generates no transactions
     return _job(guid, JobType.VERIFICATION)
 
 
 @bp.get("/members/<guid>/aggregate")
+@doc("Start an aggregation", response=member_response, also=(202,), errors=(409,))
 def aggregate_member(guid: str) -> Response:
     return _job(guid, JobType.AGGREGATION)
 
 
 @bp.get("/members/<guid>/account_numbers")
+@doc("A member's account numbers (after a verification)", response=account_number_list)
 def member_account_numbers(guid: str) -> Response:
     return render(account_number_list, {"account_numbers": emulator().account_numbers(g.session, guid)})
 
 
 @bp.get("/members/<guid>/accounts")
+@doc("A member's accounts", response=account_list, query=page_query)
 def member_accounts(guid: str) -> Response:
     return _account_page(emulator().list_accounts(g.session, guid))
 
 
 @bp.get("/accounts")
+@doc("The user's accounts", response=account_list, query=page_query)
 def list_accounts() -> Response:
     return _account_page(emulator().list_accounts(g.session))
 
 
 @bp.get("/accounts/<guid>")
+@doc("Read an account", response=account_response)
 def read_account(guid: str) -> Response:
     return render(account_response, {"account": emulator().read_account(g.session, guid)})
 
 
 @bp.get("/accounts/<guid>/account_number")
+@doc("An account's numbers (after a verification)", response=account_number_list)
 def account_number(guid: str) -> Response:
     numbers = emulator().account_numbers_for_account(g.session, guid)
     return render(account_number_list, {"account_numbers": numbers})

@@ -8,6 +8,7 @@ from flask import Blueprint, Response
 
 from mocknexus.schemas import sso as s
 from mocknexus.web.http import emulator, render
+from mocknexus.web.openapi import doc
 from mocknexus.web.partner_auth import require_api_key
 
 bp = Blueprint("sso", __name__)
@@ -18,11 +19,13 @@ api_token_response = s.ApiTokenResponse()
 
 @bp.get("/<client_id>/users/<user_id>/api_token.json")
 @bp.get("/<client_id>/users/<user_id>/api_token")
+@doc("A one-time api_token for the user (10 minutes)", response=api_token_response)
 def api_token(client_id: str, user_id: str) -> Response:
     return render(api_token_response, {"api_token": emulator().issue_api_token(user_id)})
 
 
 @bp.get("/<client_id>/users/<user_id>/api_token.xml")
+@doc("The api_token as XML", response={"type": "string"})
 def api_token_xml(client_id: str, user_id: str) -> Response:
     # MX's documented sample asks for XML; the body is <api_token><token>...</token></api_token>.
     token = emulator().issue_api_token(user_id).token
@@ -31,6 +34,7 @@ def api_token_xml(client_id: str, user_id: str) -> Response:
 
 
 @bp.delete("/<client_id>/users/<user_id>/sessions")
+@doc("End the user's Nexus sessions", status=204)
 def end_sessions(client_id: str, user_id: str) -> Response:
     emulator().end_sessions(user_id)
     return Response(status=204)

@@ -1,0 +1,29 @@
+# mocknexus: MX Nexus API emulator. Build: docker build -t mocknexus .   Run: docker run -p 8080:8080 mocknexus
+# ---- build: a wheel of the package (bundled fixtures inside it) ----
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY mocknexus ./mocknexus
+COPY fixtures ./fixtures
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
+
+# ---- runtime: the wheel, its dependencies and gunicorn; nothing else ----
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    MOCKNEXUS_HOST=0.0.0.0 \
+    MOCKNEXUS_PORT=8080
+COPY --from=build /wheels /wheels
+RUN pip install /wheels/*.whl "gunicorn>=22" && rm -rf /wheels \
+    && useradd --system --uid 10001 --no-create-home mocknexus \
+    && mkdir /fixtures && chown mocknexus /fixtures
+USER mocknexus
+# Put your own fixture files here (docker run -v ./my-fixtures:/fixtures -e MOCKNEXUS_FIXTURES=/fixtures ...).
+VOLUME ["/fixtures"]
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+    CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('MOCKNEXUS_PORT', '8080') + '/__admin/health', timeout=2)"
+# One process: the state is in memory, so every request must reach the same one; threads serve concurrency.
+CMD ["sh", "-c", "exec gunicorn --workers 1 --threads ${MOCKNEXUS_THREADS:-8} --bind ${MOCKNEXUS_HOST}:${MOCKNEXUS_PORT} --access-logfile - mocknexus.wsgi:app"]

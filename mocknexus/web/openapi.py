@@ -1,0 +1,118 @@
+"""The OpenAPI 3 document, generated from the route table and the marshmallow schemas the handlers use.
+
+Each view carries a `@doc(...)` naming its schemas; `build_spec` walks every registered route, so a route
+without `@doc` is an error rather than a silent gap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+from marshmallow import Schema
+
+import mocknexus
+from mocknexus.domain.errors import ErrorKind
+from mocknexus.schemas.common import ErrorResponse, MXDateTime, UnixTime
+from mocknexus.web.http import ADMIN_MEDIA_TYPE, MDX_MEDIA_TYPE, NEXUS_MEDIA_TYPE, SSO_MEDIA_TYPE
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# blueprint -> (media type, security requirement, errors every endpoint of it may answer)
+_APIS: dict[str, tuple[str, list[dict], tuple[int, ...]]] = {
+    "nexus": (NEXUS_MEDIA_TYPE, [{"sessionToken": []}], (400, 401, 404, 500)),
+    "mdx": (MDX_MEDIA_TYPE, [{"apiKey": []}], (400, 401, 404, 500)),
+    "sso": (SSO_MEDIA_TYPE, [{"apiKey": []}], (401, 404, 500)),
+    "admin": (ADMIN_MEDIA_TYPE, [], (400, 404, 500)),
+}
+_TAGS = {"nexus": "Nexus", "mdx": "MDX Real Time", "sso": "SSO", "admin": "Control plane"}
+
+
+@dataclass(frozen=True)
+class Doc:
+    summary: str
+    response: Schema | dict | None = None  # None: an empty body
+    status: int = 200
+    body: Schema | dict | None = None
+    body_required: bool = True
+    query: Schema | None = None
+    errors: tuple[int, ...] = ()
+    also: tuple[int, ...] = ()  # other success statuses with the same body (202 Accepted)
+    security: list[dict] | None = None  # None: the API's usual
+
+
+def doc(summary: str, **details: Any) -> Callable[[F], F]:
+    def attach(view: F) -> F:
+        view.__apidoc__ = Doc(summary, **details)  # type: ignore[attr-defined]
+        return view
+
+    return attach
+
+
+def build_spec(app: Flask) -> dict:
+    plugin = MarshmallowPlugin()
+    spec = APISpec(
+        title="mocknexus",
+        version=mocknexus.__version__,
+        openapi_version="3.0.3",
+        plugins=[plugin],
+        info={"description": "A local emulator of MX's Nexus, MDX Real Time (users) and SSO (api_token) APIs."},
+    )
+    plugin.map_to_openapi_type(MXDateTime, "string", "date-time")
+    plugin.map_to_openapi_type(UnixTime, "integer", None)
+    spec.components.security_scheme("sessionToken", {"type": "apiKey", "in": "header", "name": "MD-SESSION-TOKEN"})
+    spec.components.security_scheme("apiKey", {"type": "apiKey", "in": "header", "name": "MD-API-KEY"})
+    spec.components.security_scheme("apiToken", {"type": "apiKey", "in": "header", "name": "MD-API-TOKEN"})
+    spec.components.schema("ErrorResponse", schema=ErrorResponse)
+
+    paths: dict[str, dict[str, dict]] = {}
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        described: Doc | None = getattr(view, "__apidoc__", None)
+        if described is None:
+            raise LookupError(f"route {rule.rule} ({rule.endpoint}) has no @doc")
+        blueprint = rule.endpoint.split(".", 1)[0]
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(described, blueprint, rule, method, path)
+    for path, operations in sorted(paths.items()):
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+def _operation(described: Doc, blueprint: str, rule: Any, method: str, path: str) -> dict:
+    media, security, common_errors = _APIS[blueprint]
+    operation: dict[str, Any] = {
+        "summary": described.summary,
+        "operationId": re.sub(r"\W+", "_", f"{method.lower()}{path}").strip("_"),
+        "tags": [_TAGS[blueprint]],
+        "security": described.security if described.security is not None else security,
+        "parameters": [
+            {"in": "path", "name": arg, "required": True, "schema": {"type": "string"}}
+            for arg in sorted(rule.arguments)
+        ],
+        "responses": {},
+    }
+    if described.query is not None:
+        operation["parameters"].append({"in": "query", "schema": described.query})
+    if described.body is not None:
+        operation["requestBody"] = {
+            "required": described.body_required,
+            "content": {media: {"schema": described.body}},
+        }
+    success: dict[str, Any] = {"description": described.summary}
+    if described.response is not None:
+        success["content"] = {media: {"schema": described.response}}
+    for status in (described.status, *described.also):
+        operation["responses"][str(status)] = success
+    for status in sorted({*common_errors, *described.errors}):
+        operation["responses"][str(status)] = {
+            "description": ErrorKind.for_http_status(status).default_message,
+            "content": {media: {"schema": "ErrorResponse"}},
+        }
+    return operation
