@@ -1,4 +1,5 @@
-"""A small Python client for the control plane (/__admin/), standard library only.
+"""Small Python clients, standard library only: the control plane (/__admin/), and a helper that opens
+a Nexus session the way a client's first three calls do.
 
 admin = AdminClient("http://127.0.0.1:8080")
 admin.reset()
@@ -9,17 +10,57 @@ admin.add_fault("/members/*/verify", method="POST", status=503, count=2)
 from __future__ import annotations
 
 import json
+import secrets
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from typing import Any
+
+NEXUS_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
 
 
 class AdminError(Exception):
+    """A call answered with an error status; `body` is MX's error object."""
+
     def __init__(self, status: int, body: Any) -> None:
         super().__init__(f"HTTP {status}: {body}")
         self.status = status
         self.body = body
+
+
+@dataclass(frozen=True)
+class NexusSession:
+    """A user with an open Nexus session, as a client under test would hold it."""
+
+    base_url: str
+    user_id: str
+    user_guid: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"MD-SESSION-TOKEN": self.token, "Accept": NEXUS_MEDIA_TYPE, "Content-Type": NEXUS_MEDIA_TYPE}
+
+
+def open_session(
+    base_url: str,
+    user_id: str | None = None,
+    skip_aggregation: bool = True,
+    client_id: str = "mocknexus",
+    api_key: str = "mocknexus",
+) -> NexusSession:
+    """Create a user (MDX), get it an api_token (SSO) and open a Nexus session: the flow's first three calls."""
+    base_url = base_url.rstrip("/")
+    user_id = user_id or f"user-{secrets.token_hex(6)}"
+    key = {"MD-API-KEY": api_key}
+    created = _http("POST", f"{base_url}/{_q(client_id)}/users.json", {"user": {"id": user_id}}, key)
+    token = _http("GET", f"{base_url}/{_q(client_id)}/users/{_q(user_id)}/api_token.json", None, key)
+    opened = _http(
+        "POST", f"{base_url}/sessions", {"session": {"skip_aggregation": skip_aggregation}},
+        {"MD-API-TOKEN": token["api_token"]["token"]},
+    )  # fmt: skip
+    return NexusSession(base_url, user_id, created["user"]["guid"], opened["session"]["token"])
 
 
 class AdminClient:
@@ -99,20 +140,21 @@ class AdminClient:
         self._call("DELETE", "/requests")
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base_url + "/__admin" + path, data=data, method=method)
-        request.add_header("Accept", "application/json")
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        if self.admin_token:
-            request.add_header("Authorization", f"Bearer {self.admin_token}")
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                raw = response.read()
-        except urllib.error.HTTPError as exc:
-            raw = exc.read()
-            raise AdminError(exc.code, _parse(raw)) from None
-        return _parse(raw)
+        headers = {"Authorization": f"Bearer {self.admin_token}"} if self.admin_token else {}
+        return _http(method, self.base_url + "/__admin" + path, body, headers, self.timeout)
+
+
+def _http(method: str, url: str, body: Any, headers: dict[str, str], timeout: float = 10.0) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={"Accept": "application/json", **headers})
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw = response.read()
+    except urllib.error.HTTPError as exc:
+        raise AdminError(exc.code, _parse(exc.read())) from None
+    return _parse(raw)
 
 
 def _q(segment: str) -> str:
