@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-USER_TESTS = '''
+USER_TESTS = """
 import json
 import urllib.request
 
@@ -39,7 +39,7 @@ def test_session_helper(mocknexus_session, mocknexus_admin):
     assert mocknexus_session.user_guid.startswith("USR-")
     users = [u["id"] for u in mocknexus_admin.state()["users"]]
     assert mocknexus_session.user_id in users
-'''
+"""
 
 
 def test_the_plugins_fixtures_work_in_a_users_test_suite(pytester):
@@ -49,9 +49,7 @@ def test_the_plugins_fixtures_work_in_a_users_test_suite(pytester):
 
 
 def test_the_plugin_reads_its_ini_options(pytester, tmp_path):
-    (tmp_path / "extra.json").write_text(
-        '{"version": 1, "scenarios": {"mine": {"steps": [], "end": "CLOSED"}}}'
-    )
+    (tmp_path / "extra.json").write_text('{"version": 1, "scenarios": {"mine": {"steps": [], "end": "CLOSED"}}}')
     pytester.makeini(f"[pytest]\nmocknexus_fixtures = {tmp_path}\nmocknexus_seed = 5\n")
     pytester.makepyfile(
         test_ini="""
