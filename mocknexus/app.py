@@ -10,10 +10,11 @@ from flask import Flask
 from mocknexus.config import Config
 from mocknexus.control.faults import Faults
 from mocknexus.control.journal import Journal
-from mocknexus.domain.clock import Clock
+from mocknexus.domain import snapshot
+from mocknexus.domain.clock import Clock, StoredClock
 from mocknexus.domain.service import Emulator, Settings
 from mocknexus.loader import load_catalog
-from mocknexus.store import MemoryStore, Store
+from mocknexus.store import MemoryStore, SQLiteStore, Store
 from mocknexus.web import admin, mdx, nexus, sso
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
@@ -37,7 +38,11 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
         session_ttl=timedelta(seconds=config.session_ttl),
         job_time_scale=config.job_time_scale,
     )
-    app.extensions["mocknexus"] = Emulator(store or MemoryStore(), catalog, clock or Clock(), settings)
+    if store is None:
+        store = SQLiteStore(config.state_file, snapshot.encode, snapshot.decode) if config.state_file else MemoryStore()
+    if clock is None:
+        clock = StoredClock(store) if config.state_file else Clock()
+    app.extensions["mocknexus"] = Emulator(store, catalog, clock, settings)
     app.extensions["mocknexus.faults"] = Faults(seed=config.seed)
     app.extensions["mocknexus.journal"] = Journal(size=config.journal_size)
 

@@ -23,6 +23,8 @@ class Config:
     fixtures_mode: str = _opt("merge", "merge: the directory's fixtures over the bundled ones; replace: its alone")
     api_key: str = _opt("", "MD-API-KEY the MDX and SSO APIs accept (empty: any non-empty key)")
     client_id: str = _opt("", "client_id the MDX and SSO paths accept (empty: any)")
+    admin_token: str = _opt("", "bearer token required on /__admin/ (except /__admin/health); empty: none")
+    state_file: str = _opt("", "SQLite file keeping the state across restarts and worker processes (empty: memory)")
     job_time_scale: float = _opt(1.0, "multiplier on every scenario step's duration (0: jobs advance on polls alone)")
     api_token_ttl: int = _opt(600, "seconds an SSO api_token lives (MX: 10 minutes)")
     session_ttl: int = _opt(1800, "seconds of inactivity before a Nexus session expires (MX: 30 minutes)")

@@ -19,8 +19,11 @@ def clock() -> Clock:
     return Clock(frozen_at=START)
 
 
-@pytest.fixture
-def config() -> Config:
+@pytest.fixture(params=["memory", "sqlite"])
+def config(request, tmp_path) -> Config:
+    """Every test that builds the app runs on both stores: the SQLite one must behave the same."""
+    if request.param == "sqlite":
+        return Config(seed=7, state_file=str(tmp_path / "state.db"))
     return Config(seed=7)
 
 

@@ -134,7 +134,8 @@ def test_the_same_seed_gives_the_same_data(config, clock, seed, same):
     from mocknexus.app import create_app
 
     first = run_full_flow(FlaskHttp(create_app(config, clock=clock)), clock)["numbers"]
-    second = run_full_flow(FlaskHttp(create_app(replace(config, seed=seed), clock=clock)), clock)["numbers"]
+    other = replace(config, seed=seed, state_file=config.state_file and config.state_file + ".second")
+    second = run_full_flow(FlaskHttp(create_app(other, clock=clock)), clock)["numbers"]
     strip = [(n["account_number"], n["routing_number"]) for n in first]
     again = [(n["account_number"], n["routing_number"]) for n in second]
     assert (strip == again) is same

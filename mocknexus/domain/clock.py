@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+from mocknexus.store import Store
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -19,44 +21,70 @@ class Clock:
 
     def __init__(self, frozen_at: datetime | None = None) -> None:
         self._lock = threading.Lock()
-        self._offset = timedelta(0)
-        self._frozen_at = frozen_at
         self._initial_frozen_at = frozen_at
+        self._state: tuple[timedelta, datetime | None] = (timedelta(0), frozen_at)
+
+    # Where (offset, frozen instant) live; a subclass keeps them elsewhere (shared by processes).
+    def _load(self) -> tuple[timedelta, datetime | None]:
+        return self._state
+
+    def _save(self, offset: timedelta, frozen_at: datetime | None) -> None:
+        self._state = (offset, frozen_at)
 
     def now(self) -> datetime:
-        frozen = self._frozen_at
-        if frozen is not None:
-            return frozen
-        return utcnow() + self._offset
+        offset, frozen = self._load()
+        return frozen if frozen is not None else utcnow() + offset
 
     @property
     def is_frozen(self) -> bool:
-        return self._frozen_at is not None
+        return self._load()[1] is not None
 
     def advance(self, seconds: float) -> datetime:
+        delta = timedelta(seconds=seconds)
         with self._lock:
-            delta = timedelta(seconds=seconds)
-            if self._frozen_at is not None:
-                self._frozen_at += delta
-            else:
-                self._offset += delta
-            return self.now()
+            offset, frozen = self._load()
+            self._save(offset + (delta if frozen is None else timedelta(0)), frozen + delta if frozen else None)
+        return self.now()
 
     def freeze(self, at: datetime | None = None) -> datetime:
         with self._lock:
-            self._frozen_at = at if at is not None else self.now()
-            return self._frozen_at
+            instant = at if at is not None else self.now()
+            self._save(self._load()[0], instant)
+        return instant
 
     def unfreeze(self) -> datetime:
         """Let time run again from the frozen instant (the offset keeps it continuous)."""
         with self._lock:
-            if self._frozen_at is not None:
-                self._offset = self._frozen_at - utcnow()
-                self._frozen_at = None
-            return self.now()
+            _, frozen = self._load()
+            if frozen is not None:
+                self._save(frozen - utcnow(), None)
+        return self.now()
 
     def reset(self) -> None:
         """Back to how the clock was built: real time, or the instant it was frozen at."""
         with self._lock:
-            self._offset = timedelta(0)
-            self._frozen_at = self._initial_frozen_at
+            self._save(timedelta(0), self._initial_frozen_at)
+
+
+class StoredClock(Clock):
+    """A clock whose offset and frozen instant live in the store, so every worker process sharing a
+    persistent store reads the same time, and a restart keeps it."""
+
+    TABLE, KEY = "meta", "clock"
+
+    def __init__(self, store: Store, frozen_at: datetime | None = None) -> None:
+        self._store = store
+        super().__init__(frozen_at)
+        if store.get(self.TABLE, self.KEY) is None:
+            self._save(timedelta(0), frozen_at)
+
+    def _load(self) -> tuple[timedelta, datetime | None]:
+        data = self._store.get(self.TABLE, self.KEY)
+        if data is None:  # cleared by a reset of the store
+            return timedelta(0), self._initial_frozen_at
+        frozen = data["frozen_at"]
+        return timedelta(seconds=data["offset"]), datetime.fromisoformat(frozen) if frozen else None
+
+    def _save(self, offset: timedelta, frozen_at: datetime | None) -> None:
+        value = {"offset": offset.total_seconds(), "frozen_at": frozen_at.isoformat() if frozen_at else None}
+        self._store.put(self.TABLE, self.KEY, value)

@@ -449,6 +449,8 @@ class Emulator:
         if institution is None or TEST_SCENARIO not in self.catalog.scenarios:
             return  # a fixture set without MX Bank: the static fixtures have nothing to stand on
         with self.store.transaction():
+            if self.store.get(SESSIONS, TEST_SESSION_TOKEN) is not None:
+                return  # a persistent store that already has them (a restart, another worker)
             now = self.clock.now()
             user = User(guid=new_guid("USR"), id=TEST_USER_ID, created_at=now, email="test@example.com")
             self.store.put(SESSIONS, TEST_SESSION_TOKEN, Session(TEST_SESSION_TOKEN, user.guid, now, now, True))

@@ -4,6 +4,7 @@ any store that persists records."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import types
 import typing
 from datetime import datetime
@@ -22,6 +23,17 @@ TABLES: dict[str, tuple[type, str]] = {
     "members": (Member, "guid"),
     "accounts": (Account, "guid"),
 }
+
+
+def encode(table: str, value: Any) -> str:
+    """A stored record as text (for a store that persists): records as their data, indexes as they are."""
+    return json.dumps(to_data(value), separators=(",", ":"))
+
+
+def decode(table: str, text: str) -> Any:
+    data = json.loads(text)
+    record = TABLES.get(table)
+    return from_data(record[0], data) if record else data
 
 
 def to_data(value: Any) -> Any:

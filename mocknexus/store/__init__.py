@@ -2,5 +2,6 @@
 
 from mocknexus.store.base import Store
 from mocknexus.store.memory import MemoryStore
+from mocknexus.store.sqlite import SQLiteStore
 
-__all__ = ["MemoryStore", "Store"]
+__all__ = ["MemoryStore", "SQLiteStore", "Store"]

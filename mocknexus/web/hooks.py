@@ -6,6 +6,7 @@ The control plane's own paths (/__admin/) are neither faulted nor journaled.
 from __future__ import annotations
 
 import contextlib
+import hmac
 import json
 import socket
 import time
@@ -14,14 +15,35 @@ from flask import Flask, Response, current_app, g, request
 
 from mocknexus.control.journal import mask_body, mask_headers
 from mocknexus.domain.errors import ErrorKind, MXError
-from mocknexus.web.http import emulator, faults, journal, render_error
+from mocknexus.web.http import emulator, faults, journal, media_type, render_error
 
 ADMIN_PREFIX = "/__admin"
 
 
 def register_hooks(app: Flask) -> None:
+    app.before_request(_guard_admin)
     app.before_request(_inject_fault)
+    app.before_request(_negotiate)
     app.after_request(_record)
+
+
+def _guard_admin() -> None:
+    """With --admin-token, the control plane wants `Authorization: Bearer <token>` (health stays open,
+    for container health checks)."""
+    token = current_app.config["MOCKNEXUS"].admin_token
+    if not token or not request.path.startswith(ADMIN_PREFIX) or request.path == ADMIN_PREFIX + "/health":
+        return
+    given = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        raise MXError(ErrorKind.UNAUTHORIZED, "The control plane needs Authorization: Bearer <admin token>.")
+
+
+def _negotiate() -> None:
+    """An Accept header that admits no JSON is a 406; no Accept header accepts anything (INFERRED for MX)."""
+    if "Accept" not in request.headers:
+        return
+    if request.accept_mimetypes.best_match([media_type(), "application/json"]) is None:
+        raise MXError(ErrorKind.NOT_ACCEPTABLE, f"This API answers {media_type()} only.")
 
 
 def _inject_fault() -> Response | None:

@@ -20,6 +20,8 @@ SSO_MEDIA_TYPE = "application/vnd.moneydesktop.sso.v3+json"
 ADMIN_MEDIA_TYPE = "application/json"
 _MEDIA_TYPES = {"mdx": MDX_MEDIA_TYPE, "sso": SSO_MEDIA_TYPE, "admin": ADMIN_MEDIA_TYPE}
 
+MAX_JSON_DEPTH = 16
+
 _error_schema = ErrorResponse()
 
 
@@ -78,7 +80,20 @@ def read_json_object(required: bool = True) -> dict:
         data = {}
     if not isinstance(data, dict):
         raise MXError(ErrorKind.BAD_REQUEST, "The request body must be a JSON object.")
+    if _too_deep(data):
+        raise MXError(ErrorKind.BAD_REQUEST, f"The request body nests deeper than {MAX_JSON_DEPTH} levels.")
     return data
+
+
+def _too_deep(data: Any) -> bool:
+    """No MX body nests more than a few levels; refusing deep ones keeps validation cheap and bounded."""
+    level = [data]
+    for _ in range(MAX_JSON_DEPTH):
+        level = [v for item in level for v in (item.values() if isinstance(item, dict) else item)
+                 if isinstance(v, dict | list)]  # fmt: skip
+        if not level:
+            return False
+    return True
 
 
 def read_query(schema: Schema) -> dict:

@@ -1,0 +1,88 @@
+"""The opt-in persistent store: one SQLite file (WAL), shared by threads and by worker processes.
+
+Records are kept as text made by an encoder the domain hands in, so this module knows no domain types.
+A transaction is `BEGIN IMMEDIATE`: it takes SQLite's write lock at once, which serializes every
+read-modify-write across threads and processes alike, as the in-memory store's lock does within one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+Encode = Callable[[str, Any], str]
+Decode = Callable[[str, str], Any]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    tbl TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (tbl, key)
+) WITHOUT ROWID
+"""
+
+
+class SQLiteStore:
+    def __init__(self, path: str, encode: Encode, decode: Decode) -> None:
+        self.path = path
+        self._encode = encode
+        self._decode = decode
+        self._local = threading.local()
+        conn = self._conn()
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(_SCHEMA)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # autocommit mode (isolation_level=None): transactions are only the ones `transaction` opens.
+            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA synchronous=FULL")  # an acknowledged write survives a kill -9
+            self._local.conn = conn
+            self._local.depth = 0
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        conn = self._conn()
+        outermost = self._local.depth == 0
+        if outermost:
+            conn.execute("BEGIN IMMEDIATE")
+        self._local.depth += 1
+        try:
+            yield
+        except BaseException:
+            self._local.depth -= 1
+            if outermost:
+                conn.execute("ROLLBACK")
+            raise
+        self._local.depth -= 1
+        if outermost:
+            conn.execute("COMMIT")
+
+    def get(self, table: str, key: str) -> Any | None:
+        row = self._conn().execute("SELECT value FROM records WHERE tbl = ? AND key = ?", (table, key)).fetchone()
+        return None if row is None else self._decode(table, row[0])
+
+    def put(self, table: str, key: str, value: Any) -> None:
+        self._conn().execute(
+            "INSERT OR REPLACE INTO records (tbl, key, value) VALUES (?, ?, ?)",
+            (table, key, self._encode(table, value)),
+        )
+
+    def delete(self, table: str, key: str) -> None:
+        self._conn().execute("DELETE FROM records WHERE tbl = ? AND key = ?", (table, key))
+
+    def values(self, table: str) -> Iterator[Any]:
+        rows = self._conn().execute("SELECT value FROM records WHERE tbl = ?", (table,)).fetchall()
+        return iter([self._decode(table, text) for (text,) in rows])
+
+    def count(self, table: str) -> int:
+        return self._conn().execute("SELECT COUNT(*) FROM records WHERE tbl = ?", (table,)).fetchone()[0]
+
+    def clear(self) -> None:
+        self._conn().execute("DELETE FROM records")
