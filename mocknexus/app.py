@@ -25,6 +25,8 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     app = Flask("mocknexus", static_folder=None)
     app.config["MOCKNEXUS"] = config
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    # No automatic OPTIONS: Flask's answer is an empty text/html 200; ours is MX's JSON 405 with Allow.
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.logger.setLevel(getattr(logging, config.log_level.upper(), logging.INFO))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from mocknexus.domain.errors import ErrorKind
@@ -24,12 +26,19 @@ class StatusRequest(RequestSchema):
     connection_status = StrictString(required=True, validate=validate.OneOf(ConnectionStatus.names()))
 
 
+# The clock moves within a range datetime can hold whatever else was done to it before.
+MAX_ADVANCE_SECONDS = 100 * 365 * 86400
+
+
 class AdvanceRequest(RequestSchema):
-    seconds = fields.Float(required=True, validate=validate.Range(min=0))
+    seconds = fields.Float(required=True, validate=validate.Range(min=0, max=MAX_ADVANCE_SECONDS))
 
 
 class FreezeRequest(RequestSchema):
-    at = fields.AwareDateTime(load_default=None)
+    at = fields.AwareDateTime(
+        load_default=None,
+        validate=validate.Range(min=datetime(1970, 1, 1, tzinfo=UTC), max=datetime(2999, 12, 31, tzinfo=UTC)),
+    )
 
 
 class FaultRequest(RequestSchema):

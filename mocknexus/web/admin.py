@@ -109,7 +109,10 @@ def read_clock() -> Response:
 @bp.post("/clock/advance")
 @doc("Move the clock forward", response=clock_response, body=advance_request)
 def advance_clock() -> Response:
-    emulator().clock.advance(read_body(advance_request)["seconds"])
+    try:
+        emulator().clock.advance(read_body(advance_request)["seconds"])
+    except OverflowError:
+        raise MXError(ErrorKind.BAD_REQUEST, "That would move the clock past the year 9999.") from None
     return _clock()
 
 
