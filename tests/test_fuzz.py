@@ -31,7 +31,9 @@ pytestmark = pytest.mark.fuzz
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
+@settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None
+)
 def test_every_response_is_documented_json_and_never_5xx(case):
     try:
         response = case.call_and_validate(
@@ -39,7 +41,13 @@ def test_every_response_is_documented_json_and_never_5xx(case):
             checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
         )
         if response.status_code != 204 and not case.path.endswith(".xml"):
-            assert response.content, (case.method, case.path, response.status_code, dict(response.headers), case.headers)
+            assert response.content, (
+                case.method,
+                case.path,
+                response.status_code,
+                dict(response.headers),
+                case.headers,
+            )
             json.loads(response.content)  # every body is JSON (a failure raises here)
     finally:
         # A generated fault or a frozen far-future clock must not leak into the next case.

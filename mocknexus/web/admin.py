@@ -5,6 +5,8 @@ Reset, state read/load, driving members, the clock, injected faults and the requ
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, Response, current_app
 
 import mocknexus
@@ -36,7 +38,9 @@ journal_query = s.JournalQuery()
 @bp.get("/health")
 @doc("Ready?", response=health_response)
 def health() -> Response:
-    return render(health_response, {"status": "ok", "version": mocknexus.__version__})
+    response = render(health_response, {"status": "ok", "version": mocknexus.__version__})
+    response.headers["X-Mocknexus-Worker"] = str(os.getpid())  # which process answered (several with gunicorn)
+    return response
 
 
 @bp.post("/reset")
