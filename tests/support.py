@@ -60,7 +60,7 @@ class LiveHttp(Http):
         self.session = requests.Session()
 
     def request(self, method: str, path: str, json: Any = None, headers: dict | None = None, data: Any = None) -> Reply:
-        r = self.session.request(method, self.base_url + path, json=json, data=data, headers=headers or {}, timeout=10)
+        r = self.session.request(method, self.base_url + path, json=json, data=data, headers=headers or {}, timeout=60)
         try:
             body = r.json()
         except ValueError:

@@ -32,6 +32,9 @@ class SQLiteStore:
         self._encode = encode
         self._decode = decode
         self._local = threading.local()
+        # Threads of this process queue here, in order, rather than in SQLite's busy handler (which backs
+        # off with sleeps); SQLite's own lock then only arbitrates between processes.
+        self._process_lock = threading.RLock()
         conn = self._conn()
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(_SCHEMA)
@@ -49,20 +52,21 @@ class SQLiteStore:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         conn = self._conn()
-        outermost = self._local.depth == 0
-        if outermost:
-            conn.execute("BEGIN IMMEDIATE")
-        self._local.depth += 1
-        try:
-            yield
-        except BaseException:
+        with self._process_lock:
+            outermost = self._local.depth == 0
+            if outermost:
+                conn.execute("BEGIN IMMEDIATE")
+            self._local.depth += 1
+            try:
+                yield
+            except BaseException:
+                self._local.depth -= 1
+                if outermost:
+                    conn.execute("ROLLBACK")
+                raise
             self._local.depth -= 1
             if outermost:
-                conn.execute("ROLLBACK")
-            raise
-        self._local.depth -= 1
-        if outermost:
-            conn.execute("COMMIT")
+                conn.execute("COMMIT")
 
     def get(self, table: str, key: str) -> Any | None:
         row = self._conn().execute("SELECT value FROM records WHERE tbl = ? AND key = ?", (table, key)).fetchone()
