@@ -7,6 +7,8 @@ MX's and Plaid's test credentials do.
 
 from __future__ import annotations
 
+from array import array
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -120,9 +122,23 @@ class Catalog:
         self._reindex()
 
     def _reindex(self) -> None:
-        # Search runs over this pre-sorted, pre-lowered list rather than re-deriving it per request.
+        """Search indexes, rebuilt whenever fixtures are added (never per request)."""
         ordered = sorted(self.institutions.values(), key=lambda i: (-i.popularity, i.name.lower()))
-        self._search_rows = [(i.name.lower(), _bare_host(i.url), i.code.lower(), i) for i in ordered]
+        self._visible = [i for i in ordered if not i.is_hidden]  # search results come in this order
+        self._names = [i.name.lower() for i in self._visible]
+        self._by_code: dict[str, int] = {}
+        self._by_host: dict[str, list[int]] = defaultdict(list)
+        self._by_country: dict[str, list[int]] = defaultdict(list)
+        grams: dict[str, list[int]] = defaultdict(list)
+        for index, institution in enumerate(self._visible):
+            self._by_code.setdefault(institution.code.lower(), index)
+            self._by_host[_bare_host(institution.url)].append(index)
+            for country in institution.iso_country_code:
+                self._by_country[country].append(index)
+            for gram in _trigrams(self._names[index]):
+                grams[gram].append(index)
+        # Postings as compact int arrays, ascending (so results stay in rank order).
+        self._trigrams = {gram: array("i", indexes) for gram, indexes in grams.items()}
 
     def add(self, institutions: list[Institution], scenarios: list[Scenario]) -> None:
         self.institutions.update((i.guid, i) for i in institutions)
@@ -142,23 +158,47 @@ class Catalog:
     def search(self, name: str | None, url: str | None, countries: list[str] | None) -> list[Institution]:
         """Case-insensitive substring match on name (or exact code); url matches the same host (scheme and
         `www.` ignored), or any host containing it when it is a bare word. An empty name lists everything.
-        MX documents the fields, not the matching: INFERRED."""
+        MX documents the fields, not the matching: INFERRED.
+
+        Names are found through a trigram index, so the cost follows the number of matches, not the size
+        of the catalog; only queries shorter than three characters, or a bare-word url, read every row.
+        """
+        found: set[int] | None = None  # None: every visible institution
         name_q = (name or "").strip().lower()
+        if name_q:
+            found = self._name_matches(name_q)
         url_q = _bare_host(url or "")
-        wanted = {c.upper() for c in countries} if countries else None
-        found = []
-        url_is_host = "." in url_q
-        for lname, host, lcode, inst in self._search_rows:
-            if inst.is_hidden:
-                continue
-            if name_q and name_q not in lname and name_q != lcode:
-                continue
-            if url_q and (host != url_q if url_is_host else url_q not in host):
-                continue
-            if wanted and not wanted.intersection(inst.iso_country_code):
-                continue
-            found.append(inst)
-        return found
+        if url_q:
+            if "." in url_q:
+                hosts = set(self._by_host.get(url_q, ()))
+            else:
+                hosts = {i for host, rows in self._by_host.items() if url_q in host for i in rows}
+            found = hosts if found is None else found & hosts
+        if countries:
+            wanted = {i for c in {c.upper() for c in countries} for i in self._by_country.get(c, ())}
+            found = wanted if found is None else found & wanted
+        if found is None:
+            return self._visible
+        return [self._visible[i] for i in sorted(found)]
+
+    def _name_matches(self, query: str) -> set[int]:
+        matches: set[int] = set()
+        if query in self._by_code:
+            matches.add(self._by_code[query])
+        grams = _trigrams(query)
+        if not grams:  # too short to index: read the names
+            return matches | {i for i, n in enumerate(self._names) if query in n}
+        # Every match holds every trigram of the query: check the names under its rarest one.
+        rarest = min((self._trigrams.get(g, _EMPTY) for g in grams), key=len)
+        matches.update(i for i in rarest if query in self._names[i])
+        return matches
+
+
+_EMPTY = array("i")
+
+
+def _trigrams(text: str) -> set[str]:
+    return {text[i : i + 3] for i in range(len(text) - 2)}
 
 
 def _bare_host(url: str) -> str:
