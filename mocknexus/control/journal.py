@@ -1,12 +1,18 @@
-"""The request journal: the last N calls to the emulated APIs, with every secret masked before it is kept."""
+"""The request journal: the last N calls to the emulated APIs, with every secret masked whenever it is read.
+
+Recording keeps the raw request (cheap: it runs on every call); masking and decoding happen in `view`,
+which is all that leaves this module.
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import itertools
+import json
 import threading
 from collections import deque
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 MASK = "****"
@@ -18,15 +24,42 @@ SECRET_KEYS = frozenset({"value", "api_token", "token", "password"})
 @dataclass(frozen=True)
 class Entry:
     id: int
-    at: str  # emulator clock time, ISO 8601
+    at: datetime  # emulator clock time
     method: str
     path: str
-    query: str
-    headers: dict[str, str]
-    body: Any
+    query: bytes
+    headers: list[tuple[str, str]]
+    body: bytes | None
+    content_type: str
     status: int
     duration_ms: float
     fault: str | None = None
+
+    def view(self) -> dict[str, Any]:
+        """The entry as the journal shows it: secrets masked, body decoded."""
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "method": self.method,
+            "path": self.path,
+            "query": self.query.decode("latin-1"),
+            "headers": mask_headers(dict(self.headers)),
+            "body": _body_view(self.body, self.content_type),
+            "status": self.status,
+            "duration_ms": round(self.duration_ms, 3),
+            "fault": self.fault,
+        }
+
+
+def _body_view(body: bytes | None, content_type: str) -> Any:
+    """The JSON body with secrets masked; for anything else only its size and type, since secrets in a
+    body we cannot parse cannot be masked."""
+    if not body:
+        return None
+    try:
+        return mask_body(json.loads(body))
+    except (ValueError, RecursionError):
+        return f"<{len(body)} bytes of {content_type or 'unknown type'}, not JSON>"
 
 
 def mask_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -57,8 +90,8 @@ class Journal:
         path: str | None = None,
         status: int | None = None,
         limit: int | None = None,
-    ) -> list[Entry]:
-        """Newest first, filtered by method, path glob and status."""
+    ) -> list[dict[str, Any]]:
+        """Newest first, filtered by method, path glob and status; masked."""
         with self._lock:
             found = [
                 e
@@ -67,7 +100,7 @@ class Journal:
                 and (path is None or fnmatch.fnmatchcase(e.path, path))
                 and (status is None or e.status == status)
             ]
-        return found[:limit] if limit else found
+        return [entry.view() for entry in (found[:limit] if limit else found)]
 
     def clear(self) -> None:
         with self._lock:

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import hmac
-import json
 import socket
 import time
 
 from flask import Flask, Response, current_app, g, request
 
-from mocknexus.control.journal import mask_body, mask_headers
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.web.http import emulator, faults, journal, media_type, render_error
 
@@ -80,29 +78,24 @@ def _record(response: Response) -> Response:
         return response
     fault = g.get("fault")
     journal().record(
-        at=emulator().clock.now().isoformat(),
+        at=emulator().clock.now(),
         method=request.method,
         path=request.path,
-        query=request.query_string.decode("latin-1"),
-        headers=mask_headers(dict(request.headers)),
-        body=_masked_body(),
+        query=request.query_string,
+        headers=list(request.headers.items()),
+        body=_raw_body(),
+        content_type=request.mimetype,
         status=0 if g.get("dropped") else response.status_code,
-        duration_ms=round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3),
+        duration_ms=(time.perf_counter() - g.get("started", time.perf_counter())) * 1000,
         fault=fault.id if fault else None,
     )
     return response
 
 
-def _masked_body() -> object:
-    """The JSON body with secrets masked; for anything else only its size and type, since secrets in a
-    body we cannot parse cannot be masked."""
-    length = request.content_length or 0
-    if length > (current_app.config.get("MAX_CONTENT_LENGTH") or length):
-        return f"<{length} bytes, over the body limit>"
-    raw = request.get_data(cache=True)
-    if not raw:
+def _raw_body() -> bytes | None:
+    length = request.content_length
+    if not length:
         return None
-    try:
-        return mask_body(json.loads(raw))
-    except (ValueError, RecursionError):
-        return f"<{len(raw)} bytes of {request.mimetype or 'unknown type'}, not JSON>"
+    if length > (current_app.config.get("MAX_CONTENT_LENGTH") or length):
+        return None  # refused unread (413)
+    return request.get_data(cache=True)

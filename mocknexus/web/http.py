@@ -13,6 +13,7 @@ from mocknexus.control.journal import Journal
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.service import Emulator
 from mocknexus.schemas.common import ErrorResponse
+from mocknexus.schemas.fastdump import dumper
 
 NEXUS_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
 MDX_MEDIA_TYPE = "application/vnd.moneydesktop.mdx.v5+json"
@@ -44,7 +45,7 @@ def media_type() -> str:
 
 def render(schema: Schema, obj: Any, status: int = 200) -> Response:
     with emulator().transaction():
-        body = schema.dump(obj)
+        body = dumper(schema)(obj)
     return Response(_dumps(body), status=status, mimetype=media_type())
 
 
