@@ -221,14 +221,15 @@ def _call(conn: http.client.HTTPConnection, method: str, path: str, headers: dic
     return json.loads(data) if data else {}
 
 
-def prepare_member(url: str) -> tuple[str, dict]:
-    """A user, a session and a verified member at MX Bank: the path and headers of the read to load."""
-    session = open_session(url)
-    conn = http.client.HTTPConnection(*re.match(r"http://([^:/]+):(\d+)", url).groups())
-    h = session.headers
+def _connection(url: str) -> http.client.HTTPConnection:
+    return http.client.HTTPConnection(*re.match(r"http://([^:/]+):(\d+)", url).groups())
+
+
+def _mx_bank_member(conn: http.client.HTTPConnection, h: dict, password: str) -> str:
+    """Search MX Bank, read its credentials, create a member (steps 4-6 of the flow); its guid."""
     bank = _call(conn, "POST", "/institutions/search", h, {"institution": {"name": "MX Bank"}})["institutions"][0]
     creds = _call(conn, "GET", f"/institutions/{bank['guid']}/credentials", h)["credentials"]
-    values = {"username": "mxuser", "password": "password"}
+    values = {"username": "mxuser", "password": password}
     body = {
         "member": {
             "institution_guid": bank["guid"],
@@ -236,31 +237,27 @@ def prepare_member(url: str) -> tuple[str, dict]:
             "credentials": [{"guid": c["guid"], "value": values[c["field_name"]]} for c in creds],
         }
     }
-    member = _call(conn, "POST", "/members", h, body)["member"]
-    return f"/members/{member['guid']}", {"MD-SESSION-TOKEN": session.token}
+    return _call(conn, "POST", "/members", h, body)["member"]["guid"]
+
+
+def prepare_member(url: str) -> tuple[str, dict]:
+    """A user, a session and a member at MX Bank: the path and headers of the read to load."""
+    session = open_session(url)
+    guid = _mx_bank_member(_connection(url), session.headers, "password")
+    return f"/members/{guid}", {"MD-SESSION-TOKEN": session.token}
 
 
 def one_flow(url: str, n: int) -> float:
     """The 12-step verification flow as one client runs it (MFA included); returns its seconds."""
     started = time.perf_counter()
-    conn = http.client.HTTPConnection(*re.match(r"http://([^:/]+):(\d+)", url).groups())
+    conn = _connection(url)
     key = {"MD-API-KEY": "bench"}
     user = f"flow-{os.getpid()}-{n}-{time.monotonic_ns()}"
     _call(conn, "POST", "/bench/users.json", key, {"user": {"id": user}})
     token = _call(conn, "GET", f"/bench/users/{user}/api_token.json", key)["api_token"]["token"]
     session = _call(conn, "POST", "/sessions", {"MD-API-TOKEN": token}, {"session": {"skip_aggregation": True}})
     h = {"MD-SESSION-TOKEN": session["session"]["token"]}
-    bank = _call(conn, "POST", "/institutions/search", h, {"institution": {"name": "MX Bank"}})["institutions"][0]
-    creds = _call(conn, "GET", f"/institutions/{bank['guid']}/credentials", h)["credentials"]
-    values = {"username": "mxuser", "password": "challenge"}
-    body = {
-        "member": {
-            "institution_guid": bank["guid"],
-            "skip_aggregation": True,
-            "credentials": [{"guid": c["guid"], "value": values[c["field_name"]]} for c in creds],
-        }
-    }
-    guid = _call(conn, "POST", "/members", h, body)["member"]["guid"]
+    guid = _mx_bank_member(conn, h, "challenge")
     _call(conn, "POST", f"/members/{guid}/verify", h)
     while _call(conn, "GET", f"/members/{guid}", h)["member"]["connection_status"] != "CHALLENGED":
         pass
@@ -321,7 +318,8 @@ def write_institutions(directory: Path, count: int) -> None:
 
 
 def _put_state(url: str, state: dict) -> None:
-    conn = http.client.HTTPConnection(*re.match(r"http://([^:/]+):(\d+)", url).groups(), timeout=600)
+    conn = _connection(url)
+    conn.timeout = 600
     conn.request("PUT", "/__admin/state", body=json.dumps(state), headers={"Content-Type": "application/json"})
     response = conn.getresponse()
     if response.status != 200:
