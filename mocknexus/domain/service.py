@@ -108,14 +108,7 @@ class Emulator:
     def delete_user(self, user_id: str) -> None:
         with self.store.transaction():
             user = self.read_user(user_id)
-            for member_guid in list(user.member_guids):
-                self._delete_member(self.store.get(MEMBERS, member_guid))
-            for session in list(self.store.values(SESSIONS)):
-                if session.user_guid == user.guid:
-                    self.store.delete(SESSIONS, session.token)
-            for token in list(self.store.values(API_TOKENS)):
-                if token.user_guid == user.guid:
-                    self.store.delete(API_TOKENS, token.token)
+            self._forget(user, (SESSIONS, API_TOKENS), keep_static=False)
             self.store.delete(USER_IDS, user.id)
             self.store.delete(USERS, user.guid)
 
@@ -170,10 +163,7 @@ class Emulator:
 
     def end_sessions(self, user_id: str) -> None:
         with self.store.transaction():
-            user = self.read_user(user_id)
-            for session in list(self.store.values(SESSIONS)):
-                if session.user_guid == user.guid and not session.never_expires:
-                    self.store.delete(SESSIONS, session.token)
+            self._drop_tokens(self.read_user(user_id), (SESSIONS,), keep_static=True)
 
     def session_user(self, session: Session) -> User:
         return self.store.get(USERS, session.user_guid)
@@ -386,13 +376,7 @@ class Emulator:
     def reset_user(self, user_id: str) -> None:
         """Forget a user's members, accounts, sessions and api tokens; the user itself stays."""
         with self.store.transaction():
-            user = self.read_user(user_id)
-            for member_guid in list(user.member_guids):
-                self._delete_member(self.store.get(MEMBERS, member_guid))
-            for table in (SESSIONS, API_TOKENS):
-                for record in list(self.store.values(table)):
-                    if record.user_guid == user.guid and not getattr(record, "never_expires", False):
-                        self.store.delete(table, record.token)
+            self._forget(self.read_user(user_id), (SESSIONS, API_TOKENS), keep_static=True)
 
     def any_member(self, member_guid: str) -> Member:
         """A member whoever owns it (the control plane is not a user)."""
@@ -553,6 +537,19 @@ class Emulator:
                 account.numbers_verified = True
                 account.updated_at = at
             self.store.put(ACCOUNTS, account.guid, account)
+
+    def _forget(self, user: User, token_tables: tuple[str, ...], keep_static: bool) -> None:
+        """Delete a user's members (with their accounts) and its tokens in `token_tables`."""
+        for member_guid in list(user.member_guids):
+            self._delete_member(self.store.get(MEMBERS, member_guid))
+        self._drop_tokens(user, token_tables, keep_static)
+
+    def _drop_tokens(self, user: User, tables: tuple[str, ...], keep_static: bool) -> None:
+        """A user's sessions / api tokens; `keep_static` spares MX's never-expiring `test_session`."""
+        for table in tables:
+            for record in list(self.store.values(table)):
+                if record.user_guid == user.guid and not (keep_static and getattr(record, "never_expires", False)):
+                    self.store.delete(table, record.token)
 
     def _delete_member(self, member: Member) -> None:
         for guid in member.account_guids:
