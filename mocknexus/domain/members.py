@@ -1,0 +1,212 @@
+"""Institutions, members (their jobs and MFA), accounts and account numbers: what a Nexus session does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mocknexus.domain import jobs
+from mocknexus.domain.catalog import Institution
+from mocknexus.domain.errors import ErrorKind, MXError, not_found
+from mocknexus.domain.ids import new_guid
+from mocknexus.domain.models import Account, Challenge, Member, Session
+from mocknexus.domain.pagination import Page, paginate
+from mocknexus.domain.state import ACCOUNTS, EXTERNAL_GUIDS, EmulatorState
+from mocknexus.domain.statuses import JobType
+
+STALE_CREDENTIALS = (
+    "The credential guids submitted are no longer valid. "
+    "Check the Institution Required Credentials endpoint for the most recent credentials."
+)
+NO_VERIFICATION = "Member's institution does not support instant account verification."
+NO_IDENTIFICATION = "Member's institution does not support instant account identification."
+
+
+@dataclass
+class MemberChanges:
+    """What an update-member call may change; None leaves a field as it is."""
+
+    credentials: list[dict[str, str]] | None = None
+    challenges: list[dict[str, str]] | None = None
+    skip_aggregation: bool = False
+    name: str | None = None
+    metadata: str | None = None
+    external_guid: str | None = None
+    background_aggregation_is_disabled: bool | None = None
+
+
+class Members(EmulatorState):
+    # ---- Institutions ---------------------------------------------------------------------------------
+
+    def search_institutions(
+        self, name: str | None, url: str | None, countries: list[str] | None, page: int | None, per_page: int | None
+    ) -> tuple[list[Institution], Page]:
+        return paginate(self.catalog.search(name, url, countries), page, per_page)
+
+    def read_institution(self, guid: str) -> Institution:
+        institution = self.catalog.institutions.get(guid)
+        if institution is None:
+            raise not_found("Institution")
+        return institution
+
+    # ---- Members --------------------------------------------------------------------------------------
+
+    def create_member(
+        self,
+        session: Session,
+        institution_guid: str,
+        credentials: list[dict[str, str]],
+        skip_aggregation: bool = False,
+        name: str | None = None,
+        metadata: str | None = None,
+        external_guid: str | None = None,
+        background_aggregation_is_disabled: bool = False,
+        is_oauth: bool = False,
+    ) -> Member:
+        with self.store.transaction():
+            institution = self.catalog.institutions.get(institution_guid)
+            if institution is None:
+                raise MXError(ErrorKind.UNPROCESSABLE, "The institution_guid does not exist.")
+            if is_oauth and not institution.supports_oauth:
+                raise MXError(ErrorKind.BAD_REQUEST, "Member cannot use OAuth")
+            values = _credential_values(institution, credentials, require_all=True)
+            user = self.session_user(session)
+            if external_guid and self.store.get(EXTERNAL_GUIDS, external_guid):
+                raise MXError(ErrorKind.UNPROCESSABLE, "A member with this external_guid already exists.")
+            if self._duplicate_of(user, institution, values):
+                raise MXError(ErrorKind.UNPROCESSABLE, "A member with these credentials already exists.")
+            now = self.clock.now()
+            member = Member(
+                guid=new_guid("MBR"),
+                user_guid=user.guid,
+                institution_guid=institution.guid,
+                institution_code=institution.code,
+                name=name or institution.name,
+                credentials=values,
+                scenario=self.catalog.scenario_for(institution, _by_field_name(institution, values)),
+                created_at=now,
+                data_seed=f"{user.id}:{institution.code}:{len(user.member_guids)}",
+                metadata=metadata,
+                external_guid=external_guid,
+                background_aggregation_is_disabled=background_aggregation_is_disabled,
+            )
+            user.member_guids.append(member.guid)
+            self._save_user(user)
+            if external_guid:
+                self.store.put(EXTERNAL_GUIDS, external_guid, member.guid)
+            if not skip_aggregation:
+                self._start_job(member, JobType.AGGREGATION, now)
+            self._save_member(member)
+            return member
+
+    def read_member(self, session: Session, member_guid: str, poll: bool = True) -> Member:
+        """A client's read of a member; `poll` counts it toward the running step's minimum number of reads."""
+        with self.store.transaction():
+            member = self._member(session, member_guid)
+            if poll:
+                jobs.record_poll(member)
+                self._save_member(member)
+            return member
+
+    def list_members(self, session: Session, page: int | None, per_page: int | None) -> tuple[list[Member], Page]:
+        with self.store.transaction():
+            user = self.session_user(session)
+            return paginate(self._members_of(user), page, per_page)
+
+    def update_member(self, session: Session, member_guid: str, changes: MemberChanges) -> Member:
+        with self.store.transaction():
+            member = self._member(session, member_guid)
+            if changes.challenges is not None:
+                # Answering MFA through update member: deprecated by MX, still supported.
+                return self._answer(member, changes.challenges)
+            institution = self.read_institution(member.institution_guid)
+            if changes.external_guid and changes.external_guid != member.external_guid:
+                if self.store.get(EXTERNAL_GUIDS, changes.external_guid):
+                    raise MXError(ErrorKind.UNPROCESSABLE, "A member with this external_guid already exists.")
+                if member.external_guid:
+                    self.store.delete(EXTERNAL_GUIDS, member.external_guid)
+                self.store.put(EXTERNAL_GUIDS, changes.external_guid, member.guid)
+                member.external_guid = changes.external_guid
+            for attribute in ("name", "metadata", "background_aggregation_is_disabled"):
+                value = getattr(changes, attribute)
+                if value is not None:
+                    setattr(member, attribute, value)
+            if changes.credentials:
+                values = {**member.credentials, **_credential_values(institution, changes.credentials, False)}
+                member.credentials = values
+                member.scenario = self.catalog.scenario_for(institution, _by_field_name(institution, values))
+                # New credentials trigger a job, unless skipped or one is already running (no second job).
+                if not changes.skip_aggregation and not member.is_being_aggregated:
+                    self._start_job(member, JobType.AGGREGATION, self.clock.now())
+            self._save_member(member)
+            return member
+
+    def delete_member(self, session: Session, member_guid: str) -> None:
+        with self.store.transaction():
+            self._delete_member(self._member(session, member_guid))
+
+    def resume_member(self, session: Session, member_guid: str, challenges: list[dict[str, str]]) -> Member:
+        with self.store.transaction():
+            return self._answer(self._member(session, member_guid), challenges)
+
+    def list_challenges(self, session: Session, member_guid: str) -> list[Challenge]:
+        with self.store.transaction():
+            return list(self._member(session, member_guid).challenges)
+
+    def start_job(self, session: Session, member_guid: str, job_type: JobType) -> tuple[Member, bool]:
+        """Verify, identify or aggregate a member. Returns (member, started); not started means one of the
+        same type was already running (MX: 202 Accepted). A job of another type running is a 409."""
+        with self.store.transaction():
+            member = self._member(session, member_guid)
+            institution = self.read_institution(member.institution_guid)
+            if job_type is JobType.VERIFICATION and not institution.supports_account_verification:
+                raise MXError(ErrorKind.BAD_REQUEST, NO_VERIFICATION)
+            if member.is_being_aggregated:
+                if member.job.type == job_type.value:  # type: ignore[union-attr]
+                    return member, False
+                raise MXError(ErrorKind.CONFLICT, "Another job is already running for this member.")
+            self._start_job(member, job_type, self.clock.now())
+            self._save_member(member)
+            return member, True
+
+    # ---- Accounts and account numbers -----------------------------------------------------------------
+
+    def list_accounts(self, session: Session, member_guid: str | None = None) -> list[Account]:
+        with self.store.transaction():
+            if member_guid is not None:
+                members = [self._member(session, member_guid)]
+            else:
+                members = self._members_of(self.session_user(session))
+            return [self.store.get(ACCOUNTS, guid) for m in members for guid in m.account_guids]
+
+    def read_account(self, session: Session, account_guid: str) -> Account:
+        account: Account | None = self.store.get(ACCOUNTS, account_guid)
+        if account is None or account.user_guid != session.user_guid:
+            raise not_found("Account")
+        return account
+
+    def account_numbers(self, session: Session, member_guid: str) -> list[Account]:
+        """Accounts whose numbers a verification has found: none until one has completed."""
+        return [a for a in self.list_accounts(session, member_guid) if a.numbers_verified]
+
+    def account_numbers_for_account(self, session: Session, account_guid: str) -> list[Account]:
+        with self.store.transaction():
+            account = self.read_account(session, account_guid)
+            self._member(session, account.member_guid)  # settles a job that may have just finished
+            account = self.read_account(session, account_guid)
+            return [account] if account.numbers_verified else []
+
+
+def _credential_values(institution: Institution, given: list[dict[str, str]], require_all: bool) -> dict[str, str]:
+    known = {c.guid for c in institution.credentials}
+    if any(c["guid"] not in known for c in given):
+        raise MXError(ErrorKind.BAD_REQUEST, STALE_CREDENTIALS)
+    values = {c["guid"]: c["value"] for c in given}
+    if require_all:
+        missing = [c.field_name for c in institution.credentials if not values.get(c.guid)]
+        if missing:
+            raise MXError(ErrorKind.MISSING_PARAMETERS, f"Missing credentials: {', '.join(missing)}.")
+    return values
+
+
+def _by_field_name(institution: Institution, values: dict[str, str]) -> dict[str, str]:
+    return {c.field_name: values[c.guid] for c in institution.credentials if c.guid in values}

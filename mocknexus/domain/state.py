@@ -1,0 +1,146 @@
+"""The state the emulator works on, and the internals every group of operations shares.
+
+`EmulatorState` holds the store, catalog, clock and settings; the operation groups (`users`, `members`,
+`steering`) are mixins over it, and `service.Emulator` combines them. Table names live here, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from mocknexus.domain import datagen, jobs
+from mocknexus.domain.catalog import Catalog, Institution, Scenario
+from mocknexus.domain.clock import Clock
+from mocknexus.domain.errors import ErrorKind, MXError, not_found
+from mocknexus.domain.models import Member, Session, User
+from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.store import Store
+
+USERS, USER_IDS, API_TOKENS, SESSIONS, MEMBERS, ACCOUNTS, EXTERNAL_GUIDS = (
+    "users", "user_ids", "api_tokens", "sessions", "members", "accounts", "member_external_guids",
+)  # fmt: skip
+
+PREVENTED_AFTER_DENIALS = 3
+
+
+@dataclass(frozen=True)
+class Settings:
+    seed: int = 0
+    api_token_ttl: timedelta = timedelta(minutes=10)
+    session_ttl: timedelta = timedelta(minutes=30)
+    job_time_scale: float = 1.0  # multiplies every scenario step's `seconds`; 0 makes jobs poll-gated only
+
+
+class EmulatorState:
+    store: Store
+    catalog: Catalog
+    clock: Clock
+    settings: Settings
+
+    def _save_user(self, user: User) -> None:
+        self.store.put(USERS, user.guid, user)
+        self.store.put(USER_IDS, user.id, user.guid)
+
+    def _save_member(self, member: Member) -> None:
+        self.store.put(MEMBERS, member.guid, member)
+
+    def _members_of(self, user: User) -> list[Member]:
+        return [self._settled(self.store.get(MEMBERS, guid)) for guid in user.member_guids]
+
+    def _member(self, session: Session, member_guid: str) -> Member:
+        member: Member | None = self.store.get(MEMBERS, member_guid)
+        # Another user's member is as absent as a member that never existed.
+        if member is None or member.user_guid != session.user_guid:
+            raise not_found("Member")
+        return self._settled(member)
+
+    def _scenario(self, member: Member) -> Scenario:
+        return self.catalog.scenarios[member.job.scenario if member.job else member.scenario]
+
+    def _settled(self, member: Member) -> Member:
+        """Bring the member's job up to the clock, and produce its outcome once it has finished."""
+        job = member.job
+        if job is None or job.outcome_applied:
+            return member
+        now = self.clock.now()
+        scenario = self._scenario(member)
+        jobs.advance(member, scenario, now, self.settings.job_time_scale)
+        if job.finished_at is not None:
+            self._apply_outcome(member, scenario)
+        self._save_member(member)
+        return member
+
+    def _apply_outcome(self, member: Member, scenario: Scenario) -> None:
+        """Once per finished job: a success finds accounts (and, for a verification, their numbers);
+        a third DENIED in a row turns into PREVENTED (MX: "failed to connect three times in a row")."""
+        job = member.job
+        assert job is not None and job.finished_at is not None
+        if member.connection_status is ConnectionStatus.CONNECTED:
+            member.failed_logins = 0
+            verify = job.type == JobType.VERIFICATION.value and scenario.account_numbers
+            self._add_accounts(member, scenario, verify, job.finished_at)
+        elif member.connection_status is ConnectionStatus.DENIED:
+            member.failed_logins += 1
+            if member.failed_logins >= PREVENTED_AFTER_DENIALS:
+                member.connection_status = ConnectionStatus.PREVENTED
+        job.outcome_applied = True
+
+    def _start_job(self, member: Member, job_type: JobType, now: datetime) -> None:
+        jobs.start(member, self.catalog.scenarios[member.scenario], job_type, now)
+        self._save_member(self._settled(member))
+
+    def _answer(self, member: Member, answers: list[dict[str, str]]) -> Member:
+        if member.job is None:
+            raise MXError(ErrorKind.METHOD_NOT_ALLOWED, "Member is not challenged.")
+        jobs.answer(member, self._scenario(member), {a["guid"]: a["value"] for a in answers}, self.clock.now())
+        return self._settled(member)
+
+    def _add_accounts(self, member: Member, scenario: Scenario, verified: bool, at: datetime) -> None:
+        """A successful job finds the member's accounts (once); a verification also finds their numbers."""
+        if not member.account_guids:
+            accounts = datagen.generate_accounts(
+                self.settings.seed, (member.data_seed,), scenario.accounts, member.guid, member.user_guid, at
+            )
+            member.account_guids = [a.guid for a in accounts]
+        else:
+            accounts = [self.store.get(ACCOUNTS, guid) for guid in member.account_guids]
+        for account in accounts:
+            if verified:
+                account.numbers_verified = True
+                account.updated_at = at
+            self.store.put(ACCOUNTS, account.guid, account)
+
+    def _forget(self, user: User, token_tables: tuple[str, ...], keep_static: bool) -> None:
+        """Delete a user's members (with their accounts) and its tokens in `token_tables`."""
+        for member_guid in list(user.member_guids):
+            self._delete_member(self.store.get(MEMBERS, member_guid))
+        self._drop_tokens(user, token_tables, keep_static)
+
+    def _drop_tokens(self, user: User, tables: tuple[str, ...], keep_static: bool) -> None:
+        """A user's sessions / api tokens; `keep_static` spares MX's never-expiring `test_session`."""
+        for table in tables:
+            for record in list(self.store.values(table)):
+                if record.user_guid == user.guid and not (keep_static and getattr(record, "never_expires", False)):
+                    self.store.delete(table, record.token)
+
+    def _delete_member(self, member: Member) -> None:
+        for guid in member.account_guids:
+            self.store.delete(ACCOUNTS, guid)
+        if member.external_guid:
+            self.store.delete(EXTERNAL_GUIDS, member.external_guid)
+        user = self.store.get(USERS, member.user_guid)
+        if user is not None and member.guid in user.member_guids:
+            user.member_guids.remove(member.guid)
+            self._save_user(user)
+        self.store.delete(MEMBERS, member.guid)
+
+    def _duplicate_of(self, user: User, institution: Institution, values: dict[str, str]) -> bool:
+        # MX refuses a second member with the same institution and the same login (422, code 4220).
+        logins = {c.guid for c in institution.credentials if c.type == "LOGIN"}
+        key = {g: v for g, v in values.items() if g in logins}
+        return any(
+            m.institution_guid == institution.guid and {g: m.credentials.get(g) for g in key} == key
+            for m in (self.store.get(MEMBERS, guid) for guid in user.member_guids)
+            if key
+        )
