@@ -12,7 +12,7 @@ from mocknexus.domain.ids import new_guid
 from mocknexus.domain.models import Account, Challenge, Member, Session
 from mocknexus.domain.pagination import Page, paginate
 from mocknexus.domain.state import ACCOUNTS, EXTERNAL_GUIDS, EmulatorState
-from mocknexus.domain.statuses import JobType
+from mocknexus.domain.statuses import ConnectionStatus, JobType
 
 STALE_CREDENTIALS = (
     "The credential guids submitted are no longer valid. "
@@ -131,7 +131,7 @@ class Members(EmulatorState):
                 return self._answered(member, changes.challenges)
             if changes.credentials and _all_challenge_guids(member, changes.credentials):
                 # G21's way: MFA answers as `credentials` keyed by the challenges' guids.
-                return self._answered(member, changes.credentials)
+                return self._answered(member, changes.credentials, as_credentials=True)
             institution = self.read_institution(member.institution_guid)
             if changes.external_guid and changes.external_guid != member.external_guid:
                 if self.store.get(EXTERNAL_GUIDS, changes.external_guid):
@@ -155,8 +155,12 @@ class Members(EmulatorState):
             self._save_member(member)
             return member
 
-    def _answered(self, member: Member, answers: list[dict[str, str]]) -> Member:
+    def _answered(self, member: Member, answers: list[dict[str, str]], as_credentials: bool = False) -> Member:
         member = self._answer(member, answers)
+        if as_credentials and member.connection_status is ConnectionStatus.RESUMED:
+            # The guide: answers sent as update-member credentials leave the member UPDATED (15) while the
+            # job resumes; through `challenges` (resume), RESUMED (18). Only the name differs; the job is one.
+            member.connection_status = ConnectionStatus.UPDATED
         member.revision += 1
         self._save_member(member)
         return member
