@@ -16,12 +16,12 @@ from mocknexus.web.http import dialect, emulator, load, media_type, read_body, r
 
 MDX_XML_MEDIA_TYPE = "application/vnd.moneydesktop.mdx.v5+xml"
 SSO_XML_MEDIA_TYPE = "application/vnd.moneydesktop.sso.v3+xml"
-_XML_MEDIA_TYPES = {"mdx": MDX_XML_MEDIA_TYPE, "sso": SSO_XML_MEDIA_TYPE}
+XML_MEDIA_TYPES = {"mdx": MDX_XML_MEDIA_TYPE, "sso": SSO_XML_MEDIA_TYPE}  # by blueprint
 
 
 def answers_xml() -> list[str]:
     """The XML media type the request's API can answer in, if any."""
-    found = _XML_MEDIA_TYPES.get(request.blueprint or "")
+    found = XML_MEDIA_TYPES.get(request.blueprint or "")
     return [found] if found else []
 
 

@@ -21,6 +21,7 @@ from mocknexus.domain.errors import ErrorKind
 from mocknexus.schemas.common import ErrorResponse, MXDateTime, UnixTime
 from mocknexus.schemas.dialects import UNION, view
 from mocknexus.web.http import ADMIN_MEDIA_TYPE, MDX_MEDIA_TYPE, NEXUS_MEDIA_TYPE, SSO_MEDIA_TYPE
+from mocknexus.web.negotiation import XML_MEDIA_TYPES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -106,15 +107,18 @@ def _operation(described: Doc, blueprint: str, rule: Any, method: str, path: str
     }
     if described.query is not None:
         operation["parameters"].append({"in": "query", "schema": described.query})
+    # SSO and MDX Real Time also speak XML: the same fields, as MX's XML (see web/xmlio.py).
+    xml = XML_MEDIA_TYPES.get(blueprint)
+    as_xml = {xml: {"schema": {"type": "string", "description": "the same fields, as XML"}}} if xml else {}
     if described.body is not None:
         operation["requestBody"] = {
             "required": described.body_required,
-            "content": {media: {"schema": described.body}},
+            "content": {media: {"schema": described.body}, **as_xml},
         }
     success: dict[str, Any] = {"description": described.summary}
     if described.response is not None:
         response = view(described.response, dialect) if isinstance(described.response, Schema) else described.response
-        success["content"] = {media: {"schema": response}}
+        success["content"] = {media: {"schema": response}, **as_xml}
     for status in (described.status, *described.also):
         operation["responses"][str(status)] = success
     for status in sorted({*common_errors, *described.errors}):
