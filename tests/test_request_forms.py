@@ -130,6 +130,7 @@ def test_mdx_users_in_xml(http):
         b"<user><id>u",  # not well-formed
         b'<?xml version="1.0"?><!DOCTYPE user [<!ENTITY a "aaaa">]><user><id>&a;</id></user>',  # entities
         b"<user><id>bad id!</id></user>",  # an invalid field
+        b"<user>" + b"<a>" * 5000 + b"</a>" * 5000 + b"</user>",  # nested too deep
     ],
 )
 def test_bad_xml_is_a_400_and_stores_nothing(http, body):

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+MAX_DEPTH = 16  # as for JSON bodies: no MX body nests deeper, and reading stays bounded
 
 
 def dumps(root: str, data: dict) -> str:
@@ -23,14 +24,15 @@ def dumps(root: str, data: dict) -> str:
 
 
 def loads(body: bytes) -> dict:
-    """An XML document as `{root: {...}}`; raises ValueError if it is not well-formed or declares a DOCTYPE."""
+    """An XML document as `{root: {...}}`; raises ValueError if it is not well-formed, declares a DOCTYPE,
+    or nests deeper than MAX_DEPTH."""
     if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
         raise ValueError("XML with a DOCTYPE or entities is not accepted.")
     try:
         element = ET.fromstring(body)
     except ET.ParseError as exc:
         raise ValueError(f"The XML body is not well-formed: {exc}.") from None
-    return {element.tag: _read(element)}
+    return {element.tag: _read(element, 1)}
 
 
 def _fill(element: ET.Element, value: Any) -> None:
@@ -46,7 +48,9 @@ def _fill(element: ET.Element, value: Any) -> None:
         element.text = str(value)
 
 
-def _read(element: ET.Element) -> Any:
+def _read(element: ET.Element, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise ValueError(f"The XML body nests deeper than {MAX_DEPTH} levels.")
     children = list(element)
     if not children:
         if element.get("nil") == "true":
@@ -54,7 +58,7 @@ def _read(element: ET.Element) -> Any:
         return element.text or ""
     result: dict[str, Any] = {}
     for child in children:
-        value = _read(child)
+        value = _read(child, depth + 1)
         if child.tag in result:
             existing = result[child.tag]
             result[child.tag] = [*existing, value] if isinstance(existing, list) else [existing, value]
