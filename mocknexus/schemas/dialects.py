@@ -27,8 +27,9 @@ _DIALECTS_KEY = "mx_dialects"
 
 
 def only_in(*dialects: str, **metadata: Any) -> dict[str, Any]:
-    """Field metadata: the generations of MX's documentation that have this key (union has them all)."""
-    return {**metadata, _DIALECTS_KEY: frozenset(dialects)}
+    """Field metadata: the generations of MX's documentation that have this key (union has them all).
+    The OpenAPI document shows them as `x-mx-dialects` (in `union`, where both generations' keys appear)."""
+    return {**metadata, _DIALECTS_KEY: frozenset(dialects), "x-mx-dialects": sorted(dialects) or [UNION]}
 
 
 def belongs(field: fields.Field, dialect: str) -> bool:
