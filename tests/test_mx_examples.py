@@ -100,6 +100,18 @@ def test_1_5_mx_bank_is_exactly_mx_bank(mx: MX):
     assert ("options" in got[0]) == (mx.dialect != "v1")
 
 
+def test_every_bundled_institutions_credentials_have_mx_banks_shape(mx: MX):
+    example = S()["1.5"].blocks[0]["credentials"][0]
+    institutions = mx.nexus("POST", "/institutions/search", {"institution": {"name": ""}}).json()["institutions"]
+    assert len(institutions) >= 4
+    for institution in institutions:
+        credentials = mx.nexus("GET", f"/institutions/{institution['guid']}/credentials").json()["credentials"]
+        assert [c["display_order"] for c in credentials] == list(range(1, len(credentials) + 1))
+        for credential in credentials:
+            check("credential", credential, mx.dialect, example)
+            assert credential["institution_guid"] == institution["guid"]
+
+
 def test_1_6_to_1_8_create_verify_poll(mx: MX):
     create, verify, poll = S()["1.6"], S()["1.7"], S()["1.8"]
     r = mx.nexus("POST", create.path, create.blocks[0])  # verbatim: credential_guid keys, the guide's guids

@@ -19,6 +19,7 @@ from mocknexus.domain import datagen
 from mocknexus.domain.catalog import Institution
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.ids import derived_guid
+from mocknexus.domain.members import Members
 from mocknexus.domain.models import Account, Challenge, Job, Member, Session, User
 from mocknexus.domain.pagination import Page, paginate
 from mocknexus.domain.statuses import ConnectionStatus, Group, JobType
@@ -43,9 +44,8 @@ READ_ONLY = (
 class StaticMembers:
     """The `test_session` world: read-only, shared by every caller, the same on every run."""
 
-    def __init__(self, catalog_reader: Any, seed: int) -> None:
-        """`catalog_reader`: anything with `catalog`, `search_institutions` and `read_institution` (the emulator);
-        only institutions are read through it."""
+    def __init__(self, catalog_reader: Members, seed: int) -> None:
+        """`catalog_reader`: the emulator; only institutions are read through it, nothing is written."""
         self._reader = catalog_reader
         self._seed = seed
         catalog = catalog_reader.catalog

@@ -5,13 +5,11 @@ Handlers talk to `api()`: the emulator, or for MX's static `test_session` the re
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, current_app, g, request
 
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.pagination import paginate
-from mocknexus.domain.service import MemberChanges
+from mocknexus.domain.service import Emulator, MemberChanges
 from mocknexus.domain.static_members import TEST_SESSION_TOKEN, StaticMembers
 from mocknexus.domain.statuses import JobType
 from mocknexus.schemas import nexus as s
@@ -73,7 +71,7 @@ def static_members() -> StaticMembers:
     return found
 
 
-def api() -> Any:
+def api() -> Emulator | StaticMembers:
     """What this request's session talks to: the emulator, or MX's static test members."""
     return g.api
 
