@@ -229,7 +229,7 @@ def _mx_bank_member(conn: http.client.HTTPConnection, h: dict, password: str) ->
     """Search MX Bank, read its credentials, create a member (steps 4-6 of the flow); its guid."""
     bank = _call(conn, "POST", "/institutions/search", h, {"institution": {"name": "MX Bank"}})["institutions"][0]
     creds = _call(conn, "GET", f"/institutions/{bank['guid']}/credentials", h)["credentials"]
-    values = {"username": "mxuser", "password": password}
+    values = {"LOGIN": "mxuser", "PASSWORD": password}  # MX Bank's field names
     body = {
         "member": {
             "institution_guid": bank["guid"],

@@ -27,6 +27,8 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     # No automatic OPTIONS: Flask's answer is an empty text/html 200; ours is MX's JSON 405 with Allow.
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
+    # MX answers a path with a trailing slash as without (its own brief writes `/account_numbers/`).
+    app.url_map.strict_slashes = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.logger.setLevel(getattr(logging, config.log_level.upper(), logging.INFO))
 

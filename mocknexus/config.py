@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 ENV_PREFIX = "MOCKNEXUS_"
+MX_DIALECTS = ("union", "g21", "v1")  # the same names as mocknexus.schemas.dialects.DIALECTS
 
 
 def _opt(default: Any, help: str) -> Any:
@@ -31,6 +32,9 @@ class Config:
     max_body_bytes: int = _opt(1_048_576, "largest request body accepted (larger: 413)")
     journal_size: int = _opt(1000, "how many recent requests the request journal keeps")
     log_level: str = _opt("INFO", "log level: DEBUG, INFO, WARNING, ERROR")
+    mx_dialect: str = _opt(
+        "union", "response keys of MX's docs: g21 (2021 Verification Guide), v1 (today's reference), union (both)"
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
@@ -45,6 +49,8 @@ class Config:
         config = replace(cls(), **values)
         if config.fixtures_mode not in ("merge", "replace"):
             raise ValueError(f"fixtures_mode must be merge or replace, not {config.fixtures_mode!r}")
+        if config.mx_dialect not in MX_DIALECTS:
+            raise ValueError(f"mx_dialect must be one of {', '.join(MX_DIALECTS)}, not {config.mx_dialect!r}")
         return config
 
 

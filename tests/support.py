@@ -125,7 +125,7 @@ def create_member(
 ) -> dict:
     inst = institution(http, headers, name)
     creds = http.get(f"/institutions/{inst['guid']}/credentials", headers=headers).json["credentials"]
-    values = {"username": username, "password": password}
+    values = {"LOGIN": username, "PASSWORD": password}
     body = {
         "member": {
             "institution_guid": inst["guid"],

@@ -78,11 +78,11 @@ def test_credential_guids_that_are_not_the_institutions_are_refused(http, header
 def test_missing_credentials_are_refused(http, headers):
     bank = institution(http, headers)
     creds = http.get(f"/institutions/{bank['guid']}/credentials", headers=headers).json["credentials"]
-    username = next(c for c in creds if c["field_name"] == "username")
+    username = next(c for c in creds if c["field_name"] == "LOGIN")
     body = {
         "member": {"institution_guid": bank["guid"], "credentials": [{"guid": username["guid"], "value": "mxuser"}]}
     }
-    assert_mx_error(http.post("/members", json=body, headers=headers), 400, 4001, "Missing credentials: password.")
+    assert_mx_error(http.post("/members", json=body, headers=headers), 400, 4001, "Missing credentials: PASSWORD.")
     assert http.get("/members", headers=headers).json["members"] == []
 
 
@@ -95,7 +95,7 @@ def test_a_duplicate_member_is_a_422(http, headers):
     create_member(http, headers, password="password")
     bank = institution(http, headers)
     creds = http.get(f"/institutions/{bank['guid']}/credentials", headers=headers).json["credentials"]
-    values = {"username": "mxuser", "password": "other"}
+    values = {"LOGIN": "mxuser", "PASSWORD": "other"}
     body = {
         "member": {
             "institution_guid": bank["guid"],

@@ -41,15 +41,15 @@ def run_full_flow(http, clock) -> dict:
     r = http.get(f"/institutions/{bank['guid']}/credentials", headers=headers)
     assert r.status == 200
     creds = {c["field_name"]: c for c in r.json["credentials"]}
-    assert set(creds) == {"username", "password"}
+    assert set(creds) == {"LOGIN", "PASSWORD"}
 
     # 6. Create the member without aggregating; the password "challenge" asks one TEXT question.
     body = {
         "member": {
             "institution_guid": bank["guid"],
             "credentials": [
-                {"guid": creds["username"]["guid"], "value": "mxuser"},
-                {"guid": creds["password"]["guid"], "value": "challenge"},
+                {"guid": creds["LOGIN"]["guid"], "value": "mxuser"},
+                {"guid": creds["PASSWORD"]["guid"], "value": "challenge"},
             ],
             "skip_aggregation": True,
         }

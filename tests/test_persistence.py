@@ -58,7 +58,7 @@ def test_a_restart_keeps_users_sessions_members_and_jobs(tmp_path):
         creds = requests.get(
             f"{base}/institutions/{inst['guid']}/credentials", headers=session.headers, timeout=5
         ).json()["credentials"]
-        values = {"username": "mxuser", "password": "challenge"}
+        values = {"LOGIN": "mxuser", "PASSWORD": "challenge"}
         body = {
             "member": {
                 "institution_guid": inst["guid"],

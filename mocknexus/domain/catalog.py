@@ -68,14 +68,41 @@ class Scenario:
         return next((i for i, step in enumerate(self.steps) if step.name == name), None)
 
 
+# MX's integer `field_type` per `field_type_name`. LOGIN 3 and PASSWORD 1 are MX's (its MX Bank example);
+# the others are INFERRED (MX publishes no table), kept stable so that clients may cache them.
+FIELD_TYPES = {"TEXT": 0, "PASSWORD": 1, "OPTIONS": 2, "LOGIN": 3, "TOKEN": 4, "IMAGE_DATA": 5, "IMAGE_OPTIONS": 6}
+
+
 @dataclass(frozen=True)
 class CredentialField:
+    """One credential an institution requires, with every key MX documents for it (its MX Bank example)."""
+
     guid: str
     field_name: str
     label: str
-    type: str  # LOGIN, PASSWORD, TEXT, OPTIONS, ...
-    display_order: int
+    type: str  # field_type_name: LOGIN, PASSWORD, TEXT, OPTIONS, ...
+    display_order: int  # from 1, as MX numbers them
     options: tuple[dict, ...] = ()
+    institution_guid: str = ""
+    display_name: str | None = None
+    editable: bool = True
+    optional: bool = False
+    max_length: int | None = None
+    size: int | None = None
+    value_mask: str | None = None
+    value_identifier: str | None = None
+    meta_data: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    # Keys MX sends for an institution's credentials with these values (they matter for MFA fields only).
+    mfa: bool = False
+    escaped: bool | None = None
+    answer_field_type: int | None = None
+    optional_mfa: bool | None = None
+
+    @property
+    def field_type(self) -> int:
+        return FIELD_TYPES[self.type]
 
 
 @dataclass(frozen=True)
@@ -99,6 +126,8 @@ class Institution:
     supports_account_verification: bool = True
     supports_oauth: bool = False
     supports_transaction_history: bool = True
+    # MX's (deprecated) has_*_accounts flags come from this list.
+    account_types: tuple[str, ...] = ("CHECKING", "SAVINGS")
     iso_country_code: tuple[str, ...] = ("US",)
     popularity: int = 0
     is_test: bool = True

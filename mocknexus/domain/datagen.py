@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
+from dataclasses import dataclass
 from datetime import datetime
 
 from faker import Faker
@@ -60,11 +61,7 @@ def generate_accounts(
     seed: int, seed_parts: tuple[str, ...], count: int, member_guid: str, user_guid: str, now: datetime
 ) -> list[Account]:
     """`count` accounts for one member, all at one routing number, as a real bank's would be."""
-    rng = random.Random(seed_for(seed, *seed_parts))
-    fake = _faker()
-    fake.seed_instance(rng.getrandbits(64))
-    routing = aba_routing_number(rng)
-    owner = fake.name()
+    rng, fake, routing, owner = _member_person(seed, seed_parts)
     accounts = []
     for index in range(count):
         type_name, subtype, stem = _ACCOUNT_KINDS[index % len(_ACCOUNT_KINDS)]
@@ -87,3 +84,52 @@ def generate_accounts(
             )
         )
     return accounts
+
+
+@dataclass(frozen=True)
+class AccountOwner:
+    """What an identification finds about an account's owner (MX's account owner keys)."""
+
+    account_guid: str
+    member_guid: str
+    user_guid: str
+    owner_name: str
+    address: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
+    email: str
+    phone: str
+    first_name: str | None = None  # MX fills these only when it splits names (on request): null here
+    last_name: str | None = None
+
+
+def generate_owners(seed: int, seed_parts: tuple[str, ...], accounts: list[Account]) -> list[AccountOwner]:
+    """One owner per account, the same person for all of a member's accounts: the one whose name the
+    accounts carry (`generate_accounts` with the same seed draws the same name first)."""
+    if not accounts:
+        return []
+    _, fake, _, owner = _member_person(seed, seed_parts)
+    address = {
+        "address": fake.street_address(),
+        "city": fake.city(),
+        "state": fake.state(),
+        "postal_code": fake.zipcode(),
+        "country": "United States",
+        "email": fake.email(),
+        "phone": fake.numerify("###-###-####"),
+    }
+    return [
+        AccountOwner(account_guid=a.guid, member_guid=a.member_guid, user_guid=a.user_guid, owner_name=owner, **address)
+        for a in accounts
+    ]
+
+
+def _member_person(seed: int, seed_parts: tuple[str, ...]) -> tuple[random.Random, Faker, str, str]:
+    """The seeded generators for one member, its bank's routing number and its owner's name."""
+    rng = random.Random(seed_for(seed, *seed_parts))
+    fake = _faker()
+    fake.seed_instance(rng.getrandbits(64))
+    routing = aba_routing_number(rng)
+    return rng, fake, routing, fake.name()

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mocknexus.domain import jobs
+from mocknexus.domain import datagen, jobs
 from mocknexus.domain.catalog import Institution
+from mocknexus.domain.datagen import AccountOwner
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.ids import new_guid
 from mocknexus.domain.models import Account, Challenge, Member, Session
 from mocknexus.domain.pagination import Page, paginate
 from mocknexus.domain.state import ACCOUNTS, EXTERNAL_GUIDS, EmulatorState
-from mocknexus.domain.statuses import JobType
+from mocknexus.domain.statuses import ConnectionStatus, JobType
 
 STALE_CREDENTIALS = (
     "The credential guids submitted are no longer valid. "
@@ -38,9 +39,19 @@ class Members(EmulatorState):
     # ---- Institutions ---------------------------------------------------------------------------------
 
     def search_institutions(
-        self, name: str | None, url: str | None, countries: list[str] | None, page: int | None, per_page: int | None
+        self,
+        name: str | None,
+        url: str | None,
+        countries: list[str] | None,
+        page: int | None,
+        per_page: int | None,
+        supports: tuple[str, ...] = (),
     ) -> tuple[list[Institution], Page]:
-        return paginate(self.catalog.search(name, url, countries), page, per_page)
+        """`supports`: V1's filters (e.g. "supports_account_verification"), each keeping those that do."""
+        found = self.catalog.search(name, url, countries)
+        if supports:
+            found = [i for i in found if all(getattr(i, flag) for flag in supports)]
+        return paginate(found, page, per_page)
 
     def read_institution(self, guid: str) -> Institution:
         institution = self.catalog.institutions.get(guid)
@@ -117,7 +128,10 @@ class Members(EmulatorState):
             member = self._member(session, member_guid)
             if changes.challenges is not None:
                 # Answering MFA through update member: deprecated by MX, still supported.
-                return self._answer(member, changes.challenges)
+                return self._answered(member, changes.challenges)
+            if changes.credentials and _all_challenge_guids(member, changes.credentials):
+                # G21's way: MFA answers as `credentials` keyed by the challenges' guids.
+                return self._answered(member, changes.credentials, as_credentials=True)
             institution = self.read_institution(member.institution_guid)
             if changes.external_guid and changes.external_guid != member.external_guid:
                 if self.store.get(EXTERNAL_GUIDS, changes.external_guid):
@@ -137,8 +151,19 @@ class Members(EmulatorState):
                 # New credentials trigger a job, unless skipped or one is already running (no second job).
                 if not changes.skip_aggregation and not member.is_being_aggregated:
                     self._start_job(member, JobType.AGGREGATION, self.clock.now())
+            member.revision += 1
             self._save_member(member)
             return member
+
+    def _answered(self, member: Member, answers: list[dict[str, str]], as_credentials: bool = False) -> Member:
+        member = self._answer(member, answers)
+        if as_credentials and member.connection_status is ConnectionStatus.RESUMED:
+            # The guide: answers sent as update-member credentials leave the member UPDATED (15) while the
+            # job resumes; through `challenges` (resume), RESUMED (18). Only the name differs; the job is one.
+            member.connection_status = ConnectionStatus.UPDATED
+        member.revision += 1
+        self._save_member(member)
+        return member
 
     def delete_member(self, session: Session, member_guid: str) -> None:
         with self.store.transaction():
@@ -146,7 +171,7 @@ class Members(EmulatorState):
 
     def resume_member(self, session: Session, member_guid: str, challenges: list[dict[str, str]]) -> Member:
         with self.store.transaction():
-            return self._answer(self._member(session, member_guid), challenges)
+            return self._answered(self._member(session, member_guid), challenges)
 
     def list_challenges(self, session: Session, member_guid: str) -> list[Challenge]:
         with self.store.transaction():
@@ -160,11 +185,14 @@ class Members(EmulatorState):
             institution = self.read_institution(member.institution_guid)
             if job_type is JobType.VERIFICATION and not institution.supports_account_verification:
                 raise MXError(ErrorKind.BAD_REQUEST, NO_VERIFICATION)
+            if job_type is JobType.IDENTIFICATION and not institution.supports_account_identification:
+                raise MXError(ErrorKind.BAD_REQUEST, NO_IDENTIFICATION)
             if member.is_being_aggregated:
                 if member.job.type == job_type.value:  # type: ignore[union-attr]
                     return member, False
                 raise MXError(ErrorKind.CONFLICT, "Another job is already running for this member.")
             self._start_job(member, job_type, self.clock.now())
+            member.revision += 1
             self._save_member(member)
             return member, True
 
@@ -188,6 +216,27 @@ class Members(EmulatorState):
         """Accounts whose numbers a verification has found: none until one has completed."""
         return [a for a in self.list_accounts(session, member_guid) if a.numbers_verified]
 
+    def account_owners(self, session: Session, member_guid: str) -> list[AccountOwner]:
+        """The owners an identification has found, one per account: none until one has completed."""
+        with self.store.transaction():
+            member = self._member(session, member_guid)
+            accounts = [a for a in self.list_accounts(session, member_guid) if a.owners_identified]
+            return datagen.generate_owners(self.settings.seed, (member.data_seed,), accounts)
+
+    def update_account(
+        self, session: Session, account_guid: str, nickname: str | None, is_hidden: bool | None
+    ) -> Account:
+        """G21's account update: a nickname, or hiding the account."""
+        with self.store.transaction():
+            account = self.read_account(session, account_guid)
+            if nickname is not None:
+                account.nickname = nickname
+            if is_hidden is not None:
+                account.is_hidden = is_hidden
+            account.updated_at = self.clock.now()
+            self.store.put(ACCOUNTS, account.guid, account)
+            return account
+
     def account_numbers_for_account(self, session: Session, account_guid: str) -> list[Account]:
         with self.store.transaction():
             account = self.read_account(session, account_guid)
@@ -206,6 +255,11 @@ def _credential_values(institution: Institution, given: list[dict[str, str]], re
         if missing:
             raise MXError(ErrorKind.MISSING_PARAMETERS, f"Missing credentials: {', '.join(missing)}.")
     return values
+
+
+def _all_challenge_guids(member: Member, given: list[dict[str, str]]) -> bool:
+    issued = {c.guid for c in member.challenges}
+    return bool(issued) and all(c["guid"] in issued for c in given)
 
 
 def _by_field_name(institution: Institution, values: dict[str, str]) -> dict[str, str]:

@@ -18,6 +18,7 @@ class User:
     last_name: str | None = None
     phone: str | None = None
     birthdate: str | None = None
+    credit_score: int | None = None
     gender: str | None = None
     zip_code: str | None = None
     metadata: str | None = None
@@ -93,6 +94,10 @@ class Account:
     transit_number: str | None = None
     passed_validation: bool = True
     numbers_verified: bool = False  # account numbers are readable only after a verification
+    owners_identified: bool = False  # account owners are readable only after an identification
+    nickname: str | None = None
+    is_hidden: bool = False
+    is_closed: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -121,6 +126,7 @@ class Member:
     job: Job | None = None
     account_guids: list[str] = field(default_factory=list)
     failed_logins: int = 0  # consecutive DENIED jobs; the third makes the member PREVENTED, as at MX
+    revision: int = 0  # G21's `revision`: one more for every change a client makes (update, a new job)
 
     @property
     def is_being_aggregated(self) -> bool:

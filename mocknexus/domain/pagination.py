@@ -20,6 +20,11 @@ class Page:
     total_entries: int
     total_pages: int
 
+    @property
+    def records_on_current_page(self) -> int:
+        """G21's `records_on_current_page`."""
+        return max(0, min(self.per_page, self.total_entries - (self.current_page - 1) * self.per_page))
+
 
 def paginate(items: Sequence[T], page: int | None, per_page: int | None) -> tuple[list[T], Page]:
     """Slice `items`; out-of-range sizes are clamped into MX's documented range (INFERRED: MX clamps, not 400s)."""

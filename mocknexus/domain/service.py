@@ -26,7 +26,6 @@ class Emulator(Identity, Members, Steering):
         self.catalog = catalog
         self.clock = clock
         self.settings = settings or Settings()
-        self.install_static_fixtures()
 
     def transaction(self) -> AbstractContextManager[None]:
         """Hold the state still: the web layer renders records inside one, so a response never mixes

@@ -79,7 +79,8 @@ class EmulatorState:
         if member.connection_status is ConnectionStatus.CONNECTED:
             member.failed_logins = 0
             verify = job.type == JobType.VERIFICATION.value and scenario.account_numbers
-            self._add_accounts(member, scenario, verify, job.finished_at)
+            identify = job.type == JobType.IDENTIFICATION.value
+            self._add_accounts(member, scenario, verify, job.finished_at, identified=identify)
         elif member.connection_status is ConnectionStatus.DENIED:
             member.failed_logins += 1
             if member.failed_logins >= PREVENTED_AFTER_DENIALS:
@@ -96,8 +97,11 @@ class EmulatorState:
         jobs.answer(member, self._scenario(member), {a["guid"]: a["value"] for a in answers}, self.clock.now())
         return self._settled(member)
 
-    def _add_accounts(self, member: Member, scenario: Scenario, verified: bool, at: datetime) -> None:
-        """A successful job finds the member's accounts (once); a verification also finds their numbers."""
+    def _add_accounts(
+        self, member: Member, scenario: Scenario, verified: bool, at: datetime, identified: bool = False
+    ) -> None:
+        """A successful job finds the member's accounts (once); a verification also finds their numbers,
+        an identification their owners."""
         if not member.account_guids:
             accounts = datagen.generate_accounts(
                 self.settings.seed, (member.data_seed,), scenario.accounts, member.guid, member.user_guid, at
@@ -108,6 +112,9 @@ class EmulatorState:
         for account in accounts:
             if verified:
                 account.numbers_verified = True
+                account.updated_at = at
+            if identified:
+                account.owners_identified = True
                 account.updated_at = at
             self.store.put(ACCOUNTS, account.guid, account)
 

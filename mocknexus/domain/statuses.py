@@ -104,6 +104,11 @@ class ConnectionStatus(Enum):
         return self.value[2].replace("{name}", member_name)
 
     @property
+    def needs_updated_credentials(self) -> bool:
+        """MX's `needs_updated_credentials` (G21): the member's credentials must be entered again."""
+        return self.name in ("DENIED", "PREVENTED", "IMPAIRED", "IMPORTED")
+
+    @property
     def is_end_state(self) -> bool:
         """A state a job can finish in."""
         return self.group in (Group.SUCCESS, Group.FAILURE)
@@ -123,3 +128,4 @@ class ConnectionStatus(Enum):
 class JobType(Enum):
     AGGREGATION = "AGGREGATION"
     VERIFICATION = "VERIFICATION"
+    IDENTIFICATION = "IDENTIFICATION"

@@ -6,18 +6,9 @@ from typing import Any
 
 from mocknexus.domain import jobs, snapshot
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
-from mocknexus.domain.ids import new_guid
-from mocknexus.domain.models import Member, Session, User
+from mocknexus.domain.models import Member
 from mocknexus.domain.state import API_TOKENS, EXTERNAL_GUIDS, MEMBERS, SESSIONS, USER_IDS, EmulatorState
 from mocknexus.domain.statuses import ConnectionStatus, JobType
-
-# MX's static integration-environment fixtures (names as MX publishes them).
-TEST_SESSION_TOKEN = "test_session"
-TEST_USER_ID = "mocknexus_test_user"
-TEST_VERIFIED_MEMBER = "test_nexus_member"
-TEST_UNVERIFIED_MEMBER = "unverified"
-TEST_INSTITUTION_CODE = "mxbank"
-TEST_SCENARIO = "connected"
 
 
 class Steering(EmulatorState):
@@ -118,40 +109,10 @@ class Steering(EmulatorState):
             jobs.finish_now(member, self._scenario(member), self.clock.now())
             return self._settled(member)
 
-    # ---- Static fixtures and reset --------------------------------------------------------------------
-
-    def install_static_fixtures(self) -> None:
-        """MX's integration fixtures: `test_session`, and members `test_nexus_member` and `unverified`."""
-        institution = next((i for i in self.catalog.institutions.values() if i.code == TEST_INSTITUTION_CODE), None)
-        if institution is None or TEST_SCENARIO not in self.catalog.scenarios:
-            return  # a fixture set without MX Bank: the static fixtures have nothing to stand on
-        with self.store.transaction():
-            if self.store.get(SESSIONS, TEST_SESSION_TOKEN) is not None:
-                return  # a persistent store that already has them (a restart, another worker)
-            now = self.clock.now()
-            user = User(guid=new_guid("USR"), id=TEST_USER_ID, created_at=now, email="test@example.com")
-            self.store.put(SESSIONS, TEST_SESSION_TOKEN, Session(TEST_SESSION_TOKEN, user.guid, now, now, True))
-            for guid, verified in ((TEST_VERIFIED_MEMBER, True), (TEST_UNVERIFIED_MEMBER, False)):
-                member = Member(
-                    guid=guid,
-                    user_guid=user.guid,
-                    institution_guid=institution.guid,
-                    institution_code=institution.code,
-                    name=institution.name,
-                    credentials={},
-                    scenario=TEST_SCENARIO,
-                    created_at=now,
-                    data_seed=f"static:{guid}",
-                    connection_status=ConnectionStatus.CONNECTED,
-                    aggregated_at=now,
-                    successfully_aggregated_at=now,
-                )
-                user.member_guids.append(guid)
-                self._add_accounts(member, self.catalog.scenarios[TEST_SCENARIO], verified, now)
-                self._save_member(member)
-            self._save_user(user)
+    # ---- Reset ----------------------------------------------------------------------------------------
 
     def reset(self) -> None:
+        """Everything back to the fixtures. (MX's static `test_session` members are not in the store:
+        see `static_members`; nothing here or anywhere can change them.)"""
         with self.store.transaction():
             self.store.clear()
-            self.install_static_fixtures()

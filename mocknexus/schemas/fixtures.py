@@ -15,6 +15,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from mocknexus.domain.catalog import (
     CHALLENGE_TYPES,
+    FIELD_TYPES,
     RETRY,
     ChallengeSpec,
     CredentialField,
@@ -27,6 +28,8 @@ from mocknexus.domain.statuses import ConnectionStatus, Group
 
 FIXTURE_VERSION = 1
 FIXTURE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+# MX's has_*_accounts flags, one per kind.
+ACCOUNT_TYPES = ("CHECKING", "SAVINGS", "CREDIT_CARD", "INVESTMENT", "LINE_OF_CREDIT", "LOAN", "MORTGAGE")
 _GUID_NAMESPACE = uuid.UUID("6f1f7a52-4d7e-4d0c-9b7e-2a43c8a1d0b1")
 
 # While a job runs it shows a processing status, or CONNECTED once the login has succeeded (as MX does).
@@ -151,9 +154,22 @@ class CredentialFieldSchema(_Strict):
     guid = fields.String(validate=validate.Regexp(r"^CRD-[0-9a-zA-Z-]+$"))
     field_name = fields.String(required=True)
     label = fields.String(required=True)
-    type = fields.String(load_default="TEXT")
-    display_order = fields.Integer()
+    type = fields.String(load_default="TEXT", validate=validate.OneOf(list(FIELD_TYPES)))
+    display_order = fields.Integer(validate=validate.Range(min=1))
     options = fields.List(fields.Nested(OptionSchema), load_default=list)
+    display_name = fields.String(allow_none=True)
+    editable = fields.Boolean()
+    optional = fields.Boolean()
+    max_length = fields.Integer(allow_none=True)
+    size = fields.Integer(allow_none=True)
+    value_mask = fields.String(allow_none=True)
+    value_identifier = fields.String(allow_none=True)
+    meta_data = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+_CREDENTIAL_DERIVED = ("guid", "display_order", "options", "created_at", "updated_at")  # set in _make
 
 
 class RuleSchema(_Strict):
@@ -174,6 +190,9 @@ class InstitutionFixtureSchema(_Strict):
     supports_account_verification = fields.Boolean(load_default=True)
     supports_oauth = fields.Boolean(load_default=False)
     supports_transaction_history = fields.Boolean(load_default=True)
+    account_types = fields.List(
+        fields.String(validate=validate.OneOf(ACCOUNT_TYPES)), load_default=lambda: ["CHECKING", "SAVINGS"]
+    )
     iso_country_code = fields.List(
         fields.String(validate=validate.OneOf(["US", "CA", "MX"])), load_default=lambda: ["US"]
     )
@@ -206,20 +225,24 @@ class InstitutionFixtureSchema(_Strict):
     @post_load
     def _make(self, data: dict, **kwargs: Any) -> Institution:
         code = data["code"]
+        guid = data.get("guid") or stable_guid("INS", code)
         credentials = tuple(
             CredentialField(
+                **{k: v for k, v in c.items() if k not in _CREDENTIAL_DERIVED},
                 guid=c.get("guid") or stable_guid("CRD", code, c["field_name"]),
-                field_name=c["field_name"],
-                label=c["label"],
-                type=c["type"],
-                display_order=c.get("display_order", index),
+                display_order=c.get("display_order", index + 1),
                 options=tuple(c["options"]),
+                institution_guid=guid,
+                created_at=c.get("created_at", data["created_at"]),
+                updated_at=c.get("updated_at", data["updated_at"]),
             )
             for index, c in enumerate(data["credentials"])
         )
-        simple = {k: v for k, v in data.items() if k not in ("credentials", "scenarios", "iso_country_code", "guid")}
+        listed = ("credentials", "scenarios", "iso_country_code", "account_types", "guid")
+        simple = {k: v for k, v in data.items() if k not in listed}
         return Institution(
-            guid=data.get("guid") or stable_guid("INS", code),
+            guid=guid,
+            account_types=tuple(data["account_types"]),
             credentials=credentials,
             rules=tuple(ScenarioRule(dict(r["when"]), r["scenario"]) for r in data["scenarios"]),
             iso_country_code=tuple(data["iso_country_code"]),

@@ -14,6 +14,8 @@ class UserFields(RequestSchema):
     """No defaults: a field absent from an update is left as it is (the domain holds the defaults)."""
 
     birthdate = StrictString(allow_none=True, max_length=10)
+    # The guide sends it as a string ("718") and MX answers an integer: both are accepted.
+    credit_score = fields.Integer(allow_none=True, strict=False, validate=validate.Range(min=300, max=850))
     email = StrictString(allow_none=True, max_length=100)
     first_name = StrictString(allow_none=True, max_length=50)
     last_name = StrictString(allow_none=True, max_length=50)
@@ -42,15 +44,24 @@ class MdxUserSchema(Schema):
     id = fields.String()
     guid = fields.String()
     birthdate = fields.String(allow_none=True)
+    credit_score = fields.Integer(allow_none=True)
     email = fields.String(allow_none=True)
     first_name = fields.String(allow_none=True)
     last_name = fields.String(allow_none=True)
     gender = fields.String(allow_none=True)
-    phone = fields.String(allow_none=True)
+    phone = fields.Function(lambda u: _us_phone(u.phone), metadata={"type": "string", "nullable": True})
     zip_code = fields.String(allow_none=True)
     metadata = fields.String(allow_none=True)
     is_disabled = fields.Boolean()
     logged_in_at = UnixTime(allow_none=True)
+
+
+def _us_phone(phone: str | None) -> str | None:
+    """MX answers a 10-digit phone as `(505) 555-1234` (the guide's example); anything else as given."""
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    if phone is None or len(digits) != 10:
+        return phone
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
 
 
 class MdxUserResponse(Schema):

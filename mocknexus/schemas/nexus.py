@@ -1,15 +1,18 @@
-"""Nexus API bodies (media type application/vnd.mx.nexus.v1+json)."""
+"""Nexus API bodies (media type application/vnd.mx.nexus.v1+json).
+
+Responses carry every key either generation of MX's documentation gives them; `only_in(G21)` / `only_in(V1)`
+marks a key only one has, and `schemas.dialects.view` derives each dialect from these declarations.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, post_dump, validate
+from marshmallow import Schema, fields, post_dump, pre_load, validate
 
 from mocknexus.domain.catalog import CHALLENGE_TYPES
 from mocknexus.domain.statuses import ConnectionStatus
 from mocknexus.schemas.common import (
-    MXDateTime,
     PageQuery,
     PaginationSchema,
     RequestSchema,
@@ -17,6 +20,7 @@ from mocknexus.schemas.common import (
     StrictBoolean,
     StrictString,
 )
+from mocknexus.schemas.dialects import G21, V1, Timestamp, only_in
 
 # ---- requests -------------------------------------------------------------------------------------------
 
@@ -35,9 +39,15 @@ class SessionCreateRequest(Rooted):
 class InstitutionSearchFields(RequestSchema):
     name = StrictString(load_default=None, allow_none=True)
     url = StrictString(load_default=None, allow_none=True)
+    # V1's filters: true keeps only the institutions that support it; false or absent does not filter.
+    supports_account_identification = StrictBoolean(load_default=None, allow_none=True)
+    supports_account_verification = StrictBoolean(load_default=None, allow_none=True)
+    supports_transaction_history = StrictBoolean(load_default=None, allow_none=True)
+    account_types = fields.Raw(load_default=None, metadata={"description": "deprecated by MX; accepted, ignored"})
 
 
-class InstitutionSearchRequest(RequestSchema):
+class InstitutionSearchRequest(Rooted):
+    root = "institution"
     institution = fields.Nested(InstitutionSearchFields, required=True)
 
 
@@ -46,8 +56,16 @@ class InstitutionSearchQuery(PageQuery):
 
 
 class CredentialValue(RequestSchema):
+    """A credential value, keyed by `guid` (V1) or `credential_guid` (G21)."""
+
     guid = StrictString(required=True, max_length=64)
     value = StrictString(required=True, max_length=1024)
+
+    @pre_load
+    def _g21_key(self, data: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict) and "guid" not in data and "credential_guid" in data:
+            data = {**data, "guid": data["credential_guid"]}
+        return data
 
 
 class MemberCreateFields(RequestSchema):
@@ -66,12 +84,12 @@ class MemberCreateRequest(Rooted):
     member = fields.Nested(MemberCreateFields, required=True)
 
 
-class ChallengeAnswer(RequestSchema):
-    guid = StrictString(required=True, max_length=64)
-    value = StrictString(required=True, max_length=1024)
+class ChallengeAnswer(CredentialValue):
+    """An MFA answer: `{guid, value}`; G21 clients send `credential_guid` here as well."""
 
 
 class MemberUpdateFields(RequestSchema):
+    # G21 answers MFA here: credentials keyed by the challenges' guids (the domain tells them apart).
     credentials = fields.List(fields.Nested(CredentialValue), load_default=None, validate=validate.Length(max=20))
     challenges = fields.List(fields.Nested(ChallengeAnswer), load_default=None, validate=validate.Length(max=20))
     skip_aggregation = StrictBoolean(load_default=False)
@@ -95,8 +113,23 @@ class ResumeRequest(Rooted):
     member = fields.Nested(ResumeFields, required=True)
 
 
-class VerifyRequest(RequestSchema):
+class JobRequest(RequestSchema):
+    """Verify and identify: `{"include_transactions": bool}` (mocknexus generates no transactions)."""
+
     include_transactions = StrictBoolean(load_default=False)
+
+
+VerifyRequest = JobRequest
+
+
+class AccountUpdateFields(RequestSchema):
+    nickname = StrictString(load_default=None, allow_none=True, max_length=255)
+    is_hidden = StrictBoolean(load_default=None)
+
+
+class AccountUpdateRequest(Rooted):
+    root = "account"
+    account = fields.Nested(AccountUpdateFields, required=True)
 
 
 # ---- responses ------------------------------------------------------------------------------------------
@@ -117,7 +150,7 @@ class NexusUserSchema(Schema):
     first_name = fields.String(allow_none=True)
     last_name = fields.String(allow_none=True)
     is_disabled = fields.Boolean()
-    logged_in_at = MXDateTime(allow_none=True)
+    logged_in_at = Timestamp(allow_none=True)
     metadata = fields.String(allow_none=True)
     revision = fields.Integer()
 
@@ -126,26 +159,37 @@ class NexusUserResponse(Schema):
     user = fields.Nested(NexusUserSchema)
 
 
+def _has(kind: str) -> fields.Function:
+    return fields.Function(lambda i: kind in i.account_types, metadata={"type": "boolean", "deprecated": True})
+
+
 class InstitutionSchema(Schema):
-    code = fields.String()
-    created_at = MXDateTime()
+    code = fields.String(metadata=only_in(V1))
+    created_at = Timestamp()
     guid = fields.String()
-    forgot_password_url = fields.String(allow_none=True)
-    forgot_username_url = fields.String(allow_none=True)
-    is_disabled_by_client = fields.Boolean()
+    forgot_password_url = fields.String(allow_none=True, metadata=only_in(V1))
+    forgot_username_url = fields.String(allow_none=True, metadata=only_in(V1))
+    has_checking_accounts = _has("CHECKING")
+    has_credit_card_accounts = _has("CREDIT_CARD")
+    has_investment_accounts = _has("INVESTMENT")
+    has_line_of_credit_accounts = _has("LINE_OF_CREDIT")
+    has_loan_accounts = _has("LOAN")
+    has_mortgage_accounts = _has("MORTGAGE")
+    has_savings_accounts = _has("SAVINGS")
+    is_disabled_by_client = fields.Boolean(metadata=only_in(V1))
     is_hidden = fields.Boolean()
-    is_test = fields.Boolean()
-    iso_country_code = fields.List(fields.String())
-    medium_logo_url = fields.String(allow_none=True)
+    is_test = fields.Boolean(metadata=only_in(V1))
+    iso_country_code = fields.List(fields.String(), metadata=only_in(V1))
+    medium_logo_url = fields.String(allow_none=True, metadata=only_in(V1))
     name = fields.String()
     popularity = fields.Integer()
-    small_logo_url = fields.String(allow_none=True)
+    small_logo_url = fields.String(allow_none=True, metadata=only_in(V1))
     supports_account_identification = fields.Boolean()
     supports_account_verification = fields.Boolean()
-    supports_oauth = fields.Boolean()
-    supports_transaction_history = fields.Boolean()
-    trouble_signing_in_url = fields.String(allow_none=True)
-    updated_at = MXDateTime()
+    supports_oauth = fields.Boolean(metadata=only_in(V1))
+    supports_transaction_history = fields.Boolean(metadata=only_in(V1))
+    trouble_signing_in_url = fields.String(allow_none=True, metadata=only_in(V1))
+    updated_at = Timestamp()
     url = fields.String()
 
 
@@ -153,9 +197,19 @@ class InstitutionResponse(Schema):
     institution = fields.Nested(InstitutionSchema)
 
 
+class PaginationDataSchema(Schema):
+    """G21's pagination block (the guide's institution search)."""
+
+    total_records_found = fields.Integer(attribute="total_entries")
+    total_pages = fields.Integer()
+    current_page = fields.Integer()
+    records_on_current_page = fields.Integer()
+
+
 class InstitutionListResponse(Schema):
+    pagination_data = fields.Nested(PaginationDataSchema, metadata=only_in(G21))
     institutions = fields.List(fields.Nested(InstitutionSchema))
-    pagination = fields.Nested(PaginationSchema)
+    pagination = fields.Nested(PaginationSchema, metadata=only_in(V1))
 
 
 def _drop_empty(data: dict, keys: tuple[str, ...]) -> dict:
@@ -167,16 +221,32 @@ def _drop_empty(data: dict, keys: tuple[str, ...]) -> dict:
 
 
 class CredentialSchema(Schema):
-    display_order = fields.Integer()
-    field_name = fields.String()
-    guid = fields.String()
-    label = fields.String()
-    type = fields.String()
-    options = fields.List(fields.Dict())
+    """MX's credential object, every key of its MX Bank example (`options` only in G21's)."""
 
-    @post_dump
-    def _only_applicable(self, data: dict, **kwargs: Any) -> dict:
-        return _drop_empty(data, ("options",))
+    field_type_name = fields.String(attribute="type")
+    answer_field_type = fields.Integer(allow_none=True)
+    created_at = Timestamp(allow_none=True)
+    display_name = fields.String(allow_none=True)
+    display_order = fields.Integer()
+    editable = fields.Boolean()
+    escaped = fields.Boolean(allow_none=True)
+    field_name = fields.String()
+    field_type = fields.Integer()
+    guid = fields.String()
+    institution_guid = fields.String()
+    label = fields.String()
+    max_length = fields.Integer(allow_none=True)
+    meta_data = fields.String(allow_none=True)
+    mfa = fields.Boolean()
+    optional = fields.Boolean()
+    optional_mfa = fields.Boolean(allow_none=True)
+    size = fields.Integer(allow_none=True)
+    updated_at = Timestamp(allow_none=True)
+    value_identifier = fields.String(allow_none=True)
+    value_mask = fields.String(allow_none=True)
+    options = fields.List(fields.Dict(), metadata=only_in(G21))
+    # mocknexus's earlier key (= field_type_name), documented by neither generation: union only.
+    type = fields.Function(lambda c: c.type, metadata=only_in(type="string"))
 
 
 class CredentialListResponse(Schema):
@@ -184,8 +254,8 @@ class CredentialListResponse(Schema):
 
 
 class MemberSchema(Schema):
-    aggregated_at = MXDateTime(allow_none=True)
-    background_aggregation_is_disabled = fields.Boolean()
+    aggregated_at = Timestamp(allow_none=True)
+    background_aggregation_is_disabled = fields.Boolean(metadata=only_in(V1))
     connection_status = fields.Function(
         lambda m: m.connection_status.name, metadata={"type": "string", "enum": ConnectionStatus.names()}
     )
@@ -199,13 +269,18 @@ class MemberSchema(Schema):
     institution_guid = fields.String()
     is_being_aggregated = fields.Boolean()
     is_managed_by_user = fields.Boolean()
+    is_manual = fields.Function(lambda m: False, metadata=only_in(G21, type="boolean"))
     is_oauth = fields.Boolean()
     is_user_created = fields.Boolean()
     metadata = fields.String(allow_none=True)
     most_recent_job_guid = fields.String(allow_none=True)
     name = fields.String()
-    successfully_aggregated_at = MXDateTime(allow_none=True)
-    use_cases = fields.List(fields.String())
+    needs_updated_credentials = fields.Function(
+        lambda m: m.connection_status.needs_updated_credentials, metadata=only_in(G21, type="boolean")
+    )
+    revision = fields.Integer(metadata=only_in(G21))
+    successfully_aggregated_at = Timestamp(allow_none=True)
+    use_cases = fields.List(fields.String(), metadata=only_in(V1))
     user_guid = fields.String()
 
 
@@ -215,7 +290,7 @@ class MemberResponse(Schema):
 
 class MemberListResponse(Schema):
     members = fields.List(fields.Nested(MemberSchema))
-    pagination = fields.Nested(PaginationSchema)
+    pagination = fields.Nested(PaginationSchema, metadata=only_in(V1))  # 2021 clients read `members` only
 
 
 class ChallengeSchema(Schema):
@@ -237,11 +312,13 @@ class ChallengeListResponse(Schema):
 
 
 class AccountNumberSchema(Schema):
+    # 2021 clients read the account number's own guid: ACN- and the account's uuid, so it is stable.
+    guid = fields.Function(lambda a: "ACN-" + a.guid.split("-", 1)[1], metadata=only_in(G21, type="string"))
     account_guid = fields.String(attribute="guid")
     account_number = fields.String()
     institution_number = fields.String(allow_none=True)
     member_guid = fields.String()
-    passed_validation = fields.Boolean()
+    passed_validation = fields.Boolean(metadata=only_in(V1))
     routing_number = fields.String()
     transit_number = fields.String(allow_none=True)
     user_guid = fields.String()
@@ -251,20 +328,51 @@ class AccountNumberListResponse(Schema):
     account_numbers = fields.List(fields.Nested(AccountNumberSchema))
 
 
+class AccountOwnerSchema(Schema):
+    """V1's account owner: every key a string; first and last name null (MX splits names only on request)."""
+
+    account_guid = fields.String()
+    address = fields.String()
+    city = fields.String()
+    country = fields.String()
+    email = fields.String()
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    member_guid = fields.String()
+    owner_name = fields.String()
+    phone = fields.String()
+    postal_code = fields.String()
+    state = fields.String()
+    user_guid = fields.String()
+
+
+class AccountOwnerListResponse(Schema):
+    account_owners = fields.List(fields.Nested(AccountOwnerSchema))
+
+
+# MX's integer account_type: 1 checking and 2 savings are MX's (section 3); the others are INFERRED.
+ACCOUNT_TYPE_IDS = {"CHECKING": 1, "SAVINGS": 2, "LOAN": 3, "CREDIT_CARD": 4, "INVESTMENT": 5, "LINE_OF_CREDIT": 6}
+
+
 class AccountSchema(Schema):
     guid = fields.String()
     member_guid = fields.String()
-    user_guid = fields.String()
+    user_guid = fields.String(metadata=only_in(V1))
     name = fields.String()
+    nickname = fields.String(allow_none=True)
+    account_type = fields.Function(lambda a: ACCOUNT_TYPE_IDS.get(a.type, 0), metadata={"type": "integer"})
     account_type_name = fields.String(attribute="type")
-    account_subtype_name = fields.String(attribute="subtype", allow_none=True)
-    balance = fields.Float()
-    available_balance = fields.Float()
-    currency_code = fields.String()
+    account_subtype_name = fields.String(attribute="subtype", allow_none=True, metadata=only_in(V1))
+    balance = fields.Float(metadata=only_in(V1))
+    available_balance = fields.Float(metadata=only_in(V1))
+    currency_code = fields.String(metadata=only_in(V1))
     # Masked as MX masks it on account reads; the full number comes from the account_numbers endpoints.
     account_number = fields.Function(lambda a: a.account_number[-4:], metadata={"type": "string"})
-    created_at = MXDateTime()
-    updated_at = MXDateTime()
+    routing_number = fields.String()
+    is_closed = fields.Boolean()
+    is_hidden = fields.Boolean()
+    created_at = Timestamp()
+    updated_at = Timestamp(metadata=only_in(V1))
 
 
 class AccountResponse(Schema):

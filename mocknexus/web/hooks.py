@@ -14,6 +14,7 @@ from flask import Flask, Response, current_app, g, request
 
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.web.http import emulator, faults, journal, media_type, render_error
+from mocknexus.web.negotiation import answers_xml
 
 ADMIN_PREFIX = "/__admin"
 
@@ -37,11 +38,13 @@ def _guard_admin() -> None:
 
 
 def _negotiate() -> None:
-    """An Accept header that admits no JSON is a 406; no Accept header accepts anything (INFERRED for MX)."""
-    if "Accept" not in request.headers:
+    """An Accept header that admits none of the endpoint's media types is a 406; no Accept header accepts
+    anything (INFERRED for MX). An unknown route is a 404 first: nothing is negotiated before routing."""
+    if "Accept" not in request.headers or request.routing_exception is not None:
         return
-    if request.accept_mimetypes.best_match([media_type(), "application/json"]) is None:
-        raise MXError(ErrorKind.NOT_ACCEPTABLE, f"This API answers {media_type()} only.")
+    offered = [media_type(), "application/json", *answers_xml()]
+    if request.accept_mimetypes.best_match(offered) is None:
+        raise MXError(ErrorKind.NOT_ACCEPTABLE, f"This API answers {' or '.join(offered)} only.")
 
 
 def _inject_fault() -> Response | None:

@@ -13,6 +13,7 @@ from mocknexus.control.journal import Journal
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.service import Emulator
 from mocknexus.schemas.common import ErrorResponse
+from mocknexus.schemas.dialects import view
 from mocknexus.schemas.fastdump import dumper
 
 NEXUS_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
@@ -43,9 +44,14 @@ def media_type() -> str:
     return _MEDIA_TYPES.get(request.blueprint or "", NEXUS_MEDIA_TYPE)
 
 
+def dialect() -> str:
+    """The generation of MX's documentation responses follow (--mx-dialect)."""
+    return current_app.config["MOCKNEXUS"].mx_dialect
+
+
 def render(schema: Schema, obj: Any, status: int = 200) -> Response:
     with emulator().transaction():
-        body = dumper(schema)(obj)
+        body = dumper(view(schema, dialect()))(obj)
     return Response(_dumps(body), status=status, mimetype=media_type())
 
 
@@ -103,6 +109,11 @@ def read_query(schema: Schema) -> dict:
         for key in request.args
     }
     return _load(schema, args)
+
+
+def load(schema: Schema, data: dict) -> dict:
+    """Load already-decoded body data (an XML body, say) through `schema`, with the same MX 400s."""
+    return _load(schema, data)
 
 
 def _load(schema: Schema, data: dict) -> dict:

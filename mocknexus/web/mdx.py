@@ -1,6 +1,7 @@
 """MDX Real Time users (MX's int-live.moneydesktop.com/{client_id}), authenticated by MD-API-KEY.
 
-Paths take an optional `.json` suffix, as MX's SDK calls them (`/users.json`, `/users/{id}.json`).
+Paths take an optional `.json` or `.xml` suffix, as MX's SDK calls them (`/users.json`, `/users/{id}.xml`);
+bodies are JSON or XML (by Content-Type), answers JSON or XML (by suffix, else by Accept).
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from mocknexus.schemas import mdx as s
-from mocknexus.web.http import emulator, read_body, render
+from mocknexus.web.http import emulator
+from mocknexus.web.negotiation import read_any_body, respond
 from mocknexus.web.openapi import doc
 from mocknexus.web.partner_auth import require_api_key
 
@@ -22,34 +24,38 @@ user_update = s.UserUpdateRequest()
 
 
 @bp.post("/<client_id>/users.json")
+@bp.post("/<client_id>/users.xml")
 @bp.post("/<client_id>/users")
 @doc("Create a user", response=user_response, body=user_create, errors=(409,))
 def create_user(client_id: str) -> Response:
-    fields = read_body(user_create)["user"]
+    fields = read_any_body(user_create)["user"]
     # MX's SDK expects 200 for a new user (and 409 for an existing id).
-    return render(user_response, {"user": emulator().create_user(fields.pop("id"), **fields)})
+    return respond(user_response, {"user": emulator().create_user(fields.pop("id"), **fields)})
 
 
 @bp.get("/<client_id>/users.json")
+@bp.get("/<client_id>/users.xml")
 @bp.get("/<client_id>/users")
 @doc("List users", response=user_list)
 def list_users(client_id: str) -> Response:
-    return render(user_list, {"users": emulator().list_users()})
+    return respond(user_list, {"users": emulator().list_users()}, item="user")
 
 
 @bp.get("/<client_id>/users/<user_id>.json")
+@bp.get("/<client_id>/users/<user_id>.xml")
 @bp.get("/<client_id>/users/<user_id>")
 @doc("Read a user", response=user_response)
 def read_user(client_id: str, user_id: str) -> Response:
-    return render(user_response, {"user": emulator().read_user(user_id)})
+    return respond(user_response, {"user": emulator().read_user(user_id)})
 
 
 @bp.put("/<client_id>/users/<user_id>.json")
+@bp.put("/<client_id>/users/<user_id>.xml")
 @bp.put("/<client_id>/users/<user_id>")
 @doc("Update a user", response=user_response, body=user_update)
 def update_user(client_id: str, user_id: str) -> Response:
-    fields = read_body(user_update)["user"]
-    return render(user_response, {"user": emulator().update_user(user_id, **fields)})
+    fields = read_any_body(user_update)["user"]
+    return respond(user_response, {"user": emulator().update_user(user_id, **fields)})
 
 
 @bp.delete("/<client_id>/users/<user_id>.json")

@@ -1,12 +1,16 @@
-"""The Nexus API (MX's int-data.moneydesktop.com), authenticated by the MD-SESSION-TOKEN header."""
+"""The Nexus API (MX's int-data.moneydesktop.com), authenticated by the MD-SESSION-TOKEN header.
+
+Handlers talk to `api()`: the emulator, or for MX's static `test_session` the read-only `StaticMembers`.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, current_app, g, request
 
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.pagination import paginate
-from mocknexus.domain.service import MemberChanges
+from mocknexus.domain.service import Emulator, MemberChanges
+from mocknexus.domain.static_members import TEST_SESSION_TOKEN, StaticMembers
 from mocknexus.domain.statuses import JobType
 from mocknexus.schemas import nexus as s
 from mocknexus.schemas.common import EmptySchema, PageQuery
@@ -30,6 +34,7 @@ challenge_list = s.ChallengeListResponse()
 account_response = s.AccountResponse()
 account_list = s.AccountListResponse()
 account_number_list = s.AccountNumberListResponse()
+account_owner_list = s.AccountOwnerListResponse()
 empty = EmptySchema()
 
 session_create = s.SessionCreateRequest()
@@ -39,13 +44,36 @@ page_query = PageQuery()
 member_create = s.MemberCreateRequest()
 member_update = s.MemberUpdateRequest()
 resume = s.ResumeRequest()
-verify = s.VerifyRequest()
+job_request = s.JobRequest()
+account_update = s.AccountUpdateRequest()
+
+_SUPPORTS = ("supports_account_identification", "supports_account_verification", "supports_transaction_history")
 
 
 @bp.before_request
 def _authenticate() -> None:
-    if request.endpoint != "nexus.create_session":
-        g.session = emulator().authenticate(request.headers.get(SESSION_HEADER))
+    if request.endpoint == "nexus.create_session":
+        return
+    token = request.headers.get(SESSION_HEADER)
+    if token == TEST_SESSION_TOKEN:
+        g.session = static_members().session
+        g.api = static_members()
+    else:
+        g.session = emulator().authenticate(token)
+        g.api = emulator()
+
+
+def static_members() -> StaticMembers:
+    """MX's static test members, built once per app from its catalog (deterministic, so a race is harmless)."""
+    found = current_app.extensions.get("mocknexus.static")
+    if found is None:
+        found = current_app.extensions["mocknexus.static"] = StaticMembers(emulator(), emulator().settings.seed)
+    return found
+
+
+def api() -> Emulator | StaticMembers:
+    """What this request's session talks to: the emulator, or MX's static test members."""
+    return g.api
 
 
 def _page_args(query: dict) -> tuple[int | None, int | None]:
@@ -73,7 +101,7 @@ def create_session() -> Response:
 @bp.get("/user")
 @doc("The session's user", response=user_response)
 def read_user() -> Response:
-    return render(user_response, {"user": emulator().session_user(g.session)})
+    return render(user_response, {"user": api().session_user(g.session)})
 
 
 @bp.post("/institutions/search")
@@ -85,31 +113,32 @@ def read_user() -> Response:
 )
 def search_institutions() -> Response:
     criteria = read_body(institution_search)["institution"]
-    if criteria["name"] is None and criteria["url"] is None:
+    supports = tuple(flag for flag in _SUPPORTS if criteria[flag])
+    if criteria["name"] is None and criteria["url"] is None and not supports:
         raise MXError(ErrorKind.MISSING_PARAMETERS, "Search by institution name or url.")
     query = read_query(institution_search_query)
-    found, page = emulator().search_institutions(
-        criteria["name"], criteria["url"], query["iso_country_code"], *_page_args(query)
+    found, page = api().search_institutions(
+        criteria["name"], criteria["url"], query["iso_country_code"], *_page_args(query), supports=supports
     )
-    return render(institution_list, {"institutions": found, "pagination": page})
+    return render(institution_list, {"institutions": found, "pagination": page, "pagination_data": page})
 
 
 @bp.get("/institutions/<guid>")
 @doc("Read an institution", response=institution_response)
 def read_institution(guid: str) -> Response:
-    return render(institution_response, {"institution": emulator().read_institution(guid)})
+    return render(institution_response, {"institution": api().read_institution(guid)})
 
 
 @bp.get("/institutions/<guid>/credentials")
 @doc("The credentials an institution requires", response=credential_list)
 def institution_credentials(guid: str) -> Response:
-    return render(credential_list, {"credentials": emulator().read_institution(guid).credentials})
+    return render(credential_list, {"credentials": api().read_institution(guid).credentials})
 
 
 @bp.get("/members")
 @doc("List the user's members", response=member_list, query=page_query)
 def list_members() -> Response:
-    members, page = emulator().list_members(g.session, *_page_args(read_query(page_query)))
+    members, page = api().list_members(g.session, *_page_args(read_query(page_query)))
     return render(member_list, {"members": members, "pagination": page})
 
 
@@ -117,13 +146,13 @@ def list_members() -> Response:
 @doc("Create a member", response=member_response, body=member_create, errors=(422,))
 def create_member() -> Response:
     fields = read_body(member_create)["member"]
-    return render(member_response, {"member": emulator().create_member(g.session, **fields)})
+    return render(member_response, {"member": api().create_member(g.session, **fields)})
 
 
 @bp.get("/members/<guid>")
 @doc("Read a member (a poll)", response=member_response)
 def read_member(guid: str) -> Response:
-    return render(member_response, {"member": emulator().read_member(g.session, guid)})
+    return render(member_response, {"member": api().read_member(g.session, guid)})
 
 
 @bp.put("/members/<guid>")
@@ -135,13 +164,13 @@ def read_member(guid: str) -> Response:
 )
 def update_member(guid: str) -> Response:
     changes = MemberChanges(**read_body(member_update)["member"])
-    return render(member_response, {"member": emulator().update_member(g.session, guid, changes)})
+    return render(member_response, {"member": api().update_member(g.session, guid, changes)})
 
 
 @bp.delete("/members/<guid>")
 @doc("Delete a member", response=empty)
 def delete_member(guid: str) -> Response:
-    emulator().delete_member(g.session, guid)
+    api().delete_member(g.session, guid)
     return render(empty, {})
 
 
@@ -149,35 +178,57 @@ def delete_member(guid: str) -> Response:
 @doc("Answer MFA challenges", response=member_response, body=resume, errors=(405,))
 def resume_member(guid: str) -> Response:
     answers = read_body(resume)["member"]["challenges"]
-    return render(member_response, {"member": emulator().resume_member(g.session, guid, answers)})
+    return render(member_response, {"member": api().resume_member(g.session, guid, answers)})
 
 
 @bp.get("/members/<guid>/challenges")
 @doc("List a member's MFA challenges", response=challenge_list)
 def list_challenges(guid: str) -> Response:
-    return render(challenge_list, {"challenges": emulator().list_challenges(g.session, guid)})
+    return render(challenge_list, {"challenges": api().list_challenges(g.session, guid)})
 
 
 @bp.get("/members/<guid>/credentials")
 @bp.get("/member/<guid>/credentials")  # sic: MX's v1 spec spells this path with the singular
 @doc("The credentials a member's institution requires", response=credential_list)
 def member_credentials(guid: str) -> Response:
-    member = emulator().read_member(g.session, guid, poll=False)
-    institution = emulator().read_institution(member.institution_guid)
+    member = api().read_member(g.session, guid, poll=False)
+    institution = api().read_institution(member.institution_guid)
     return render(credential_list, {"credentials": institution.credentials})
 
 
 def _job(guid: str, job_type: JobType) -> Response:
-    member, started = emulator().start_job(g.session, guid, job_type)
+    member, started = api().start_job(g.session, guid, job_type)
     # MX: a job of the same type already running answers 202 Accepted and starts nothing.
     return render(member_response, {"member": member}, status=200 if started else 202)
 
 
 @bp.post("/members/<guid>/verify")
-@doc("Start a verification", response=member_response, body=verify, body_required=False, also=(202,), errors=(409,))
+@doc(
+    "Start a verification", response=member_response, body=job_request, body_required=False, also=(202,), errors=(409,)
+)
 def verify_member(guid: str) -> Response:
-    read_body(verify, required=False)  # include_transactions: accepted; mocknexus generates no transactions
+    read_body(job_request, required=False)  # include_transactions: accepted; mocknexus generates no transactions
     return _job(guid, JobType.VERIFICATION)
+
+
+@bp.post("/members/<guid>/identify")
+@doc(
+    "Start an identification (account owners)",
+    response=member_response,
+    body=job_request,
+    body_required=False,
+    also=(202,),
+    errors=(409,),
+)
+def identify_member(guid: str) -> Response:
+    read_body(job_request, required=False)  # include_transactions: accepted, as for verify
+    return _job(guid, JobType.IDENTIFICATION)
+
+
+@bp.get("/members/<guid>/account_owners")
+@doc("A member's account owners (after an identification)", response=account_owner_list)
+def member_account_owners(guid: str) -> Response:
+    return render(account_owner_list, {"account_owners": api().account_owners(g.session, guid)})
 
 
 @bp.get("/members/<guid>/aggregate")
@@ -189,31 +240,38 @@ def aggregate_member(guid: str) -> Response:
 @bp.get("/members/<guid>/account_numbers")
 @doc("A member's account numbers (after a verification)", response=account_number_list)
 def member_account_numbers(guid: str) -> Response:
-    return render(account_number_list, {"account_numbers": emulator().account_numbers(g.session, guid)})
+    return render(account_number_list, {"account_numbers": api().account_numbers(g.session, guid)})
 
 
 @bp.get("/members/<guid>/accounts")
 @doc("A member's accounts", response=account_list, query=page_query)
 def member_accounts(guid: str) -> Response:
-    return _account_page(emulator().list_accounts(g.session, guid))
+    return _account_page(api().list_accounts(g.session, guid))
 
 
 @bp.get("/accounts")
 @doc("The user's accounts", response=account_list, query=page_query)
 def list_accounts() -> Response:
-    return _account_page(emulator().list_accounts(g.session))
+    return _account_page(api().list_accounts(g.session))
 
 
 @bp.get("/accounts/<guid>")
 @doc("Read an account", response=account_response)
 def read_account(guid: str) -> Response:
-    return render(account_response, {"account": emulator().read_account(g.session, guid)})
+    return render(account_response, {"account": api().read_account(g.session, guid)})
+
+
+@bp.put("/accounts/<guid>")
+@doc("Update an account: nickname, is_hidden", response=account_response, body=account_update)
+def update_account(guid: str) -> Response:
+    changes = read_body(account_update)["account"]
+    return render(account_response, {"account": api().update_account(g.session, guid, **changes)})
 
 
 @bp.get("/accounts/<guid>/account_number")
 @doc("An account's numbers (after a verification)", response=account_number_list)
 def account_number(guid: str) -> Response:
-    numbers = emulator().account_numbers_for_account(g.session, guid)
+    numbers = api().account_numbers_for_account(g.session, guid)
     return render(account_number_list, {"account_numbers": numbers})
 
 

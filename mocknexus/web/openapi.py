@@ -19,7 +19,9 @@ from marshmallow import Schema
 import mocknexus
 from mocknexus.domain.errors import ErrorKind
 from mocknexus.schemas.common import ErrorResponse, MXDateTime, UnixTime
+from mocknexus.schemas.dialects import UNION, view
 from mocknexus.web.http import ADMIN_MEDIA_TYPE, MDX_MEDIA_TYPE, NEXUS_MEDIA_TYPE, SSO_MEDIA_TYPE
+from mocknexus.web.negotiation import XML_MEDIA_TYPES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,13 +57,17 @@ def doc(summary: str, **details: Any) -> Callable[[F], F]:
 
 
 def build_spec(app: Flask) -> dict:
+    dialect = getattr(app.config.get("MOCKNEXUS"), "mx_dialect", UNION)
     plugin = MarshmallowPlugin()
     spec = APISpec(
         title="mocknexus",
         version=mocknexus.__version__,
         openapi_version="3.0.3",
         plugins=[plugin],
-        info={"description": "A local emulator of MX's Nexus, MDX Real Time (users) and SSO (api_token) APIs."},
+        info={
+            "description": "A local emulator of MX's Nexus, MDX Real Time (users) and SSO (api_token) APIs.",
+            "x-mx-dialect": dialect,  # response shapes below are this dialect's (--mx-dialect)
+        },
     )
     plugin.map_to_openapi_type(MXDateTime, "string", "date-time")
     plugin.map_to_openapi_type(UnixTime, "integer", None)
@@ -79,13 +85,14 @@ def build_spec(app: Flask) -> dict:
         blueprint = rule.endpoint.split(".", 1)[0]
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(described, blueprint, rule, method, path)
+            operation = _operation(described, blueprint, rule, method, path, dialect)
+            paths.setdefault(path, {})[method.lower()] = operation
     for path, operations in sorted(paths.items()):
         spec.path(path=path, operations=operations)
     return spec.to_dict()
 
 
-def _operation(described: Doc, blueprint: str, rule: Any, method: str, path: str) -> dict:
+def _operation(described: Doc, blueprint: str, rule: Any, method: str, path: str, dialect: str) -> dict:
     media, security, common_errors = _APIS[blueprint]
     operation: dict[str, Any] = {
         "summary": described.summary,
@@ -100,14 +107,18 @@ def _operation(described: Doc, blueprint: str, rule: Any, method: str, path: str
     }
     if described.query is not None:
         operation["parameters"].append({"in": "query", "schema": described.query})
+    # SSO and MDX Real Time also speak XML: the same fields, as MX's XML (see web/xmlio.py).
+    xml = XML_MEDIA_TYPES.get(blueprint)
+    as_xml = {xml: {"schema": {"type": "string", "description": "the same fields, as XML"}}} if xml else {}
     if described.body is not None:
         operation["requestBody"] = {
             "required": described.body_required,
-            "content": {media: {"schema": described.body}},
+            "content": {media: {"schema": described.body}, **as_xml},
         }
     success: dict[str, Any] = {"description": described.summary}
     if described.response is not None:
-        success["content"] = {media: {"schema": described.response}}
+        response = view(described.response, dialect) if isinstance(described.response, Schema) else described.response
+        success["content"] = {media: {"schema": response}, **as_xml}
     for status in (described.status, *described.also):
         operation["responses"][str(status)] = success
     for status in sorted({*common_errors, *described.errors}):

@@ -1,13 +1,16 @@
-"""SSO API v3 (MX's int-sso.moneydesktop.com/{client_id}): the one-time api_token that opens a Nexus session."""
+"""SSO API v3 (MX's int-sso.moneydesktop.com/{client_id}): the one-time api_token that opens a Nexus session.
+
+JSON or XML: `.json` / `.xml` in the path, or the Accept header (`application/vnd.moneydesktop.sso.v3+xml`).
+The Verification Guide's own request is `GET .../api_token.xml` with the XML Accept type.
+"""
 
 from __future__ import annotations
-
-from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response
 
 from mocknexus.schemas import sso as s
-from mocknexus.web.http import emulator, render
+from mocknexus.web.http import emulator
+from mocknexus.web.negotiation import respond
 from mocknexus.web.openapi import doc
 from mocknexus.web.partner_auth import require_api_key
 
@@ -18,19 +21,11 @@ api_token_response = s.ApiTokenResponse()
 
 
 @bp.get("/<client_id>/users/<user_id>/api_token.json")
-@bp.get("/<client_id>/users/<user_id>/api_token")
-@doc("A one-time api_token for the user (10 minutes)", response=api_token_response)
-def api_token(client_id: str, user_id: str) -> Response:
-    return render(api_token_response, {"api_token": emulator().issue_api_token(user_id)})
-
-
 @bp.get("/<client_id>/users/<user_id>/api_token.xml")
-@doc("The api_token as XML", response={"type": "string"})
-def api_token_xml(client_id: str, user_id: str) -> Response:
-    # MX's documented sample asks for XML; the body is <api_token><token>...</token></api_token>.
-    token = emulator().issue_api_token(user_id).token
-    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<api_token><token>{escape(token)}</token></api_token>\n'
-    return Response(body, mimetype="application/vnd.moneydesktop.sso.v3+xml")
+@bp.get("/<client_id>/users/<user_id>/api_token")
+@doc("A one-time api_token for the user (10 minutes), as JSON or XML", response=api_token_response)
+def api_token(client_id: str, user_id: str) -> Response:
+    return respond(api_token_response, {"api_token": emulator().issue_api_token(user_id)})
 
 
 @bp.delete("/<client_id>/users/<user_id>/sessions")

@@ -1,0 +1,75 @@
+"""JSON or XML: the SSO and MDX Real Time APIs answer XML for a `.xml` path or an XML Accept header, and read
+XML request bodies (MX documents both forms; its Verification Guide asks for the api_token in XML)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from marshmallow import Schema, fields
+
+from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.schemas.dialects import view
+from mocknexus.schemas.fastdump import dumper
+from mocknexus.web import xmlio
+from mocknexus.web.http import dialect, emulator, load, media_type, read_body, render
+
+MDX_XML_MEDIA_TYPE = "application/vnd.moneydesktop.mdx.v5+xml"
+SSO_XML_MEDIA_TYPE = "application/vnd.moneydesktop.sso.v3+xml"
+XML_MEDIA_TYPES = {"mdx": MDX_XML_MEDIA_TYPE, "sso": SSO_XML_MEDIA_TYPE}  # by blueprint
+
+
+def answers_xml() -> list[str]:
+    """The XML media type the request's API can answer in, if any."""
+    found = XML_MEDIA_TYPES.get(request.blueprint or "")
+    return [found] if found else []
+
+
+def wants_xml() -> bool:
+    """`.xml` in the path decides; otherwise the Accept header, when it prefers the API's XML type."""
+    xml = answers_xml()
+    if not xml:
+        return False
+    if request.path.endswith(".xml"):
+        return True
+    if request.path.endswith(".json") or "Accept" not in request.headers:
+        return False
+    return request.accept_mimetypes.best_match([media_type(), *xml]) == xml[0]
+
+
+def respond(schema: Schema, obj: dict, status: int = 200, item: str | None = None) -> Response:
+    """Render `obj` ({root: value}) as JSON, or as XML when asked; `item` names the elements of a list root
+    (`<users><user>...</user></users>`)."""
+    if not wants_xml():
+        return render(schema, obj, status)
+    with emulator().transaction():
+        ((root, value),) = dumper(view(schema, dialect()))(obj).items()
+    body = xmlio.dumps(root, {item: value} if item else value)
+    return Response(body, status=status, mimetype=answers_xml()[0])
+
+
+def read_any_body(schema: Schema) -> dict:
+    """The request body through `schema`, from JSON or (with an XML Content-Type) from XML."""
+    if "xml" not in (request.mimetype or ""):
+        return read_body(schema)
+    try:
+        data = xmlio.loads(request.get_data(cache=True))
+    except ValueError as exc:
+        raise MXError(ErrorKind.BAD_REQUEST, str(exc)) from None
+    return load(schema, _typed(schema, data))
+
+
+def _typed(schema: Schema, data: Any) -> Any:
+    """XML text is all strings: turn `true`/`false` into booleans where the schema wants a boolean."""
+    if not isinstance(data, dict):
+        return data
+    typed = dict(data)
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        if key not in typed:
+            continue
+        if isinstance(field, fields.Nested) and isinstance(field.schema, Schema):
+            typed[key] = _typed(field.schema, typed[key])
+        elif isinstance(field, fields.Boolean) and typed[key] in ("true", "false"):
+            typed[key] = typed[key] == "true"
+    return typed

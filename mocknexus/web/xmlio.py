@@ -1,0 +1,67 @@
+"""XML bodies for the SSO and MDX Real Time APIs, which MX documents in XML as well as JSON.
+
+The mapping is MX's (`<api_token><token>XXXXX</token></api_token>` for `{"api_token": {"token": "XXXXX"}}`):
+an object is an element per key, a list repeats its key's element (`{"user": [a, b]}` is `<user>a</user>
+<user>b</user>`), null is an empty element with `nil="true"`, true/false/numbers are their JSON text.
+Reading gives strings (the schemas convert them); it refuses any DOCTYPE, so no entity can expand.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from typing import Any
+
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+MAX_DEPTH = 16  # as for JSON bodies: no MX body nests deeper, and reading stays bounded
+
+
+def dumps(root: str, data: dict) -> str:
+    """`data` as the children of a `<root>` element, with an XML declaration."""
+    element = ET.Element(root)
+    _fill(element, data)
+    return _DECLARATION + ET.tostring(element, encoding="unicode") + "\n"
+
+
+def loads(body: bytes) -> dict:
+    """An XML document as `{root: {...}}`; raises ValueError if it is not well-formed, declares a DOCTYPE,
+    or nests deeper than MAX_DEPTH."""
+    if b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
+        raise ValueError("XML with a DOCTYPE or entities is not accepted.")
+    try:
+        element = ET.fromstring(body)
+    except ET.ParseError as exc:
+        raise ValueError(f"The XML body is not well-formed: {exc}.") from None
+    return {element.tag: _read(element, 1)}
+
+
+def _fill(element: ET.Element, value: Any) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            for one in item if isinstance(item, list) else [item]:
+                _fill(ET.SubElement(element, key), one)
+    elif value is None:
+        element.set("nil", "true")
+    elif isinstance(value, bool | int | float):
+        element.text = json.dumps(value)
+    else:
+        element.text = str(value)
+
+
+def _read(element: ET.Element, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise ValueError(f"The XML body nests deeper than {MAX_DEPTH} levels.")
+    children = list(element)
+    if not children:
+        if element.get("nil") == "true":
+            return None
+        return element.text or ""
+    result: dict[str, Any] = {}
+    for child in children:
+        value = _read(child, depth + 1)
+        if child.tag in result:
+            existing = result[child.tag]
+            result[child.tag] = [*existing, value] if isinstance(existing, list) else [existing, value]
+        else:
+            result[child.tag] = value
+    return result
