@@ -16,6 +16,9 @@ from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.web.http import emulator, faults, journal, media_type, render_error
 
 ADMIN_PREFIX = "/__admin"
+# The inspector's page and its scripts hold no data (that comes from /__admin/ calls that carry the admin
+# token), and a browser cannot send a bearer header when it first loads a page: they stay open.
+INSPECTOR_PREFIX = ADMIN_PREFIX + "/ui"
 
 
 def register_hooks(app: Flask) -> None:
@@ -31,6 +34,8 @@ def _guard_admin() -> None:
     token = current_app.config["MOCKNEXUS"].admin_token
     if not token or not request.path.startswith(ADMIN_PREFIX) or request.path == ADMIN_PREFIX + "/health":
         return
+    if request.path == INSPECTOR_PREFIX or request.path.startswith(INSPECTOR_PREFIX + "/"):
+        return
     given = request.headers.get("Authorization", "")
     if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         raise MXError(ErrorKind.UNAUTHORIZED, "The control plane needs Authorization: Bearer <admin token>.")
@@ -38,7 +43,7 @@ def _guard_admin() -> None:
 
 def _negotiate() -> None:
     """An Accept header that admits no JSON is a 406; no Accept header accepts anything (INFERRED for MX)."""
-    if "Accept" not in request.headers:
+    if "Accept" not in request.headers or request.blueprint == "inspector":  # the inspector serves HTML, CSS, JS
         return
     if request.accept_mimetypes.best_match([media_type(), "application/json"]) is None:
         raise MXError(ErrorKind.NOT_ACCEPTABLE, f"This API answers {media_type()} only.")
@@ -78,6 +83,7 @@ def _record(response: Response) -> Response:
         return response
     fault = g.get("fault")
     journal().record(
+        id=g.get("request_id"),  # allocated when the request started (web/request_context.py)
         at=emulator().clock.now(),
         method=request.method,
         path=request.path,

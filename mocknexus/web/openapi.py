@@ -29,8 +29,9 @@ _APIS: dict[str, tuple[str, list[dict], tuple[int, ...]]] = {
     "mdx": (MDX_MEDIA_TYPE, [{"apiKey": []}], (400, 401, 404, 500)),
     "sso": (SSO_MEDIA_TYPE, [{"apiKey": []}], (401, 404, 500)),
     "admin": (ADMIN_MEDIA_TYPE, [], (400, 404, 500)),
+    "inspector": ("text/html", [], (404,)),
 }
-_TAGS = {"nexus": "Nexus", "mdx": "MDX Real Time", "sso": "SSO", "admin": "Control plane"}
+_TAGS = {"nexus": "Nexus", "mdx": "MDX Real Time", "sso": "SSO", "admin": "Control plane", "inspector": "Inspector"}
 
 
 @dataclass(frozen=True)
