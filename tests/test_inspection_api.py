@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 from mocknexus.app import create_app
@@ -106,3 +109,25 @@ def test_the_inspector_itself_is_neither_faulted_nor_journaled(http):
     assert http.client.get("/__admin/ui").status_code == 200
     assert http.get(f"/{CLIENT}/users.json", headers=API_KEY).status == 503
     assert [e["path"] for e in http.get("/__admin/requests").json["requests"]] == [f"/{CLIENT}/users.json"]
+
+
+def test_the_wheel_ships_the_page_its_scripts_and_styles(tmp_path):
+    """Offline from a wheel: every template and static file is package data (builds the wheel: a few seconds)."""
+    root = INSPECTOR.parent.parent
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(root)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("mocknexus-*.whl")
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    needed = {f"mocknexus/inspector/{p.relative_to(INSPECTOR).as_posix()}" for p in INSPECTOR.glob("*/*")}
+    assert needed and needed <= shipped, needed - shipped
+
+
+def test_the_readme_shows_each_panel_from_a_screenshot_that_exists():
+    readme = (INSPECTOR.parent.parent / "README.md").read_text()
+    shots = re.findall(r"\((docs/screenshots/inspector-[\w-]+\.png)\)", readme)
+    for panel in ("requests", "members", "steer", "sessions"):
+        assert f"docs/screenshots/inspector-{panel}.png" in shots
+    assert all((INSPECTOR.parent.parent / shot).is_file() for shot in shots)

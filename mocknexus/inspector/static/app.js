@@ -32,7 +32,13 @@ async function refreshClock() {
   $("#clock-frozen").hidden = !body.frozen;
 }
 
+function showWorld() {
+  const id = world.clientId();
+  for (const node of document.querySelectorAll(".world-name")) node.textContent = id ? `client ${id}` : "the whole server";
+}
+
 async function refreshSteer() {
+  showWorld();
   const [members, scenarios, faults] = await Promise.all([refreshMembers(), call("GET", "scenarios"), call("GET", "faults")]);
   showMembers(members);
   showScenarios(scenarios.body.scenarios);
@@ -44,16 +50,12 @@ const panels = { requests: refreshRequests, members: refreshMembers, steer: refr
 async function refresh() {
   if (busy || signedOut) return;
   busy = true;
-  try {
-    await refreshClock();
-    await panels[active]();
-    updateRelatives();
-    problem(null);
-  } catch (error) {
-    if (error.status !== 401) problem(error);
-  } finally {
-    busy = false;
-  }
+  // The clock and the panel independently: one failing call must not hide what the other shows.
+  const results = await Promise.allSettled([refreshClock(), panels[active]()]);
+  busy = false;
+  updateRelatives();
+  const failed = results.find((r) => r.status === "rejected");
+  problem(failed && failed.reason.status !== 401 ? failed.reason : null);
 }
 
 function select(name, focus = false) {

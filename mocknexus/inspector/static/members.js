@@ -1,7 +1,7 @@
 // The Members panel: every member with its user, institution, status, job progress, challenges, and the
 // timeline of statuses it went through with the request during which each change happened.
 import { call } from "./api.js";
-import { $, h, relativeSpan, stamp, statusBadge } from "./dom.js";
+import { $, h, relativeSpan, shortTime, stamp, statusBadge } from "./dom.js";
 
 const cards = new Map(); // guid -> { node, json }: a card is rebuilt only when its member changed
 let latest = [];
@@ -41,40 +41,66 @@ function jobFacts(m) {
   return out;
 }
 
+function shortGuid(guid) {
+  return guid.length > 12 ? `${guid.slice(0, 4)}…${guid.slice(-4)}` : guid;
+}
+
+function cause(m, change) {
+  if (change.request_id === null) {
+    return h("span", { class: "muted" }, change.request ? `control plane: ${change.request}` : "no request");
+  }
+  // The member's own guid is shortened on screen; the accessible name keeps the whole request.
+  const label = change.request.replaceAll(m.guid, shortGuid(m.guid));
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "link",
+      title: change.request,
+      "aria-label": `Show request #${change.request_id}, ${change.request}`,
+      onclick: async (event) => {
+        if (!(await actions.reveal(change.request_id))) {
+          event.target.after(h("span", { class: "muted" }, " (no longer in the journal)"));
+        }
+      },
+    },
+    `#${change.request_id} ${label}`,
+  );
+}
+
 function timeline(m) {
-  const items = m.timeline.map((change) => {
-    let cause;
-    if (change.request_id !== null) {
-      cause = h(
-        "button",
-        {
-          type: "button",
-          class: "link",
-          "aria-label": `Show request #${change.request_id}, ${change.request}`,
-          onclick: async (event) => {
-            if (!(await actions.reveal(change.request_id))) {
-              event.target.after(h("span", { class: "muted" }, " (no longer in the journal)"));
-            }
-          },
-        },
-        `#${change.request_id} ${change.request}`,
-      );
-    } else {
-      cause = h("span", { class: "muted" }, change.request ? `control plane: ${change.request}` : "no request");
-    }
-    return h(
-      "li",
+  const rows = m.timeline.map((change) =>
+    h(
+      "tr",
       {},
-      h("time", { datetime: change.at }, stamp(change.at)),
-      " ",
-      statusBadge(change.status),
-      " ",
-      h("span", { class: "muted" }, change.aggregating ? "job running" : "no job running"),
-      " · during ",
-      cause,
-    );
-  });
-  return h("ol", { class: "timeline", "aria-label": `Status timeline of ${m.guid}, oldest first` }, items);
+      h("td", {}, h("time", { datetime: change.at, title: stamp(change.at) }, shortTime(change.at))),
+      h("td", {}, statusBadge(change.status)),
+      h("td", {}, change.aggregating ? "running" : "—"),
+      h("td", {}, cause(m, change)),
+    ),
+  );
+  return h(
+    "div",
+    { class: "timeline" },
+    h(
+      "table",
+      { class: "grid compact" },
+      h("caption", { class: "visually-hidden" }, `Status timeline of ${m.guid}, oldest first`),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, "Clock"),
+          h("th", { scope: "col" }, "Status"),
+          h("th", { scope: "col" }, "Job"),
+          h("th", { scope: "col" }, "During request"),
+        ),
+      ),
+      h("tbody", {}, rows),
+    ),
+  );
 }
 
 function card(m) {

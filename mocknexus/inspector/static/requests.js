@@ -40,7 +40,7 @@ function entryNode(e) {
     h("span", { class: `method m-${e.method.toLowerCase()}` }, e.method),
     h("span", { class: "path" }, target),
     httpBadge(e.status),
-    h("span", { class: "muted duration" }, `${Math.round(e.duration_ms)} ms`),
+    h("span", { class: "muted duration" }, `${e.duration_ms.toFixed(1)} ms`),
     e.fault ? h("span", { class: "badge fault" }, `fault ${e.fault}`) : null,
     e.client_id ? h("span", { class: "badge" }, e.client_id) : null,
   );
