@@ -3,8 +3,14 @@ which it happened; kept by both stores and by state snapshots."""
 
 from __future__ import annotations
 
+import sys
+
+import requests
+
 from mocknexus.app import create_app
+from mocknexus.client import open_session as open_session_at
 from tests.support import FlaskHttp, create_member, open_session, poll_until_settled
+from tests.test_persistence import free_port, start
 
 
 def inspected(http, guid: str) -> dict:
@@ -110,3 +116,36 @@ def test_journal_ids_are_given_when_a_request_starts_and_stay_unique(http):
     open_session(http)
     ids = [e["id"] for e in http.get("/__admin/requests").json["requests"]]
     assert ids == sorted(ids, reverse=True) and len(set(ids)) == len(ids) == 3
+
+
+def test_gunicorn_workers_sharing_a_state_file_show_one_timeline(tmp_path):
+    """Each worker records the changes it sees into the shared store; any worker then shows them all
+    (starts gunicorn: about two seconds)."""
+    port = free_port()
+    argv = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "mocknexus.wsgi:app"]
+    proc = start(argv, {"MOCKNEXUS_STATE_FILE": str(tmp_path / "s.db"), "MOCKNEXUS_JOB_TIME_SCALE": "0"}, port)
+    base, close = f"http://127.0.0.1:{port}", {"Connection": "close"}  # a new connection: any worker answers
+    try:
+        session = open_session_at(base, user_id="w1")
+        headers = {**session.headers, **close}
+        inst = requests.post(f"{base}/institutions/search", json={"institution": {"name": "MX Bank"}}, headers=headers)
+        guid_ = inst.json()["institutions"][0]["guid"]
+        creds = requests.get(f"{base}/institutions/{guid_}/credentials", headers=headers).json()["credentials"]
+        values = {"username": "mxuser", "password": "password"}
+        member = {"institution_guid": guid_, "skip_aggregation": True,
+                  "credentials": [{"guid": c["guid"], "value": values[c["field_name"]]} for c in creds]}  # fmt: skip
+        guid = requests.post(f"{base}/members", json={"member": member}, headers=headers).json()["member"]["guid"]
+        requests.post(f"{base}/members/{guid}/verify", headers=headers)
+        for _ in range(10):
+            if not requests.get(f"{base}/members/{guid}", headers=headers).json()["member"]["is_being_aggregated"]:
+                break
+        seen = set()
+        for _ in range(6):
+            members = requests.get(f"{base}/__admin/members", headers=close).json()["members"]
+            timeline = next(m for m in members if m["guid"] == guid)["timeline"]
+            seen.add(tuple((t["status"], t["aggregating"], t["request"]) for t in timeline))
+        (only,) = seen  # every worker shows the same timeline
+        assert only[0] == ("CREATED", False, "POST /members") and only[-1][:2] == ("CONNECTED", False)
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -19,7 +19,7 @@ from mocknexus.web.openapi import doc
 
 bp = Blueprint("inspector", __name__, url_prefix="/__admin/ui", template_folder="templates")
 STATIC = Path(__file__).parent / "static"
-_html = {"type": "string", "description": "HTML"}
+_text = {"type": "string"}
 
 
 def _page_settings() -> dict:
@@ -35,7 +35,12 @@ def _page_settings() -> dict:
 
 
 @bp.get("")
-@doc("The inspector page (open: its data comes from admin calls carrying the token)", response=_html, security=[])
+@doc(
+    "The inspector page (open: its data comes from admin calls carrying the token)",
+    response=_text,
+    media="text/html",
+    security=[],
+)
 def page() -> Response:
     html = render_template(
         "inspector.html", version=mocknexus.__version__, settings=json.dumps(_page_settings(), separators=(",", ":"))
@@ -51,6 +56,6 @@ def page() -> Response:
 
 
 @bp.get("/static/<name>")
-@doc("The inspector's scripts and styles", response=_html, security=[])
+@doc("The inspector's scripts (text/javascript) and styles (text/css)", response=_text, media="*/*", security=[])
 def static(name: str) -> Response:
     return send_from_directory(STATIC, name, max_age=0)

@@ -19,8 +19,9 @@ function problem(error) {
     node.textContent = "";
     return;
   }
+  const text = `${error.method || ""} ${error.path || ""} → ${error.status || "no answer"}: ${error.message}`;
   node.hidden = false;
-  node.textContent = `${error.method || ""} ${error.path || ""} → ${error.status || "no answer"}: ${error.message}`;
+  if (node.textContent !== text) node.textContent = text; // an alert: announced once, not on every refresh
 }
 
 async function refreshClock() {
