@@ -9,6 +9,7 @@ import requests
 
 from mocknexus.app import create_app
 from mocknexus.client import open_session as open_session_at
+from mocknexus.domain.statuses import ConnectionStatus, JobType
 from tests.support import FlaskHttp, create_member, open_session, poll_until_settled
 from tests.test_persistence import free_port, start
 
@@ -149,3 +150,23 @@ def test_gunicorn_workers_sharing_a_state_file_show_one_timeline(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_the_domain_reads_the_bound_request_and_nothing_outside_one(clock):
+    """Pure domain, no web: a change outside any request names none; inside one, the bound one."""
+    from mocknexus.domain import causes
+
+    emu = create_app(clock=clock).extensions["mocknexus"]
+    member = emu.any_member("test_nexus_member")
+    assert [(c.status.name, c.request_id, c.request) for c in member.status_history] == [("CONNECTED", None, None)]
+    binding = causes.bind(causes.RequestRef(41, "GET", "/members/test_nexus_member"))
+    try:
+        emu.drive_member("test_nexus_member", None, JobType.VERIFICATION)
+        emu.force_status("test_nexus_member", ConnectionStatus.LOCKED)
+    finally:
+        causes.unbind(binding)
+    history = emu.any_member("test_nexus_member").status_history
+    assert [c.status.name for c in history] == ["CONNECTED", "CONNECTED", "LOCKED"]  # idle, running, locked
+    assert history[-1].request_id == 41 and history[1].aggregating
+    assert history[-1].request == "GET /members/test_nexus_member"
+    assert causes.current() is None

@@ -141,7 +141,9 @@ class Member:
     status_history: list[StatusChange] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if not self.status_history:  # a new member (or one from a snapshot that predates timelines)
+        # A new member; or one from a snapshot that predates timelines, whose first entry then names the
+        # request that first read it back.
+        if not self.status_history:
             self.note_status(self.created_at)
 
     def note_status(self, at: datetime) -> None:

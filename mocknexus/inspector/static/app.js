@@ -91,6 +91,7 @@ function showLogin(message = "") {
   signedOut = true;
   $("#login").hidden = false;
   $("#panels").hidden = true;
+  $(".top-controls").hidden = true; // nothing to show or steer until signed in
   $("#login-error").textContent = message;
   $("#token").focus();
 }
@@ -109,6 +110,7 @@ function setupLogin() {
     signedOut = false;
     $("#login").hidden = true;
     $("#panels").hidden = false;
+    $(".top-controls").hidden = false;
     $("#sign-out").hidden = false;
     select(active, true);
   });

@@ -27,7 +27,7 @@ function jobFacts(m) {
   out.push(fact("Step", `${p.step_index + 1} of ${p.step_count}${p.step_name ? ` (${p.step_name})` : ""}`));
   if (p.waiting_for_answers) {
     out.push(fact("Waits for", "answers to its challenges"));
-    out.push(fact("Expires", ...[].concat(when(p.answer_by))));
+    out.push(fact("Expires unanswered", ...[].concat(when(p.answer_by))));
   } else {
     out.push(fact("Next step due by clock", ...[].concat(when(p.due_at))));
     out.push(
