@@ -18,7 +18,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from mocknexus.app import create_app
 from mocknexus.config import Config
 from tests.browser import new_driver, screenshot
-from tests.support import LiveHttp, LiveServer, create_member, open_session, poll_until_settled
+from tests.support import LiveHttp, LiveServer, create_member, new_user, open_session, poll_until_settled
 
 WAIT = 15  # seconds: generous for a loaded 2-CPU CI machine; the page refreshes every 1.5 s
 
@@ -119,7 +119,8 @@ def test_a_flow_through_the_api_shows_its_requests_and_the_members_timeline(driv
 
 def test_forcing_a_state_from_the_page_is_seen_through_nexus(driver, memory_live):
     client = LiveHttp(memory_live.url)
-    headers = open_session(client)
+    user = new_user(client)
+    headers = open_session(client, user)
     guid = create_member(client, headers, password="password")["guid"]
     open_panel(driver, memory_live.url, "steer")
     wait(
@@ -154,6 +155,12 @@ def test_forcing_a_state_from_the_page_is_seen_through_nexus(driver, memory_live
     click_tab(driver, "requests")
     wait(driver, lambda d: "fault FLT-" in d.find_element(By.ID, "request-list").text)
 
+    # Resetting one user from the page forgets its members and sessions.
+    click_tab(driver, "steer")
+    driver.find_element(By.ID, "r-user").send_keys(user, Keys.ENTER)
+    wait(driver, lambda d: "POST /__admin/reset → 200" in d.find_element(By.ID, "result-reset").text)
+    assert client.get(f"/members/{guid}", headers=headers).status == 401
+
 
 def test_advancing_the_clock_from_the_page_expires_a_session(driver, memory_live):
     client = LiveHttp(memory_live.url)
@@ -181,6 +188,16 @@ def test_advancing_the_clock_from_the_page_expires_a_session(driver, memory_live
     )
     assert client.get("/members", headers=headers).json["error"]["code"] == 4011
     screenshot(driver, "inspector-sessions")
+
+    # Freeze at an instant, then let the clock run again.
+    click_tab(driver, "steer")
+    driver.execute_script("document.getElementById('s-at').value = '2030-01-01T00:00:00'")
+    driver.find_element(By.CSS_SELECTOR, "#form-freeze button[type=submit]").click()
+    wait(driver, lambda d: d.find_element(By.ID, "clock-now").text == "2030-01-01 00:00:00 UTC")
+    assert driver.find_element(By.ID, "clock-frozen").is_displayed()
+    driver.find_element(By.ID, "unfreeze").click()
+    wait(driver, lambda d: not d.find_element(By.ID, "clock-frozen").is_displayed())
+    assert client.get("/__admin/clock").json["frozen"] is False
 
 
 def test_the_page_works_by_keyboard_alone_with_an_admin_token(driver, clock):

@@ -3,7 +3,10 @@ which it happened; kept by both stores and by state snapshots."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+import time
 
 import requests
 
@@ -11,7 +14,7 @@ from mocknexus.app import create_app
 from mocknexus.client import open_session as open_session_at
 from mocknexus.domain.statuses import ConnectionStatus, JobType
 from tests.support import FlaskHttp, create_member, open_session, poll_until_settled
-from tests.test_persistence import free_port, start
+from tests.test_persistence import free_port
 
 
 def inspected(http, guid: str) -> dict:
@@ -119,12 +122,26 @@ def test_journal_ids_are_given_when_a_request_starts_and_stay_unique(http):
     assert ids == sorted(ids, reverse=True) and len(set(ids)) == len(ids) == 3
 
 
+def _start(argv: list[str], env: dict, port: int) -> subprocess.Popen:
+    """Start a server and wait for its health check; a slow answer on a loaded machine is waited for too."""
+    proc = subprocess.Popen(argv, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/__admin/health", timeout=5).status_code == 200:
+                return proc
+        except requests.RequestException:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError("server did not start")
+
+
 def test_gunicorn_workers_sharing_a_state_file_show_one_timeline(tmp_path):
     """Each worker records the changes it sees into the shared store; any worker then shows them all
     (starts gunicorn: about two seconds)."""
     port = free_port()
     argv = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "mocknexus.wsgi:app"]
-    proc = start(argv, {"MOCKNEXUS_STATE_FILE": str(tmp_path / "s.db"), "MOCKNEXUS_JOB_TIME_SCALE": "0"}, port)
+    proc = _start(argv, {"MOCKNEXUS_STATE_FILE": str(tmp_path / "s.db"), "MOCKNEXUS_JOB_TIME_SCALE": "0"}, port)
     base, close = f"http://127.0.0.1:{port}", {"Connection": "close"}  # a new connection: any worker answers
     try:
         session = open_session_at(base, user_id="w1")
