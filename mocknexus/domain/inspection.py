@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mocknexus.domain import jobs
-from mocknexus.domain.models import Challenge, Member
+from mocknexus.domain.models import Challenge, Member, User
 from mocknexus.domain.state import API_TOKENS, MEMBERS, SESSIONS, USERS, EmulatorState
 
 
@@ -43,10 +43,13 @@ def members(emu: EmulatorState, limit: int) -> list[MemberView]:
     """The newest `limit` members, settled to the clock."""
     with emu.store.transaction():
         newest = sorted(emu.store.values(MEMBERS), key=lambda m: (m.created_at, m.guid), reverse=True)[:limit]
+        users: dict[str, User | None] = {}  # members share users: read each once
         views = []
         for member in newest:
             member = emu._settled(member)
-            user = emu.store.get(USERS, member.user_guid)
+            if member.user_guid not in users:
+                users[member.user_guid] = emu.store.get(USERS, member.user_guid)
+            user = users[member.user_guid]
             institution = emu.catalog.institutions.get(member.institution_guid)
             views.append(
                 MemberView(

@@ -6,9 +6,8 @@ from __future__ import annotations
 from flask import Flask, g, request
 
 from mocknexus.domain import causes
+from mocknexus.web.hooks import ADMIN_PREFIX
 from mocknexus.web.http import journal
-
-ADMIN_PREFIX = "/__admin"
 
 
 def register(app: Flask) -> None:
