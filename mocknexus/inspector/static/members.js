@@ -3,6 +3,7 @@
 import { call } from "./api.js";
 import { $, h, relativeSpan, shortTime, stamp, statusBadge } from "./dom.js";
 
+const LIMIT = 200;
 const cards = new Map(); // guid -> { node, json }: a card is rebuilt only when its member changed
 let latest = [];
 let actions = { reveal: async () => false, steer: () => {} };
@@ -144,11 +145,13 @@ function applyFilter() {
     if (visible) shown += 1;
   }
   const total = latest.length;
-  $("#member-count").textContent = total === 0 ? "No members yet." : `${shown} of ${total} member${total === 1 ? "" : "s"}.`;
+  const newest = total === LIMIT ? ` (the newest ${LIMIT})` : "";
+  $("#member-count").textContent =
+    total === 0 ? "No members yet." : `${shown} of ${total} member${total === 1 ? "" : "s"}${newest}.`;
 }
 
 export async function refreshMembers() {
-  const { body } = await call("GET", "members?limit=200");
+  const { body } = await call("GET", `members?limit=${LIMIT}`);
   latest = body.members;
   const list = $("#member-list");
   const seen = new Set();
