@@ -13,9 +13,11 @@ from mocknexus.control.journal import Journal
 from mocknexus.domain import snapshot
 from mocknexus.domain.clock import Clock, StoredClock
 from mocknexus.domain.service import Emulator, Settings
+from mocknexus.inspector import views as inspector
 from mocknexus.loader import load_catalog
 from mocknexus.store import MemoryStore, SQLiteStore, Store
-from mocknexus.web import admin, mdx, nexus, sso
+from mocknexus.web import admin, mdx, nexus, request_context, sso
+from mocknexus.web import admin_inspect as _admin_inspect  # noqa: F401  (adds its routes to the admin blueprint)
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
 
@@ -51,8 +53,9 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     app.extensions["mocknexus.journal"] = Journal(size=config.journal_size)
 
     # Admin first, then the fixed-path Nexus API, then the /{client_id}/... partner APIs.
-    for blueprint in (admin.bp, nexus.bp, sso.bp, mdx.bp):
+    for blueprint in (admin.bp, inspector.bp, nexus.bp, sso.bp, mdx.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    request_context.register(app)
     register_hooks(app)
     return app

@@ -80,9 +80,14 @@ class Journal:
         self._entries: deque[Entry] = deque(maxlen=size)
         self._ids = itertools.count(1)
 
-    def record(self, **fields: Any) -> None:
+    def next_id(self) -> int:
+        """An id for a request that is starting; `record` files its entry under it when it ends."""
         with self._lock:
-            self._entries.append(Entry(id=next(self._ids), **fields))
+            return next(self._ids)
+
+    def record(self, id: int | None = None, **fields: Any) -> None:
+        with self._lock:
+            self._entries.append(Entry(id=id if id is not None else next(self._ids), **fields))
 
     def entries(
         self,

@@ -7,6 +7,7 @@ clock and the sequence of calls, never on thread timing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mocknexus.domain.catalog import RETRY, Scenario, Step
@@ -93,6 +94,41 @@ def abandon(member: Member, now: datetime) -> None:
     job = member.job
     if job is not None and job.finished_at is None:
         job.finished_at, job.challenges, job.outcome_applied = now, [], True
+        member.note_status(now)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a running job stands and what moves it on: for the inspector, never for the emulated APIs."""
+
+    step_index: int
+    step_count: int
+    step_name: str | None
+    waiting_for_answers: bool
+    due_at: datetime | None  # the clock time the current step's seconds run out (None: it waits for answers)
+    polls_done: int
+    polls_needed: int  # more reads of the member the step still wants before it can end
+    answer_by: datetime | None  # a challenge step ends EXPIRED at this clock time
+
+
+def progress(member: Member, scenario: Scenario, time_scale: float) -> Progress | None:
+    """The running job's current step and when it is due by the clock and by polls; None if no job runs."""
+    job = member.job
+    if job is None or job.finished_at is not None:
+        return None
+    step = scenario.steps[job.step_index]
+    started = job.step_started_at or job.started_at
+    challenge = step.is_challenge
+    return Progress(
+        step_index=job.step_index,
+        step_count=len(scenario.steps),
+        step_name=step.name,
+        waiting_for_answers=challenge,
+        due_at=None if challenge else started + timedelta(seconds=step.seconds * time_scale),
+        polls_done=job.step_polls,
+        polls_needed=0 if challenge else max(0, step.polls - job.step_polls),
+        answer_by=started + timedelta(seconds=step.answer_within_seconds) if challenge else None,
+    )
 
 
 def _is_right(challenge: Challenge, value: str) -> bool:
@@ -142,6 +178,7 @@ def _enter_step(member: Member, scenario: Scenario, index: int, at: datetime) ->
     else:
         member.connection_status = step.status or job.starting_status
         job.challenges = []
+    member.note_status(at)
 
 
 def _finish(member: Member, status: ConnectionStatus, at: datetime) -> None:
@@ -152,3 +189,4 @@ def _finish(member: Member, status: ConnectionStatus, at: datetime) -> None:
     member.connection_status = status
     if status is ConnectionStatus.CONNECTED:
         member.successfully_aggregated_at = at
+    member.note_status(at)

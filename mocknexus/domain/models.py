@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mocknexus.domain import causes
 from mocknexus.domain.statuses import ConnectionStatus
+
+# A member's timeline keeps its most recent changes only, so a member polled for days stays small.
+STATUS_HISTORY_LIMIT = 100
 
 
 @dataclass
@@ -78,6 +82,19 @@ class Job:
 
 
 @dataclass
+class StatusChange:
+    """One entry of a member's timeline: the status it entered, when by the emulator's clock, and the request
+    during which the change happened (a job moves lazily, so that is the request that observed it)."""
+
+    status: ConnectionStatus
+    at: datetime
+    aggregating: bool  # whether a job was running: CONNECTED while re-aggregating differs from CONNECTED done
+    job_guid: str | None = None
+    request_id: int | None = None  # the request journal's entry id; None for the control plane or no request
+    request: str | None = None  # "METHOD /path", kept so the cause stays readable after the journal forgets it
+
+
+@dataclass
 class Account:
     guid: str
     member_guid: str
@@ -127,6 +144,31 @@ class Member:
     account_guids: list[str] = field(default_factory=list)
     failed_logins: int = 0  # consecutive DENIED jobs; the third makes the member PREVENTED, as at MX
     revision: int = 0  # G21's `revision`: one more for every change a client makes (update, a new job)
+    status_history: list[StatusChange] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # A new member; or one from a snapshot that predates timelines, whose first entry then names the
+        # request that first read it back.
+        if not self.status_history:
+            self.note_status(self.created_at)
+
+    def note_status(self, at: datetime) -> None:
+        """Record the current status in the timeline if it (or whether a job runs) changed since the last entry."""
+        last = self.status_history[-1] if self.status_history else None
+        if last is not None and (last.status, last.aggregating) == (self.connection_status, self.is_being_aggregated):
+            return
+        ref = causes.current()
+        self.status_history.append(
+            StatusChange(
+                status=self.connection_status,
+                at=at,
+                aggregating=self.is_being_aggregated,
+                job_guid=self.job.guid if self.job else None,
+                request_id=ref.id if ref else None,
+                request=ref.label if ref else None,
+            )
+        )
+        del self.status_history[:-STATUS_HISTORY_LIMIT]
 
     @property
     def is_being_aggregated(self) -> bool:

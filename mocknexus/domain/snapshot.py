@@ -4,6 +4,7 @@ any store that persists records."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -54,8 +55,7 @@ def from_data(cls: type, data: dict) -> Any:
     """Rebuild a record dataclass from `to_data` output; raises ValueError naming the bad field."""
     if not isinstance(data, dict):
         raise ValueError(f"a {cls.__name__} must be an object")
-    hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls)}
+    hints, known = _shape(cls)
     unknown = sorted(set(data) - known)
     if unknown:
         raise ValueError(f"{cls.__name__} has no field(s) {', '.join(unknown)}")
@@ -69,6 +69,13 @@ def from_data(cls: type, data: dict) -> Any:
         return cls(**values)
     except TypeError as exc:
         raise ValueError(f"{cls.__name__}: {exc}") from None
+
+
+@functools.cache
+def _shape(cls: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """A record type's field types and names: resolving type hints is most of a decode's cost, and a
+    SQLite store decodes on every read (a member with its timeline is a dozen nested records)."""
+    return typing.get_type_hints(cls), frozenset(f.name for f in dataclasses.fields(cls))
 
 
 def _convert(hint: Any, raw: Any) -> Any:

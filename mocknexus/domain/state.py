@@ -85,6 +85,7 @@ class EmulatorState:
             member.failed_logins += 1
             if member.failed_logins >= PREVENTED_AFTER_DENIALS:
                 member.connection_status = ConnectionStatus.PREVENTED
+                member.note_status(job.finished_at)
         job.outcome_applied = True
 
     def _start_job(self, member: Member, job_type: JobType, now: datetime) -> None:

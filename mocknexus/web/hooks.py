@@ -17,6 +17,9 @@ from mocknexus.web.http import emulator, faults, journal, media_type, render_err
 from mocknexus.web.negotiation import answers_xml
 
 ADMIN_PREFIX = "/__admin"
+# The inspector's page and its scripts hold no data (that comes from /__admin/ calls that carry the admin
+# token), and a browser cannot send a bearer header when it first loads a page: they stay open.
+INSPECTOR_PREFIX = ADMIN_PREFIX + "/ui"
 
 
 def register_hooks(app: Flask) -> None:
@@ -32,6 +35,8 @@ def _guard_admin() -> None:
     token = current_app.config["MOCKNEXUS"].admin_token
     if not token or not request.path.startswith(ADMIN_PREFIX) or request.path == ADMIN_PREFIX + "/health":
         return
+    if request.path == INSPECTOR_PREFIX or request.path.startswith(INSPECTOR_PREFIX + "/"):
+        return
     given = request.headers.get("Authorization", "")
     if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         raise MXError(ErrorKind.UNAUTHORIZED, "The control plane needs Authorization: Bearer <admin token>.")
@@ -39,8 +44,9 @@ def _guard_admin() -> None:
 
 def _negotiate() -> None:
     """An Accept header that admits none of the endpoint's media types is a 406; no Accept header accepts
-    anything (INFERRED for MX). An unknown route is a 404 first: nothing is negotiated before routing."""
-    if "Accept" not in request.headers or request.routing_exception is not None:
+    anything (INFERRED for MX). An unknown route is a 404 first: nothing is negotiated before routing.
+    The inspector serves HTML, CSS and JS, so it is not negotiated either."""
+    if "Accept" not in request.headers or request.routing_exception is not None or request.blueprint == "inspector":
         return
     offered = [media_type(), "application/json", *answers_xml()]
     if request.accept_mimetypes.best_match(offered) is None:
@@ -81,6 +87,7 @@ def _record(response: Response) -> Response:
         return response
     fault = g.get("fault")
     journal().record(
+        id=g.get("request_id"),  # allocated when the request started (web/request_context.py)
         at=emulator().clock.now(),
         method=request.method,
         path=request.path,

@@ -20,7 +20,7 @@ NEXUS_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
 MDX_MEDIA_TYPE = "application/vnd.moneydesktop.mdx.v5+json"
 SSO_MEDIA_TYPE = "application/vnd.moneydesktop.sso.v3+json"
 ADMIN_MEDIA_TYPE = "application/json"
-_MEDIA_TYPES = {"mdx": MDX_MEDIA_TYPE, "sso": SSO_MEDIA_TYPE, "admin": ADMIN_MEDIA_TYPE}
+_MEDIA_TYPES = {"mdx": MDX_MEDIA_TYPE, "sso": SSO_MEDIA_TYPE, "admin": ADMIN_MEDIA_TYPE, "inspector": ADMIN_MEDIA_TYPE}
 
 MAX_JSON_DEPTH = 16
 

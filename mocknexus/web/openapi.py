@@ -31,8 +31,9 @@ _APIS: dict[str, tuple[str, list[dict], tuple[int, ...]]] = {
     "mdx": (MDX_MEDIA_TYPE, [{"apiKey": []}], (400, 401, 404, 500)),
     "sso": (SSO_MEDIA_TYPE, [{"apiKey": []}], (401, 404, 500)),
     "admin": (ADMIN_MEDIA_TYPE, [], (400, 404, 500)),
+    "inspector": (ADMIN_MEDIA_TYPE, [], (404,)),  # errors are JSON; its pages say their own media (Doc.media)
 }
-_TAGS = {"nexus": "Nexus", "mdx": "MDX Real Time", "sso": "SSO", "admin": "Control plane"}
+_TAGS = {"nexus": "Nexus", "mdx": "MDX Real Time", "sso": "SSO", "admin": "Control plane", "inspector": "Inspector"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Doc:
     errors: tuple[int, ...] = ()
     also: tuple[int, ...] = ()  # other success statuses with the same body (202 Accepted)
     security: list[dict] | None = None  # None: the API's usual
+    media: str | None = None  # the success body's media type, when not the API's (the inspector's HTML)
 
 
 def doc(summary: str, **details: Any) -> Callable[[F], F]:
@@ -118,7 +120,7 @@ def _operation(described: Doc, blueprint: str, rule: Any, method: str, path: str
     success: dict[str, Any] = {"description": described.summary}
     if described.response is not None:
         response = view(described.response, dialect) if isinstance(described.response, Schema) else described.response
-        success["content"] = {media: {"schema": response}, **as_xml}
+        success["content"] = {described.media or media: {"schema": response}, **as_xml}
     for status in (described.status, *described.also):
         operation["responses"][str(status)] = success
     for status in sorted({*common_errors, *described.errors}):

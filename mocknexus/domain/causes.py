@@ -1,0 +1,37 @@
+"""Which request the domain is working for: the web layer binds it around each request, and the domain
+reads it when it records a member's status change (so a timeline entry names the request that caused it).
+
+A context variable keeps the domain free of Flask: each request (thread) sees only its own binding, and
+code run outside a request (start-up, tests calling the domain directly) sees None.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestRef:
+    id: int | None  # the request journal's entry id; None for calls the journal does not keep (/__admin/)
+    method: str
+    path: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+_current: ContextVar[RequestRef | None] = ContextVar("mocknexus_request", default=None)
+
+
+def current() -> RequestRef | None:
+    return _current.get()
+
+
+def bind(ref: RequestRef) -> Token:
+    return _current.set(ref)
+
+
+def unbind(token: Token) -> None:
+    _current.reset(token)
