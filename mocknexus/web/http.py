@@ -19,7 +19,15 @@ NEXUS_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
 MDX_MEDIA_TYPE = "application/vnd.moneydesktop.mdx.v5+json"
 SSO_MEDIA_TYPE = "application/vnd.moneydesktop.sso.v3+json"
 ADMIN_MEDIA_TYPE = "application/json"
-_MEDIA_TYPES = {"mdx": MDX_MEDIA_TYPE, "sso": SSO_MEDIA_TYPE, "admin": ADMIN_MEDIA_TYPE}
+PLATFORM_MEDIA_TYPE = "application/vnd.mx.api.v1+json"  # MX's Platform API (the widget_urls endpoint)
+_MEDIA_TYPES = {
+    "mdx": MDX_MEDIA_TYPE,
+    "sso": SSO_MEDIA_TYPE,
+    "admin": ADMIN_MEDIA_TYPE,
+    "widget_sso": SSO_MEDIA_TYPE,
+    "widget_platform": PLATFORM_MEDIA_TYPE,
+    "widget": "text/html",
+}
 
 MAX_JSON_DEPTH = 16
 
@@ -39,8 +47,12 @@ def journal() -> Journal:
 
 
 def media_type() -> str:
-    """The answering API's media type; Nexus's for anything no blueprint claimed (unknown paths)."""
-    return _MEDIA_TYPES.get(request.blueprint or "", NEXUS_MEDIA_TYPE)
+    """The answering API's media type; Nexus's for anything no blueprint claimed (unknown paths). The widget
+    URL's `.xml` endpoint answers SSO's XML variant."""
+    media = _MEDIA_TYPES.get(request.blueprint or "", NEXUS_MEDIA_TYPE)
+    if request.blueprint == "widget_sso" and request.path.endswith(".xml"):
+        return media.replace("+json", "+xml")
+    return media
 
 
 def render(schema: Schema, obj: Any, status: int = 200) -> Response:

@@ -1,0 +1,94 @@
+"""The Connect widget page: a template and a little plain JavaScript, served from the installed package.
+
+Opening a widget URL spends its token and hands the page a Nexus session; the page then calls the Nexus API
+itself (institutions, members, verify, challenges, resume, account numbers), so it drives the same world
+as a partner's own API calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template
+
+from mocknexus.domain.widget_urls import OpenedWidget, WidgetUrlError
+from mocknexus.web.openapi import F, doc
+from mocknexus.widget.urls import widget_urls
+
+bp = Blueprint("widget", __name__, template_folder="templates")
+
+STATIC = Path(__file__).parent / "static"
+HTML = "text/html; charset=utf-8"
+ASSETS = {"connect.js": "text/javascript", "connect.css": "text/css"}
+
+
+def _doc(summary: str, media: str = HTML) -> Callable[[F], F]:
+    return doc(summary, response={"type": "string"}, media=media, errors=(404, 410))
+
+
+@bp.get("/md/connect/<token>")
+@_doc("The Connect widget page for a one-time widget URL (HTML)")
+def connect_page(token: str) -> Response:
+    return _page(token)
+
+
+@bp.get("/md/mobile_master/<token>")
+@_doc("The Connect widget page in mobile-WebView mode (HTML)")
+def mobile_page(token: str) -> Response:
+    return _page(token)
+
+
+@bp.get("/md/connect/assets/connect.js")
+@_doc("The widget's script", media=ASSETS["connect.js"])
+def script() -> Response:
+    return _asset("connect.js")
+
+
+@bp.get("/md/connect/assets/connect.css")
+@_doc("The widget's style sheet", media=ASSETS["connect.css"])
+def stylesheet() -> Response:
+    return _asset("connect.css")
+
+
+def _page(token: str) -> Response:
+    try:
+        opened = widget_urls().open(token)
+    except WidgetUrlError as error:
+        # 404 for a token never issued, 410 for one used or expired: a page, never a stack trace.
+        status = 410 if error.gone else 404
+        html = render_template("error.html", title=error.title, message=error.message)
+        return Response(html, status=status, mimetype="text/html")
+    html = render_template("connect.html", config=_page_config(opened), scheme=opened.url.options["color_scheme"])
+    return Response(html, mimetype="text/html", headers={"Cache-Control": "no-store"})
+
+
+def _page_config(opened: OpenedWidget) -> dict:
+    options = opened.url.options
+    return {
+        "session_token": opened.session.token,
+        "user_guid": opened.user.guid,
+        "session_guid": opened.url.session_guid,
+        "poll_ms": current_app.config["MOCKNEXUS"].widget_poll_ms,
+        **{key: options.get(key) for key in _PAGE_OPTIONS},
+    }
+
+
+# The options the page acts on (the others are accepted and stored, see schemas/widget.py).
+_PAGE_OPTIONS = (
+    "is_mobile_webview",
+    "ui_message_webview_url_scheme",
+    "verification",
+    "color_scheme",
+    "current_institution_code",
+    "current_institution_guid",
+    "current_member_guid",
+    "update_credentials",
+    "disable_institution_search",
+    "include_transactions",
+    "wait_for_full_aggregation",
+)
+
+
+def _asset(name: str) -> Response:
+    return Response((STATIC / name).read_bytes(), mimetype=ASSETS[name], headers={"Cache-Control": "no-cache"})
