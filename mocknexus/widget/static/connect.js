@@ -293,13 +293,21 @@
     }
     request
       .then(function (data) {
-        state.member = data.member;
-        state.lastStatus = data.member.connection_status;
-        return config.verification ? startJob() : data;
+        if (state.mode === "update") {
+          showConnecting();
+          noteStatus(data.member);
+        } else {
+          // The member's first status is where memberStatusUpdate starts from (MX: only changes are sent).
+          state.member = data.member;
+          state.lastStatus = data.member.connection_status;
+          showConnecting();
+        }
+        return config.verification ? startJob() : null;
       })
-      .then(function () { connecting(); }, function (e) {
+      .then(schedulePoll, function (e) {
+        if (state.step !== "enterCreds") return fatal(e);
         busy(form, false);
-        if (state.mode === "create" && !state.member) {
+        if (state.mode === "create") {
           connectEvent("createMemberError", { institution_guid: institution.guid, institution_code: institution.code });
         }
         setAlert(error, e.message);
@@ -342,9 +350,8 @@
     );
   }
 
-  function connecting() {
+  function showConnecting() {
     if (state.step !== "connecting") show("connecting", connectingView());
-    schedulePoll();
   }
 
   function schedulePoll() {
@@ -469,8 +476,9 @@
     busy(form, true);
     api("PUT", "/members/" + enc(state.member.guid) + "/resume", { member: { challenges: answers } })
       .then(function (data) {
+        showConnecting();
         noteStatus(data.member);
-        connecting();
+        schedulePoll();
       }, function (e) {
         busy(form, false);
         setAlert(error, e.message);
@@ -552,7 +560,8 @@
   }
 
   function tryAgain() {
-    startJob().then(connecting, fatal);
+    showConnecting();
+    startJob().then(schedulePoll, fatal);
   }
 
   function updateCredentials() {
