@@ -480,8 +480,16 @@
         noteStatus(data.member);
         schedulePoll();
       }, function (e) {
-        busy(form, false);
-        setAlert(error, e.message);
+        // The challenge may have ended meanwhile (expired on the clock): then show where the member is now.
+        api("GET", "/members/" + enc(state.member.guid)).then(function (data) {
+          if (data.member.connection_status === "CHALLENGED") throw e;
+          showConnecting();
+          noteStatus(data.member);
+          schedulePoll();
+        }).catch(function () {
+          busy(form, false);
+          setAlert(error, e.message);
+        });
       });
   }
 
