@@ -72,10 +72,13 @@ window.widget = new widgetSdk.ConnectWidget({{
   onSelectedInstitution: record("onSelectedInstitution"),
   onEnterCredentials: record("onEnterCredentials"),
   onMemberStatusUpdate: record("onMemberStatusUpdate"),
+  onSubmitMFA: record("onSubmitMFA"),
   onMemberConnected: record("onMemberConnected"),
   onConnectedPrimaryAction: record("onConnectedPrimaryAction"),
   onPing: record("onPing"),
+  onNavigation: record("onNavigation"),
 }});
+window.goBack = function () {{ window.widget.navigateBack().then(function (did) {{ window.__wentBack = did; }}); }};
 </script></body></html>
 """
 
