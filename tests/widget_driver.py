@@ -52,8 +52,8 @@ class World:
     def url(self) -> str:
         return self.server.url
 
-    def new_user(self) -> dict:
-        user_id = f"widget-user-{next(_users)}"
+    def new_user(self, user_id: str | None = None) -> dict:
+        user_id = user_id or f"widget-user-{next(_users)}"
         r = self.api.post(f"{self.url}/{CLIENT}/users.json", json={"user": {"id": user_id}}, headers=API_KEY)
         assert r.status_code == 200, r.text
         return r.json()["user"]
