@@ -108,6 +108,14 @@ return {
 """
 
 
+STILL = """
+var style = document.createElement("style");
+style.textContent = "* { caret-color: transparent !important; transition: none !important; }";
+document.head.appendChild(style);
+if (document.activeElement) document.activeElement.blur();  // the focus ring has its own screenshot
+"""
+
+
 def _luminance(css: str) -> float:
     r, g, b = (int(v) / 255 for v in re.findall(r"\d+", css)[:3])
 
@@ -133,9 +141,11 @@ def check_step(widget: Widget, name: str, width: int, scheme: str) -> None:
     for fg, bg in (("text", "page"), ("hint", "page"), ("link", "page"), ("buttonText", "button"), ("alert", "page")):
         if colours[fg] and colours[bg]:
             assert contrast(colours[fg], colours[bg]) >= 4.5, (name, fg, colours)
-    driver.switch_to.default_content()
+    # The same picture every run: the caret hidden, no transition half-way, the mouse out of the way.
+    driver.execute_script(STILL)
+    driver.execute_async_script("requestAnimationFrame(() => requestAnimationFrame(arguments[0]))")  # painted
+    driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": width - 1, "y": 0})
     screenshot(driver, f"widget-{name}-{width}-{scheme}")
-    driver.switch_to.frame("widget")
 
 
 @pytest.mark.parametrize(("width", "height"), [(320, 640), (1280, 800)])
@@ -143,6 +153,12 @@ def check_step(widget: Widget, name: str, width: int, scheme: str) -> None:
 def test_every_step_at_320_and_desktop_in_light_and_dark(world, width, height, scheme):
     """Slow-ish (four browsers, six steps each): it also produces the README's screenshots."""
     driver = driver_for(width, height, scheme)
+    # Reduced motion: the spinner stands still (as such users ask), so every run photographs the same page.
+    features = [
+        {"name": "prefers-color-scheme", "value": scheme},
+        {"name": "prefers-reduced-motion", "value": "reduce"},
+    ]
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": features})
     try:
         user = world.new_user(f"screenshots-{width}-{scheme}")  # a fixed id: the same accounts in every run
         url = world.widget_url(user["id"], mode="verification", color_scheme=scheme)
@@ -154,7 +170,7 @@ def test_every_step_at_320_and_desktop_in_light_and_dark(world, width, height, s
         # A slow first poll holds the connecting view still for its photograph (an injected latency).
         world.admin("POST", "/faults", json={"method": "GET", "path": "/members/*", "latency_ms": 1500, "count": 1})
         widget.log_in("mxuser", "image")
-        widget.step("connecting")
+        widget.wait(lambda d: d.find_element("id", "connecting-status").text == "Connecting to MX Bank ...")
         check_step(widget, "3-connecting", width, scheme)
         widget.step("mfa")
         check_step(widget, "4-mfa", width, scheme)

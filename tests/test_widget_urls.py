@@ -150,3 +150,25 @@ def test_opening_the_widget_opens_a_nexus_session_for_the_user(app, http):
     assert config["session_guid"].startswith("SES-")
     assert http.get("/md/connect/assets/connect.js").content_type.startswith("text/javascript")
     assert http.get("/md/connect/assets/connect.css").content_type.startswith("text/css")
+
+
+def test_the_page_is_self_contained_and_failures_are_pages_not_json(http):
+    user_id = new_user(http)
+    issue = {"url": {"type": "connect_widget"}}
+    path = widget_path(
+        http.post(f"/{CLIENT}/users/{user_id}/urls.json", json=issue, headers=SSO_HEADERS).json["url"]["url"]
+    )
+    page = http.get(path)
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    # The user is deleted after the URL was issued: a page saying so.
+    path = widget_path(
+        http.post(f"/{CLIENT}/users/{user_id}/urls.json", json=issue, headers=SSO_HEADERS).json["url"]["url"]
+    )
+    assert http.delete(f"/{CLIENT}/users/{user_id}.json", headers=API_KEY).status == 204
+    gone = http.get(path)
+    assert gone.status == 404 and gone.content_type.startswith("text/html") and gone.json is None
+    # An injected fault on the page itself: still a page, with the fault's status.
+    fault = {"method": "GET", "path": "/md/connect/*", "status": 503}
+    assert http.post("/__admin/faults", json=fault).status in (200, 201)
+    faulted = http.get("/md/connect/anything")
+    assert faulted.status == 503 and faulted.content_type.startswith("text/html")

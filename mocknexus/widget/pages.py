@@ -11,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template
+from werkzeug.exceptions import HTTPException
 
+from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.widget_urls import OpenedWidget, WidgetUrlError
 from mocknexus.web.openapi import F, doc
 from mocknexus.widget.urls import widget_urls
@@ -20,6 +22,8 @@ bp = Blueprint("widget", __name__, template_folder="templates")
 
 STATIC = Path(__file__).parent / "static"
 HTML = "text/html; charset=utf-8"
+# Everything the page loads comes from this server (no fonts, no CDNs); images include MFA's data: PNGs.
+CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors *"
 ASSETS = {"connect.js": "text/javascript", "connect.css": "text/css"}
 
 
@@ -56,11 +60,26 @@ def _page(token: str) -> Response:
         opened = widget_urls().open(token)
     except WidgetUrlError as error:
         # 404 for a token never issued, 410 for one used or expired: a page, never a stack trace.
-        status = 410 if error.gone else 404
-        html = render_template("error.html", title=error.title, message=error.message)
-        return Response(html, status=status, mimetype="text/html")
+        return _error_page(error.title, error.message, 410 if error.gone else 404)
     html = render_template("connect.html", config=_page_config(opened), scheme=opened.url.options["color_scheme"])
-    return Response(html, mimetype="text/html", headers={"Cache-Control": "no-store"})
+    return Response(html, mimetype="text/html", headers={"Cache-Control": "no-store", "Content-Security-Policy": CSP})
+
+
+def _error_page(title: str, message: str, status: int) -> Response:
+    html = render_template("error.html", title=title, message=message)
+    return Response(html, status=status, mimetype="text/html", headers={"Content-Security-Policy": CSP})
+
+
+@bp.errorhandler(MXError)
+def _mx_error(error: MXError) -> Response:
+    # An injected fault, or a user deleted since the URL was issued: the end user sees a page, not JSON.
+    return _error_page("Something went wrong", error.message, error.http_status)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> Response:
+    kind = ErrorKind.for_http_status(error.code or 500)
+    return _error_page("Something went wrong", kind.default_message, error.code or 500)
 
 
 def _page_config(opened: OpenedWidget) -> dict:

@@ -139,10 +139,14 @@
     }
   }
 
+  // A form waiting for the API takes no second submission. Its controls stay enabled: disabling the one
+  // that has focus would drop a keyboard user's focus to the page.
   function busy(form, on) {
-    var buttons = form.querySelectorAll("button, input, select");
-    for (var i = 0; i < buttons.length; i++) buttons[i].disabled = on;
     form.setAttribute("aria-busy", on ? "true" : "false");
+  }
+
+  function isBusy(form) {
+    return form.getAttribute("aria-busy") === "true";
   }
 
   function alertBox(id) {
@@ -178,11 +182,12 @@
   }
 
   function search(query, results, summary, form) {
-    if (!query) return;
+    if (!query || isBusy(form)) return;
     connectEvent("institutionSearch", { query: query });
     busy(form, true);
     api("POST", "/institutions/search?page=1&records_per_page=25", { institution: { name: query } })
       .then(function (data) {
+        busy(form, false);
         var found = data.institutions.filter(function (i) {
           return !config.verification || i.supports_account_verification;
         });
@@ -201,9 +206,9 @@
         summary.textContent = found.length === 1 ? "1 institution found." : found.length + " institutions found.";
       })
       .catch(function (error) {
+        busy(form, false);
         summary.textContent = "Search failed: " + error.message;
-      })
-      .then(function () { busy(form, false); });
+      });
   }
 
   function selectInstitution(institution) {
@@ -264,6 +269,7 @@
   }
 
   function submitCredentials(form, credentials, error) {
+    if (isBusy(form)) return;
     var values = [];
     var missing = [];
     credentials.forEach(function (c) {
@@ -467,6 +473,7 @@
   }
 
   function submitMfa(form, challenges, error) {
+    if (isBusy(form)) return;
     var answers = challenges.map(function (c) { return { guid: c.guid, value: answerOf(form, c) }; });
     if (answers.some(function (a) { return !a.value; })) {
       setAlert(error, "Answer every question to continue.");
