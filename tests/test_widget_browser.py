@@ -69,6 +69,8 @@ def expect(widget: Widget, user: dict, member_guid: str | None, events: list[tup
     wanted = [full("loaded", {"initial_step": initial_step}), *(full(name, meta) for name, meta in events)]
     got = [{"type": m["type"], "metadata": m["metadata"]} for m in received[1:]]
     assert got == wanted
+    uncaught = [e["message"] for e in widget.driver.get_log("browser") if "Uncaught" in e["message"]]
+    assert uncaught == []  # no script error on the way
     if not widget.webview:
         assert all(m["mx"] is True for m in received)
         assert set(widget.origins()) == {world_origin(widget)}

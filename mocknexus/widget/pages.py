@@ -24,7 +24,9 @@ STATIC = Path(__file__).parent / "static"
 HTML = "text/html; charset=utf-8"
 # Everything the page loads comes from this server (no fonts, no CDNs); images include MFA's data: PNGs.
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors *"
-ASSETS = {"connect.js": "text/javascript", "connect.css": "text/css"}
+# The page's files, in the order the page loads them (templates/connect.html).
+SCRIPTS = ("messages.js", "nexus.js", "dom.js", "views.js", "connect.js")
+ASSETS = {"connect.css": "text/css", **{name: "text/javascript" for name in SCRIPTS}}
 
 
 def _doc(summary: str, media: str = HTML) -> Callable[[F], F]:
@@ -43,16 +45,17 @@ def mobile_page(token: str) -> Response:
     return _page(token)
 
 
-@bp.get("/md/connect/assets/connect.js")
-@_doc("The widget's script", media=ASSETS["connect.js"])
-def script() -> Response:
-    return _asset("connect.js")
+def _asset_route(name: str, media: str) -> None:
+    def asset() -> Response:
+        return Response((STATIC / name).read_bytes(), mimetype=media, headers={"Cache-Control": "no-cache"})
+
+    view = _doc(f"The widget's {name}", media=media)(asset)
+    bp.add_url_rule(f"/md/connect/assets/{name}", endpoint=f"asset_{name.replace('.', '_')}", view_func=view)
 
 
-@bp.get("/md/connect/assets/connect.css")
-@_doc("The widget's style sheet", media=ASSETS["connect.css"])
-def stylesheet() -> Response:
-    return _asset("connect.css")
+# One fixed route per file (no path parameter): only these files are served, each with its own type.
+for _name, _media in ASSETS.items():
+    _asset_route(_name, _media)
 
 
 def _page(token: str) -> Response:
@@ -61,7 +64,8 @@ def _page(token: str) -> Response:
     except WidgetUrlError as error:
         # 404 for a token never issued, 410 for one used or expired: a page, never a stack trace.
         return _error_page(error.title, error.message, 410 if error.gone else 404)
-    html = render_template("connect.html", config=_page_config(opened), scheme=opened.url.options["color_scheme"])
+    scheme = opened.url.options["color_scheme"]
+    html = render_template("connect.html", config=_page_config(opened), scheme=scheme, scripts=SCRIPTS)
     return Response(html, mimetype="text/html", headers={"Cache-Control": "no-store", "Content-Security-Policy": CSP})
 
 
@@ -107,7 +111,3 @@ _PAGE_OPTIONS = (
     "include_transactions",
     "wait_for_full_aggregation",
 )
-
-
-def _asset(name: str) -> Response:
-    return Response((STATIC / name).read_bytes(), mimetype=ASSETS[name], headers={"Cache-Control": "no-cache"})
