@@ -110,6 +110,8 @@ def test_connect_without_mfa_in_verification_mode(world, driver):
     journal = world.admin("GET", "/requests").json()["requests"]
     calls = {(r["method"], r["path"]) for r in journal}
     assert ("POST", "/members") in calls and ("POST", f"/members/{member['guid']}/verify") in calls
+    # ... and the control plane sees the member it made.
+    assert world.stored_member(member["guid"])["connection_status"] == "CONNECTED"
 
 
 @pytest.mark.parametrize(

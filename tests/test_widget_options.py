@@ -215,3 +215,16 @@ def test_aggregation_mode_aggregates_without_verifying(world, driver):
     assert not any(r["path"] == f"/members/{member['guid']}/verify" for r in journal)
     numbers = world.get(f"/members/{member['guid']}/account_numbers", world.nexus(user["id"])).json()
     assert numbers == {"account_numbers": []}  # an aggregation finds accounts, not their numbers
+
+
+@pytest.mark.parametrize("include", [True, False])
+def test_include_transactions_is_passed_to_the_verification(world, driver, include):
+    widget, user = open_widget(
+        world, driver, mode="verification", current_institution_code="mxbank", include_transactions=include
+    )
+    widget.log_in("mxuser", "password")
+    widget.step("connected")
+    guid = only_member(world, user)["guid"]
+    journal = world.admin("GET", "/requests").json()["requests"]
+    verify = [r for r in journal if r["method"] == "POST" and r["path"] == f"/members/{guid}/verify"]
+    assert [r["body"] for r in verify] == [{"include_transactions": include}]
