@@ -15,7 +15,7 @@ from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.widget_urls import WidgetUrl, WidgetUrls
 from mocknexus.schemas import widget as s
 from mocknexus.web import xmlio
-from mocknexus.web.http import _load, emulator, read_body, render, render_error
+from mocknexus.web.http import emulator, load_data, read_body, render, render_error
 from mocknexus.web.openapi import doc
 from mocknexus.web.partner_auth import require_api_key
 
@@ -70,7 +70,7 @@ def create_url_xml(client_id: str, user_id: str) -> Response:
         data = xmlio.loads(request.get_data())
     except ValueError as exc:
         raise MXError(ErrorKind.BAD_REQUEST, str(exc)) from None
-    options = _load(sso_request, _typed(data, s.SsoUrlFields()))["url"]
+    options = load_data(sso_request, _typed(data, s.SsoUrlFields()))["url"]
     url = widget_urls().issue(user_id, options.pop("type"), options)
     return Response(xmlio.dumps("url", _answer(url)), mimetype=SSO_XML_MEDIA_TYPE)
 
@@ -78,7 +78,7 @@ def create_url_xml(client_id: str, user_id: str) -> Response:
 @sso_bp.get("/<client_id>/users/<user_id>/urls/<widget_type>")
 @doc("A one-time widget URL without configuration options", response=sso_response)
 def url_by_type(client_id: str, user_id: str, widget_type: str) -> Response:
-    options = _load(s.WidgetOptions(), {})
+    options = load_data(s.WidgetOptions(), {})
     return render(sso_response, {"url": _answer(widget_urls().issue(user_id, widget_type, options))})
 
 
@@ -92,7 +92,7 @@ def _sso_error(error: MXError) -> Response:
 
 def _typed(data: dict, schema: Schema) -> dict:
     """XML carries text only: read `true`/`false` and numbers where the schema wants them."""
-    root = next(iter(data.values()), None)
+    (root_name, root), *_ = data.items()
     if not isinstance(root, dict):
         return data
     typed: dict[str, Any] = dict(root)
@@ -104,7 +104,7 @@ def _typed(data: dict, schema: Schema) -> dict:
             typed[name] = int(value)
         elif isinstance(field, fields.List) and not isinstance(value, list):
             typed[name] = [value]
-    return {"url": typed}
+    return {root_name: typed}
 
 
 # ---- Platform API (MX's web SDK) ---------------------------------------------------------------------------
