@@ -20,6 +20,8 @@ from mocknexus.web import admin, mdx, nexus, request_context, sso
 from mocknexus.web import admin_inspect as _admin_inspect  # noqa: F401  (adds its routes to the admin blueprint)
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
+from mocknexus.widget import pages as widget_pages
+from mocknexus.widget import urls as widget_urls
 
 
 def create_app(config: Config | None = None, *, clock: Clock | None = None, store: Store | None = None) -> Flask:
@@ -52,8 +54,10 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     app.extensions["mocknexus.faults"] = Faults(seed=config.seed)
     app.extensions["mocknexus.journal"] = Journal(size=config.journal_size)
 
-    # Admin first, then the fixed-path Nexus API, then the /{client_id}/... partner APIs.
-    for blueprint in (admin.bp, inspector.bp, nexus.bp, sso.bp, mdx.bp):
+    # Admin first, then the fixed-path Nexus API and widget pages, then the /{client_id}/... partner APIs.
+    for blueprint in (
+        admin.bp, inspector.bp, nexus.bp, widget_pages.bp, widget_urls.platform_bp, sso.bp, widget_urls.sso_bp, mdx.bp,
+    ):  # fmt: skip
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     request_context.register(app)

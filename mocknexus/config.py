@@ -31,6 +31,7 @@ class Config:
     session_ttl: int = _opt(1800, "seconds of inactivity before a Nexus session expires (MX: 30 minutes)")
     max_body_bytes: int = _opt(1_048_576, "largest request body accepted (larger: 413)")
     journal_size: int = _opt(1000, "how many recent requests the request journal keeps")
+    widget_poll_ms: int = _opt(3000, "how often the Connect widget page polls a connecting member, in ms")
     log_level: str = _opt("INFO", "log level: DEBUG, INFO, WARNING, ERROR")
     mx_dialect: str = _opt(
         "union", "response keys of MX's docs: g21 (2021 Verification Guide), v1 (today's reference), union (both)"

@@ -16,7 +16,11 @@ from mocknexus.web.http import dialect, emulator, load, media_type, read_body, r
 
 MDX_XML_MEDIA_TYPE = "application/vnd.moneydesktop.mdx.v5+xml"
 SSO_XML_MEDIA_TYPE = "application/vnd.moneydesktop.sso.v3+xml"
-XML_MEDIA_TYPES = {"mdx": MDX_XML_MEDIA_TYPE, "sso": SSO_XML_MEDIA_TYPE}  # by blueprint
+XML_MEDIA_TYPES = {
+    "mdx": MDX_XML_MEDIA_TYPE,
+    "sso": SSO_XML_MEDIA_TYPE,
+    "widget_sso": SSO_XML_MEDIA_TYPE,
+}  # by blueprint
 
 
 def answers_xml() -> list[str]:
@@ -52,6 +56,11 @@ def read_any_body(schema: Schema) -> dict:
     """The request body through `schema`, from JSON or (with an XML Content-Type) from XML."""
     if "xml" not in (request.mimetype or ""):
         return read_body(schema)
+    return read_xml_body(schema)
+
+
+def read_xml_body(schema: Schema) -> dict:
+    """An XML request body through `schema`, with the same MX 400s as JSON."""
     try:
         data = xmlio.loads(request.get_data(cache=True))
     except ValueError as exc:
@@ -60,7 +69,8 @@ def read_any_body(schema: Schema) -> dict:
 
 
 def _typed(schema: Schema, data: Any) -> Any:
-    """XML text is all strings: turn `true`/`false` into booleans where the schema wants a boolean."""
+    """XML text is all strings: read booleans and integers where the schema wants them, and a lone element
+    as a one-item list where it wants a list."""
     if not isinstance(data, dict):
         return data
     typed = dict(data)
@@ -68,8 +78,13 @@ def _typed(schema: Schema, data: Any) -> Any:
         key = field.data_key or name
         if key not in typed:
             continue
+        value = typed[key]
         if isinstance(field, fields.Nested) and isinstance(field.schema, Schema):
-            typed[key] = _typed(field.schema, typed[key])
-        elif isinstance(field, fields.Boolean) and typed[key] in ("true", "false"):
-            typed[key] = typed[key] == "true"
+            typed[key] = _typed(field.schema, value)
+        elif isinstance(field, fields.Boolean) and value in ("true", "false"):
+            typed[key] = value == "true"
+        elif isinstance(field, fields.Integer) and isinstance(value, str) and value.lstrip("-").isdigit():
+            typed[key] = int(value)
+        elif isinstance(field, fields.List) and not isinstance(value, list):
+            typed[key] = [value]
     return typed

@@ -20,7 +20,13 @@ import mocknexus
 from mocknexus.domain.errors import ErrorKind
 from mocknexus.schemas.common import ErrorResponse, MXDateTime, UnixTime
 from mocknexus.schemas.dialects import UNION, view
-from mocknexus.web.http import ADMIN_MEDIA_TYPE, MDX_MEDIA_TYPE, NEXUS_MEDIA_TYPE, SSO_MEDIA_TYPE
+from mocknexus.web.http import (
+    ADMIN_MEDIA_TYPE,
+    MDX_MEDIA_TYPE,
+    NEXUS_MEDIA_TYPE,
+    PLATFORM_MEDIA_TYPE,
+    SSO_MEDIA_TYPE,
+)
 from mocknexus.web.negotiation import XML_MEDIA_TYPES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,8 +38,20 @@ _APIS: dict[str, tuple[str, list[dict], tuple[int, ...]]] = {
     "sso": (SSO_MEDIA_TYPE, [{"apiKey": []}], (401, 404, 500)),
     "admin": (ADMIN_MEDIA_TYPE, [], (400, 404, 500)),
     "inspector": (ADMIN_MEDIA_TYPE, [], (404,)),  # errors are JSON; its pages say their own media (Doc.media)
+    "widget_sso": (SSO_MEDIA_TYPE, [{"apiKey": []}], (400, 401, 404, 500)),
+    "widget_platform": (PLATFORM_MEDIA_TYPE, [{"basic": []}], (400, 401, 404, 500)),
+    "widget": ("text/html", [], ()),
 }
-_TAGS = {"nexus": "Nexus", "mdx": "MDX Real Time", "sso": "SSO", "admin": "Control plane", "inspector": "Inspector"}
+_TAGS = {
+    "nexus": "Nexus",
+    "mdx": "MDX Real Time",
+    "sso": "SSO",
+    "admin": "Control plane",
+    "inspector": "Inspector",
+    "widget_sso": "SSO",
+    "widget_platform": "Platform API (widget URLs)",
+    "widget": "Connect widget",
+}
 
 
 @dataclass(frozen=True)
@@ -47,7 +65,7 @@ class Doc:
     errors: tuple[int, ...] = ()
     also: tuple[int, ...] = ()  # other success statuses with the same body (202 Accepted)
     security: list[dict] | None = None  # None: the API's usual
-    media: str | None = None  # the success body's media type, when not the API's (the inspector's HTML)
+    media: str | None = None  # None: the API's usual (the inspector's and the widget's pages: HTML, JS, CSS)
 
 
 def doc(summary: str, **details: Any) -> Callable[[F], F]:
@@ -76,6 +94,7 @@ def build_spec(app: Flask) -> dict:
     spec.components.security_scheme("sessionToken", {"type": "apiKey", "in": "header", "name": "MD-SESSION-TOKEN"})
     spec.components.security_scheme("apiKey", {"type": "apiKey", "in": "header", "name": "MD-API-KEY"})
     spec.components.security_scheme("apiToken", {"type": "apiKey", "in": "header", "name": "MD-API-TOKEN"})
+    spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
     spec.components.schema("ErrorResponse", schema=ErrorResponse)
 
     paths: dict[str, dict[str, dict]] = {}
@@ -96,6 +115,7 @@ def build_spec(app: Flask) -> dict:
 
 def _operation(described: Doc, blueprint: str, rule: Any, method: str, path: str, dialect: str) -> dict:
     media, security, common_errors = _APIS[blueprint]
+    media = described.media or media
     operation: dict[str, Any] = {
         "summary": described.summary,
         "operationId": re.sub(r"\W+", "_", f"{method.lower()}{path}").strip("_"),

@@ -1,0 +1,88 @@
+"""Widget URL requests and answers: SSO v3 (`{"url": {...}}`) and the Platform API (`{"widget_url": {...}}`).
+
+The options are MX's documented Connect configuration options (Verification Guide table; web SDK
+src/sso/widget_configuration.ts); one field list serves both endpoints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate
+
+from mocknexus.domain.widget_urls import WIDGET_TYPES
+from mocknexus.schemas.common import RequestSchema, Rooted, StrictBoolean, StrictString
+
+MODES = ("aggregation", "verification")
+_REFERRALS = ("BROWSER", "APP")
+_PRODUCTS = ("account_verification", "transactions")
+_V4_ONLY = "mocknexus emulates ui_message_version 4 (MX: prior versions are deprecated)."
+# A URL scheme (RFC 3986: a letter, then letters, digits, "+", "-", ".").
+_SCHEME = validate.Regexp(r"^[A-Za-z][A-Za-z0-9+.-]{0,63}$", error="Not a valid URL scheme.")
+
+
+def _modes(value: str) -> None:
+    # The web SDK sends `mode` comma-joined ("verification,aggregation").
+    if not value or any(part.strip() not in MODES for part in value.split(",")):
+        raise ValidationError(f"Must be one or more of {', '.join(MODES)}, comma-separated.")
+
+
+class WidgetOptions(RequestSchema):
+    """Every option MX documents for the Connect widget; those mocknexus does not act on are still accepted."""
+
+    is_mobile_webview = StrictBoolean(load_default=False)
+    ui_message_version = fields.Integer(load_default=4, strict=True, validate=validate.Equal(4, error=_V4_ONLY))
+    ui_message_webview_url_scheme = StrictString(load_default="mx", validate=_SCHEME, max_length=64)
+    mode = StrictString(load_default="aggregation", validate=_modes, max_length=64)
+    color_scheme = StrictString(load_default="light", validate=validate.OneOf(["light", "dark"]))
+    current_institution_code = StrictString(load_default=None, allow_none=True, max_length=255)
+    current_institution_guid = StrictString(load_default=None, allow_none=True, max_length=64)
+    current_member_guid = StrictString(load_default=None, allow_none=True, max_length=64)
+    current_microdeposit_guid = StrictString(load_default=None, allow_none=True, max_length=64)
+    update_credentials = StrictBoolean(load_default=False)
+    disable_institution_search = StrictBoolean(load_default=False)
+    include_transactions = StrictBoolean(load_default=True)
+    wait_for_full_aggregation = StrictBoolean(load_default=False)
+    client_redirect_url = StrictString(load_default=None, allow_none=True, max_length=2048)
+    oauth_referral_source = StrictString(load_default=None, allow_none=True, validate=validate.OneOf(_REFERRALS))
+    use_cases = fields.List(StrictString(validate=validate.OneOf(["MONEY_MOVEMENT", "PFM"])), load_default=None)
+    additional_product_option = StrictString(load_default=None, allow_none=True, validate=validate.OneOf(_PRODUCTS))
+    connections_use_case_filter = StrictString(load_default=None, allow_none=True, max_length=64)
+    style = fields.Dict(load_default=None, allow_none=True)  # MX's docs sample: {"font_name": "Roboto"}
+
+    @post_load
+    def _verification(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        data["verification"] = "verification" in data["mode"]
+        return data
+
+
+class SsoUrlFields(WidgetOptions):
+    type = StrictString(required=True, validate=validate.OneOf(WIDGET_TYPES))
+
+
+class SsoUrlRequest(Rooted):
+    root = "url"
+    url = fields.Nested(SsoUrlFields, required=True)
+
+
+class PlatformWidgetUrlFields(WidgetOptions):
+    widget_type = StrictString(required=True, validate=validate.OneOf(WIDGET_TYPES))
+
+
+class PlatformWidgetUrlRequest(Rooted):
+    root = "widget_url"
+    widget_url = fields.Nested(PlatformWidgetUrlFields, required=True)
+
+
+class UrlSchema(Schema):
+    url = fields.String()
+    type = fields.String()
+    user_id = fields.String()
+
+
+class SsoUrlResponse(Schema):
+    url = fields.Nested(UrlSchema)
+
+
+class PlatformWidgetUrlResponse(Schema):
+    widget_url = fields.Nested(UrlSchema)
