@@ -6,7 +6,7 @@ from marshmallow import Schema
 
 from mocknexus.schemas.fastdump import dumper
 from mocknexus.web import admin, mdx, nexus, sso
-from tests.support import create_member, open_session, poll_until_settled
+from tests.support import CLIENT, create_member, open_session, poll_until_settled
 
 
 def response_schemas() -> list[Schema]:
@@ -25,12 +25,13 @@ def test_every_response_schema_dumps_identically(app, http, clock):
     member = create_member(http, headers, password="challenge")
     http.post(f"/members/{member['guid']}/verify", headers=headers)
     poll_until_settled(http, headers, member["guid"], clock)
-    emulator = app.extensions["mocknexus"]
+    emulator = app.extensions["mocknexus.worlds"].get(CLIENT).emulator
     session = emulator.authenticate(headers["MD-SESSION-TOKEN"])
     m = emulator.read_member(session, member["guid"], poll=False)
     user = emulator.session_user(session)
     institution = emulator.read_institution(m.institution_guid)
-    accounts = emulator.list_accounts(emulator.authenticate("test_session"))
+    shared = app.extensions["mocknexus"]  # MX's static fixtures
+    accounts = shared.list_accounts(shared.authenticate("test_session"))
     samples = {
         "member": m, "members": [m], "user": user, "users": [user], "institution": institution,
         "institutions": [institution], "credentials": institution.credentials, "challenges": m.challenges,

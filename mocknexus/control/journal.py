@@ -11,6 +11,7 @@ import itertools
 import json
 import threading
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,7 @@ class Entry:
     status: int
     duration_ms: float
     fault: str | None = None
+    client_id: str | None = None  # the world it reached; None: MX's shared fixtures, or no world at all
 
     def view(self) -> dict[str, Any]:
         """The entry as the journal shows it: secrets masked, body decoded."""
@@ -48,6 +50,7 @@ class Entry:
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
             "fault": self.fault,
+            "client_id": self.client_id,
         }
 
 
@@ -75,14 +78,39 @@ def mask_body(value: Any) -> Any:
 
 
 class Journal:
-    def __init__(self, size: int = 1000) -> None:
+    """One client id's journal (or the server's, for calls that reached no client). Entry ids come from one
+    counter shared by every journal, so merged journals keep the order calls were made in."""
+
+    def __init__(
+        self,
+        size: int = 1000,
+        *,
+        client_id: str | None = None,
+        ids: Iterator[int] | None = None,
+        on_record: Callable[[], None] | None = None,
+    ) -> None:
         self._lock = threading.Lock()
         self._entries: deque[Entry] = deque(maxlen=size)
-        self._ids = itertools.count(1)
+        self._ids = ids or itertools.count(1)
+        self.client_id = client_id
+        self._on_record = on_record  # a wait on this journal is woken by it
 
     def record(self, **fields: Any) -> None:
         with self._lock:
-            self._entries.append(Entry(id=next(self._ids), **fields))
+            self._entries.append(Entry(id=next(self._ids), client_id=self.client_id, **fields))
+        if self._on_record is not None:
+            self._on_record()
+
+    def matching(self, method: str | None = None, path: str | None = None, status: int | None = None) -> list[Entry]:
+        """Raw entries, newest first, filtered by method, path glob and status."""
+        with self._lock:
+            return [
+                e
+                for e in reversed(self._entries)
+                if (method is None or e.method == method.upper())
+                and (path is None or fnmatch.fnmatchcase(e.path, path))
+                and (status is None or e.status == status)
+            ]
 
     def entries(
         self,
@@ -92,16 +120,13 @@ class Journal:
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Newest first, filtered by method, path glob and status; masked."""
-        with self._lock:
-            found = [
-                e
-                for e in reversed(self._entries)
-                if (method is None or e.method == method.upper())
-                and (path is None or fnmatch.fnmatchcase(e.path, path))
-                and (status is None or e.status == status)
-            ]
-        return [entry.view() for entry in (found[:limit] if limit else found)]
+        return views(self.matching(method, path, status), limit)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def views(entries: list[Entry], limit: int | None = None) -> list[dict[str, Any]]:
+    """Entries as the journal shows them (masked), at most `limit`."""
+    return [entry.view() for entry in (entries[:limit] if limit else entries)]
