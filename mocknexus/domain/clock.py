@@ -51,7 +51,8 @@ class Clock:
 
     @property
     def is_frozen(self) -> bool:
-        return self._load()[1] is not None
+        """Still: frozen itself, or running over a frozen base."""
+        return self._load()[1] is not None or (self._base is not None and self._base.is_frozen)
 
     def advance(self, seconds: float) -> datetime:
         delta = timedelta(seconds=seconds)

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 import mocknexus
 from mocknexus.control.worlds import World
@@ -63,11 +63,10 @@ def client_world(client_id: str | None) -> World | None:
 def _wake_waits(response: Response) -> Response:
     """A control-plane change (a clock move, a driven member, a reset) may be what a wait is waiting for."""
     if request.method != "GET":
-        client_id = (request.view_args or {}).get("client_id")
-        if client_id is None:
+        if (request.view_args or {}).get("client_id") is None:
             worlds().notify_all()
-        else:
-            world().notify()
+        elif (acted_on := g.get("world")) is not None:  # not world(): that would re-create a forgotten client
+            acted_on.notify()
     return response
 
 
