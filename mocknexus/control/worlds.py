@@ -54,16 +54,22 @@ class World:
         self.created_at = created_at
         self._changed = threading.Condition(threading.Lock())
         self._version = 0
+        self._waiting = 0  # threads in wait_until
 
     @property
     def clock(self) -> Clock:
         return self.emulator.clock
 
     def notify(self) -> None:
-        """Something in this world changed (a call, a clock move, a control-plane action): wake its waits."""
-        with self._changed:
-            self._version += 1
-            self._changed.notify_all()
+        """Something in this world changed (a call, a clock move, a control-plane action): wake its waits.
+
+        Runs on every call, so it takes the lock only when someone waits. The version moves regardless: a
+        wait compares it under the lock before sleeping, so a change between its check and its sleep is seen.
+        """
+        self._version += 1
+        if self._waiting:
+            with self._changed:
+                self._changed.notify_all()
         if self._server is not None:
             self._server.notify()
 
@@ -72,16 +78,21 @@ class World:
         moves jobs on without a call, and another worker process's changes wake nobody here), until it says
         done or `timeout` passes. No busy loop: between checks the thread sleeps on a condition variable."""
         deadline = time.monotonic() + timeout
-        while True:
-            with self._changed:
+        with self._changed:
+            self._waiting += 1
+        try:
+            while True:
                 seen = self._version
-            done, value = check()  # outside the condition's lock: it takes the store's
-            remaining = deadline - time.monotonic()
-            if done or remaining <= 0:
-                return done, value
+                done, value = check()  # outside the condition's lock: it takes the store's
+                remaining = deadline - time.monotonic()
+                if done or remaining <= 0:
+                    return done, value
+                with self._changed:
+                    if self._version == seen:
+                        self._changed.wait(min(remaining, recheck))
+        finally:
             with self._changed:
-                if self._version == seen:
-                    self._changed.wait(min(remaining, recheck))
+                self._waiting -= 1
 
 
 class Worlds:
