@@ -2,7 +2,7 @@
 """What client-id isolation costs: member reads and whole verification flows with 1 and with 100 active
 client ids, on two servers started side by side and measured alternately, within one run.
 
-    python bench/isolation.py                      # about a minute; prints a table, writes bench/isolation.json
+    python bench/isolation.py                      # 2-3 minutes; prints a table, writes bench/isolation.json
     python bench/isolation.py --baseline 2041cbc   # also a server built from that commit (before client ids)
     python bench/isolation.py --quick              # a tiny configuration (seconds), as the smoke test runs it
 
@@ -184,10 +184,10 @@ def checkout(ref: str):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="alternating rounds; each figure is their median")
+    parser.add_argument("--runs", type=int, default=7, help="alternating rounds; each figure is their median")
     parser.add_argument("--seconds", type=float, default=3.0, help="length of each read measurement")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--flows", type=int, default=40, help="flows per round")
+    parser.add_argument("--flows", type=int, default=100, help="flows per round")
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--baseline", help="also measure a server built from this git ref (one client id only)")
     parser.add_argument("--quick", action="store_true", help="a tiny configuration, for the smoke test")
