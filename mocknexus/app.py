@@ -12,7 +12,7 @@ from mocknexus.control.worlds import Worlds
 from mocknexus.domain import snapshot
 from mocknexus.domain.clock import Clock, StoredClock
 from mocknexus.domain.service import Settings
-from mocknexus.loader import load_catalog
+from mocknexus.loader import load_catalog, parse_scenario
 from mocknexus.store import MemoryStore, SQLiteStore, Store
 from mocknexus.web import admin, mdx, nexus, sso
 from mocknexus.web.errors import register_error_handlers
@@ -51,6 +51,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
         persistent=bool(config.state_file),
         seed=config.seed,
         journal_size=config.journal_size,
+        parse_scenario=parse_scenario,
     )
     app.extensions["mocknexus.worlds"] = worlds
     # The server-wide handles: MX's shared fixtures (over the server clock), the server's faults and the

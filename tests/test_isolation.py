@@ -217,3 +217,53 @@ def test_worker_processes_share_each_clients_state_and_clock(tmp_path, clock):
     assert {c["client_id"] for c in two.get("/__admin/clients").json["clients"]} == {CA}
     user(two, CB)
     assert one.get(f"/{CB}/users/user-1.json", headers=API_KEY).status == 200
+
+
+MINE = {"scenarios": {"my_locked": {"description": "Locked at once.", "steps": [], "end": "LOCKED"}}}
+
+
+def test_uploaded_scenarios_belong_to_their_client(http, clock):
+    ha, hb = two_clients(http)
+    r = http.post(admin(CA, "/scenarios"), json=MINE)
+    assert r.status == 201 and [s["name"] for s in r.json["scenarios"]] == ["my_locked"]
+    names = {c: {s["name"] for s in http.get(admin(c, "/scenarios")).json["scenarios"]} for c in (CA, CB, None)}
+    assert "my_locked" in names[CA] and "my_locked" not in names[CB] | names[None]
+    assert names[CA] - {"my_locked"} == names[CB] == names[None]
+    # At the Scenario Bank a password naming a scenario runs it: in ca only; in cb it is just a password.
+    for headers, client, ends in ((ha, CA, "LOCKED"), (hb, CB, "CONNECTED")):
+        member = create_member(http, headers, password="my_locked", name="MockNexus Scenario Bank")
+        http.post(f"/members/{member['guid']}/verify", headers=headers)
+        http.post(admin(client, f"/members/{member['guid']}/finish"))  # to the scenario's end (409: already there)
+        r = http.get(f"/members/{member['guid']}", headers=headers)
+        assert r.json["member"]["connection_status"] == ends and not r.json["member"]["is_being_aggregated"]
+    assert http.post(admin(CB, f"/members/{member['guid']}/scenario"), json={"scenario": "my_locked"}).status == 400
+    # A snapshot carries them; a reset forgets them; they can be removed one by one.
+    dump = http.get(admin(CA, "/state")).json
+    assert dump["scenarios"] == MINE["scenarios"]
+    http.post(admin(CA, "/reset"))
+    assert "my_locked" not in {s["name"] for s in http.get(admin(CA, "/scenarios")).json["scenarios"]}
+    assert http.put(admin(CA, "/state"), json=dump).status == 200
+    assert "my_locked" in {s["name"] for s in http.get(admin(CA, "/scenarios")).json["scenarios"]}
+    assert http.delete(admin(CA, "/scenarios/my_locked")).status == 200
+    assert http.delete(admin(CA, "/scenarios/my_locked")).status == 404
+
+
+def test_an_uploaded_scenario_can_replace_a_server_one_in_its_client_only(http):
+    ha, hb = two_clients(http)
+    replaced = {"scenarios": {"connected": {"steps": [{"polls": 1}], "end": "CLOSED"}}}
+    assert http.post(admin(CA, "/scenarios"), json=replaced).status == 201
+    for headers, client, ends in ((ha, CA, "CLOSED"), (hb, CB, "CONNECTED")):
+        member = create_member(http, headers, password="anything", name="MockNexus Scenario Bank")
+        http.post(f"/members/{member['guid']}/verify", headers=headers)
+        r = http.post(admin(client, f"/members/{member['guid']}/finish"))
+        assert r.status == 200 and r.json["member"]["connection_status"] == ends
+
+
+def test_a_bad_upload_is_refused_naming_the_fault(http):
+    bad = {"scenarios": {"oops": {"steps": [{"status": "SLEEPING"}], "end": "CONNECTED"}}}
+    r = http.post(admin(CA, "/scenarios"), json=bad)
+    assert r.status == 400 and r.json["error"]["message"].startswith("scenarios.oops: scenarios.oops.steps.0.status")
+    assert http.post(admin(CA, "/scenarios"), json={"scenarios": {}}).status == 400
+    assert "oops" not in {s["name"] for s in http.get(admin(CA, "/scenarios")).json["scenarios"]}
+    dump = {"version": 2, "client_id": CA, "scenarios": bad["scenarios"]}
+    assert http.put(admin(CA, "/state"), json=dump).status == 400

@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 from mocknexus.control.faults import Faults
 from mocknexus.control.journal import Entry, Journal
 from mocknexus.domain import snapshot
-from mocknexus.domain.catalog import Catalog
+from mocknexus.domain.catalog import Catalog, Scenario
+from mocknexus.domain.client_catalog import ClientCatalog, Parse
 from mocknexus.domain.clock import Clock, StoredClock
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.owners import TokenOwners, owner_of
@@ -106,8 +107,10 @@ class Worlds:
         persistent: bool = False,
         seed: int = 0,
         journal_size: int = 1000,
+        parse_scenario: Parse | None = None,
     ) -> None:
         self.root = root
+        self._parse_scenario = parse_scenario or _no_uploads
         self.catalog = catalog
         self.clock = clock  # the server's: every world's clock runs over it
         self.settings = settings
@@ -257,9 +260,10 @@ class Worlds:
     def _build(self, client_id: str) -> World:
         store = self.root.partition("client:" + client_id)
         clock = StoredClock(store, base=self.clock) if self._persistent else Clock(base=self.clock)
+        catalog = ClientCatalog(self.catalog, store, self._parse_scenario)
         emulator = Emulator(
-            store, self.catalog, clock, self.settings, owners=TokenOwners(self.root, client_id), static_fixtures=False
-        )
+            store, catalog, clock, self.settings, owners=TokenOwners(self.root, client_id), static_fixtures=False
+        )  # type: ignore[arg-type]  # ClientCatalog stands in for Catalog
         with self.root.transaction():
             if self.root.get(WORLDS, client_id) is None:
                 record = {"client_id": client_id, "created_at": self.clock.now().isoformat()}
@@ -278,3 +282,7 @@ class Worlds:
         # Served read-only: calls with `test_session` answer as usual, and change nothing anybody else sees.
         emulator = Emulator(ReadOnlyView(store), self.catalog, self.clock, self.settings, static_fixtures=False)
         return World(None, emulator, self.server_faults, self.server_journal, self.clock.now())
+
+
+def _no_uploads(name: str, raw: Any) -> Scenario:
+    raise ValueError("this server takes no uploaded scenarios")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mocknexus.domain import jobs, snapshot
+from mocknexus.domain.client_catalog import SCENARIOS
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.ids import new_guid
 from mocknexus.domain.models import Member, Session, User
@@ -36,6 +37,7 @@ class Steering(EmulatorState):
             for table, (_, key) in snapshot.TABLES.items():
                 records = sorted(self.store.values(table), key=lambda r, key=key: getattr(r, key))
                 state[table] = [snapshot.to_data(r) for r in records]
+            state[SCENARIOS] = self.uploaded_scenarios()
             return state
 
     def load_state(self, state: dict[str, Any]) -> None:
@@ -57,15 +59,19 @@ class Steering(EmulatorState):
             for member in loaded["members"]:
                 if member.external_guid:
                     self.store.put(EXTERNAL_GUIDS, member.external_guid, member.guid)
+            for name, raw in (state.get(SCENARIOS) or {}).items():
+                self.store.put(SCENARIOS, name, raw)
 
     def check_state(self, state: Any, client_id: str | None) -> dict[str, list]:
         """A snapshot of `client_id` as records by table, or the MX 400 saying what is wrong with it."""
         loaded = snapshot.parse(state, client_id)
+        uploaded = state.get(SCENARIOS) or {}
+        if not isinstance(uploaded, dict):
+            raise MXError(ErrorKind.BAD_REQUEST, f"{SCENARIOS}: must be an object (name: scenario).")
         for member in loaded["members"]:
             if (
-                member.scenario not in self.catalog.scenarios
-                or member.institution_guid not in self.catalog.institutions
-            ):
+                member.scenario not in self.catalog.scenarios and member.scenario not in uploaded
+            ) or member.institution_guid not in self.catalog.institutions:
                 raise MXError(
                     ErrorKind.BAD_REQUEST, f"members: {member.guid} names an unknown scenario or institution."
                 )
@@ -95,6 +101,26 @@ class Steering(EmulatorState):
             if member is None:
                 raise not_found("Member")
             return self._settled(member)
+
+    # ---- Scenarios uploaded to this client ------------------------------------------------------------
+
+    def upload_scenarios(self, scenarios: dict[str, Any]) -> None:
+        """Scenarios (checked by the caller, in the fixture format) for this client alone; one with a server
+        scenario's name replaces it here."""
+        if self.client_id is None:
+            raise MXError(ErrorKind.FORBIDDEN, "Scenarios are uploaded to a client id.")
+        with self.store.transaction():
+            for name, raw in scenarios.items():
+                self.store.put(SCENARIOS, name, raw)
+
+    def remove_scenario(self, name: str) -> None:
+        with self.store.transaction():
+            if self.store.get(SCENARIOS, name) is None:
+                raise not_found("Uploaded scenario")
+            self.store.delete(SCENARIOS, name)
+
+    def uploaded_scenarios(self) -> dict[str, Any]:
+        return dict(sorted(self.store.items(SCENARIOS)))
 
     def observe_member(self, member_guid: str) -> Member:
         """A read of a member by a server-side wait: settled to the clock and counted as a poll, since the

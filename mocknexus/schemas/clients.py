@@ -27,6 +27,16 @@ class ClientListResponse(Schema):
     clients = fields.List(fields.Nested(ClientSummary))
 
 
+class ScenarioUploadRequest(RequestSchema):
+    scenarios = fields.Dict(
+        keys=StrictString(validate=validate.Length(min=1, max=100)),
+        values=fields.Dict(),
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "name -> scenario, in the fixture files' format (steps, end, ...)"},
+    )
+
+
 class MemberWaitQuery(RequestSchema):
     status = StrictString(
         required=True,

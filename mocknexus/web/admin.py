@@ -20,7 +20,9 @@ from mocknexus.domain.clock import Clock
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.service import Emulator
 from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.loader import FixtureError, parse_scenario
 from mocknexus.schemas import admin as s
+from mocknexus.schemas.clients import ScenarioUploadRequest
 from mocknexus.schemas.nexus import MemberResponse
 from mocknexus.web.http import read_body, read_json_object, render, render_json, world, worlds
 from mocknexus.web.openapi import build_spec, doc
@@ -39,6 +41,7 @@ drive_request = s.DriveRequest()
 status_request = s.StatusRequest()
 advance_request = s.AdvanceRequest()
 freeze_request = s.FreezeRequest()
+upload_request = ScenarioUploadRequest()
 
 
 def route(rule: str, methods: list[str], *, scoped: bool = True) -> Callable[[F], F]:
@@ -111,6 +114,8 @@ def load_state(client_id: str | None = None) -> Response:
     """At /__admin/state: a whole-server snapshot (`clients`), or one client's (it names its client_id; the
     others are untouched). Under /clients/{client_id}: that client's."""
     state = read_json_object()
+    for snapshot in state.get("clients") if isinstance(state.get("clients"), list) else [state]:
+        _check_uploads(snapshot)
     target = client_world(client_id)
     if target is None and "clients" not in state:
         named = state.get("client_id")
@@ -129,10 +134,46 @@ def load_state(client_id: str | None = None) -> Response:
 
 
 @route("/scenarios", ["GET"])
-@doc("The loaded scenarios", response=scenario_list)
+@doc("The loaded scenarios (a client's: with its uploaded ones)", response=scenario_list)
 def list_scenarios(client_id: str | None = None) -> Response:
-    scenarios = sorted(worlds().catalog.scenarios.values(), key=lambda x: x.name)
-    return render(scenario_list, {"scenarios": scenarios})
+    target = client_world(client_id)
+    catalog = target.emulator.catalog if target else worlds().catalog
+    return render(scenario_list, {"scenarios": sorted(catalog.scenarios.values(), key=lambda x: x.name)})
+
+
+@bp.post(CLIENT_PREFIX + "/scenarios")
+@doc("Upload scenarios for this client alone", response=scenario_list, body=upload_request, status=201)
+def upload_scenarios(client_id: str) -> Response:
+    """Fixture-format scenarios, reachable in this client like the server's (a Scenario Bank password names
+    one; a member can be driven into one); one with a server scenario's name replaces it in this client."""
+    uploaded = read_body(upload_request)["scenarios"]
+    parsed = _parse_uploads(uploaded)
+    world().emulator.upload_scenarios(uploaded)
+    return render(scenario_list, {"scenarios": parsed}, status=201)
+
+
+def _parse_uploads(uploaded: dict) -> list:
+    """Uploaded scenarios, parsed; an MX 400 naming the first fault (as a fixture file's would be named)."""
+    parsed = []
+    for name, raw in uploaded.items():
+        try:
+            parsed.append(parse_scenario(name, raw))
+        except FixtureError as exc:
+            raise MXError(ErrorKind.BAD_REQUEST, f"scenarios.{name}: {exc}") from None
+    return parsed
+
+
+def _check_uploads(snapshot: object) -> None:
+    uploaded = snapshot.get("scenarios") if isinstance(snapshot, dict) else None
+    if isinstance(uploaded, dict):
+        _parse_uploads(uploaded)
+
+
+@bp.delete(CLIENT_PREFIX + "/scenarios/<name>")
+@doc("Remove a scenario uploaded to this client", response={"type": "object"})
+def remove_scenario(client_id: str, name: str) -> Response:
+    world().emulator.remove_scenario(name)
+    return render_json({})
 
 
 def _member_emulator(client_id: str | None, guid: str) -> Emulator:
