@@ -47,9 +47,9 @@ class MemoryStore:
     def clear(self) -> None:
         with self._lock:
             self._tables.clear()
-            for part in self._partitions.values():
-                part.clear()
-            self._partitions.clear()
+            # Partitions are dropped, not cleared: clearing one would take its lock under this one, while a
+            # partition's transaction may be waiting for this lock (to index a token): a deadlock.
+            self._partitions = {}
 
     def partition(self, name: str) -> MemoryStore:
         part = self._partitions.get(name)
