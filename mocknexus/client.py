@@ -138,6 +138,15 @@ class AdminClient:
     def scenarios(self) -> list[dict]:
         return self._call("GET", "/scenarios")["scenarios"]
 
+    def upload_scenarios(self, scenarios: dict[str, dict]) -> list[dict]:
+        """Scenarios for this client id alone: name -> scenario in the fixture files' format."""
+        if self.client_id is None:
+            raise ValueError("scenarios are uploaded to a client id: AdminClient(..., client_id=...)")
+        return self._call("POST", "/scenarios", {"scenarios": scenarios})["scenarios"]
+
+    def remove_scenario(self, name: str) -> None:
+        self._call("DELETE", f"/scenarios/{_q(name)}")
+
     # ---- members
     def drive_member(self, member_guid: str, scenario: str | None = None, start: str | None = None) -> dict:
         """Give a member a scenario; `start` ("VERIFICATION" or "AGGREGATION") also starts a job now."""

@@ -140,3 +140,15 @@ def test_the_python_client_and_the_cli_wait(polls_only, capsys):
     assert main([*url, "wait", "member", guid, "END", "--timeout", "0.1"]) == 1
     assert "408" in capsys.readouterr().err
     assert main([*url, "wait", "requests", "--method", "POST", "--path", "/sessions", "--count", "1"]) == 0
+
+
+def test_the_python_client_uploads_scenarios_to_its_client(live):
+    admin = AdminClient(live.url, client_id=CLIENT)
+    [uploaded] = admin.upload_scenarios({"mine": {"steps": [], "end": "CLOSED"}})
+    assert uploaded["name"] == "mine" and uploaded["end"] == "CLOSED"
+    assert "mine" in {s["name"] for s in admin.scenarios()}
+    assert "mine" not in {s["name"] for s in AdminClient(live.url).scenarios()}
+    admin.remove_scenario("mine")
+    assert "mine" not in {s["name"] for s in admin.scenarios()}
+    with pytest.raises(ValueError):
+        AdminClient(live.url).upload_scenarios({"mine": {"steps": [], "end": "CLOSED"}})
