@@ -320,7 +320,10 @@ def write_institutions(directory: Path, count: int) -> None:
 def _put_state(url: str, state: dict) -> None:
     conn = _connection(url)
     conn.timeout = 600
-    conn.request("PUT", "/__admin/state", body=json.dumps(state), headers={"Content-Type": "application/json"})
+    # Into the client id `prepare_member` (mocknexus.client.open_session) opens its session under.
+    conn.request(
+        "PUT", "/__admin/clients/mocknexus/state", body=json.dumps(state), headers={"Content-Type": "application/json"}
+    )
     response = conn.getresponse()
     if response.status != 200:
         raise RuntimeError(f"state load: {response.status} {response.read()[:300]!r}")

@@ -8,13 +8,12 @@ from datetime import timedelta
 from flask import Flask
 
 from mocknexus.config import Config
-from mocknexus.control.faults import Faults
-from mocknexus.control.journal import Journal
+from mocknexus.control.worlds import Worlds
 from mocknexus.domain import snapshot
 from mocknexus.domain.clock import Clock, StoredClock
-from mocknexus.domain.service import Emulator, Settings
+from mocknexus.domain.service import Settings
 from mocknexus.inspector import views as inspector
-from mocknexus.loader import load_catalog
+from mocknexus.loader import load_catalog, parse_scenario
 from mocknexus.store import MemoryStore, SQLiteStore, Store
 from mocknexus.web import admin, mdx, nexus, request_context, sso
 from mocknexus.web import admin_inspect as _admin_inspect  # noqa: F401  (adds its routes to the admin blueprint)
@@ -48,11 +47,24 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     )
     if store is None:
         store = SQLiteStore(config.state_file, snapshot.encode, snapshot.decode) if config.state_file else MemoryStore()
-    if clock is None:
+    if clock is None:  # the server's clock; each client id's world runs its own over it
         clock = StoredClock(store) if config.state_file else Clock()
-    app.extensions["mocknexus"] = Emulator(store, catalog, clock, settings)
-    app.extensions["mocknexus.faults"] = Faults(seed=config.seed)
-    app.extensions["mocknexus.journal"] = Journal(size=config.journal_size)
+    worlds = Worlds(
+        store,
+        catalog,
+        clock,
+        settings,
+        persistent=bool(config.state_file),
+        seed=config.seed,
+        journal_size=config.journal_size,
+        parse_scenario=parse_scenario,
+    )
+    app.extensions["mocknexus.worlds"] = worlds
+    # The server-wide handles: MX's shared fixtures (over the server clock), the server's faults and the
+    # journal of calls that reached no client.
+    app.extensions["mocknexus"] = worlds.shared.emulator
+    app.extensions["mocknexus.faults"] = worlds.server_faults
+    app.extensions["mocknexus.journal"] = worlds.server_journal
 
     # Admin first, then the fixed-path Nexus API and widget pages, then the /{client_id}/... partner APIs.
     for blueprint in (

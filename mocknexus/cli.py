@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin = commands.add_parser("admin", help="drive a running server's control plane")
     admin.add_argument("--url", default=f"http://127.0.0.1:{Config.port}", help="the server's base URL")
     admin.add_argument("--admin-token", default=None, help="bearer token, if the server requires one")
+    admin.add_argument("--client-id", default=None, help="act on this MX client id's world alone (default: the server)")
     actions = admin.add_subparsers(dest="action", required=True)
     reset = actions.add_parser("reset", help="everything back to the fixtures (or one user's data)")
     reset.add_argument("--user-id")
@@ -42,6 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
     journal = actions.add_parser("requests", help="print the request journal, or clear it")
     journal.add_argument("change", nargs="?", choices=["clear"])
     journal.add_argument("--limit", type=int, default=20)
+    actions.add_parser("clients", help="list every client id's world")
+    actions.add_parser("forget", help="drop the --client-id's world altogether")
+    wait = actions.add_parser(
+        "wait", help="block until a member reaches a status, or requests arrive (exit 1: timeout)"
+    )
+    targets = wait.add_subparsers(dest="target", required=True)
+    member = targets.add_parser("member", help="until a member reaches a connection status")
+    member.add_argument("guid")
+    member.add_argument("status", help="a connection_status, END (any end state, job over), or several: A,B")
+    arrivals = targets.add_parser("requests", help="until the journal holds N matching requests")
+    arrivals.add_argument("--method")
+    arrivals.add_argument("--path", help="a glob, as /members/*/verify")
+    arrivals.add_argument("--count", type=int, default=1)
+    for target in (member, arrivals):
+        target.add_argument("--timeout", type=float, default=5.0, help="seconds (default 5)")
     return parser
 
 
@@ -84,7 +100,7 @@ def _validate(directory: str) -> int:
 
 
 def _admin(args: argparse.Namespace) -> int:
-    client = AdminClient(args.url, admin_token=args.admin_token)
+    client = AdminClient(args.url, admin_token=args.admin_token, client_id=args.client_id)
     try:
         if args.action == "reset":
             result = client.reset(args.user_id)
@@ -99,9 +115,17 @@ def _admin(args: argparse.Namespace) -> int:
             }[args.change]()
         elif args.action == "faults":
             result = client.clear_faults() if args.change == "clear" else client.faults()
+        elif args.action == "clients":
+            result = client.clients()
+        elif args.action == "forget":
+            result = client.forget_client()
+        elif args.action == "wait" and args.target == "member":
+            result = client.wait_for_member(args.guid, args.status, timeout=args.timeout)
+        elif args.action == "wait":
+            result = client.wait_for_requests(args.method, args.path, args.count, timeout=args.timeout)
         else:
             result = client.clear_requests() if args.change == "clear" else client.requests(limit=args.limit)
-    except (AdminError, OSError) as exc:
+    except (AdminError, OSError, ValueError) as exc:
         print(f"mocknexus admin: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(result if result is not None else {"ok": True}, indent=2))

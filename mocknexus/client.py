@@ -5,6 +5,12 @@ admin = AdminClient("http://127.0.0.1:8080")
 admin.reset()
 admin.advance_clock(601)
 admin.add_fault("/members/*/verify", method="POST", status=503, count=2)
+
+Every MX client id is its own world: `AdminClient(url, client_id="ci-42")` (or `admin.for_client("ci-42")`)
+acts on that client alone; without a client id, on the whole server.
+
+ci = AdminClient("http://127.0.0.1:8080", client_id="ci-42")
+ci.wait_for_member(member_guid, "CHALLENGED", timeout=5)   # the member, or WaitTimeout (408)
 """
 
 from __future__ import annotations
@@ -27,6 +33,11 @@ class AdminError(Exception):
         super().__init__(f"HTTP {status}: {body}")
         self.status = status
         self.body = body
+
+
+class WaitTimeout(AdminError):
+    """A server-side wait gave up (HTTP 408); `body` holds the error and the state at that moment
+    (`body["member"]`, or `body["requests"]` matched so far)."""
 
 
 @dataclass(frozen=True)
@@ -64,14 +75,56 @@ def open_session(
 
 
 class AdminClient:
-    def __init__(self, base_url: str, admin_token: str | None = None, timeout: float = 10.0) -> None:
+    def __init__(
+        self, base_url: str, admin_token: str | None = None, timeout: float = 10.0, client_id: str | None = None
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.admin_token = admin_token
         self.timeout = timeout
+        self.client_id = client_id  # None: the whole server
+
+    def for_client(self, client_id: str | None) -> AdminClient:
+        """The same server, addressed as one client id's world (None: the whole server)."""
+        return AdminClient(self.base_url, self.admin_token, self.timeout, client_id)
+
+    # ---- client ids (server-wide)
+    def clients(self) -> list[dict]:
+        """Every client id's world, with counts of its users, members, faults and requests."""
+        return self._call("GET", "/clients", scoped=False)["clients"]
+
+    def forget_client(self, client_id: str | None = None) -> None:
+        """Drop a client id's world altogether (its state, clock, faults and journal)."""
+        client_id = client_id or self.client_id
+        if client_id is None:
+            raise ValueError("forget_client needs a client id")
+        self._call("DELETE", f"/clients/{_q(client_id)}", scoped=False)
+
+    # ---- waits
+    def wait_for_member(self, member_guid: str, status: str = "END", timeout: float = 5.0) -> dict:
+        """Block until the member reaches `status` (a connection_status; `END`: any end state with its job
+        over; or several comma-separated), and return it; WaitTimeout after `timeout` seconds."""
+        query = urllib.parse.urlencode({"status": status, "timeout": timeout})
+        return self._wait(f"/members/{_q(member_guid)}/wait?{query}", timeout)["member"]
+
+    def wait_for_requests(
+        self, method: str | None = None, path: str | None = None, count: int = 1, timeout: float = 5.0
+    ) -> list[dict]:
+        """Block until the journal holds `count` requests matching `method` and the `path` glob; return them
+        (newest first); WaitTimeout after `timeout` seconds."""
+        query = {k: v for k, v in {"method": method, "path": path, "count": count, "timeout": timeout}.items() if v}
+        return self._wait("/requests/wait?" + urllib.parse.urlencode(query), timeout)["requests"]
+
+    def _wait(self, path: str, timeout: float) -> Any:
+        try:
+            return self._call("GET", path, http_timeout=max(self.timeout, timeout + 10))
+        except AdminError as exc:
+            if exc.status == 408:
+                raise WaitTimeout(exc.status, exc.body) from None
+            raise
 
     # ---- state
     def health(self) -> dict:
-        return self._call("GET", "/health")
+        return self._call("GET", "/health", scoped=False)
 
     def reset(self, user_id: str | None = None) -> None:
         self._call("POST", "/reset", {"user_id": user_id} if user_id else {})
@@ -84,6 +137,15 @@ class AdminClient:
 
     def scenarios(self) -> list[dict]:
         return self._call("GET", "/scenarios")["scenarios"]
+
+    def upload_scenarios(self, scenarios: dict[str, dict]) -> list[dict]:
+        """Scenarios for this client id alone: name -> scenario in the fixture files' format."""
+        if self.client_id is None:
+            raise ValueError("scenarios are uploaded to a client id: AdminClient(..., client_id=...)")
+        return self._call("POST", "/scenarios", {"scenarios": scenarios})["scenarios"]
+
+    def remove_scenario(self, name: str) -> None:
+        self._call("DELETE", f"/scenarios/{_q(name)}")
 
     # ---- members
     def drive_member(self, member_guid: str, scenario: str | None = None, start: str | None = None) -> dict:
@@ -128,10 +190,24 @@ class AdminClient:
 
     # ---- journal
     def requests(
-        self, method: str | None = None, path: str | None = None, status: int | None = None, limit: int | None = None
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        limit: int | None = None,
+        client_id: str | None = None,
     ) -> list[dict]:
+        """The journal, newest first (server-wide: every client's; `client_id` picks one)."""
         query = {
-            k: v for k, v in {"method": method, "path": path, "status": status, "limit": limit}.items() if v is not None
+            k: v
+            for k, v in {
+                "method": method,
+                "path": path,
+                "status": status,
+                "limit": limit,
+                "client_id": client_id,
+            }.items()
+            if v is not None
         }
         suffix = "?" + urllib.parse.urlencode(query) if query else ""
         return self._call("GET", "/requests" + suffix)["requests"]
@@ -139,9 +215,13 @@ class AdminClient:
     def clear_requests(self) -> None:
         self._call("DELETE", "/requests")
 
-    def _call(self, method: str, path: str, body: Any = None) -> Any:
+    def _call(
+        self, method: str, path: str, body: Any = None, *, scoped: bool = True, http_timeout: float | None = None
+    ) -> Any:
         headers = {"Authorization": f"Bearer {self.admin_token}"} if self.admin_token else {}
-        return _http(method, self.base_url + "/__admin" + path, body, headers, self.timeout)
+        if scoped and self.client_id is not None:
+            path = f"/clients/{_q(self.client_id)}{path}"
+        return _http(method, self.base_url + "/__admin" + path, body, headers, http_timeout or self.timeout)
 
 
 def _http(method: str, url: str, body: Any, headers: dict[str, str], timeout: float = 10.0) -> Any:

@@ -10,7 +10,7 @@ import yaml
 from marshmallow import ValidationError
 
 from mocknexus.domain.catalog import Catalog, Institution, Scenario
-from mocknexus.schemas.fixtures import FixtureFileSchema
+from mocknexus.schemas.fixtures import FIXTURE_VERSION, FixtureFileSchema
 
 
 def _bundled_fixtures() -> Path:
@@ -62,6 +62,17 @@ def load_file(path: Path) -> tuple[list[Institution], list[Scenario]]:
     except ValidationError as exc:
         where, message = first_error(exc.messages)
         raise FixtureError(f"{path}: {where}: {message}") from None
+
+
+def parse_scenario(name: str, raw: Any) -> Scenario:
+    """One scenario in the fixture format (as a fixture file's `scenarios` maps it), or a FixtureError
+    naming the place in it that is wrong."""
+    try:
+        _, [scenario] = _file_schema.load({"version": FIXTURE_VERSION, "scenarios": {name: raw}})
+    except ValidationError as exc:
+        where, message = first_error(exc.messages)
+        raise FixtureError(f"{where}: {message}") from None
+    return scenario
 
 
 def check_references(catalog: Catalog) -> None:

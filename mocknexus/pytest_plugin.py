@@ -1,34 +1,51 @@
 """pytest fixtures for testing MX client code against mocknexus; registered when mocknexus is installed.
 
     def test_verification(mocknexus, mocknexus_session):
-        client = MyMXClient(base_url=mocknexus.url, session_token=mocknexus_session.token)
+        client = MyMXClient(base_url=mocknexus.url, client_id=mocknexus.client_id,
+                            session_token=mocknexus_session.token)
         ...
-        mocknexus.admin.advance_clock(1801)     # expire the session
+        mocknexus.admin.advance_clock(1801)     # expire this test's sessions (no other test's)
+        mocknexus.admin.wait_for_member(guid, "CHALLENGED", timeout=5)
 
-One server per test session (in a thread, on a free port), reset before each test that asks for it.
-Set MOCKNEXUS_URL to test against a server you run yourself (a docker service) instead.
+Isolated by default: each test gets its own MX client id (unique per xdist worker and per test), which is its
+own world on the server (users, sessions, members, clock, faults, journal), so `pytest -n 8` against one
+server needs no resets, and nothing one test does reaches another. The world is forgotten after the test.
+
+One server per test session (in a thread, on a free port). Set MOCKNEXUS_URL to test against a server you
+run yourself (one container shared by every worker of every job) instead.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
+import re
+import secrets
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 
-from mocknexus.client import AdminClient, NexusSession, open_session
+from mocknexus.client import AdminClient, AdminError, NexusSession, open_session
+
+_RUN = secrets.token_hex(3)  # this pytest process's: two suites (or two CI jobs) on one server never collide
+_tests = itertools.count(1)
 
 
 @dataclass
 class MockNexus:
     url: str
-    admin: AdminClient
+    admin: AdminClient  # the test's client id (the whole server if none: `mocknexus_server`)
+    client_id: str = "mocknexus"
+    api_key: str = "mocknexus"
 
     def open_session(self, user_id: str | None = None, skip_aggregation: bool = True) -> NexusSession:
-        """A new user with an open Nexus session."""
-        return open_session(self.url, user_id=user_id, skip_aggregation=skip_aggregation)
+        """A new user of this test's client id, with an open Nexus session."""
+        return open_session(
+            self.url, user_id=user_id, skip_aggregation=skip_aggregation, client_id=self.client_id, api_key=self.api_key
+        )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -37,9 +54,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("mocknexus_job_time_scale", "multiplier on mocknexus job step durations", default="1.0")
 
 
+def new_client_id(test_name: str) -> str:
+    """`<test name>-<xdist worker>-<this run>-<n>`: readable in the journal, unique across workers, runs and
+    tests, and safe in a URL path."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = re.sub(r"[^A-Za-z0-9]+", "-", test_name).strip("-")[:40] or "test"
+    return f"{name}-{worker}-{_RUN}-{next(_tests)}"
+
+
 @pytest.fixture(scope="session")
 def mocknexus_server(pytestconfig: pytest.Config) -> Iterator[MockNexus]:
-    """The server for the whole test session (not reset: use `mocknexus` for that)."""
+    """The server for the whole test session; `.admin` acts on the whole server (use `mocknexus` in tests)."""
     external = os.environ.get("MOCKNEXUS_URL")
     if external:
         yield MockNexus(external.rstrip("/"), AdminClient(external, os.environ.get("MOCKNEXUS_ADMIN_TOKEN")))
@@ -66,10 +91,19 @@ def mocknexus_server(pytestconfig: pytest.Config) -> Iterator[MockNexus]:
 
 
 @pytest.fixture
-def mocknexus(mocknexus_server: MockNexus) -> MockNexus:
-    """The server, reset to its fixtures (state, clock, faults, journal) for this test."""
-    mocknexus_server.admin.reset()
-    return mocknexus_server
+def mocknexus_client_id(request: pytest.FixtureRequest) -> str:
+    """This test's MX client id: use it in MDX and SSO paths (`/{client_id}/users.json`)."""
+    return new_client_id(request.node.name)
+
+
+@pytest.fixture
+def mocknexus(mocknexus_server: MockNexus, mocknexus_client_id: str) -> Iterator[MockNexus]:
+    """The server, as this test's own client id: a fresh, empty world (MX's static fixtures are shared)."""
+    admin = mocknexus_server.admin.for_client(mocknexus_client_id)
+    yield MockNexus(mocknexus_server.url, admin, mocknexus_client_id)
+    # Free the world (nobody else could see it anyway); it may be gone already (a whole-server reset).
+    with contextlib.suppress(AdminError, OSError):
+        admin.forget_client()
 
 
 @pytest.fixture
@@ -79,12 +113,14 @@ def mocknexus_url(mocknexus: MockNexus) -> str:
 
 @pytest.fixture
 def mocknexus_admin(mocknexus: MockNexus) -> AdminClient:
+    """The control plane of this test's client id: reset, state, clock, faults, journal, waits."""
     return mocknexus.admin
 
 
 @pytest.fixture
 def mocknexus_session(mocknexus: MockNexus) -> NexusSession:
-    """A fresh user with an open session (skip_aggregation); `.token` goes in MD-SESSION-TOKEN."""
+    """A fresh user of this test's client id with an open session (skip_aggregation); `.token` goes in
+    MD-SESSION-TOKEN."""
     return mocknexus.open_session()
 
 

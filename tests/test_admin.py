@@ -73,10 +73,10 @@ def test_state_reads_and_loads_back(http, clock):
     member = create_member(http, headers, password="challenge")
     http.post(f"/members/{member['guid']}/verify", headers=headers)
     poll_until_settled(http, headers, member["guid"], clock)
-    state = http.get("/__admin/state").json
-    # MX's static test members are not state: they are answered from their names, never stored.
-    assert {m["guid"] for m in state["members"]} == {member["guid"]}
-    saved = next(m for m in state["members"] if m["guid"] == member["guid"])
+    state = http.get("/__admin/state").json  # the whole server: every client's snapshot
+    [mine] = [c for c in state["clients"] if c["client_id"] == CLIENT]
+    assert {m["guid"] for m in mine["members"]} == {member["guid"]}  # MX's static fixtures are not a client's
+    saved = next(m for m in mine["members"] if m["guid"] == member["guid"])
     assert saved["connection_status"] == "CHALLENGED" and saved["job"]["challenges"]
     http.post("/__admin/reset")
     assert http.get(f"/members/{member['guid']}", headers=headers).status == 401
@@ -90,9 +90,11 @@ def test_state_reads_and_loads_back(http, clock):
 def test_a_bad_snapshot_is_refused_and_changes_nothing(http):
     headers = open_session(http)
     before = http.get("/__admin/state").json
-    r = http.put("/__admin/state", json={"version": 1, "members": [{"guid": "MBR-x", "bogus": 1}]})
+    r = http.put(f"/__admin/clients/{CLIENT}/state", json={"version": 1, "members": [{"guid": "MBR-x", "bogus": 1}]})
     assert r.status == 400 and "Member has no field(s) bogus" in r.json["error"]["message"]
     assert http.put("/__admin/state", json={"users": []}).status == 400
+    bad_whole = {"version": 2, "clients": [{"version": 2, "client_id": "x", "members": [{"bogus": 1}]}]}
+    assert http.put("/__admin/state", json=bad_whole).status == 400
     assert http.get("/members", headers=headers).status == 200
     assert http.get("/__admin/state").json == before
 
@@ -286,5 +288,5 @@ def test_cli_admin_commands(live, capsys):
     assert main(["admin", "--url", live.url, "reset"]) == 0
     capsys.readouterr()
     assert main(["admin", "--url", live.url, "state"]) == 0
-    assert json.loads(capsys.readouterr().out)["version"] == 1
+    assert json.loads(capsys.readouterr().out)["version"] == 2
     assert main(["admin", "--url", "http://127.0.0.1:9", "faults"]) == 1

@@ -151,7 +151,7 @@ def test_a_crash_is_a_500_in_mx_shape_without_a_traceback(app, http, headers, mo
     def boom(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(app.extensions["mocknexus"], "list_members", boom)
+    monkeypatch.setattr(app.extensions["mocknexus.worlds"].get(CLIENT).emulator, "list_members", boom)
     r = http.get("/members", headers=headers)
     assert_mx_error(r, 500, 5000, "An internal error occurred.")
     assert "secret" not in str(r.json)

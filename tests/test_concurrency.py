@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from mocknexus.app import create_app
 from mocknexus.domain.statuses import ConnectionStatus, Group
-from tests.support import LiveHttp, LiveServer, create_member, open_session
+from tests.support import CLIENT, LiveHttp, LiveServer, create_member, open_session
 
 CLIENTS = 200
 RUNNING_ONLY = {s.name for s in ConnectionStatus if s.group is Group.PROCESSING} - {"CREATED"}
@@ -61,7 +61,7 @@ def test_200_parallel_verification_flows(config, clock):
     app = create_app(replace(config, job_time_scale=0), clock=clock)
     with LiveServer(app) as server, ThreadPoolExecutor(max_workers=CLIENTS) as pool:
         results = list(pool.map(lambda _: one_client(server.url), range(CLIENTS)))
-        state = LiveHttp(server.url).get("/__admin/state").json
+        state = LiveHttp(server.url).get(f"/__admin/clients/{CLIENT}/state").json
     assert all(listed == {guid} for _, guid, listed in results)  # each user sees exactly its own member
     users = {u["guid"]: u for u in state["users"]}
     members = {m["guid"]: m for m in state["members"]}
@@ -114,7 +114,7 @@ def test_racing_calls_on_one_member_never_show_an_impossible_state(config, clock
 
         with ThreadPoolExecutor(max_workers=16) as pool:
             list(pool.map(actor, range(16)))
-        state = http.get("/__admin/state").json
+        state = http.get(f"/__admin/clients/{CLIENT}/state").json
     problems = [(impossible(m), m) for m in seen if impossible(m)]
     assert problems == []
     assert len(seen) > 100

@@ -10,7 +10,7 @@ from mocknexus.domain.static_members import StaticMembers
 from mocknexus.schemas.dialects import DIALECTS, view
 from mocknexus.schemas.fastdump import dumper
 from mocknexus.web import admin, mdx, nexus, sso
-from tests.support import create_member, open_session, poll_until_settled
+from tests.support import CLIENT, create_member, open_session, poll_until_settled
 
 
 def response_schemas() -> list[Schema]:
@@ -31,7 +31,7 @@ def test_every_response_schema_dumps_identically(app, http, clock, dialect):
     member = create_member(http, headers, password="challenge")
     http.post(f"/members/{member['guid']}/verify", headers=headers)
     poll_until_settled(http, headers, member["guid"], clock)
-    emulator = app.extensions["mocknexus"]
+    emulator = app.extensions["mocknexus.worlds"].get(CLIENT).emulator
     session = emulator.authenticate(headers["MD-SESSION-TOKEN"])
     m = emulator.read_member(session, member["guid"], poll=False)
     user = emulator.session_user(session)

@@ -25,7 +25,7 @@ EXAMPLES = int(os.environ.get("MOCKNEXUS_FUZZ_EXAMPLES", "8"))
 # The static session and any API key: generated requests reach the handlers instead of stopping at auth.
 AUTH = {"MD-SESSION-TOKEN": "test_session", "MD-API-KEY": "fuzz"}
 
-app = create_app(Config(seed=1, job_time_scale=0))
+app = create_app(Config(seed=1, job_time_scale=0, max_wait=0.01))  # a wait answers (408) at once
 schema = schemathesis.openapi.from_wsgi("/__admin/openapi.json", app)
 pytestmark = pytest.mark.fuzz
 

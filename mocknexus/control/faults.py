@@ -1,5 +1,8 @@
 """Injected faults: per method and path pattern, a latency, an error status, or a dropped connection,
-always or with a probability, forever or for the next N matching calls."""
+always or with a probability, forever or for the next N matching calls.
+
+Each MX client id has its own faults; the server's own (added at /__admin/faults) apply to every call.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import fnmatch
 import itertools
 import random
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -22,6 +26,7 @@ class Fault:
     probability: float = 1.0
     count: int | None = None  # how many more calls it applies to; None: unlimited
     hits: int = 0
+    client_id: str | None = None  # the client id whose calls it applies to; None: every call
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method == "*" or self.method == method) and fnmatch.fnmatchcase(path, self.path)
@@ -32,16 +37,25 @@ class Fault:
 
 
 class Faults:
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(
+        self,
+        seed: int = 0,
+        *,
+        client_id: str | None = None,
+        server: Faults | None = None,
+        ids: Iterator[int] | None = None,
+    ) -> None:
         self._lock = threading.Lock()
         self._rules: list[Fault] = []
-        self._ids = itertools.count(1)
+        self._ids = ids or itertools.count(1)  # shared by every client's faults: a fault id names one fault
         self._seed = seed
         self._rng = random.Random(seed)  # seeded: "fail 30% of calls" fails the same calls every run
+        self.client_id = client_id
+        self._server = server  # the server's faults, tried before this client's own
 
     def add(self, **spec: object) -> Fault:
         with self._lock:
-            fault = Fault(id=f"FLT-{next(self._ids)}", **spec)  # type: ignore[arg-type]
+            fault = Fault(id=f"FLT-{next(self._ids)}", client_id=self.client_id, **spec)  # type: ignore[arg-type]
             self._rules.append(fault)
             return fault
 
@@ -61,7 +75,13 @@ class Faults:
             self._rng = random.Random(self._seed)
 
     def take(self, method: str, path: str) -> Fault | None:
-        """The first live fault for this call, counted as used; None if no fault fires."""
+        """The first live fault for this call (the server's, then this client's), counted as used; None if no
+        fault fires."""
+        server = self._server
+        if server is not None and server._rules:
+            fault = server.take(method, path)
+            if fault is not None:
+                return fault
         if not self._rules:  # the usual case, on every request: no lock needed to see an empty list
             return None
         with self._lock:

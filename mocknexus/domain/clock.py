@@ -1,8 +1,14 @@
-"""The one source of "now" for the whole emulator, so tests and the admin API can move time."""
+"""The one source of "now" for the emulator, so tests and the admin API can move time.
+
+Clocks layer: the server has one clock (wall time, or what a test injects), and every client id's world
+has its own over it (the server clock plus the world's offset, or a frozen instant of its own). Advancing a
+world's clock moves that world alone; advancing the server's moves every world that has not frozen its own.
+"""
 
 from __future__ import annotations
 
 import threading
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 
 from mocknexus.store import Store
@@ -13,14 +19,15 @@ def utcnow() -> datetime:
 
 
 class Clock:
-    """Wall time plus an offset, or a frozen instant.
+    """A base time (wall time, or another clock) plus an offset, or a frozen instant.
 
     Token expiry, session expiry and job durations all read this clock, so advancing it is how a
     test (or a tester through the admin API) reaches those paths without sleeping.
     """
 
-    def __init__(self, frozen_at: datetime | None = None) -> None:
+    def __init__(self, frozen_at: datetime | None = None, base: Clock | None = None) -> None:
         self._lock = threading.Lock()
+        self._base = base
         self._initial_frozen_at = frozen_at
         self._state: tuple[timedelta, datetime | None] = (timedelta(0), frozen_at)
 
@@ -31,38 +38,46 @@ class Clock:
     def _save(self, offset: timedelta, frozen_at: datetime | None) -> None:
         self._state = (offset, frozen_at)
 
+    def _guard(self) -> AbstractContextManager:
+        """Held around a read-modify-write of the state."""
+        return self._lock
+
+    def _source(self) -> datetime:
+        return utcnow() if self._base is None else self._base.now()
+
     def now(self) -> datetime:
         offset, frozen = self._load()
-        return frozen if frozen is not None else utcnow() + offset
+        return frozen if frozen is not None else self._source() + offset
 
     @property
     def is_frozen(self) -> bool:
-        return self._load()[1] is not None
+        """Still: frozen itself, or running over a frozen base."""
+        return self._load()[1] is not None or (self._base is not None and self._base.is_frozen)
 
     def advance(self, seconds: float) -> datetime:
         delta = timedelta(seconds=seconds)
-        with self._lock:
+        with self._guard():
             offset, frozen = self._load()
             self._save(offset + (delta if frozen is None else timedelta(0)), frozen + delta if frozen else None)
         return self.now()
 
     def freeze(self, at: datetime | None = None) -> datetime:
-        with self._lock:
+        with self._guard():
             instant = at if at is not None else self.now()
             self._save(self._load()[0], instant)
         return instant
 
     def unfreeze(self) -> datetime:
         """Let time run again from the frozen instant (the offset keeps it continuous)."""
-        with self._lock:
+        with self._guard():
             _, frozen = self._load()
             if frozen is not None:
-                self._save(frozen - utcnow(), None)
+                self._save(frozen - self._source(), None)
         return self.now()
 
     def reset(self) -> None:
-        """Back to how the clock was built: real time, or the instant it was frozen at."""
-        with self._lock:
+        """Back to how the clock was built: its base (or real time), or the instant it was frozen at."""
+        with self._guard():
             self._save(timedelta(0), self._initial_frozen_at)
 
 
@@ -72,11 +87,13 @@ class StoredClock(Clock):
 
     TABLE, KEY = "meta", "clock"
 
-    def __init__(self, store: Store, frozen_at: datetime | None = None) -> None:
+    def __init__(self, store: Store, frozen_at: datetime | None = None, base: Clock | None = None) -> None:
         self._store = store
-        super().__init__(frozen_at)
-        if store.get(self.TABLE, self.KEY) is None:
-            self._save(timedelta(0), frozen_at)
+        super().__init__(frozen_at, base)  # nothing stored yet reads as (no offset, `frozen_at`)
+
+    def _guard(self) -> AbstractContextManager:
+        # The store's transaction: two worker processes advancing at once both count.
+        return self._store.transaction()
 
     def _load(self) -> tuple[timedelta, datetime | None]:
         data = self._store.get(self.TABLE, self.KEY)

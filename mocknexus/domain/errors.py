@@ -22,6 +22,7 @@ class ErrorKind(Enum):
     NOT_FOUND = (404, 4040, "The requested resource was not found.")
     METHOD_NOT_ALLOWED = (405, 4050, "This method is not allowed for this resource.")
     NOT_ACCEPTABLE = (406, 4060, "The requested media type is not supported.")
+    REQUEST_TIMEOUT = (408, 4080, "The wait timed out.")  # a control-plane wait only; not an MX API answer
     CONFLICT = (409, 4090, "The request conflicts with the current state of the resource.")
     PAYLOAD_TOO_LARGE = (413, 4130, "The request body is too large.")
     UNSUPPORTED_MEDIA_TYPE = (415, 4150, "The request body's media type is not supported.")

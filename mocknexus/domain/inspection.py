@@ -15,6 +15,7 @@ from mocknexus.domain.state import API_TOKENS, MEMBERS, SESSIONS, USERS, Emulato
 @dataclass(frozen=True)
 class MemberView:
     member: Member
+    client_id: str | None  # the MX client id whose world the member lives in
     user_id: str | None
     institution_name: str
     progress: jobs.Progress | None
@@ -31,6 +32,7 @@ class CredentialView:
 
     kind: str  # "session" or "api_token"
     token: str
+    client_id: str | None
     user_guid: str
     user_id: str | None
     issued_at: datetime
@@ -54,6 +56,7 @@ def members(emu: EmulatorState, limit: int) -> list[MemberView]:
             views.append(
                 MemberView(
                     member=member,
+                    client_id=emu.client_id,
                     user_id=user.id if user else None,
                     institution_name=institution.name if institution else member.name,
                     progress=jobs.progress(member, emu._scenario(member), emu.settings.job_time_scale),
@@ -65,7 +68,7 @@ def members(emu: EmulatorState, limit: int) -> list[MemberView]:
 
 def credentials(emu: EmulatorState) -> list[CredentialView]:
     """Every session and api token, newest first, with its expiry as the emulator's clock sees it."""
-    now = emu.clock.now()
+    now, client = emu.clock.now(), emu.client_id
     with emu.store.transaction():
         user_ids = {u.guid: u.id for u in emu.store.values(USERS)}
         views = []
@@ -74,13 +77,23 @@ def credentials(emu: EmulatorState) -> list[CredentialView]:
             state = "active" if expires is None or now < expires else "expired"
             user_id = user_ids.get(s.user_guid)
             views.append(
-                CredentialView("session", s.token, s.user_guid, user_id, s.created_at, s.last_used_at, expires, state)
+                CredentialView(
+                    "session", s.token, client, s.user_guid, user_id, s.created_at, s.last_used_at, expires, state
+                )
             )
         for t in emu.store.values(API_TOKENS):
             state = "used" if t.used else ("active" if now < t.expires_at else "expired")
             views.append(
                 CredentialView(
-                    "api_token", t.token, t.user_guid, user_ids.get(t.user_guid), t.issued_at, None, t.expires_at, state
+                    "api_token",
+                    t.token,
+                    client,
+                    t.user_guid,
+                    user_ids.get(t.user_guid),
+                    t.issued_at,
+                    None,
+                    t.expires_at,
+                    state,
                 )
             )
     return sorted(views, key=lambda v: (v.issued_at, v.kind), reverse=True)

@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from mocknexus.domain.catalog import Catalog
 from mocknexus.domain.clock import Clock
 from mocknexus.domain.members import MemberChanges, Members
+from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.state import Settings
 from mocknexus.domain.steering import Steering
 from mocknexus.domain.users import Identity
@@ -21,11 +22,22 @@ __all__ = ["Emulator", "MemberChanges", "Settings"]
 
 
 class Emulator(Identity, Members, Steering):
-    def __init__(self, store: Store, catalog: Catalog, clock: Clock, settings: Settings | None = None) -> None:
+    """One world: the state of one MX client id (or, with no client id, MX's shared static fixtures)."""
+
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        clock: Clock,
+        settings: Settings | None = None,
+        *,
+        owners: TokenOwners | None = None,
+    ) -> None:
         self.store = store
         self.catalog = catalog
         self.clock = clock
         self.settings = settings or Settings()
+        self.owners = owners or TokenOwners()
 
     def transaction(self) -> AbstractContextManager[None]:
         """Hold the state still: the web layer renders records inside one, so a response never mixes

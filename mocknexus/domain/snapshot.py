@@ -12,9 +12,12 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.models import Account, ApiToken, Member, Session, User
 
-SNAPSHOT_VERSION = 1
+# 2: a snapshot carries the client id it was taken of (1, from before client ids, loads into any client).
+SNAPSHOT_VERSION = 2
+VERSIONS = (1, 2)
 
 # table name -> (record type, key attribute)
 TABLES: dict[str, tuple[type, str]] = {
@@ -24,6 +27,29 @@ TABLES: dict[str, tuple[type, str]] = {
     "members": (Member, "guid"),
     "accounts": (Account, "guid"),
 }
+
+
+def parse(state: Any, client_id: str | None) -> dict[str, list]:
+    """A client's snapshot as records by table; an MX 400 naming the first problem."""
+    if not isinstance(state, dict) or state.get("version") not in VERSIONS:
+        raise MXError(ErrorKind.BAD_REQUEST, f'A state snapshot needs "version": {SNAPSHOT_VERSION}.')
+    taken_of = state.get("client_id")
+    if taken_of is not None and taken_of != client_id:
+        raise MXError(
+            ErrorKind.BAD_REQUEST,
+            f"This snapshot is of client id {taken_of!r}: load it at /__admin/clients/{{client_id}}/state "
+            "with that id (or remove its client_id to load it here).",
+        )
+    loaded: dict[str, list] = {}
+    for table, (cls, _) in TABLES.items():
+        rows = state.get(table, [])
+        if not isinstance(rows, list):
+            raise MXError(ErrorKind.BAD_REQUEST, f"{table}: must be a list.")
+        try:
+            loaded[table] = [from_data(cls, row) for row in rows]
+        except ValueError as exc:
+            raise MXError(ErrorKind.BAD_REQUEST, f"{table}: {exc}") from None
+    return loaded
 
 
 def encode(table: str, value: Any) -> str:

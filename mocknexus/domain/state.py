@@ -14,6 +14,7 @@ from mocknexus.domain.catalog import Catalog, Institution, Scenario
 from mocknexus.domain.clock import Clock
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.models import Member, Session, User
+from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.statuses import ConnectionStatus, JobType
 from mocknexus.store import Store
 
@@ -33,10 +34,15 @@ class Settings:
 
 
 class EmulatorState:
-    store: Store
+    store: Store  # this client id's partition
     catalog: Catalog
-    clock: Clock
+    clock: Clock  # this client id's clock
     settings: Settings
+    owners: TokenOwners  # where the tokens this world issues are routed from
+
+    @property
+    def client_id(self) -> str | None:
+        return self.owners.client_id
 
     def _save_user(self, user: User) -> None:
         self.store.put(USERS, user.guid, user)
@@ -131,6 +137,7 @@ class EmulatorState:
             for record in list(self.store.values(table)):
                 if record.user_guid == user.guid and not (keep_static and getattr(record, "never_expires", False)):
                     self.store.delete(table, record.token)
+                    self.owners.unbind(record.token)
 
     def _delete_member(self, member: Member) -> None:
         for guid in member.account_guids:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from mocknexus.domain import jobs, snapshot
+from mocknexus.domain.client_catalog import SCENARIOS
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.models import Member
-from mocknexus.domain.state import API_TOKENS, EXTERNAL_GUIDS, MEMBERS, SESSIONS, USER_IDS, EmulatorState
+from mocknexus.domain.state import API_TOKENS, EXTERNAL_GUIDS, MEMBERS, SESSIONS, USER_IDS, USERS, EmulatorState
 from mocknexus.domain.statuses import ConnectionStatus, JobType
 
 
@@ -19,48 +20,70 @@ class Steering(EmulatorState):
         with self.store.transaction():
             for member in list(self.store.values(MEMBERS)):
                 self._settled(member)
-            state: dict[str, Any] = {"version": snapshot.SNAPSHOT_VERSION, "clock": self.clock.now().isoformat()}
+            state: dict[str, Any] = {
+                "version": snapshot.SNAPSHOT_VERSION,
+                "client_id": self.client_id,
+                "clock": self.clock.now().isoformat(),
+            }
             for table, (_, key) in snapshot.TABLES.items():
                 records = sorted(self.store.values(table), key=lambda r, key=key: getattr(r, key))
                 state[table] = [snapshot.to_data(r) for r in records]
+            state[SCENARIOS] = self.uploaded_scenarios()
             return state
 
     def load_state(self, state: dict[str, Any]) -> None:
-        """Replace the whole state with a snapshot; a bad snapshot changes nothing."""
-        if not isinstance(state, dict) or state.get("version") != snapshot.SNAPSHOT_VERSION:
-            raise MXError(ErrorKind.BAD_REQUEST, f'A state snapshot needs "version": {snapshot.SNAPSHOT_VERSION}.')
-        loaded: dict[str, list] = {}
-        for table, (cls, _) in snapshot.TABLES.items():
-            rows = state.get(table, [])
-            if not isinstance(rows, list):
-                raise MXError(ErrorKind.BAD_REQUEST, f"{table}: must be a list.")
-            try:
-                loaded[table] = [snapshot.from_data(cls, row) for row in rows]
-            except ValueError as exc:
-                raise MXError(ErrorKind.BAD_REQUEST, f"{table}: {exc}") from None
-        for member in loaded["members"]:
-            if (
-                member.scenario not in self.catalog.scenarios
-                or member.institution_guid not in self.catalog.institutions
-            ):
-                raise MXError(
-                    ErrorKind.BAD_REQUEST, f"members: {member.guid} names an unknown scenario or institution."
-                )
+        """Replace this client's whole state with a snapshot of it; a bad snapshot changes nothing."""
+        loaded = self.check_state(state, self.client_id)
         with self.store.transaction():
-            self.store.clear()
+            tokens = [t.token for table in (SESSIONS, API_TOKENS) for t in loaded[table]]
+            for token in tokens:
+                if self.owners.owner(token) not in (None, self.client_id):
+                    raise MXError(ErrorKind.CONFLICT, "A token in this snapshot belongs to another client id.")
+            self._clear()
             for table, (_, key) in snapshot.TABLES.items():
                 for record in loaded[table]:
                     self.store.put(table, getattr(record, key), record)
+            for token in tokens:
+                self.owners.bind(token)
             for user in loaded["users"]:
                 self.store.put(USER_IDS, user.id, user.guid)
             for member in loaded["members"]:
                 if member.external_guid:
                     self.store.put(EXTERNAL_GUIDS, member.external_guid, member.guid)
+            for name, raw in (state.get(SCENARIOS) or {}).items():
+                self.store.put(SCENARIOS, name, raw)
+
+    def check_state(self, state: Any, client_id: str | None) -> dict[str, list]:
+        """A snapshot of `client_id` as records by table, or the MX 400 saying what is wrong with it."""
+        loaded = snapshot.parse(state, client_id)
+        uploaded = state.get(SCENARIOS) or {}
+        if not isinstance(uploaded, dict):
+            raise MXError(ErrorKind.BAD_REQUEST, f"{SCENARIOS}: must be an object (name: scenario).")
+        for member in loaded["members"]:
+            if (
+                member.scenario not in self.catalog.scenarios and member.scenario not in uploaded
+            ) or member.institution_guid not in self.catalog.institutions:
+                raise MXError(
+                    ErrorKind.BAD_REQUEST, f"members: {member.guid} names an unknown scenario or institution."
+                )
+        return loaded
 
     def reset_user(self, user_id: str) -> None:
         """Forget a user's members, accounts, sessions and api tokens; the user itself stays."""
         with self.store.transaction():
             self._forget(self.read_user(user_id), (SESSIONS, API_TOKENS), keep_static=True)
+
+    def count_users(self) -> int:
+        return self.store.count(USERS)
+
+    def count_members(self) -> int:
+        return self.store.count(MEMBERS)
+
+    def has_user(self, user_id: str) -> bool:
+        return self.store.get(USER_IDS, user_id) is not None
+
+    def has_member(self, member_guid: str) -> bool:
+        return self.store.get(MEMBERS, member_guid) is not None
 
     def any_member(self, member_guid: str) -> Member:
         """A member whoever owns it (the control plane is not a user)."""
@@ -69,6 +92,35 @@ class Steering(EmulatorState):
             if member is None:
                 raise not_found("Member")
             return self._settled(member)
+
+    # ---- Scenarios uploaded to this client ------------------------------------------------------------
+
+    def upload_scenarios(self, scenarios: dict[str, Any]) -> None:
+        """Scenarios (checked by the caller, in the fixture format) for this client alone; one with a server
+        scenario's name replaces it here."""
+        if self.client_id is None:
+            raise MXError(ErrorKind.FORBIDDEN, "Scenarios are uploaded to a client id.")
+        with self.store.transaction():
+            for name, raw in scenarios.items():
+                self.store.put(SCENARIOS, name, raw)
+
+    def remove_scenario(self, name: str) -> None:
+        with self.store.transaction():
+            if self.store.get(SCENARIOS, name) is None:
+                raise not_found("Uploaded scenario")
+            self.store.delete(SCENARIOS, name)
+
+    def uploaded_scenarios(self) -> dict[str, Any]:
+        return dict(sorted(self.store.items(SCENARIOS)))
+
+    def observe_member(self, member_guid: str) -> Member:
+        """A read of a member by a server-side wait: settled to the clock and counted as a poll, since the
+        wait stands in for the polling loop a client would otherwise run."""
+        with self.store.transaction():
+            member = self.any_member(member_guid)
+            jobs.record_poll(member)
+            self._save_member(member)
+            return member
 
     def drive_member(self, member_guid: str, scenario: str | None, start: JobType | None) -> Member:
         """Give a member a scenario (until its credentials change), and optionally start a job on it now."""
@@ -112,7 +164,13 @@ class Steering(EmulatorState):
     # ---- Reset ----------------------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Everything back to the fixtures. (MX's static `test_session` members are not in the store:
+        """This client's state back to empty. (MX's static `test_session` members are not in the store:
         see `static_members`; nothing here or anywhere can change them.)"""
         with self.store.transaction():
-            self.store.clear()
+            self._clear()
+
+    def _clear(self) -> None:
+        for table in (SESSIONS, API_TOKENS):
+            for token, _ in self.store.items(table):
+                self.owners.unbind(token)
+        self.store.clear()

@@ -56,6 +56,7 @@ class Identity(EmulatorState):
             now = self.clock.now()
             token = ApiToken(new_token(), user.guid, now, now + self.settings.api_token_ttl)
             self.store.put(API_TOKENS, token.token, token)
+            self.owners.bind(token.token)
             return token
 
     def open_session(self, api_token: str, skip_aggregation: bool) -> Session:
@@ -75,6 +76,7 @@ class Identity(EmulatorState):
             self._save_user(user)
             session = Session(new_token(), user.guid, now, now)
             self.store.put(SESSIONS, session.token, session)
+            self.owners.bind(session.token)
             if not skip_aggregation:
                 # Opening a session aggregates the user's existing members, unless skip_aggregation is set.
                 for member in self._members_of(user):

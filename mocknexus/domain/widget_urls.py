@@ -18,6 +18,7 @@ from mocknexus.domain.clock import Clock
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.ids import new_guid
 from mocknexus.domain.models import ApiToken, Session, User
+from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.state import USERS
 from mocknexus.store import Store
 
@@ -69,6 +70,7 @@ class Identity(Protocol):
 
     store: Store
     clock: Clock
+    owners: TokenOwners
 
     def read_user(self, user_id: str) -> User: ...
 
@@ -100,6 +102,7 @@ class WidgetUrls:
             token = secrets.token_urlsafe(32)
             url = WidgetUrl(token, user.guid, user.id, widget_type, dict(options), now, now + self.ttl)
             self._save(url)
+            self.emulator.owners.bind(token)  # the page, opened with the token alone, finds this client's world
             return url
 
     def open(self, token: str) -> OpenedWidget:

@@ -68,6 +68,7 @@ class FaultSchema(Schema):
     probability = fields.Float()
     count = fields.Integer(allow_none=True, metadata={"description": "calls left; null: unlimited"})
     hits = fields.Integer()
+    client_id = fields.String(allow_none=True, metadata={"description": "whose calls it faults; null: every call"})
 
 
 class FaultListResponse(Schema):
@@ -84,6 +85,7 @@ class ClockResponse(Schema):
 
 
 class JournalQuery(RequestSchema):
+    client_id = StrictString(load_default=None)
     method = StrictString(load_default=None)
     path = StrictString(load_default=None)
     status = fields.Integer(load_default=None)
@@ -101,6 +103,7 @@ class JournalEntrySchema(Schema):
     status = fields.Integer(metadata={"description": "0 when the connection was dropped"})
     duration_ms = fields.Float()
     fault = fields.String(allow_none=True)
+    client_id = fields.String(allow_none=True, metadata={"description": "null: reached no client (or test_session)"})
 
 
 class JournalResponse(Schema):

@@ -54,6 +54,7 @@ class ProgressSchema(Schema):
 
 class InspectedMemberSchema(Schema):
     guid = fields.String()
+    client_id = fields.String(allow_none=True)
     name = fields.String()
     user_guid = fields.String()
     user_id = fields.String(allow_none=True)
@@ -80,6 +81,7 @@ class InspectedMemberListResponse(Schema):
 class AccessTokenSchema(Schema):
     kind = fields.String(metadata={"enum": ["session", "api_token"]})
     token = fields.Function(lambda c: mask_token(c.token), metadata={"type": "string", "description": "masked"})
+    client_id = fields.String(allow_none=True)
     user_guid = fields.String()
     user_id = fields.String(allow_none=True)
     issued_at = fields.AwareDateTime()

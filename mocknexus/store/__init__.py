@@ -2,6 +2,7 @@
 
 from mocknexus.store.base import Store
 from mocknexus.store.memory import MemoryStore
+from mocknexus.store.readonly import ReadOnlyView
 from mocknexus.store.sqlite import SQLiteStore
 
-__all__ = ["MemoryStore", "SQLiteStore", "Store"]
+__all__ = ["MemoryStore", "ReadOnlyView", "SQLiteStore", "Store"]

@@ -1,7 +1,10 @@
 """The storage interface: named tables of records by key, and a transaction that makes a read-modify-write atomic.
 
 It knows nothing of the domain (imports flow domain -> store): records are opaque values. A store that
-persists them (a later SQLite one) is handed an encoder/decoder by the domain instead.
+persists them (SQLite) is handed an encoder/decoder by the domain instead.
+
+A store can be partitioned: `partition(name)` is a store of its own tables (one per MX client id), so two
+partitions never see each other's records, and `clear()` on a partition empties that partition alone.
 """
 
 from __future__ import annotations
@@ -23,6 +26,12 @@ class Store(Protocol):
 
     def values(self, table: str) -> Iterator[Any]: ...
 
+    def items(self, table: str) -> Iterator[tuple[str, Any]]: ...
+
     def count(self, table: str) -> int: ...
 
-    def clear(self) -> None: ...
+    def clear(self) -> None:
+        """Empty this store: a root store with every partition, a partition alone."""
+
+    def partition(self, name: str) -> Store:
+        """The store of partition `name` (the same one each time it is asked for)."""

@@ -1,4 +1,4 @@
-"""The default store: dicts in this process, guarded by one re-entrant lock."""
+"""The default store: dicts in this process, guarded by one re-entrant lock per partition."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ class MemoryStore:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._tables: dict[str, dict[str, Any]] = {}
+        self._partitions: dict[str, MemoryStore] = {}
 
     def transaction(self) -> AbstractContextManager[None]:
-        # One lock for the whole state: every domain operation is a few dict operations, so finer locks
-        # would buy little and risk the cross-record races (session -> user -> member) they exist to stop.
+        # One lock for a partition's whole state: every domain operation is a few dict operations, so finer
+        # locks would buy little and risk the cross-record races (session -> user -> member) they exist to
+        # stop. Partitions (client ids) have a lock each: parallel test runs do not queue behind each other.
         return self._lock  # type: ignore[return-value]
 
     def get(self, table: str, key: str) -> Any | None:
@@ -34,9 +36,24 @@ class MemoryStore:
             snapshot = list(self._tables.get(table, {}).values())
         return iter(snapshot)
 
+    def items(self, table: str) -> Iterator[tuple[str, Any]]:
+        with self._lock:
+            snapshot = list(self._tables.get(table, {}).items())
+        return iter(snapshot)
+
     def count(self, table: str) -> int:
         return len(self._tables.get(table, {}))
 
     def clear(self) -> None:
         with self._lock:
             self._tables.clear()
+            # Partitions are dropped, not cleared: clearing one would take its lock under this one, while a
+            # partition's transaction may be waiting for this lock (to index a token): a deadlock.
+            self._partitions = {}
+
+    def partition(self, name: str) -> MemoryStore:
+        part = self._partitions.get(name)
+        if part is None:
+            with self._lock:
+                part = self._partitions.setdefault(name, MemoryStore())
+        return part

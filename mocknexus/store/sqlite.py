@@ -3,12 +3,17 @@
 Records are kept as text made by an encoder the domain hands in, so this module knows no domain types.
 A transaction is `BEGIN IMMEDIATE`: it takes SQLite's write lock at once, which serializes every
 read-modify-write across threads and processes alike, as the in-memory store's lock does within one.
+
+A partition (one MX client id) is a view of the same file whose table names carry the partition's name as a
+prefix: every worker process sees the same partitions, and a partition's transaction is the file's.
 """
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -35,6 +40,7 @@ class SQLiteStore:
         # Threads of this process queue here, in order, rather than in SQLite's busy handler (which backs
         # off with sleeps); SQLite's own lock then only arbitrates between processes.
         self._process_lock = threading.RLock()
+        self._prefix = ""  # a partition's: "<quoted name>/" (quoting leaves no "/" in the name)
         conn = self._conn()
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(_SCHEMA)
@@ -69,24 +75,43 @@ class SQLiteStore:
                 conn.execute("COMMIT")
 
     def get(self, table: str, key: str) -> Any | None:
-        row = self._conn().execute("SELECT value FROM records WHERE tbl = ? AND key = ?", (table, key)).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT value FROM records WHERE tbl = ? AND key = ?", (self._prefix + table, key))
+            .fetchone()
+        )
         return None if row is None else self._decode(table, row[0])
 
     def put(self, table: str, key: str, value: Any) -> None:
         self._conn().execute(
             "INSERT OR REPLACE INTO records (tbl, key, value) VALUES (?, ?, ?)",
-            (table, key, self._encode(table, value)),
+            (self._prefix + table, key, self._encode(table, value)),
         )
 
     def delete(self, table: str, key: str) -> None:
-        self._conn().execute("DELETE FROM records WHERE tbl = ? AND key = ?", (table, key))
+        self._conn().execute("DELETE FROM records WHERE tbl = ? AND key = ?", (self._prefix + table, key))
 
     def values(self, table: str) -> Iterator[Any]:
-        rows = self._conn().execute("SELECT value FROM records WHERE tbl = ?", (table,)).fetchall()
+        rows = self._conn().execute("SELECT value FROM records WHERE tbl = ?", (self._prefix + table,)).fetchall()
         return iter([self._decode(table, text) for (text,) in rows])
 
+    def items(self, table: str) -> Iterator[tuple[str, Any]]:
+        rows = self._conn().execute("SELECT key, value FROM records WHERE tbl = ?", (self._prefix + table,)).fetchall()
+        return iter([(key, self._decode(table, text)) for key, text in rows])
+
     def count(self, table: str) -> int:
-        return self._conn().execute("SELECT COUNT(*) FROM records WHERE tbl = ?", (table,)).fetchone()[0]
+        return self._conn().execute("SELECT COUNT(*) FROM records WHERE tbl = ?", (self._prefix + table,)).fetchone()[0]
 
     def clear(self) -> None:
-        self._conn().execute("DELETE FROM records")
+        if not self._prefix:
+            self._conn().execute("DELETE FROM records")
+            return
+        # Every table of this partition: names from "<name>/" up to (not including) "<name>0" ("0" follows "/").
+        self._conn().execute("DELETE FROM records WHERE tbl >= ? AND tbl < ?", (self._prefix, self._prefix[:-1] + "0"))
+
+    def partition(self, name: str) -> SQLiteStore:
+        if self._prefix:
+            raise ValueError("partitions do not nest")
+        view = copy.copy(self)  # shares the connections, the process lock and the codec
+        view._prefix = urllib.parse.quote(name, safe="") + "/"
+        return view

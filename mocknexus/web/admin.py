@@ -1,41 +1,79 @@
 """The control plane, under /__admin/ so it can never collide with an MX path.
 
-Reset, state read/load, driving members, the clock, injected faults and the request journal.
+Every endpoint acts on the whole server at /__admin/... and on one MX client id's world at
+/__admin/clients/{client_id}/... (the same view, registered twice by `route`). Here: reset, state read and
+load, scenarios, driving members and the clock; faults and the journal in `admin_traffic`; the list of
+client ids and server-side waits in `admin_clients`.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, g, request
 
 import mocknexus
-from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.control.worlds import World
+from mocknexus.domain.clock import Clock
+from mocknexus.domain.errors import ErrorKind, MXError, not_found
+from mocknexus.domain.service import Emulator
 from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.loader import FixtureError, parse_scenario
 from mocknexus.schemas import admin as s
+from mocknexus.schemas.clients import ScenarioUploadRequest
 from mocknexus.schemas.nexus import MemberResponse
-from mocknexus.web.http import emulator, faults, journal, read_body, read_json_object, read_query, render, render_json
+from mocknexus.web.http import read_body, read_json_object, render, render_json, world, worlds
 from mocknexus.web.openapi import build_spec, doc
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 bp = Blueprint("admin", __name__, url_prefix="/__admin")
+CLIENT_PREFIX = "/clients/<client_id>"
 
 health_response = s.HealthResponse()
 member_response = MemberResponse()
 clock_response = s.ClockResponse()
-fault_response = s.FaultResponse()
-fault_list = s.FaultListResponse()
-journal_response = s.JournalResponse()
 scenario_list = s.ScenarioListResponse()
 reset_request = s.ResetRequest()
 drive_request = s.DriveRequest()
 status_request = s.StatusRequest()
 advance_request = s.AdvanceRequest()
 freeze_request = s.FreezeRequest()
-fault_request = s.FaultRequest()
-journal_query = s.JournalQuery()
+upload_request = ScenarioUploadRequest()
 
 
-@bp.get("/health")
+def route(rule: str, methods: list[str], *, scoped: bool = True) -> Callable[[F], F]:
+    """Register a view for the whole server at `rule` and, if `scoped`, for one client id at
+    /clients/<client_id>`rule`; the view gets `client_id=None` for the first."""
+
+    def register(view: F) -> F:
+        bp.add_url_rule(rule, view.__name__, view, methods=methods)
+        if scoped:
+            bp.add_url_rule(CLIENT_PREFIX + rule, "client_" + view.__name__, view, methods=methods)
+        return view
+
+    return register
+
+
+def client_world(client_id: str | None) -> World | None:
+    """The addressed client's world, or None for a server-wide call."""
+    return None if client_id is None else world()
+
+
+@bp.after_request
+def _wake_waits(response: Response) -> Response:
+    """A control-plane change (a clock move, a driven member, a reset) may be what a wait is waiting for."""
+    if request.method != "GET":
+        if (request.view_args or {}).get("client_id") is None:
+            worlds().notify_all()
+        elif (acted_on := g.get("world")) is not None:  # not world(): that would re-create a forgotten client
+            acted_on.notify()
+    return response
+
+
+@route("/health", ["GET"], scoped=False)
 @doc("Ready?", response=health_response)
 def health() -> Response:
     response = render(health_response, {"status": "ok", "version": mocknexus.__version__})
@@ -43,141 +81,180 @@ def health() -> Response:
     return response
 
 
-@bp.post("/reset")
+@route("/reset", ["POST"])
 @doc("Reset everything, or one user", response={"type": "object"}, body=reset_request, body_required=False)
-def reset() -> Response:
-    """Everything back to the loaded fixtures: state, clock, faults and journal; or one user's data only."""
+def reset(client_id: str | None = None) -> Response:
+    """The whole server back to its fixtures (every client forgotten, the server clock, faults and journal), or
+    one client back to nothing; with a user_id, only that user's data (in every client that has it)."""
     user_id = read_body(reset_request, required=False)["user_id"]
+    target = client_world(client_id)
     if user_id:
-        emulator().reset_user(user_id)
+        holders = [target] if target else [w for w in worlds().all() if w.emulator.has_user(user_id)]
+        if not holders:
+            raise not_found("User")
+        for holder in holders:
+            holder.emulator.reset_user(user_id)
+    elif target is not None:
+        worlds().reset(target)
     else:
-        emulator().reset()
-        emulator().clock.reset()
-        faults().clear()
-        journal().clear()
+        worlds().reset_all()
     return render_json({})
 
 
-@bp.get("/state")
-@doc("The whole state", response={"type": "object"})
-def read_state() -> Response:
-    return render_json(emulator().dump_state())
+@route("/state", ["GET"])
+@doc("The whole state (of every client, or of one)", response={"type": "object"})
+def read_state(client_id: str | None = None) -> Response:
+    target = client_world(client_id)
+    return render_json(target.emulator.dump_state() if target else worlds().dump_all())
 
 
-@bp.put("/state")
-@doc("Replace the whole state with a snapshot", response={"type": "object"}, body={"type": "object"})
-def load_state() -> Response:
-    emulator().load_state(read_json_object())
+@route("/state", ["PUT"])
+@doc("Replace the state with a snapshot", response={"type": "object"}, body={"type": "object"})
+def load_state(client_id: str | None = None) -> Response:
+    """At /__admin/state: a whole-server snapshot (`clients`), or one client's (it names its client_id; the
+    others are untouched). Under /clients/{client_id}: that client's."""
+    state = read_json_object()
+    for snapshot in state.get("clients") if isinstance(state.get("clients"), list) else [state]:
+        _check_uploads(snapshot)
+    target = client_world(client_id)
+    if target is None and "clients" not in state:
+        named = state.get("client_id")
+        if not isinstance(named, str):
+            raise MXError(
+                ErrorKind.BAD_REQUEST,
+                "A snapshot without client_id loads at /__admin/clients/{client_id}/state; "
+                'here, send a whole-server snapshot ("clients") or one that names its client_id.',
+            )
+        target = worlds().get(named)
+    if target is None:
+        worlds().load_all(state)
+    else:
+        target.emulator.load_state(state)
     return render_json({})
 
 
-@bp.get("/scenarios")
-@doc("The loaded scenarios", response=scenario_list)
-def list_scenarios() -> Response:
-    scenarios = sorted(emulator().catalog.scenarios.values(), key=lambda x: x.name)
-    return render(scenario_list, {"scenarios": scenarios})
+@route("/scenarios", ["GET"])
+@doc("The loaded scenarios (a client's: with its uploaded ones)", response=scenario_list)
+def list_scenarios(client_id: str | None = None) -> Response:
+    target = client_world(client_id)
+    catalog = target.emulator.catalog if target else worlds().catalog
+    return render(scenario_list, {"scenarios": sorted(catalog.scenarios.values(), key=lambda x: x.name)})
 
 
-@bp.post("/members/<guid>/scenario")
+@bp.post(CLIENT_PREFIX + "/scenarios")
+@doc("Upload scenarios for this client alone", response=scenario_list, body=upload_request, status=201)
+def upload_scenarios(client_id: str) -> Response:
+    """Fixture-format scenarios, reachable in this client like the server's (a Scenario Bank password names
+    one; a member can be driven into one); one with a server scenario's name replaces it in this client."""
+    uploaded = read_body(upload_request)["scenarios"]
+    parsed = _parse_uploads(uploaded)
+    world().emulator.upload_scenarios(uploaded)
+    return render(scenario_list, {"scenarios": parsed}, status=201)
+
+
+def _parse_uploads(uploaded: dict) -> list:
+    """Uploaded scenarios, parsed; an MX 400 naming the first fault (as a fixture file's would be named)."""
+    parsed = []
+    for name, raw in uploaded.items():
+        try:
+            parsed.append(parse_scenario(name, raw))
+        except FixtureError as exc:
+            raise MXError(ErrorKind.BAD_REQUEST, f"scenarios.{name}: {exc}") from None
+    return parsed
+
+
+def _check_uploads(snapshot: object) -> None:
+    uploaded = snapshot.get("scenarios") if isinstance(snapshot, dict) else None
+    if isinstance(uploaded, dict):
+        _parse_uploads(uploaded)
+
+
+@bp.delete(CLIENT_PREFIX + "/scenarios/<name>")
+@doc("Remove a scenario uploaded to this client", response={"type": "object"})
+def remove_scenario(client_id: str, name: str) -> Response:
+    world().emulator.remove_scenario(name)
+    return render_json({})
+
+
+def _member_emulator(client_id: str | None, guid: str) -> Emulator:
+    """The world a member is driven in: the addressed client's, or (server-wide) whichever holds it."""
+    target = client_world(client_id)
+    return (target or worlds().world_of_member(guid)).emulator
+
+
+@route("/members/<guid>/scenario", ["POST"])
 @doc("Give a member a scenario; optionally start a job", response=member_response, body=drive_request)
-def drive_member(guid: str) -> Response:
+def drive_member(guid: str, client_id: str | None = None) -> Response:
     body = read_body(drive_request)
     start = JobType[body["start"]] if body["start"] else None
-    return render(member_response, {"member": emulator().drive_member(guid, body["scenario"], start)})
+    member = _member_emulator(client_id, guid).drive_member(guid, body["scenario"], start)
+    return render(member_response, {"member": member})
 
 
-@bp.post("/members/<guid>/status")
+@route("/members/<guid>/status", ["POST"])
 @doc("Put a member into an end state", response=member_response, body=status_request)
-def force_status(guid: str) -> Response:
+def force_status(guid: str, client_id: str | None = None) -> Response:
     status = ConnectionStatus[read_body(status_request)["connection_status"]]
-    return render(member_response, {"member": emulator().force_status(guid, status)})
+    return render(member_response, {"member": _member_emulator(client_id, guid).force_status(guid, status)})
 
 
-@bp.post("/members/<guid>/finish")
+@route("/members/<guid>/finish", ["POST"])
 @doc("Finish a member's running job now", response=member_response, errors=(409,))
-def finish_job(guid: str) -> Response:
-    return render(member_response, {"member": emulator().finish_job(guid)})
+def finish_job(guid: str, client_id: str | None = None) -> Response:
+    return render(member_response, {"member": _member_emulator(client_id, guid).finish_job(guid)})
 
 
-def _clock() -> Response:
-    clock = emulator().clock
+def _clock_of(client_id: str | None) -> Clock:
+    """A client's clock, or the server's (every client's runs over it, unless frozen on its own)."""
+    target = client_world(client_id)
+    return target.clock if target else worlds().clock
+
+
+def _clock(clock: Clock) -> Response:
     return render(clock_response, {"now": clock.now(), "frozen": clock.is_frozen})
 
 
-@bp.get("/clock")
+@route("/clock", ["GET"])
 @doc("The emulator's clock", response=clock_response)
-def read_clock() -> Response:
-    return _clock()
+def read_clock(client_id: str | None = None) -> Response:
+    return _clock(_clock_of(client_id))
 
 
-@bp.post("/clock/advance")
+@route("/clock/advance", ["POST"])
 @doc("Move the clock forward", response=clock_response, body=advance_request)
-def advance_clock() -> Response:
+def advance_clock(client_id: str | None = None) -> Response:
+    clock = _clock_of(client_id)
     try:
-        emulator().clock.advance(read_body(advance_request)["seconds"])
+        clock.advance(read_body(advance_request)["seconds"])
+        return _clock(clock)
     except OverflowError:
         raise MXError(ErrorKind.BAD_REQUEST, "That would move the clock past the year 9999.") from None
-    return _clock()
 
 
-@bp.post("/clock/freeze")
+@route("/clock/freeze", ["POST"])
 @doc("Stop the clock (at an instant)", response=clock_response, body=freeze_request, body_required=False)
-def freeze_clock() -> Response:
-    emulator().clock.freeze(read_body(freeze_request, required=False)["at"])
-    return _clock()
+def freeze_clock(client_id: str | None = None) -> Response:
+    clock = _clock_of(client_id)
+    clock.freeze(read_body(freeze_request, required=False)["at"])
+    return _clock(clock)
 
 
-@bp.post("/clock/unfreeze")
+@route("/clock/unfreeze", ["POST"])
 @doc("Let the clock run again", response=clock_response)
-def unfreeze_clock() -> Response:
-    emulator().clock.unfreeze()
-    return _clock()
+def unfreeze_clock(client_id: str | None = None) -> Response:
+    clock = _clock_of(client_id)
+    clock.unfreeze()
+    return _clock(clock)
 
 
-@bp.get("/faults")
-@doc("Injected faults", response=fault_list)
-def list_faults() -> Response:
-    return render(fault_list, {"faults": faults().list()})
-
-
-@bp.post("/faults")
-@doc("Inject a fault", response=fault_response, body=fault_request, status=201)
-def add_fault() -> Response:
-    return render(fault_response, {"fault": faults().add(**read_body(fault_request))}, status=201)
-
-
-@bp.delete("/faults")
-@doc("Remove every fault", response={"type": "object"})
-def clear_faults() -> Response:
-    faults().clear()
-    return render_json({})
-
-
-@bp.delete("/faults/<fault_id>")
-@doc("Remove one fault", response={"type": "object"})
-def remove_fault(fault_id: str) -> Response:
-    if not faults().remove(fault_id):
-        raise MXError(ErrorKind.NOT_FOUND, "Fault not found.")
-    return render_json({})
-
-
-@bp.get("/requests")
-@doc("The request journal, newest first", response=journal_response, query=journal_query)
-def list_requests() -> Response:
-    return render(journal_response, {"requests": journal().entries(**read_query(journal_query))})
-
-
-@bp.delete("/requests")
-@doc("Empty the request journal", response={"type": "object"})
-def clear_requests() -> Response:
-    journal().clear()
-    return render_json({})
-
-
-@bp.get("/openapi.json")
+@route("/openapi.json", ["GET"], scoped=False)
 @doc("This OpenAPI document", response={"type": "object"})
 def openapi() -> Response:
     spec = current_app.extensions.get("mocknexus.openapi")
     if spec is None:  # built once, on first request: routes are all registered by then
         spec = current_app.extensions["mocknexus.openapi"] = build_spec(current_app)
     return render_json(spec)
+
+
+# Faults and the journal; client ids and waits: their routes join this blueprint.
+from mocknexus.web import admin_clients, admin_traffic  # noqa: E402, F401

@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask import Response
 
 from mocknexus.domain import inspection
+from mocknexus.domain.service import Emulator
 from mocknexus.schemas import inspection as s
-from mocknexus.web.admin import bp
-from mocknexus.web.http import emulator, read_query, render
+from mocknexus.web.admin import client_world, route
+from mocknexus.web.http import read_query, render, worlds
 from mocknexus.web.openapi import doc
 
 member_query = s.MemberQuery()
@@ -16,14 +17,23 @@ member_list = s.InspectedMemberListResponse()
 credential_list = s.AccessTokenListResponse()
 
 
-@bp.get("/members")
+def _emulators(client_id: str | None) -> list[Emulator]:
+    """One client's emulator, or (server-wide) every client's."""
+    target = client_world(client_id)
+    return [target.emulator] if target else [w.emulator for w in worlds().all()]
+
+
+@route("/members", ["GET"])
 @doc("Members, newest first, with their job's progress and status timeline", response=member_list, query=member_query)
-def inspect_members() -> Response:
+def inspect_members(client_id: str | None = None) -> Response:
     limit = read_query(member_query)["limit"]
-    return render(member_list, {"members": inspection.members(emulator(), limit)})
+    found = [view for emu in _emulators(client_id) for view in inspection.members(emu, limit)]
+    newest = sorted(found, key=lambda v: (v.created_at, v.guid), reverse=True)[:limit]
+    return render(member_list, {"members": newest})
 
 
-@bp.get("/sessions")
+@route("/sessions", ["GET"])
 @doc("Sessions and api tokens with their expiry by the emulator's clock (tokens masked)", response=credential_list)
-def inspect_credentials() -> Response:
-    return render(credential_list, {"credentials": inspection.credentials(emulator())})
+def inspect_credentials(client_id: str | None = None) -> Response:
+    found = [view for emu in _emulators(client_id) for view in inspection.credentials(emu)]
+    return render(credential_list, {"credentials": sorted(found, key=lambda v: (v.issued_at, v.kind), reverse=True)})

@@ -1,15 +1,18 @@
-"""What every blueprint shares: the emulator handle, strict JSON body parsing, and rendering in MX's media types."""
+"""What every blueprint shares: the request's world (its emulator, faults and journal), strict JSON body
+parsing, and rendering in MX's media types."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 from marshmallow import Schema, ValidationError, fields
+from werkzeug.exceptions import HTTPException
 
 from mocknexus.control.faults import Faults
 from mocknexus.control.journal import Journal
+from mocknexus.control.worlds import World, Worlds
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.service import Emulator
 from mocknexus.schemas.common import ErrorResponse
@@ -21,6 +24,7 @@ MDX_MEDIA_TYPE = "application/vnd.moneydesktop.mdx.v5+json"
 SSO_MEDIA_TYPE = "application/vnd.moneydesktop.sso.v3+json"
 ADMIN_MEDIA_TYPE = "application/json"
 PLATFORM_MEDIA_TYPE = "application/vnd.mx.api.v1+json"  # MX's Platform API (the widget_urls endpoint)
+PLATFORM_BLUEPRINT = "widget_platform"
 _MEDIA_TYPES = {
     "mdx": MDX_MEDIA_TYPE,
     "sso": SSO_MEDIA_TYPE,
@@ -36,16 +40,64 @@ MAX_JSON_DEPTH = 16
 _error_schema = ErrorResponse()
 
 
+# The Nexus API's token headers (as web/nexus.py names them): they route a call to its client's world.
+SESSION_HEADER = "MD-SESSION-TOKEN"
+API_TOKEN_HEADER = "MD-API-TOKEN"
+
+
+def worlds() -> Worlds:
+    return current_app.extensions["mocknexus.worlds"]
+
+
+def world() -> World:
+    """The world this request acts in, found once per request (see `_find_world`)."""
+    found = g.get("world")
+    if found is None:
+        found = g.world = _find_world()
+    return found
+
+
 def emulator() -> Emulator:
-    return current_app.extensions["mocknexus"]
+    return world().emulator
 
 
 def faults() -> Faults:
-    return current_app.extensions["mocknexus.faults"]
+    """The faults a call may hit: the server's, then its client's."""
+    return world().faults
 
 
 def journal() -> Journal:
-    return current_app.extensions["mocknexus.journal"]
+    return world().journal
+
+
+def _find_world() -> World:
+    """A path with a client id (MDX, SSO, and the control plane's /__admin/clients/{client_id}/...) names its
+    world, as does the Platform API's Basic auth; a Nexus call reaches the world its session (or, opening one,
+    its api_token) was issued in, and a widget page the world of its URL token. Anything
+    else, and any token no client issued (MX's static `test_session`, a bad one), reaches the shared world."""
+    registry = worlds()
+    view_args = request.view_args or {}
+    client_id = view_args.get("client_id")
+    if client_id is None and request.blueprint == PLATFORM_BLUEPRINT and request.authorization:
+        client_id = request.authorization.username  # MX's Platform API names the client in Basic auth
+    if client_id is not None:
+        return registry.get(client_id)
+    # A widget page's one-time token was issued in its client's world, like a session token.
+    token = view_args.get("token") or request.headers.get(SESSION_HEADER) or request.headers.get(API_TOKEN_HEADER)
+    if not token and request.method == "POST" and request.path == "/sessions":
+        token = _body_api_token()
+    return registry.for_token(token if isinstance(token, str) else None)
+
+
+def _body_api_token() -> Any:
+    """POST /sessions may carry its api_token in the body; a body that is not readable JSON routes nowhere
+    (the view then answers it with the usual error)."""
+    try:
+        body = json.loads(request.get_data(cache=True) or b"null")
+    except (ValueError, RecursionError, HTTPException):
+        return None
+    session = body.get("session") if isinstance(body, dict) else None
+    return session.get("api_token") if isinstance(session, dict) else None
 
 
 def media_type() -> str:

@@ -64,6 +64,7 @@ class Doc:
     query: Schema | None = None
     errors: tuple[int, ...] = ()
     also: tuple[int, ...] = ()  # other success statuses with the same body (202 Accepted)
+    bodies: dict[int, Schema] | None = None  # statuses answering a body of their own (a wait's 408)
     security: list[dict] | None = None  # None: the API's usual
     media: str | None = None  # None: the API's usual (the inspector's and the widget's pages: HTML, JS, CSS)
 
@@ -147,5 +148,10 @@ def _operation(described: Doc, blueprint: str, rule: Any, method: str, path: str
         operation["responses"][str(status)] = {
             "description": ErrorKind.for_http_status(status).default_message,
             "content": {media: {"schema": "ErrorResponse"}},
+        }
+    for status, body in (described.bodies or {}).items():
+        operation["responses"][str(status)] = {
+            "description": ErrorKind.for_http_status(status).default_message,
+            "content": {media: {"schema": body}},
         }
     return operation

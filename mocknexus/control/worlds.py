@@ -1,0 +1,286 @@
+"""Worlds: every MX client id is its own isolated emulator, created the first time the id is seen.
+
+A world is an `Emulator` over the client's partition of the store, with its own clock (over the server's),
+its own injected faults and its own request journal. Nothing one world does reaches another: users with the
+same id, clock advances, faults, resets. MX's static fixtures (`test_session`, ...) live in the shared
+world, read-only, which also answers calls that name no known client (a bad session token, an unknown path).
+
+The registry caches worlds per process; with a persistent store every worker process builds its own World
+objects over the same partitions, so state and each client's clock are shared, and faults and journals stay
+per process (as they always were).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from mocknexus.control.faults import Faults
+from mocknexus.control.journal import Entry, Journal
+from mocknexus.domain import snapshot
+from mocknexus.domain.catalog import Catalog, Scenario
+from mocknexus.domain.client_catalog import ClientCatalog, Parse
+from mocknexus.domain.clock import Clock, StoredClock
+from mocknexus.domain.errors import ErrorKind, MXError, not_found
+from mocknexus.domain.owners import TokenOwners, owner_of
+from mocknexus.domain.service import Emulator, Settings
+from mocknexus.domain.state import API_TOKENS, SESSIONS
+from mocknexus.store import ReadOnlyView, Store
+
+T = TypeVar("T")
+
+WORLDS = "worlds"  # in the root store: client id -> {"client_id", "created_at"}, for listing across processes
+SHARED_PARTITION = "shared"  # a client's partition is "client:<id>", so no client id can name this one
+
+
+class World:
+    def __init__(
+        self,
+        client_id: str | None,
+        emulator: Emulator,
+        faults: Faults,
+        journal: Journal,
+        created_at: datetime,
+        server: World | None = None,
+    ) -> None:
+        self.client_id = client_id
+        self._server = server  # the shared world, whose waits watch every world (server-wide journal waits)
+        self.emulator = emulator
+        self.faults = faults
+        self.journal = journal
+        self.created_at = created_at
+        self._changed = threading.Condition(threading.Lock())
+        self._version = 0
+        self._waiting = 0  # threads in wait_until
+
+    @property
+    def clock(self) -> Clock:
+        return self.emulator.clock
+
+    def notify(self) -> None:
+        """Something in this world changed (a call, a clock move, a control-plane action): wake its waits.
+
+        Runs on every call, so it takes the lock only when someone waits. The version moves regardless: a
+        wait compares it under the lock before sleeping, so a change between its check and its sleep is seen.
+        """
+        self._version += 1
+        if self._waiting:
+            with self._changed:
+                self._changed.notify_all()
+        if self._server is not None:
+            self._server.notify()
+
+    def wait_until(self, check: Callable[[], tuple[bool, T]], timeout: float, recheck: float) -> tuple[bool, T]:
+        """Run `check` now and again whenever this world changes, and at least every `recheck` seconds (time
+        moves jobs on without a call, and another worker process's changes wake nobody here), until it says
+        done or `timeout` passes. No busy loop: between checks the thread sleeps on a condition variable."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            self._waiting += 1
+        try:
+            while True:
+                seen = self._version
+                done, value = check()  # outside the condition's lock: it takes the store's
+                remaining = deadline - time.monotonic()
+                if done or remaining <= 0:
+                    return done, value
+                with self._changed:
+                    if self._version == seen:
+                        self._changed.wait(min(remaining, recheck))
+        finally:
+            with self._changed:
+                self._waiting -= 1
+
+
+class Worlds:
+    def __init__(
+        self,
+        root: Store,
+        catalog: Catalog,
+        clock: Clock,
+        settings: Settings,
+        *,
+        persistent: bool = False,
+        seed: int = 0,
+        journal_size: int = 1000,
+        parse_scenario: Parse | None = None,
+    ) -> None:
+        self.root = root
+        self._parse_scenario = parse_scenario or _no_uploads
+        self.catalog = catalog
+        self.clock = clock  # the server's: every world's clock runs over it
+        self.settings = settings
+        self._persistent = persistent
+        self._seed = seed
+        self._journal_size = journal_size
+        self._fault_ids = itertools.count(1)
+        self._entry_ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._worlds: dict[str, World] = {}
+        # The shared world's faults are the server's (every call tries them first); its journal keeps the
+        # calls that reached no client.
+        self.server_faults = Faults(seed, ids=self._fault_ids)
+        self.server_journal = Journal(journal_size, ids=self._entry_ids, on_record=lambda: self.shared.notify())
+        self.shared = self._build_shared()
+
+    # ---- finding worlds --------------------------------------------------------------------------------
+
+    def get(self, client_id: str | None) -> World:
+        """The world of a client id (created now if new); None: the shared world."""
+        if client_id is None:
+            return self.shared
+        world = self._worlds.get(client_id)
+        if world is None:
+            with self._lock:
+                world = self._worlds.get(client_id)
+                if world is None:
+                    world = self._worlds[client_id] = self._build(client_id)
+        return world
+
+    def for_token(self, token: str | None) -> World:
+        """The world a session or api token was issued in; the shared world for any other token."""
+        if not token:
+            return self.shared
+        client_id = owner_of(self.root, token)
+        return self.shared if client_id is None else self.get(client_id)
+
+    def client_ids(self) -> list[str]:
+        """Every client id with a world: this process's, and (with a persistent store) any other's."""
+        known = set(self._worlds)
+        known.update(record["client_id"] for record in self.root.values(WORLDS))
+        return sorted(known)
+
+    def all(self) -> list[World]:
+        return [self.get(client_id) for client_id in self.client_ids()]
+
+    def existing(self, client_id: str) -> World | None:
+        """A client's world if it has one, without creating it."""
+        if client_id in self._worlds or self.root.get(WORLDS, client_id) is not None:
+            return self.get(client_id)
+        return None
+
+    # ---- whole-server and per-world lifecycle ----------------------------------------------------------
+
+    def reset(self, world: World) -> None:
+        """One client back to nothing: its state, clock, faults and journal."""
+        world.emulator.reset()
+        world.clock.reset()
+        world.faults.clear()
+        world.journal.clear()
+        world.notify()
+
+    def forget(self, client_id: str) -> bool:
+        """Reset a client's world and drop it from the registry (the pytest plugin does so after each test)."""
+        world = self.existing(client_id)
+        if world is None:
+            return False
+        self.reset(world)
+        with self._lock:
+            self._worlds.pop(client_id, None)
+            self.root.delete(WORLDS, client_id)
+        world.notify()
+        return True
+
+    def reset_all(self) -> None:
+        """The whole server back to its fixtures: every world gone, the server clock, faults and journal."""
+        worlds = list(self._worlds.values())
+        with self._lock:
+            with self.root.transaction():
+                self.root.clear()
+            self._worlds.clear()
+            self.clock.reset()
+            self.server_faults.clear()
+            self.server_journal.clear()
+            self.shared = self._build_shared()
+        for world in worlds:
+            world.notify()
+
+    def world_of_member(self, member_guid: str) -> World:
+        """The client world holding a member (for the server-wide control plane, which names no client)."""
+        for world in self.all():
+            if world.emulator.has_member(member_guid):
+                return world
+        if self.shared.emulator.has_member(member_guid):
+            raise MXError(ErrorKind.FORBIDDEN, "MX's static test fixtures are shared and read-only.")
+        raise not_found("Member")
+
+    def dump_all(self) -> dict[str, Any]:
+        """Every client's snapshot, in one document `load_all` takes back."""
+        return {
+            "version": snapshot.SNAPSHOT_VERSION,
+            "clock": self.clock.now().isoformat(),
+            "clients": [world.emulator.dump_state() for world in self.all()],
+        }
+
+    def load_all(self, state: Any) -> None:
+        """Replace every client's state with a `dump_all` document; a bad document changes nothing."""
+        if not isinstance(state, dict) or state.get("version") != snapshot.SNAPSHOT_VERSION:
+            raise MXError(ErrorKind.BAD_REQUEST, f'A state snapshot needs "version": {snapshot.SNAPSHOT_VERSION}.')
+        dumps = state.get("clients")
+        if not isinstance(dumps, list) or not all(isinstance(d, dict) for d in dumps):
+            raise MXError(ErrorKind.BAD_REQUEST, "clients: must be a list of client snapshots.")
+        ids = [d.get("client_id") for d in dumps]
+        if not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
+            raise MXError(ErrorKind.BAD_REQUEST, "clients: each snapshot needs its own client_id.")
+        tokens: list[str] = []
+        for dump, client_id in zip(dumps, ids, strict=True):
+            loaded = self.shared.emulator.check_state(dump, client_id)
+            tokens += [t.token for table in (SESSIONS, API_TOKENS) for t in loaded[table]]
+        if len(set(tokens)) != len(tokens):
+            raise MXError(ErrorKind.CONFLICT, "Two client snapshots hold the same token.")
+        self.reset_all()
+        for dump, client_id in zip(dumps, ids, strict=True):
+            self.get(client_id).emulator.load_state(dump)
+
+    def journal_matching(
+        self,
+        client_id: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+    ) -> list[Entry]:
+        """Every journal's matching entries (or one client's), newest first: entry ids order them across journals."""
+        if client_id is not None:
+            world = self.existing(client_id)
+            return world.journal.matching(method, path, status) if world else []
+        journals = [self.server_journal, *(w.journal for w in self.all())]
+        found = [e for j in journals for e in j.matching(method, path, status)]
+        return sorted(found, key=lambda e: e.id, reverse=True)
+
+    def notify_all(self) -> None:
+        for world in list(self._worlds.values()):
+            world.notify()
+
+    # ---- building ---------------------------------------------------------------------------------------
+
+    def _build(self, client_id: str) -> World:
+        store = self.root.partition("client:" + client_id)
+        clock = StoredClock(store, base=self.clock) if self._persistent else Clock(base=self.clock)
+        catalog = ClientCatalog(self.catalog, store, self._parse_scenario)
+        emulator = Emulator(store, catalog, clock, self.settings, owners=TokenOwners(self.root, client_id))  # type: ignore[arg-type]  # ClientCatalog stands in for Catalog
+        with self.root.transaction():
+            if self.root.get(WORLDS, client_id) is None:
+                record = {"client_id": client_id, "created_at": self.clock.now().isoformat()}
+                self.root.put(WORLDS, client_id, record)
+        world: World
+        faults = Faults(self._seed, client_id=client_id, server=self.server_faults, ids=self._fault_ids)
+        journal = Journal(
+            self._journal_size, client_id=client_id, ids=self._entry_ids, on_record=lambda: world.notify()
+        )
+        world = World(client_id, emulator, faults, journal, self.clock.now(), server=self.shared)
+        return world
+
+    def _build_shared(self) -> World:
+        store = self.root.partition(SHARED_PARTITION)
+        # Calls that name no client (MX's static `test_session`, answered by `static_members`, or an unknown
+        # token) land here, read-only: nothing they do is kept for anybody else to see.
+        emulator = Emulator(ReadOnlyView(store), self.catalog, self.clock, self.settings)
+        return World(None, emulator, self.server_faults, self.server_journal, self.clock.now())
+
+
+def _no_uploads(name: str, raw: Any) -> Scenario:
+    raise ValueError("this server takes no uploaded scenarios")
