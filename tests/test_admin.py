@@ -73,7 +73,7 @@ def test_state_reads_and_loads_back(http, clock):
     member = create_member(http, headers, password="challenge")
     http.post(f"/members/{member['guid']}/verify", headers=headers)
     poll_until_settled(http, headers, member["guid"], clock)
-    state = http.get("/__admin/state").json
+    state = http.get("/__admin/state?reveal=true").json  # secrets in clear: a snapshot to load back
     assert {m["guid"] for m in state["members"]} >= {member["guid"], "test_nexus_member"}
     saved = next(m for m in state["members"] if m["guid"] == member["guid"])
     assert saved["connection_status"] == "CHALLENGED" and saved["job"]["challenges"]

@@ -25,6 +25,17 @@ TABLES: dict[str, tuple[type, str]] = {
 }
 
 
+# The snapshot's outline, for the OpenAPI document: the version and one list of records per table.
+DOCUMENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["version"],
+    "properties": {
+        "version": {"type": "integer", "enum": [SNAPSHOT_VERSION]},
+        **{table: {"type": "array", "items": {"type": "object"}} for table in TABLES},
+    },
+}
+
+
 def encode(table: str, value: Any) -> str:
     """A stored record as text (for a store that persists): records as their data, indexes as they are."""
     return json.dumps(to_data(value), separators=(",", ":"))
@@ -94,3 +105,28 @@ def _convert(hint: Any, raw: Any) -> Any:
             return float(raw)
         raise ValueError(f"expected {hint.__name__}, got {type(raw).__name__}")
     return raw
+
+
+MASK = "****"
+# Set on a snapshot whose secrets are masked: loading one back would store the masks as credentials.
+MASKED_MARKER = ("secrets", "masked")
+
+
+def mask_secrets(state: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot with members' credential values and MFA answers masked: safe to paste into a bug
+    report. Guids, statuses, jobs and tokens stay (they are what a report needs, and tokens expire)."""
+    masked = {**state, MASKED_MARKER[0]: MASKED_MARKER[1]}
+    masked["members"] = [_mask_member(m) for m in state.get("members", [])]
+    return masked
+
+
+def _mask_member(member: dict[str, Any]) -> dict[str, Any]:
+    member = {**member, "credentials": dict.fromkeys(member.get("credentials") or {}, MASK)}
+    job = member.get("job")
+    if job:
+        member["job"] = {**job, "challenges": [{**c, "answer": MASK} for c in job.get("challenges", [])]}
+    return member
+
+
+def is_masked(state: Any) -> bool:
+    return isinstance(state, dict) and state.get(MASKED_MARKER[0]) == MASKED_MARKER[1]

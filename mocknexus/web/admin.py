@@ -10,6 +10,7 @@ import os
 from flask import Blueprint, Response, current_app
 
 import mocknexus
+from mocknexus.domain import snapshot
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.statuses import ConnectionStatus, JobType
 from mocknexus.schemas import admin as s
@@ -33,6 +34,7 @@ advance_request = s.AdvanceRequest()
 freeze_request = s.FreezeRequest()
 fault_request = s.FaultRequest()
 journal_query = s.JournalQuery()
+state_query = s.StateQuery()
 
 
 @bp.get("/health")
@@ -59,15 +61,28 @@ def reset() -> Response:
 
 
 @bp.get("/state")
-@doc("The whole state", response={"type": "object"})
+@doc("The whole state; credential values and MFA answers masked unless reveal=true", response={"type": "object"},
+     query=state_query)  # fmt: skip
 def read_state() -> Response:
-    return render_json(emulator().dump_state())
+    state = emulator().dump_state()
+    return render_json(state if read_query(state_query)["reveal"] else snapshot.mask_secrets(state))
 
 
 @bp.put("/state")
-@doc("Replace the whole state with a snapshot", response={"type": "object"}, body={"type": "object"})
+@doc(
+    "Replace the whole state with a snapshot (from GET /__admin/state?reveal=true)",
+    response={"type": "object"},
+    body=snapshot.DOCUMENT_SCHEMA,
+    unchecked={
+        "positive_data_acceptance": "A snapshot's records refer to each other and to the loaded fixtures; the "
+        "document gives their outline (GET /__admin/state's output), so a generated one may be refused (400)."
+    },
+)
 def load_state() -> Response:
-    emulator().load_state(read_json_object())
+    state = read_json_object()
+    if snapshot.is_masked(state):
+        raise MXError(ErrorKind.BAD_REQUEST, "This snapshot's secrets are masked; GET /__admin/state?reveal=true.")
+    emulator().load_state(state)
     return render_json({})
 
 

@@ -11,18 +11,34 @@ import socket
 import time
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import ClientDisconnected, MethodNotAllowed
 
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.web.http import emulator, faults, journal, media_type, render_error
+from mocknexus.web.routing import RouteTable
 
 ADMIN_PREFIX = "/__admin"
 
 
 def register_hooks(app: Flask) -> None:
+    app.extensions["mocknexus.routes"] = RouteTable.from_map(app.url_map)  # every blueprint is registered
+    app.before_request(_owning_template)
     app.before_request(_guard_admin)
     app.before_request(_inject_fault)
     app.before_request(_negotiate)
     app.after_request(_record)
+
+
+def _owning_template() -> None:
+    """A URL a more specific template owns (web/routing.py) is that template's: a method it does not
+    serve is a 405, whichever other route werkzeug found for the method."""
+    rule = request.url_rule
+    if rule is None:
+        return
+    routes: RouteTable = current_app.extensions["mocknexus.routes"]
+    owner = routes.owner(rule.rule, request.path)
+    if owner != rule.rule and request.method not in routes.methods[owner]:
+        raise MethodNotAllowed(valid_methods=sorted(routes.methods[owner]))
 
 
 def _guard_admin() -> None:
@@ -31,8 +47,9 @@ def _guard_admin() -> None:
     token = current_app.config["MOCKNEXUS"].admin_token
     if not token or not request.path.startswith(ADMIN_PREFIX) or request.path == ADMIN_PREFIX + "/health":
         return
-    given = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+    # RFC 7235: the scheme is case-insensitive ("bearer", "BEARER"); spaces around the token do not count.
+    scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
         raise MXError(ErrorKind.UNAUTHORIZED, "The control plane needs Authorization: Bearer <admin token>.")
 
 
@@ -98,4 +115,7 @@ def _raw_body() -> bytes | None:
         return None
     if length > (current_app.config.get("MAX_CONTENT_LENGTH") or length):
         return None  # refused unread (413)
-    return request.get_data(cache=True)
+    try:
+        return request.get_data(cache=True)
+    except (ClientDisconnected, OSError):
+        return None  # the client went away mid-body: the entry is kept, without the body it never sent
