@@ -36,10 +36,12 @@ def wrk(url: str, headers: dict, seconds: float, connections: int, body: str | N
             args += ["-s", str(script)]
         out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
         "rps": rps,
+        "requests": requests,
         "p50_ms": _wrk_ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
         "p99_ms": _wrk_ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
         "non_2xx": int(errors.group(1)) if errors else 0,
@@ -88,6 +90,7 @@ def pyload(url: str, headers: dict, seconds: float, connections: int, body: str 
     latencies.sort()
     return {
         "rps": len(latencies) / seconds,
+        "requests": len(latencies),
         "p50_ms": latencies[len(latencies) // 2] * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
         "non_2xx": errors[0],
@@ -96,5 +99,9 @@ def pyload(url: str, headers: dict, seconds: float, connections: int, body: str 
 
 
 def median_of(runs: int, measure: Callable[[], dict]) -> dict:
-    results = [measure() for _ in range(runs)]
+    return median([measure() for _ in range(runs)])
+
+
+def median(results: list[dict]) -> dict:
+    """Figure by figure, the median of several runs."""
     return {key: statistics.median(r[key] for r in results) for key in results[0]}

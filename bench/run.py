@@ -4,7 +4,7 @@
     python bench/run.py                 # the full table (several minutes); writes bench/results.json
     python bench/run.py --quick         # a tiny configuration (seconds), as the smoke test runs it
 
-Measures (each throughput figure the median of --runs runs):
+Measures (each throughput figure the median of --runs runs; member-read runs go round-robin over the servers):
   1. authenticated GET /members/{guid}: requests/s, p50, p99 on mocknexus under each candidate server
      (waitress = `mocknexus serve` = the image; gunicorn gthread = the image before; gunicorn gevent;
      werkzeug = `mocknexus serve` before), on a bare Flask app (bench/bare_app.py) under the same servers
@@ -21,6 +21,7 @@ generator instead (the smoke test, where installing is not wanted). Everything t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -75,22 +76,36 @@ def main(argv: list[str] | None = None) -> int:
         "startup": {},
     }
 
-    # 1. Member read: mocknexus and the bare ceiling under every candidate, then moto.
-    reads = {}
-    for kind in candidates:
-        with servers.mocknexus(kind) as server:
-            path, headers = workloads.prepare_member(server.url)
-            idle = server.rss_mb()
-            reads[f"mocknexus_{kind}"] = measure(server.url, path, headers)
-            results["startup"][kind] = {"s": server.startup_s, "idle_rss_mb": idle, "load_rss_mb": server.rss_mb()}
-    for kind in servers.BARE:
-        with servers.bare(kind) as server:
-            reads[f"bare_{kind}"] = measure(server.url, "/members/MBR-x", {"MD-SESSION-TOKEN": "x"})
-    if not args.skip_moto:  # werkzeug, threaded
-        with servers.running("moto_server", ["moto_server", "-p", "{port}"], health="/moto-api/") as server:
-            path, headers = workloads.moto_read(server.url)
-            reads["moto_server"] = measure(server.url, path, headers)
-    results["member_read"] = reads
+    # 1. Member read: mocknexus and the bare ceiling under every candidate, and moto. Every server runs at
+    # once (idle until measured) and the runs go round-robin, so a change of load on the machine during the
+    # run hits every server alike: the ratios compare like with like.
+    targets: dict[str, tuple[servers.Server, str, dict]] = {}
+    with contextlib.ExitStack() as stack:
+        for kind in candidates:
+            server = stack.enter_context(servers.mocknexus(kind))
+            targets[f"mocknexus_{kind}"] = (server, *workloads.prepare_member(server.url))
+            results["startup"][kind] = {"s": server.startup_s, "idle_rss_mb": server.rss_mb()}
+        for kind in servers.BARE:
+            targets[f"bare_{kind}"] = (
+                stack.enter_context(servers.bare(kind)),
+                "/members/MBR-x",
+                {"MD-SESSION-TOKEN": "x"},
+            )
+        if not args.skip_moto:  # werkzeug, threaded
+            moto = stack.enter_context(
+                servers.running("moto_server", ["moto_server", "-p", "{port}"], health="/moto-api/")
+            )
+            targets["moto_server"] = (moto, *workloads.moto_read(moto.url))
+        runs_by_target: dict[str, list[dict]] = {name: [] for name in targets}
+        for _ in range(runs):
+            for name, (server, path, headers) in targets.items():
+                cpu = server.cpu_seconds()
+                found = load(server.url + path, headers, seconds, args.connections, None)
+                found["req_per_cpu_s"] = found["requests"] / max(server.cpu_seconds() - cpu, 0.01)
+                runs_by_target[name].append(found)
+        for kind in candidates:
+            results["startup"][kind]["load_rss_mb"] = targets[f"mocknexus_{kind}"][0].rss_mb()
+    results["member_read"] = {name: loadgen.median(found) for name, found in runs_by_target.items()}
 
     # 2. Slow clients against every candidate.
     results["slow_clients"] = slowloris.run_all(

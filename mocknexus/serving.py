@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
-from waitress.task import ErrorTask
+from waitress.task import ErrorTask, WSGITask
 
 from mocknexus.config import Config
 from mocknexus.domain.errors import ErrorKind
@@ -59,7 +59,18 @@ class MXErrorTask(ErrorTask):
         self.write(body)
 
 
+class MXTask(WSGITask):
+    """The WSGI task, with the client's socket in the environ so that an injected `drop` fault can cut the
+    connection (web/hooks.py), as it can under werkzeug and gunicorn."""
+
+    def get_environment(self) -> dict:
+        environ = super().get_environment()
+        environ["mocknexus.socket"] = self.channel.socket
+        return environ
+
+
 class MXChannel(HTTPChannel):
+    task_class = MXTask
     error_task_class = MXErrorTask
 
 

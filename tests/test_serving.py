@@ -104,3 +104,14 @@ def test_sigterm_stops_the_server_cleanly_and_it_prints_no_dev_server_warning():
     assert code == 0
     assert "listening on http://127.0.0.1" in running.output
     assert "development server" not in running.output.lower()
+
+
+def test_a_drop_fault_cuts_the_connection_and_the_server_carries_on(server):
+    r = requests.post(server.url + "/__admin/faults", json={"path": "/user", "drop": True, "count": 1}, timeout=10)
+    assert r.status_code == 201
+    with pytest.raises(requests.ConnectionError):
+        requests.get(server.url + "/user", headers={"MD-SESSION-TOKEN": "test_session"}, timeout=10)
+    r = requests.get(server.url + "/user", headers={"MD-SESSION-TOKEN": "test_session"}, timeout=10)
+    assert r.status_code == 200
+    [entry] = requests.get(server.url + "/__admin/requests?path=/user&status=0", timeout=10).json()["requests"]
+    assert entry["status"] == 0 and entry["fault"].startswith("FLT-")

@@ -71,6 +71,10 @@ class RouteTable:
                 table.rivals[template] = rivals
         return table
 
+    def may_refuse(self, template: str, method: str) -> bool:
+        """Whether a URL `template` matched might belong to a rival that does not serve `method`."""
+        return any(method not in self.methods[rival] for rival in self.rivals.get(template, ()))
+
     def owner(self, template: str, path: str) -> str:
         """The template owning `path`, which the route `template` matched."""
         for rival in self.rivals.get(template, ()):
