@@ -38,12 +38,12 @@ _error_schema = ErrorResponse()
 log = logging.getLogger("mocknexus.serving")
 
 
-def error_response(status: int, detail: str = "") -> tuple[bytes, ErrorKind]:
+def error_body(status: int, detail: str = "") -> bytes:
     """The MX error body for a refusal the server makes before the app sees the request."""
     kind = ErrorKind.for_http_status(status)
     message = f"{kind.default_message} {detail[:200]}".strip() if detail else kind.default_message
     body = _error_schema.dump({"error": {"code": kind.code, "message": message}})
-    return json.dumps(body, separators=(",", ":")).encode(), kind
+    return json.dumps(body, separators=(",", ":")).encode()
 
 
 class MXErrorTask(ErrorTask):
@@ -51,7 +51,7 @@ class MXErrorTask(ErrorTask):
 
     def execute(self) -> None:
         error = self.request.error
-        body, _ = error_response(error.code, f"({error.body}).")
+        body = error_body(error.code, f"({error.body}).")
         self.status = f"{error.code} {error.reason}"
         self.response_headers.append(("Content-Type", ERROR_MEDIA_TYPE))
         self.set_close_on_finish()
