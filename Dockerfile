@@ -7,7 +7,7 @@ COPY mocknexus ./mocknexus
 COPY fixtures ./fixtures
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
-# ---- runtime: the wheel, its dependencies and gunicorn; nothing else ----
+# ---- runtime: the wheel and its dependencies (waitress, the server, among them); nothing else ----
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -16,7 +16,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MOCKNEXUS_HOST=0.0.0.0 \
     MOCKNEXUS_PORT=8080
 COPY --from=build /wheels /wheels
-RUN pip install /wheels/*.whl "gunicorn>=22" && rm -rf /wheels \
+RUN pip install /wheels/*.whl && rm -rf /wheels \
     && useradd --system --uid 10001 --no-create-home mocknexus \
     && mkdir /fixtures && chown mocknexus /fixtures
 USER mocknexus
@@ -25,5 +25,7 @@ VOLUME ["/fixtures"]
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('MOCKNEXUS_PORT', '8080') + '/__admin/health', timeout=2)"
-# One process: the state is in memory, so every request must reach the same one; threads serve concurrency.
-CMD ["sh", "-c", "exec gunicorn --workers 1 --threads ${MOCKNEXUS_THREADS:-8} --bind ${MOCKNEXUS_HOST}:${MOCKNEXUS_PORT} --access-logfile - mocknexus.wsgi:app"]
+# `mocknexus serve`: waitress, one process (the state is in memory, so every request must reach the same
+# one), MOCKNEXUS_THREADS worker threads (default 8); it stops on SIGTERM. tests/test_serving.py runs this
+# very command line, read from here, so the image's server is the one the tests exercise.
+CMD ["mocknexus", "serve"]

@@ -1,12 +1,10 @@
 """The ceiling of this stack: a bare Flask app answering a small JSON body, nothing else.
 
-Served the same ways as mocknexus: `gunicorn bench.bare_app:app` and `python bench/bare_app.py PORT`
-(werkzeug, threaded, as `mocknexus serve`).
+Served by bench/servers.py under the same candidate servers as mocknexus (waitress configured as
+`mocknexus serve` configures it, gunicorn gthread, werkzeug).
 """
 
 from __future__ import annotations
-
-import sys
 
 from flask import Flask, jsonify
 
@@ -30,7 +28,3 @@ def member(guid: str):
 @app.get("/__admin/health")
 def health():
     return jsonify(status="ok")
-
-
-if __name__ == "__main__":
-    app.run(host="127.0.0.1", port=int(sys.argv[1]), threaded=True)

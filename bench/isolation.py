@@ -11,8 +11,8 @@ client ids, on two servers started side by side and measured alternately, within
 round-robin over the 100 clients' members (each connection its own client), and flow k runs under client
 k mod 100. The ratio 100/1 is the cost of many worlds; --baseline adds the cost of worlds at all.
 
-Self-contained (standard library; servers under gunicorn as the image runs them, jobs moved by polls alone),
-so it does not depend on how bench/run.py is organised.
+Servers run under gunicorn (one worker), which every commit can serve, so --baseline compares like with like;
+jobs move by polls alone. Requests go through bench/workloads.py's helpers.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import io
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,16 +34,15 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.servers import free_port  # noqa: E402
+from bench.workloads import call, mx_bank_member, verify_with_mfa  # noqa: E402
+
 KEY = {"MD-API-KEY": "bench", "Content-Type": "application/json"}
 
 
 # ---- a server ---------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -77,15 +75,6 @@ class Conn(http.client.HTTPConnection):
         super().__init__("127.0.0.1", port, timeout=30)
 
 
-def call(conn: Conn, method: str, path: str, headers: dict, body: dict | None = None) -> dict:
-    conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
-    response = conn.getresponse()
-    data = response.read()
-    if response.status >= 300:
-        raise RuntimeError(f"{method} {path}: {response.status} {data[:200]!r}")
-    return json.loads(data) if data else {}
-
-
 # ---- the workloads ----------------------------------------------------------------------------------------
 
 
@@ -96,28 +85,9 @@ def new_session(conn: Conn, client_id: str, user_id: str) -> dict:
     return {"MD-SESSION-TOKEN": opened["session"]["token"], "Content-Type": "application/json"}
 
 
-def new_member(conn: Conn, h: dict, password: str) -> str:
-    bank = call(conn, "POST", "/institutions/search", h, {"institution": {"name": "MX Bank"}})["institutions"][0]
-    creds = call(conn, "GET", f"/institutions/{bank['guid']}/credentials", h)["credentials"]
-    values = {"LOGIN": "mxuser", "PASSWORD": password}
-    given = [{"guid": c["guid"], "value": values[c["field_name"]]} for c in creds]
-    body = {"member": {"institution_guid": bank["guid"], "skip_aggregation": True, "credentials": given}}
-    return call(conn, "POST", "/members", h, body)["member"]["guid"]
-
-
 def flow(conn: Conn, client_id: str, user_id: str) -> None:
     """The 12-step verification flow with one MFA question, as a client runs it."""
-    h = new_session(conn, client_id, user_id)
-    guid = new_member(conn, h, "challenge")
-    call(conn, "POST", f"/members/{guid}/verify", h)
-    while call(conn, "GET", f"/members/{guid}", h)["member"]["connection_status"] != "CHALLENGED":
-        pass
-    [challenge] = call(conn, "GET", f"/members/{guid}/challenges", h)["challenges"]
-    answer = {"member": {"challenges": [{"guid": challenge["guid"], "value": "correct"}]}}
-    call(conn, "PUT", f"/members/{guid}/resume", h, answer)
-    while call(conn, "GET", f"/members/{guid}", h)["member"]["is_being_aggregated"]:
-        pass
-    assert call(conn, "GET", f"/members/{guid}/account_numbers", h)["account_numbers"]
+    verify_with_mfa(conn, new_session(conn, client_id, user_id))
 
 
 def populate(port: int, clients: int) -> list[tuple[str, dict]]:
@@ -126,7 +96,7 @@ def populate(port: int, clients: int) -> list[tuple[str, dict]]:
     for n in range(clients):
         client_id = f"client-{n}"
         h = new_session(conn, client_id, "reader")
-        reads.append((f"/members/{new_member(conn, h, 'password')}", h))
+        reads.append((f"/members/{mx_bank_member(conn, h, 'password')}", h))
         if clients > 1:
             flow(conn, client_id, "warm")
     return reads

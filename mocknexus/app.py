@@ -15,8 +15,20 @@ from mocknexus.domain.service import Settings
 from mocknexus.inspector import views as inspector
 from mocknexus.loader import load_catalog, parse_scenario
 from mocknexus.store import MemoryStore, SQLiteStore, Store
-from mocknexus.web import admin, mdx, nexus, request_context, sso
-from mocknexus.web import admin_inspect as _admin_inspect  # noqa: F401  (adds its routes to the admin blueprint)
+
+# (noqa F401: admin, admin_clients, admin_inspect, admin_traffic are imported for the routes they add to the
+# one admin blueprint.)
+from mocknexus.web import (  # noqa: F401
+    admin,
+    admin_blueprint,
+    admin_clients,
+    admin_inspect,
+    admin_traffic,
+    mdx,
+    nexus,
+    request_context,
+    sso,
+)
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
 from mocknexus.widget import pages as widget_pages
@@ -68,7 +80,8 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
 
     # Admin first, then the fixed-path Nexus API and widget pages, then the /{client_id}/... partner APIs.
     for blueprint in (
-        admin.bp, inspector.bp, nexus.bp, widget_pages.bp, widget_urls.platform_bp, sso.bp, widget_urls.sso_bp, mdx.bp,
+        admin_blueprint.bp, inspector.bp, nexus.bp, widget_pages.bp,
+        widget_urls.platform_bp, sso.bp, widget_urls.sso_bp, mdx.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     register_error_handlers(app)

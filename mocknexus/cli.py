@@ -84,8 +84,9 @@ def _serve(config: Config) -> int:
     except FixtureError as exc:
         print(f"mocknexus: bad fixture: {exc}", file=sys.stderr)
         return 2
-    print(f"mocknexus listening on http://{config.host}:{config.port}", flush=True)
-    app.run(host=config.host, port=config.port, threaded=True, debug=False, use_reloader=False)
+    from mocknexus.serving import serve
+
+    serve(app, config)
     return 0
 
 

@@ -19,6 +19,7 @@ def _opt(default: Any, help: str) -> Any:
 class Config:
     host: str = _opt("127.0.0.1", "address to bind (0.0.0.0 to accept other machines)")
     port: int = _opt(8080, "TCP port to listen on")
+    threads: int = _opt(8, "worker threads of the server (requests are read whole before a thread takes them)")
     seed: int = _opt(0, "seed for generated data: the same seed and calls give the same accounts")
     fixtures: str = _opt("", "directory of extra fixture files (institutions, scenarios)")
     fixtures_mode: str = _opt("merge", "merge: the directory's fixtures over the bundled ones; replace: its alone")

@@ -56,7 +56,7 @@ def verification_flow(run: Run, headers: dict) -> None:
     found = run.call("POST", "/institutions/search", json={"institution": {"name": "MX Bank"}}, headers=headers)
     institution = next(i for i in found["institutions"] if i["name"] == "MX Bank")["guid"]
     creds = run.call("GET", f"/institutions/{institution}/credentials", headers=headers)["credentials"]
-    values = {"username": "mxuser", "password": "challenge"}
+    values = {"LOGIN": "mxuser", "PASSWORD": "challenge"}
     body = {"member": {"institution_guid": institution, "skip_aggregation": True,
                        "credentials": [{"guid": c["guid"], "value": values[c["field_name"]]} for c in creds]}}  # fmt: skip
     guid = run.call("POST", "/members", json=body, headers=headers)["member"]["guid"]

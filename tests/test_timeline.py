@@ -13,7 +13,7 @@ import requests
 from mocknexus.app import create_app
 from mocknexus.client import open_session as open_session_at
 from mocknexus.domain.statuses import ConnectionStatus, JobType
-from tests.support import FlaskHttp, create_member, open_session, poll_until_settled
+from tests.support import CLIENT, FlaskHttp, create_member, open_session, poll_until_settled
 from tests.test_persistence import free_port
 
 
@@ -84,20 +84,20 @@ def test_the_timeline_survives_a_state_snapshot_round_trip(http):
     guid = create_member(http, headers, password="password")["guid"]
     http.post(f"/__admin/members/{guid}/status", json={"connection_status": "DENIED"})
     before = inspected(http, guid)["timeline"]
-    state = http.get("/__admin/state").json
+    state = http.get(f"/__admin/clients/{CLIENT}/state?reveal=true").json
     (member,) = [m for m in state["members"] if m["guid"] == guid]
     assert [c["status"] for c in member["status_history"]] == [t["status"] for t in before]
     assert http.post("/__admin/reset").status == 200
-    assert http.put("/__admin/state", json=state).status == 200
+    assert http.put(f"/__admin/clients/{CLIENT}/state", json=state).status == 200
     assert inspected(http, guid)["timeline"] == before
 
 
 def test_a_bad_timeline_in_a_snapshot_is_refused_and_changes_nothing(http):
     guid = create_member(http, open_session(http), password="password")["guid"]
     before = inspected(http, guid)["timeline"]
-    state = http.get("/__admin/state").json
+    state = http.get(f"/__admin/clients/{CLIENT}/state?reveal=true").json
     state["members"][0]["status_history"] = [{"status": "NOT_A_STATUS", "at": "2026-01-01T00:00:00+00:00"}]
-    r = http.put("/__admin/state", json=state)
+    r = http.put(f"/__admin/clients/{CLIENT}/state", json=state)
     assert r.status == 400 and "status_history" in r.json["error"]["message"]
     assert inspected(http, guid)["timeline"] == before
 
@@ -175,7 +175,7 @@ def test_the_domain_reads_the_bound_request_and_nothing_outside_one(clock):
     """Pure domain, no web: a change outside any request names none; inside one, the bound one."""
     from mocknexus.domain import causes
 
-    emu = create_app(clock=clock).extensions["mocknexus"]
+    emu = create_app(clock=clock).extensions["mocknexus.worlds"].get("domain-client").emulator
     emu.create_user("domain-user")
     session = emu.open_session(emu.issue_api_token("domain-user").token, skip_aggregation=True)
     bank = next(i for i in emu.catalog.institutions.values() if i.code == "mxbank")

@@ -14,6 +14,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.support import CLIENT
 from tests.widget_driver import WAIT, World, driver_for
 from tests.widget_host import SDK_BUNDLE
 
@@ -32,7 +33,7 @@ def test_mx_web_sdk_callbacks_fire_for_a_real_connection(sdk_bundle):
     try:
         with World() as world:
             user = world.new_user()
-            driver.get(world.host.sdk_page(world.url, user["guid"]))
+            driver.get(world.host.sdk_page(world.url, user["guid"], CLIENT))
 
             def callbacks() -> list:
                 return driver.execute_script("return window.__callbacks")

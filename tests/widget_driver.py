@@ -85,7 +85,8 @@ class World:
 
     def stored_member(self, guid: str) -> dict:
         """The member as stored (the admin state), read without counting as a client's poll."""
-        return next(m for m in self.admin("GET", "/state").json()["members"] if m["guid"] == guid)
+        members = self.admin("GET", f"/clients/{CLIENT}/state").json()["members"]
+        return next(m for m in members if m["guid"] == guid)
 
 
 class Widget:

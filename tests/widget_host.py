@@ -53,7 +53,7 @@ window.__errors = [];
 function record(name) {{ return function (payload) {{ window.__callbacks.push([name, JSON.parse(JSON.stringify(payload))]); }}; }}
 window.widget = new widgetSdk.ConnectWidget({{
   container: "#widget",
-  clientId: "partner-client",
+  clientId: settings.client_id,  // the MX client id the user was created under (its world)
   apiKey: "partner-key",
   userGuid: settings.user_guid,
   environment: "integration",
@@ -98,8 +98,9 @@ class HostServer:
         query = {"src": widget_url, "width": width, "height": height, "webview": int(webview)}
         return f"{self.url}/iframe?{urlencode(query)}"
 
-    def sdk_page(self, mocknexus: str, user_guid: str) -> str:
-        return f"{self.url}/sdk?{urlencode({'mocknexus': mocknexus, 'user_guid': user_guid})}"
+    def sdk_page(self, mocknexus: str, user_guid: str, client_id: str) -> str:
+        query = {"mocknexus": mocknexus, "user_guid": user_guid, "client_id": client_id}
+        return f"{self.url}/sdk?{urlencode(query)}"
 
     def _app(self, environ: dict, start_response: Any) -> Any:
         request = Request(environ)
@@ -114,7 +115,7 @@ class HostServer:
             )
             response = Response(body, mimetype="text/html")
         elif request.path == "/sdk":
-            settings = json.dumps({"mocknexus": query["mocknexus"], "user_guid": query["user_guid"]})
+            settings = json.dumps({key: query[key] for key in ("mocknexus", "user_guid", "client_id")})
             response = Response(SDK_PAGE.format(settings=settings), mimetype="text/html")
         elif request.path == "/sdk.js":
             response = Response(SDK_BUNDLE.read_bytes(), mimetype="text/javascript")

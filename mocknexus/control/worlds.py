@@ -29,6 +29,7 @@ from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.owners import TokenOwners, owner_of
 from mocknexus.domain.service import Emulator, Settings
 from mocknexus.domain.state import API_TOKENS, SESSIONS
+from mocknexus.domain.static_members import is_static_member
 from mocknexus.store import ReadOnlyView, Store
 
 T = TypeVar("T")
@@ -204,7 +205,7 @@ class Worlds:
         for world in self.all():
             if world.emulator.has_member(member_guid):
                 return world
-        if self.shared.emulator.has_member(member_guid):
+        if is_static_member(member_guid):
             raise MXError(ErrorKind.FORBIDDEN, "MX's static test fixtures are shared and read-only.")
         raise not_found("Member")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from mocknexus.domain.catalog import RETRY, Scenario, Step
+from mocknexus.domain.catalog import RETRY, ChallengeSpec, Scenario, Step
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.ids import new_guid
 from mocknexus.domain.models import Challenge, Job, Member
@@ -131,6 +131,20 @@ def progress(member: Member, scenario: Scenario, time_scale: float) -> Progress 
     )
 
 
+def challenge_from(spec: ChallengeSpec, guid: str) -> Challenge:
+    """A challenge a member is asked, made from its scenario step's spec."""
+    return Challenge(
+        guid=guid,
+        type=spec.type,
+        label=spec.label,
+        field_name=spec.field_name or spec.label,
+        answer=spec.answer,
+        options=[dict(o) for o in spec.options],
+        image_data=spec.image_data,
+        image_options=[dict(o) for o in spec.image_options],
+    )
+
+
 def _is_right(challenge: Challenge, value: str) -> bool:
     if challenge.type in ("OPTIONS", "IMAGE_OPTIONS"):
         return value == challenge.answer
@@ -162,19 +176,7 @@ def _enter_step(member: Member, scenario: Scenario, index: int, at: datetime) ->
     step: Step = scenario.steps[index]
     if step.is_challenge:
         member.connection_status = ConnectionStatus.CHALLENGED
-        job.challenges = [
-            Challenge(
-                guid=new_guid("CRD"),
-                type=spec.type,
-                label=spec.label,
-                field_name=spec.field_name or spec.label,
-                answer=spec.answer,
-                options=[dict(o) for o in spec.options],
-                image_data=spec.image_data,
-                image_options=[dict(o) for o in spec.image_options],
-            )
-            for spec in step.challenges
-        ]
+        job.challenges = [challenge_from(spec, new_guid("CRD")) for spec in step.challenges]
     else:
         member.connection_status = step.status or job.starting_status
         job.challenges = []

@@ -52,6 +52,20 @@ def parse(state: Any, client_id: str | None) -> dict[str, list]:
     return loaded
 
 
+# The snapshot's outline, for the OpenAPI document: the version and one list of records per table.
+# One client's snapshot names its client_id; a whole server's holds every client's under `clients`.
+DOCUMENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["version"],
+    "properties": {
+        "version": {"type": "integer", "enum": sorted(VERSIONS)},
+        "client_id": {"type": "string", "nullable": True},
+        "clients": {"type": "array", "items": {"type": "object"}},
+        **{table: {"type": "array", "items": {"type": "object"}} for table in TABLES},
+    },
+}
+
+
 def encode(table: str, value: Any) -> str:
     """A stored record as text (for a store that persists): records as their data, indexes as they are."""
     return json.dumps(to_data(value), separators=(",", ":"))
@@ -127,3 +141,31 @@ def _convert(hint: Any, raw: Any) -> Any:
             return float(raw)
         raise ValueError(f"expected {hint.__name__}, got {type(raw).__name__}")
     return raw
+
+
+MASK = "****"
+# Set on a snapshot whose secrets are masked: loading one back would store the masks as credentials.
+MASKED_MARKER = ("secrets", "masked")
+
+
+def mask_secrets(state: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot with members' credential values and MFA answers masked: safe to paste into a bug
+    report. Guids, statuses, jobs and tokens stay (they are what a report needs, and tokens expire)."""
+    masked = {**state, MASKED_MARKER[0]: MASKED_MARKER[1]}
+    if "clients" in state:  # a whole server's: every client's snapshot
+        masked["clients"] = [mask_secrets(client) for client in state["clients"]]
+    if "members" in state:
+        masked["members"] = [_mask_member(m) for m in state["members"]]
+    return masked
+
+
+def _mask_member(member: dict[str, Any]) -> dict[str, Any]:
+    member = {**member, "credentials": dict.fromkeys(member.get("credentials") or {}, MASK)}
+    job = member.get("job")
+    if job:
+        member["job"] = {**job, "challenges": [{**c, "answer": MASK} for c in job.get("challenges", [])]}
+    return member
+
+
+def is_masked(state: Any) -> bool:
+    return isinstance(state, dict) and state.get(MASKED_MARKER[0]) == MASKED_MARKER[1]

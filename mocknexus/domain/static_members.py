@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from mocknexus.domain import datagen
+from mocknexus.domain import datagen, jobs
 from mocknexus.domain.catalog import Institution
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.ids import derived_guid
@@ -39,6 +39,11 @@ READ_ONLY = (
     "test_session is MX's static test session: it reads MX's static test members and changes nothing. "
     "Open a session of your own (SSO api_token, then POST /sessions) to create members."
 )
+
+
+def is_static_member(guid: str) -> bool:
+    """Whether `guid` names one of MX's static test members (answered from the name, never stored)."""
+    return guid in FIXTURE_MEMBERS or guid in STATUS_NAMES
 
 
 class StaticMembers:
@@ -149,16 +154,7 @@ def _challenges(scenario: Any) -> list[Challenge]:
     step = next((s for s in scenario.steps if s.is_challenge), None) if scenario else None
     specs = step.challenges if step else ()
     return [
-        Challenge(
-            guid=derived_guid("CRD", "static-challenge", str(index)),
-            type=spec.type,
-            label=spec.label,
-            field_name=spec.field_name or spec.label,
-            answer=spec.answer,
-            options=[dict(o) for o in spec.options],
-            image_data=spec.image_data,
-            image_options=[dict(o) for o in spec.image_options],
-        )
+        jobs.challenge_from(spec, derived_guid("CRD", "static-challenge", str(index)))
         for index, spec in enumerate(specs)
     ]
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from mocknexus.domain.errors import ErrorKind
 from mocknexus.domain.statuses import ConnectionStatus, JobType
-from mocknexus.schemas.common import RequestSchema, StrictBoolean, StrictString
+from mocknexus.schemas.common import QuerySchema, RequestSchema, StrictBoolean, StrictString
 
 _error_statuses = [s for s in ErrorKind.statuses() if s >= 400]
 
@@ -17,13 +18,22 @@ class ResetRequest(RequestSchema):
     user_id = StrictString(load_default=None)
 
 
+class StateQuery(QuerySchema):
+    reveal = fields.Boolean(
+        load_default=False, metadata={"description": "true: credential values and MFA answers in clear"}
+    )
+
+
 class DriveRequest(RequestSchema):
     scenario = StrictString(load_default=None)
     start = StrictString(load_default=None, validate=validate.OneOf([t.name for t in JobType]))
 
 
 class StatusRequest(RequestSchema):
-    connection_status = StrictString(required=True, validate=validate.OneOf(ConnectionStatus.names()))
+    # End states only: transient ones and CHALLENGED come from a scenario (Emulator.force_status refuses them).
+    connection_status = StrictString(
+        required=True, validate=validate.OneOf([s.name for s in ConnectionStatus if s.is_end_state])
+    )
 
 
 # The clock moves within a range datetime can hold whatever else was done to it before.
@@ -34,15 +44,30 @@ class AdvanceRequest(RequestSchema):
     seconds = fields.Float(required=True, validate=validate.Range(min=0, max=MAX_ADVANCE_SECONDS))
 
 
+class YearRange(validate.Validator):
+    """The year as written (before any offset): a rule the document can state as a pattern."""
+
+    def __init__(self, first: int, last: int) -> None:
+        self.first, self.last = first, last
+
+    def __call__(self, value: datetime) -> datetime:
+        if not self.first <= value.year <= self.last:
+            raise ValidationError(f"The year must be within {self.first}..{self.last}.")
+        return value
+
+
+# Far enough from datetime's limits that advancing the clock (up to 100 years) and adding TTLs stay valid.
+FREEZE_YEARS = YearRange(1980, 2899)
+
+
 class FreezeRequest(RequestSchema):
     at = fields.AwareDateTime(
-        load_default=None,
-        validate=validate.Range(min=datetime(1970, 1, 1, tzinfo=UTC), max=datetime(2999, 12, 31, tzinfo=UTC)),
+        load_default=None, validate=FREEZE_YEARS, metadata={"pattern": "^(19[89][0-9]|2[0-8][0-9][0-9])-"}
     )
 
 
 class FaultRequest(RequestSchema):
-    path = StrictString(required=True, max_length=512)
+    path = StrictString(required=True, max_length=512, validate=validate.Length(min=1))
     method = StrictString(load_default="*", validate=validate.OneOf(["*", "GET", "POST", "PUT", "DELETE"]))
     status = fields.Integer(load_default=None, validate=validate.OneOf(_error_statuses))
     message = StrictString(load_default=None)
@@ -50,6 +75,15 @@ class FaultRequest(RequestSchema):
     drop = StrictBoolean(load_default=False)
     probability = fields.Float(load_default=1.0, validate=validate.Range(min=0, max=1))
     count = fields.Integer(load_default=None, validate=validate.Range(min=1))
+
+    # The same rule as _does_something, for the OpenAPI document (web/openapi.py merges `openapi_rules`).
+    openapi_rules: ClassVar[dict] = {
+        "anyOf": [
+            {"required": ["status"], "properties": {"status": {"type": "integer"}}},
+            {"required": ["latency_ms"], "properties": {"latency_ms": {"type": "integer", "minimum": 1}}},
+            {"required": ["drop"], "properties": {"drop": {"type": "boolean", "enum": [True]}}},
+        ]
+    }
 
     @validates_schema
     def _does_something(self, data: dict, **kwargs: object) -> None:
@@ -84,7 +118,7 @@ class ClockResponse(Schema):
     frozen = fields.Boolean()
 
 
-class JournalQuery(RequestSchema):
+class JournalQuery(QuerySchema):
     client_id = StrictString(load_default=None)
     method = StrictString(load_default=None)
     path = StrictString(load_default=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from mocknexus.schemas.admin import JournalEntrySchema
-from mocknexus.schemas.common import ErrorResponse, RequestSchema, StrictString
+from mocknexus.schemas.common import ErrorResponse, QuerySchema, RequestSchema, StrictString
 from mocknexus.schemas.nexus import MemberSchema
 
 # A sanity bound; the server holds a wait at most --max-wait seconds (default 60): it occupies a thread.
@@ -37,7 +37,7 @@ class ScenarioUploadRequest(RequestSchema):
     )
 
 
-class MemberWaitQuery(RequestSchema):
+class MemberWaitQuery(QuerySchema):
     status = StrictString(
         required=True,
         metadata={"description": "a connection_status, END (any end state, job over), or several comma-separated"},
@@ -45,7 +45,7 @@ class MemberWaitQuery(RequestSchema):
     timeout = fields.Float(load_default=5.0, validate=validate.Range(min=0, max=MAX_WAIT_SECONDS))
 
 
-class RequestWaitQuery(RequestSchema):
+class RequestWaitQuery(QuerySchema):
     method = StrictString(load_default=None)
     path = StrictString(load_default=None, metadata={"description": "glob, as in the journal's filter"})
     count = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))

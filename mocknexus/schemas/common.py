@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 
 
 class MXDateTime(fields.Field):
@@ -34,24 +36,84 @@ class StrictBoolean(fields.Boolean):
 
 
 class StrictString(fields.String):
-    """Strings with a length cap, so a 10 MB name cannot be stored."""
+    """Strings with a length cap, so a 10 MB name cannot be stored. The cap is a Length validator, so the
+    OpenAPI document states it too (maxLength)."""
 
     def __init__(self, *args: Any, max_length: int = 1024, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_length = max_length
+        self.validators = [*self.validators, validate.Length(max=max_length)]
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        result = super()._deserialize(value, attr, data, **kwargs)
-        if len(result) > self.max_length:
-            raise ValidationError(f"Longer than maximum length {self.max_length}.")
-        return result
+
+class DigitsOrInteger(fields.Integer):
+    """An integer, or a string of its digits: MX's guide sends `credit_score` as "718" (and answers 718).
+    The OpenAPI document gives both forms (web/openapi.py reads the `x-digits` mark)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["metadata"] = {**kwargs.get("metadata", {}), "x-digits": True}
+        super().__init__(*args, **kwargs)
 
 
 class RequestSchema(Schema):
-    """Request bodies: unknown fields are ignored, as MX ignores them (INFERRED)."""
+    """Request bodies: unknown fields are ignored, as MX ignores them (INFERRED). Each field takes exactly the
+    JSON type the OpenAPI document gives it: marshmallow alone would read 2.5 or true as an integer, or "1"
+    as a number, which the document forbids."""
 
     class Meta:
         unknown = EXCLUDE
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        _require_type(field_obj, _JSON_TYPES)
+
+
+class QuerySchema(RequestSchema):
+    """Query parameters: strings that must spell the parameter's type (`page=1`, `reveal=true`), no more;
+    on an endpoint that takes query parameters, an unknown one is a 400 naming it (a typo such as
+    `per_pag=` would otherwise be silently ignored, and the document lists every parameter)."""
+
+    class Meta:
+        unknown = RAISE
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        _require_type(field_obj, _QUERY_TYPES)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# field class -> (what the raw value must satisfy, its name in errors); the first class that matches wins.
+_JSON_TYPES: list[tuple[type, Callable[[Any], bool], str]] = [
+    (
+        DigitsOrInteger,
+        lambda v: (
+            (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, str) and v.isascii() and v.isdigit())
+        ),
+        "integer (or a string of its digits)",
+    ),
+    (fields.Boolean, lambda v: isinstance(v, bool), "boolean"),
+    (fields.Integer, lambda v: isinstance(v, int) and not isinstance(v, bool), "integer"),
+    (fields.Number, _is_number, "number"),
+]
+_QUERY_TYPES: list[tuple[type, Callable[[Any], bool], str]] = [
+    (fields.Boolean, lambda v: v in ("true", "false"), "boolean (true or false)"),
+    (fields.Integer, lambda v: isinstance(v, str) and re.fullmatch(r"-?[0-9]+", v) is not None, "integer"),
+    (fields.Number, lambda v: isinstance(v, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", v) is not None, "number"),
+]
+
+
+def _require_type(field: fields.Field, table: list[tuple[type, Callable[[Any], bool], str]]) -> None:
+    for cls, accepts, name in table:
+        if isinstance(field, cls):
+            inner = field._deserialize
+
+            def typed(value: Any, attr: str | None, data: Any, _inner=inner, _ok=accepts, _name=name, **kw: Any):
+                if not _ok(value):
+                    raise ValidationError(f"Not a valid {_name}.")
+                return _inner(value, attr, data, **kw)
+
+            field._deserialize = typed  # type: ignore[method-assign]
+            return
 
 
 class Rooted(RequestSchema):
@@ -84,10 +146,15 @@ class PaginationSchema(Schema):
     total_pages = fields.Integer()
 
 
-class PageQuery(RequestSchema):
-    page = fields.Integer(load_default=None, validate=lambda n: n >= 1)
-    records_per_page = fields.Integer(load_default=None, validate=lambda n: n >= 1)
-    per_page = fields.Integer(load_default=None, validate=lambda n: n >= 1)  # accepted alias
+# Validators must raise: marshmallow 3 treats a validator returning False as a failure, marshmallow 4
+# ignores the return value. tests/test_robustness.py checks that every validator is one that raises.
+POSITIVE = validate.Range(min=1)
+
+
+class PageQuery(QuerySchema):
+    page = fields.Integer(load_default=None, validate=POSITIVE)
+    records_per_page = fields.Integer(load_default=None, validate=POSITIVE)
+    per_page = fields.Integer(load_default=None, validate=POSITIVE)  # accepted alias
 
 
 class EmptySchema(Schema):

@@ -60,8 +60,15 @@ def _plan(schema: Schema) -> Dumper:
     return dump
 
 
+# Fields whose _serialize gives back a value of exactly this type unchanged (and None as None).
+_PLAIN: dict[type, type] = {fields.String: str, fields.Integer: int, fields.Boolean: bool, fields.Float: float}
+
+
 def _field(field: fields.Field, attr: str) -> Callable[[Any, Any], Any]:
     serialize = field._serialize
+    plain = _PLAIN.get(type(field))
+    if plain is not None and not getattr(field, "as_string", False):
+        return lambda value, obj: value if value is None or type(value) is plain else serialize(value, attr, obj)
     return lambda value, obj: serialize(value, attr, obj)
 
 

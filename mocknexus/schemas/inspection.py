@@ -6,7 +6,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from mocknexus.domain.statuses import ConnectionStatus, JobType
-from mocknexus.schemas.common import RequestSchema
+from mocknexus.schemas.common import QuerySchema
 from mocknexus.schemas.nexus import ChallengeSchema
 
 _status = {"type": "string", "enum": ConnectionStatus.names()}
@@ -18,7 +18,7 @@ def mask_token(token: str) -> str:
     return MASK + token[-4:] if len(token) > 8 else MASK
 
 
-class MemberQuery(RequestSchema):
+class MemberQuery(QuerySchema):
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=10_000))
 
 

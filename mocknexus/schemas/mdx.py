@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from mocknexus.schemas.common import RequestSchema, Rooted, StrictBoolean, StrictString, UnixTime
+from mocknexus.schemas.common import DigitsOrInteger, RequestSchema, Rooted, StrictBoolean, StrictString, UnixTime
 
 # MDX user fields: id is letters, digits, - and _, at most 1024 characters, unique per client.
 USER_ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,1024}$", error="id may hold only letters, digits, - and _.")
@@ -15,7 +15,7 @@ class UserFields(RequestSchema):
 
     birthdate = StrictString(allow_none=True, max_length=10)
     # The guide sends it as a string ("718") and MX answers an integer: both are accepted.
-    credit_score = fields.Integer(allow_none=True, strict=False, validate=validate.Range(min=300, max=850))
+    credit_score = DigitsOrInteger(allow_none=True, validate=validate.Range(min=300, max=850))
     email = StrictString(allow_none=True, max_length=100)
     first_name = StrictString(allow_none=True, max_length=50)
     last_name = StrictString(allow_none=True, max_length=50)

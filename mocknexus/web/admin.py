@@ -3,19 +3,18 @@
 Every endpoint acts on the whole server at /__admin/... and on one MX client id's world at
 /__admin/clients/{client_id}/... (the same view, registered twice by `route`). Here: reset, state read and
 load, scenarios, driving members and the clock; faults and the journal in `admin_traffic`; the list of
-client ids and server-side waits in `admin_clients`.
+client ids and server-side waits in `admin_clients`; the inspector's reads in `admin_inspect`. All of them add
+their routes to the one blueprint in `admin_blueprint`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any, TypeVar
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Response, current_app
 
 import mocknexus
-from mocknexus.control.worlds import World
+from mocknexus.domain import snapshot
 from mocknexus.domain.clock import Clock
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.service import Emulator
@@ -24,13 +23,9 @@ from mocknexus.loader import FixtureError, parse_scenario
 from mocknexus.schemas import admin as s
 from mocknexus.schemas.clients import ScenarioUploadRequest
 from mocknexus.schemas.nexus import MemberResponse
-from mocknexus.web.http import read_body, read_json_object, render, render_json, world, worlds
+from mocknexus.web.admin_blueprint import CLIENT_PREFIX, bp, client_world, route
+from mocknexus.web.http import read_body, read_json_object, read_query, render, render_json, world, worlds
 from mocknexus.web.openapi import build_spec, doc
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-bp = Blueprint("admin", __name__, url_prefix="/__admin")
-CLIENT_PREFIX = "/clients/<client_id>"
 
 health_response = s.HealthResponse()
 member_response = MemberResponse()
@@ -42,35 +37,7 @@ status_request = s.StatusRequest()
 advance_request = s.AdvanceRequest()
 freeze_request = s.FreezeRequest()
 upload_request = ScenarioUploadRequest()
-
-
-def route(rule: str, methods: list[str], *, scoped: bool = True) -> Callable[[F], F]:
-    """Register a view for the whole server at `rule` and, if `scoped`, for one client id at
-    /clients/<client_id>`rule`; the view gets `client_id=None` for the first."""
-
-    def register(view: F) -> F:
-        bp.add_url_rule(rule, view.__name__, view, methods=methods)
-        if scoped:
-            bp.add_url_rule(CLIENT_PREFIX + rule, "client_" + view.__name__, view, methods=methods)
-        return view
-
-    return register
-
-
-def client_world(client_id: str | None) -> World | None:
-    """The addressed client's world, or None for a server-wide call."""
-    return None if client_id is None else world()
-
-
-@bp.after_request
-def _wake_waits(response: Response) -> Response:
-    """A control-plane change (a clock move, a driven member, a reset) may be what a wait is waiting for."""
-    if request.method != "GET":
-        if (request.view_args or {}).get("client_id") is None:
-            worlds().notify_all()
-        elif (acted_on := g.get("world")) is not None:  # not world(): that would re-create a forgotten client
-            acted_on.notify()
-    return response
+state_query = s.StateQuery()
 
 
 @route("/health", ["GET"], scoped=False)
@@ -102,20 +69,35 @@ def reset(client_id: str | None = None) -> Response:
 
 
 @route("/state", ["GET"])
-@doc("The whole state (of every client, or of one)", response={"type": "object"})
+@doc(
+    "The whole state (of every client, or of one); credential values and MFA answers masked unless reveal=true",
+    response={"type": "object"},
+    query=state_query,
+)
 def read_state(client_id: str | None = None) -> Response:
     target = client_world(client_id)
-    return render_json(target.emulator.dump_state() if target else worlds().dump_all())
+    state = target.emulator.dump_state() if target else worlds().dump_all()
+    return render_json(state if read_query(state_query)["reveal"] else snapshot.mask_secrets(state))
 
 
 @route("/state", ["PUT"])
-@doc("Replace the state with a snapshot", response={"type": "object"}, body={"type": "object"})
+@doc(
+    "Replace the state with a snapshot (from GET /__admin/state?reveal=true)",
+    response={"type": "object"},
+    body=snapshot.DOCUMENT_SCHEMA,
+    unchecked={
+        "positive_data_acceptance": "A snapshot's records refer to each other and to the loaded fixtures; the "
+        "document gives their outline (GET /__admin/state's output), so a generated one may be refused (400)."
+    },
+)
 def load_state(client_id: str | None = None) -> Response:
     """At /__admin/state: a whole-server snapshot (`clients`), or one client's (it names its client_id; the
     others are untouched). Under /clients/{client_id}: that client's."""
     state = read_json_object()
-    for snapshot in state.get("clients") if isinstance(state.get("clients"), list) else [state]:
-        _check_uploads(snapshot)
+    if snapshot.is_masked(state):
+        raise MXError(ErrorKind.BAD_REQUEST, "This snapshot's secrets are masked; GET /__admin/state?reveal=true.")
+    for client_snapshot in state.get("clients") if isinstance(state.get("clients"), list) else [state]:
+        _check_uploads(client_snapshot)
     target = client_world(client_id)
     if target is None and "clients" not in state:
         named = state.get("client_id")
@@ -254,7 +236,3 @@ def openapi() -> Response:
     if spec is None:  # built once, on first request: routes are all registered by then
         spec = current_app.extensions["mocknexus.openapi"] = build_spec(current_app)
     return render_json(spec)
-
-
-# Faults and the journal; client ids and waits: their routes join this blueprint.
-from mocknexus.web import admin_clients, admin_traffic  # noqa: E402, F401

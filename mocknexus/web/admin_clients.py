@@ -14,7 +14,7 @@ from mocknexus.control.journal import views
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.schemas import clients as s
 from mocknexus.schemas.nexus import MemberResponse
-from mocknexus.web.admin import CLIENT_PREFIX, bp, client_world, route
+from mocknexus.web.admin_blueprint import CLIENT_PREFIX, bp, client_world, route
 from mocknexus.web.http import read_query, render, render_json, worlds
 from mocknexus.web.openapi import doc
 

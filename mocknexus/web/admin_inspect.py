@@ -8,7 +8,7 @@ from flask import Response
 from mocknexus.domain import inspection
 from mocknexus.domain.service import Emulator
 from mocknexus.schemas import inspection as s
-from mocknexus.web.admin import client_world, route
+from mocknexus.web.admin_blueprint import client_world, route
 from mocknexus.web.http import read_query, render, worlds
 from mocknexus.web.openapi import doc
 

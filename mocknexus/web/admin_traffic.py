@@ -12,7 +12,7 @@ from mocknexus.control.faults import Fault
 from mocknexus.control.journal import views
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.schemas import admin as s
-from mocknexus.web.admin import client_world, route
+from mocknexus.web.admin_blueprint import client_world, route
 from mocknexus.web.http import read_body, read_query, render, render_json, worlds
 from mocknexus.web.openapi import doc
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.web.http import render_error
+from mocknexus.web.routing import RouteTable
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -25,9 +28,24 @@ def register_error_handlers(app: Flask) -> None:
         else:
             message = kind.default_message
         response = render_error(MXError(kind, message))
-        if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
-            response.headers["Allow"] = ", ".join(error.valid_methods)
+        if status == 405:
+            response.headers["Allow"] = ", ".join(_allowed_methods(error))
         return response
+
+    def _allowed_methods(error: HTTPException) -> list[str]:
+        """The methods of the path template owning this URL (web/routing.py), as the OpenAPI document
+        lists them; werkzeug's own list is the union over every route matching the URL."""
+        rule = request.url_rule  # set when a route matched and a hook refused the method
+        if rule is None:  # werkzeug refused it: find a route the URL matches with a method it serves
+            adapter = app.url_map.bind_to_environ(request.environ)
+            for method in getattr(error, "valid_methods", None) or ():
+                with contextlib.suppress(HTTPException):
+                    rule, _ = adapter.match(method=method, return_rule=True)
+                    break
+        routes: RouteTable | None = app.extensions.get("mocknexus.routes")
+        if rule is None or routes is None:
+            return list(getattr(error, "valid_methods", None) or ())
+        return sorted(routes.methods[routes.owner(rule.rule, request.path)])
 
     @app.errorhandler(Exception)
     def _crash(error: Exception) -> Response:

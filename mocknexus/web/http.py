@@ -136,16 +136,14 @@ def read_json_object(required: bool = True) -> dict:
     if "xml" in (request.mimetype or ""):
         raise MXError(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "mocknexus speaks JSON only; send a JSON body.")
     raw = request.get_data(cache=True)
-    data: Any = None
-    if raw.strip():
-        try:
-            data = json.loads(raw)
-        except (ValueError, RecursionError):
-            raise MXError(ErrorKind.BAD_REQUEST, "The request body is not valid JSON.") from None
-    if data is None:
+    if not raw.strip():  # no body at all; a JSON `null` is a body, and not an object
         if required:
             raise MXError(ErrorKind.MISSING_PARAMETERS, "A request body is required.")
-        data = {}
+        return {}
+    try:
+        data: Any = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise MXError(ErrorKind.BAD_REQUEST, "The request body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise MXError(ErrorKind.BAD_REQUEST, "The request body must be a JSON object.")
     if _too_deep(data):

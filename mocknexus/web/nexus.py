@@ -86,14 +86,17 @@ def _page_args(query: dict) -> tuple[int | None, int | None]:
     response=session_response,
     body=session_create,
     body_required=False,
-    security=[{"apiToken": []}, {}],
+    security=[{"apiToken": []}],  # the body's api_token is accepted too, as a legacy form
     errors=(401,),
 )
 def create_session() -> Response:
     body = read_body(session_create, required=False)["session"]
     # Real clients send the api_token in the MD-API-TOKEN header; a body field is accepted as well.
-    token = request.headers.get(API_TOKEN_HEADER) or body.get("api_token")
-    if not token:
+    # A header that is present but empty is a wrong token (401), not a missing one (400).
+    token = request.headers.get(API_TOKEN_HEADER)
+    if token is None:
+        token = body.get("api_token")
+    if token is None:
         raise MXError(ErrorKind.MISSING_PARAMETERS, f"An api_token is required (header {API_TOKEN_HEADER}).")
     return render(session_response, {"session": emulator().open_session(token, body["skip_aggregation"])})
 

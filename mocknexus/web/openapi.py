@@ -28,20 +28,27 @@ from mocknexus.web.http import (
     SSO_MEDIA_TYPE,
 )
 from mocknexus.web.negotiation import XML_MEDIA_TYPES
+from mocknexus.web.routing import RouteTable, segments
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# blueprint -> (media type, security requirement, errors every endpoint of it may answer)
+# blueprint -> (media type, security requirement, errors every endpoint of it may answer). Any path can
+# also answer 405 (a method it does not serve: Allow lists the ones it does) and 406 (an Accept header
+# that admits no JSON).
 _APIS: dict[str, tuple[str, list[dict], tuple[int, ...]]] = {
-    "nexus": (NEXUS_MEDIA_TYPE, [{"sessionToken": []}], (400, 401, 404, 500)),
-    "mdx": (MDX_MEDIA_TYPE, [{"apiKey": []}], (400, 401, 404, 500)),
-    "sso": (SSO_MEDIA_TYPE, [{"apiKey": []}], (401, 404, 500)),
-    "admin": (ADMIN_MEDIA_TYPE, [], (400, 404, 500)),
-    "inspector": (ADMIN_MEDIA_TYPE, [], (404,)),  # errors are JSON; its pages say their own media (Doc.media)
-    "widget_sso": (SSO_MEDIA_TYPE, [{"apiKey": []}], (400, 401, 404, 500)),
-    "widget_platform": (PLATFORM_MEDIA_TYPE, [{"basic": []}], (400, 401, 404, 500)),
-    "widget": ("text/html", [], ()),
+    "nexus": (NEXUS_MEDIA_TYPE, [{"sessionToken": []}], (400, 401, 404, 405, 406, 500)),
+    "mdx": (MDX_MEDIA_TYPE, [{"apiKey": []}], (400, 401, 404, 405, 406, 500)),
+    "sso": (SSO_MEDIA_TYPE, [{"apiKey": []}], (401, 404, 405, 406, 500)),
+    "admin": (ADMIN_MEDIA_TYPE, [], (400, 404, 405, 406, 500)),
+    "inspector": (ADMIN_MEDIA_TYPE, [], (404, 405)),  # errors are JSON; its pages say their own media (Doc.media)
+    "widget_sso": (SSO_MEDIA_TYPE, [{"apiKey": []}], (400, 401, 404, 405, 406, 500)),
+    "widget_platform": (PLATFORM_MEDIA_TYPE, [{"basic": []}], (400, 401, 404, 405, 406, 500)),
+    "widget": ("text/html", [], (405,)),
 }
+# Without --api-key the MDX and SSO APIs take any non-empty MD-API-KEY: the document says so by making the
+# key optional (an empty requirement), so a client is not told a made-up key will be refused.
+_ANY_API_KEY = [{"apiKey": []}, {}]
+_API_KEY_HELP = "MX's partner API key. Without --api-key, mocknexus accepts any non-empty value (and 401s none)."
 _TAGS = {
     "nexus": "Nexus",
     "mdx": "MDX Real Time",
@@ -67,6 +74,9 @@ class Doc:
     bodies: dict[int, Schema] | None = None  # statuses answering a body of their own (a wait's 408)
     security: list[dict] | None = None  # None: the API's usual
     media: str | None = None  # None: the API's usual (the inspector's and the widget's pages: HTML, JS, CSS)
+    # Deliberate exceptions to what an OpenAPI checker may expect: {schemathesis check name: why}, published
+    # as `x-mocknexus-unchecked` so the document itself says where it is not exact (tests/test_fuzz.py).
+    unchecked: dict[str, str] | None = None
 
 
 def doc(summary: str, **details: Any) -> Callable[[F], F]:
@@ -93,11 +103,15 @@ def build_spec(app: Flask) -> dict:
     plugin.map_to_openapi_type(MXDateTime, "string", "date-time")
     plugin.map_to_openapi_type(UnixTime, "integer", None)
     spec.components.security_scheme("sessionToken", {"type": "apiKey", "in": "header", "name": "MD-SESSION-TOKEN"})
-    spec.components.security_scheme("apiKey", {"type": "apiKey", "in": "header", "name": "MD-API-KEY"})
+    spec.components.security_scheme(
+        "apiKey", {"type": "apiKey", "in": "header", "name": "MD-API-KEY", "description": _API_KEY_HELP}
+    )
     spec.components.security_scheme("apiToken", {"type": "apiKey", "in": "header", "name": "MD-API-TOKEN"})
     spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
     spec.components.schema("ErrorResponse", schema=ErrorResponse)
 
+    any_key = not app.config["MOCKNEXUS"].api_key
+    routes = RouteTable.from_map(app.url_map)
     paths: dict[str, dict[str, dict]] = {}
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
@@ -107,23 +121,35 @@ def build_spec(app: Flask) -> dict:
         blueprint = rule.endpoint.split(".", 1)[0]
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            operation = _operation(described, blueprint, rule, method, path, dialect)
+            operation = _operation(described, blueprint, rule, method, path, routes, dialect)
+            if any_key and operation["security"] == [{"apiKey": []}]:
+                operation["security"] = _ANY_API_KEY
             paths.setdefault(path, {})[method.lower()] = operation
     for path, operations in sorted(paths.items()):
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    document = spec.to_dict()
+    # Rules across fields that marshmallow checks in a @validates_schema: a schema states them for the
+    # document in `openapi_rules` (JSON Schema keywords), next to its validator.
+    for key, name in plugin.converter.refs.items():
+        document["components"]["schemas"][name].update(getattr(key[0], "openapi_rules", {}))
+    for component in document["components"]["schemas"].values():
+        for name, prop in component.get("properties", {}).items():
+            if prop.get("x-digits"):
+                component["properties"][name] = _digits_also(prop)
+    return document
 
 
-def _operation(described: Doc, blueprint: str, rule: Any, method: str, path: str, dialect: str) -> dict:
+def _operation(
+    described: Doc, blueprint: str, rule: Any, method: str, path: str, routes: RouteTable, dialect: str
+) -> dict:
     media, security, common_errors = _APIS[blueprint]
-    media = described.media or media
     operation: dict[str, Any] = {
         "summary": described.summary,
         "operationId": re.sub(r"\W+", "_", f"{method.lower()}{path}").strip("_"),
         "tags": [_TAGS[blueprint]],
         "security": described.security if described.security is not None else security,
         "parameters": [
-            {"in": "path", "name": arg, "required": True, "schema": {"type": "string"}}
+            {"in": "path", "name": arg, "required": True, "schema": _path_parameter(rule.rule, arg, routes)}
             for arg in sorted(rule.arguments)
         ],
         "responses": {},
@@ -144,14 +170,49 @@ def _operation(described: Doc, blueprint: str, rule: Any, method: str, path: str
         success["content"] = {described.media or media: {"schema": response}, **as_xml}
     for status in (described.status, *described.also):
         operation["responses"][str(status)] = success
+    # An error can come in the Nexus media type on any path: the server's own refusals (431, 413, bad
+    # framing) carry it, and so do 404s and 405s decided before any API's route is chosen.
+    error_content = {m: {"schema": "ErrorResponse"} for m in dict.fromkeys((media, NEXUS_MEDIA_TYPE))}
     for status in sorted({*common_errors, *described.errors}):
         operation["responses"][str(status)] = {
             "description": ErrorKind.for_http_status(status).default_message,
-            "content": {media: {"schema": "ErrorResponse"}},
+            "content": error_content,
         }
     for status, body in (described.bodies or {}).items():
         operation["responses"][str(status)] = {
             "description": ErrorKind.for_http_status(status).default_message,
             "content": {media: {"schema": body}},
         }
+    if described.unchecked:
+        operation["x-mocknexus-unchecked"] = described.unchecked
     return operation
+
+
+def _digits_also(prop: dict) -> dict:
+    """An integer property that also takes a string of its digits (schemas.common.DigitsOrInteger): both
+    forms, the string one held to the same range where the range is small enough to list."""
+    number = {k: v for k, v in prop.items() if k not in ("x-digits", "nullable", "description")}
+    low, high = prop.get("minimum"), prop.get("maximum")
+    if low is not None and high is not None and high - low <= 1000:
+        digits: dict[str, Any] = {"type": "string", "enum": [str(i) for i in range(low, high + 1)]}
+    else:
+        digits = {"type": "string", "pattern": "^[0-9]+$"}
+    shared = {k: prop[k] for k in ("nullable", "description") if k in prop}
+    return {"anyOf": [number, digits], **shared}
+
+
+def _path_parameter(template: str, arg: str, routes: RouteTable) -> dict:
+    """A path parameter's schema, minus the values with which another template owns the URL
+    (web/routing.py): `/{client_id}/users` with client_id `members` is Nexus's `/members/{guid}`, and
+    `/{client_id}/users/{user_id}` with a user_id ending in `.json` is the `.json` route's."""
+    ours = segments(template)
+    placeholder = rf"<(?:[^:<>]+:)?{re.escape(arg)}>"
+    index = next(i for i, segment in enumerate(ours) if re.search(placeholder, segment))
+    schema: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
+    if not re.fullmatch(placeholder, ours[index]):
+        return schema  # part of a segment (`{user_id}.json`)
+    literals, suffixes = routes.excluded_values(template, index)
+    excluded: list[dict] = [{"enum": sorted(literals | {".", ".."})}]  # dot segments: normalised away
+    if suffixes:
+        excluded.append({"pattern": f"({'|'.join(re.escape(s) for s in sorted(suffixes))})$"})
+    return {**schema, "not": {"anyOf": excluded}}

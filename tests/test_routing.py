@@ -1,0 +1,66 @@
+"""One URL space for three APIs: each URL belongs to its most specific path template (web/routing.py), and
+the server, the 405's Allow header and the OpenAPI document all say the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from mocknexus.app import create_app
+from mocknexus.config import Config
+from tests.support import FlaskHttp
+
+AUTH = {"MD-SESSION-TOKEN": "test_session", "MD-API-KEY": "k"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        # /institutions/search is POST only, although /institutions/{guid} would take GET.
+        ("GET", "/institutions/search", "POST"),
+        ("OPTIONS", "/institutions/search", "POST"),
+        # /members/users is Nexus's /members/{guid}, not MDX's /{client_id}/users with client_id "members".
+        ("POST", "/members/users", "DELETE, GET, HEAD, PUT"),
+        ("PATCH", "/members/MBR-1", "DELETE, GET, HEAD, PUT"),
+    ],
+)
+def test_a_method_the_owning_template_does_not_serve_is_a_405_listing_its_methods(method, path, allow):
+    r = FlaskHttp(create_app(Config())).request(method, path, headers=AUTH)
+    assert r.status == 405 and r.json["error"]["code"] == 4050
+    assert r.headers["Allow"] == allow
+
+
+def test_the_owning_template_serves_its_own_methods():
+    http = FlaskHttp(create_app(Config()))
+    r = http.get("/members/users", headers=AUTH)  # a member read: no such member
+    assert r.status == 404 and r.json["error"]["message"] == "Member not found."
+
+
+def test_the_document_excludes_the_values_another_template_owns():
+    spec = FlaskHttp(create_app(Config())).get("/__admin/openapi.json").json
+    [client_id] = spec["paths"]["/{client_id}/users"]["get"]["parameters"]
+    assert {"members", "accounts", "institutions"} <= set(client_id["schema"]["not"]["anyOf"][0]["enum"])
+    [guid] = spec["paths"]["/institutions/{guid}"]["get"]["parameters"]
+    assert "search" in guid["schema"]["not"]["anyOf"][0]["enum"]
+    user_id = next(
+        p for p in spec["paths"]["/{client_id}/users/{user_id}"]["get"]["parameters"] if p["name"] == "user_id"
+    )
+    assert user_id["schema"]["not"]["anyOf"][1] == {"pattern": r"(\.json|\.xml)$"}
+
+
+def test_the_document_declares_the_api_key_optional_unless_one_is_set():
+    anything = FlaskHttp(create_app(Config())).get("/__admin/openapi.json").json
+    assert anything["paths"]["/{client_id}/users"]["get"]["security"] == [{"apiKey": []}, {}]
+    strict = FlaskHttp(create_app(Config(api_key="secret"))).get("/__admin/openapi.json").json
+    assert strict["paths"]["/{client_id}/users"]["get"]["security"] == [{"apiKey": []}]
+
+
+def test_deliberate_exceptions_are_declared_in_the_document():
+    spec = FlaskHttp(create_app(Config())).get("/__admin/openapi.json").json
+    unchecked = {
+        (path, method): op["x-mocknexus-unchecked"]
+        for path, ops in spec["paths"].items()
+        for method, op in ops.items()
+        if "x-mocknexus-unchecked" in op
+    }
+    assert sorted(unchecked) == [("/__admin/clients/{client_id}/state", "put"), ("/__admin/state", "put")]
+    assert set(unchecked["/__admin/state", "put"]) == {"positive_data_acceptance"}
