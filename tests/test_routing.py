@@ -62,5 +62,20 @@ def test_deliberate_exceptions_are_declared_in_the_document():
         for method, op in ops.items()
         if "x-mocknexus-unchecked" in op
     }
-    assert sorted(unchecked) == [("/__admin/clients/{client_id}/state", "put"), ("/__admin/state", "put")]
+    # Only positive-data acceptance is ever waived, each time with its reason, and only where the document
+    # cannot say it: snapshots, XML bodies (text), waits that time out, scenario names, widget types.
+    assert {check for reasons in unchecked.values() for check in reasons} == {"positive_data_acceptance"}
+    assert all(reason for reasons in unchecked.values() for reason in reasons.values())
     assert set(unchecked["/__admin/state", "put"]) == {"positive_data_acceptance"}
+    expected = {
+        ("/__admin/state", "put"),
+        ("/__admin/clients/{client_id}/state", "put"),
+        ("/__admin/requests/wait", "get"),
+        ("/__admin/members/{guid}/wait", "get"),
+        ("/__admin/clients/{client_id}/scenarios", "post"),
+        ("/{client_id}/users/{user_id}/urls/{widget_type}", "get"),
+        ("/{client_id}/users.xml", "post"),
+        ("/{client_id}/users.json", "post"),
+    }
+    assert expected <= set(unchecked)
+    assert ("/members", "post") not in unchecked and ("/__admin/faults", "post") not in unchecked

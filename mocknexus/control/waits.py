@@ -15,18 +15,17 @@ from mocknexus.control.journal import Entry
 from mocknexus.control.worlds import World
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.models import Member
-from mocknexus.domain.statuses import ConnectionStatus
+from mocknexus.domain.statuses import ANY_END, ConnectionStatus
 
 RECHECK_SECONDS = 0.1
 JOURNAL_RECHECK_SECONDS = 1.0  # every call in this process wakes a journal wait; this is only a safety net
-ANY_END = "END"  # any end state, with no job running
 
 
 def parse_statuses(spec: str) -> frozenset[str]:
     """`CHALLENGED`, `END`, or several comma-separated (`CONNECTED,DENIED`); a 400 naming a bad one."""
-    names = frozenset(part.strip().upper() for part in spec.split(",") if part.strip())
+    names = frozenset(part.strip() for part in spec.split(","))
     unknown = sorted(names - {ANY_END, *ConnectionStatus.names()})
-    if not names or unknown:
+    if unknown:
         raise MXError(
             ErrorKind.INVALID_PARAMETERS,
             f"status: {', '.join(unknown) or 'nothing'} is not a connection status or {ANY_END}.",

@@ -129,3 +129,12 @@ class JobType(Enum):
     AGGREGATION = "AGGREGATION"
     VERIFICATION = "VERIFICATION"
     IDENTIFICATION = "IDENTIFICATION"
+
+
+ANY_END = "END"  # in a wait: any end state, with no job running
+
+
+def wait_status_pattern() -> str:
+    """What a wait takes: a status name or END, or several comma-separated (`CONNECTED, DENIED`)."""
+    one = "(" + "|".join([*ConnectionStatus.names(), ANY_END]) + ")"
+    return rf"^ *{one} *(, *{one} *)*$"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from mocknexus.domain.statuses import wait_status_pattern
 from mocknexus.schemas.admin import JournalEntrySchema
 from mocknexus.schemas.common import ErrorResponse, QuerySchema, RequestSchema, StrictString
 from mocknexus.schemas.nexus import MemberSchema
@@ -33,13 +34,18 @@ class ScenarioUploadRequest(RequestSchema):
         values=fields.Dict(),
         required=True,
         validate=validate.Length(min=1, max=100),
-        metadata={"description": "name -> scenario, in the fixture files' format (steps, end, ...)"},
+        metadata={
+            "description": "name -> scenario, in the fixture files' format (steps, end, ...)",
+            "minProperties": 1,
+            "maxProperties": 100,
+        },
     )
 
 
 class MemberWaitQuery(QuerySchema):
     status = StrictString(
         required=True,
+        validate=validate.Regexp(wait_status_pattern(), error="Not a connection status or END (comma-separated)."),
         metadata={"description": "a connection_status, END (any end state, job over), or several comma-separated"},
     )
     timeout = fields.Float(load_default=5.0, validate=validate.Range(min=0, max=MAX_WAIT_SECONDS))

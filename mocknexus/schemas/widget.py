@@ -10,9 +10,11 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
-from mocknexus.domain.widget_urls import WIDGET_TYPES
+from mocknexus.domain.widget_urls import CONNECT_WIDGET, WIDGET_TYPES
 from mocknexus.schemas.common import RequestSchema, Rooted, StrictBoolean, StrictString
 
+# MX documents every type in WIDGET_TYPES; mocknexus serves the Connect widget, and says so (a 400).
+CONNECT_ONLY = f"mocknexus emulates the {CONNECT_WIDGET} only (MX also has {', '.join(WIDGET_TYPES[1:])})."
 MODES = ("aggregation", "verification")
 _REFERRALS = ("BROWSER", "APP")
 _PRODUCTS = ("account_verification", "transactions")
@@ -59,7 +61,7 @@ class WidgetOptions(RequestSchema):
 
 
 class SsoUrlFields(WidgetOptions):
-    type = StrictString(required=True, validate=validate.OneOf(WIDGET_TYPES))
+    type = StrictString(required=True, validate=validate.OneOf([CONNECT_WIDGET], error=CONNECT_ONLY))
 
 
 class SsoUrlRequest(Rooted):
@@ -68,7 +70,7 @@ class SsoUrlRequest(Rooted):
 
 
 class PlatformWidgetUrlFields(WidgetOptions):
-    widget_type = StrictString(required=True, validate=validate.OneOf(WIDGET_TYPES))
+    widget_type = StrictString(required=True, validate=validate.OneOf([CONNECT_WIDGET], error=CONNECT_ONLY))
 
 
 class PlatformWidgetUrlRequest(Rooted):

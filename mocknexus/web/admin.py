@@ -99,6 +99,8 @@ def load_state(client_id: str | None = None) -> Response:
     for client_snapshot in state.get("clients") if isinstance(state.get("clients"), list) else [state]:
         _check_uploads(client_snapshot)
     target = client_world(client_id)
+    if target is not None and "clients" in state:
+        raise MXError(ErrorKind.BAD_REQUEST, 'A whole-server snapshot ("clients") loads at /__admin/state.')
     if target is None and "clients" not in state:
         named = state.get("client_id")
         if not isinstance(named, str):
@@ -124,7 +126,13 @@ def list_scenarios(client_id: str | None = None) -> Response:
 
 
 @bp.post(CLIENT_PREFIX + "/scenarios")
-@doc("Upload scenarios for this client alone", response=scenario_list, body=upload_request, status=201)
+@doc(
+    "Upload scenarios for this client alone",
+    response=scenario_list,
+    body=upload_request,
+    status=201,
+    unchecked={"positive_data_acceptance": "Scenario names are 1-100 characters: OpenAPI 3.0 cannot limit keys."},
+)
 def upload_scenarios(client_id: str) -> Response:
     """Fixture-format scenarios, reachable in this client like the server's (a Scenario Bank password names
     one; a member can be driven into one); one with a server scenario's name replaces it in this client."""
@@ -165,7 +173,7 @@ def _member_emulator(client_id: str | None, guid: str) -> Emulator:
 
 
 @route("/members/<guid>/scenario", ["POST"])
-@doc("Give a member a scenario; optionally start a job", response=member_response, body=drive_request)
+@doc("Give a member a scenario; optionally start a job", response=member_response, body=drive_request, errors=(403,))
 def drive_member(guid: str, client_id: str | None = None) -> Response:
     body = read_body(drive_request)
     start = JobType[body["start"]] if body["start"] else None
@@ -174,14 +182,14 @@ def drive_member(guid: str, client_id: str | None = None) -> Response:
 
 
 @route("/members/<guid>/status", ["POST"])
-@doc("Put a member into an end state", response=member_response, body=status_request)
+@doc("Put a member into an end state", response=member_response, body=status_request, errors=(403,))
 def force_status(guid: str, client_id: str | None = None) -> Response:
     status = ConnectionStatus[read_body(status_request)["connection_status"]]
     return render(member_response, {"member": _member_emulator(client_id, guid).force_status(guid, status)})
 
 
 @route("/members/<guid>/finish", ["POST"])
-@doc("Finish a member's running job now", response=member_response, errors=(409,))
+@doc("Finish a member's running job now", response=member_response, errors=(403, 409))
 def finish_job(guid: str, client_id: str | None = None) -> Response:
     return render(member_response, {"member": _member_emulator(client_id, guid).finish_job(guid)})
 

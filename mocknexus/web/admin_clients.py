@@ -67,6 +67,8 @@ def _timeout(query: dict) -> float:
     response=member_response,
     query=member_wait_query,
     bodies={408: member_timeout},
+    errors=(403,),
+    unchecked={"positive_data_acceptance": "A wait that runs out answers 408 with the state so far: a valid wait."},
 )
 def wait_for_member(guid: str, client_id: str | None = None) -> Response:
     query = read_query(member_wait_query)
@@ -92,6 +94,7 @@ def wait_for_member(guid: str, client_id: str | None = None) -> Response:
     response=requests_found,
     query=request_wait_query,
     bodies={408: requests_timeout},
+    unchecked={"positive_data_acceptance": "A wait that runs out answers 408 with the state so far: a valid wait."},
 )
 def wait_for_requests(client_id: str | None = None) -> Response:
     query = read_query(request_wait_query)

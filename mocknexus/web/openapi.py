@@ -172,7 +172,9 @@ def _operation(
         operation["responses"][str(status)] = success
     # An error can come in the Nexus media type on any path: the server's own refusals (431, 413, bad
     # framing) carry it, and so do 404s and 405s decided before any API's route is chosen.
-    error_content = {m: {"schema": "ErrorResponse"} for m in dict.fromkeys((media, NEXUS_MEDIA_TYPE))}
+    error_content: dict[str, Any] = {m: {"schema": "ErrorResponse"} for m in dict.fromkeys((media, NEXUS_MEDIA_TYPE))}
+    if xml and path.endswith(".xml"):  # an `.xml` endpoint may answer its errors in XML (the widget URL's does)
+        error_content[xml] = {"schema": {"type": "string", "description": "the error, as XML"}}
     for status in sorted({*common_errors, *described.errors}):
         operation["responses"][str(status)] = {
             "description": ErrorKind.for_http_status(status).default_message,
@@ -183,8 +185,13 @@ def _operation(
             "description": ErrorKind.for_http_status(status).default_message,
             "content": {media: {"schema": body}},
         }
-    if described.unchecked:
-        operation["x-mocknexus-unchecked"] = described.unchecked
+    unchecked = dict(described.unchecked or {})
+    if xml and (described.body is not None or path.endswith(".xml")):
+        # The XML forms are documented as text (the same fields as the JSON form), so a generated string is
+        # "valid" to the document while the server wants those fields in it.
+        unchecked.setdefault("positive_data_acceptance", "An XML body must carry the JSON form's fields (400).")
+    if unchecked:
+        operation["x-mocknexus-unchecked"] = unchecked
     return operation
 
 

@@ -15,7 +15,7 @@ from mocknexus.domain.widget_urls import WidgetUrl, WidgetUrls
 from mocknexus.schemas import widget as s
 from mocknexus.web import xmlio
 from mocknexus.web.http import emulator, load, read_body, render, render_error
-from mocknexus.web.negotiation import SSO_XML_MEDIA_TYPE, read_xml_body
+from mocknexus.web.negotiation import SSO_XML_MEDIA_TYPE, read_any_body, read_xml_body, respond
 from mocknexus.web.openapi import doc
 from mocknexus.web.partner_auth import require_api_key
 
@@ -50,9 +50,10 @@ def _answer(url: WidgetUrl) -> dict[str, Any]:
 @sso_bp.post("/<client_id>/users/<user_id>/urls")
 @doc("A one-time Connect widget URL with configuration options (10 minutes)", response=sso_response, body=sso_request)
 def create_url(client_id: str, user_id: str) -> Response:
-    options = read_body(sso_request)["url"]
+    """JSON, or XML by Content-Type and Accept, as the rest of SSO (web/negotiation.py)."""
+    options = read_any_body(sso_request)["url"]
     url = widget_urls().issue(user_id, options.pop("type"), options)
-    return render(sso_response, {"url": _answer(url)})
+    return respond(sso_response, {"url": _answer(url)})
 
 
 @sso_bp.post("/<client_id>/users/<user_id>/urls.xml")
@@ -69,7 +70,11 @@ def create_url_xml(client_id: str, user_id: str) -> Response:
 
 
 @sso_bp.get("/<client_id>/users/<user_id>/urls/<widget_type>")
-@doc("A one-time widget URL without configuration options", response=sso_response)
+@doc(
+    "A one-time widget URL without configuration options",
+    response=sso_response,
+    unchecked={"positive_data_acceptance": "widget_type: mocknexus serves connect_widget; MX's other types are a 400."},
+)
 def url_by_type(client_id: str, user_id: str, widget_type: str) -> Response:
     options = load(s.WidgetOptions(), {})
     return render(sso_response, {"url": _answer(widget_urls().issue(user_id, widget_type, options))})
