@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
 
 from mocknexus.control.worlds import World
-from mocknexus.web.http import world, worlds
+from mocknexus.web.http import WORLD_KEY, world, worlds
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,6 +42,8 @@ def _wake_waits(response: Response) -> Response:
     if request.method != "GET":
         if (request.view_args or {}).get("client_id") is None:
             worlds().notify_all()
-        elif (acted_on := g.get("world")) is not None:  # not world(): that would re-create a forgotten client
+        elif (
+            acted_on := request.environ.get(WORLD_KEY)
+        ) is not None:  # not world(): that would re-create a forgotten client
             acted_on.notify()
     return response

@@ -10,11 +10,11 @@ import hmac
 import socket
 import time
 
-from flask import Flask, Request, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import ClientDisconnected, MethodNotAllowed
 
 from mocknexus.domain.errors import ErrorKind, MXError
-from mocknexus.web.http import emulator, faults, journal, media_type, render_error
+from mocknexus.web.http import REQUEST_ID_KEY, emulator, faults, journal, media_type, render_error
 from mocknexus.web.negotiation import answers_xml
 from mocknexus.web.routing import RouteTable
 
@@ -127,7 +127,7 @@ def _record(response: Response) -> Response:
     fault = environ.get(_FAULT)
     body = _raw_body(req)
     journal().record(
-        id=g.get("request_id"),  # allocated when the request started (web/request_context.py)
+        id=environ.get(REQUEST_ID_KEY),  # allocated when the request started (web/request_context.py)
         at=emulator().clock.now(),
         method=req.method,
         path=path,

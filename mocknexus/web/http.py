@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, request
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.exceptions import HTTPException
 
@@ -40,6 +40,9 @@ MAX_JSON_DEPTH = 16
 _error_schema = ErrorResponse()
 
 
+WORLD_KEY = "mocknexus.world"  # where a request keeps the world it acts in (WSGI environ)
+REQUEST_ID_KEY = "mocknexus.request_id"  # and its journal id (web/request_context.py)
+
 # The Nexus API's token headers (as web/nexus.py names them): they route a call to its client's world.
 SESSION_HEADER = "MD-SESSION-TOKEN"
 API_TOKEN_HEADER = "MD-API-TOKEN"
@@ -51,9 +54,10 @@ def worlds() -> Worlds:
 
 def world() -> World:
     """The world this request acts in, found once per request (see `_find_world`)."""
-    found = g.get("world")
+    environ = request.environ  # cheaper than flask.g, and this runs several times a request
+    found = environ.get(WORLD_KEY)
     if found is None:
-        found = g.world = _find_world()
+        found = environ[WORLD_KEY] = _find_world()
     return found
 
 

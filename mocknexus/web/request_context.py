@@ -3,11 +3,13 @@ names the request during which it happened (the journal records the entry under 
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, request
 
 from mocknexus.domain import causes
 from mocknexus.web.hooks import ADMIN_PREFIX
-from mocknexus.web.http import journal
+from mocknexus.web.http import REQUEST_ID_KEY, journal
+
+_BINDING_KEY = "mocknexus.request_binding"
 
 
 def register(app: Flask) -> None:
@@ -18,11 +20,14 @@ def register(app: Flask) -> None:
 
 def _bind() -> None:
     # The control plane is not journaled: its changes carry no id, only the "METHOD /path" label.
-    g.request_id = None if request.path.startswith(ADMIN_PREFIX) else journal().next_id()
-    g.request_binding = causes.bind(causes.RequestRef(g.request_id, request.method, request.path))
+    req = request._get_current_object()  # type: ignore[attr-defined]  (one proxy lookup, not several)
+    environ, path = req.environ, req.path
+    request_id = None if path.startswith(ADMIN_PREFIX) else journal().next_id()
+    environ[REQUEST_ID_KEY] = request_id
+    environ[_BINDING_KEY] = causes.bind(causes.RequestRef(request_id, req.method, path))
 
 
 def _unbind(_exc: BaseException | None) -> None:
-    binding = g.pop("request_binding", None)
+    binding = request.environ.pop(_BINDING_KEY, None)
     if binding is not None:
         causes.unbind(binding)
