@@ -9,7 +9,8 @@ from mocknexus.config import Config
 from mocknexus.domain.clock import Clock
 from tests.support import FlaskHttp
 
-pytest_plugins = ["pytester"]  # for testing mocknexus's own pytest plugin
+# pytester: for testing mocknexus's own pytest plugin; widget_fixtures: the Connect widget tests' world and browser.
+pytest_plugins = ["pytester", "tests.widget_fixtures"]
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 

@@ -10,25 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.widget_driver import Widget, World, driver_for
+from tests.widget_driver import Widget, World
 
 MX_BANK = {"code": "mxbank", "guid": "INS-1572a04c-912b-59bf-5841-332c7dfafaef"}
 MX_BANK_SELECTED = {**MX_BANK, "name": "MX Bank", "url": "https://www.mx.com"}
 MEMBER = "<member>"  # stands for the member's guid, read back through Nexus
 CHALLENGED, REJECTED, CONNECTED, DENIED, LOCKED, UPDATED, RESUMED = 3, 4, 6, 2, 5, 15, 18
-
-
-@pytest.fixture(scope="module")
-def world():
-    with World() as w:
-        yield w
-
-
-@pytest.fixture(scope="module")
-def driver():
-    d = driver_for()
-    yield d
-    d.quit()
 
 
 def open_widget(world: World, driver, **options) -> tuple[Widget, dict]:

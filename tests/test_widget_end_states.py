@@ -8,7 +8,7 @@ import pytest
 
 from mocknexus.domain.statuses import ConnectionStatus
 from tests.test_widget_browser import CONNECTED_END, expect, only_member, open_widget, step
-from tests.widget_driver import World, driver_for
+from tests.widget_driver import World
 
 # status -> the actions offered (element ids / the institution link), as MX's widget groups them
 UPDATE = ["update-credentials", "back-to-search", "delete-member"]
@@ -21,19 +21,6 @@ ACTIONS = {
     "DEGRADED": RETRY, "DISCONNECTED": RETRY, "FAILED": RETRY,
     "DISCONTINUED": ANOTHER, "CLOSED": ANOTHER, "DISABLED": ANOTHER,
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def world():
-    with World() as w:
-        yield w
-
-
-@pytest.fixture(scope="module")
-def driver():
-    d = driver_for()
-    yield d
-    d.quit()
 
 
 def test_every_failure_status_is_covered():

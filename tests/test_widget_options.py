@@ -19,20 +19,7 @@ from tests.test_widget_browser import (
     status,
     step,
 )
-from tests.widget_driver import Widget, World, driver_for
-
-
-@pytest.fixture(scope="module")
-def world():
-    with World() as w:
-        yield w
-
-
-@pytest.fixture(scope="module")
-def driver():
-    d = driver_for()
-    yield d
-    d.quit()
+from tests.widget_driver import Widget, World
 
 
 def denied_member(world: World, user: dict, password: str = "UNAUTHORIZED") -> str:
