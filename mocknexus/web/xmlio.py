@@ -1,6 +1,6 @@
 """XML bodies for the SSO and MDX Real Time APIs, which MX documents in XML as well as JSON.
 
-The mapping is MX's (`<api_token><token>XXXXX</token></api_token>` for `{"api_token": {"token": "XXXXX"}}`):
+The mapping is MX's (`<api_token><token>a1b2c3</token></api_token>` for `{"api_token": {"token": "a1b2c3"}}`):
 an object is an element per key, a list repeats its key's element (`{"user": [a, b]}` is `<user>a</user>
 <user>b</user>`), null is an empty element with `nil="true"`, true/false/numbers are their JSON text.
 Reading gives strings (the schemas convert them); it refuses any DOCTYPE, so no entity can expand.
