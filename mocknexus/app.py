@@ -17,7 +17,7 @@ from mocknexus.loader import load_catalog, parse_scenario
 from mocknexus.store import MemoryStore, SQLiteStore, Store
 
 # (noqa F401: admin, admin_clients, admin_inspect, admin_traffic are imported for the routes they add to the
-# one admin blueprint.)
+# one admin blueprint; microdeposits for the routes it adds to the Nexus blueprint.)
 from mocknexus.web import (  # noqa: F401
     admin,
     admin_blueprint,
@@ -25,6 +25,7 @@ from mocknexus.web import (  # noqa: F401
     admin_inspect,
     admin_traffic,
     mdx,
+    microdeposits,
     nexus,
     request_context,
     sso,

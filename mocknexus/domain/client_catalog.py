@@ -59,3 +59,6 @@ class ClientCatalog:
         self.institutions = shared.institutions
         self.scenarios = ClientScenarios(shared.scenarios, store, parse)
         self.search = shared.search
+        self.micro_deposit_rules = shared.micro_deposit_rules
+        self.blocked_routing_numbers = shared.blocked_routing_numbers
+        self.declared_accounts = shared.declared_accounts

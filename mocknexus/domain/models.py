@@ -95,6 +95,22 @@ class StatusChange:
 
 
 @dataclass
+class DeclaredOwner:
+    """An account owner declared as test data (domain/declared.py): what account_owners returns for it."""
+
+    owner_name: str
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+
+@dataclass
 class Account:
     guid: str
     member_guid: str
@@ -117,6 +133,7 @@ class Account:
     is_closed: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    declared_owners: list[DeclaredOwner] = field(default_factory=list)  # empty: generated owners
 
 
 @dataclass

@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from mocknexus.domain.catalog import Catalog
 from mocknexus.domain.clock import Clock
 from mocknexus.domain.members import MemberChanges, Members
+from mocknexus.domain.microdeposit_ops import MicroDeposits
 from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.state import Settings
 from mocknexus.domain.steering import Steering
@@ -21,7 +22,7 @@ from mocknexus.store import Store
 __all__ = ["Emulator", "MemberChanges", "Settings"]
 
 
-class Emulator(Identity, Members, Steering):
+class Emulator(Identity, Members, MicroDeposits, Steering):
     """One world: the state of one MX client id (or, with no client id, MX's shared static fixtures)."""
 
     def __init__(

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.microdeposits import MicroDeposit
 from mocknexus.domain.models import Account, ApiToken, Member, Session, User
 
 # 2: a snapshot carries the client id it was taken of (1, from before client ids, loads into any client).
@@ -26,6 +27,7 @@ TABLES: dict[str, tuple[type, str]] = {
     "sessions": (Session, "token"),
     "members": (Member, "guid"),
     "accounts": (Account, "guid"),
+    "micro_deposits": (MicroDeposit, "guid"),
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from mocknexus.domain import datagen, jobs
+from mocknexus.domain import datagen, declared, jobs
 from mocknexus.domain.catalog import Catalog, Institution, Scenario
 from mocknexus.domain.clock import Clock
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
@@ -21,6 +21,7 @@ from mocknexus.store import Store
 USERS, USER_IDS, API_TOKENS, SESSIONS, MEMBERS, ACCOUNTS, EXTERNAL_GUIDS = (
     "users", "user_ids", "api_tokens", "sessions", "members", "accounts", "member_external_guids",
 )  # fmt: skip
+MICRO_DEPOSITS, DECLARED_ACCOUNTS = "micro_deposits", "declared_accounts"
 
 PREVENTED_AFTER_DENIALS = 3
 
@@ -110,9 +111,13 @@ class EmulatorState:
         """A successful job finds the member's accounts (once); a verification also finds their numbers,
         an identification their owners."""
         if not member.account_guids:
-            accounts = datagen.generate_accounts(
-                self.settings.seed, (member.data_seed,), scenario.accounts, member.guid, member.user_guid, at
-            )
+            declaration = self._declaration_for(member)
+            if declaration is not None:
+                accounts = declared.make_accounts(declaration, member, at)
+            else:
+                accounts = datagen.generate_accounts(
+                    self.settings.seed, (member.data_seed,), scenario.accounts, member.guid, member.user_guid, at
+                )
             member.account_guids = [a.guid for a in accounts]
         else:
             accounts = [self.store.get(ACCOUNTS, guid) for guid in member.account_guids]
@@ -125,10 +130,30 @@ class EmulatorState:
                 account.updated_at = at
             self.store.put(ACCOUNTS, account.guid, account)
 
+    def _declaration_for(self, member: Member) -> declared.Declaration | None:
+        """Accounts declared for this member's user or login: this client's (control plane) after the
+        fixture files', so a test's own declaration wins over a bundled one of the same specificity."""
+        user = self.store.get(USERS, member.user_guid)
+        institution = self.catalog.institutions.get(member.institution_guid)
+        if user is None:
+            return None
+        values = {}
+        if institution is not None:
+            values = {
+                c.field_name: member.credentials[c.guid]
+                for c in institution.credentials
+                if c.guid in member.credentials
+            }
+        own = sorted((r for _, r in self.store.items(DECLARED_ACCOUNTS)), key=lambda r: (r.declared_at, r.name))
+        return declared.find([*self.catalog.declared_accounts, *own], user, member, values)
+
     def _forget(self, user: User, token_tables: tuple[str, ...], keep_static: bool) -> None:
         """Delete a user's members (with their accounts) and its tokens in `token_tables`."""
         for member_guid in list(user.member_guids):
             self._delete_member(self.store.get(MEMBERS, member_guid))
+        for guid, record in list(self.store.items(MICRO_DEPOSITS)):
+            if record.user_guid == user.guid:
+                self.store.delete(MICRO_DEPOSITS, guid)
         self._drop_tokens(user, token_tables, keep_static)
 
     def _drop_tokens(self, user: User, tables: tuple[str, ...], keep_static: bool) -> None:

@@ -14,7 +14,15 @@ from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import ClientDisconnected, MethodNotAllowed
 
 from mocknexus.domain.errors import ErrorKind, MXError
-from mocknexus.web.http import REQUEST_ID_KEY, emulator, faults, journal, media_type, render_error
+from mocknexus.web.http import (
+    NEXUS_BETA_MEDIA_TYPE,
+    REQUEST_ID_KEY,
+    emulator,
+    faults,
+    journal,
+    media_type,
+    render_error,
+)
 from mocknexus.web.negotiation import answers_xml
 from mocknexus.web.routing import RouteTable
 
@@ -76,6 +84,8 @@ def _negotiate() -> None:
     if request.blueprint == "inspector":
         return
     offered = [media_type(), "application/json", *answers_xml()]
+    if request.blueprint == "nexus":
+        offered.append(NEXUS_BETA_MEDIA_TYPE)
     if request.accept_mimetypes.best_match(offered) is None:
         raise MXError(ErrorKind.NOT_ACCEPTABLE, f"This API answers {' or '.join(offered)} only.")
 

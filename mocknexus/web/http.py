@@ -20,6 +20,7 @@ from mocknexus.schemas.dialects import view
 from mocknexus.schemas.fastdump import dumper
 
 NEXUS_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
+NEXUS_BETA_MEDIA_TYPE = "application/vnd.mx.nexus.beta+json"  # a published Java client's (micro-deposits)
 MDX_MEDIA_TYPE = "application/vnd.moneydesktop.mdx.v5+json"
 SSO_MEDIA_TYPE = "application/vnd.moneydesktop.sso.v3+json"
 ADMIN_MEDIA_TYPE = "application/json"
