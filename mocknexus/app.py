@@ -16,13 +16,14 @@ from mocknexus.inspector import views as inspector
 from mocknexus.loader import load_catalog, parse_scenario
 from mocknexus.store import MemoryStore, SQLiteStore, Store
 
-# (noqa F401: admin, admin_clients, admin_inspect, admin_traffic are imported for the routes they add to the
-# one admin blueprint; microdeposits for the routes it adds to the Nexus blueprint.)
+# (noqa F401: the admin_* modules are imported for the routes they add to the one admin blueprint;
+# microdeposits for the routes it adds to the Nexus blueprint.)
 from mocknexus.web import (  # noqa: F401
     admin,
     admin_blueprint,
     admin_clients,
     admin_inspect,
+    admin_test_data,
     admin_traffic,
     mdx,
     microdeposits,

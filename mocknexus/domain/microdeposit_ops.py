@@ -99,6 +99,7 @@ class MicroDeposits(EmulatorState):
                 first_name=first_name,
                 last_name=last_name,
                 email=email,
+                sequence=max((r.sequence for r in self.store.values(MICRO_DEPOSITS)), default=0) + 1,
             )
             if has_account:
                 self._fill_account(record, details, now)
@@ -122,7 +123,7 @@ class MicroDeposits(EmulatorState):
         with self.store.transaction():
             user = self._micro_user(user_guid)
             found = [self._settled_deposit(r) for r in self.store.values(MICRO_DEPOSITS) if r.user_guid == user.guid]
-            return sorted(found, key=lambda r: (r.created_at, r.guid))
+            return sorted(found, key=lambda r: r.sequence)
 
     def read_micro_deposit(self, user_guid: str, guid: str) -> MicroDeposit:
         """A read also moves the status on (MX: "You may force a status update by calling the read

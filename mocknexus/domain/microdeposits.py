@@ -75,8 +75,8 @@ _ABA_PREFIXES = frozenset(f"{n:02d}" for n in (0, *range(1, 13), *range(21, 33),
 
 def routing_block(routing_number: str, blocked: dict[str, BlockedReason]) -> BlockedReason | None:
     """None if micro-deposits may go to this routing number; otherwise why not. A number failing the ABA
-    checksum or starting with no Federal Reserve prefix is INVALID (MX's "222222226" passes the checksum
-    but starts 22: INFERRED reason); `blocked` lists valid numbers that are refused anyway."""
+    checksum or starting with no Federal Reserve prefix is INVALID; `blocked` (fixture files) lists numbers
+    that pass both and are refused anyway (MX's "222222226" and "021000021")."""
     if not is_valid_aba(routing_number) or routing_number[:2] not in _ABA_PREFIXES:
         return BlockedReason.INVALID
     return blocked.get(routing_number)
@@ -142,6 +142,7 @@ class MicroDeposit:
     deposited_after: float = 120.0
     amounts: list[float] = field(default_factory=lambda: [0.09, 0.09])  # never rendered by MX's API
     attempts: int = 0  # wrong pairs of amounts so far
+    sequence: int = 0  # creation order in its world (clocks may be frozen: created_at ties)
     member_guid: str | None = None  # the member and account a verification made readable
     account_guid: str | None = None
 

@@ -16,13 +16,14 @@ from mocknexus.domain.microdeposit_ops import MicroDeposits
 from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.state import Settings
 from mocknexus.domain.steering import Steering
+from mocknexus.domain.test_data_ops import DeclaredData
 from mocknexus.domain.users import Identity
 from mocknexus.store import Store
 
 __all__ = ["Emulator", "MemberChanges", "Settings"]
 
 
-class Emulator(Identity, Members, MicroDeposits, Steering):
+class Emulator(Identity, Members, MicroDeposits, DeclaredData, Steering):
     """One world: the state of one MX client id (or, with no client id, MX's shared static fixtures)."""
 
     def __init__(

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from mocknexus.domain.declared import Declaration
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.microdeposits import MicroDeposit
 from mocknexus.domain.models import Account, ApiToken, Member, Session, User
@@ -28,6 +29,7 @@ TABLES: dict[str, tuple[type, str]] = {
     "members": (Member, "guid"),
     "accounts": (Account, "guid"),
     "micro_deposits": (MicroDeposit, "guid"),
+    "declared_accounts": (Declaration, "name"),
 }
 
 

@@ -114,7 +114,7 @@ class DeclarationSchema(_Strict):
 
 BLOCKED_ROUTING_NUMBERS = fields.Dict(
     keys=fields.String(validate=_routing),
-    values=fields.String(validate=validate.OneOf([r.name for r in BlockedReason if r is not BlockedReason.INVALID])),
+    values=fields.String(validate=validate.OneOf([r.name for r in BlockedReason])),
     load_default=dict,
 )
 
