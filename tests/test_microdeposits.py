@@ -186,7 +186,7 @@ def test_list_holds_the_users_own_only(http, clock):
         ({"routing_number": "222222226"}, "not a valid ABA routing number"),  # MX's example: no Fed prefix
         ({"routing_number": "021000021"}, "Institution is not supported for microdeposit verification"),
         ({"routing_number": "12345"}, "not a valid ABA routing number"),
-        ({"account_number": "12345678901234567890"}, "1 to 17 digits"),
+        ({"account_number": "12345678901234567890"}, "account_number"),
         ({"account_type": 3}, "account_type"),
         ({"account_type": "LOAN"}, "account_type"),
         ({"first_name": "D#ve"}, "first_name"),

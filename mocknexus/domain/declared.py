@@ -81,6 +81,7 @@ def make_accounts(declaration: Declaration, member: Member, at: datetime) -> lis
             routing_number=d.routing_number,
             institution_number=d.institution_number,
             transit_number=d.transit_number,
+            declared=True,
             declared_owners=list(d.owners),
             created_at=at,
             updated_at=at,

@@ -222,11 +222,11 @@ class Members(EmulatorState):
             member = self._member(session, member_guid)
             accounts = [a for a in self.list_accounts(session, member_guid) if a.owners_identified]
             generated = datagen.generate_owners(
-                self.settings.seed, (member.data_seed,), [a for a in accounts if not a.declared_owners]
+                self.settings.seed, (member.data_seed,), [a for a in accounts if not a.declared]
             )
             by_account = {o.account_guid: [o] for o in generated}
             for account in accounts:
-                if account.declared_owners:
+                if account.declared:
                     by_account[account.guid] = [_owner_of(account, d) for d in account.declared_owners]
             return [owner for account in accounts for owner in by_account.get(account.guid, [])]
 

@@ -133,7 +133,8 @@ class Account:
     is_closed: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    declared_owners: list[DeclaredOwner] = field(default_factory=list)  # empty: generated owners
+    declared: bool = False  # declared as test data: its owners are the declared ones (perhaps none)
+    declared_owners: list[DeclaredOwner] = field(default_factory=list)
 
 
 @dataclass

@@ -30,9 +30,9 @@ class RevealedMicroDepositResponse(Schema):
 class MicroDepositSteerRequest(RequestSchema):
     """Force any of MX's statuses (now), and/or set the two amounts that verify it."""
 
-    status = StrictString(load_default=None, validate=validate.OneOf(MicroDepositStatus.names()))
-    deposit_amount_1 = Amount(load_default=None)
-    deposit_amount_2 = Amount(load_default=None)
+    status = StrictString(validate=validate.OneOf(MicroDepositStatus.names()))
+    deposit_amount_1 = Amount()
+    deposit_amount_2 = Amount()
 
     @validates_schema
     def _something(self, data: dict, **kwargs: Any) -> None:

@@ -8,7 +8,7 @@ status, status_name, updated_at), with its `+00:00` timestamps.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -53,9 +53,16 @@ class AccountType(fields.Field):
         return value
 
 
+_AMOUNT_DOC = {"minimum": 0.01, "multipleOf": 0.01, "description": "dollars and cents, e.g. 0.09"}
+
+
 class Amount(fields.Float):
     """A deposit amount in dollars: a JSON number above zero with at most two decimals (a string, a
     negative, or a fraction of a cent is a 400: MX types the field Number)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["metadata"] = {**_AMOUNT_DOC, **kwargs.get("metadata", {})}
+        super().__init__(*args, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -71,14 +78,26 @@ class Amount(fields.Float):
         return float(value)
 
 
+_NAME_DOC = {"pattern": "^[A-Za-z][A-Za-z .'-]*$"}
+
+
 class MicroDepositFields(RequestSchema):
-    first_name = StrictString(load_default=None, allow_none=True, max_length=255)
-    last_name = StrictString(load_default=None, allow_none=True, max_length=255)
-    email = StrictString(load_default=None, allow_none=True, max_length=255)
-    account_name = StrictString(load_default=None, allow_none=True, max_length=255)
-    account_number = DigitString(load_default=None, allow_none=True, validate=validate.Length(max=64))
-    routing_number = DigitString(load_default=None, allow_none=True, pad_to=9, validate=validate.Length(max=64))
+    first_name = StrictString(load_default=None, allow_none=True, max_length=50, metadata=_NAME_DOC)
+    last_name = StrictString(load_default=None, allow_none=True, max_length=50, metadata=_NAME_DOC)
+    email = StrictString(load_default=None, allow_none=True, max_length=255, metadata={"format": "email"})
+    account_name = StrictString(load_default=None, allow_none=True, max_length=50)
+    account_number = DigitString(load_default=None, allow_none=True, validate=validate.Length(max=17))
+    routing_number = DigitString(
+        load_default=None, allow_none=True, pad_to=9, validate=validate.Length(max=9), metadata={"minLength": 9}
+    )
     account_type = AccountType(load_default=None, allow_none=True)
+
+
+# The rules across fields, for the OpenAPI document (the domain checks them): account details, or a person.
+_ACCOUNT_REQUIRED = {"required": ["account_number", "routing_number", "account_type"]}
+MicroDepositFields.openapi_rules = {  # type: ignore[attr-defined]
+    "anyOf": [_ACCOUNT_REQUIRED, {"required": ["first_name", "last_name", "email"]}]
+}
 
 
 class MicroDepositCreateRequest(Rooted):
@@ -86,14 +105,15 @@ class MicroDepositCreateRequest(Rooted):
     micro_deposit = fields.Nested(MicroDepositFields, required=True)
 
 
-_AMOUNT_DOC = {"minimum": 0.01, "multipleOf": 0.01, "description": "dollars and cents, e.g. 0.09"}
-
-
 class MicroDepositUpdateFields(MicroDepositFields):
     """PUT: the two amounts (verify), or a pre-initiated micro-deposit's account details."""
 
-    deposit_amount_1 = Amount(load_default=None, metadata=_AMOUNT_DOC)
-    deposit_amount_2 = Amount(load_default=None, metadata=_AMOUNT_DOC)
+    deposit_amount_1 = Amount()
+    deposit_amount_2 = Amount()
+    # The two amounts, or the account details: not both, not neither.
+    openapi_rules: ClassVar[dict] = {
+        "oneOf": [{"required": ["deposit_amount_1", "deposit_amount_2"]}, _ACCOUNT_REQUIRED]
+    }
 
 
 class MicroDepositUpdateRequest(Rooted):

@@ -55,9 +55,16 @@ class MicroDepositRuleSchema(_Strict):
         return MicroDepositRule(**{**data, "end": MicroDepositStatus[data["end"]], "amounts": tuple(data["amounts"])})
 
 
-def _routing(value: str) -> None:
-    if not is_valid_aba(value):
-        raise ValidationError("is not a valid ABA routing number (9 digits, checksum)")
+class AbaRoutingNumber(validate.Validator):
+    """Nine digits whose ABA checksum holds."""
+
+    def __call__(self, value: str) -> str:
+        if not is_valid_aba(value):
+            raise ValidationError("is not a valid ABA routing number (9 digits, checksum)")
+        return value
+
+
+_routing = AbaRoutingNumber()
 
 
 class DeclaredOwnerSchema(_Strict):

@@ -47,8 +47,8 @@ def reveal_micro_deposit(guid: str, client_id: str | None = None) -> Response:
 @doc("Force a micro-deposit's status (any of MX's) and/or set its amounts", response=revealed, body=steer_request)
 def steer_micro_deposit(guid: str, client_id: str | None = None) -> Response:
     body = read_body(steer_request)
-    status = MicroDepositStatus[body["status"]] if body["status"] else None
-    amounts = (body["deposit_amount_1"], body["deposit_amount_2"]) if body["deposit_amount_1"] is not None else None
+    status = MicroDepositStatus[body["status"]] if "status" in body else None
+    amounts = (body["deposit_amount_1"], body["deposit_amount_2"]) if "deposit_amount_1" in body else None
     record = _holder(client_id, guid).steer_micro_deposit(guid, status, amounts)
     return render(revealed, {"micro_deposit": record})
 
@@ -65,6 +65,10 @@ def list_test_accounts(client_id: str) -> Response:
     "Declare the accounts a successful job finds for a user id and/or credential values",
     response=declaration_response,
     body=declaration_request,
+    unchecked={
+        "positive_data_acceptance": "Routing numbers must pass the ABA checksum, and a declaration must name "
+        "a user_id or credentials (400)."
+    },
 )
 def declare_test_accounts(client_id: str) -> Response:
     declaration = world().emulator.declare_accounts(read_body(declaration_request))
