@@ -34,6 +34,7 @@ from mocknexus.web import (  # noqa: F401
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
 from mocknexus.widget import pages as widget_pages
+from mocknexus.widget import routing_numbers  # noqa: F401  (its route, on the widget blueprint)
 from mocknexus.widget import urls as widget_urls
 
 

@@ -20,6 +20,7 @@ from mocknexus.domain.microdeposits import (
     ACTIVE_STATUSES,
     PREVENTED_AFTER_ATTEMPTS,
     VERIFIABLE,
+    BlockedReason,
     MicroDeposit,
     MicroDepositStatus,
     routing_block,
@@ -154,6 +155,10 @@ class MicroDeposits(EmulatorState):
             self._save_micro_deposit(record, "updated")
             return record
 
+    def routing_number_block(self, routing_number: str) -> BlockedReason | None:
+        """Why micro-deposits cannot go to this routing number (None: they can)."""
+        return routing_block(routing_number, self.catalog.blocked_routing_numbers)
+
     # ---- Control plane --------------------------------------------------------------------------------
 
     def has_micro_deposit(self, guid: str) -> bool:
@@ -201,7 +206,10 @@ class MicroDeposits(EmulatorState):
         return self._settled_deposit(record)
 
     def _settled_deposit(self, record: MicroDeposit) -> MicroDeposit:
-        if record.settle(self.clock.now(), self.settings.job_time_scale):
+        # --job-time-scale shortens micro-deposits too; its 0 ("jobs move on polls alone") leaves them on the
+        # clock, since nothing polls a micro-deposit forward.
+        scale = self.settings.job_time_scale or 1.0
+        if record.settle(self.clock.now(), scale):
             self._save_micro_deposit(record, "updated")
         return record
 
@@ -219,7 +227,7 @@ class MicroDeposits(EmulatorState):
             raise MXError(ErrorKind.INVALID_PARAMETERS, "account_type must be 1 (CHECKING) or 2 (SAVINGS).")
         if details.account_name is not None and not 1 <= len(details.account_name) <= 50:
             raise MXError(ErrorKind.INVALID_PARAMETERS, "account_name must be 1 to 50 characters.")
-        blocked = routing_block(routing, self.catalog.blocked_routing_numbers)
+        blocked = self.routing_number_block(routing)
         if blocked is not None:
             raise MXError(ErrorKind.INVALID_PARAMETERS, routing_refusal(routing, blocked.name))
         record.account_number, record.routing_number, record.account_type = number, routing, kind

@@ -1,4 +1,4 @@
-/* mocknexus Connect widget, part 5 of 5: the flow. Which step shows, what each action calls on the Nexus
+/* mocknexus Connect widget, part 6 of 6: the flow. Which step shows, what each action calls on the Nexus
  * API, and the events MX's widget sends for it; polling a connecting member as MX's widget does. */
 (function (W) {
   "use strict";
@@ -36,7 +36,15 @@
   // ---- search -----------------------------------------------------------------------------------------
 
   function searchView() {
-    return V.search(search);
+    var view = V.search(search);
+    if (config.verification) {
+      // MX's widget in verification mode: "Connect with account numbers" starts the micro-deposit path.
+      view.appendChild(W.h("button", { type: "button", class: "secondary", id: "microdeposits-start", text: "Connect with account numbers", onclick: function () {
+        stopPolling();
+        W.microdeposits.start(state.preinitiated);
+      } }));
+    }
+    return view;
   }
 
   function search(query, form, results, summary) {
@@ -338,7 +346,22 @@
     });
   }
 
+  function microdepositStart() {
+    // MX: a micro-deposit that is not PREINITIATED opens on its own view; a pre-initiated one opens search,
+    // and "Connect with account numbers" then completes it.
+    return W.microdeposits.load(config.current_microdeposit_guid).then(function (record) {
+      if (record.status_name === "PREINITIATED") {
+        state.preinitiated = record;
+        return ["search", searchView()];
+      }
+      return ["microdeposits", W.h("section", { class: "step" }, W.h("h1", { text: "Loading" })), function () { W.microdeposits.open(record); }];
+    }, function () {
+      return ["search", searchView()];
+    });
+  }
+
   function initialView() {
+    if (config.verification && config.current_microdeposit_guid && !config.current_member_guid) return microdepositStart();
     if (config.current_member_guid) {
       // MX: "Load to a specific member that contains an error or requires MFA from the most recent job.
       // Members with no errors will return to search. current_member_guid takes precedence."
@@ -354,9 +377,11 @@
     return Promise.resolve(["search", searchView()]);
   }
 
+  W.flow = { show: show, backToSearch: backToSearch };
   W.send("load");
   initialView().then(function (initial) {
     show(initial[0], initial[1]);
     event("loaded", { initial_step: initial[0] });
+    if (initial[2]) initial[2]();
   }, fatal);
 })(window.mxConnect);

@@ -1,4 +1,4 @@
-/* mocknexus Connect widget, part 4 of 5: the views. Each builds a <section> from data and the handlers the
+/* mocknexus Connect widget, part 4 of 6: the views. Each builds a <section> from data and the handlers the
  * flow (connect.js) gives it; none calls the API or sends events itself. */
 (function (W) {
   "use strict";
