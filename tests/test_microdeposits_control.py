@@ -206,3 +206,22 @@ def test_micro_deposit_rules_in_a_fixture_file(tmp_path, clock):
     clock.advance(6)
     assert read(http, headers, guid)["status_name"] == "DEPOSITED"
     assert verify(http, headers, guid, 0.11, 0.22).json["micro_deposit"]["status_name"] == "VERIFIED"
+
+
+def test_every_create_and_status_change_reaches_the_domain_event_hook(app, http, clock):
+    """The seam webhooks attach to (MX's MICRODEPOSITS payload: action created/updated and the record)."""
+    headers = open_session(http)
+    heard = []
+    app.extensions["mocknexus.worlds"].get(CLIENT).emulator.micro_deposit_sink = heard.append
+    guid = create(http, headers)["guid"]
+    clock.advance(121)
+    read(http, headers, guid)
+    verify(http, headers, guid)
+    read(http, headers, guid)  # nothing changed: nothing heard
+    assert [(e.action, e.micro_deposit.status.name) for e in heard] == [
+        ("created", "INITIATED"),
+        ("updated", "REQUESTED"),
+        ("updated", "DEPOSITED"),
+        ("updated", "VERIFIED"),
+    ]
+    assert {(e.client_id, e.micro_deposit.guid) for e in heard} == {(CLIENT, guid)}

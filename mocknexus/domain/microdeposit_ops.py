@@ -209,7 +209,7 @@ class MicroDeposits(EmulatorState):
         # --job-time-scale shortens micro-deposits too; its 0 ("jobs move on polls alone") leaves them on the
         # clock, since nothing polls a micro-deposit forward.
         scale = self.settings.job_time_scale or 1.0
-        if record.settle(self.clock.now(), scale):
+        while record.settle(self.clock.now(), scale):  # one event per status passed through
             self._save_micro_deposit(record, "updated")
         return record
 

@@ -176,18 +176,15 @@ class MicroDeposit:
             self.error_message = rule.error_message  # kept for the end it leads to
 
     def settle(self, now: datetime, time_scale: float = 1.0) -> bool:
-        """Bring the status up to `now`; True if it changed. INITIATED -> REQUESTED -> end (REJECTED
-        straight from INITIATED: the provider refuses the request). Each step starts when the last ended,
-        so a clock advanced by hours lands every step at its own time."""
-        changed = False
-        while True:
-            due = self._next_due(time_scale)
-            if due is None or now < due[1]:
-                return changed
-            status, at = due
-            message = self.error_message if status in (S.ERRORED, S.REJECTED) else None
-            self.move(status, at, message)
-            changed = True
+        """Take the next step due by `now`; True if there was one (call again for the next). INITIATED ->
+        REQUESTED -> end (REJECTED straight from INITIATED: the provider refuses the request). Each step
+        starts when the last ended, so a clock advanced by hours lands every step at its own time."""
+        due = self._next_due(time_scale)
+        if due is None or now < due[1]:
+            return False
+        status, at = due
+        self.move(status, at, self.error_message if status in (S.ERRORED, S.REJECTED) else None)
+        return True
 
     def _next_due(self, scale: float) -> tuple[MicroDepositStatus, datetime] | None:
         start = self.status_changed_at
