@@ -260,3 +260,16 @@ def test_every_micro_deposit_view_at_320_and_desktop_in_light_and_dark(world, wi
         check_step(widget, "md-5-verified", width, scheme)
     finally:
         driver.quit()
+
+
+def test_no_eligible_accounts_offers_the_micro_deposit_path(world, driver):
+    widget, _ = open_widget(world, driver, mode="verification")
+    widget.connect("Scenario", "scenario_bank", "anyone", "no_account_numbers")
+    widget.step("loginError")
+    widget.click("#microdeposits-start")
+    view(widget, "routingNumber")
+    received = widget.messages()
+    assert [(m["type"], m["metadata"].get("previous"), m["metadata"].get("initial_step")) for m in received[-2:]] == [
+        ("mx/connect/stepChange", "loginError", None),
+        ("mx/connect/microdeposits/loaded", None, "routingNumber"),
+    ]

@@ -225,3 +225,11 @@ def test_every_create_and_status_change_reaches_the_domain_event_hook(app, http,
         ("updated", "VERIFIED"),
     ]
     assert {(e.client_id, e.micro_deposit.guid) for e in heard} == {(CLIENT, guid)}
+
+
+def test_deleting_the_user_deletes_its_micro_deposits(http, clock):
+    user_id = new_user(http)
+    headers = open_session(http, user_id)
+    guid = create(http, headers)["guid"]
+    assert http.delete(f"/{CLIENT}/users/{user_id}.json", headers={"MD-API-KEY": "test-key"}).status == 204
+    assert http.get(f"{ADMIN}/micro_deposits/{guid}").status == 404

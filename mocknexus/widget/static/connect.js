@@ -35,15 +35,17 @@
 
   // ---- search -----------------------------------------------------------------------------------------
 
+  /* MX's widget in verification mode: "Connect with account numbers" starts the micro-deposit path. */
+  function microdepositsButton() {
+    return W.h("button", { type: "button", class: "secondary", id: "microdeposits-start", text: "Connect with account numbers", onclick: function () {
+      stopPolling();
+      W.microdeposits.start(state.preinitiated);
+    } });
+  }
+
   function searchView() {
     var view = V.search(search);
-    if (config.verification) {
-      // MX's widget in verification mode: "Connect with account numbers" starts the micro-deposit path.
-      view.appendChild(W.h("button", { type: "button", class: "secondary", id: "microdeposits-start", text: "Connect with account numbers", onclick: function () {
-        stopPolling();
-        W.microdeposits.start(state.preinitiated);
-      } }));
-    }
+    if (config.verification) view.appendChild(microdepositsButton());
     return view;
   }
 
@@ -249,7 +251,11 @@
       if (accounts && !accounts.length) {
         event("invalidData", { member_guid: member.guid, code: NO_ELIGIBLE_ACCOUNTS });
         var message = "We could not find a checking or savings account with account and routing numbers at " + member.name + ".";
-        return show("loginError", errorView("No eligible accounts", message, false));
+        var view = errorView("No eligible accounts", message, false);
+        // The institution cannot verify instantly: offer the micro-deposit path (INFERRED from MX's widget,
+        // which offers it where instant verification cannot help).
+        view.querySelector(".actions").prepend(microdepositsButton());
+        return show("loginError", view);
       }
       event("memberConnected", { member_guid: member.guid });
       show("connected", V.connected(member, accounts, function () { event("connected/primaryAction", {}); }));
