@@ -233,3 +233,21 @@ def test_deleting_the_user_deletes_its_micro_deposits(http, clock):
     guid = create(http, headers)["guid"]
     assert http.delete(f"/{CLIENT}/users/{user_id}.json", headers={"MD-API-KEY": "test-key"}).status == 204
     assert http.get(f"{ADMIN}/micro_deposits/{guid}").status == 404
+
+
+def test_the_python_client_reveals_steers_and_declares(app, clock):
+    from mocknexus.client import AdminClient
+    from tests.support import LiveHttp, LiveServer
+
+    with LiveServer(app) as server:
+        http, admin = LiveHttp(server.url), AdminClient(server.url, client_id=CLIENT)
+        admin.declare_accounts(DECLARED)
+        headers = open_session(http)
+        guid = create(http, headers)["guid"]
+        assert admin.micro_deposit(guid)["deposit_amount_1"] == 0.09
+        forced = admin.set_micro_deposit(guid, "DEPOSITED", amounts=(0.25, 0.5))
+        assert (forced["status_name"], forced["deposit_amount_2"]) == ("DEPOSITED", 0.5)
+        assert verify(http, headers, guid, 0.5, 0.25).json["micro_deposit"]["status_name"] == "VERIFIED"
+        member = connect(http, headers, clock, "verify")
+        names = [a["name"] for a in http.get(f"/members/{member}/accounts", headers=headers).json["accounts"]]
+        assert names == ["Alice Checking", "Alice Savings"]
