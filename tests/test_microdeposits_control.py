@@ -251,3 +251,16 @@ def test_the_python_client_reveals_steers_and_declares(app, clock):
         member = connect(http, headers, clock, "verify")
         names = [a["name"] for a in http.get(f"/members/{member}/accounts", headers=headers).json["accounts"]]
         assert names == ["Alice Checking", "Alice Savings"]
+
+
+def test_the_clock_alone_moves_micro_deposits(app, http, clock):
+    """advance_micro_deposits: what background work runs with no request (and the next instant it is due)."""
+    headers = open_session(http)
+    guid = create(http, headers)["guid"]
+    emulator = app.extensions["mocknexus.worlds"].get(CLIENT).emulator
+    first = emulator.advance_micro_deposits()
+    assert first.moved == [] and first.next_due.isoformat() == "2026-01-01T12:00:01+00:00"
+    clock.advance(200)
+    moved = emulator.advance_micro_deposits()
+    assert [m.status.name for m in moved.moved] == ["DEPOSITED"] and moved.next_due is None
+    assert http.get(f"{ADMIN}/micro_deposits/{guid}").json["micro_deposit"]["status_name"] == "DEPOSITED"

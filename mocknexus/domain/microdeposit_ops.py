@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
@@ -52,6 +52,12 @@ class MicroDepositEvent:
 
 
 MicroDepositSink = Callable[[MicroDepositEvent], None]
+
+
+@dataclass
+class MicroDepositsAdvanced:
+    moved: list[MicroDeposit] = field(default_factory=list)  # micro-deposits whose status changed (each saved)
+    next_due: datetime | None = None  # the earliest clock time one moves by time alone (None: none)
 
 
 @dataclass
@@ -158,6 +164,21 @@ class MicroDeposits(EmulatorState):
     def routing_number_block(self, routing_number: str) -> BlockedReason | None:
         """Why micro-deposits cannot go to this routing number (None: they can)."""
         return routing_block(routing_number, self.catalog.blocked_routing_numbers)
+
+    def advance_micro_deposits(self) -> MicroDepositsAdvanced:
+        """What the clock alone does, with no request: every micro-deposit moved up to this world's clock
+        (background work runs this, so DEPOSITED happens, and is reported, even if nobody reads it)."""
+        result = MicroDepositsAdvanced()
+        with self.store.transaction():
+            for record in list(self.store.values(MICRO_DEPOSITS)):
+                before = record.status
+                record = self._settled_deposit(record)
+                if record.status is not before:
+                    result.moved.append(record)
+                due = record.due_at(self.settings.job_time_scale or 1.0)
+                if due is not None and (result.next_due is None or due < result.next_due):
+                    result.next_due = due
+        return result
 
     # ---- Control plane --------------------------------------------------------------------------------
 

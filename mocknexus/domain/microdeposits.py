@@ -186,6 +186,11 @@ class MicroDeposit:
         self.move(status, at, self.error_message if status in (S.ERRORED, S.REJECTED) else None)
         return True
 
+    def due_at(self, time_scale: float = 1.0) -> datetime | None:
+        """When the clock alone next moves this micro-deposit (None: only a call can)."""
+        due = self._next_due(time_scale)
+        return due[1] if due else None
+
     def _next_due(self, scale: float) -> tuple[MicroDepositStatus, datetime] | None:
         start = self.status_changed_at
         if self.status is S.INITIATED:
