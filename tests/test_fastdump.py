@@ -33,17 +33,17 @@ def test_every_response_schema_dumps_identically(app, http, clock, dialect):
     poll_until_settled(http, headers, member["guid"], clock)
     emulator = app.extensions["mocknexus.worlds"].get(CLIENT).emulator
     session = emulator.authenticate(headers["MD-SESSION-TOKEN"])
-    m = emulator.read_member(session, member["guid"], poll=False)
-    user = emulator.session_user(session)
+    m = emulator.read_member(session.user_guid, member["guid"], poll=False)
+    user = emulator.get_user(session.user_guid)
     institution = emulator.read_institution(m.institution_guid)
     static = StaticMembers(emulator, seed=7)
-    accounts = static.list_accounts(static.session)
+    accounts = static.list_accounts(static.user.guid)
     page = Page(1, 25, 1, 1)
     samples = {
         "member": m, "members": [m], "user": user, "users": [user], "institution": institution,
         "institutions": [institution], "credentials": institution.credentials, "challenges": m.challenges,
         "accounts": accounts, "account": accounts[0], "account_numbers": accounts, "session": session,
-        "account_owners": static.account_owners(static.session, "test_nexus_member"),
+        "account_owners": static.account_owners(static.user.guid, "test_nexus_member"),
         "api_token": emulator.issue_api_token(user.id), "status": "ok", "version": "1",
         "pagination": page, "pagination_data": page,
     }  # fmt: skip

@@ -181,7 +181,7 @@ def test_the_domain_reads_the_bound_request_and_nothing_outside_one(clock):
     bank = next(i for i in emu.catalog.institutions.values() if i.code == "mxbank")
     values = {"LOGIN": "mxuser", "PASSWORD": "password"}
     credentials = [{"guid": c.guid, "value": values[c.field_name]} for c in bank.credentials]
-    guid = emu.create_member(session, bank.guid, credentials, skip_aggregation=True).guid
+    guid = emu.create_member(session.user_guid, bank.guid, credentials, skip_aggregation=True).guid
     member = emu.any_member(guid)
     assert [(c.status.name, c.request_id, c.request) for c in member.status_history] == [("CREATED", None, None)]
     binding = causes.bind(causes.RequestRef(41, "GET", f"/members/{guid}"))

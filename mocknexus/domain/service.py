@@ -11,18 +11,22 @@ from contextlib import AbstractContextManager
 
 from mocknexus.domain.catalog import Catalog
 from mocknexus.domain.clock import Clock
-from mocknexus.domain.members import MemberChanges, Members
+from mocknexus.domain.members import Members
+from mocknexus.domain.operations import MemberChanges, UserOperations
 from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.state import Settings
 from mocknexus.domain.steering import Steering
 from mocknexus.domain.users import Identity
 from mocknexus.store import Store
 
-__all__ = ["Emulator", "MemberChanges", "Settings"]
+__all__ = ["Emulator", "MemberChanges", "Settings", "UserOperations"]
 
 
 class Emulator(Identity, Members, Steering):
-    """One world: the state of one MX client id (or, with no client id, MX's shared static fixtures)."""
+    """One world: the state of one MX client id (or, with no client id, MX's shared static fixtures).
+
+    Its user-keyed operations are `operations.UserOperations`, which Nexus and the Platform API call alike.
+    """
 
     def __init__(
         self,

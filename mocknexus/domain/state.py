@@ -13,7 +13,7 @@ from mocknexus.domain import datagen, jobs
 from mocknexus.domain.catalog import Catalog, Institution, Scenario
 from mocknexus.domain.clock import Clock
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
-from mocknexus.domain.models import Member, Session, User
+from mocknexus.domain.models import Member, User
 from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.statuses import ConnectionStatus, JobType
 from mocknexus.store import Store
@@ -54,10 +54,10 @@ class EmulatorState:
     def _members_of(self, user: User) -> list[Member]:
         return [self._settled(self.store.get(MEMBERS, guid)) for guid in user.member_guids]
 
-    def _member(self, session: Session, member_guid: str) -> Member:
+    def _member(self, user_guid: str, member_guid: str) -> Member:
         member: Member | None = self.store.get(MEMBERS, member_guid)
         # Another user's member is as absent as a member that never existed.
-        if member is None or member.user_guid != session.user_guid:
+        if member is None or member.user_guid != user_guid:
             raise not_found("Member")
         return self._settled(member)
 

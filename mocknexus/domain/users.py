@@ -103,5 +103,9 @@ class Identity(EmulatorState):
         with self.store.transaction():
             self._drop_tokens(self.read_user(user_id), (SESSIONS,), keep_static=True)
 
-    def session_user(self, session: Session) -> User:
-        return self.store.get(USERS, session.user_guid)
+    def get_user(self, user_guid: str) -> User:
+        """A user by MX's guid (a session's user, or the Platform API's `{user_guid}`); a 404 if none."""
+        user: User | None = self.store.get(USERS, user_guid)
+        if user is None:
+            raise not_found("User")
+        return user
