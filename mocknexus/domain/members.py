@@ -3,7 +3,7 @@ as the emulator does them. Every operation takes the user it acts for (see `oper
 
 from __future__ import annotations
 
-from mocknexus.domain import datagen, jobs
+from mocknexus.domain import datagen
 from mocknexus.domain.catalog import Institution
 from mocknexus.domain.datagen import AccountOwner
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
@@ -100,10 +100,7 @@ class Members(EmulatorState):
         """A client's read of a member; `poll` counts it toward the running step's minimum number of reads."""
         with self.store.transaction():
             member = self._member(user_guid, member_guid)
-            if poll:
-                jobs.record_poll(member)
-                self._save_member(member)
-            return member
+            return self._polled(member) if poll else member
 
     def list_members(self, user_guid: str, page: int | None, per_page: int | None) -> tuple[list[Member], Page]:
         with self.store.transaction():

@@ -64,17 +64,25 @@ class EmulatorState:
     def _scenario(self, member: Member) -> Scenario:
         return self.catalog.scenarios[member.job.scenario if member.job else member.scenario]
 
-    def _settled(self, member: Member) -> Member:
-        """Bring the member's job up to the clock, and produce its outcome once it has finished."""
+    def _settled(self, member: Member, *, waive_polls: bool = False) -> Member:
+        """Bring the member's job up to the clock, and produce its outcome once it has finished. Saved only
+        when a step ran (or the outcome was produced): a read of a member that nothing moved writes nothing."""
         job = member.job
         if job is None or job.outcome_applied:
             return member
-        now = self.clock.now()
         scenario = self._scenario(member)
-        jobs.advance(member, scenario, now, self.settings.job_time_scale)
+        moved = jobs.advance(member, scenario, self.clock.now(), self.settings.job_time_scale, waive_polls=waive_polls)
         if job.finished_at is not None:
             self._apply_outcome(member, scenario)
-        self._save_member(member)
+            moved = True
+        if moved:
+            self._save_member(member)
+        return member
+
+    def _polled(self, member: Member) -> Member:
+        """A client's read of a member: counted toward its step's `polls`, saved only if that count changed."""
+        if jobs.record_poll(member, self._scenario(member)):
+            self._save_member(member)
         return member
 
     def _apply_outcome(self, member: Member, scenario: Scenario) -> None:

@@ -117,10 +117,7 @@ class Steering(EmulatorState):
         """A read of a member by a server-side wait: settled to the clock and counted as a poll, since the
         wait stands in for the polling loop a client would otherwise run."""
         with self.store.transaction():
-            member = self.any_member(member_guid)
-            jobs.record_poll(member)
-            self._save_member(member)
-            return member
+            return self._polled(self.any_member(member_guid))
 
     def drive_member(self, member_guid: str, scenario: str | None, start: JobType | None) -> Member:
         """Give a member a scenario (until its credentials change), and optionally start a job on it now."""

@@ -95,8 +95,9 @@ class Identity(EmulatorState):
             now = self.clock.now()
             if not session.never_expires and now >= session.last_used_at + self.settings.session_ttl:
                 raise MXError(ErrorKind.SESSION_EXPIRED, "The session has expired.")
-            session.last_used_at = now
-            self.store.put(SESSIONS, session.token, session)
+            if session.last_used_at != now:  # a stopped clock slides nothing: the read writes nothing
+                session.last_used_at = now
+                self.store.put(SESSIONS, session.token, session)
             return session
 
     def end_sessions(self, user_id: str) -> None:
