@@ -11,8 +11,9 @@ from mocknexus.domain.ids import new_guid
 from mocknexus.domain.models import Account, Challenge, Member
 from mocknexus.domain.operations import MemberChanges
 from mocknexus.domain.pagination import Page, paginate
-from mocknexus.domain.state import ACCOUNTS, EXTERNAL_GUIDS, EmulatorState
+from mocknexus.domain.state import EmulatorState
 from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.tables import ACCOUNTS, EXTERNAL_GUIDS
 
 STALE_CREDENTIALS = (
     "The credential guids submitted are no longer valid. "

@@ -1,7 +1,7 @@
 """The state the emulator works on, and the internals every group of operations shares.
 
 `EmulatorState` holds the store, catalog, clock and settings; the operation groups (`users`, `members`,
-`steering`) are mixins over it, and `service.Emulator` combines them. Table names live here, once.
+`steering`, `timekeeping`) are mixins over it, and `service.Emulator` combines them. Tables: `tables`.
 """
 
 from __future__ import annotations
@@ -16,11 +16,8 @@ from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.models import Member, User
 from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.tables import ACCOUNTS, EXTERNAL_GUIDS, MEMBERS, USER_IDS, USERS
 from mocknexus.store import Store
-
-USERS, USER_IDS, API_TOKENS, SESSIONS, MEMBERS, ACCOUNTS, EXTERNAL_GUIDS = (
-    "users", "user_ids", "api_tokens", "sessions", "members", "accounts", "member_external_guids",
-)  # fmt: skip
 
 PREVENTED_AFTER_DENIALS = 3
 
@@ -64,12 +61,17 @@ class EmulatorState:
     def _scenario(self, member: Member) -> Scenario:
         return self.catalog.scenarios[member.job.scenario if member.job else member.scenario]
 
-    def _settled(self, member: Member, *, waive_polls: bool = False) -> Member:
+    def _settled(self, member: Member) -> Member:
         """Bring the member's job up to the clock, and produce its outcome once it has finished. Saved only
         when a step ran (or the outcome was produced): a read of a member that nothing moved writes nothing."""
+        self._advance(member)
+        return member
+
+    def _advance(self, member: Member, *, waive_polls: bool = False) -> bool:
+        """`_settled`, saying whether the member changed (and was saved)."""
         job = member.job
         if job is None or job.outcome_applied:
-            return member
+            return False
         scenario = self._scenario(member)
         moved = jobs.advance(member, scenario, self.clock.now(), self.settings.job_time_scale, waive_polls=waive_polls)
         if job.finished_at is not None:
@@ -77,7 +79,7 @@ class EmulatorState:
             moved = True
         if moved:
             self._save_member(member)
-        return member
+        return moved
 
     def _polled(self, member: Member) -> Member:
         """A client's read of a member: counted toward its step's `polls`, saved only if that count changed."""

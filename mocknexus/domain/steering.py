@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from mocknexus.domain import jobs, snapshot
-from mocknexus.domain.client_catalog import SCENARIOS
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.models import Member
-from mocknexus.domain.state import API_TOKENS, EXTERNAL_GUIDS, MEMBERS, SESSIONS, USER_IDS, USERS, EmulatorState
+from mocknexus.domain.state import EmulatorState
 from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.tables import API_TOKENS, EXTERNAL_GUIDS, MEMBERS, SCENARIOS, SESSIONS, USER_IDS, USERS
 
 
 class Steering(EmulatorState):

@@ -8,8 +8,9 @@ from typing import Any
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.ids import new_guid, new_token
 from mocknexus.domain.models import ApiToken, Session, User
-from mocknexus.domain.state import API_TOKENS, SESSIONS, USER_IDS, USERS, EmulatorState
+from mocknexus.domain.state import EmulatorState
 from mocknexus.domain.statuses import JobType
+from mocknexus.domain.tables import API_TOKENS, SESSIONS, USER_IDS, USERS
 
 
 class Identity(EmulatorState):
