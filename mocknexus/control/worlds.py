@@ -61,6 +61,11 @@ class World:
     def clock(self) -> Clock:
         return self.emulator.clock
 
+    @property
+    def version(self) -> int:
+        """Moves on every change `notify` hears of (for background work: has anything happened here?)."""
+        return self._version
+
     def notify(self) -> None:
         """Something in this world changed (a call, a clock move, a control-plane action): wake its waits.
 

@@ -36,11 +36,20 @@ def start(member: Member, scenario: Scenario, job_type: JobType, now: datetime) 
     return member.job
 
 
-def advance(member: Member, scenario: Scenario, now: datetime, time_scale: float, *, waive_polls: bool = False) -> bool:
+def advance(
+    member: Member,
+    scenario: Scenario,
+    now: datetime,
+    time_scale: float,
+    *,
+    by_clock: bool = False,
+    waive_polls: bool = False,
+) -> bool:
     """Move the member's running job up to `now`; whether any step boundary was crossed.
 
-    A step with `polls` also waits for that many client reads, so a polling client sees it; `waive_polls`
-    (work run by the clock alone for a client that does not poll) lets its time alone end it instead.
+    A step with `polls` also waits for that many client reads, so a polling client sees it, and ends during
+    a read: `by_clock` (work run with no read) leaves it for one. `waive_polls` (for a client that does not
+    poll) lets its time alone end it, like a step without `polls`.
     """
     job = member.job
     moved = False
@@ -55,7 +64,7 @@ def advance(member: Member, scenario: Scenario, now: datetime, time_scale: float
             return True
         ends_at = started + timedelta(seconds=step.seconds * time_scale)
         gated_by_polls = step.polls > 0 and not waive_polls
-        if now < ends_at or (gated_by_polls and job.step_polls < step.polls):
+        if now < ends_at or (gated_by_polls and (by_clock or job.step_polls < step.polls)):
             return moved
         # A step gated only by time ended exactly when its time ran out; one gated by polls, now.
         _enter_step(member, scenario, job.step_index + 1, now if gated_by_polls else ends_at)

@@ -67,13 +67,15 @@ class EmulatorState:
         self._advance(member)
         return member
 
-    def _advance(self, member: Member, *, waive_polls: bool = False) -> bool:
-        """`_settled`, saying whether the member changed (and was saved)."""
+    def _advance(self, member: Member, *, by_clock: bool = False, waive_polls: bool = False) -> bool:
+        """`_settled`, saying whether the member changed (and was saved); for `by_clock` and `waive_polls`
+        see `jobs.advance`."""
         job = member.job
         if job is None or job.outcome_applied:
             return False
         scenario = self._scenario(member)
-        moved = jobs.advance(member, scenario, self.clock.now(), self.settings.job_time_scale, waive_polls=waive_polls)
+        now, scale = self.clock.now(), self.settings.job_time_scale
+        moved = jobs.advance(member, scenario, now, scale, by_clock=by_clock, waive_polls=waive_polls)
         if job.finished_at is not None:
             self._apply_outcome(member, scenario)
             moved = True
