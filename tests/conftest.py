@@ -10,7 +10,7 @@ from mocknexus.domain.clock import Clock
 from tests.support import FlaskHttp
 
 # pytester: for testing mocknexus's own pytest plugin; widget_fixtures: the Connect widget tests' world and browser.
-pytest_plugins = ["pytester", "tests.widget_fixtures"]
+pytest_plugins = ["pytester", "tests.widget.fixtures"]
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from mocknexus.web import xmlio
-from tests import mx_reference as ref
-from tests.mx_conformance import check
-from tests.mx_live import DIALECTS, MX, NEXUS, live_mx
+from tests.fidelity import mx_reference as ref
+from tests.fidelity.mx_conformance import check
+from tests.fidelity.mx_live import DIALECTS, MX, NEXUS, live_mx
 
 MX_BANK = ref.steps()["1.5"].blocks[0]["credentials"]  # MX's published MX Bank credentials
 MX_BANK_GUID = MX_BANK[0]["institution_guid"]

@@ -13,7 +13,7 @@ from mocknexus.app import create_app
 from mocknexus.config import Config
 from tests.support import LiveServer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests import mx_reference
+from tests.fidelity import mx_reference
 
 G21_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 V1_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

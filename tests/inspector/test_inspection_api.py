@@ -12,7 +12,7 @@ from mocknexus.app import create_app
 from mocknexus.config import Config
 from tests.support import API_KEY, CLIENT, FlaskHttp, api_token, create_member, new_user, open_session
 
-INSPECTOR = Path(__file__).parent.parent / "mocknexus" / "inspector"
+INSPECTOR = Path(__file__).resolve().parents[2] / "mocknexus" / "inspector"
 
 
 def credentials(http) -> list[dict]:

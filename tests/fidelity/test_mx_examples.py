@@ -17,9 +17,9 @@ import pytest
 
 from mocknexus.domain.static_members import STATUS_NAMES
 from mocknexus.web import xmlio
-from tests import mx_reference as ref
-from tests.mx_conformance import check
-from tests.mx_live import DIALECTS, MX, NEXUS, live_mx
+from tests.fidelity import mx_reference as ref
+from tests.fidelity.mx_conformance import check
+from tests.fidelity.mx_live import DIALECTS, MX, NEXUS, live_mx
 
 S = ref.steps
 

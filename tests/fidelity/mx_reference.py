@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference" / "mx-published-examples.md"
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference" / "mx-published-examples.md"
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The production server as the image runs it (tests/image_server.py), over raw sockets: every refusal the
+"""The production server as the image runs it (tests/serving/image_server.py), over raw sockets: every refusal the
 server makes itself answers in MX's JSON error shape, slow clients hold no worker thread, SIGTERM stops it."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import socket
 import pytest
 import requests
 
-from tests.image_server import ImageServer
+from tests.serving.image_server import ImageServer
 
 
 @pytest.fixture(scope="module")

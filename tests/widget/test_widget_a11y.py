@@ -12,7 +12,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser import screenshot
-from tests.widget_driver import Widget, driver_for
+from tests.widget.driver import Widget, driver_for
 
 
 def keys(driver, *sequence: str) -> None:

@@ -7,7 +7,7 @@ A smaller version of `python bench/flows.py` (300 clients x 10 runs, quoted in R
 from __future__ import annotations
 
 from bench.flows import concurrent_flows
-from tests.image_server import ImageServer
+from tests.serving.image_server import ImageServer
 
 
 def test_fifty_concurrent_flows_twice_drop_nothing():

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Request, Response
 
 # Where .ci/run puts `npm pack @mxenabled/web-widget-sdk` (outside the package: never shipped).
 SDK_DIR = Path(
-    os.environ.get("MOCKNEXUS_WEB_WIDGET_SDK", Path(__file__).resolve().parent.parent / ".cache" / "web-widget-sdk")
+    os.environ.get("MOCKNEXUS_WEB_WIDGET_SDK", Path(__file__).resolve().parents[2] / ".cache" / "web-widget-sdk")
 )
 SDK_BUNDLE = SDK_DIR / "package" / "dist" / "umd" / "index.js"
 

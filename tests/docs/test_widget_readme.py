@@ -12,8 +12,8 @@ import requests
 
 from mocknexus.app import create_app
 from mocknexus.web import xmlio
+from tests.docs.test_readme import README
 from tests.support import LiveServer
-from tests.test_readme import README
 
 
 def test_the_widget_url_requests_run(config, clock):

@@ -15,8 +15,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.support import CLIENT
-from tests.widget_driver import WAIT, World, driver_for
-from tests.widget_host import SDK_BUNDLE
+from tests.widget.driver import WAIT, World, driver_for
+from tests.widget.host import SDK_BUNDLE
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from typing import Any
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def image_command() -> tuple[list[str], dict[str, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.widget_driver import Widget, World
+from tests.widget.driver import Widget, World
 
 MX_BANK = {"code": "mxbank", "guid": "INS-1572a04c-912b-59bf-5841-332c7dfafaef"}
 MX_BANK_SELECTED = {**MX_BANK, "name": "MX Bank", "url": "https://www.mx.com"}

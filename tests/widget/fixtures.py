@@ -11,7 +11,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def world() -> Iterator[Any]:
-    from tests.widget_driver import World  # imported here: it needs selenium, which only browser tests do
+    from tests.widget.driver import World  # imported here: it needs selenium, which only browser tests do
 
     with World() as w:
         yield w
@@ -19,7 +19,7 @@ def world() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[Any]:
-    from tests.widget_driver import driver_for
+    from tests.widget.driver import driver_for
 
     d = driver_for()
     yield d

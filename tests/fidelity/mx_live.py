@@ -14,8 +14,8 @@ import requests
 from mocknexus.app import create_app
 from mocknexus.config import Config
 from mocknexus.domain.clock import Clock
-from tests import mx_reference as ref
 from tests.conftest import START
+from tests.fidelity import mx_reference as ref
 from tests.support import LiveServer
 
 DIALECTS = ("g21", "v1", "union")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from mocknexus.domain.statuses import ConnectionStatus
-from tests.test_widget_browser import CONNECTED_END, expect, only_member, open_widget, step
-from tests.widget_driver import World
+from tests.widget.driver import World
+from tests.widget.test_widget_browser import CONNECTED_END, expect, only_member, open_widget, step
 
 # status -> the actions offered (element ids / the institution link), as MX's widget groups them
 UPDATE = ["update-credentials", "back-to-search", "delete-member"]

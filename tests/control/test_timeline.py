@@ -13,8 +13,8 @@ import requests
 from mocknexus.app import create_app
 from mocknexus.client import open_session as open_session_at
 from mocknexus.domain.statuses import ConnectionStatus, JobType
+from tests.store.test_persistence import free_port
 from tests.support import CLIENT, FlaskHttp, create_member, open_session, poll_until_settled
-from tests.test_persistence import free_port
 
 
 def inspected(http, guid: str) -> dict:

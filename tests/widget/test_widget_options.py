@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_widget_browser import (
+from tests.widget.driver import Widget, World
+from tests.widget.test_widget_browser import (
     CONNECTED,
     CONNECTED_END,
     MEMBER,
@@ -19,7 +20,6 @@ from tests.test_widget_browser import (
     status,
     step,
 )
-from tests.widget_driver import Widget, World
 
 
 def denied_member(world: World, user: dict, password: str = "UNAUTHORIZED") -> str:

@@ -10,7 +10,7 @@ from mocknexus.app import create_app
 from mocknexus.config import Config
 from mocknexus.schemas import nexus
 from mocknexus.schemas.dialects import G21, V1, view
-from tests.mx_conformance import required_keys
+from tests.fidelity.mx_conformance import required_keys
 from tests.support import FlaskHttp
 
 

@@ -21,7 +21,7 @@ from mocknexus.domain.clock import Clock
 from tests.browser import new_driver
 from tests.conftest import START
 from tests.support import API_KEY, CLIENT, LiveServer
-from tests.widget_host import HostServer
+from tests.widget.host import HostServer
 
 SSO_JSON = "application/vnd.moneydesktop.sso.v3+json"
 NEXUS_JSON = "application/vnd.mx.nexus.v1+json"
