@@ -20,10 +20,16 @@ def clock() -> Clock:
     return Clock(frozen_at=START)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "config" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_stores"):
+        metafunc.parametrize("config", ["memory", "sqlite"], indirect=True)
+
+
+@pytest.fixture
 def config(request, tmp_path) -> Config:
-    """Every test that builds the app runs on both stores: the SQLite one must behave the same."""
-    if request.param == "sqlite":
+    """The app's configuration, on the memory store. The stores' equivalence is the store contract suite's job
+    (tests/store/); a test or module marked `both_stores` also runs end to end on SQLite."""
+    if getattr(request, "param", "memory") == "sqlite":
         return Config(seed=7, state_file=str(tmp_path / "state.db"))
     return Config(seed=7)
 

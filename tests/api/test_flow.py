@@ -7,6 +7,9 @@ import pytest
 from mocknexus.domain.datagen import is_valid_aba
 from tests.support import API_KEY, CLIENT, FlaskHttp, LiveHttp, LiveServer, session_headers
 
+# The main flow is the end-to-end check that the SQLite store serves what the memory store serves.
+pytestmark = pytest.mark.both_stores
+
 
 def run_full_flow(http, clock) -> dict:
     # 1. MDX Real Time: create the user.
@@ -122,6 +125,7 @@ def test_full_flow_through_the_flask_test_client(app, clock):
     run_full_flow(FlaskHttp(app), clock)
 
 
+@pytest.mark.live
 def test_full_flow_against_a_live_server(app, clock):
     with LiveServer(app) as server:
         run_full_flow(LiveHttp(server.url), clock)

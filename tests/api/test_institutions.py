@@ -78,6 +78,7 @@ def test_institution_shape_and_credentials(http, headers):
     assert all(c["guid"].startswith("CRD-") for c in creds)
 
 
+@pytest.mark.both_stores
 def test_credential_guids_are_stable_across_restarts(config, clock):
     from mocknexus.app import create_app
     from tests.support import FlaskHttp

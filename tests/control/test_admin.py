@@ -160,6 +160,7 @@ def test_clock_advance_expires_a_session(http):
 # ---- faults, observed by a client -------------------------------------------------------------------------
 
 
+@pytest.mark.live
 def test_latency_fault_is_felt_by_the_client(admin, client):
     headers = open_session(client)
     admin.add_fault("/members", method="GET", latency_ms=300)
@@ -168,6 +169,7 @@ def test_latency_fault_is_felt_by_the_client(admin, client):
     assert time.perf_counter() - started >= 0.3
 
 
+@pytest.mark.live
 def test_status_fault_answers_as_configured_and_stops_after_count(admin, client, clock):
     headers = open_session(client)
     member = create_member(client, headers, password="password")
@@ -183,6 +185,7 @@ def test_status_fault_answers_as_configured_and_stops_after_count(admin, client,
     assert poll_until_settled(client, headers, member["guid"], clock)["connection_status"] == "CONNECTED"
 
 
+@pytest.mark.live
 def test_fault_matches_method_and_path_only(admin, client):
     headers = open_session(client)
     admin.add_fault("/members", method="POST", status=500)
@@ -205,6 +208,7 @@ def test_probability_faults_are_seeded(app, config, clock):
     assert 5 < first.count(500) < 35
 
 
+@pytest.mark.live
 def test_dropped_connection(admin, client):
     import requests
 
@@ -216,6 +220,7 @@ def test_dropped_connection(admin, client):
     assert admin.requests(path="/user", status=0)[0]["fault"].startswith("FLT-")
 
 
+@pytest.mark.live
 def test_faults_are_listed_removed_and_cleared(admin):
     one = admin.add_fault("/a", status=500)
     admin.add_fault("/b", latency_ms=10)
@@ -239,6 +244,7 @@ def test_bad_fault_specs_are_400(http, spec):
 # ---- the journal ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.live
 def test_the_journal_records_calls_with_secrets_masked(admin, client):
     headers = open_session(client)
     create_member(client, headers, password="hunter2-secret")
@@ -253,6 +259,7 @@ def test_the_journal_records_calls_with_secrets_masked(admin, client):
     assert admin.requests(path="/institutions/*", limit=1)[0]["path"].startswith("/institutions/")
 
 
+@pytest.mark.live
 def test_the_journal_filters_by_status_and_clears(admin, client):
     client.get("/members", headers={"MD-SESSION-TOKEN": "nope"})
     assert [e["status"] for e in admin.requests(status=401)] == [401]
@@ -277,11 +284,13 @@ def test_the_journal_keeps_only_the_last_n(config, clock):
 # ---- scenarios list and the CLI ---------------------------------------------------------------------------
 
 
+@pytest.mark.live
 def test_scenarios_are_listed(admin):
     names = {s["name"] for s in admin.scenarios()}
     assert {"connected", "mfa_text", "mfa_image_options", "prevented", "delayed"} <= names
 
 
+@pytest.mark.live
 def test_cli_admin_commands(live, capsys):
     assert main(["admin", "--url", live.url, "clock", "advance", "30"]) == 0
     assert json.loads(capsys.readouterr().out)["now"] == "2026-01-01T12:00:30+00:00"

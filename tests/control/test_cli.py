@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 
+import pytest
 import requests
 
 from mocknexus.cli import main
 from mocknexus.config import Config
+from tests.support import free_port
 
 
 def test_config_reads_environment_then_overrides():
@@ -36,14 +37,9 @@ def test_validate_accepts_good_fixtures_and_rejects_bad(tmp_path, capsys):
     assert "bad.json: scenarios.x.end: Missing data for required field." in capsys.readouterr().err
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
+@pytest.mark.live
 def test_serve_starts_and_answers_health():
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MOCKNEXUS_SEED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "mocknexus", "serve", "--port", str(port)],

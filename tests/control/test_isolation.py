@@ -1,12 +1,16 @@
 """Every MX client id is its own world: nothing one client does is visible to, or changes, another.
 
-Runs on both stores (conftest). Each test works with two clients, `ca` and `cb`, doing the same things.
+Runs on both stores (marked `both_stores`). Each test works with two clients, `ca` and `cb`, doing the same things.
 """
 
 from __future__ import annotations
 
+import pytest
+
 from mocknexus.app import create_app
 from tests.support import API_KEY, FlaskHttp, create_member, session_headers
+
+pytestmark = pytest.mark.both_stores
 
 CA, CB = "ca", "cb"
 TEST = session_headers("test_session")

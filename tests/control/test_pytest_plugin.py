@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mocknexus.app import create_app
 from mocknexus.client import AdminClient
 from mocknexus.config import Config
 from tests.support import LiveServer
+
+pytestmark = pytest.mark.live
 
 USER_TESTS = """
 import json

@@ -8,13 +8,15 @@ import subprocess
 import sys
 import time
 
+import pytest
 import requests
 
 from mocknexus.app import create_app
 from mocknexus.client import open_session as open_session_at
 from mocknexus.domain.statuses import ConnectionStatus, JobType
-from tests.store.test_persistence import free_port
-from tests.support import CLIENT, FlaskHttp, create_member, open_session, poll_until_settled
+from tests.support import CLIENT, FlaskHttp, create_member, free_port, open_session, poll_until_settled
+
+pytestmark = pytest.mark.both_stores
 
 
 def inspected(http, guid: str) -> dict:
@@ -138,6 +140,7 @@ def _start(argv: list[str], env: dict, port: int) -> subprocess.Popen:
     raise AssertionError("server did not start")
 
 
+@pytest.mark.live
 def test_gunicorn_workers_sharing_a_state_file_show_one_timeline(tmp_path):
     """Each worker records the changes it sees into the shared store; any worker then shows them all
     (starts gunicorn: about two seconds)."""

@@ -15,6 +15,8 @@ from mocknexus.cli import main
 from mocknexus.client import AdminClient, WaitTimeout
 from tests.support import CLIENT, LiveHttp, LiveServer, create_member, open_session
 
+pytestmark = pytest.mark.live
+
 WAIT = f"/__admin/clients/{CLIENT}"
 
 

@@ -9,6 +9,8 @@ import subprocess
 from dataclasses import fields, replace
 from pathlib import Path
 
+import pytest
+
 from mocknexus.app import create_app
 from mocknexus.config import Config
 from tests.support import LiveServer
@@ -17,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 
 
+@pytest.mark.live
 def test_the_curl_walkthrough_runs(config, clock):
     script = re.search(r"<!-- walkthrough:start -->\n```sh\n(.*?)```\n<!-- walkthrough:end -->", README, re.S).group(1)
     # Polls alone move jobs here, so the walkthrough need not sleep.

@@ -8,12 +8,15 @@ import re
 import subprocess
 from urllib.parse import urlparse
 
+import pytest
 import requests
 
 from mocknexus.app import create_app
 from mocknexus.web import xmlio
 from tests.docs.test_readme import README
 from tests.support import LiveServer
+
+pytestmark = pytest.mark.live
 
 
 def test_the_widget_url_requests_run(config, clock):

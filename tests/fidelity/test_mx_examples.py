@@ -21,6 +21,9 @@ from tests.fidelity import mx_reference as ref
 from tests.fidelity.mx_conformance import check
 from tests.fidelity.mx_live import DIALECTS, MX, NEXUS, live_mx
 
+# One worker runs the module, so its module-scoped server starts once per dialect.
+pytestmark = pytest.mark.xdist_group("mx_examples")
+
 S = ref.steps
 
 
@@ -35,6 +38,7 @@ def test_the_reference_parses():
     assert all(ref.key_sets()[d]["member"] for d in ("g21", "v1"))
 
 
+@pytest.mark.live
 def test_1_1_create_user(mx: MX):
     step = S()["1.1"]
     assert (step.method, step.path) == ("POST", "/:client_id/users.json")
@@ -47,6 +51,7 @@ def test_1_1_create_user(mx: MX):
     assert (user["credit_score"], user["phone"]) == (step.blocks[1]["user"]["credit_score"], "(505) 555-1234")
 
 
+@pytest.mark.live
 def test_1_2_api_token_in_xml_exactly_as_written(mx: MX):
     step = S()["1.2"]
     r = mx.call("GET", mx.fill(step.path), headers={"Accept": "application/vnd.moneydesktop.sso.v3+xml", **mx.key})
@@ -58,6 +63,7 @@ def test_1_2_api_token_in_xml_exactly_as_written(mx: MX):
     assert set(as_json.json()["api_token"]) == {"token"}
 
 
+@pytest.mark.live
 def test_1_3_open_session(mx: MX):
     step = S()["1.3"]
     r = mx.call("POST", step.path, step.inline[0], headers={"MD-API-TOKEN": mx.api_token(), **NEXUS})
@@ -66,6 +72,7 @@ def test_1_3_open_session(mx: MX):
     assert set(r.json()) == set(step.inline[1]) and len(r.json()["session"]["token"]) == 86
 
 
+@pytest.mark.live
 def test_1_4_search_institutions(mx: MX):
     step = S()["1.4"]
     r = mx.nexus(step.method, step.path, step.inline[0])
@@ -84,6 +91,7 @@ def test_1_4_search_institutions(mx: MX):
     assert mx.nexus("POST", step.path, {}).status_code == 400  # "an empty body is a 400"
 
 
+@pytest.mark.live
 def test_1_5_mx_bank_is_exactly_mx_bank(mx: MX):
     step = S()["1.5"]
     r = mx.nexus(step.method, step.path)
@@ -100,6 +108,7 @@ def test_1_5_mx_bank_is_exactly_mx_bank(mx: MX):
     assert ("options" in got[0]) == (mx.dialect != "v1")
 
 
+@pytest.mark.live
 def test_every_bundled_institutions_credentials_have_mx_banks_shape(mx: MX):
     example = S()["1.5"].blocks[0]["credentials"][0]
     institutions = mx.nexus("POST", "/institutions/search", {"institution": {"name": ""}}).json()["institutions"]
@@ -112,6 +121,7 @@ def test_every_bundled_institutions_credentials_have_mx_banks_shape(mx: MX):
             assert credential["institution_guid"] == institution["guid"]
 
 
+@pytest.mark.live
 def test_1_6_to_1_8_create_verify_poll(mx: MX):
     create, verify, poll = S()["1.6"], S()["1.7"], S()["1.8"]
     r = mx.nexus("POST", create.path, create.blocks[0])  # verbatim: credential_guid keys, the guide's guids
@@ -133,6 +143,7 @@ def test_1_6_to_1_8_create_verify_poll(mx: MX):
     assert done["successfully_aggregated_at"] and "is_oauth" in done
 
 
+@pytest.mark.live
 def test_1_9_mfa_answered_through_update_member(mx: MX):
     step = S()["1.9"]
     guid = mx.mx_bank_member("challenge")
@@ -160,6 +171,7 @@ def test_1_9_mfa_answered_through_update_member(mx: MX):
     assert done["connection_status"] == "CONNECTED"
 
 
+@pytest.mark.live
 def test_1_10_account_numbers(mx: MX):
     step = S()["1.10"]
     guid = mx.connected_member()
@@ -174,6 +186,7 @@ def test_1_10_account_numbers(mx: MX):
             assert number["guid"].startswith("ACN-")
 
 
+@pytest.mark.live
 def test_1_11_the_brief_static_fixtures(mx: MX):
     text = S()["1.11"].text
     assert "`GET /members/unverified/account_numbers/`" in text
@@ -186,6 +199,7 @@ def test_1_11_the_brief_static_fixtures(mx: MX):
     check("member", r.json()["member"], mx.dialect, S()["1.6"].blocks[1]["member"])
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("name", [*STATUS_NAMES, "test_member"])
 def test_v1_test_endpoints_answer_every_status_name(mx: MX, name):
     r = mx.nexus("GET", f"/members/{name}", token="test_session")
@@ -193,6 +207,7 @@ def test_v1_test_endpoints_answer_every_status_name(mx: MX, name):
     check("member", r.json()["member"], mx.dialect, *_members())
 
 
+@pytest.mark.live
 def test_v1_member_and_credentials(mx: MX):
     guid = mx.connected_member()
     check("member", mx.nexus("GET", f"/members/{guid}").json()["member"], mx.dialect, *_members())
@@ -202,6 +217,7 @@ def test_v1_member_and_credentials(mx: MX):
             check("credential", credential, mx.dialect, example)
 
 
+@pytest.mark.live
 def test_v1_search_body_and_query(mx: MX):
     body_text = ref.bullet(ref.v1_chapter(), "Search:").split("`;")[0]  # `{"institution": {"name", ...}}`
     keys = set(re.findall(r'"([a-z_]+)"', body_text)) - {"institution"}
@@ -213,6 +229,7 @@ def test_v1_search_body_and_query(mx: MX):
     assert [i["name"] for i in r.json()["institutions"]] == ["MX Bank"]  # the aggregation-only one is filtered
 
 
+@pytest.mark.live
 def test_v1_identity(mx: MX):
     guid = mx.connected_member()
     r = mx.nexus("POST", f"/members/{guid}/identify", {"include_transactions": True})
@@ -231,6 +248,7 @@ def test_v1_identity(mx: MX):
     assert r.status_code == 400 and r.json()["error"]["message"] == message
 
 
+@pytest.mark.live
 def test_v1_account_number_by_account_and_delete(mx: MX):
     guid = mx.connected_member()
     account = mx.nexus("GET", f"/members/{guid}/account_numbers").json()["account_numbers"][0]["account_guid"]
@@ -242,6 +260,7 @@ def test_v1_account_number_by_account_and_delete(mx: MX):
     mx.member_guid = None
 
 
+@pytest.mark.live
 def test_section_3_members_list_and_accounts(mx: MX):
     guid = mx.connected_member()
     listed = mx.nexus("GET", "/members").json()

@@ -15,6 +15,8 @@ from tests.fidelity import mx_reference as ref
 from tests.fidelity.mx_conformance import check
 from tests.fidelity.mx_live import DIALECTS, MX, NEXUS, live_mx
 
+pytestmark = pytest.mark.live
+
 MX_BANK = ref.steps()["1.5"].blocks[0]["credentials"]  # MX's published MX Bank credentials
 MX_BANK_GUID = MX_BANK[0]["institution_guid"]
 LOGIN, PASSWORD = (c["guid"] for c in MX_BANK)

@@ -8,6 +8,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from mocknexus.app import create_app
 from mocknexus.config import Config
 from tests.support import API_KEY, CLIENT, FlaskHttp, api_token, create_member, new_user, open_session
@@ -108,6 +110,7 @@ def test_the_inspector_itself_is_neither_faulted_nor_journaled(http):
     assert [e["path"] for e in http.get("/__admin/requests").json["requests"]] == [f"/{CLIENT}/users.json"]
 
 
+@pytest.mark.live
 def test_the_wheel_ships_the_page_its_scripts_and_styles(tmp_path):
     """Offline from a wheel: every template and static file is package data (builds the wheel: a few seconds)."""
     root = INSPECTOR.parent.parent

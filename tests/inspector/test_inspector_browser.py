@@ -20,6 +20,8 @@ from mocknexus.config import Config
 from tests.browser import new_driver, screenshot
 from tests.support import CLIENT, LiveHttp, LiveServer, create_member, new_user, open_session, poll_until_settled
 
+pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.xdist_group("inspector_browser")]
+
 WAIT = 15  # seconds: generous for a loaded 2-CPU CI machine; the page refreshes every 1.5 s
 
 

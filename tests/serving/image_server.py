@@ -17,6 +17,8 @@ from typing import Any
 
 import requests
 
+from tests.support import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -28,12 +30,6 @@ def image_command() -> tuple[list[str], dict[str, str]]:
     for block in re.findall(r"^ENV ((?:.*\\\n)*.*)$", text, re.M):
         env.update(re.findall(r"(\w+)=(\S+)", block.replace("\\\n", " ")))
     return cmd, env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ImageServer:

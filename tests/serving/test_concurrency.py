@@ -8,9 +8,13 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
+import pytest
+
 from mocknexus.app import create_app
 from mocknexus.domain.statuses import ConnectionStatus, Group
 from tests.support import CLIENT, LiveHttp, LiveServer, create_member, open_session
+
+pytestmark = pytest.mark.live
 
 CLIENTS = 200
 RUNNING_ONLY = {s.name for s in ConnectionStatus if s.group is Group.PROCESSING} - {"CREATED"}

@@ -13,9 +13,13 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
+import pytest
+
 from mocknexus.app import create_app
 from mocknexus.client import AdminClient
 from tests.support import API_KEY, LiveHttp, LiveServer, session_headers
+
+pytestmark = pytest.mark.live
 
 RUNS = 16
 ROUNDS = 3

@@ -12,6 +12,8 @@ import requests
 
 from tests.serving.image_server import ImageServer
 
+pytestmark = [pytest.mark.live, pytest.mark.xdist_group("serving")]
+
 
 @pytest.fixture(scope="module")
 def server():

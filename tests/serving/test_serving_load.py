@@ -6,8 +6,12 @@ A smaller version of `python bench/flows.py` (300 clients x 10 runs, quoted in R
 
 from __future__ import annotations
 
+import pytest
+
 from bench.flows import concurrent_flows
 from tests.serving.image_server import ImageServer
+
+pytestmark = pytest.mark.live
 
 
 def test_fifty_concurrent_flows_twice_drop_nothing():

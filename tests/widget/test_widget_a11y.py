@@ -14,6 +14,8 @@ from selenium.webdriver.common.keys import Keys
 from tests.browser import screenshot
 from tests.widget.driver import Widget, driver_for
 
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("widget_a11y")]
+
 
 def keys(driver, *sequence: str) -> None:
     ActionChains(driver).send_keys(*sequence).perform()

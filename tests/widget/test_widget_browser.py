@@ -12,6 +12,8 @@ import pytest
 
 from tests.widget.driver import Widget, World
 
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("widget_browser")]
+
 MX_BANK = {"code": "mxbank", "guid": "INS-1572a04c-912b-59bf-5841-332c7dfafaef"}
 MX_BANK_SELECTED = {**MX_BANK, "name": "MX Bank", "url": "https://www.mx.com"}
 MEMBER = "<member>"  # stands for the member's guid, read back through Nexus

@@ -10,6 +10,8 @@ from mocknexus.domain.statuses import ConnectionStatus
 from tests.widget.driver import World
 from tests.widget.test_widget_browser import CONNECTED_END, expect, only_member, open_widget, step
 
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("widget_end_states")]
+
 # status -> the actions offered (element ids / the institution link), as MX's widget groups them
 UPDATE = ["update-credentials", "back-to-search", "delete-member"]
 RETRY = ["try-again", "back-to-search", "delete-member"]

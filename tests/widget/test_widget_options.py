@@ -21,6 +21,8 @@ from tests.widget.test_widget_browser import (
     step,
 )
 
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("widget_options")]
+
 
 def denied_member(world: World, user: dict, password: str = "UNAUTHORIZED") -> str:
     """A member made by the partner through Nexus, its verification run to the end."""

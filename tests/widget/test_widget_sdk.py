@@ -18,6 +18,8 @@ from tests.support import CLIENT
 from tests.widget.driver import WAIT, World, driver_for
 from tests.widget.host import SDK_BUNDLE
 
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("widget_sdk")]
+
 
 @pytest.fixture(scope="module")
 def sdk_bundle():
