@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import requests
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -111,6 +112,26 @@ class Widget:
             return d.find_element(By.ID, "widget").get_attribute("data-step") == name
 
         self.wait(on_step, f"step {name}; events: {self.types()}")
+
+    def shows(self, css: str, expected: str, exact: bool = False) -> str:
+        """Wait until the element's text is `expected` (or, unless `exact`, contains it) and return the text.
+
+        A page fills its elements after it loads (a heading says "Loading" first), so a test asserts on the
+        text it waits for, never on whatever the element holds at the moment it is found."""
+        seen: list[str] = []
+
+        def showing(d: Any) -> str | bool:
+            try:
+                text = d.find_element(By.CSS_SELECTOR, css).text
+            except StaleElementReferenceException:
+                return False
+            seen.append(text)
+            return text if (text == expected if exact else expected in text) else False
+
+        try:
+            return self.wait(showing, css)
+        except TimeoutException:
+            raise AssertionError(f"{css} shows {seen[-1] if seen else None!r}, expected {expected!r}") from None
 
     def until_event(self, event_type: str, count: int = 1) -> list[dict]:
         self.wait(

@@ -153,7 +153,7 @@ def test_a_wrong_answer_then_a_right_one(world, driver):
     widget.connect("MX Bank", "mxbank", "mxuser", "challenge")
     widget.answer("wrong")
     widget.step("loginError")
-    assert widget.find("#error-message").text == "The answer or answers provided were incorrect. Please try again."
+    widget.shows("#error-message", "The answer or answers provided were incorrect. Please try again.", exact=True)
     widget.click("#try-again")
     widget.answer("correct")
     widget.step("connected")
@@ -187,7 +187,7 @@ def test_denied_then_corrected_credentials(world, driver):
     widget, user = open_widget(world, driver)
     widget.connect("MX Bank", "mxbank", "mxuser", "UNAUTHORIZED")
     widget.step("loginError")
-    assert "do not match your credentials" in widget.find("#error-message").text
+    widget.shows("#error-message", "do not match your credentials")
     widget.click("#update-credentials")
     widget.log_in("mxuser", "password")
     widget.step("connected")
@@ -214,9 +214,11 @@ def test_locked_shows_mx_message_and_the_member_can_be_removed(world, driver):
     widget, user = open_widget(world, driver)
     widget.connect("MX Bank", "mxbank", "mxuser", "LOCKED")
     widget.step("loginError")
-    assert widget.find("#error-message").text == (
+    widget.shows(
+        "#error-message",
         "Your account is locked. Please log in to the appropriate website for MX Bank "
-        "and follow the steps to resolve the issue."
+        "and follow the steps to resolve the issue.",
+        exact=True,
     )
     assert widget.find("a.button").get_attribute("href").startswith("https://www.mx.com")
     member = only_member(world, user)

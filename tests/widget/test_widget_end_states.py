@@ -37,7 +37,7 @@ def test_end_state_shows_mx_message_and_action(world, driver, end):
     widget.step("loginError")
     member = only_member(world, user)
     assert member["connection_status"] == end
-    assert widget.find("#error-message").text == ConnectionStatus[end].message_for(member["name"])
+    widget.shows("#error-message", ConnectionStatus[end].message_for(member["name"]), exact=True)
     buttons = widget.driver.find_elements("css selector", ".actions > *")
     assert [b.get_attribute("id") or "visit" for b in buttons] == ACTIONS[end]
     received = widget.messages()

@@ -42,7 +42,7 @@ def denied_member(world: World, user: dict, password: str = "UNAUTHORIZED") -> s
 def test_current_institution_code_opens_its_credentials_and_back_goes_to_search(world, driver):
     widget, user = open_widget(world, driver, current_institution_code="mxbank")
     widget.step("enterCreds")
-    assert "MX Bank" in widget.find("h1").text
+    widget.shows("h1", "MX Bank")
     widget.click("button.back")
     widget.step("search")
     expect(widget, user, None, [("backToSearch", {}), step("enterCreds", "search")], initial_step="enterCreds")
@@ -65,7 +65,7 @@ def test_current_member_guid_of_an_erroring_member_opens_its_error(world, driver
     guid = denied_member(world, user)
     widget = Widget(world, driver, world.widget_url(user["id"], mode="verification", current_member_guid=guid))
     widget.step("loginError")
-    assert "do not match your credentials" in widget.find("#error-message").text
+    widget.shows("#error-message", "do not match your credentials")
     expect(widget, user, guid, [], initial_step="loginError")
 
 
@@ -74,7 +74,7 @@ def test_update_credentials_with_current_member_guid(world, driver):
     guid = denied_member(world, user)
     url = world.widget_url(user["id"], mode="verification", current_member_guid=guid, update_credentials=True)
     widget = Widget(world, driver, url)
-    assert "Update your credentials" in widget.find("h1").text
+    widget.shows("h1", "Update your credentials")
     widget.log_in("mxuser", "password")
     widget.step("connected")
     expect(
@@ -141,7 +141,7 @@ def test_create_member_error_from_an_injected_fault_then_success(world, driver):
     widget, user = open_widget(world, driver, current_institution_code="mxbank")
     widget.log_in("mxuser", "password")
     widget.until_event("mx/connect/createMemberError")
-    assert widget.find("#credentials-error").text == "The service is temporarily unavailable."
+    widget.shows("#credentials-error", "The service is temporarily unavailable.", exact=True)
     widget.log_in("mxuser", "password")
     widget.step("connected")
     member = only_member(world, user)
@@ -186,7 +186,7 @@ def test_the_clock_expires_a_challenge_the_widget_is_showing(world, driver):
     assert world.admin("POST", "/clock/advance", json={"seconds": 301}).status_code == 200
     widget.answer("correct")
     widget.step("loginError")
-    assert widget.find("#error-message").text == "The answer or answers were not provided in time. Please try again."
+    widget.shows("#error-message", "The answer or answers were not provided in time. Please try again.", exact=True)
     assert only_member(world, user)["connection_status"] == "EXPIRED"
 
 
