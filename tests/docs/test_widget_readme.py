@@ -1,4 +1,4 @@
-"""README's Connect widget requests run as written against a live server, and each URL opens the widget."""
+"""docs/widget.md's Connect widget requests run as written against a live server, and each URL opens the widget."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ import requests
 
 from mocknexus.app import create_app
 from mocknexus.web import xmlio
-from tests.docs.test_readme import README
+from tests.docs.test_readme import ROOT
 from tests.support import LiveServer
 
 pytestmark = pytest.mark.live
 
+WIDGET_DOC = (ROOT / "docs" / "widget.md").read_text()
+
 
 def test_the_widget_url_requests_run(config, clock):
-    script = re.search(r"<!-- widget:start -->\n```sh\n(.*?)```\n<!-- widget:end -->", README, re.S).group(1)
+    script = re.search(r"<!-- widget:start -->\n```sh\n(.*?)```\n<!-- widget:end -->", WIDGET_DOC, re.S).group(1)
     with LiveServer(create_app(config, clock=clock)) as server:
         result = subprocess.run(
             ["bash", "-euo", "pipefail", "-c", script],

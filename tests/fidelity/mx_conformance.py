@@ -18,8 +18,8 @@ from tests.fidelity import mx_reference
 G21_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 V1_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
-# Where mocknexus knowingly answers differently from an example (each also listed in README's
-# "Compatibility with MX"): (kind, key) -> why.
+# Where mocknexus knowingly answers differently from an example (each also listed in
+# docs/compatibility.md): (kind, key) -> why.
 KNOWN_DIFFERENCES = {
     ("member", "most_recent_job_guid"): "null until the member's first job; MX's create example already has one",
 }

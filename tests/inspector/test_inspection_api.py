@@ -125,9 +125,9 @@ def test_the_wheel_ships_the_page_its_scripts_and_styles(tmp_path):
     assert needed and needed <= shipped, needed - shipped
 
 
-def test_the_readme_shows_each_panel_from_a_screenshot_that_exists():
-    readme = (INSPECTOR.parent.parent / "README.md").read_text()
-    shots = re.findall(r"\((docs/screenshots/inspector-[\w-]+\.png)\)", readme)
+def test_the_inspector_guide_shows_each_panel_from_a_screenshot_that_exists():
+    docs = INSPECTOR.parent.parent / "docs"
+    shots = re.findall(r"\((screenshots/inspector-[\w-]+\.png)\)", (docs / "inspector.md").read_text())
     for panel in ("requests", "members", "steer", "sessions"):
-        assert f"docs/screenshots/inspector-{panel}.png" in shots
-    assert all((INSPECTOR.parent.parent / shot).is_file() for shot in shots)
+        assert f"screenshots/inspector-{panel}.png" in shots
+    assert all((docs / shot).is_file() for shot in shots)

@@ -2,7 +2,7 @@
 
 Each test drives the emulated APIs over HTTP as a client would, and the page only through its own controls;
 the live refresh (1.5 s polling) is awaited with explicit waits, never sleeps. Screenshots of each panel
-land in docs/screenshots/ (README's Inspector section shows them).
+land in docs/screenshots/ (docs/inspector.md shows them).
 """
 
 from __future__ import annotations

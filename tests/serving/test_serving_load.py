@@ -1,7 +1,7 @@
 """No dropped connections: many clients run the whole verification flow at once, twice, each on its own
 keep-alive connection, against the server as the image runs it. Every flow must succeed, without retries.
 
-A smaller version of `python bench/flows.py` (300 clients x 10 runs, quoted in README); about 3 s here.
+A smaller version of `python bench/flows.py` (300 clients x 10 runs, quoted in bench/README.md); ~3 s here.
 """
 
 from __future__ import annotations

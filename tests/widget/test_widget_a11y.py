@@ -1,6 +1,6 @@
 """The Connect widget is usable by keyboard alone, labels every control, shows where focus is, fits 320 px
 (MX's default iframe width) and a desktop, and reads well in light and dark. Each step is photographed into
-docs/screenshots/ for the README.
+docs/screenshots/ for docs/widget.md.
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def check_step(widget: Widget, name: str, width: int, scheme: str) -> None:
 @pytest.mark.parametrize(("width", "height"), [(320, 640), (1280, 800)])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_step_at_320_and_desktop_in_light_and_dark(world, width, height, scheme):
-    """Slow-ish (four browsers, six steps each): it also produces the README's screenshots."""
+    """Slow-ish (four browsers, six steps each): it also produces docs/widget.md's screenshots."""
     driver = driver_for(width, height, scheme)
     # Reduced motion: the spinner stands still (as such users ask), so every run photographs the same page.
     features = [
