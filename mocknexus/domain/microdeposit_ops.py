@@ -27,8 +27,9 @@ from mocknexus.domain.microdeposits import (
     rule_for,
 )
 from mocknexus.domain.models import Account, Member, User
-from mocknexus.domain.state import ACCOUNTS, MICRO_DEPOSITS, USERS, EmulatorState
+from mocknexus.domain.state import EmulatorState
 from mocknexus.domain.statuses import ConnectionStatus
+from mocknexus.domain.tables import ACCOUNTS, MICRO_DEPOSITS, USERS
 
 S = MicroDepositStatus
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from mocknexus.domain.declared import Declaration
 from mocknexus.domain.errors import not_found
-from mocknexus.domain.state import DECLARED_ACCOUNTS, EmulatorState
+from mocknexus.domain.state import EmulatorState
+from mocknexus.domain.tables import DECLARED_ACCOUNTS
 
 
 class DeclaredData(EmulatorState):

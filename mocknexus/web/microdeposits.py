@@ -8,14 +8,14 @@ type's responses).
 
 from __future__ import annotations
 
-from flask import Response, g, request
+from flask import Response, request
 
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.microdeposit_ops import AccountDetails
 from mocknexus.domain.static_members import StaticMembers
 from mocknexus.schemas import microdeposits as s
 from mocknexus.web.http import NEXUS_BETA_MEDIA_TYPE, NEXUS_MEDIA_TYPE, emulator, read_body, render
-from mocknexus.web.nexus import api, bp
+from mocknexus.web.nexus import api, bp, user_guid
 from mocknexus.web.openapi import doc
 
 micro_deposit_response = s.MicroDepositResponse()
@@ -53,7 +53,7 @@ def create_micro_deposit() -> Response:
         raise MXError(ErrorKind.FORBIDDEN, _STATIC)
     details = AccountDetails(**{key: fields[key] for key in _ACCOUNT_KEYS})
     record = emulator().create_micro_deposit(
-        g.session.user_guid, fields["first_name"], fields["last_name"], fields["email"], details
+        user_guid(), fields["first_name"], fields["last_name"], fields["email"], details
     )
     return _answer(micro_deposit_response, {"micro_deposit": record})
 
@@ -61,7 +61,7 @@ def create_micro_deposit() -> Response:
 @bp.get("/micro_deposits")
 @doc("List the user's micro-deposits", response=micro_deposit_list)
 def list_micro_deposits() -> Response:
-    records = [] if _static() else emulator().list_micro_deposits(g.session.user_guid)
+    records = [] if _static() else emulator().list_micro_deposits(user_guid())
     return _answer(micro_deposit_list, {"micro_deposits": records})
 
 
@@ -70,7 +70,7 @@ def list_micro_deposits() -> Response:
 def read_micro_deposit(guid: str) -> Response:
     if _static():
         raise not_found("Micro-deposit")
-    record = emulator().read_micro_deposit(g.session.user_guid, guid)
+    record = emulator().read_micro_deposit(user_guid(), guid)
     return _answer(micro_deposit_response, {"micro_deposit": record})
 
 
@@ -91,9 +91,9 @@ def update_micro_deposit(guid: str) -> Response:
     if any(a is not None for a in amounts) and account:
         raise MXError(ErrorKind.BAD_REQUEST, "Send the deposit amounts or the account details, not both.")
     if account:
-        record = emulator().update_micro_deposit(g.session.user_guid, guid, AccountDetails(**account))
+        record = emulator().update_micro_deposit(user_guid(), guid, AccountDetails(**account))
     elif None in amounts:
         raise MXError(ErrorKind.MISSING_PARAMETERS, "deposit_amount_1 and deposit_amount_2 are both required.")
     else:
-        record = emulator().verify_micro_deposit(g.session.user_guid, guid, *amounts)  # type: ignore[arg-type]
+        record = emulator().verify_micro_deposit(user_guid(), guid, *amounts)  # type: ignore[arg-type]
     return _answer(micro_deposit_response, {"micro_deposit": record})
