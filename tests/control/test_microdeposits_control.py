@@ -263,9 +263,12 @@ def test_the_clock_alone_moves_micro_deposits(app, http, clock):
     emulator = app.extensions["mocknexus.worlds"].get(CLIENT).emulator
     first = emulator.advance_micro_deposits()
     assert first.moved == [] and first.next_due.isoformat() == "2026-01-01T12:00:01+00:00"
-    clock.advance(200)
-    moved = emulator.advance_micro_deposits()
-    assert [m.status.name for m in moved.moved] == ["DEPOSITED"] and moved.next_due is None
+    heard = []
+    emulator.micro_deposit_sink = heard.append
+    clock.advance(200)  # a clock move runs the world's background work, which calls advance_micro_deposits
+    assert [e.micro_deposit.status.name for e in heard] == ["REQUESTED", "DEPOSITED"]
+    after = emulator.advance_micro_deposits()
+    assert after.moved == [] and after.next_due is None  # nothing more the clock alone can do
     assert http.get(f"{ADMIN}/micro_deposits/{guid}").json["micro_deposit"]["status_name"] == "DEPOSITED"
 
 
