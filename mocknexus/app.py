@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import Flask
 
 from mocknexus.config import Config
+from mocknexus.control.background import Background, JobTicker
 from mocknexus.control.worlds import Worlds
 from mocknexus.domain import snapshot
 from mocknexus.domain.clock import Clock, StoredClock
@@ -56,6 +57,13 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
         parse_scenario=parse_scenario,
     )
     app.extensions["mocknexus.worlds"] = worlds
+    # Background work (control/background.py): clock-driven work with no request, per world. It runs when a
+    # clock moves and on its own daemon thread, never on a request thread.
+    background = Background(worlds, interval=config.background_seconds)
+    background.add_ticker("jobs", JobTicker())
+    app.extensions["mocknexus.background"] = background
+    background.start()
+
     for api in apis.APIS:  # in the registry's order (web/apis.py)
         for blueprint in apis.blueprints(api):
             app.register_blueprint(blueprint)
