@@ -1,22 +1,26 @@
 """Nexus micro-deposits (MD-SESSION-TOKEN): create, list, read, and verify with the two amounts.
 
-Routes hang on the Nexus blueprint, so they share its session check and its world routing. MX's published
-Java client sends `Accept: application/vnd.mx.nexus.beta+json` here; MX's docs show the v1 type. Both are
-accepted, and the answer carries the type that was asked for (INFERRED: no public source shows the beta
-type's responses).
+A blueprint of the Nexus API (web/apis.py), with Nexus's session check. MX's published Java client sends
+`Accept: application/vnd.mx.nexus.beta+json` here; MX's docs show the v1 type. Both are accepted (the
+registry's `also_accepts`), and the answer carries the type that was asked for (INFERRED: no public source
+shows the beta type's responses).
 """
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Blueprint, Response, request
 
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.microdeposit_ops import AccountDetails
 from mocknexus.domain.static_members import StaticMembers
 from mocknexus.schemas import microdeposits as s
-from mocknexus.web.http import NEXUS_BETA_MEDIA_TYPE, NEXUS_MEDIA_TYPE, emulator, read_body, render
-from mocknexus.web.nexus import api, bp, user_guid
+from mocknexus.web.apis import NEXUS_BETA_MEDIA_TYPE, NEXUS_MEDIA_TYPE
+from mocknexus.web.http import emulator, read_body, render
+from mocknexus.web.nexus import api, authenticate_session, user_guid
 from mocknexus.web.openapi import doc
+
+bp = Blueprint("nexus_microdeposits", __name__)
+bp.before_request(authenticate_session)
 
 micro_deposit_response = s.MicroDepositResponse()
 micro_deposit_list = s.MicroDepositListResponse()

@@ -51,7 +51,8 @@ _SUPPORTS = ("supports_account_identification", "supports_account_verification",
 
 
 @bp.before_request
-def _authenticate() -> None:
+def authenticate_session() -> None:
+    """The session a Nexus call runs as (g.session) and what it talks to (g.api); every Nexus blueprint's."""
     if request.endpoint == "nexus.create_session":
         return
     token = request.headers.get(SESSION_HEADER)

@@ -15,8 +15,8 @@ from mocknexus.domain.errors import not_found
 from mocknexus.domain.microdeposits import MicroDepositStatus
 from mocknexus.domain.service import Emulator
 from mocknexus.schemas import admin_test_data as s
-from mocknexus.web.admin_blueprint import CLIENT_PREFIX, bp, client_world, route
-from mocknexus.web.http import read_body, render, render_json, world, worlds
+from mocknexus.web.admin.blueprint import CLIENT_PREFIX, bp, route, scope
+from mocknexus.web.http import read_body, render, render_json
 from mocknexus.web.openapi import doc
 
 revealed = s.RevealedMicroDepositResponse()
@@ -28,12 +28,9 @@ declaration_list = s.DeclarationListResponse()
 
 def _holder(client_id: str | None, guid: str) -> Emulator:
     """The world a micro-deposit is in: the addressed client's, or (server-wide) whichever holds it."""
-    target = client_world(client_id)
-    if target is not None:
-        return target.emulator
-    for candidate in worlds().all():
-        if candidate.emulator.has_micro_deposit(guid):
-            return candidate.emulator
+    for emulator in scope(client_id).emulators:
+        if emulator.has_micro_deposit(guid):
+            return emulator
     raise not_found("Micro-deposit")
 
 
@@ -53,10 +50,17 @@ def steer_micro_deposit(guid: str, client_id: str | None = None) -> Response:
     return render(revealed, {"micro_deposit": record})
 
 
+def _client(client_id: str, create: bool = False) -> Emulator:
+    """The named client's emulator (a declaration creates its world; a read or a removal does not)."""
+    target = scope(client_id, create=create).client
+    assert target is not None
+    return target.emulator
+
+
 @bp.get(CLIENT_PREFIX + "/test_accounts")
-@doc("Accounts declared for this client (its own, then the fixture files')", response=declaration_list)
+@doc("Accounts declared for this client (its own, then the fixture files')", response=declaration_list, errors=(404,))
 def list_test_accounts(client_id: str) -> Response:
-    declared = [snapshot.to_data(d) for d in world().emulator.declarations()]
+    declared = [snapshot.to_data(d) for d in _client(client_id).declarations()]
     return render_json({"test_accounts": declared})
 
 
@@ -71,12 +75,13 @@ def list_test_accounts(client_id: str) -> Response:
     },
 )
 def declare_test_accounts(client_id: str) -> Response:
-    declaration = world().emulator.declare_accounts(read_body(declaration_request))
+    declaration = read_body(declaration_request)
+    declaration = _client(client_id, create=True).declare_accounts(declaration)
     return render_json({"test_account": snapshot.to_data(declaration)})
 
 
 @bp.delete(CLIENT_PREFIX + "/test_accounts/<name>")
 @doc("Remove a declaration made for this client", response={"type": "object"})
 def remove_test_accounts(client_id: str, name: str) -> Response:
-    world().emulator.remove_declaration(name)
+    _client(client_id).remove_declaration(name)
     return render_json({})
