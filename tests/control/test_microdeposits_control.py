@@ -284,3 +284,12 @@ def test_background_work_moves_micro_deposits_with_no_read(app, http, clock):
         ("updated", "DEPOSITED"),
     ]
     assert {e.micro_deposit.guid for e in heard} == {guid}
+
+
+def test_reads_of_an_unknown_client_create_no_world(http):
+    for path in ("/__admin/clients/typo/test_accounts", "/__admin/clients/typo/micro_deposits/MIC-x"):
+        assert http.get(path).status == 404
+    assert http.delete("/__admin/clients/typo/test_accounts/alice").status == 404
+    assert [c["client_id"] for c in http.get("/__admin/clients").json["clients"]] == []
+    assert http.post("/__admin/clients/fresh/test_accounts", json=DECLARED).status == 200  # a declaration creates it
+    assert [c["client_id"] for c in http.get("/__admin/clients").json["clients"]] == ["fresh"]
