@@ -10,15 +10,6 @@ Adding an API is one entry here plus its blueprint. MX's Platform API, say (Basi
 own media type, the client named by the Basic user name), would be::
 
     Api(
-        name="widget_api",
-        tag="Connect widget (its own calls)",
-        blueprints=("mocknexus.widget.routing_numbers:bp",),
-        media_type=ADMIN_MEDIA_TYPE,  # plain JSON, as MX's widget's internal API
-        world=NexusTokens(),  # the widget's Nexus session
-        security=({"sessionToken": []},),
-        errors=(401, 405, 406, 500),
-    ),
-    Api(
         name="platform",
         tag="Platform API",
         blueprints=("mocknexus.web.platform:bp",),
@@ -189,6 +180,15 @@ APIS: tuple[Api, ...] = (
         media_type="text/html",
         world=TokenInPath("token"),
         errors=(405,),
+    ),
+    Api(
+        name="widget_api",
+        tag="Connect widget (its own calls)",
+        blueprints=("mocknexus.widget.routing_numbers:bp",),
+        media_type=ADMIN_MEDIA_TYPE,  # plain JSON, as MX's widget's internal API
+        world=NexusTokens(),  # the widget's Nexus session
+        security=({"sessionToken": []},),
+        errors=(401, 405, 406, 500),
     ),
     Api(
         name="platform",
