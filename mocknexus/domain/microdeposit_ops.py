@@ -25,6 +25,7 @@ from mocknexus.domain.microdeposits import (
     MicroDepositStatus,
     routing_block,
     rule_for,
+    webhook_payload,
 )
 from mocknexus.domain.models import Account, Member, User
 from mocknexus.domain.state import EmulatorState
@@ -44,12 +45,14 @@ MICRO_DEPOSIT_INSTITUTION_CODE = "mx_microdeposits"  # the member a verification
 
 @dataclass(frozen=True)
 class MicroDepositEvent:
-    """A micro-deposit was created or changed status: what MX's MICRODEPOSITS webhook reports."""
+    """A micro-deposit was created or changed status: what MX's MICRODEPOSITS webhook reports (`payload`:
+    its body, `microdeposits.webhook_payload`)."""
 
     action: str  # "created" or "updated" (MX's webhook `action`)
     client_id: str | None
     user_guid: str
     micro_deposit: MicroDeposit
+    payload: dict = field(default_factory=dict)
 
 
 MicroDepositSink = Callable[[MicroDepositEvent], None]
@@ -272,7 +275,9 @@ class MicroDeposits(EmulatorState):
         self.store.put(MICRO_DEPOSITS, record.guid, record)
         sink = self.micro_deposit_sink
         if sink is not None and action is not None:
-            sink(MicroDepositEvent(action, self.client_id, record.user_guid, replace(record)))
+            user = self.store.get(USERS, record.user_guid)
+            payload = webhook_payload(record, action, user.id if user else None)
+            sink(MicroDepositEvent(action, self.client_id, record.user_guid, replace(record), payload))
 
     def _publish_account(self, record: MicroDeposit, now: datetime) -> None:
         """A verified account: one member (CONNECTED, no job) holding one account with verified numbers."""

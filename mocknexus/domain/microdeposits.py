@@ -209,3 +209,33 @@ class MicroDeposit:
 
 def _cents(value: float) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _webhook_time(value: datetime | None) -> str | None:
+    """MX's micro-deposit webhook writes `2021-10-22T21:44:38.000+00:00`."""
+    if value is None:
+        return None
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}+00:00"
+
+
+def webhook_payload(record: MicroDeposit, action: str, user_id: str | None) -> dict:
+    """MX's MICRODEPOSITS webhook body (docs.mx.com/resources/webhooks/microdeposits), ready for the webhook
+    dispatcher to send: `action` "created" or "updated", `version` 1, the record at MX's JSON types."""
+    return {
+        "action": action,
+        "version": 1,
+        "micro_deposit": {
+            "account_number": record.account_number,
+            "account_type": record.account_type,
+            "created_at": _webhook_time(record.created_at),
+            "guid": record.guid,
+            "institution_guid": None,  # MX's example: null (no MX institution behind a routing number)
+            "routing_number": record.routing_number,
+            "status": record.status.id,
+            "status_name": record.status.name,
+            "updated_at": _webhook_time(record.updated_at),
+            "user_guid": record.user_guid,
+            "user_id": user_id,
+            "verified_at": _webhook_time(record.verified_at),
+        },
+    }

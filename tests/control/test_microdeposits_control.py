@@ -227,6 +227,18 @@ def test_every_create_and_status_change_reaches_the_domain_event_hook(app, http,
         ("updated", "VERIFIED"),
     ]
     assert {(e.client_id, e.micro_deposit.guid) for e in heard} == {(CLIENT, guid)}
+    # MX's MICRODEPOSITS webhook body, at MX's types (docs.mx.com/resources/webhooks/microdeposits).
+    body = heard[0].payload
+    assert (body["action"], body["version"]) == ("created", 1)
+    assert body["micro_deposit"] == {
+        "account_number": "333312345", "account_type": 1, "created_at": "2026-01-01T12:00:00.000+00:00",
+        "guid": guid, "institution_guid": None, "routing_number": "091000019", "status": 0,
+        "status_name": "INITIATED", "updated_at": "2026-01-01T12:00:00.000+00:00",
+        "user_guid": body["micro_deposit"]["user_guid"], "user_id": body["micro_deposit"]["user_id"],
+        "verified_at": None,
+    }  # fmt: skip
+    assert body["micro_deposit"]["user_id"].startswith("user-")
+    assert heard[-1].payload["micro_deposit"]["verified_at"] == "2026-01-01T12:02:01.000+00:00"
 
 
 def test_deleting_the_user_deletes_its_micro_deposits(http, clock):
