@@ -26,11 +26,14 @@ from mocknexus.web import (  # noqa: F401
     admin_traffic,
     mdx,
     nexus,
+    platform,
     request_context,
     sso,
 )
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
+from mocknexus.web.platform.auth import is_platform_request
+from mocknexus.web.routing import ApiMap
 from mocknexus.widget import pages as widget_pages
 from mocknexus.widget import urls as widget_urls
 
@@ -38,6 +41,7 @@ from mocknexus.widget import urls as widget_urls
 def create_app(config: Config | None = None, *, clock: Clock | None = None, store: Store | None = None) -> Flask:
     config = config or Config()
     app = Flask("mocknexus", static_folder=None)
+    app.url_map = ApiMap()  # before any route: it pairs the paths Nexus and the Platform API share
     app.config["MOCKNEXUS"] = config
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     # No automatic OPTIONS: Flask's answer is an empty text/html 200; ours is MX's JSON 405 with Allow.
@@ -81,9 +85,11 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     # Admin first, then the fixed-path Nexus API and widget pages, then the /{client_id}/... partner APIs.
     for blueprint in (
         admin_blueprint.bp, inspector.bp, nexus.bp, widget_pages.bp,
-        widget_urls.platform_bp, sso.bp, widget_urls.sso_bp, mdx.bp,
+        platform.bp, sso.bp, widget_urls.sso_bp, mdx.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
+    for nexus_endpoint, platform_endpoint in platform.SHARED_WITH_NEXUS:
+        app.url_map.twin(nexus_endpoint, platform_endpoint, is_platform_request)
     register_error_handlers(app)
     request_context.register(app)
     register_hooks(app)

@@ -15,7 +15,7 @@ STATUS_HISTORY_LIMIT = 100
 @dataclass
 class User:
     guid: str
-    id: str  # the partner's own id (MDX `id`, Nexus `external_guid`)
+    id: str | None  # the partner's own id (MDX `id`, Nexus `external_guid`); a Platform user may have none
     created_at: datetime
     email: str | None = None
     first_name: str | None = None
@@ -79,6 +79,7 @@ class Job:
     challenges: list[Challenge] = field(default_factory=list)
     finished_at: datetime | None = None
     outcome_applied: bool = False  # accounts / account numbers produced once the job has finished
+    detail_code: int | None = None  # MX's most_recent_job_detail_code (1000: no verifiable accounts)
 
 
 @dataclass

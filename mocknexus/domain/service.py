@@ -13,6 +13,7 @@ from mocknexus.domain.catalog import Catalog
 from mocknexus.domain.clock import Clock
 from mocknexus.domain.members import MemberChanges, Members
 from mocknexus.domain.owners import TokenOwners
+from mocknexus.domain.platform import PlatformOperations
 from mocknexus.domain.state import Settings
 from mocknexus.domain.steering import Steering
 from mocknexus.domain.users import Identity
@@ -21,7 +22,7 @@ from mocknexus.store import Store
 __all__ = ["Emulator", "MemberChanges", "Settings"]
 
 
-class Emulator(Identity, Members, Steering):
+class Emulator(Identity, Members, Steering, PlatformOperations):
     """One world: the state of one MX client id (or, with no client id, MX's shared static fixtures)."""
 
     def __init__(

@@ -23,15 +23,15 @@ NEXUS_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
 MDX_MEDIA_TYPE = "application/vnd.moneydesktop.mdx.v5+json"
 SSO_MEDIA_TYPE = "application/vnd.moneydesktop.sso.v3+json"
 ADMIN_MEDIA_TYPE = "application/json"
-PLATFORM_MEDIA_TYPE = "application/vnd.mx.api.v1+json"  # MX's Platform API (the widget_urls endpoint)
-PLATFORM_BLUEPRINT = "widget_platform"
+PLATFORM_MEDIA_TYPE = "application/vnd.mx.api.v1+json"  # MX's Platform API (web/platform/)
+PLATFORM_BLUEPRINT = "platform"
 _MEDIA_TYPES = {
     "mdx": MDX_MEDIA_TYPE,
     "sso": SSO_MEDIA_TYPE,
     "admin": ADMIN_MEDIA_TYPE,
     "inspector": ADMIN_MEDIA_TYPE,
     "widget_sso": SSO_MEDIA_TYPE,
-    "widget_platform": PLATFORM_MEDIA_TYPE,
+    "platform": PLATFORM_MEDIA_TYPE,
     "widget": "text/html",
 }
 

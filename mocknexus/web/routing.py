@@ -1,9 +1,10 @@
-"""Which path template owns a URL, when the three APIs' templates overlap in one URL space.
+"""Which path template owns a URL, when the APIs' templates overlap in one URL space.
 
 `/{client_id}/users` and Nexus's `/members/{guid}` both match `/members/users`; `/{client_id}/users/{id}`
 and `/{client_id}/users/{id}.json` both match `/c/users/x.json`. The OpenAPI document lists one entry per
 template, so the server settles each URL the way a reader of the document would: the most specific
-template owns it (most literal characters, then fewest parameters). A method that template does not
+template owns it (most literal characters, then fewest parameters, then literals first, as werkzeug matches
+segment by segment: `/users/{user_guid}` owns `/users/users`, not `/{client_id}/users`). A method that template does not
 serve is a 405 whose `Allow` lists the owner's methods, and the document's path parameters exclude the
 values another template owns. One table, built from the app's routes, serves all three.
 """
@@ -11,15 +12,66 @@ values another template owns. One table, built from the app's routes, serves all
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from werkzeug.routing import Map
+from werkzeug.routing import Map, MapAdapter, Rule
 
 _PLACEHOLDER = re.compile(r"<[^>]+>")
 
 
-def specificity(template: str) -> tuple[int, int]:
-    return len(_PLACEHOLDER.sub("", template)), -len(_PLACEHOLDER.findall(template))
+def specificity(template: str) -> tuple[int, int, tuple[int, ...]]:
+    literal_first = tuple(int("<" not in segment) for segment in segments(template))
+    return len(_PLACEHOLDER.sub("", template)), -len(_PLACEHOLDER.findall(template)), literal_first
+
+
+def placeholders(template: str) -> list[str]:
+    return [re.sub(r"^<(?:[^:<>]+:)?|>$", "", p) for p in _PLACEHOLDER.findall(template)]
+
+
+class ApiMap(Map):
+    """werkzeug's Map, plus twins: one path template that two APIs serve with the same method (Nexus's
+    `/institutions/{guid}` and the Platform API's `/institutions/{institution_code}`). Both rules are
+    registered; which one a request reaches is decided by its headers (`chooses_second(environ)`), so each
+    API keeps its own blueprint, hooks, media type and world routing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # (endpoint, template) -> (its twin rule, whether a request's environ wants the twin)
+        self.twins: dict[tuple[str, str], tuple[Rule, Callable[[Mapping[str, Any]], bool]]] = {}
+        self.seconds: dict[tuple[str, str], Rule] = {}
+
+    def twin(self, first: str, second: str, chooses_second: Callable[[Mapping[str, Any]], bool]) -> None:
+        """Pair the one rule of endpoint `first` with that of `second` (same template, other names)."""
+        (a,), (b,) = self._rules_by_endpoint[first], self._rules_by_endpoint[second]
+        self.twins[(a.endpoint, a.rule)] = (b, chooses_second)
+        self.twins[(b.endpoint, b.rule)] = (a, lambda environ: not chooses_second(environ))
+        self.seconds[(b.endpoint, b.rule)] = a
+
+    def first_twin(self, rule: Rule) -> Rule | None:
+        """For the second rule of a pair, the first (the OpenAPI document lists the pair as one operation)."""
+        return self.seconds.get((rule.endpoint, rule.rule))
+
+    def bind_to_environ(self, environ: Any, server_name: str | None = None, subdomain: str | None = None) -> MapAdapter:
+        adapter = super().bind_to_environ(environ, server_name, subdomain)
+        if self.twins:
+            adapter.__class__ = _TwinAdapter
+            adapter.environ = environ  # type: ignore[attr-defined]
+        return adapter
+
+
+class _TwinAdapter(MapAdapter):
+    environ: Mapping[str, Any]
+
+    def match(self, path_info=None, method=None, return_rule=False, query_args=None, websocket=None):  # type: ignore[override]
+        rule, args = super().match(path_info, method, True, query_args, websocket)
+        twin = self.map.twins.get((rule.endpoint, rule.rule))  # type: ignore[attr-defined]
+        if twin is not None and twin[1](self.environ):
+            other = twin[0]
+            args = dict(zip(placeholders(other.rule), (args[n] for n in placeholders(rule.rule)), strict=True))
+            rule = other
+        return (rule if return_rule else rule.endpoint), args
 
 
 def segments(template: str) -> list[str]:
