@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from flask import Response
 
+from mocknexus.schemas.common import PageQuery
 from mocknexus.schemas.platform import institutions as s
-from mocknexus.schemas.platform.common import MAX_INSTITUTIONS_PER_PAGE, PlatformPageQuery
+from mocknexus.schemas.platform.common import MAX_INSTITUTIONS_PER_PAGE
 from mocknexus.web.http import emulator, render
 from mocknexus.web.openapi import doc
 from mocknexus.web.platform import bp
