@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, pre_load, validate
 
 from mocknexus.schemas.common import QuerySchema
 
@@ -66,6 +66,24 @@ class PlatformPagination(Schema):
     total_pages = fields.Integer()
 
 
-class PlatformPageQuery(QuerySchema):
+class PlatformQuery(QuerySchema):
+    """A Platform query: MX's Python SDK writes a boolean as Python does (`True`), and MX takes it (INFERRED
+    from its SDK working against MX), so a boolean parameter is read case-insensitively."""
+
+    @pre_load
+    def _lowercase_booleans(self, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: value.lower()
+            if isinstance(self.fields.get(key), fields.Boolean)
+            and isinstance(value, str)
+            and value.lower() in ("true", "false")
+            else value
+            for key, value in data.items()
+        }
+
+
+class PlatformPageQuery(PlatformQuery):
     page = fields.Integer(load_default=None, validate=validate.Range(min=1))
     records_per_page = fields.Integer(load_default=None, validate=validate.Range(min=1))

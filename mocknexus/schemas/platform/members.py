@@ -10,8 +10,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from mocknexus.domain import platform_view as pv
-from mocknexus.schemas.common import QuerySchema, RequestSchema, StrictBoolean, StrictString
-from mocknexus.schemas.platform.common import PlatformPageQuery, PlatformPagination, PlatformTime, flag, text
+from mocknexus.schemas.common import RequestSchema, StrictBoolean, StrictString
+from mocknexus.schemas.platform.common import (
+    PlatformPageQuery,
+    PlatformPagination,
+    PlatformQuery,
+    PlatformTime,
+    flag,
+    text,
+)
 
 USE_CASES = ("MONEY_MOVEMENT", "PFM")
 _use_case = StrictString(validate=validate.OneOf(USE_CASES))
@@ -77,12 +84,12 @@ class PlatformMemberListQuery(PlatformPageQuery):
     use_case = StrictString(load_default=None, validate=validate.OneOf(USE_CASES))
 
 
-class PlatformAggregateQuery(QuerySchema):
+class PlatformAggregateQuery(PlatformQuery):
     include_holdings = fields.Boolean(load_default=None)
     include_transactions = fields.Boolean(load_default=None)
 
 
-class PlatformOAuthWindowQuery(QuerySchema):
+class PlatformOAuthWindowQuery(PlatformQuery):
     client_redirect_url = StrictString(load_default=None, max_length=2048)
     enable_app2app = StrictString(load_default=None, validate=validate.OneOf(["true", "false"]))
     referral_source = StrictString(load_default=None, validate=validate.OneOf(["BROWSER", "APP"]))
