@@ -45,10 +45,12 @@ _APIS: dict[str, tuple[str, list[dict], tuple[int, ...]]] = {
     "platform": (PLATFORM_MEDIA_TYPE, [{"basic": []}], (400, 401, 404, 405, 406, 500)),
     "widget": ("text/html", [], (405,)),
 }
-# Without --api-key the MDX and SSO APIs take any non-empty MD-API-KEY: the document says so by making the
-# key optional (an empty requirement), so a client is not told a made-up key will be refused.
-_ANY_API_KEY = [{"apiKey": []}, {}]
+# Without --api-key the MDX and SSO APIs take any non-empty MD-API-KEY, and the Platform API any Basic
+# client_id:api_key: the document says so by making the key optional (an empty requirement), so a client is
+# not told a made-up key will be refused.
 _API_KEY_HELP = "MX's partner API key. Without --api-key, mocknexus accepts any non-empty value (and 401s none)."
+# Request bodies in another media type than the API answers: MX's Platform API takes `application/json`.
+_REQUEST_MEDIA = {"platform": "application/json"}
 _TAGS = {
     "nexus": "Nexus",
     "mdx": "MDX Real Time",
@@ -125,8 +127,8 @@ def build_spec(app: Flask) -> dict:
         path = _path(rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             operation = _operation(described, blueprint, rule, method, path, routes, dialect)
-            if any_key and operation["security"] == [{"apiKey": []}]:
-                operation["security"] = _ANY_API_KEY
+            if any_key and operation["security"] in ([{"apiKey": []}], [{"basic": []}]):
+                operation["security"] = [*operation["security"], {}]
             if first_twin(rule) is not None:
                 seconds.append((first_twin(rule), method.lower(), operation))
             else:
@@ -171,7 +173,7 @@ def _operation(
     if described.body is not None:
         operation["requestBody"] = {
             "required": described.body_required,
-            "content": {media: {"schema": described.body}, **as_xml},
+            "content": {_REQUEST_MEDIA.get(blueprint, media): {"schema": described.body}, **as_xml},
         }
     success: dict[str, Any] = {"description": described.summary}
     if described.response is not None:
@@ -183,7 +185,11 @@ def _operation(
         operation["responses"][str(status)] = {"description": "No Content"}
     # An error can come in the Nexus media type on any path: the server's own refusals (431, 413, bad
     # framing) carry it, and so do 404s and 405s decided before any API's route is chosen.
-    error_content: dict[str, Any] = {m: {"schema": "ErrorResponse"} for m in dict.fromkeys((media, NEXUS_MEDIA_TYPE))}
+    # And a URL that a more specific template of another API owns (web/routing.py) answers in that API's type.
+    rivals = [_APIS[routes.blueprints[r]][0] for r in routes.rivals.get(rule.rule, ()) if routes.blueprints.get(r)]
+    error_content: dict[str, Any] = {
+        m: {"schema": "ErrorResponse"} for m in dict.fromkeys((media, NEXUS_MEDIA_TYPE, *rivals))
+    }
     if xml and path.endswith(".xml"):  # an `.xml` endpoint may answer its errors in XML (the widget URL's does)
         error_content[xml] = {"schema": {"type": "string", "description": "the error, as XML"}}
     for status in sorted({*common_errors, *described.errors}):

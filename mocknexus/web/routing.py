@@ -11,6 +11,7 @@ values another template owns. One table, built from the app's routes, serves all
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,26 +32,28 @@ def placeholders(template: str) -> list[str]:
 
 
 class ApiMap(Map):
-    """werkzeug's Map, plus twins: one path template that two APIs serve with the same method (Nexus's
-    `/institutions/{guid}` and the Platform API's `/institutions/{institution_code}`). Both rules are
-    registered; which one a request reaches is decided by its headers (`chooses_second(environ)`), so each
-    API keeps its own blueprint, hooks, media type and world routing."""
+    """werkzeug's Map, plus twins: a URL that two APIs serve with one method, decided by the request's headers
+    (`chooses_second(environ)`), so each API keeps its own blueprint, hooks, media type and world routing.
+    Nexus's `/institutions/{guid}` and the Platform API's `/institutions/{institution_code}` are one template
+    (the OpenAPI document lists them as one operation); the Platform's `/institutions/favorites` is Nexus's
+    `/institutions/{guid}` to a Nexus client (an institution of that guid: none)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # (endpoint, template) -> (its twin rule, whether a request's environ wants the twin)
-        self.twins: dict[tuple[str, str], tuple[Rule, Callable[[Mapping[str, Any]], bool]]] = {}
+        # (endpoint, template) -> [(another rule the URL may belong to, whether a request's environ wants it)]
+        self.twins: dict[tuple[str, str], list[tuple[Rule, Callable[[Mapping[str, Any]], bool]]]] = {}
         self.seconds: dict[tuple[str, str], Rule] = {}
 
     def twin(self, first: str, second: str, chooses_second: Callable[[Mapping[str, Any]], bool]) -> None:
-        """Pair the one rule of endpoint `first` with that of `second` (same template, other names)."""
+        """Pair the one rule of endpoint `first` with that of `second`."""
         (a,), (b,) = self._rules_by_endpoint[first], self._rules_by_endpoint[second]
-        self.twins[(a.endpoint, a.rule)] = (b, chooses_second)
-        self.twins[(b.endpoint, b.rule)] = (a, lambda environ: not chooses_second(environ))
-        self.seconds[(b.endpoint, b.rule)] = a
+        self.twins.setdefault((a.endpoint, a.rule), []).append((b, chooses_second))
+        self.twins.setdefault((b.endpoint, b.rule), []).append((a, lambda environ: not chooses_second(environ)))
+        if _PLACEHOLDER.sub("<>", a.rule) == _PLACEHOLDER.sub("<>", b.rule):
+            self.seconds[(b.endpoint, b.rule)] = a
 
     def first_twin(self, rule: Rule) -> Rule | None:
-        """For the second rule of a pair, the first (the OpenAPI document lists the pair as one operation)."""
+        """For the second rule of a same-template pair, the first (the OpenAPI document lists them as one)."""
         return self.seconds.get((rule.endpoint, rule.rule))
 
     def bind_to_environ(self, environ: Any, server_name: str | None = None, subdomain: str | None = None) -> MapAdapter:
@@ -66,12 +69,17 @@ class _TwinAdapter(MapAdapter):
 
     def match(self, path_info=None, method=None, return_rule=False, query_args=None, websocket=None):  # type: ignore[override]
         rule, args = super().match(path_info, method, True, query_args, websocket)
-        twin = self.map.twins.get((rule.endpoint, rule.rule))  # type: ignore[attr-defined]
-        if twin is not None and twin[1](self.environ):
-            other = twin[0]
-            args = dict(zip(placeholders(other.rule), (args[n] for n in placeholders(rule.rule)), strict=True))
-            rule = other
+        for other, wanted in self.map.twins.get((rule.endpoint, rule.rule), ()):  # type: ignore[attr-defined]
+            found = _named_regex(other.rule).fullmatch(path_info if path_info is not None else self.path_info)
+            if found is not None and wanted(self.environ):
+                rule, args = other, found.groupdict()
+                break
         return (rule if return_rule else rule.endpoint), args
+
+
+@functools.cache
+def _named_regex(template: str) -> re.Pattern[str]:
+    return re.compile(_PLACEHOLDER.sub(lambda m: f"(?P<{placeholders(m.group(0))[0]}>[^/]+)", template))
 
 
 def segments(template: str) -> list[str]:
@@ -108,6 +116,7 @@ def _could_overlap(a: str, b: str) -> bool:
 class RouteTable:
     methods: dict[str, set[str]] = field(default_factory=dict)  # template -> methods (HEAD with GET)
     rivals: dict[str, list[str]] = field(default_factory=dict)  # template -> more specific overlapping ones
+    blueprints: dict[str, str] = field(default_factory=dict)  # template -> the blueprint serving it
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
@@ -115,6 +124,7 @@ class RouteTable:
         table = cls()
         for rule in url_map.iter_rules():
             table.methods.setdefault(rule.rule, set()).update((rule.methods or set()) - {"OPTIONS"})
+            table.blueprints.setdefault(rule.rule, rule.endpoint.split(".", 1)[0])
         ordered = sorted(table.methods, key=specificity, reverse=True)
         for template in ordered:
             table._patterns[template] = _regex(template)

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields
 
 from mocknexus.schemas.common import RequestSchema, StrictBoolean, StrictString
 from mocknexus.schemas.platform.common import (
+    NotEmpty,
     PlatformPageQuery,
     PlatformPagination,
     PlatformTime,
@@ -100,7 +101,7 @@ class PlatformMemberAccountsQuery(PlatformPageQuery):
     member_is_managed_by_user = fields.Boolean(load_default=None)
 
 
-class PlatformAccountUpdateFields(RequestSchema):
+class PlatformAccountUpdateFields(NotEmpty):
     """MX's AccountUpdateRequest: 21 optional keys. mocknexus keeps a nickname, hidden and closed flags, a name
     and metadata; the balance and loan keys of manual accounts are accepted and not stored (INFERRED: MX
     applies them to manual accounts only, and mocknexus's accounts are aggregated)."""

@@ -4,11 +4,11 @@ fields declared the way MX's document declares them."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from marshmallow import Schema, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from mocknexus.schemas.common import QuerySchema
+from mocknexus.schemas.common import QuerySchema, RequestSchema
 
 # MX: "records_per_page ... Defaults to 25. The valid range is from 10 to 100. If the value exceeds 100,
 # the default value of 25 will be used instead." The institution lists take up to 1000.
@@ -57,6 +57,18 @@ def nulls(names: str, json_type: str) -> dict[str, fields.Field]:
         name: fields.Function(lambda _: None, allow_none=True, metadata={"type": json_type, "nullable": True})
         for name in names.split()
     }
+
+
+class NotEmpty(RequestSchema):
+    """A PUT body's rooted object: MX: "PUT request bodies cannot be empty ... at least one parameter must be
+    given in a rooted body ... If no parameter is given, a 400"."""
+
+    openapi_rules: ClassVar[dict] = {"minProperties": 1}
+
+    @validates_schema
+    def _not_empty(self, data: dict, **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("At least one parameter must be given.")
 
 
 class PlatformPagination(Schema):

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 from mocknexus.domain import platform_view as pv
 from mocknexus.schemas.common import RequestSchema, StrictBoolean, StrictString
 from mocknexus.schemas.platform.common import (
+    NotEmpty,
     PlatformPageQuery,
     PlatformPagination,
     PlatformQuery,
@@ -57,7 +58,7 @@ class PlatformMemberCreateRequest(RequestSchema):
     ui_message_webview_url_scheme = StrictString(load_default=None, max_length=64)
 
 
-class PlatformMemberUpdateFields(RequestSchema):
+class PlatformMemberUpdateFields(NotEmpty):
     credentials = fields.List(fields.Nested(PlatformCredentialValue), validate=validate.Length(max=20))
     id = StrictString(max_length=255)
     metadata = StrictString(max_length=8192)

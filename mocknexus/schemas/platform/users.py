@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from mocknexus.schemas.common import RequestSchema, StrictBoolean, StrictString
-from mocknexus.schemas.platform.common import PlatformPageQuery, PlatformPagination, flag, text
+from mocknexus.schemas.platform.common import NotEmpty, PlatformPageQuery, PlatformPagination, flag, text
 
 
 class PlatformUserFields(RequestSchema):
@@ -19,6 +19,14 @@ class PlatformUserFields(RequestSchema):
 
 class PlatformUserRequest(RequestSchema):
     user = fields.Nested(PlatformUserFields, required=True)
+
+
+class PlatformUserUpdateFields(NotEmpty, PlatformUserFields):
+    """Update takes the same fields, at least one of them."""
+
+
+class PlatformUserUpdateRequest(RequestSchema):
+    user = fields.Nested(PlatformUserUpdateFields, required=True)
 
 
 class PlatformUserQuery(PlatformPageQuery):

@@ -14,11 +14,12 @@ from flask import Blueprint
 from mocknexus.web.platform.auth import require_basic_auth
 
 BLUEPRINT = "platform"
-# (Nexus endpoint, Platform endpoint) pairs serving one path template with one method: a request with Basic
-# credentials and no Nexus session token is the Platform API's (web/routing.py's ApiMap.twin).
+# (Nexus endpoint, Platform endpoint) pairs whose URLs meet with one method: a request with Basic credentials
+# and no Nexus session token is the Platform API's, the rest Nexus's (web/routing.py's ApiMap.twin).
 SHARED_WITH_NEXUS = (
     ("nexus.read_institution", "platform.read_institution"),
     ("nexus.institution_credentials", "platform.list_institution_credentials"),
+    ("nexus.read_institution", "platform.list_favorite_institutions"),
 )
 bp = Blueprint(BLUEPRINT, __name__)
 bp.before_request(require_basic_auth)

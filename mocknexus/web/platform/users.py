@@ -11,6 +11,7 @@ from mocknexus.web.platform import bp
 from mocknexus.web.platform.common import listing, page_of, query, read_changes
 
 user_request = s.PlatformUserRequest()
+user_update = s.PlatformUserUpdateRequest()
 user_query = s.PlatformUserQuery()
 user_response = s.PlatformUserResponse()
 user_list = s.PlatformUserList()
@@ -41,9 +42,9 @@ def read_user(user_guid: str) -> Response:
 
 
 @bp.put("/users/<user_guid>")
-@doc("Update a user's email, id, is_disabled or metadata", response=user_response, body=user_request, errors=(409,))
+@doc("Update a user's email, id, is_disabled or metadata", response=user_response, body=user_update, errors=(409,))
 def update_user(user_guid: str) -> Response:
-    changes = read_changes(user_request, "user")
+    changes = read_changes(user_update, "user")
     return render(user_response, {"user": emulator().update_platform_user(user_guid, changes)})
 
 
