@@ -192,3 +192,19 @@ def test_accept_types_mxs_sdks_send(app):
     for accept in ("application/vnd.mx.api.v1+json", "application/json", "application/json, text/plain, */*"):
         r = http.get("/institutions/mxbank", headers={**basic(), "Accept": accept})
         assert r.status == 200 and r.content_type == "application/vnd.mx.api.v1+json", accept
+
+
+def test_a_user_without_an_id_is_a_whole_user(app, mx: Platform):
+    # MX's create user takes every field as optional: such a user has `id: null` and works like any other.
+    user = mx.post("/users", json={"user": {}}, expect=200).json["user"]
+    assert user["id"] is None
+    url = mx.post(
+        f"/users/{user['guid']}/widget_urls", json={"widget_url": {"widget_type": "connect_widget"}}, expect=200
+    )
+    assert url.json["widget_url"]["user_id"] is None
+    assert FlaskHttp(app).get(url.json["widget_url"]["url"].removeprefix("http://localhost")).status == 200
+    m = mx.member(user["guid"], "password")["guid"]
+    assert mx.settle(user["guid"], m)["connection_status"] == "CONNECTED"
+    state = FlaskHttp(app).get(f"/__admin/clients/{mx.client_id}/state?reveal=true").json
+    assert FlaskHttp(app).put(f"/__admin/clients/{mx.client_id}/state", json=state).status == 200
+    assert mx.get(f"/users/{user['guid']}", expect=200).json["user"] == user
