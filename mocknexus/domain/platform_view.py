@@ -20,15 +20,13 @@ PLATFORM_USE_CASES = ("MONEY_MOVEMENT", "PFM")
 _AUTHENTICATED = (ConnectionStatus.CONNECTED, ConnectionStatus.RECONNECTED)
 
 
-@dataclass(frozen=True)
-class MemberView:
-    """A member as the Platform API shows it: the record, plus its user's partner `id`."""
-
-    member: Member
-    user_id: str | None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.member, name)
+def member_view(member: Member, user_id: str | None) -> Member:
+    """A member as the Platform API shows it: the record plus its user's partner `id` (`user_id`), on a
+    shallow copy (the stored record is not touched; plain attributes keep the hot read fast)."""
+    view = object.__new__(Member)
+    view.__dict__.update(member.__dict__)
+    view.user_id = user_id  # type: ignore[attr-defined]
+    return view
 
 
 @dataclass(frozen=True)

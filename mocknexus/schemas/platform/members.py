@@ -138,7 +138,7 @@ class PlatformMember(Schema):
         pv.use_cases, metadata={"type": "array", "items": {"type": "string", "enum": list(USE_CASES)}}
     )
     user_guid = text()
-    user_id = text()  # the user's partner id (a MemberView carries it)
+    user_id = text()  # the user's partner id (platform_view.member_view sets it)
 
 
 class PlatformMemberResponse(Schema):

@@ -8,10 +8,10 @@ from typing import Any
 from flask import Response
 from marshmallow import Schema
 
+from mocknexus.domain import platform_view
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.models import Member
 from mocknexus.domain.pagination import Page, paginate
-from mocknexus.domain.platform_view import MemberView
 from mocknexus.schemas.platform.common import MAX_PER_PAGE, per_page
 from mocknexus.web.http import emulator, read_body, read_query, render
 
@@ -29,9 +29,8 @@ def listing(schema: Schema, key: str, items: list[Any], page: Page, status: int 
     return render(schema, {key: items, "pagination": page}, status)
 
 
-def member_view(member: Member, user_guid: str) -> MemberView:
-    user = emulator().user_by_guid(user_guid)
-    return MemberView(member, user.id)
+def member_view(member: Member, user_guid: str) -> Member:
+    return platform_view.member_view(member, emulator().user_by_guid(user_guid).id)
 
 
 def read_changes(schema: Schema, root: str) -> dict[str, Any]:
