@@ -4,7 +4,8 @@ institutions by code, and the member and account operations keyed by the user th
 A Nexus session is how Nexus finds its user; the Platform API names the user in its paths. Both reach the
 same records (a user, its members, their jobs and accounts), so a member created through either API is
 read, verified and answered through the other. The member operations themselves are `Members`'s: this
-module only finds the user, and adds what only the Platform API asks (a member's status, account views).
+module adds what only the Platform API asks: users by guid without a partner id, institutions by code, a
+member's status and account views. (The member operations are `operations.UserOperations`, keyed by user.)
 """
 
 from __future__ import annotations
@@ -17,15 +18,9 @@ from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.ids import new_guid
 from mocknexus.domain.models import Account, Member, User
 from mocknexus.domain.platform_view import MemberStatus
-from mocknexus.domain.state import ACCOUNTS, API_TOKENS, MEMBERS, SESSIONS, USER_IDS, USERS, EmulatorState
+from mocknexus.domain.state import EmulatorState
 from mocknexus.domain.statuses import JobType
-
-
-@dataclass(frozen=True)
-class UserScope:
-    """Whose members an operation acts on: what `Members` reads from a Nexus session (its `user_guid`)."""
-
-    user_guid: str
+from mocknexus.domain.tables import ACCOUNTS, API_TOKENS, MEMBERS, SESSIONS, USER_IDS, USERS
 
 
 @dataclass(frozen=True)
@@ -46,12 +41,6 @@ class PlatformOperations(EmulatorState):
     """Mixed into `Emulator` next to `Identity` and `Members`, whose operations it calls through `self`."""
 
     # ---- users ------------------------------------------------------------------------------------------
-
-    def user_by_guid(self, user_guid: str) -> User:
-        user: User | None = self.store.get(USERS, user_guid)
-        if user is None:
-            raise not_found("User")
-        return user
 
     def create_platform_user(self, fields: dict[str, Any]) -> User:
         """MX's create user: every field optional; an `id` already taken is a 409, as through MDX."""
@@ -75,7 +64,7 @@ class PlatformOperations(EmulatorState):
 
     def update_platform_user(self, user_guid: str, fields: dict[str, Any]) -> User:
         with self.store.transaction():
-            user = self.user_by_guid(user_guid)
+            user = self.get_user(user_guid)
             new_id = fields.get("id", user.id)
             if new_id != user.id:
                 if new_id is not None and self.store.get(USER_IDS, new_id) is not None:
@@ -89,7 +78,7 @@ class PlatformOperations(EmulatorState):
 
     def delete_platform_user(self, user_guid: str) -> None:
         with self.store.transaction():
-            user = self.user_by_guid(user_guid)
+            user = self.get_user(user_guid)
             self._forget(user, (SESSIONS, API_TOKENS), keep_static=False)
             if user.id is not None:
                 self.store.delete(USER_IDS, user.id)
@@ -119,9 +108,9 @@ class PlatformOperations(EmulatorState):
 
     # ---- members ----------------------------------------------------------------------------------------
 
-    def scope(self, user_guid: str) -> UserScope:
-        """The user the path names, as the member operations take it (404 when there is none)."""
-        return UserScope(self.user_by_guid(user_guid).guid)
+    def scope(self, user_guid: str) -> str:
+        """The user the path names, as the member operations take it: MX's 404 when there is none."""
+        return self.get_user(user_guid).guid  # type: ignore[attr-defined]
 
     def create_platform_member(self, user_guid: str, fields: dict[str, Any]) -> Member:
         with self.store.transaction():
@@ -146,14 +135,14 @@ class PlatformOperations(EmulatorState):
 
     def list_platform_members(self, user_guid: str, use_case: str | None) -> list[Member]:
         with self.store.transaction():
-            members = self._members_of(self.user_by_guid(user_guid))
+            members = self._members_of(self.get_user(user_guid))
             if use_case is not None:
                 members = [m for m in members if use_case in m.use_cases]
             return members
 
     def set_use_cases(self, user_guid: str, member_guid: str, use_cases: list[str]) -> Member:
         with self.store.transaction():
-            member = self._member(self.scope(user_guid), member_guid)  # type: ignore[arg-type]
+            member = self._member(self.scope(user_guid), member_guid)
             member.use_cases = list(use_cases)
             self._save_member(member)
             return member
@@ -177,14 +166,14 @@ class PlatformOperations(EmulatorState):
     def account_views(self, user_guid: str, member_guid: str | None = None) -> list[AccountView]:
         with self.store.transaction():
             scope = self.scope(user_guid)
-            user = self.user_by_guid(user_guid)
+            user = self.get_user(user_guid)
             accounts: list[Account] = self.list_accounts(scope, member_guid)  # type: ignore[attr-defined]
             return [self._view(a, user) for a in accounts]
 
     def account_view(self, user_guid: str, account_guid: str, member_guid: str | None = None) -> AccountView:
         with self.store.transaction():
-            user = self.user_by_guid(user_guid)
-            account: Account = self.read_account(UserScope(user.guid), account_guid)  # type: ignore[attr-defined]
+            user = self.get_user(user_guid)
+            account: Account = self.read_account(user.guid, account_guid)  # type: ignore[attr-defined]
             if member_guid is not None and account.member_guid != member_guid:
                 raise not_found("Account")
             return self._view(account, user)

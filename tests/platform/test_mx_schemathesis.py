@@ -41,7 +41,7 @@ ERROR_BODY = {
     "required": ["error"],
     "properties": {"error": {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}},
 }
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.fuzz, pytest.mark.live, pytest.mark.xdist_group("platform_mx_schemathesis")]
 
 
 def mx_document_as_served() -> dict:

@@ -28,7 +28,7 @@ SDK = "mx-platform-python==1.12.0"
 ROOT = Path(__file__).resolve().parents[2]
 SDK_ENV = ROOT / ".cache" / "mx-platform-sdk"
 FLOW = Path(__file__).with_name("sdk_flow.py")
-pytestmark = pytest.mark.sdk
+pytestmark = [pytest.mark.sdk, pytest.mark.live]
 
 
 def _python() -> Path:

@@ -30,7 +30,7 @@ def listing(schema: Schema, key: str, items: list[Any], page: Page, status: int 
 
 
 def member_view(member: Member, user_guid: str) -> Member:
-    return platform_view.member_view(member, emulator().user_by_guid(user_guid).id)
+    return platform_view.member_view(member, emulator().get_user(user_guid).id)
 
 
 def read_changes(schema: Schema, root: str) -> dict[str, Any]:

@@ -38,7 +38,7 @@ def list_users() -> Response:
 @bp.get("/users/<user_guid>")
 @doc("Read a user", response=user_response)
 def read_user(user_guid: str) -> Response:
-    return render(user_response, {"user": emulator().user_by_guid(user_guid)})
+    return render(user_response, {"user": emulator().get_user(user_guid)})
 
 
 @bp.put("/users/<user_guid>")
