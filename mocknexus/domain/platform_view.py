@@ -3,7 +3,7 @@ to the Platform's `connection_status`, job and status fields, in one place (the 
 
 The Platform API names MX's connection statuses exactly as Nexus does (the same 22 names, MX's
 connect-widget `Statuses.js`), but carries no `connection_status_id`; its member also names the partner's
-user `id` (`user_id`), which a member record does not hold, hence the small views below.
+user `id` (`user_id`), which a member record does not hold (`member_view`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mocknexus.domain.models import Challenge, Member
+from mocknexus.domain.models import Member
 from mocknexus.domain.statuses import ConnectionStatus, JobType
 
-PLATFORM_USE_CASES = ("MONEY_MOVEMENT", "PFM")
+PLATFORM_USE_CASES = ("MONEY_MOVEMENT", "PFM")  # MX's enum for `use_cases` (its Python SDK refuses others)
 # A member is past its institution's login in these states (INFERRED: MX's guide shows a CHALLENGED member
 # with is_authenticated false; a connected one has logged in).
 _AUTHENTICATED = (ConnectionStatus.CONNECTED, ConnectionStatus.RECONNECTED)
@@ -78,7 +78,3 @@ def has_processed_transactions(member: Member) -> bool:
 def option(challenge_option: dict, key: str) -> str | None:
     value = challenge_option.get(key)
     return None if value is None else str(value)
-
-
-def challenges(member: Member) -> list[Challenge]:
-    return member.challenges

@@ -21,7 +21,7 @@ from mocknexus.schemas.platform.common import (
     text,
 )
 
-USE_CASES = ("MONEY_MOVEMENT", "PFM")
+USE_CASES = pv.PLATFORM_USE_CASES
 _use_case = StrictString(validate=validate.OneOf(USE_CASES))
 
 # ---- requests -------------------------------------------------------------------------------------------
