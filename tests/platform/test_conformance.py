@@ -208,3 +208,25 @@ def test_a_user_without_an_id_is_a_whole_user(app, mx: Platform):
     state = FlaskHttp(app).get(f"/__admin/clients/{mx.client_id}/state?reveal=true").json
     assert FlaskHttp(app).put(f"/__admin/clients/{mx.client_id}/state", json=state).status == 200
     assert mx.get(f"/users/{user['guid']}", expect=200).json["user"] == user
+
+
+def test_updating_credentials_starts_a_job_and_use_cases_filter_the_list(mx: Platform):
+    u = mx.user()["guid"]
+    m = mx.member(u, "INVALID", skip=True, use_cases=["MONEY_MOVEMENT"])["guid"]
+    assert [x["guid"] for x in mx.get(f"/users/{u}/members?use_case=MONEY_MOVEMENT", expect=200).json["members"]] == [m]
+    assert mx.get(f"/users/{u}/members?use_case=PFM", expect=200).json["members"] == []
+    credentials = mx.get(f"/users/{u}/members/{m}/credentials", expect=200).json["credentials"]
+    password = next(c["guid"] for c in credentials if c["field_name"] == "PASSWORD")
+    # MX Bank's docs: switch the test password through update member; a job starts (X-CALLBACK-PAYLOAD taken).
+    body = {"member": {"credentials": [{"guid": password, "value": "password"}]}}
+    updated = mx.put(f"/users/{u}/members/{m}", json=body, expect=200, **{"X-CALLBACK-PAYLOAD": "eyJhIjoxfQ=="})
+    assert updated.json["member"]["is_being_aggregated"] is True
+    assert mx.settle(u, m)["connection_status"] == "CONNECTED"
+
+
+def test_a_denied_member_needs_updated_credentials(mx: Platform):
+    u = mx.user()["guid"]
+    m = mx.member(u, "UNAUTHORIZED")["guid"]
+    assert mx.settle(u, m)["connection_status"] == "DENIED"
+    member = mx.get(f"/users/{u}/members/{m}", expect=200).json["member"]
+    assert member["needs_updated_credentials"] is True and member["connection_status_message"]
