@@ -8,19 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, url_for
 
-from mocknexus.domain.errors import MXError
 from mocknexus.domain.widget_urls import WidgetUrl, WidgetUrls
 from mocknexus.schemas import widget as s
 from mocknexus.web import xmlio
-from mocknexus.web.http import emulator, load, render, render_error
-from mocknexus.web.negotiation import SSO_XML_MEDIA_TYPE, read_any_body, read_xml_body, respond
+from mocknexus.web.apis import SSO_XML_MEDIA_TYPE
+from mocknexus.web.http import emulator, load, render
+from mocknexus.web.negotiation import read_any_body, read_xml_body, respond
 from mocknexus.web.openapi import doc
-from mocknexus.web.partner_auth import require_api_key
 
-sso_bp = Blueprint("widget_sso", __name__)
-sso_bp.before_request(require_api_key)
+sso_bp = Blueprint("widget_sso", __name__)  # part of the SSO API (web/apis.py): its key, its XML, its errors
 
 sso_request = s.SsoUrlRequest()
 sso_response = s.SsoUrlResponse()
@@ -45,7 +43,12 @@ def answer(url: WidgetUrl) -> dict[str, Any]:
 
 @sso_bp.post("/<client_id>/users/<user_id>/urls.json")
 @sso_bp.post("/<client_id>/users/<user_id>/urls")
-@doc("A one-time Connect widget URL with configuration options (10 minutes)", response=sso_response, body=sso_request)
+@doc(
+    "A one-time Connect widget URL with configuration options (10 minutes)",
+    response=sso_response,
+    body=sso_request,
+    errors=(400,),
+)
 def create_url(client_id: str, user_id: str) -> Response:
     """JSON, or XML by Content-Type and Accept, as the rest of SSO (web/negotiation.py)."""
     options = read_any_body(sso_request)["url"]
@@ -59,6 +62,7 @@ def create_url(client_id: str, user_id: str) -> Response:
     response={"type": "string"},
     body={"type": "string"},
     media=SSO_XML_MEDIA_TYPE,
+    errors=(400,),
 )
 def create_url_xml(client_id: str, user_id: str) -> Response:
     options = read_xml_body(sso_request)["url"]
@@ -70,16 +74,9 @@ def create_url_xml(client_id: str, user_id: str) -> Response:
 @doc(
     "A one-time widget URL without configuration options",
     response=sso_response,
+    errors=(400,),
     unchecked={"positive_data_acceptance": "widget_type: mocknexus serves connect_widget; MX's other types are a 400."},
 )
 def url_by_type(client_id: str, user_id: str, widget_type: str) -> Response:
     options = load(s.WidgetOptions(), {})
     return render(sso_response, {"url": answer(widget_urls().issue(user_id, widget_type, options))})
-
-
-@sso_bp.errorhandler(MXError)
-def _sso_error(error: MXError) -> Response:
-    if request.path.endswith(".xml"):
-        body = xmlio.dumps("error", {"code": error.code, "message": error.message})
-        return Response(body, status=error.http_status, mimetype=SSO_XML_MEDIA_TYPE)
-    return render_error(error)
