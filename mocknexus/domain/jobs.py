@@ -36,8 +36,14 @@ def start(member: Member, scenario: Scenario, job_type: JobType, now: datetime) 
     return member.job
 
 
-def advance(member: Member, scenario: Scenario, now: datetime, time_scale: float) -> None:
-    """Move the member's running job up to `now`."""
+def advance(
+    member: Member, scenario: Scenario, now: datetime, time_scale: float, unpolled_poll_seconds: float | None = None
+) -> None:
+    """Move the member's running job up to `now`.
+
+    `unpolled_poll_seconds`: for a job moved by the clock alone (nobody polls; the partner waits for webhooks),
+    a step that wants more reads counts one every that many seconds from the step's start, as a partner polling
+    at that interval would; None (a client's read): only real reads count."""
     job = member.job
     while job is not None and job.finished_at is None:
         step = scenario.steps[job.step_index]
@@ -49,8 +55,16 @@ def advance(member: Member, scenario: Scenario, now: datetime, time_scale: float
             _finish(member, ConnectionStatus.EXPIRED, deadline)
             return
         ends_at = started + timedelta(seconds=step.seconds * time_scale)
-        if now < ends_at or job.step_polls < step.polls:
+        if now < ends_at:
             return
+        if job.step_polls < step.polls:
+            if unpolled_poll_seconds is None:
+                return
+            polled_by = started + timedelta(seconds=unpolled_poll_seconds * (step.polls - job.step_polls))
+            if now < polled_by:
+                return
+            _enter_step(member, scenario, job.step_index + 1, max(ends_at, polled_by))
+            continue
         # A step gated only by time ended exactly when its time ran out; one gated by polls, now.
         _enter_step(member, scenario, job.step_index + 1, ends_at if step.polls == 0 else now)
 

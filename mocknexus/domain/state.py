@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from mocknexus.domain import datagen, jobs
@@ -16,6 +16,8 @@ from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.models import Member, Session, User
 from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.webhooks import triggers
+from mocknexus.domain.webhooks.events import NO_EVENTS, Event, EventSink, current_options
 from mocknexus.store import Store
 
 USERS, USER_IDS, API_TOKENS, SESSIONS, MEMBERS, ACCOUNTS, EXTERNAL_GUIDS = (
@@ -23,6 +25,9 @@ USERS, USER_IDS, API_TOKENS, SESSIONS, MEMBERS, ACCOUNTS, EXTERNAL_GUIDS = (
 )  # fmt: skip
 
 PREVENTED_AFTER_DENIALS = 3
+# A job moved by the clock alone counts a read of its member every 3 s: MX's recommended minimum polling
+# interval ("MX recommends a minimum polling interval of 3 seconds"), i.e. the partner that polls as MX asks.
+UNPOLLED_POLL_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class EmulatorState:
     clock: Clock  # this client id's clock
     settings: Settings
     owners: TokenOwners  # where the tokens this world issues are routed from
+    events: EventSink = NO_EVENTS  # where the webhooks this world raises go (its outbox, if it has one)
 
     @property
     def client_id(self) -> str | None:
@@ -49,7 +55,29 @@ class EmulatorState:
         self.store.put(USER_IDS, user.id, user.guid)
 
     def _save_member(self, member: Member) -> None:
+        if member.status_serial != member.announced_serial:
+            self._announce(member)
         self.store.put(MEMBERS, member.guid, member)
+
+    def _announce(self, member: Member) -> None:
+        """Raise the webhooks of the member's status changes since the last save (inside its transaction)."""
+        if self.events is not NO_EVENTS:
+            user = self._user_of(member)
+            for event in triggers.status_events(member, user, list(member.account_guids), self.clock.now()):
+                self._raise(event, member)
+        member.announced_serial = member.status_serial
+
+    def _user_of(self, member: Member) -> User | None:
+        return self.store.get(USERS, member.user_guid)
+
+    def _raise(self, event: Event, member: Member | None) -> None:
+        """Raise an event with the options of the call that caused it: this call's, or (for what a job does
+        after its call has returned) those of the call that started the job."""
+        options = current_options()
+        job = member.job if member is not None else None
+        skip = options.skip or bool(job and job.skip_webhooks)
+        callback = options.callback_payload or (job.callback_payload if job else None)
+        self.events.emit(replace(event, skip=skip, callback_payload=callback))
 
     def _members_of(self, user: User) -> list[Member]:
         return [self._settled(self.store.get(MEMBERS, guid)) for guid in user.member_guids]
@@ -64,14 +92,14 @@ class EmulatorState:
     def _scenario(self, member: Member) -> Scenario:
         return self.catalog.scenarios[member.job.scenario if member.job else member.scenario]
 
-    def _settled(self, member: Member) -> Member:
+    def _settled(self, member: Member, unpolled_poll_seconds: float | None = None) -> Member:
         """Bring the member's job up to the clock, and produce its outcome once it has finished."""
         job = member.job
         if job is None or job.outcome_applied:
             return member
         now = self.clock.now()
         scenario = self._scenario(member)
-        jobs.advance(member, scenario, now, self.settings.job_time_scale)
+        jobs.advance(member, scenario, now, self.settings.job_time_scale, unpolled_poll_seconds)
         if job.finished_at is not None:
             self._apply_outcome(member, scenario)
         self._save_member(member)
@@ -95,7 +123,9 @@ class EmulatorState:
         job.outcome_applied = True
 
     def _start_job(self, member: Member, job_type: JobType, now: datetime) -> None:
-        jobs.start(member, self.catalog.scenarios[member.scenario], job_type, now)
+        job = jobs.start(member, self.catalog.scenarios[member.scenario], job_type, now)
+        options = current_options()
+        job.callback_payload, job.skip_webhooks = options.callback_payload, options.skip
         self._save_member(self._settled(member))
 
     def _answer(self, member: Member, answers: list[dict[str, str]]) -> Member:

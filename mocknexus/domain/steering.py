@@ -8,8 +8,19 @@ from mocknexus.domain import jobs, snapshot
 from mocknexus.domain.client_catalog import SCENARIOS
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.models import Member
-from mocknexus.domain.state import API_TOKENS, EXTERNAL_GUIDS, MEMBERS, SESSIONS, USER_IDS, USERS, EmulatorState
+from mocknexus.domain.state import (
+    API_TOKENS,
+    EXTERNAL_GUIDS,
+    MEMBERS,
+    SESSIONS,
+    UNPOLLED_POLL_SECONDS,
+    USER_IDS,
+    USERS,
+    EmulatorState,
+)
 from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.webhooks import triggers
+from mocknexus.domain.webhooks.events import EventType
 
 
 class Steering(EmulatorState):
@@ -160,6 +171,30 @@ class Steering(EmulatorState):
                 raise MXError(ErrorKind.CONFLICT, "The member has no running job.")
             jobs.finish_now(member, self._scenario(member), self.clock.now())
             return self._settled(member)
+
+    # ---- Moving by the clock alone, and webhooks on demand ------------------------------------------
+
+    def advance_by_clock(self) -> int:
+        """Move every running job up to the clock with nobody reading its member (the background work for a
+        partner that waits for webhooks instead of polling); a step that wants reads counts one every
+        UNPOLLED_POLL_SECONDS. Returns how many jobs are still running."""
+        running = 0
+        with self.store.transaction():
+            for member in list(self.store.values(MEMBERS)):
+                if member.is_being_aggregated:
+                    self._settled(member, unpolled_poll_seconds=UNPOLLED_POLL_SECONDS)
+                    running += member.is_being_aggregated
+        return running
+
+    def fire_webhook(self, member_guid: str, event_type: EventType) -> None:
+        """Raise `event_type` for a member's current state now (Plaid's `fire_webhook`, for MX's events)."""
+        with self.store.transaction():
+            member = self.any_member(member_guid)
+            event = triggers.fired_event(member, self._user_of(member), event_type, self.clock.now())
+            if event is None:
+                message = f"The member's state has no {event_type.name} webhook to send (no job has finished)."
+                raise MXError(ErrorKind.CONFLICT, message)
+            self._raise(event, None)
 
     # ---- Reset ----------------------------------------------------------------------------------------
 
