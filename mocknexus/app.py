@@ -8,22 +8,25 @@ from datetime import timedelta
 from flask import Flask
 
 from mocknexus.config import Config
+from mocknexus.control.webhooks import Webhooks
 from mocknexus.control.worlds import Worlds
 from mocknexus.domain import snapshot
 from mocknexus.domain.clock import Clock, StoredClock
 from mocknexus.domain.service import Settings
+from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.inspector import views as inspector
-from mocknexus.loader import load_catalog, parse_scenario
+from mocknexus.loader import load_catalog, load_webhooks, parse_scenario
 from mocknexus.store import MemoryStore, SQLiteStore, Store
 
-# (noqa F401: admin, admin_clients, admin_inspect, admin_traffic are imported for the routes they add to the
-# one admin blueprint.)
+# (noqa F401: admin, admin_clients, admin_inspect, admin_traffic, admin_webhooks are imported for the routes they
+# add to the one admin blueprint.)
 from mocknexus.web import (  # noqa: F401
     admin,
     admin_blueprint,
     admin_clients,
     admin_inspect,
     admin_traffic,
+    admin_webhooks,
     mdx,
     nexus,
     request_context,
@@ -72,6 +75,13 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
         parse_scenario=parse_scenario,
     )
     app.extensions["mocknexus.worlds"] = worlds
+    # Webhooks: the server-wide configuration from --webhook-url, else from the fixture directory.
+    default_hooks = webhook_config.parse({"url": config.webhook_url}) if config.webhook_url else None
+    if default_hooks is None and config.fixtures:
+        default_hooks = load_webhooks(config.fixtures)
+    webhooks = Webhooks(worlds, timeout=config.webhook_timeout, default=default_hooks)
+    webhooks.start_if_needed()
+    app.extensions["mocknexus.webhooks"] = webhooks
     # The server-wide handles: MX's shared fixtures (over the server clock), the server's faults and the
     # journal of calls that reached no client.
     app.extensions["mocknexus"] = worlds.shared.emulator

@@ -9,6 +9,7 @@ from dataclasses import fields
 
 from mocknexus.client import AdminClient, AdminError
 from mocknexus.config import ENV_PREFIX, Config
+from mocknexus.domain.errors import MXError
 from mocknexus.loader import FixtureError, load_catalog
 
 
@@ -84,8 +85,12 @@ def _serve(config: Config) -> int:
     except FixtureError as exc:
         print(f"mocknexus: bad fixture: {exc}", file=sys.stderr)
         return 2
+    except MXError as exc:  # a bad --webhook-url
+        print(f"mocknexus: {exc.message}", file=sys.stderr)
+        return 2
     from mocknexus.serving import serve
 
+    app.extensions["mocknexus.webhooks"].serve_in_background()
     serve(app, config)
     return 0
 

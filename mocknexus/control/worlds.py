@@ -122,6 +122,8 @@ class Worlds:
         self._entry_ids = itertools.count(1)
         self._lock = threading.Lock()
         self._worlds: dict[str, World] = {}
+        # Called with each client world as it is built (webhooks attach its outbox there).
+        self.on_build: list[Callable[[World], None]] = []
         # The shared world's faults are the server's (every call tries them first); its journal keeps the
         # calls that reached no client.
         self.server_faults = Faults(seed, ids=self._fault_ids)
@@ -154,6 +156,10 @@ class Worlds:
         known = set(self._worlds)
         known.update(record["client_id"] for record in self.root.values(WORLDS))
         return sorted(known)
+
+    def built(self) -> list[World]:
+        """The client worlds this process has built so far (no store read, nothing created)."""
+        return list(self._worlds.values())
 
     def all(self) -> list[World]:
         return [self.get(client_id) for client_id in self.client_ids()]
@@ -273,6 +279,8 @@ class Worlds:
             self._journal_size, client_id=client_id, ids=self._entry_ids, on_record=lambda: world.notify()
         )
         world = World(client_id, emulator, faults, journal, self.clock.now(), server=self.shared)
+        for hook in self.on_build:
+            hook(world)
         return world
 
     def _build_shared(self) -> World:

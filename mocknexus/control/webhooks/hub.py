@@ -1,0 +1,103 @@
+"""Webhooks for a server's worlds: each client world's outbox (built with the world), the server-wide
+configuration (from --webhook-url, a fixture file or /__admin/webhooks, for every world without its own),
+which worlds are subscribed, and the dispatcher that sends for them.
+
+Kept in the root store, so every worker process over one state file sees the same: the server configuration
+(WEBHOOK_SERVER) and the client ids with a configuration of their own (SUBSCRIBERS).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mocknexus.control.webhooks.dispatcher import Dispatcher
+from mocknexus.control.webhooks.sender import Sender
+from mocknexus.control.worlds import World, Worlds
+from mocknexus.domain.webhooks import config as webhook_config
+from mocknexus.domain.webhooks.outbox import Outbox
+
+WEBHOOK_SERVER, SUBSCRIBERS = "webhook_server", "webhook_subscribers"
+
+
+class Webhooks:
+    def __init__(
+        self, worlds: Worlds, *, timeout: float = 10.0, workers: int = 4, default: dict[str, Any] | None = None
+    ) -> None:
+        self.worlds = worlds
+        self.default = default  # from --webhook-url or a fixture file: survives a whole-server reset
+        self.dispatcher = Dispatcher(self, Sender(timeout), workers=workers)
+        worlds.on_build.append(self._attach)
+        for world in list(worlds.built()):
+            self._attach(world)
+
+    def _attach(self, world: World) -> None:
+        if world.client_id is None:
+            return  # the shared world is read-only: it raises nothing
+        outbox = Outbox(world.emulator.store, world.client_id, fallback=self.server_config, on_enqueue=self._enqueued)
+        world.emulator.events = outbox
+
+    def outbox(self, world: World) -> Outbox:
+        events = world.emulator.events
+        if not isinstance(events, Outbox):
+            raise TypeError("the shared world has no outbox")
+        return events
+
+    def _enqueued(self) -> None:
+        self.dispatcher.start()
+        self.dispatcher.wake()
+
+    # ---- configuration ---------------------------------------------------------------------------------
+
+    def server_config(self) -> dict[str, Any] | None:
+        return self.worlds.root.get(WEBHOOK_SERVER, "config") or self.default
+
+    def configure_server(self, raw: Any) -> dict[str, Any]:
+        parsed = webhook_config.parse(raw)
+        with self.worlds.root.transaction():
+            self.worlds.root.put(WEBHOOK_SERVER, "config", parsed)
+        self.dispatcher.start()
+        return parsed
+
+    def unconfigure_server(self) -> None:
+        with self.worlds.root.transaction():
+            self.worlds.root.delete(WEBHOOK_SERVER, "config")
+
+    def configure(self, world: World, raw: Any) -> dict[str, Any]:
+        parsed = self.outbox(world).configure(raw)
+        with self.worlds.root.transaction():
+            self.worlds.root.put(SUBSCRIBERS, world.client_id, True)  # type: ignore[arg-type]
+        self.dispatcher.start()
+        return parsed
+
+    def unconfigure(self, world: World) -> None:
+        self.outbox(world).unconfigure()  # deliveries already pending still go out (to the URL they were made for)
+
+    def subscribed_worlds(self) -> list[World]:
+        """Worlds whose jobs the dispatcher moves and whose outboxes it sends: every world while the server
+        has a configuration, else those with one of their own (or deliveries still pending)."""
+        root = self.worlds.root
+        if self.server_config() is not None:
+            return self.worlds.all()
+        found = []
+        for client_id, _ in root.items(SUBSCRIBERS):
+            world = self.worlds.existing(client_id)
+            if world is not None and (self.outbox(world).own_config() is not None or self.outbox(world).has_pending()):
+                found.append(world)
+            else:  # forgotten, reset or unsubscribed with nothing left to send
+                with root.transaction():
+                    root.delete(SUBSCRIBERS, client_id)
+        return found
+
+    def start_if_needed(self) -> None:
+        """When the app is built: with a server configuration, or worlds subscribed in the store (a restart
+        over a state file, with deliveries perhaps still pending). Otherwise the first subscription starts it."""
+        if self.server_config() is not None or self.worlds.root.count(SUBSCRIBERS):
+            self.dispatcher.start()
+
+    def serve_in_background(self) -> None:
+        """A serving process (`mocknexus serve`, a gunicorn worker) runs the dispatcher from the start: over a
+        state file, another worker process may subscribe a world this one has never seen."""
+        self.dispatcher.start()
+
+    def close(self) -> None:
+        self.dispatcher.stop()
