@@ -235,11 +235,12 @@ class AdminClient:
 
     def wait_for_deliveries(
         self, type: str | None = None, member_guid: str | None = None, status: str | None = None,
-        count: int = 1, timeout: float = 5.0,
+        count: int = 1, timeout: float = 5.0, attempts: int = 0,
     ) -> list[dict]:  # fmt: skip
         """Block until the outbox holds `count` matching deliveries (status `delivered`: the receiver took
-        them); WaitTimeout after `timeout` seconds."""
+        them; `attempts`: with at least that many attempts made); WaitTimeout after `timeout` seconds."""
         fields = {"type": type, "member_guid": member_guid, "status": status, "count": count, "timeout": timeout}
+        fields["attempts"] = attempts
         query = urllib.parse.urlencode({k: v for k, v in fields.items() if v})
         return self._wait("/webhooks/deliveries/wait?" + query, timeout)["deliveries"]
 

@@ -113,14 +113,14 @@ class WebhookReceiver:
 
     def wait_for(
         self, type: str, member_guid: str | None = None, *, timeout: float = 5.0, count: int = 1,
-        where: Callable[[ReceivedWebhook], bool] | None = None,
+        where: Callable[[ReceivedWebhook], bool] | None = None, accepted_only: bool = True,
     ) -> ReceivedWebhook:  # fmt: skip
         """The `count`-th accepted webhook of `type` (for `member_guid`, and satisfying `where`), once it has
         arrived; AssertionError listing what did arrive if it has not within `timeout` seconds."""
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
-                found = [w for w in self.received if _matches(w, type, member_guid, True)]
+                found = [w for w in self.received if _matches(w, type, member_guid, accepted_only)]
                 found = [w for w in found if where is None or where(w)]
                 if len(found) >= count:
                     return found[count - 1]

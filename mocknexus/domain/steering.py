@@ -178,10 +178,14 @@ class Steering(EmulatorState):
         """Move every running job up to the clock with nobody reading its member (the background work for a
         partner that waits for webhooks instead of polling); a step that wants reads counts one every
         UNPOLLED_POLL_SECONDS. Returns how many jobs are still running."""
+        guids = [m.guid for m in self.store.values(MEMBERS) if m.is_being_aggregated]
+        if not guids:
+            return 0  # no write transaction when there is nothing to move (this runs several times a second)
         running = 0
         with self.store.transaction():
-            for member in list(self.store.values(MEMBERS)):
-                if member.is_being_aggregated:
+            for guid in guids:
+                member = self.store.get(MEMBERS, guid)
+                if member is not None and member.is_being_aggregated:
                     self._settled(member, unpolled_poll_seconds=UNPOLLED_POLL_SECONDS)
                     running += member.is_being_aggregated
         return running

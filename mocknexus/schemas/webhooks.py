@@ -86,6 +86,9 @@ class DeliveryQuery(QuerySchema):
     type = StrictString(load_default=None, validate=_TYPES)
     member_guid = StrictString(load_default=None)
     status = StrictString(load_default=None, validate=validate.OneOf(STATUSES))
+    attempts = fields.Integer(
+        load_default=None, validate=validate.Range(min=0, max=100), metadata={"description": "at least this many"}
+    )
 
 
 class DeliveryWaitQuery(DeliveryQuery):

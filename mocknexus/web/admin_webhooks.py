@@ -90,7 +90,7 @@ def _matching(client_id: str | None, query: dict) -> list[dict]:
     """Deliveries of the addressed client (or every client's, ordered by world then sequence)."""
     target = client_world(client_id)
     sources = [target] if target else [w for w in worlds().all() if w.client_id]
-    filters = {k: query.get(k) for k in ("type", "member_guid", "status")}
+    filters = {k: query.get(k) for k in ("type", "member_guid", "status")} | {"attempts": query.get("attempts") or 0}
     return list(itertools.chain.from_iterable(hub().outbox(w).deliveries(**filters) for w in sources))
 
 
@@ -120,7 +120,7 @@ def wait_for_deliveries(client_id: str | None = None) -> Response:
     done, found = target.wait_until(check, timeout, 0.1)
     if done:
         return render_json(delivery_list.dump({"deliveries": found}))
-    wanted = " ".join(f"{k}={query[k]}" for k in ("type", "member_guid", "status") if query.get(k)) or "any"
+    wanted = " ".join(f"{k}={query[k]}" for k in ("type", "member_guid", "status", "attempts") if query.get(k)) or "any"
     message = f"Waited {timeout:g} s for {query['count']} deliveries ({wanted}); {len(found)} so far."
     error = MXError(ErrorKind.REQUEST_TIMEOUT, message)
     body = {"error": {"code": error.code, "message": error.message}, "deliveries": found}

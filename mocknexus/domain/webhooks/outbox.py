@@ -197,7 +197,7 @@ class Outbox:
         return record
 
     def deliveries(
-        self, type: str | None = None, member_guid: str | None = None, status: str | None = None
+        self, type: str | None = None, member_guid: str | None = None, status: str | None = None, attempts: int = 0
     ) -> list[dict[str, Any]]:
         """Matching deliveries, oldest first."""
         if type is not None:
@@ -213,5 +213,6 @@ class Outbox:
             if (type is None or r["type"] == type)
             and (member_guid is None or r["member_guid"] == member_guid)
             and (status is None or r["status"] == status)
+            and len(r["attempts"]) >= attempts
         ]
         return sorted(found, key=lambda r: r["seq"])
