@@ -242,7 +242,7 @@ class AdminClient:
         fields = {"type": type, "member_guid": member_guid, "status": status, "count": count, "timeout": timeout}
         fields["attempts"] = attempts
         query = urllib.parse.urlencode({k: v for k, v in fields.items() if v})
-        return self._wait("/webhooks/deliveries/wait?" + query, timeout)["deliveries"]
+        return self._wait("/webhooks/wait?" + query, timeout)["deliveries"]
 
     def redeliver(self, delivery_id: str) -> dict:
         return self._call("POST", f"/webhooks/deliveries/{_q(delivery_id)}/redeliver")["delivery"]

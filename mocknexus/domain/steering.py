@@ -21,6 +21,7 @@ from mocknexus.domain.state import (
 from mocknexus.domain.statuses import ConnectionStatus, JobType
 from mocknexus.domain.webhooks import triggers
 from mocknexus.domain.webhooks.events import EventType
+from mocknexus.domain.webhooks.outbox import CONFIG as WEBHOOK_CONFIG
 
 
 class Steering(EmulatorState):
@@ -50,7 +51,10 @@ class Steering(EmulatorState):
             for token in tokens:
                 if self.owners.owner(token) not in (None, self.client_id):
                     raise MXError(ErrorKind.CONFLICT, "A token in this snapshot belongs to another client id.")
+            webhooks = self.store.get(WEBHOOK_CONFIG, "config")  # the dashboard's, not the state's: it stays
             self._clear()
+            if webhooks is not None:
+                self.store.put(WEBHOOK_CONFIG, "config", webhooks)
             for table, (_, key) in snapshot.TABLES.items():
                 for record in loaded[table]:
                     self.store.put(table, getattr(record, key), record)

@@ -2,7 +2,7 @@
 
 - PUT/GET/DELETE /__admin/clients/{id}/webhooks: a client world's configuration (GET masks secrets);
   /__admin/webhooks: the server's, for every world without its own (as --webhook-url and fixture files set it).
-- GET .../webhooks/deliveries (type, member_guid, status filters), .../deliveries/{id}, .../deliveries/wait,
+- GET .../webhooks/deliveries (type, member_guid, status filters), .../deliveries/{id}, .../webhooks/wait,
   POST .../deliveries/{id}/redeliver: every event and every attempt, per client world.
 - POST .../members/{guid}/webhooks {"type": ...}: send an event for a member's current state now.
 """
@@ -100,7 +100,7 @@ def list_deliveries(client_id: str | None = None) -> Response:
     return render_json(delivery_list.dump({"deliveries": _matching(client_id, read_query(delivery_query))}))
 
 
-@route("/webhooks/deliveries/wait", ["GET"])
+@route("/webhooks/wait", ["GET"])
 @doc(
     "Wait until the outbox holds `count` deliveries matching type, member and status",
     response=delivery_list,

@@ -126,3 +126,18 @@ def test_a_flow_nobody_polls_ends_by_the_clock_alone_and_sends_its_webhooks():
         assert t.receiver.wait_for("VERIFICATION", guid).json["accounts"]
         journal = t.admin.requests(method="GET", path=f"/members/{guid}")
         assert journal == []
+
+
+def test_events_for_one_member_are_delivered_in_order_behind_a_retry():
+    with rig() as t:
+        t.receiver.respond_with(500, 204)
+        headers = t.session()
+        guid = t.member(headers, password="password")
+        t.admin.wait_for_deliveries(type="MEMBER", member_guid=guid, attempts=1)
+        assert t.http.put(f"/members/{guid}", json={"member": {"name": "Later"}}, headers=headers).status == 200
+        created, updated = t.admin.deliveries(type="MEMBER", member_guid=guid)
+        assert updated["payload"]["action"] == "updated" and updated["attempts"] == []  # waits behind the retry
+        t.admin.advance_clock(RETRY_DELAYS[0].total_seconds())
+        t.admin.wait_for_deliveries(type="MEMBER", member_guid=guid, status="delivered", count=2)
+        actions = [(w.json["action"], w.status) for w in t.receiver.of_type("MEMBER", guid, accepted_only=False)]
+        assert actions == [("created", 500), ("created", 204), ("updated", 204)]

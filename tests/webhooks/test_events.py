@@ -3,11 +3,14 @@ MX-Skip-Webhook and X-CALLBACK-PAYLOAD. Each test waits on the receiver (a condi
 
 from __future__ import annotations
 
+import pytest
+
 from tests.webhooks.support import START, rig
 
 
-def test_the_guides_mfa_flow_sends_connection_status_challenged_then_verification():
-    with rig() as t:
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_the_guides_mfa_flow_sends_connection_status_challenged_then_verification(store, tmp_path):
+    with rig(state_file=str(tmp_path / "state.db") if store == "sqlite" else "") as t:
         headers = t.session()
         guid = t.member(headers, password="challenge")
         t.verify(headers, guid)
