@@ -13,6 +13,7 @@ from mocknexus.loader import FixtureError
 from tests.support import CLIENT, FlaskHttp, create_member, open_session
 
 HOOKS = f"/__admin/clients/{CLIENT}/webhooks"
+OAUTH = {"token_url": "http://h/t", "client_id": "c", "client_secret": "s"}
 
 
 def test_a_client_url_is_configured_read_back_masked_and_removed(http):
@@ -48,11 +49,7 @@ def test_per_type_urls_and_oauth2(http):
         ({"url": "http://h/x", "basic_auth": {"username": "u"}}, "basic_auth"),
         ({"url": "http://h/x", "timeout": -1}, "timeout"),
         ({"url": "http://h/x", "color": "red"}, "unknown field"),
-        (
-            {"url": "http://h/x", "basic_auth": {"username": "u", "password": "p"},
-             "oauth2": {"token_url": "http://h/t", "client_id": "c", "client_secret": "s"}},
-            "give one",
-        ),  # fmt: skip
+        ({"url": "http://h/x", "basic_auth": {"username": "u", "password": "p"}, "oauth2": OAUTH}, "give one"),
     ],
 )
 def test_a_bad_configuration_is_an_mx_400_that_changes_nothing(http, body, says):

@@ -135,7 +135,7 @@ def test_events_for_one_member_are_delivered_in_order_behind_a_retry():
         guid = t.member(headers, password="password")
         t.admin.wait_for_deliveries(type="MEMBER", member_guid=guid, attempts=1)
         assert t.http.put(f"/members/{guid}", json={"member": {"name": "Later"}}, headers=headers).status == 200
-        created, updated = t.admin.deliveries(type="MEMBER", member_guid=guid)
+        _, updated = t.admin.deliveries(type="MEMBER", member_guid=guid)
         assert updated["payload"]["action"] == "updated" and updated["attempts"] == []  # waits behind the retry
         t.admin.advance_clock(RETRY_DELAYS[0].total_seconds())
         t.admin.wait_for_deliveries(type="MEMBER", member_guid=guid, status="delivered", count=2)
