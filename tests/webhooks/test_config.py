@@ -116,3 +116,17 @@ def test_firing_needs_a_configuration_and_a_known_member(http):
     assert http.post(f"/__admin/clients/{CLIENT}/members/{guid}/webhooks", json={"type": "NOPE"}).status == 400
     r = http.post(f"/__admin/clients/{CLIENT}/members/{guid}/webhooks", json={"type": "MEMBER"})
     assert r.status == 201 and r.json["deliveries"][0]["fired"] is True
+
+
+def test_the_cli_sets_and_shows_webhooks_and_prints_the_outbox(capsys):
+    from mocknexus.cli import main
+    from tests.webhooks.support import rig
+
+    with rig(subscribe=False) as t:
+        base = ["admin", "--url", t.server.url, "--client-id", CLIENT]
+        assert main([*base, "webhooks", t.receiver.url]) == 0
+        assert json.loads(capsys.readouterr().out)["config"]["url"] == t.receiver.url
+        guid = t.member(t.session(), password="password")
+        t.receiver.wait_for("MEMBER", guid)
+        assert main([*base, "deliveries", "--type", "MEMBER"]) == 0
+        assert json.loads(capsys.readouterr().out)[0]["member_guid"] == guid
