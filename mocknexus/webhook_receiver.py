@@ -44,6 +44,7 @@ class WebhookReceiver:
         self.received: list[ReceivedWebhook] = []
         self.token_requests: list[dict[str, str]] = []
         self.held = 0  # requests held unanswered (never_answer)
+        self.token_lifetime = 3600  # the `expires_in` of the tokens it issues, in seconds
         self._answers: list[int] = [204]
         self._released = threading.Event()  # set: answer; clear: hold every request open unanswered
         self._released.set()
@@ -158,7 +159,8 @@ class WebhookReceiver:
         with self._lock:
             self.token_requests.append({"authorization": headers.get("Authorization", ""), "body": body.decode()})
             self._tokens.add(token)
-        return 200, json.dumps({"access_token": token, "token_type": "Bearer", "expires_in": 3600}).encode()
+        answer = {"access_token": token, "token_type": "Bearer", "expires_in": self.token_lifetime}
+        return 200, json.dumps(answer).encode()
 
 
 def _matches(hook: ReceivedWebhook, type: str, member_guid: str | None, accepted_only: bool) -> bool:

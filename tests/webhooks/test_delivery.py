@@ -49,6 +49,21 @@ def test_oauth2_client_credentials_token_is_fetched_reused_and_fetched_again_on_
         assert hook.headers["Authorization"].startswith("Bearer ") and len(t.receiver.token_requests) == 2
 
 
+def test_an_expired_oauth2_token_is_not_reused():
+    """A token is used until shortly (5 s) before its `expires_in` runs out (real time: the partner's token
+    server's clock): one that lives 1 s is fetched again for the next delivery."""
+    with rig(subscribe=False) as t:
+        t.receiver.require_bearer()
+        t.receiver.token_lifetime = 1
+        oauth = {"token_url": t.receiver.token_url, "client_id": "mx-webhooks", "client_secret": "shh"}
+        t.admin.configure_webhooks(t.receiver.url, oauth2=oauth)
+        headers = t.session()
+        t.receiver.wait_for("MEMBER", t.member(headers, password="password"))
+        t.receiver.wait_for("MEMBER", t.member(headers, password="password", username="another"))
+        assert len(t.receiver.token_requests) == 2
+        assert not [w for w in t.receiver.received if w.status == 401]  # fetched ahead, not after a refusal
+
+
 def test_a_500_is_retried_when_the_emulated_clock_reaches_the_retry():
     with rig() as t:
         t.receiver.respond_with(500, 204)
