@@ -28,10 +28,14 @@ class Config:
     admin_token: str = _opt("", "bearer token required on /__admin/ (except /__admin/health); empty: none")
     state_file: str = _opt("", "SQLite file keeping the state across restarts and worker processes (empty: memory)")
     job_time_scale: float = _opt(1.0, "multiplier on every scenario step's duration (0: jobs advance on polls alone)")
+    background_seconds: float = _opt(
+        1.0, "real seconds between runs of clock-driven work with no request (0: only when a clock is moved)"
+    )
     api_token_ttl: int = _opt(600, "seconds an SSO api_token lives (MX: 10 minutes)")
     session_ttl: int = _opt(1800, "seconds of inactivity before a Nexus session expires (MX: 30 minutes)")
     max_body_bytes: int = _opt(1_048_576, "largest request body accepted (larger: 413)")
     journal_size: int = _opt(1000, "how many recent requests each client id's request journal keeps")
+    max_clients: int = _opt(10_000, "most client id worlds kept at once (past it, a call creating one more is a 503)")
     max_wait: float = _opt(60.0, "longest a control-plane wait may hold its request, in seconds")
     webhook_url: str = _opt("", "URL every client world's webhooks are posted to unless it configures its own")
     webhook_timeout: float = _opt(10.0, "seconds a webhook receiver has to answer before the attempt fails")

@@ -5,23 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from mocknexus.domain import jobs, snapshot
-from mocknexus.domain.client_catalog import SCENARIOS
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.models import Member
-from mocknexus.domain.state import (
+from mocknexus.domain.state import EmulatorState
+from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.tables import (
     API_TOKENS,
     EXTERNAL_GUIDS,
     MEMBERS,
+    SCENARIOS,
     SESSIONS,
-    UNPOLLED_POLL_SECONDS,
     USER_IDS,
     USERS,
-    EmulatorState,
-)
-from mocknexus.domain.statuses import ConnectionStatus, JobType
+    WEBHOOK_CONFIG,
+    WEBHOOK_DELIVERIES,
+)  # fmt: skip
 from mocknexus.domain.webhooks import triggers
 from mocknexus.domain.webhooks.events import EventType
-from mocknexus.domain.webhooks.outbox import CONFIG as WEBHOOK_CONFIG
 
 
 class Steering(EmulatorState):
@@ -132,10 +132,7 @@ class Steering(EmulatorState):
         """A read of a member by a server-side wait: settled to the clock and counted as a poll, since the
         wait stands in for the polling loop a client would otherwise run."""
         with self.store.transaction():
-            member = self.any_member(member_guid)
-            jobs.record_poll(member)
-            self._save_member(member)
-            return member
+            return self._polled(self.any_member(member_guid))
 
     def drive_member(self, member_guid: str, scenario: str | None, start: JobType | None) -> Member:
         """Give a member a scenario (until its credentials change), and optionally start a job on it now."""
@@ -176,23 +173,11 @@ class Steering(EmulatorState):
             jobs.finish_now(member, self._scenario(member), self.clock.now())
             return self._settled(member)
 
-    # ---- Moving by the clock alone, and webhooks on demand ------------------------------------------
+    # ---- Webhooks on demand -----------------------------------------------------------------------
 
-    def advance_by_clock(self) -> int:
-        """Move every running job up to the clock with nobody reading its member (the background work for a
-        partner that waits for webhooks instead of polling); a step that wants reads counts one every
-        UNPOLLED_POLL_SECONDS. Returns how many jobs are still running."""
-        guids = [m.guid for m in self.store.values(MEMBERS) if m.is_being_aggregated]
-        if not guids:
-            return 0  # no write transaction when there is nothing to move (this runs several times a second)
-        running = 0
-        with self.store.transaction():
-            for guid in guids:
-                member = self.store.get(MEMBERS, guid)
-                if member is not None and member.is_being_aggregated:
-                    self._settled(member, unpolled_poll_seconds=UNPOLLED_POLL_SECONDS)
-                    running += member.is_being_aggregated
-        return running
+    def holds_webhooks(self) -> bool:
+        """A webhook configuration, or deliveries in the outbox."""
+        return self.store.get(WEBHOOK_CONFIG, "config") is not None or self.store.count(WEBHOOK_DELIVERIES) > 0
 
     def fire_webhook(self, member_guid: str, event_type: EventType) -> None:
         """Raise `event_type` for a member's current state now (Plaid's `fire_webhook`, for MX's events)."""

@@ -7,7 +7,7 @@ from flask import Flask, request
 
 from mocknexus.domain import causes
 from mocknexus.domain.webhooks import events
-from mocknexus.web.hooks import ADMIN_PREFIX
+from mocknexus.web.apis import ADMIN_PREFIX
 from mocknexus.web.http import REQUEST_ID_KEY, journal
 
 _BINDING_KEY = "mocknexus.request_binding"

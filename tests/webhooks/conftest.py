@@ -9,4 +9,5 @@ def _stop_dispatchers(request):
     app = request.getfixturevalue("app") if "app" in request.fixturenames else None
     yield
     if app is not None:
+        app.extensions["mocknexus.background"].stop()
         app.extensions["mocknexus.webhooks"].close()

@@ -66,4 +66,5 @@ def rig(subscribe: bool = True, **config) -> Iterator[Rig]:
                 testbed.admin.configure_webhooks(receiver.url)
             yield testbed
     finally:
+        app.extensions["mocknexus.background"].stop()
         app.extensions["mocknexus.webhooks"].close()

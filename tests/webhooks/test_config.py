@@ -12,6 +12,8 @@ from mocknexus.app import create_app
 from mocknexus.loader import FixtureError
 from tests.support import CLIENT, FlaskHttp, create_member, open_session
 
+pytestmark = pytest.mark.both_stores
+
 HOOKS = f"/__admin/clients/{CLIENT}/webhooks"
 OAUTH = {"token_url": "http://h/t", "client_id": "c", "client_secret": "s"}
 
@@ -118,6 +120,7 @@ def test_firing_needs_a_configuration_and_a_known_member(http):
     assert r.status == 201 and r.json["deliveries"][0]["fired"] is True
 
 
+@pytest.mark.live
 def test_the_cli_sets_and_shows_webhooks_and_prints_the_outbox(capsys):
     from mocknexus.cli import main
     from tests.webhooks.support import rig

@@ -11,6 +11,8 @@ from mocknexus.client import AdminError
 from mocknexus.domain.webhooks.outbox import MAX_RETRIES, RETRY_DELAYS
 from tests.webhooks.support import rig
 
+pytestmark = pytest.mark.live
+
 
 def test_http_basic_reaches_the_receiver_and_is_masked_in_config_and_outbox():
     with rig(subscribe=False) as t:

@@ -7,6 +7,8 @@ import pytest
 
 from tests.webhooks.support import START, rig
 
+pytestmark = pytest.mark.live
+
 
 @pytest.mark.parametrize("store", ["memory", "sqlite"])
 def test_the_guides_mfa_flow_sends_connection_status_challenged_then_verification(store, tmp_path):

@@ -12,6 +12,8 @@ from tests.browser import new_driver, screenshot
 from tests.support import CLIENT
 from tests.webhooks.support import rig
 
+pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.xdist_group("webhooks_browser")]
+
 WAIT = 20  # seconds: the page refreshes every 1.5 s; a busy 2-CPU machine needs slack
 
 

@@ -13,11 +13,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
 
 from mocknexus.client import AdminClient, open_session
 from mocknexus.webhook_receiver import WebhookReceiver
 from tests.support import CLIENT
+
+pytestmark = [pytest.mark.live, pytest.mark.xdist_group("webhooks_restart")]
 
 PORTS = range(18500, 18600)  # this suite's share of the machine's ports
 

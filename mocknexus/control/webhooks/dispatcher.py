@@ -1,10 +1,11 @@
-"""The background dispatcher: a daemon thread that, without any request, moves subscribed worlds' jobs by
-their emulated clocks (so a partner that never polls still gets its webhooks) and sends their due deliveries
-on a small pool of threads. Never on a request's thread: a request only records events in the outbox.
+"""The webhook dispatcher: a daemon thread that sends subscribed worlds' due deliveries on a small pool of
+threads. Never on a request's thread: a request only records events in the outbox (jobs that move by the
+clock alone are the background seam's jobs ticker, control/background.py).
 
-It wakes when an event is recorded, and otherwise every TICK_SECONDS (an emulated clock can be moved by any
-worker process, and a retry falls due when a test advances it). Each delivery is claimed in the store before
-it is sent, so several worker processes over one state file send each attempt once.
+It wakes when an event is recorded or a clock move makes a delivery due (the hub's ticker), and otherwise
+every TICK_SECONDS (another worker process may move a clock, and a claim's lease may run out). Each delivery
+is claimed in the store before it is sent, so several worker processes over one state file send each attempt
+once.
 """
 
 from __future__ import annotations
@@ -74,10 +75,9 @@ class Dispatcher:
                 log.exception("webhook dispatcher tick failed")
 
     def pump(self) -> None:
-        """One round: move every subscribed world's jobs by its clock, then claim and send what is due."""
+        """One round: claim and send what is due in every subscribed world."""
         for world in self._hub.subscribed_worlds():
             outbox = self._hub.outbox(world)
-            world.emulator.advance_by_clock()
             if not outbox.has_pending():
                 continue
             with self._lock:

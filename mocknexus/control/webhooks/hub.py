@@ -4,19 +4,27 @@ which worlds are subscribed, and the dispatcher that sends for them.
 
 Kept in the root store, so every worker process over one state file sees the same: the server configuration
 (WEBHOOK_SERVER) and the client ids with a configuration of their own (SUBSCRIBERS).
+
+On the background-work seam (control/background.py) it is two tickers' worth: `waives_polls` tells the jobs
+ticker that a subscribed world's partner does not poll (so its jobs end by the clock alone), and `tick` wakes
+the dispatcher when a clock move makes a delivery or a retry due. Deliveries are not `Background.at` actions:
+those live in one process's memory, while a delivery must survive a restart and be claimed once among worker
+processes, so the outbox (in the store) is their queue and the dispatcher its consumer.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from mocknexus.control.webhooks.dispatcher import Dispatcher
 from mocknexus.control.webhooks.sender import Sender
 from mocknexus.control.worlds import World, Worlds
+from mocknexus.domain.tables import WEBHOOK_SERVER, WEBHOOK_SUBSCRIBERS
 from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.domain.webhooks.outbox import Outbox
 
-WEBHOOK_SERVER, SUBSCRIBERS = "webhook_server", "webhook_subscribers"
+SUBSCRIBERS = WEBHOOK_SUBSCRIBERS
 
 
 class Webhooks:
@@ -41,6 +49,23 @@ class Webhooks:
         if not isinstance(events, Outbox):
             raise TypeError("the shared world has no outbox")
         return events
+
+    def waives_polls(self, world: World) -> bool:
+        """A world whose partner listens to webhooks: its jobs' steps that want reads end by time alone."""
+        events = world.emulator.events
+        return isinstance(events, Outbox) and events.config() is not None
+
+    def tick(self, world: World) -> datetime | None:
+        """Background work for a world: wake the dispatcher if a delivery is due by the world's clock; the
+        emulated instant the next one falls due (None: nothing pending)."""
+        events = world.emulator.events
+        if not isinstance(events, Outbox) or not events.has_pending():
+            return None
+        due = events.next_due()
+        if due is not None and due <= world.clock.now():
+            self.dispatcher.start()
+            self.dispatcher.wake()
+        return due
 
     def _enqueued(self) -> None:
         self.dispatcher.start()

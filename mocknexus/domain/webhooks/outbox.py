@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
+from mocknexus.domain.tables import WEBHOOK_CONFIG, WEBHOOK_DELIVERIES, WEBHOOK_META, WEBHOOK_PENDING
 from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.domain.webhooks.events import Event, EventType
 from mocknexus.store import Store
 
-CONFIG, DELIVERIES, PENDING, META = "webhook_config", "webhook_deliveries", "webhook_pending", "webhook_meta"
+CONFIG, DELIVERIES, PENDING, META = WEBHOOK_CONFIG, WEBHOOK_DELIVERIES, WEBHOOK_PENDING, WEBHOOK_META
 
 # MX: "the frequency of request retries diminishes over the course of approximately 24 hours, with no more than
 # 12 total retries after an initial request". MX's exact intervals are not published; doubling from 20 s gives
