@@ -268,6 +268,8 @@ class FixtureFileSchema(_Strict):
     micro_deposits = fields.List(fields.Nested(test_data.MicroDepositRuleSchema), load_default=list)
     blocked_routing_numbers = test_data.BLOCKED_ROUTING_NUMBERS
     test_accounts = fields.List(fields.Nested(test_data.DeclarationSchema), load_default=list)
+    # The server's webhook configuration (as PUT /__admin/webhooks takes it), read by loader.load_webhooks.
+    webhooks = fields.Dict(load_default=None)
 
     @post_load
     def _make(self, data: dict, **kwargs: Any) -> FixtureFile:

@@ -13,9 +13,11 @@ from mocknexus.web.admin import (
     server,
     state,
     test_data,
-)
+    webhooks,
+)  # fmt: skip
 from mocknexus.web.admin.blueprint import bp
 
 __all__ = [
     "bp", "clients", "clock", "faults", "inspect", "journal", "members", "scenarios", "server", "state", "test_data",
+    "webhooks",
 ]  # fmt: skip
