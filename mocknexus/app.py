@@ -68,6 +68,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
         seed=config.seed,
         journal_size=config.journal_size,
         parse_scenario=parse_scenario,
+        max_clients=config.max_clients,
     )
     app.extensions["mocknexus.worlds"] = worlds
     # Background work (control/background.py): clock-driven work with no request, per world. It runs when a
