@@ -94,7 +94,13 @@ class EmulatorState:
         return self._settled(member)
 
     def _scenario(self, member: Member) -> Scenario:
-        return self.catalog.scenarios[member.job.scenario if member.job else member.scenario]
+        name = member.job.scenario if member.job else member.scenario
+        try:
+            return self.catalog.scenarios[name]
+        except KeyError:  # an uploaded scenario removed since it was given (a running job's cannot be)
+            raise MXError(
+                ErrorKind.CONFLICT, f"The member's scenario {name!r} was removed; give it another scenario first."
+            ) from None
 
     def _settled(self, member: Member) -> Member:
         """Bring the member's job up to the clock, and produce its outcome once it has finished. Saved only
@@ -120,6 +126,9 @@ class EmulatorState:
 
     def _polled(self, member: Member) -> Member:
         """A client's read of a member: counted toward its step's `polls`, saved only if that count changed."""
+        job = member.job
+        if job is None or job.finished_at is not None:
+            return member  # nothing to count (and no scenario to look up)
         if jobs.record_poll(member, self._scenario(member)):
             self._save_member(member)
         return member
