@@ -31,6 +31,7 @@ from mocknexus.domain.models import Account, Member, User
 from mocknexus.domain.state import EmulatorState
 from mocknexus.domain.statuses import ConnectionStatus
 from mocknexus.domain.tables import ACCOUNTS, MICRO_DEPOSITS, USERS
+from mocknexus.domain.webhooks.events import NO_EVENTS, Event, EventType
 
 S = MicroDepositStatus
 
@@ -272,11 +273,20 @@ class MicroDeposits(EmulatorState):
         )
 
     def _save_micro_deposit(self, record: MicroDeposit, action: str | None) -> None:
+        """Save, and (for a create or status change, `action`) raise MX's MICRODEPOSITS webhook in the same
+        transaction, with the options of the call that caused it (none for what the clock alone moved)."""
         self.store.put(MICRO_DEPOSITS, record.guid, record)
         sink = self.micro_deposit_sink
-        if sink is not None and action is not None:
-            user = self.store.get(USERS, record.user_guid)
-            payload = webhook_payload(record, action, user.id if user else None)
+        if action is None or (sink is None and self.events is NO_EVENTS):
+            return
+        user = self.store.get(USERS, record.user_guid)
+        payload = webhook_payload(record, action, user.id if user else None)
+        if self.events is not NO_EVENTS:
+            at = record.updated_at or self.clock.now()
+            self._raise(
+                Event(EventType.MICRODEPOSITS, payload, at, None, record.user_guid, subject_guid=record.guid), None
+            )
+        if sink is not None:
             sink(MicroDepositEvent(action, self.client_id, record.user_guid, replace(record), payload))
 
     def _publish_account(self, record: MicroDeposit, now: datetime) -> None:

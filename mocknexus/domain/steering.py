@@ -193,7 +193,12 @@ class Steering(EmulatorState):
             member = self.any_member(member_guid)
             event = triggers.fired_event(member, self._user_of(member), event_type, self.clock.now())
             if event is None:
-                message = f"The member's state has no {event_type.name} webhook to send (no job has finished)."
+                why = (
+                    "a micro-deposit's, not a member's"
+                    if event_type is EventType.MICRODEPOSITS
+                    else "no job has finished"
+                )
+                message = f"The member's state has no {event_type.name} webhook to send ({why})."
                 raise MXError(ErrorKind.CONFLICT, message)
             self._raise(event, None)
 

@@ -28,6 +28,7 @@ class EventType(Enum):
     # every "member data updated" job result (AGGREGATION, BALANCE, HISTORY, STATEMENT): type = the job's (INFERRED).
     IDENTIFICATION = "IDENTIFICATION"
     JOB_STATUS = "JOB_STATUS"  # the Nexus-era job webhook
+    MICRODEPOSITS = "MICRODEPOSITS"  # a micro-deposit created or changed status (no member behind it)
 
     @classmethod
     def parse(cls, name: str) -> EventType:
@@ -60,6 +61,7 @@ class Event:
     skip: bool = False  # raised by a call with MX-Skip-Webhook: recorded, never sent
     callback_payload: str | None = None  # the X-CALLBACK-PAYLOAD of the call that caused it, echoed as a header
     fired: bool = False  # raised on demand by the control plane, not by a state change
+    subject_guid: str | None = None  # what orders deliveries when no member does (a micro-deposit's guid)
 
 
 class EventSink(Protocol):

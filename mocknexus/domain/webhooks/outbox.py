@@ -122,7 +122,7 @@ class Outbox:
         }
         self.store.put(DELIVERIES, delivery_id, record)
         if not event.skip:
-            lane = f"{event.member_guid or delivery_id} {url}"
+            lane = f"{event.member_guid or event.subject_guid or delivery_id} {url}"
             pending = {"seq": seq, "lane": lane, "due": record["next_attempt_at"], "lease": 0.0, "owner": None}
             self.store.put(PENDING, delivery_id, pending)
         self._forget_oldest(seq)

@@ -141,9 +141,12 @@ def job_status(member: Member, user: User | None, job: Job, status_name: str, at
 
 def classify(payload: dict[str, Any]) -> tuple[str | None, str | None]:
     """(webhook type, member guid) of a payload as a receiver gets it: job results and Connection Status
-    name their `type`; the Members webhook wraps a `member`, the Job Status webhook a `job`."""
+    name their `type`; the Members webhook wraps a `member`, the Job Status webhook a `job`, MICRODEPOSITS a
+    `micro_deposit` (its guid stands where a member's would)."""
     if isinstance(payload.get("member"), dict):
         return EventType.MEMBER.value, payload["member"].get("guid")
     if isinstance(payload.get("job"), dict):
         return EventType.JOB_STATUS.value, payload["job"].get("member_guid")
+    if isinstance(payload.get("micro_deposit"), dict):
+        return EventType.MICRODEPOSITS.value, payload["micro_deposit"].get("guid")
     return payload.get("type"), payload.get("member_guid")

@@ -69,6 +69,8 @@ def fired_event(member: Member, user: User | None, event_type: EventType, now: d
         if job is None or name is None:
             return None
         payload = payloads.job_status(member, user, job, name, now)
+    elif event_type is EventType.MICRODEPOSITS:
+        return None  # a micro-deposit's webhook, not a member's
     else:
         if job is None or job.finished_at is None:
             return None
