@@ -31,6 +31,9 @@ class Config:
     api_token_ttl: int = _opt(600, "seconds an SSO api_token lives (MX: 10 minutes)")
     session_ttl: int = _opt(1800, "seconds of inactivity before a Nexus session expires (MX: 30 minutes)")
     max_body_bytes: int = _opt(1_048_576, "largest request body accepted (larger: 413)")
+    read_timeout: float = _opt(
+        10.0, "seconds a client has to send a whole request once it starts (late headers: 408, late body: 400)"
+    )
     journal_size: int = _opt(1000, "how many recent requests each client id's request journal keeps")
     max_wait: float = _opt(60.0, "longest a control-plane wait may hold its request, in seconds")
     widget_poll_ms: int = _opt(3000, "how often the Connect widget page polls a connecting member, in ms")
