@@ -219,11 +219,7 @@ class Worlds:
 
     def load_all(self, state: Any) -> None:
         """Replace every client's state with a `dump_all` document; a bad document changes nothing."""
-        if not isinstance(state, dict) or state.get("version") != snapshot.SNAPSHOT_VERSION:
-            raise MXError(ErrorKind.BAD_REQUEST, f'A state snapshot needs "version": {snapshot.SNAPSHOT_VERSION}.')
-        dumps = state.get("clients")
-        if not isinstance(dumps, list) or not all(isinstance(d, dict) for d in dumps):
-            raise MXError(ErrorKind.BAD_REQUEST, "clients: must be a list of client snapshots.")
+        dumps = snapshot.check_server_document(state)
         ids = [d.get("client_id") for d in dumps]
         if not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
             raise MXError(ErrorKind.BAD_REQUEST, "clients: each snapshot needs its own client_id.")
