@@ -200,8 +200,10 @@ def _digits_also(prop: dict) -> dict:
     forms, the string one held to the same range where the range is small enough to list."""
     number = {k: v for k, v in prop.items() if k not in ("x-digits", "nullable", "description")}
     low, high = prop.get("minimum"), prop.get("maximum")
-    if low is not None and high is not None and high - low <= 1000:
-        digits: dict[str, Any] = {"type": "string", "enum": [str(i) for i in range(low, high + 1)]}
+    if "enum" in prop:
+        digits: dict[str, Any] = {"type": "string", "enum": [str(i) for i in prop["enum"]]}
+    elif low is not None and high is not None and high - low <= 1000:
+        digits = {"type": "string", "enum": [str(i) for i in range(low, high + 1)]}
     else:
         digits = {"type": "string", "pattern": "^[0-9]+$"}
     shared = {k: prop[k] for k in ("nullable", "description") if k in prop}
