@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import Flask
 
 from mocknexus.config import Config
+from mocknexus.control.journal import JournalBudget
 from mocknexus.control.worlds import Worlds
 from mocknexus.domain import snapshot
 from mocknexus.domain.clock import Clock, StoredClock
@@ -69,6 +70,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
         persistent=bool(config.state_file),
         seed=config.seed,
         journal_size=config.journal_size,
+        journal_budget=JournalBudget(config.journal_bytes, config.journal_body_bytes),
         parse_scenario=parse_scenario,
     )
     app.extensions["mocknexus.worlds"] = worlds

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from mocknexus.control.faults import Faults
-from mocknexus.control.journal import Entry, Journal
+from mocknexus.control.journal import Entry, Journal, JournalBudget
 from mocknexus.domain import snapshot
 from mocknexus.domain.catalog import Catalog, Scenario
 from mocknexus.domain.client_catalog import ClientCatalog, Parse
@@ -108,6 +108,7 @@ class Worlds:
         persistent: bool = False,
         seed: int = 0,
         journal_size: int = 1000,
+        journal_budget: JournalBudget | None = None,
         parse_scenario: Parse | None = None,
     ) -> None:
         self.root = root
@@ -118,6 +119,7 @@ class Worlds:
         self._persistent = persistent
         self._seed = seed
         self._journal_size = journal_size
+        self._journal_budget = journal_budget or JournalBudget()  # bytes, shared by every journal
         self._fault_ids = itertools.count(1)
         self._entry_ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -125,7 +127,9 @@ class Worlds:
         # The shared world's faults are the server's (every call tries them first); its journal keeps the
         # calls that reached no client.
         self.server_faults = Faults(seed, ids=self._fault_ids)
-        self.server_journal = Journal(journal_size, ids=self._entry_ids, on_record=lambda: self.shared.notify())
+        self.server_journal = Journal(
+            journal_size, ids=self._entry_ids, on_record=lambda: self.shared.notify(), budget=self._journal_budget
+        )
         self.shared = self._build_shared()
 
     # ---- finding worlds --------------------------------------------------------------------------------
@@ -266,7 +270,11 @@ class Worlds:
         world: World
         faults = Faults(self._seed, client_id=client_id, server=self.server_faults, ids=self._fault_ids)
         journal = Journal(
-            self._journal_size, client_id=client_id, ids=self._entry_ids, on_record=lambda: world.notify()
+            self._journal_size,
+            client_id=client_id,
+            ids=self._entry_ids,
+            on_record=lambda: world.notify(),
+            budget=self._journal_budget,
         )
         world = World(client_id, emulator, faults, journal, self.clock.now(), server=self.shared)
         return world
