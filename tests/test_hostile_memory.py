@@ -80,3 +80,18 @@ def test_a_flood_of_refused_one_megabyte_requests_leaves_memory_flat():
         assert grown_mib < 40, f"RSS grew {grown_mib:.0f} MiB over 300 refused 1 MB requests"
         entries = session.get(f"{server.url}/__admin/requests?limit=5", timeout=10).json()["requests"]
         assert entries and "cut to the first" in str(entries[0]["body"])
+
+
+def test_the_mdx_user_list_is_paginated_as_mx_pages_its_lists(http):
+    for i in range(60):
+        http.post(f"/{CLIENT}/users.json", json={"user": {"id": f"u{i:03d}"}}, headers=API_KEY)
+    first = http.get(f"/{CLIENT}/users.json", headers=API_KEY).json
+    assert len(first["users"]) == 25
+    assert first["pagination"] == {"current_page": 1, "per_page": 25, "total_entries": 60, "total_pages": 3}
+    last = http.get(f"/{CLIENT}/users.json?page=3&records_per_page=25", headers=API_KEY).json
+    assert [u["id"] for u in last["users"]] == [f"u{i:03d}" for i in range(50, 60)]
+    big = http.get(f"/{CLIENT}/users.json?records_per_page=5000", headers=API_KEY).json
+    assert len(big["users"]) == 60 and big["pagination"]["per_page"] == 1000  # clamped to MX's 1000
+    assert http.get(f"/{CLIENT}/users.json?page=zero", headers=API_KEY).status == 400
+    xml = http.client.get(f"/{CLIENT}/users.xml?page=2", headers=API_KEY)
+    assert xml.status_code == 200 and xml.data.count(b"<user>") == 25 and b"<id>u025</id>" in xml.data

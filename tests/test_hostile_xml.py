@@ -28,14 +28,14 @@ def test_a_doctype_is_refused_in_any_encoding_and_nothing_is_stored(http, encodi
     assert r.status_code == 400 and b"entity-expanded" not in r.data, r.data
     if encoding in ("UTF-8", "UTF-16", "ISO-8859-1"):  # expat reads these; the others it refuses itself
         assert b"DOCTYPE" in r.data
-    assert http.get(f"/{CLIENT}/users.json", headers=API_KEY).json == {"users": []}
+    assert http.get(f"/{CLIENT}/users.json", headers=API_KEY).json["users"] == []
 
 
 def test_an_external_entity_is_refused(http):
     body = b'<?xml version="1.0"?><!DOCTYPE user SYSTEM "file:///etc/passwd"><user><id>u</id></user>'
     r = http.post(f"/{CLIENT}/users.xml", data=body, headers={"Content-Type": MDX_XML, **API_KEY})
     assert r.status == 400
-    assert http.get(f"/{CLIENT}/users.json", headers=API_KEY).json == {"users": []}
+    assert http.get(f"/{CLIENT}/users.json", headers=API_KEY).json["users"] == []
 
 
 def test_a_utf16_body_without_doctype_is_read(http):
