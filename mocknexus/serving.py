@@ -21,6 +21,7 @@ from waitress.task import ErrorTask, WSGITask
 
 from mocknexus.config import Config
 from mocknexus.domain.errors import ErrorKind
+from mocknexus.parking import PARKING_KEY, Park, Parking, ParkingLot
 from mocknexus.request_reading import DeadlineChannel
 from mocknexus.schemas.common import ErrorResponse
 
@@ -73,17 +74,34 @@ class MXErrorTask(ErrorTask):
 
 class MXTask(WSGITask):
     """The WSGI task, with the client's socket in the environ so that an injected `drop` fault can cut the
-    connection (web/hooks.py), as it can under werkzeug and gunicorn."""
+    connection (web/hooks.py), as it can under werkzeug and gunicorn; and the request's Parking, so that
+    the app can hand a waiting request back instead of sleeping on this thread (parking.py)."""
 
     def get_environment(self) -> dict:
         environ = super().get_environment()
         environ["mocknexus.socket"] = self.channel.socket
+        request = self.request
+        parking = getattr(request, "mocknexus_parking", None)
+        if parking is None:
+            parking = request.mocknexus_parking = Parking()
+        elif request.body_rcv is not None:
+            environ["wsgi.input"].seek(0)  # run again: the body from its start
+        parking.runs += 1
+        environ[PARKING_KEY] = parking
         return environ
 
 
 class MXChannel(DeadlineChannel):
     task_class = MXTask
     error_task_class = MXErrorTask
+
+    def service(self) -> None:
+        """Serve the request at the head of the queue; one the app parks stays there, unanswered, until the
+        parking lot hands the channel back to a worker (the connection reads nothing more meanwhile)."""
+        try:
+            super().service()
+        except Park as park:
+            self.server.parking_lot.park(self, park)
 
 
 def make_server(app: Flask, config: Config, **overrides: Any) -> BaseWSGIServer | MultiSocketServer:
@@ -105,8 +123,10 @@ def make_server(app: Flask, config: Config, **overrides: Any) -> BaseWSGIServer 
         **overrides,
     }
     server = create_server(app, **settings)
+    lot = ParkingLot(resume=lambda channel: channel.server.add_task(channel))
     for each in _servers(server):
         each.channel_class = MXChannel
+        each.parking_lot = lot
         _sweep_late_requests(each, config.read_timeout)
     return server
 

@@ -30,6 +30,7 @@ from mocknexus.domain.owners import TokenOwners, owner_of
 from mocknexus.domain.service import Emulator, Settings
 from mocknexus.domain.static_members import is_static_member
 from mocknexus.domain.tables import API_TOKENS, SESSIONS, WORLDS  # WORLDS: client ids, listed across processes
+from mocknexus.parking import Signal
 from mocknexus.store import ReadOnlyView, Store
 
 T = TypeVar("T")
@@ -55,6 +56,7 @@ class World:
         self.created_at = created_at
         self._changed = threading.Condition(threading.Lock())
         self._version = 0
+        self.changes = Signal()  # wakes this world's parked waits (parking.py), as _changed wakes blocked ones
         self._waiting = 0  # threads in wait_until
 
     @property
@@ -73,6 +75,7 @@ class World:
         wait compares it under the lock before sleeping, so a change between its check and its sleep is seen.
         """
         self._version += 1
+        self.changes.fire()
         if self._waiting:
             with self._changed:
                 self._changed.notify_all()

@@ -7,7 +7,7 @@ carrying the current state, so a test's failure message says where things stood.
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 
 from mocknexus.control import waits
 from mocknexus.control.journal import views
@@ -75,7 +75,7 @@ def wait_for_member(guid: str, client_id: str | None = None) -> Response:
     statuses = waits.parse_statuses(query["status"])
     target = client_world(client_id) or worlds().world_of_member(guid)
     timeout = _timeout(query)
-    done, member = waits.wait_for_member(target, guid, statuses, timeout)
+    done, member = waits.wait_for_member(target, guid, statuses, timeout, request.environ)
     if done:
         return render(member_response, {"member": member})
     running = " with a job running" if member.is_being_aggregated else ""
@@ -101,11 +101,13 @@ def wait_for_requests(client_id: str | None = None) -> Response:
     method, path, count, timeout = query["method"], query["path"], query["count"], _timeout(query)
     target = client_world(client_id)
     if target is not None:
-        done, found = waits.wait_for_requests(target, lambda: target.journal.matching(method, path), count, timeout)
+        done, found = waits.wait_for_requests(
+            target, lambda: target.journal.matching(method, path), count, timeout, request.environ
+        )
     else:  # every client's journal; the shared world is woken by every world's calls
         registry = worlds()
         done, found = waits.wait_for_requests(
-            registry.shared, lambda: registry.journal_matching(None, method, path), count, timeout
+            registry.shared, lambda: registry.journal_matching(None, method, path), count, timeout, request.environ
         )
     if done:
         return render(requests_found, {"requests": views(found)})
