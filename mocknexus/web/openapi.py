@@ -48,6 +48,8 @@ _APIS: dict[str, tuple[str, list[dict], tuple[int, ...]]] = {
 # Without --api-key the MDX and SSO APIs take any non-empty MD-API-KEY: the document says so by making the
 # key optional (an empty requirement), so a client is not told a made-up key will be refused.
 _ANY_API_KEY = [{"apiKey": []}, {}]
+_ADMIN_HELP = "--admin-token: the control plane answers 401 without Authorization: Bearer <token>."
+_OPEN_ADMIN_PATHS = frozenset({"/__admin/health"})  # open for container health checks, token or not
 _API_KEY_HELP = "MX's partner API key. Without --api-key, mocknexus accepts any non-empty value (and 401s none)."
 _TAGS = {
     "nexus": "Nexus",
@@ -111,6 +113,9 @@ def build_spec(app: Flask) -> dict:
     spec.components.schema("ErrorResponse", schema=ErrorResponse)
 
     any_key = not app.config["MOCKNEXUS"].api_key
+    admin_token = bool(app.config["MOCKNEXUS"].admin_token)
+    if admin_token:
+        spec.components.security_scheme("adminToken", {"type": "http", "scheme": "bearer", "description": _ADMIN_HELP})
     routes = RouteTable.from_map(app.url_map)
     paths: dict[str, dict[str, dict]] = {}
     for rule in app.url_map.iter_rules():
@@ -124,6 +129,13 @@ def build_spec(app: Flask) -> dict:
             operation = _operation(described, blueprint, rule, method, path, routes, dialect)
             if any_key and operation["security"] == [{"apiKey": []}]:
                 operation["security"] = _ANY_API_KEY
+            if admin_token and blueprint == "admin" and path not in _OPEN_ADMIN_PATHS:
+                # web/hooks.py's guard: every control-plane path but the health check wants the token.
+                operation["security"] = [{"adminToken": []}]
+                operation["responses"]["401"] = {
+                    "description": "The control plane needs Authorization: Bearer <admin token>.",
+                    "content": {ADMIN_MEDIA_TYPE: {"schema": "ErrorResponse"}},
+                }
             paths.setdefault(path, {})[method.lower()] = operation
     for path, operations in sorted(paths.items()):
         spec.path(path=path, operations=operations)
