@@ -40,6 +40,7 @@ class Config:
     journal_size: int = _opt(1000, "how many recent requests each client id's request journal keeps")
     journal_bytes: int = _opt(64 * 1024 * 1024, "bytes all request journals keep together (past it: oldest first)")
     journal_body_bytes: int = _opt(8192, "bytes of each request body a journal keeps (the rest is cut, and said so)")
+    max_clients: int = _opt(10_000, "most client id worlds kept at once (past it, a call creating one more is a 503)")
     max_wait: float = _opt(60.0, "longest a control-plane wait may hold its request, in seconds")
     widget_poll_ms: int = _opt(3000, "how often the Connect widget page polls a connecting member, in ms")
     log_level: str = _opt("INFO", "log level: DEBUG, INFO, WARNING, ERROR")

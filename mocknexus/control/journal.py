@@ -134,7 +134,8 @@ class Journal:
         dropped: list[Entry] = []
         with self._lock:  # ids in the order entries are kept
             entry_id = id if id is not None else next(self._ids)
-            entry = Entry(id=entry_id, client_id=self.client_id, headers=headers, body=body, body_size=size, **fields)
+            client_id = fields.pop("client_id", self.client_id)  # a call whose provisional world was dropped
+            entry = Entry(id=entry_id, client_id=client_id, headers=headers, body=body, body_size=size, **fields)
             self._entries.append(entry)
             while len(self._entries) > self._size:
                 dropped.append(self._entries.popleft())

@@ -41,19 +41,23 @@ def test_every_journal_shares_one_byte_budget_oldest_first(clock):
     app = create_app(Config(journal_bytes=budget, journal_body_bytes=4096), clock=clock)
     http = FlaskHttp(app)
     clients = ["c-a", "c-b", "c-c"]
+    for client in clients:  # worlds with state: their own journals
+        assert http.post(f"/{client}/users.json", json={"user": {"id": "u"}}, headers=API_KEY).status == 200
     for i in range(150):
-        client = clients[i % 3]
-        http.post(
-            f"/{client}/users.json", data=b"{" + b"x" * 6000, headers={**API_KEY, "Content-Type": "application/json"}
-        )
-    kept = {c: _journal(http, c) for c in clients}
-    total = sum(len(v) for v in kept.values())
-    # Each entry holds about 4 KiB of body plus its overhead: the budget keeps some 40, not 150.
-    assert 20 <= total <= budget // 4096
-    ids = sorted(e["id"] for entries in kept.values() for e in entries)
+        client = clients[i % 3] if i % 2 else f"refused-{i}"  # half to the worlds, half refused before any
+        headers = {**API_KEY, "Content-Type": "application/json"}
+        assert http.post(f"/{client}/users.json", data=b"{" + b"x" * 6000, headers=headers).status == 400
+    # Refused requests created no state: no world for the refused-* ids, yet they are journaled.
+    listed = {c["client_id"] for c in http.get("/__admin/clients").json["clients"]}
+    assert listed == set(clients)
+    kept = http.get("/__admin/requests?limit=1000").json["requests"]
+    assert any(e["client_id"].startswith("refused-") for e in kept)
+    # Each entry holds about 4 KiB of body plus its overhead: the budget keeps some 40 of 153, across journals.
+    assert 20 <= len(kept) <= budget // 4096
+    ids = sorted(e["id"] for e in kept)
     everything = app.extensions["mocknexus.worlds"].journal_matching()
-    assert max(e.id for e in everything) == ids[-1]  # the newest are the ones kept
-    assert ids == list(range(ids[0], ids[0] + len(ids)))  # and they are the most recent, across clients
+    assert ids[-1] == max(e.id for e in everything)  # the newest are the ones kept
+    assert ids == list(range(ids[0], ids[0] + len(ids)))  # and they are the most recent, across journals
     assert sum(e.footprint for e in everything) <= budget
     assert all(e.footprint >= ENTRY_OVERHEAD for e in everything)
 
