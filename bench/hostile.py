@@ -137,7 +137,7 @@ def flood(n: int) -> dict:
 
 
 def clients(n: int) -> dict:
-    with _mocknexus() as server:
+    with _mocknexus({"MOCKNEXUS_MAX_CLIENTS": str(n + 1000)}) as server:  # each id holds a user: all kept
         before = server.rss_mb()
         started = time.perf_counter()
         lock = threading.Lock()
