@@ -70,9 +70,6 @@ def test_the_openapi_document_gives_both_forms():
 
 def test_the_scheme_rule_is_in_the_openapi_document():
     document = create_app(Config()).test_client().get("/__admin/openapi.json").get_json()
-    props = next(
-        s["properties"]["ui_message_webview_url_scheme"]
-        for s in document["components"]["schemas"].values()
-        if "ui_message_webview_url_scheme" in s.get("properties", {})
-    )
-    assert "[jJ][aA][vV][aA]" in props["pattern"]
+    schemas = document["components"]["schemas"]
+    for widget_request in ("SsoUrlFields", "PlatformWidgetUrlFields"):
+        assert "[jJ][aA][vV][aA]" in schemas[widget_request]["properties"]["ui_message_webview_url_scheme"]["pattern"]
