@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Flask
@@ -10,11 +11,13 @@ from flask import Flask
 from mocknexus.config import Config
 from mocknexus.control.background import Background, JobTicker
 from mocknexus.control.journal import JournalBudget
+from mocknexus.control.webhooks import Webhooks
 from mocknexus.control.worlds import Worlds
 from mocknexus.domain import snapshot
 from mocknexus.domain.clock import Clock, StoredClock
 from mocknexus.domain.service import Settings
-from mocknexus.loader import load_catalog, parse_scenario
+from mocknexus.domain.webhooks import config as webhook_config
+from mocknexus.loader import load_catalog, load_webhooks, parse_scenario
 from mocknexus.store import MemoryStore, SQLiteStore, Store
 from mocknexus.web import apis, request_context
 from mocknexus.web.errors import register_error_handlers
@@ -24,9 +27,21 @@ from mocknexus.web.platform import SHARED_WITH_NEXUS
 from mocknexus.web.routing import ApiMap
 
 
+class MockNexusFlask(Flask):
+    """Flask, deciding once per function whether a view or hook is async: Flask asks `inspect` again for
+    every hook of every request, a measurable share of a fast read (bench/README.md)."""
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        cache: dict[Callable, Callable] = self.__dict__.setdefault("_sync_functions", {})
+        found = cache.get(func)
+        if found is None:
+            found = cache[func] = super().ensure_sync(func)
+        return found
+
+
 def create_app(config: Config | None = None, *, clock: Clock | None = None, store: Store | None = None) -> Flask:
     config = config or Config()
-    app = Flask("mocknexus", static_folder=None)
+    app = MockNexusFlask("mocknexus", static_folder=None)
     app.url_map = ApiMap()  # before any route: it pairs the paths Nexus and the Platform API share
     app.config["MOCKNEXUS"] = config
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
@@ -61,14 +76,26 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
         journal_size=config.journal_size,
         journal_budget=JournalBudget(config.journal_bytes, config.journal_body_bytes),
         parse_scenario=parse_scenario,
+        max_clients=config.max_clients,
     )
     app.extensions["mocknexus.worlds"] = worlds
+    # Webhooks (control/webhooks/): the server-wide configuration from --webhook-url, else the fixture directory.
+    default_hooks = webhook_config.parse({"url": config.webhook_url}) if config.webhook_url else None
+    if default_hooks is None and config.fixtures:
+        default_hooks = load_webhooks(config.fixtures)
+    webhooks = Webhooks(worlds, timeout=config.webhook_timeout, default=default_hooks)
+    app.extensions["mocknexus.webhooks"] = webhooks
+
     # Background work (control/background.py): clock-driven work with no request, per world. It runs when a
-    # clock moves and on its own daemon thread, never on a request thread.
+    # clock moves and on its own daemon thread, never on a request thread. A world subscribed to webhooks
+    # waives polls (its partner waits for webhooks): its jobs end by the clock alone. The webhooks ticker
+    # wakes the dispatcher when a clock move makes a delivery (or a retry) due.
     background = Background(worlds, interval=config.background_seconds)
-    background.add_ticker("jobs", JobTicker())
+    background.add_ticker("jobs", JobTicker(waive_polls=webhooks.waives_polls))
+    background.add_ticker("webhooks", webhooks.tick)
     app.extensions["mocknexus.background"] = background
     background.start()
+    webhooks.start_if_needed()
 
     for api in apis.APIS:  # in the registry's order (web/apis.py)
         for blueprint in apis.blueprints(api):

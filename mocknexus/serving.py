@@ -9,7 +9,6 @@ JSON error shape like every other error.
 
 from __future__ import annotations
 
-import json
 import logging
 import resource
 import signal
@@ -20,10 +19,11 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from waitress.task import ErrorTask, WSGITask
 
 from mocknexus.config import Config
-from mocknexus.domain.errors import ErrorKind
+from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.parking import PARKING_KEY, Park, Parking, ParkingLot
 from mocknexus.request_reading import DeadlineChannel
-from mocknexus.schemas.common import ErrorResponse
+from mocknexus.web.errors import error_envelope
+from mocknexus.web.http import dumps
 
 # Our choices where the server needs a number (README, "Serving"):
 # - connections held at once: well above the 1 000 slow clients and 300 concurrent flows we test with,
@@ -41,7 +41,6 @@ CHANNEL_TIMEOUT = 60
 # Server-level refusals carry the Nexus media type, as unrouted paths do (web.http.media_type).
 ERROR_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
 
-_error_schema = ErrorResponse()
 log = logging.getLogger("mocknexus.serving")
 
 
@@ -50,8 +49,7 @@ def error_body(status: int, detail: str = "", headline: str | None = None) -> by
     kind = ErrorKind.for_http_status(status)
     headline = headline or kind.default_message
     message = f"{headline} {detail[:200]}".strip() if detail else headline
-    body = _error_schema.dump({"error": {"code": kind.code, "message": message}})
-    return json.dumps(body, separators=(",", ":")).encode()
+    return dumps(error_envelope(MXError(kind, message))).encode()  # the one error body (web/errors.py)
 
 
 # Server-level refusals whose general message would mislead (408 elsewhere is a control-plane wait).

@@ -9,7 +9,19 @@ from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.models import Member
 from mocknexus.domain.state import EmulatorState
 from mocknexus.domain.statuses import ConnectionStatus, JobType
-from mocknexus.domain.tables import API_TOKENS, EXTERNAL_GUIDS, MEMBERS, SCENARIOS, SESSIONS, USER_IDS, USERS
+from mocknexus.domain.tables import (
+    API_TOKENS,
+    EXTERNAL_GUIDS,
+    MEMBERS,
+    SCENARIOS,
+    SESSIONS,
+    USER_IDS,
+    USERS,
+    WEBHOOK_CONFIG,
+    WEBHOOK_DELIVERIES,
+)  # fmt: skip
+from mocknexus.domain.webhooks import triggers
+from mocknexus.domain.webhooks.events import EventType
 
 
 class Steering(EmulatorState):
@@ -39,7 +51,10 @@ class Steering(EmulatorState):
             for token in tokens:
                 if self.owners.owner(token) not in (None, self.client_id):
                     raise MXError(ErrorKind.CONFLICT, "A token in this snapshot belongs to another client id.")
+            webhooks = self.store.get(WEBHOOK_CONFIG, "config")  # the dashboard's, not the state's: it stays
             self._clear()
+            if webhooks is not None:
+                self.store.put(WEBHOOK_CONFIG, "config", webhooks)
             for table, (_, key) in snapshot.TABLES.items():
                 for record in loaded[table]:
                     self.store.put(table, getattr(record, key), record)
@@ -109,6 +124,13 @@ class Steering(EmulatorState):
         with self.store.transaction():
             if self.store.get(SCENARIOS, name) is None:
                 raise not_found("Uploaded scenario")
+            # A running job reads its scenario's steps at every step: removing them under it would leave the
+            # member unreadable, so the removal waits until no unfinished job uses the scenario.
+            if any(
+                m.job is not None and not m.job.outcome_applied and m.job.scenario == name
+                for m in self.store.values(MEMBERS)
+            ):
+                raise MXError(ErrorKind.CONFLICT, f"A running job uses the scenario {name!r}; finish it first.")
             self.store.delete(SCENARIOS, name)
 
     def uploaded_scenarios(self) -> dict[str, Any]:
@@ -158,6 +180,22 @@ class Steering(EmulatorState):
                 raise MXError(ErrorKind.CONFLICT, "The member has no running job.")
             jobs.finish_now(member, self._scenario(member), self.clock.now())
             return self._settled(member)
+
+    # ---- Webhooks on demand -----------------------------------------------------------------------
+
+    def holds_webhooks(self) -> bool:
+        """A webhook configuration, or deliveries in the outbox."""
+        return self.store.get(WEBHOOK_CONFIG, "config") is not None or self.store.count(WEBHOOK_DELIVERIES) > 0
+
+    def fire_webhook(self, member_guid: str, event_type: EventType) -> None:
+        """Raise `event_type` for a member's current state now (Plaid's `fire_webhook`, for MX's events)."""
+        with self.store.transaction():
+            member = self.any_member(member_guid)
+            event = triggers.fired_event(member, self._user_of(member), event_type, self.clock.now())
+            if event is None:
+                message = f"The member's state has no {event_type.name} webhook to send (no job has finished)."
+                raise MXError(ErrorKind.CONFLICT, message)
+            self._raise(event, None)
 
     # ---- Reset ----------------------------------------------------------------------------------------
 

@@ -2,7 +2,20 @@
 its routes split by concept. Every endpoint acts on the whole server at /__admin/... and on one MX client id's
 world at /__admin/clients/{client_id}/... (`blueprint.scope` says which)."""
 
-from mocknexus.web.admin import clients, clock, faults, inspect, journal, members, scenarios, server, state
+from mocknexus.web.admin import (
+    clients,
+    clock,
+    faults,
+    inspect,
+    journal,
+    members,
+    scenarios,
+    server,
+    state,
+    webhooks,
+)  # fmt: skip
 from mocknexus.web.admin.blueprint import bp
 
-__all__ = ["bp", "clients", "clock", "faults", "inspect", "journal", "members", "scenarios", "server", "state"]
+__all__ = [
+    "bp", "clients", "clock", "faults", "inspect", "journal", "members", "scenarios", "server", "state", "webhooks",
+]  # fmt: skip
