@@ -33,6 +33,10 @@ FIXTURE_VERSION = 1
 FIXTURE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 # MX's has_*_accounts flags, one per kind.
 ACCOUNT_TYPES = ("CHECKING", "SAVINGS", "CREDIT_CARD", "INVESTMENT", "LINE_OF_CREDIT", "LOAN", "MORTGAGE")
+# The longest a scenario step may last or wait for answers: a year, far past any MX job (minutes), and
+# far from the end of the calendar, so that no stored deadline can make a read fail.
+MAX_STEP_SECONDS = 366 * 86400
+_AT_MOST_A_YEAR = validate.Range(max=MAX_STEP_SECONDS, error=f"Must be at most {MAX_STEP_SECONDS} seconds (366 days).")
 _GUID_NAMESPACE = uuid.UUID("6f1f7a52-4d7e-4d0c-9b7e-2a43c8a1d0b1")
 
 # While a job runs it shows a processing status, or CONNECTED once the login has succeeded (as MX does).
@@ -95,13 +99,16 @@ class ChallengeSpecSchema(_Strict):
 
 class StepSchema(_Strict):
     status = fields.String(validate=validate.OneOf(_running))
-    seconds = fields.Float(load_default=0.0, validate=validate.Range(min=0))
+    seconds = fields.Float(load_default=0.0, validate=[validate.Range(min=0), _AT_MOST_A_YEAR])
     polls = fields.Integer(load_default=0, validate=validate.Range(min=0))
     challenges = fields.List(fields.Nested(ChallengeSpecSchema), validate=validate.Length(min=1))
     on_wrong_answer = fields.String(
         load_default=ConnectionStatus.REJECTED.name, validate=validate.OneOf([RETRY, *_failures])
     )
-    answer_within_seconds = fields.Float(load_default=300.0, validate=validate.Range(min=0, min_inclusive=False))
+    answer_within_seconds = fields.Float(
+        load_default=300.0,
+        validate=[validate.Range(min=0, min_inclusive=False), _AT_MOST_A_YEAR],
+    )
     name = fields.String()
     next = fields.String()
     outcomes = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
