@@ -14,15 +14,17 @@ from mocknexus.domain.clock import Clock, StoredClock
 from mocknexus.domain.service import Settings
 from mocknexus.inspector import views as inspector
 from mocknexus.loader import load_catalog, parse_scenario
+from mocknexus.oauth import pages as oauth_pages
 from mocknexus.store import MemoryStore, SQLiteStore, Store
 
-# (noqa F401: admin, admin_clients, admin_inspect, admin_traffic are imported for the routes they add to the
-# one admin blueprint.)
+# (noqa F401: admin, admin_clients, admin_inspect, admin_oauth, admin_traffic are imported for the routes they
+# add to the one admin blueprint.)
 from mocknexus.web import (  # noqa: F401
     admin,
     admin_blueprint,
     admin_clients,
     admin_inspect,
+    admin_oauth,
     admin_traffic,
     mdx,
     nexus,
@@ -80,7 +82,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
 
     # Admin first, then the fixed-path Nexus API and widget pages, then the /{client_id}/... partner APIs.
     for blueprint in (
-        admin_blueprint.bp, inspector.bp, nexus.bp, widget_pages.bp,
+        admin_blueprint.bp, inspector.bp, nexus.bp, widget_pages.bp, oauth_pages.bp,
         widget_urls.platform_bp, sso.bp, widget_urls.sso_bp, mdx.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)

@@ -21,6 +21,7 @@ from mocknexus.store import Store
 USERS, USER_IDS, API_TOKENS, SESSIONS, MEMBERS, ACCOUNTS, EXTERNAL_GUIDS = (
     "users", "user_ids", "api_tokens", "sessions", "members", "accounts", "member_external_guids",
 )  # fmt: skip
+OAUTH_WINDOWS = "oauth_windows"  # an OAuth window's one-time token -> its member's guid
 
 PREVENTED_AFTER_DENIALS = 3
 
@@ -52,20 +53,38 @@ class EmulatorState:
         self.store.put(MEMBERS, member.guid, member)
 
     def _members_of(self, user: User) -> list[Member]:
-        return [self._settled(self.store.get(MEMBERS, guid)) for guid in user.member_guids]
+        members = [self.store.get(MEMBERS, guid) for guid in user.member_guids]
+        return [self._settled(m) for m in members if not self._removed_if_abandoned(m)]
 
     def _member(self, session: Session, member_guid: str) -> Member:
         member: Member | None = self.store.get(MEMBERS, member_guid)
         # Another user's member is as absent as a member that never existed.
-        if member is None or member.user_guid != session.user_guid:
+        if member is None or member.user_guid != session.user_guid or self._removed_if_abandoned(member):
             raise not_found("Member")
         return self._settled(member)
+
+    def _removed_if_abandoned(self, member: Member) -> bool:
+        """An OAuth member left PENDING past MX's hour is deleted when next touched (domain.oauth)."""
+        if member.oauth is not None and self._abandoned(member):
+            self._delete_member(member)
+            return True
+        return False
+
+    def _abandoned(self, member: Member) -> bool:
+        return False  # see domain.oauth.OAuthMembers
+
+    def _settle_oauth(self, member: Member) -> bool:
+        """Apply an OAuth member's consent outcome once the clock reaches it (True: applied now); see
+        domain.oauth.OAuthMembers."""
+        return False
 
     def _scenario(self, member: Member) -> Scenario:
         return self.catalog.scenarios[member.job.scenario if member.job else member.scenario]
 
     def _settled(self, member: Member) -> Member:
         """Bring the member's job up to the clock, and produce its outcome once it has finished."""
+        if member.oauth is not None and not member.oauth.applied and self._settle_oauth(member):
+            self._save_member(member)
         job = member.job
         if job is None or job.outcome_applied:
             return member
@@ -140,6 +159,9 @@ class EmulatorState:
                     self.owners.unbind(record.token)
 
     def _delete_member(self, member: Member) -> None:
+        if member.oauth is not None and member.oauth.window_token:
+            self.store.delete(OAUTH_WINDOWS, member.oauth.window_token)
+            self.owners.unbind(member.oauth.window_token)
         for guid in member.account_guids:
             self.store.delete(ACCOUNTS, guid)
         if member.external_guid:

@@ -123,6 +123,10 @@ class StaticMembers:
     def start_job(self, session: Session, member_guid: str, job_type: JobType) -> tuple[Member, bool]:
         return self.read_member(session, member_guid), True
 
+    def request_oauth_window(self, user_guid: str, member_guid: str, options: Any) -> Member:
+        self.read_member(self.session, member_guid)
+        raise MXError(ErrorKind.BAD_REQUEST, "Member cannot use OAuth")  # none of MX's static members is OAuth
+
     def list_accounts(self, session: Session, member_guid: str | None = None) -> list[Account]:
         if member_guid is not None:
             self.read_member(session, member_guid)

@@ -8,7 +8,16 @@ from mocknexus.domain import jobs, snapshot
 from mocknexus.domain.client_catalog import SCENARIOS
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.models import Member
-from mocknexus.domain.state import API_TOKENS, EXTERNAL_GUIDS, MEMBERS, SESSIONS, USER_IDS, USERS, EmulatorState
+from mocknexus.domain.state import (
+    API_TOKENS,
+    EXTERNAL_GUIDS,
+    MEMBERS,
+    OAUTH_WINDOWS,
+    SESSIONS,
+    USER_IDS,
+    USERS,
+    EmulatorState,
+)
 from mocknexus.domain.statuses import ConnectionStatus, JobType
 
 
@@ -50,6 +59,9 @@ class Steering(EmulatorState):
             for member in loaded["members"]:
                 if member.external_guid:
                     self.store.put(EXTERNAL_GUIDS, member.external_guid, member.guid)
+                if member.oauth is not None and member.oauth.window_token:
+                    self.store.put(OAUTH_WINDOWS, member.oauth.window_token, member.guid)
+                    self.owners.bind(member.oauth.window_token)
             for name, raw in (state.get(SCENARIOS) or {}).items():
                 self.store.put(SCENARIOS, name, raw)
 
@@ -89,7 +101,7 @@ class Steering(EmulatorState):
         """A member whoever owns it (the control plane is not a user)."""
         with self.store.transaction():
             member = self.store.get(MEMBERS, member_guid)
-            if member is None:
+            if member is None or self._removed_if_abandoned(member):
                 raise not_found("Member")
             return self._settled(member)
 
@@ -170,7 +182,7 @@ class Steering(EmulatorState):
             self._clear()
 
     def _clear(self) -> None:
-        for table in (SESSIONS, API_TOKENS):
+        for table in (SESSIONS, API_TOKENS, OAUTH_WINDOWS):
             for token, _ in self.store.items(table):
                 self.owners.unbind(token)
         self.store.clear()

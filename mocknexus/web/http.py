@@ -33,6 +33,7 @@ _MEDIA_TYPES = {
     "widget_sso": SSO_MEDIA_TYPE,
     "widget_platform": PLATFORM_MEDIA_TYPE,
     "widget": "text/html",
+    "oauth": "text/html",
 }
 
 MAX_JSON_DEPTH = 16

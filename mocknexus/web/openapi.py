@@ -44,6 +44,7 @@ _APIS: dict[str, tuple[str, list[dict], tuple[int, ...]]] = {
     "widget_sso": (SSO_MEDIA_TYPE, [{"apiKey": []}], (400, 401, 404, 405, 406, 500)),
     "widget_platform": (PLATFORM_MEDIA_TYPE, [{"basic": []}], (400, 401, 404, 405, 406, 500)),
     "widget": ("text/html", [], (405,)),
+    "oauth": ("text/html", [], (400, 405)),
 }
 # Without --api-key the MDX and SSO APIs take any non-empty MD-API-KEY: the document says so by making the
 # key optional (an empty requirement), so a client is not told a made-up key will be refused.
@@ -58,6 +59,7 @@ _TAGS = {
     "widget_sso": "SSO",
     "widget_platform": "Platform API (widget URLs)",
     "widget": "Connect widget",
+    "oauth": "OAuth consent page",
 }
 
 
