@@ -58,7 +58,7 @@ def consent(member_guid: str, token: str) -> Response:
     except OAuthWindowError as error:
         return _window_error(error)
     institution = emulator().read_institution(member.institution_guid)
-    return _html(render_template("consent.html", member=member, state=state, institution=institution))
+    return _html(render_template("oauth/consent.html", member=member, state=state, institution=institution))
 
 
 @bp.post("/oauth/predirect_to/<member_guid>/<token>")
@@ -111,7 +111,7 @@ def _complete_page(member_guid: str, outcome: OAuthOutcome, state: OAuthState | 
         metadata["error_reason"] = outcome.name
     message = {"mx": True, "type": f"oauthComplete/{'error' if outcome.is_error else 'success'}", "metadata": metadata}
     html = render_template(
-        "complete.html", message=message, outcome=outcome, reason=REASON_TEXT.get(outcome), state=state
+        "oauth/complete.html", message=message, outcome=outcome, reason=REASON_TEXT.get(outcome), state=state
     )
     return _html(html, status)
 
@@ -133,13 +133,13 @@ def _window_error(error: OAuthWindowError) -> Response:
             "type": "oauthComplete/error",
             "metadata": {"member_guid": member.guid, "error_reason": outcome.name},
         }
-        html = render_template("error.html", title=error.title, message=error.message, post=message, back=back)
+        html = render_template("oauth/error.html", title=error.title, message=error.message, post=message, back=back)
         return _html(html, error.status)
     return _error_page(error.title, error.message, error.status)
 
 
 def _error_page(title: str, message: str, status: int) -> Response:
-    return _html(render_template("error.html", title=title, message=message, post=None, back=None), status)
+    return _html(render_template("oauth/error.html", title=title, message=message, post=None, back=None), status)
 
 
 @bp.errorhandler(MXError)
