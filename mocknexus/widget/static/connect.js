@@ -1,4 +1,4 @@
-/* mocknexus Connect widget, part 5 of 5: the flow. Which step shows, what each action calls on the Nexus
+/* mocknexus Connect widget, part 6 of 6: the flow. Which step shows, what each action calls on the Nexus
  * API, and the events MX's widget sends for it; polling a connecting member as MX's widget does. */
 (function (W) {
   "use strict";
@@ -65,6 +65,7 @@
 
   function goSearch() {
     stopPolling();
+    W.oauth.stop();
     state.member = null;
     state.mode = "create";
     show("search", searchView());
@@ -83,6 +84,7 @@
     var path = updating ? W.memberPath(state.member.guid, "/credentials") : W.institutionPath(state.institution.guid, "/credentials");
     return api("GET", path).then(function (data) {
       var credentials = data.credentials.slice().sort(function (a, b) { return (a.display_order || 0) - (b.display_order || 0); });
+      if (!updating && W.oauth.isOAuth(state.institution, credentials)) return W.oauth.view(W.flow);
       var back = !config.disable_institution_search && !updating ? backToSearch : null;
       return V.credentials(state.institution, credentials, updating, function (form, error) {
         submitCredentials(form, credentials, error);
@@ -173,6 +175,11 @@
       var member = data.member;
       noteStatus(member);
       var status = member.connection_status;
+      if (status === "PENDING") return schedulePoll(); // OAuth: the bank's answer has not reached the member yet
+      if (state.verifyAfterOAuth && status === "CONNECTED" && !member.is_being_aggregated) {
+        state.verifyAfterOAuth = false; // OAuth in verification mode: consent given, now verify
+        return startJob().then(schedulePoll);
+      }
       if (status === "CHALLENGED") return openMfa();
       if (status === "CONNECTED") {
         // In verification mode the account numbers come at the end of the job: wait for it, as MX does.
@@ -353,6 +360,9 @@
     }
     return Promise.resolve(["search", searchView()]);
   }
+
+  // What the OAuth step (oauth.js) drives of this flow.
+  W.flow = { state: state, show: show, event: event, fatal: fatal, showConnecting: showConnecting, schedulePoll: schedulePoll, backToSearch: backToSearch };
 
   W.send("load");
   initialView().then(function (initial) {

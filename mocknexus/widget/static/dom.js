@@ -1,4 +1,4 @@
-/* mocknexus Connect widget, part 3 of 5: building the page from plain DOM calls (no framework). */
+/* mocknexus Connect widget, part 3 of 6: building the page from plain DOM calls (no framework). */
 (function (W) {
   "use strict";
 

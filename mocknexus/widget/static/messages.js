@@ -1,4 +1,4 @@
-/* mocknexus Connect widget, part 1 of 5: the settings the page was opened with, and MX's messages.
+/* mocknexus Connect widget, part 1 of 6: the settings the page was opened with, and MX's messages.
  *
  * Events follow MX's ui_message_version 4 contract (mxenabled/widget-post-message-definitions):
  * window.parent.postMessage({mx: true, type, metadata}, targetOrigin), or, in a mobile WebView

@@ -1,4 +1,4 @@
-/* mocknexus Connect widget, part 2 of 5: the Nexus API of this same server, with the widget's session.
+/* mocknexus Connect widget, part 2 of 6: the Nexus API of this same server, with the widget's session.
  * Every action of the widget goes through it, so it lives in the same world as the partner's API calls. */
 (function (W) {
   "use strict";
