@@ -362,7 +362,10 @@
   }
 
   // What the OAuth step (oauth.js) drives of this flow.
-  W.flow = { state: state, show: show, event: event, fatal: fatal, showConnecting: showConnecting, schedulePoll: schedulePoll, backToSearch: backToSearch };
+  W.flow = {
+    state: state, show: show, event: event, fatal: fatal, showConnecting: showConnecting, noteStatus: noteStatus,
+    schedulePoll: schedulePoll, backToSearch: backToSearch,
+  };
 
   W.send("load");
   initialView().then(function (initial) {

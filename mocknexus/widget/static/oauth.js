@@ -62,28 +62,33 @@
 
   /* A fresh one-time URI for the same member (MX's widget reuses a PENDING OAuth member). */
   function retry(flow) {
-    var query = new URLSearchParams(referral()).toString();
+    var options = referral();
+    options.skip_aggregation = config.verification ? "true" : "false"; // MX: per URI, default false
+    var query = new URLSearchParams(options).toString();
     W.api("GET", W.memberPath(current.member.guid, "/oauth_window_uri?" + query)).then(function (data) {
       begin(flow.state.member, data.member.oauth_window_uri);
       flow.show("enterCreds", stepView(flow));
     }, flow.fatal);
   }
 
+  /* Whether the member shows the bank's answer: read through the member list, which (unlike reading the
+   * member) is no poll, so watching never moves a poll-gated job on. */
   function check(flow) {
     if (!current || current.done) return;
     var note = document.getElementById("oauth-status");
     if (current.popup && current.popup.closed && note) note.textContent = "The sign-in window was closed. Try again to reopen it.";
     var guid = current.member.guid;
-    W.api("GET", W.memberPath(guid)).then(function (data) {
-      var member = data.member;
-      if (!current || current.done || current.member.guid !== guid) return;
+    W.api("GET", "/members?page=1&records_per_page=1000").then(function (data) {
+      var member = data.members.filter(function (m) { return m.guid === guid; })[0];
+      if (!member || !current || current.done || current.member.guid !== guid) return;
       if (member.connection_status === current.startStatus && !member.is_being_aggregated) return;
       var reason = REASON_FOR_STATUS[member.connection_status];
-      finish(flow, !reason, reason);
+      finish(flow, !reason, reason, member);
     }, function () {});
   }
 
-  function finish(flow, ok, reason) {
+  /* `seen`: the member as the watch read it (its status is then the first the connecting view reports). */
+  function finish(flow, ok, reason, seen) {
     if (!current || current.done) return;
     current.done = true;
     var member = current.member;
@@ -91,6 +96,7 @@
     if (ok) {
       flow.state.verifyAfterOAuth = !!config.verification;
       flow.showConnecting();
+      if (seen) flow.noteStatus(seen);
       flow.schedulePoll();
       return;
     }
