@@ -96,6 +96,34 @@ class Ending:
     state: OAuthState
 
 
+@dataclass(frozen=True)
+class OAuthView:
+    """An OAuth member's consent as the inspector shows it, by the emulated clock."""
+
+    state: OAuthState
+    window: str  # unused, opened, used or expired (or none: no window issued)
+    removed_at: datetime | None  # when MX's hour removes the member if it is still PENDING
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.state, name)
+
+
+def describe(member: Member, now: datetime) -> OAuthView | None:
+    state = member.oauth
+    if state is None:
+        return None
+    if state.window_token is None:
+        window = "none"
+    elif state.window_used_at is not None:
+        window = "used"
+    elif state.window_expires_at is not None and now >= state.window_expires_at:
+        window = "expired"
+    else:
+        window = "opened" if state.window_opened_at else "unused"
+    pending = member.connection_status is ConnectionStatus.PENDING
+    return OAuthView(state, window, state.pending_since + PENDING_LIFETIME if pending else None)
+
+
 class OAuthMembers(EmulatorState):
     """The OAuth operations (a mixin of the emulator, beside `members`)."""
 
