@@ -59,7 +59,9 @@ class EmulatorState:
     def _member(self, session: Session, member_guid: str) -> Member:
         member: Member | None = self.store.get(MEMBERS, member_guid)
         # Another user's member is as absent as a member that never existed.
-        if member is None or member.user_guid != session.user_guid or self._removed_if_abandoned(member):
+        if member is None or member.user_guid != session.user_guid:
+            raise not_found("Member")
+        if member.oauth is not None and self._removed_if_abandoned(member):  # the check inline: the hot path
             raise not_found("Member")
         return self._settled(member)
 
