@@ -145,3 +145,17 @@ def test_oauth_state_survives_a_snapshot_and_the_sqlite_store(tmp_path):
     done = world.answer(member["oauth_window_uri"], "authorize")
     assert done.status_code == 303 and "status=success" in done.headers["Location"]
     assert world.settle(member["guid"])["connection_status"] == "CONNECTED"
+
+
+def test_a_new_consent_on_a_connected_member_reaggregates_and_a_failed_one_ends_its_job(world):
+    member = world.create()
+    world.answer(member["oauth_window_uri"], "authorize")
+    assert world.settle(member["guid"])["connection_status"] == "CONNECTED"
+    fresh = world.fresh_uri(member["guid"])["member"]["oauth_window_uri"]
+    world.answer(fresh, "authorize")
+    assert world.member(member["guid"])["is_being_aggregated"] is True  # a new aggregation after re-consent
+    world.outcome(member["guid"], "IMPEDED")  # the control plane overrides: the running job stops there
+    final = world.member(member["guid"])
+    assert final["connection_status"] == "IMPEDED" and final["is_being_aggregated"] is False
+    world.clock.advance(60)
+    assert world.member(member["guid"])["connection_status"] == "IMPEDED"

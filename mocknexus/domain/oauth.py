@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from mocknexus.domain import jobs
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.models import Member, OAuthState
 from mocknexus.domain.state import MEMBERS, OAUTH_WINDOWS, EmulatorState
@@ -249,6 +250,8 @@ class OAuthMembers(EmulatorState):
         state.applied = True
         at = state.applies_at
         outcome = OAuthOutcome[state.outcome]  # type: ignore[misc]
+        if STATUS_AFTER.get(outcome, ConnectionStatus.CONNECTED) is not None:
+            jobs.abandon(member, at)  # a new consent (or its failure) ends whatever job ran
         if outcome is OAuthOutcome.SUCCESS:
             if state.skip_aggregation:
                 member.connection_status = ConnectionStatus.CONNECTED
