@@ -53,8 +53,11 @@ def declared_exceptions(case) -> list:
 def test_the_server_does_what_its_document_says(case):
     try:
         response = case.call_and_validate(headers=auth(case), excluded_checks=declared_exceptions(case))
-        # The inspector's page and the Connect widget's pages (/md/...) are HTML, JavaScript and CSS by design.
-        html = (case.path.startswith("/__admin/ui") and response.status_code == 200) or case.path.startswith("/md/")
+        # The inspector's page, the Connect widget's pages (/md/...) and the OAuth consent pages (/oauth/...) are
+        # HTML, JavaScript and CSS by design.
+        html = (case.path.startswith("/__admin/ui") and response.status_code == 200) or case.path.startswith(
+            ("/md/", "/oauth/")
+        )
         if response.status_code != 204 and not case.path.endswith(".xml") and not html:
             json.loads(response.content)  # and every body is JSON
     finally:

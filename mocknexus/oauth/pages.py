@@ -65,11 +65,11 @@ def consent(member_guid: str, token: str) -> Response:
 @_doc("Answer the consent page: form field action=authorize or deny (then MX's ending)")
 def answer(member_guid: str, token: str) -> Response:
     action = request.form.get("action")
-    if action not in ("authorize", "deny"):
-        return _error_page("Choose Authorize or Deny", "The form needs action=authorize or action=deny.", 400)
     try:
-        member, _ = emulator().open_window(token)
+        member, _ = emulator().open_window(token)  # a dead window is said first, whatever the form holds
         _same_member(member, member_guid)
+        if action not in ("authorize", "deny"):
+            return _error_page("Choose Authorize or Deny", "The form needs action=authorize or action=deny.", 400)
         ending = emulator().answer_window(token, authorize=action == "authorize")
     except OAuthWindowError as error:
         return _window_error(error)
