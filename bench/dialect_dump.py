@@ -28,10 +28,11 @@ def main() -> None:
     with app.app_context():
         static = static_members()
     session = static.session
-    member = static.read_member(session, "test_nexus_member")
+    user_guid = session.user_guid
+    member = static.read_member(user_guid, "test_nexus_member")
     samples = {
         "member": (nexus.MemberResponse(), {"member": member}),
-        "account_numbers": (nexus.AccountNumberListResponse(), {"account_numbers": static.list_accounts(session)}),
+        "account_numbers": (nexus.AccountNumberListResponse(), {"account_numbers": static.list_accounts(user_guid)}),
         "credentials": (
             nexus.CredentialListResponse(),
             {"credentials": static.read_institution(member.institution_guid).credentials},

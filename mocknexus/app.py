@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import Flask
 
 from mocknexus.config import Config
+from mocknexus.control.background import Background, JobTicker, OAuthTicker
 from mocknexus.control.worlds import Worlds
 from mocknexus.domain import snapshot
 from mocknexus.domain.clock import Clock, StoredClock
@@ -79,6 +80,14 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     app.extensions["mocknexus"] = worlds.shared.emulator
     app.extensions["mocknexus.faults"] = worlds.server_faults
     app.extensions["mocknexus.journal"] = worlds.server_journal
+
+    # Background work (control/background.py): clock-driven work with no request, per world. It runs when a
+    # clock moves and on its own daemon thread, never on a request thread.
+    background = Background(worlds, interval=config.background_seconds)
+    background.add_ticker("jobs", JobTicker())
+    background.add_ticker("oauth", OAuthTicker())
+    app.extensions["mocknexus.background"] = background
+    background.start()
 
     # Admin first, then the fixed-path Nexus API and widget pages, then the /{client_id}/... partner APIs.
     for blueprint in (

@@ -28,6 +28,9 @@ class Config:
     admin_token: str = _opt("", "bearer token required on /__admin/ (except /__admin/health); empty: none")
     state_file: str = _opt("", "SQLite file keeping the state across restarts and worker processes (empty: memory)")
     job_time_scale: float = _opt(1.0, "multiplier on every scenario step's duration (0: jobs advance on polls alone)")
+    background_seconds: float = _opt(
+        1.0, "real seconds between runs of clock-driven work with no request (0: only when a clock is moved)"
+    )
     api_token_ttl: int = _opt(600, "seconds an SSO api_token lives (MX: 10 minutes)")
     session_ttl: int = _opt(1800, "seconds of inactivity before a Nexus session expires (MX: 30 minutes)")
     max_body_bytes: int = _opt(1_048_576, "largest request body accepted (larger: 413)")

@@ -3,7 +3,7 @@
 `.ci/run` installs chromium and chromedriver. Where they are missing a browser test skips, saying why, except
 under CI (`CI` set), where a missing browser is a failure: a green CI run must mean the pages were tested.
 
-Screenshots go to `MOCKNEXUS_SCREENSHOTS` when it is set (the README's come from
+Screenshots go to `MOCKNEXUS_SCREENSHOTS` when it is set (docs/'s come from
 `MOCKNEXUS_SCREENSHOTS=docs/screenshots pytest`), and otherwise to a scratch folder, so that a test run does
 not rewrite tracked files.
 """

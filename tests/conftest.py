@@ -10,7 +10,7 @@ from mocknexus.domain.clock import Clock
 from tests.support import FlaskHttp
 
 # pytester: for testing mocknexus's own pytest plugin; widget_fixtures: the Connect widget tests' world and browser.
-pytest_plugins = ["pytester", "tests.widget_fixtures"]
+pytest_plugins = ["pytester", "tests.widget.fixtures"]
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -20,10 +20,16 @@ def clock() -> Clock:
     return Clock(frozen_at=START)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "config" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_stores"):
+        metafunc.parametrize("config", ["memory", "sqlite"], indirect=True)
+
+
+@pytest.fixture
 def config(request, tmp_path) -> Config:
-    """Every test that builds the app runs on both stores: the SQLite one must behave the same."""
-    if request.param == "sqlite":
+    """The app's configuration, on the memory store. The stores' equivalence is the store contract suite's job
+    (tests/store/); a test or module marked `both_stores` also runs end to end on SQLite."""
+    if getattr(request, "param", "memory") == "sqlite":
         return Config(seed=7, state_file=str(tmp_path / "state.db"))
     return Config(seed=7)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import socket
 import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -66,6 +67,13 @@ class LiveHttp(Http):
         except ValueError:
             body = None
         return Reply(r.status_code, body, dict(r.headers), r.headers.get("Content-Type", ""))
+
+
+def free_port() -> int:
+    """A loopback port nobody is listening on now (for a server started as a process)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class LiveServer:

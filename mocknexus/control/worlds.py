@@ -28,13 +28,12 @@ from mocknexus.domain.clock import Clock, StoredClock
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.owners import TokenOwners, owner_of
 from mocknexus.domain.service import Emulator, Settings
-from mocknexus.domain.state import API_TOKENS, SESSIONS
 from mocknexus.domain.static_members import is_static_member
+from mocknexus.domain.tables import API_TOKENS, SESSIONS, WORLDS  # WORLDS: client ids, listed across processes
 from mocknexus.store import ReadOnlyView, Store
 
 T = TypeVar("T")
 
-WORLDS = "worlds"  # in the root store: client id -> {"client_id", "created_at"}, for listing across processes
 SHARED_PARTITION = "shared"  # a client's partition is "client:<id>", so no client id can name this one
 
 
@@ -61,6 +60,11 @@ class World:
     @property
     def clock(self) -> Clock:
         return self.emulator.clock
+
+    @property
+    def version(self) -> int:
+        """Moves on every change `notify` hears of (for background work: has anything happened here?)."""
+        return self._version
 
     def notify(self) -> None:
         """Something in this world changed (a call, a clock move, a control-plane action): wake its waits.

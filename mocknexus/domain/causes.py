@@ -19,7 +19,11 @@ class RequestRef:
 
     @property
     def label(self) -> str:
-        return f"{self.method} {self.path}"
+        return f"{self.method} {self.path}".rstrip()
+
+
+# What a change made with no request names: the emulated clock moving (`control.background`).
+CLOCK = RequestRef(None, "CLOCK", "")
 
 
 _current: ContextVar[RequestRef | None] = ContextVar("mocknexus_request", default=None)

@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from mocknexus.domain.catalog import Catalog, Scenario
+from mocknexus.domain.tables import SCENARIOS
 from mocknexus.store import Store
-
-SCENARIOS = "scenarios"  # in a client's partition: name -> the scenario as uploaded
 
 Parse = Callable[[str, Any], Scenario]  # (name, fixture-format scenario) -> Scenario; raises on a bad one
 

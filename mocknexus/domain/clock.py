@@ -8,9 +8,12 @@ world's clock moves that world alone; advancing the server's moves every world t
 from __future__ import annotations
 
 import threading
+import weakref
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 
+from mocknexus.domain.tables import META
 from mocknexus.store import Store
 
 
@@ -30,6 +33,22 @@ class Clock:
         self._base = base
         self._initial_frozen_at = frozen_at
         self._state: tuple[timedelta, datetime | None] = (timedelta(0), frozen_at)
+        self._listeners: list[weakref.WeakMethod] = []
+
+    def on_move(self, listener: Callable[[Clock], None]) -> None:
+        """Call `listener(clock)` after this clock, or any clock running over it (a client's over the
+        server's), is advanced, frozen at an instant or let run again; `clock` is the one that moved. Work
+        due by the emulated clock (`control.background`) runs then, without waiting for a request. A reset is
+        not a move (it may run under the worlds' lock). `listener` is a bound method, held weakly."""
+        self._listeners.append(weakref.WeakMethod(listener))  # type: ignore[arg-type]
+
+    def _moved(self, clock: Clock) -> None:
+        for ref in list(self._listeners):
+            listener = ref()
+            if listener is not None:
+                listener(clock)
+        if self._base is not None:
+            self._base._moved(clock)
 
     # Where (offset, frozen instant) live; a subclass keeps them elsewhere (shared by processes).
     def _load(self) -> tuple[timedelta, datetime | None]:
@@ -59,12 +78,14 @@ class Clock:
         with self._guard():
             offset, frozen = self._load()
             self._save(offset + (delta if frozen is None else timedelta(0)), frozen + delta if frozen else None)
+        self._moved(self)
         return self.now()
 
     def freeze(self, at: datetime | None = None) -> datetime:
         with self._guard():
             instant = at if at is not None else self.now()
             self._save(self._load()[0], instant)
+        self._moved(self)
         return instant
 
     def unfreeze(self) -> datetime:
@@ -73,6 +94,7 @@ class Clock:
             _, frozen = self._load()
             if frozen is not None:
                 self._save(frozen - self._source(), None)
+        self._moved(self)
         return self.now()
 
     def reset(self) -> None:
@@ -85,7 +107,7 @@ class StoredClock(Clock):
     """A clock whose offset and frozen instant live in the store, so every worker process sharing a
     persistent store reads the same time, and a restart keeps it."""
 
-    TABLE, KEY = "meta", "clock"
+    TABLE, KEY = META, "clock"
 
     def __init__(self, store: Store, frozen_at: datetime | None = None, base: Clock | None = None) -> None:
         self._store = store

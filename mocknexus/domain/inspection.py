@@ -9,7 +9,8 @@ from datetime import datetime
 
 from mocknexus.domain import jobs, oauth
 from mocknexus.domain.models import Challenge, Member, User
-from mocknexus.domain.state import API_TOKENS, MEMBERS, SESSIONS, USERS, EmulatorState
+from mocknexus.domain.state import EmulatorState
+from mocknexus.domain.tables import API_TOKENS, MEMBERS, SESSIONS, USERS
 
 
 @dataclass(frozen=True)

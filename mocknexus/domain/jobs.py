@@ -1,8 +1,8 @@
 """The status machine: how a member's job moves through its scenario as the clock runs and the client polls.
 
-Evaluated lazily: nothing runs in the background. Whenever a member is touched the service calls
-`advance`, which replays every step boundary that the clock has passed, so the outcome depends only on the
-clock and the sequence of calls, never on thread timing.
+Evaluated lazily: whenever a member is touched the service calls `advance`, which replays every step
+boundary that the clock has passed, so the outcome depends only on the clock and the sequence of calls,
+never on thread timing. Work run by the clock alone (`control.background`) calls the same `advance`.
 """
 
 from __future__ import annotations
@@ -36,29 +36,50 @@ def start(member: Member, scenario: Scenario, job_type: JobType, now: datetime) 
     return member.job
 
 
-def advance(member: Member, scenario: Scenario, now: datetime, time_scale: float) -> None:
-    """Move the member's running job up to `now`."""
+def advance(
+    member: Member,
+    scenario: Scenario,
+    now: datetime,
+    time_scale: float,
+    *,
+    by_clock: bool = False,
+    waive_polls: bool = False,
+) -> bool:
+    """Move the member's running job up to `now`; whether any step boundary was crossed.
+
+    A step with `polls` also waits for that many client reads, so a polling client sees it, and ends during
+    a read: `by_clock` (work run with no read) leaves it for one. `waive_polls` (for a client that does not
+    poll) lets its time alone end it, like a step without `polls`.
+    """
     job = member.job
+    moved = False
     while job is not None and job.finished_at is None:
         step = scenario.steps[job.step_index]
         started = job.step_started_at or job.started_at
         if step.is_challenge:
             deadline = started + timedelta(seconds=step.answer_within_seconds)
             if now < deadline:
-                return
+                return moved
             _finish(member, ConnectionStatus.EXPIRED, deadline)
-            return
+            return True
         ends_at = started + timedelta(seconds=step.seconds * time_scale)
-        if now < ends_at or job.step_polls < step.polls:
-            return
+        gated_by_polls = step.polls > 0 and not waive_polls
+        if now < ends_at or (gated_by_polls and (by_clock or job.step_polls < step.polls)):
+            return moved
         # A step gated only by time ended exactly when its time ran out; one gated by polls, now.
-        _enter_step(member, scenario, job.step_index + 1, ends_at if step.polls == 0 else now)
+        _enter_step(member, scenario, job.step_index + 1, now if gated_by_polls else ends_at)
+        moved = True
+    return moved
 
 
-def record_poll(member: Member) -> None:
-    """A client read the member: count it toward the current step's `polls`."""
-    if member.is_being_aggregated:
-        member.job.step_polls += 1  # type: ignore[union-attr]
+def record_poll(member: Member, scenario: Scenario) -> bool:
+    """A client read the member: count it toward the current step's `polls`. Whether the count changed:
+    reads beyond what the step wants (or of a member with no running job) change nothing, so need no write."""
+    job = member.job
+    if job is None or job.finished_at is not None or job.step_polls >= scenario.steps[job.step_index].polls:
+        return False
+    job.step_polls += 1
+    return True
 
 
 def answer(member: Member, scenario: Scenario, answers: dict[str, str], now: datetime) -> None:

@@ -1,19 +1,21 @@
-"""Institutions, members (their jobs and MFA), accounts and account numbers: what a Nexus session does."""
+"""Institutions, and a user's members (their jobs and MFA), accounts and account numbers: `UserOperations`
+as the emulator does them. Every operation takes the user it acts for (see `operations`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from mocknexus.domain import datagen, jobs
+from mocknexus.domain import datagen
 from mocknexus.domain.catalog import Institution
 from mocknexus.domain.datagen import AccountOwner
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.ids import new_guid
-from mocknexus.domain.models import Account, Challenge, Member, Session
+from mocknexus.domain.models import Account, Challenge, Member
 from mocknexus.domain.oauth import NO_OAUTH, OAuthMembers, OAuthOptions
+from mocknexus.domain.operations import MemberChanges
 from mocknexus.domain.pagination import Page, paginate
-from mocknexus.domain.state import ACCOUNTS, EXTERNAL_GUIDS
 from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.tables import ACCOUNTS, EXTERNAL_GUIDS
 
 STALE_CREDENTIALS = (
     "The credential guids submitted are no longer valid. "
@@ -24,19 +26,6 @@ NO_IDENTIFICATION = "Member's institution does not support instant account ident
 OAUTH_WITH_CREDENTIALS = "An OAuth member is created without credentials: the end user signs in at the institution."
 NOT_AUTHORIZED = "The member is waiting for the end user to complete OAuth."
 OAUTH_ONLY = "This institution connects through OAuth only: create the member with is_oauth set to true."
-
-
-@dataclass
-class MemberChanges:
-    """What an update-member call may change; None leaves a field as it is."""
-
-    credentials: list[dict[str, str]] | None = None
-    challenges: list[dict[str, str]] | None = None
-    skip_aggregation: bool = False
-    name: str | None = None
-    metadata: str | None = None
-    external_guid: str | None = None
-    background_aggregation_is_disabled: bool | None = None
 
 
 class Members(OAuthMembers):
@@ -67,7 +56,7 @@ class Members(OAuthMembers):
 
     def create_member(
         self,
-        session: Session,
+        user_guid: str,
         institution_guid: str,
         credentials: list[dict[str, str]],
         skip_aggregation: bool = False,
@@ -91,7 +80,7 @@ class Members(OAuthMembers):
             if not is_oauth and not institution.credentials:
                 raise MXError(ErrorKind.BAD_REQUEST, OAUTH_ONLY)  # INFERRED: no credentials to connect with
             values = {} if is_oauth else _credential_values(institution, credentials, require_all=True)
-            user = self.session_user(session)
+            user = self.get_user(user_guid)
             if external_guid and self.store.get(EXTERNAL_GUIDS, external_guid):
                 raise MXError(ErrorKind.UNPROCESSABLE, "A member with this external_guid already exists.")
             if values and self._duplicate_of(user, institution, values):
@@ -123,23 +112,20 @@ class Members(OAuthMembers):
             self._save_member(member)
             return member
 
-    def read_member(self, session: Session, member_guid: str, poll: bool = True) -> Member:
+    def read_member(self, user_guid: str, member_guid: str, poll: bool = True) -> Member:
         """A client's read of a member; `poll` counts it toward the running step's minimum number of reads."""
         with self.store.transaction():
-            member = self._member(session, member_guid)
-            if poll:
-                jobs.record_poll(member)
-                self._save_member(member)
-            return member
+            member = self._member(user_guid, member_guid)
+            return self._polled(member) if poll else member
 
-    def list_members(self, session: Session, page: int | None, per_page: int | None) -> tuple[list[Member], Page]:
+    def list_members(self, user_guid: str, page: int | None, per_page: int | None) -> tuple[list[Member], Page]:
         with self.store.transaction():
-            user = self.session_user(session)
+            user = self.get_user(user_guid)
             return paginate(self._members_of(user), page, per_page)
 
-    def update_member(self, session: Session, member_guid: str, changes: MemberChanges) -> Member:
+    def update_member(self, user_guid: str, member_guid: str, changes: MemberChanges) -> Member:
         with self.store.transaction():
-            member = self._member(session, member_guid)
+            member = self._member(user_guid, member_guid)
             if changes.challenges is not None:
                 # Answering MFA through update member: deprecated by MX, still supported.
                 return self._answered(member, changes.challenges)
@@ -179,23 +165,23 @@ class Members(OAuthMembers):
         self._save_member(member)
         return member
 
-    def delete_member(self, session: Session, member_guid: str) -> None:
+    def delete_member(self, user_guid: str, member_guid: str) -> None:
         with self.store.transaction():
-            self._delete_member(self._member(session, member_guid))
+            self._delete_member(self._member(user_guid, member_guid))
 
-    def resume_member(self, session: Session, member_guid: str, challenges: list[dict[str, str]]) -> Member:
+    def resume_member(self, user_guid: str, member_guid: str, challenges: list[dict[str, str]]) -> Member:
         with self.store.transaction():
-            return self._answered(self._member(session, member_guid), challenges)
+            return self._answered(self._member(user_guid, member_guid), challenges)
 
-    def list_challenges(self, session: Session, member_guid: str) -> list[Challenge]:
+    def list_challenges(self, user_guid: str, member_guid: str) -> list[Challenge]:
         with self.store.transaction():
-            return list(self._member(session, member_guid).challenges)
+            return list(self._member(user_guid, member_guid).challenges)
 
-    def start_job(self, session: Session, member_guid: str, job_type: JobType) -> tuple[Member, bool]:
+    def start_job(self, user_guid: str, member_guid: str, job_type: JobType) -> tuple[Member, bool]:
         """Verify, identify or aggregate a member. Returns (member, started); not started means one of the
         same type was already running (MX: 202 Accepted). A job of another type running is a 409."""
         with self.store.transaction():
-            member = self._member(session, member_guid)
+            member = self._member(user_guid, member_guid)
             institution = self.read_institution(member.institution_guid)
             if job_type is JobType.VERIFICATION and not institution.supports_account_verification:
                 raise MXError(ErrorKind.BAD_REQUEST, NO_VERIFICATION)
@@ -214,37 +200,37 @@ class Members(OAuthMembers):
 
     # ---- Accounts and account numbers -----------------------------------------------------------------
 
-    def list_accounts(self, session: Session, member_guid: str | None = None) -> list[Account]:
+    def list_accounts(self, user_guid: str, member_guid: str | None = None) -> list[Account]:
         with self.store.transaction():
             if member_guid is not None:
-                members = [self._member(session, member_guid)]
+                members = [self._member(user_guid, member_guid)]
             else:
-                members = self._members_of(self.session_user(session))
+                members = self._members_of(self.get_user(user_guid))
             return [self.store.get(ACCOUNTS, guid) for m in members for guid in m.account_guids]
 
-    def read_account(self, session: Session, account_guid: str) -> Account:
+    def read_account(self, user_guid: str, account_guid: str) -> Account:
         account: Account | None = self.store.get(ACCOUNTS, account_guid)
-        if account is None or account.user_guid != session.user_guid:
+        if account is None or account.user_guid != user_guid:
             raise not_found("Account")
         return account
 
-    def account_numbers(self, session: Session, member_guid: str) -> list[Account]:
+    def account_numbers(self, user_guid: str, member_guid: str) -> list[Account]:
         """Accounts whose numbers a verification has found: none until one has completed."""
-        return [a for a in self.list_accounts(session, member_guid) if a.numbers_verified]
+        return [a for a in self.list_accounts(user_guid, member_guid) if a.numbers_verified]
 
-    def account_owners(self, session: Session, member_guid: str) -> list[AccountOwner]:
+    def account_owners(self, user_guid: str, member_guid: str) -> list[AccountOwner]:
         """The owners an identification has found, one per account: none until one has completed."""
         with self.store.transaction():
-            member = self._member(session, member_guid)
-            accounts = [a for a in self.list_accounts(session, member_guid) if a.owners_identified]
+            member = self._member(user_guid, member_guid)
+            accounts = [a for a in self.list_accounts(user_guid, member_guid) if a.owners_identified]
             return datagen.generate_owners(self.settings.seed, (member.data_seed,), accounts)
 
     def update_account(
-        self, session: Session, account_guid: str, nickname: str | None, is_hidden: bool | None
+        self, user_guid: str, account_guid: str, nickname: str | None, is_hidden: bool | None
     ) -> Account:
         """G21's account update: a nickname, or hiding the account."""
         with self.store.transaction():
-            account = self.read_account(session, account_guid)
+            account = self.read_account(user_guid, account_guid)
             if nickname is not None:
                 account.nickname = nickname
             if is_hidden is not None:
@@ -253,11 +239,11 @@ class Members(OAuthMembers):
             self.store.put(ACCOUNTS, account.guid, account)
             return account
 
-    def account_numbers_for_account(self, session: Session, account_guid: str) -> list[Account]:
+    def account_numbers_for_account(self, user_guid: str, account_guid: str) -> list[Account]:
         with self.store.transaction():
-            account = self.read_account(session, account_guid)
-            self._member(session, account.member_guid)  # settles a job that may have just finished
-            account = self.read_account(session, account_guid)
+            account = self.read_account(user_guid, account_guid)
+            self._member(user_guid, account.member_guid)  # settles a job that may have just finished
+            account = self.read_account(user_guid, account_guid)
             return [account] if account.numbers_verified else []
 
 

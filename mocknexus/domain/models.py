@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from mocknexus.domain import causes
 from mocknexus.domain.statuses import ConnectionStatus
@@ -208,3 +209,18 @@ class Member:
         if self.connection_status is ConnectionStatus.CHALLENGED and self.is_being_aggregated:
             return self.job.challenges  # type: ignore[union-attr]
         return []
+
+
+@dataclass
+class WidgetUrl:
+    """A Connect widget URL's one-time token (see `widget_urls`): for whom, with which options, and whether used."""
+
+    token: str
+    user_guid: str
+    user_id: str  # the partner's id: what MX answers as `user_id`
+    widget_type: str
+    options: dict[str, Any]  # the configuration options, as validated by the web layer
+    issued_at: datetime
+    expires_at: datetime
+    used: bool = False
+    session_guid: str | None = None  # set when opened; every Connect event carries it

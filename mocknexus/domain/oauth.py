@@ -19,15 +19,16 @@ after an hour (issue 17's statement of MX's behaviour).
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
 from mocknexus.domain import jobs
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.models import Member, OAuthState
-from mocknexus.domain.state import MEMBERS, OAUTH_WINDOWS, EmulatorState
+from mocknexus.domain.state import EmulatorState
 from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.tables import MEMBERS, OAUTH_WINDOWS
 
 WINDOW_TTL = timedelta(minutes=10)  # INFERRED: MX says one-time, not for how long
 PENDING_LIFETIME = timedelta(hours=1)
@@ -125,6 +126,24 @@ def describe(member: Member, now: datetime) -> OAuthView | None:
     return OAuthView(state, window, state.pending_since + PENDING_LIFETIME if pending else None)
 
 
+@dataclass
+class OAuthAdvanced:
+    moved: list[str] = field(default_factory=list)  # members whose bank's answer landed
+    removed: list[str] = field(default_factory=list)  # members removed after MX's hour
+    next_due: datetime | None = None  # the earliest clock time more of this work falls due
+
+
+def _oauth_due(member: Member) -> list[datetime]:
+    state = member.oauth
+    assert state is not None
+    due = []
+    if not state.applied and state.applies_at is not None:
+        due.append(state.applies_at)
+    if member.connection_status is ConnectionStatus.PENDING:
+        due.append(state.pending_since + PENDING_LIFETIME)
+    return due
+
+
 class OAuthMembers(EmulatorState):
     """The OAuth operations (a mixin of the emulator, beside `members`)."""
 
@@ -174,6 +193,24 @@ class OAuthMembers(EmulatorState):
             if member.oauth is None:
                 raise MXError(ErrorKind.CONFLICT, "The member is not an OAuth member.")
             return self._end(member, outcome, delay_seconds)
+
+    def advance_oauth(self) -> OAuthAdvanced:
+        """What the clock alone does to OAuth members (control.background runs it with no request): a bank's
+        delayed answer lands, and a member left PENDING past MX's hour is removed."""
+        result = OAuthAdvanced()
+        with self.store.transaction():
+            for member in list(self.store.values(MEMBERS)):
+                state = member.oauth
+                if state is None:
+                    continue
+                if self._removed_if_abandoned(member):
+                    result.removed.append(member.guid)
+                    continue
+                if not state.applied and self._advance(member, by_clock=True):
+                    result.moved.append(member.guid)
+                for due in _oauth_due(member):
+                    result.next_due = due if result.next_due is None else min(result.next_due, due)
+        return result
 
     def oauth_window_member(self, token: str) -> Member | None:
         """The member a window token belongs to (used or not), for error pages that still tell the opener."""

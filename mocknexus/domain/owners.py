@@ -8,9 +8,8 @@ one lookup.
 
 from __future__ import annotations
 
+from mocknexus.domain.tables import TOKEN_OWNERS
 from mocknexus.store import Store
-
-TOKEN_OWNERS = "token_owners"
 
 
 class TokenOwners:

@@ -2,7 +2,8 @@
 
 Each public method is one transaction, so a threaded server never sees a half-made change. The web layer
 calls these and renders what they return; nothing here knows about HTTP beyond MX's error kinds. The
-operations are grouped by concept in `users`, `members` and `steering`; their shared internals in `state`.
+operations are grouped by concept in `users`, `members`, `steering` and `timekeeping` (what the clock alone
+does); their shared internals in `state`, the tables they keep in `tables`.
 """
 
 from __future__ import annotations
@@ -11,18 +12,23 @@ from contextlib import AbstractContextManager
 
 from mocknexus.domain.catalog import Catalog
 from mocknexus.domain.clock import Clock
-from mocknexus.domain.members import MemberChanges, Members
+from mocknexus.domain.members import Members
+from mocknexus.domain.operations import MemberChanges, UserOperations
 from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.state import Settings
 from mocknexus.domain.steering import Steering
+from mocknexus.domain.timekeeping import JobsAdvanced, Timekeeping
 from mocknexus.domain.users import Identity
 from mocknexus.store import Store
 
-__all__ = ["Emulator", "MemberChanges", "Settings"]
+__all__ = ["Emulator", "JobsAdvanced", "MemberChanges", "Settings", "UserOperations"]
 
 
-class Emulator(Identity, Members, Steering):
-    """One world: the state of one MX client id (or, with no client id, MX's shared static fixtures)."""
+class Emulator(Identity, Members, Steering, Timekeeping):
+    """One world: the state of one MX client id (or, with no client id, MX's shared static fixtures).
+
+    Its user-keyed operations are `operations.UserOperations`, which Nexus and the Platform API call alike.
+    """
 
     def __init__(
         self,

@@ -13,20 +13,14 @@ from enum import Enum
 from typing import Any
 
 from mocknexus.domain.errors import ErrorKind, MXError
-from mocknexus.domain.models import Account, ApiToken, Member, Session, User
+from mocknexus.domain.tables import SNAPSHOT_TABLES, record_type
 
 # 2: a snapshot carries the client id it was taken of (1, from before client ids, loads into any client).
 SNAPSHOT_VERSION = 2
 VERSIONS = (1, 2)
 
-# table name -> (record type, key attribute)
-TABLES: dict[str, tuple[type, str]] = {
-    "users": (User, "guid"),
-    "api_tokens": (ApiToken, "token"),
-    "sessions": (Session, "token"),
-    "members": (Member, "guid"),
-    "accounts": (Account, "guid"),
-}
+# The tables a snapshot carries (declared in `tables`): table name -> (record type, key attribute).
+TABLES: dict[str, tuple[type, str]] = {t.name: (t.record, t.key) for t in SNAPSHOT_TABLES if t.record}
 
 
 def parse(state: Any, client_id: str | None) -> dict[str, list]:
@@ -73,8 +67,8 @@ def encode(table: str, value: Any) -> str:
 
 def decode(table: str, text: str) -> Any:
     data = json.loads(text)
-    record = TABLES.get(table)
-    return from_data(record[0], data) if record else data
+    record = record_type(table)
+    return from_data(record, data) if record else data
 
 
 def to_data(value: Any) -> Any:

@@ -1,7 +1,7 @@
 """The state the emulator works on, and the internals every group of operations shares.
 
 `EmulatorState` holds the store, catalog, clock and settings; the operation groups (`users`, `members`,
-`steering`) are mixins over it, and `service.Emulator` combines them. Table names live here, once.
+`steering`, `timekeeping`) are mixins over it, and `service.Emulator` combines them. Tables: `tables`.
 """
 
 from __future__ import annotations
@@ -13,15 +13,11 @@ from mocknexus.domain import datagen, jobs
 from mocknexus.domain.catalog import Catalog, Institution, Scenario
 from mocknexus.domain.clock import Clock
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
-from mocknexus.domain.models import Member, Session, User
+from mocknexus.domain.models import Member, User
 from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.tables import ACCOUNTS, EXTERNAL_GUIDS, MEMBERS, OAUTH_WINDOWS, USER_IDS, USERS
 from mocknexus.store import Store
-
-USERS, USER_IDS, API_TOKENS, SESSIONS, MEMBERS, ACCOUNTS, EXTERNAL_GUIDS = (
-    "users", "user_ids", "api_tokens", "sessions", "members", "accounts", "member_external_guids",
-)  # fmt: skip
-OAUTH_WINDOWS = "oauth_windows"  # an OAuth window's one-time token -> its member's guid
 
 PREVENTED_AFTER_DENIALS = 3
 
@@ -56,10 +52,10 @@ class EmulatorState:
         members = [self.store.get(MEMBERS, guid) for guid in user.member_guids]
         return [self._settled(m) for m in members if not self._removed_if_abandoned(m)]
 
-    def _member(self, session: Session, member_guid: str) -> Member:
+    def _member(self, user_guid: str, member_guid: str) -> Member:
         member: Member | None = self.store.get(MEMBERS, member_guid)
         # Another user's member is as absent as a member that never existed.
-        if member is None or member.user_guid != session.user_guid:
+        if member is None or member.user_guid != user_guid:
             raise not_found("Member")
         if member.oauth is not None and self._removed_if_abandoned(member):  # the check inline: the hot path
             raise not_found("Member")
@@ -84,18 +80,34 @@ class EmulatorState:
         return self.catalog.scenarios[member.job.scenario if member.job else member.scenario]
 
     def _settled(self, member: Member) -> Member:
-        """Bring the member's job up to the clock, and produce its outcome once it has finished."""
-        if member.oauth is not None and not member.oauth.applied and self._settle_oauth(member):
-            self._save_member(member)
+        """Bring the member's job up to the clock, and produce its outcome once it has finished. Saved only
+        when a step ran (or the outcome was produced): a read of a member that nothing moved writes nothing."""
+        self._advance(member)
+        return member
+
+    def _advance(self, member: Member, *, by_clock: bool = False, waive_polls: bool = False) -> bool:
+        """`_settled`, saying whether the member changed (and was saved); for `by_clock` and `waive_polls`
+        see `jobs.advance`. An OAuth member's consent lands first (the bank's answer may start its job)."""
+        consented = member.oauth is not None and not member.oauth.applied and self._settle_oauth(member)
         job = member.job
         if job is None or job.outcome_applied:
-            return member
-        now = self.clock.now()
+            if consented:
+                self._save_member(member)
+            return consented
         scenario = self._scenario(member)
-        jobs.advance(member, scenario, now, self.settings.job_time_scale)
+        now, scale = self.clock.now(), self.settings.job_time_scale
+        moved = jobs.advance(member, scenario, now, scale, by_clock=by_clock, waive_polls=waive_polls)
         if job.finished_at is not None:
             self._apply_outcome(member, scenario)
-        self._save_member(member)
+            moved = True
+        if moved or consented:
+            self._save_member(member)
+        return moved or consented
+
+    def _polled(self, member: Member) -> Member:
+        """A client's read of a member: counted toward its step's `polls`, saved only if that count changed."""
+        if jobs.record_poll(member, self._scenario(member)):
+            self._save_member(member)
         return member
 
     def _apply_outcome(self, member: Member, scenario: Scenario) -> None:

@@ -5,8 +5,8 @@ connection-status name (`CHALLENGED`, `DENIED`, ...) and answers as a member in 
 numbers, account owners, identify and verify accept `test_nexus_member`, `unverified` and `unidentified`.
 MX says they are static: nothing a caller does changes them. So they are not records in the store, which
 a DELETE could remove or a job could advance: `StaticMembers` builds them once, deterministically (derived
-guids, a fixed epoch, seeded data), and answers every call from them without writing anything. It offers
-the same methods as `Emulator` that the Nexus API calls, so the web layer simply talks to it instead.
+guids, a fixed epoch, seeded data), and answers every call from them without writing anything. It satisfies
+the same `operations.UserOperations` as `Emulator`, so the web layer simply talks to it instead.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.ids import derived_guid
 from mocknexus.domain.members import Members
 from mocknexus.domain.models import Account, Challenge, Job, Member, Session, User
+from mocknexus.domain.oauth import NO_OAUTH, OAuthOptions
+from mocknexus.domain.operations import Answers, MemberChanges
 from mocknexus.domain.pagination import Page, paginate
 from mocknexus.domain.statuses import ConnectionStatus, Group, JobType
 
@@ -84,73 +86,99 @@ class StaticMembers:
 
     # ---- the Nexus API's calls, answered without writing ------------------------------------------------
 
-    def session_user(self, session: Session) -> User:
+    def get_user(self, user_guid: str) -> User:
+        if user_guid != self.user.guid:
+            raise not_found("User")
         return self.user
 
-    def search_institutions(self, *args: Any, **kwargs: Any) -> tuple[list[Institution], Page]:
-        return self._reader.search_institutions(*args, **kwargs)
+    def search_institutions(
+        self,
+        name: str | None,
+        url: str | None,
+        countries: list[str] | None,
+        page: int | None,
+        per_page: int | None,
+        supports: tuple[str, ...] = (),
+    ) -> tuple[list[Institution], Page]:
+        return self._reader.search_institutions(name, url, countries, page, per_page, supports)
 
     def read_institution(self, guid: str) -> Institution:
         return self._reader.read_institution(guid)
 
-    def list_members(self, session: Session, page: int | None, per_page: int | None) -> tuple[list[Member], Page]:
+    def list_members(self, user_guid: str, page: int | None, per_page: int | None) -> tuple[list[Member], Page]:
+        self.get_user(user_guid)
         return paginate([self._members[n] for n in FIXTURE_MEMBERS if n in self._members], page, per_page)
 
-    def create_member(self, session: Session, **fields: Any) -> Member:
+    def create_member(
+        self,
+        user_guid: str,
+        institution_guid: str,
+        credentials: Answers,
+        skip_aggregation: bool = False,
+        name: str | None = None,
+        metadata: str | None = None,
+        external_guid: str | None = None,
+        background_aggregation_is_disabled: bool = False,
+        is_oauth: bool = False,
+        oauth: OAuthOptions | None = None,
+    ) -> Member:
         raise MXError(ErrorKind.FORBIDDEN, READ_ONLY)
 
-    def read_member(self, session: Session, member_guid: str, poll: bool = True) -> Member:
+    def read_member(self, user_guid: str, member_guid: str, poll: bool = True) -> Member:
         member = self._members.get(member_guid)
-        if member is None:
+        if member is None or user_guid != self.user.guid:
             raise not_found("Member")
         return member
 
-    def update_member(self, session: Session, member_guid: str, changes: Any) -> Member:
-        return self.read_member(session, member_guid)
+    def update_member(self, user_guid: str, member_guid: str, changes: MemberChanges) -> Member:
+        return self.read_member(user_guid, member_guid)
 
-    def delete_member(self, session: Session, member_guid: str) -> None:
-        self.read_member(session, member_guid)  # answers as a delete would; the member stays
+    def delete_member(self, user_guid: str, member_guid: str) -> None:
+        self.read_member(user_guid, member_guid)  # answers as a delete would; the member stays
 
-    def resume_member(self, session: Session, member_guid: str, challenges: list[dict[str, str]]) -> Member:
-        member = self.read_member(session, member_guid)
+    def resume_member(self, user_guid: str, member_guid: str, challenges: Answers) -> Member:
+        member = self.read_member(user_guid, member_guid)
         if member.connection_status is not ConnectionStatus.CHALLENGED:
             raise MXError(ErrorKind.METHOD_NOT_ALLOWED, "Member is not challenged.")
         return member
 
-    def list_challenges(self, session: Session, member_guid: str) -> list[Challenge]:
-        return list(self.read_member(session, member_guid).challenges)
+    def list_challenges(self, user_guid: str, member_guid: str) -> list[Challenge]:
+        return list(self.read_member(user_guid, member_guid).challenges)
 
-    def start_job(self, session: Session, member_guid: str, job_type: JobType) -> tuple[Member, bool]:
-        return self.read_member(session, member_guid), True
+    def start_job(self, user_guid: str, member_guid: str, job_type: JobType) -> tuple[Member, bool]:
+        return self.read_member(user_guid, member_guid), True
 
-    def request_oauth_window(self, user_guid: str, member_guid: str, options: Any) -> Member:
-        self.read_member(self.session, member_guid)
-        raise MXError(ErrorKind.BAD_REQUEST, "Member cannot use OAuth")  # none of MX's static members is OAuth
+    def request_oauth_window(self, user_guid: str, member_guid: str, options: OAuthOptions) -> Member:
+        self.read_member(user_guid, member_guid)
+        raise MXError(ErrorKind.BAD_REQUEST, NO_OAUTH)  # none of MX's static members is an OAuth one
 
-    def list_accounts(self, session: Session, member_guid: str | None = None) -> list[Account]:
+    def list_accounts(self, user_guid: str, member_guid: str | None = None) -> list[Account]:
         if member_guid is not None:
-            self.read_member(session, member_guid)
+            self.read_member(user_guid, member_guid)
             return list(self._accounts[member_guid])
+        self.get_user(user_guid)
         return [a for name in FIXTURE_MEMBERS for a in self._accounts.get(name, [])]
 
-    def read_account(self, session: Session, account_guid: str) -> Account:
+    def read_account(self, user_guid: str, account_guid: str) -> Account:
         found = next((a for accounts in self._accounts.values() for a in accounts if a.guid == account_guid), None)
-        if found is None:
+        if found is None or user_guid != self.user.guid:
             raise not_found("Account")
         return found
 
-    def update_account(self, session: Session, account_guid: str, nickname: Any, is_hidden: Any) -> Account:
-        return self.read_account(session, account_guid)
+    def update_account(
+        self, user_guid: str, account_guid: str, nickname: str | None, is_hidden: bool | None
+    ) -> Account:
+        return self.read_account(user_guid, account_guid)
 
-    def account_numbers(self, session: Session, member_guid: str) -> list[Account]:
-        return [a for a in self.list_accounts(session, member_guid) if a.numbers_verified]
+    def account_numbers(self, user_guid: str, member_guid: str) -> list[Account]:
+        return [a for a in self.list_accounts(user_guid, member_guid) if a.numbers_verified]
 
-    def account_numbers_for_account(self, session: Session, account_guid: str) -> list[Account]:
-        account = self.read_account(session, account_guid)
+    def account_numbers_for_account(self, user_guid: str, account_guid: str) -> list[Account]:
+        account = self.read_account(user_guid, account_guid)
         return [account] if account.numbers_verified else []
 
-    def account_owners(self, session: Session, member_guid: str) -> list[datagen.AccountOwner]:
-        accounts = [a for a in self.list_accounts(session, member_guid) if a.owners_identified]
+    def account_owners(self, user_guid: str, member_guid: str) -> list[datagen.AccountOwner]:
+        accounts = [a for a in self.list_accounts(user_guid, member_guid) if a.owners_identified]
         return datagen.generate_owners(self._seed, ("static", member_guid), accounts)
 
 

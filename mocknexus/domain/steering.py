@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from mocknexus.domain import jobs, snapshot
-from mocknexus.domain.client_catalog import SCENARIOS
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.models import Member
-from mocknexus.domain.state import (
+from mocknexus.domain.state import EmulatorState
+from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.tables import (
     API_TOKENS,
     EXTERNAL_GUIDS,
     MEMBERS,
     OAUTH_WINDOWS,
+    SCENARIOS,
     SESSIONS,
     USER_IDS,
     USERS,
-    EmulatorState,
 )
-from mocknexus.domain.statuses import ConnectionStatus, JobType
 
 
 class Steering(EmulatorState):
@@ -129,10 +129,7 @@ class Steering(EmulatorState):
         """A read of a member by a server-side wait: settled to the clock and counted as a poll, since the
         wait stands in for the polling loop a client would otherwise run."""
         with self.store.transaction():
-            member = self.any_member(member_guid)
-            jobs.record_poll(member)
-            self._save_member(member)
-            return member
+            return self._polled(self.any_member(member_guid))
 
     def drive_member(self, member_guid: str, scenario: str | None, start: JobType | None) -> Member:
         """Give a member a scenario (until its credentials change), and optionally start a job on it now."""

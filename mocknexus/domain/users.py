@@ -8,8 +8,9 @@ from typing import Any
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.ids import new_guid, new_token
 from mocknexus.domain.models import ApiToken, Session, User
-from mocknexus.domain.state import API_TOKENS, SESSIONS, USER_IDS, USERS, EmulatorState
+from mocknexus.domain.state import EmulatorState
 from mocknexus.domain.statuses import JobType
+from mocknexus.domain.tables import API_TOKENS, SESSIONS, USER_IDS, USERS
 
 
 class Identity(EmulatorState):
@@ -95,13 +96,18 @@ class Identity(EmulatorState):
             now = self.clock.now()
             if not session.never_expires and now >= session.last_used_at + self.settings.session_ttl:
                 raise MXError(ErrorKind.SESSION_EXPIRED, "The session has expired.")
-            session.last_used_at = now
-            self.store.put(SESSIONS, session.token, session)
+            if session.last_used_at != now:  # a stopped clock slides nothing: the read writes nothing
+                session.last_used_at = now
+                self.store.put(SESSIONS, session.token, session)
             return session
 
     def end_sessions(self, user_id: str) -> None:
         with self.store.transaction():
             self._drop_tokens(self.read_user(user_id), (SESSIONS,), keep_static=True)
 
-    def session_user(self, session: Session) -> User:
-        return self.store.get(USERS, session.user_guid)
+    def get_user(self, user_guid: str) -> User:
+        """A user by MX's guid (a session's user, or the Platform API's `{user_guid}`); a 404 if none."""
+        user: User | None = self.store.get(USERS, user_guid)
+        if user is None:
+            raise not_found("User")
+        return user

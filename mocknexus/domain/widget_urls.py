@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol
 
-from mocknexus.domain import snapshot
 from mocknexus.domain.clock import Clock
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.ids import new_guid
-from mocknexus.domain.models import ApiToken, Session, User
+from mocknexus.domain.models import ApiToken, Session, User, WidgetUrl
 from mocknexus.domain.owners import TokenOwners
-from mocknexus.domain.state import USERS
+from mocknexus.domain.tables import USERS, WIDGET_URLS
 from mocknexus.store import Store
 
-WIDGET_URLS = "widget_urls"
 WIDGET_URL_TTL = timedelta(minutes=10)
 
 # Every widget type MX's web SDK can request (src/sso/widget_configuration.ts); mocknexus serves the first.
@@ -43,19 +41,6 @@ class WidgetUrlError(Exception):
         self.title = title
         self.message = message
         self.gone = gone  # used or expired (HTTP 410), rather than never issued (404)
-
-
-@dataclass
-class WidgetUrl:
-    token: str
-    user_guid: str
-    user_id: str  # the partner's id: what MX answers as `user_id`
-    widget_type: str
-    options: dict[str, Any]  # the configuration options, as validated by the web layer
-    issued_at: datetime
-    expires_at: datetime
-    used: bool = False
-    session_guid: str | None = None  # set when opened; every Connect event carries it
 
 
 @dataclass(frozen=True)
@@ -126,11 +111,10 @@ class WidgetUrls:
             return OpenedWidget(url, session, user)
 
     def peek(self, token: str) -> WidgetUrl:
-        data = self.emulator.store.get(WIDGET_URLS, token)
-        if data is None:
+        url: WidgetUrl | None = self.emulator.store.get(WIDGET_URLS, token)
+        if url is None:
             raise WidgetUrlError("This link is not valid", "No widget URL has this token.", gone=False)
-        return data if isinstance(data, WidgetUrl) else snapshot.from_data(WidgetUrl, data)
+        return url
 
     def _save(self, url: WidgetUrl) -> None:
-        # Stored as plain data, so the SQLite store (which knows only the core tables) keeps it as well.
-        self.emulator.store.put(WIDGET_URLS, url.token, snapshot.to_data(url))
+        self.emulator.store.put(WIDGET_URLS, url.token, url)

@@ -1,7 +1,7 @@
 """Response dialects: the two generations of MX's documentation, derived from one set of schemas.
 
 MX's 2021 *Verification Guide* ("g21") and today's Nexus v1 reference ("v1") disagree on some keys
-(see /work/shared/reference/mx-published-examples.md, section 4). Every response field is declared once;
+(see docs/reference/mx-published-examples.md, section 4). Every response field is declared once;
 a field that only one generation documents says so in its metadata (`only_in(G21)`), and `view(schema,
 dialect)` derives the schema a dialect writes by leaving out the fields of the other generation, all the
 way down through nested schemas. `union` (the default) is the declared schema itself: every key of both.

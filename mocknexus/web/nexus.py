@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, g, request
 
 from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.operations import MemberChanges, UserOperations
 from mocknexus.domain.pagination import paginate
-from mocknexus.domain.service import Emulator, MemberChanges
 from mocknexus.domain.static_members import TEST_SESSION_TOKEN, StaticMembers
 from mocknexus.domain.statuses import JobType
 from mocknexus.schemas import nexus as s
@@ -76,9 +76,14 @@ def static_members() -> StaticMembers:
     return found
 
 
-def api() -> Emulator | StaticMembers:
+def api() -> UserOperations:
     """What this request's session talks to: the emulator, or MX's static test members."""
     return g.api
+
+
+def user_guid() -> str:
+    """The user this request acts for: its session's (the domain's operations are keyed by user)."""
+    return g.session.user_guid
 
 
 def _page_args(query: dict) -> tuple[int | None, int | None]:
@@ -109,7 +114,7 @@ def create_session() -> Response:
 @bp.get("/user")
 @doc("The session's user", response=user_response)
 def read_user() -> Response:
-    return render(user_response, {"user": api().session_user(g.session)})
+    return render(user_response, {"user": api().get_user(user_guid())})
 
 
 @bp.post("/institutions/search")
@@ -146,7 +151,7 @@ def institution_credentials(guid: str) -> Response:
 @bp.get("/members")
 @doc("List the user's members", response=member_list, query=page_query)
 def list_members() -> Response:
-    members, page = api().list_members(g.session, *_page_args(read_query(page_query)))
+    members, page = api().list_members(user_guid(), *_page_args(read_query(page_query)))
     return render(member_list, {"members": members, "pagination": page})
 
 
@@ -163,15 +168,15 @@ def create_member() -> Response:
     if fields["credentials"] is None:
         fields["credentials"] = []
     if not fields["is_oauth"]:
-        return render(member_response, {"member": api().create_member(g.session, **fields)})
-    member = api().create_member(g.session, **fields, oauth=oauth_options(body, fields["skip_aggregation"]))
+        return render(member_response, {"member": api().create_member(user_guid(), **fields)})
+    member = api().create_member(user_guid(), **fields, oauth=oauth_options(body, fields["skip_aggregation"]))
     return render(oauth_member_response, {"member": with_window_uri(member)})
 
 
 @bp.get("/members/<guid>")
 @doc("Read a member (a poll)", response=member_response)
 def read_member(guid: str) -> Response:
-    return render(member_response, {"member": api().read_member(g.session, guid)})
+    return render(member_response, {"member": api().read_member(user_guid(), guid)})
 
 
 @bp.put("/members/<guid>")
@@ -183,13 +188,13 @@ def read_member(guid: str) -> Response:
 )
 def update_member(guid: str) -> Response:
     changes = MemberChanges(**read_body(member_update)["member"])
-    return render(member_response, {"member": api().update_member(g.session, guid, changes)})
+    return render(member_response, {"member": api().update_member(user_guid(), guid, changes)})
 
 
 @bp.delete("/members/<guid>")
 @doc("Delete a member", response=empty)
 def delete_member(guid: str) -> Response:
-    api().delete_member(g.session, guid)
+    api().delete_member(user_guid(), guid)
     return render(empty, {})
 
 
@@ -197,26 +202,26 @@ def delete_member(guid: str) -> Response:
 @doc("Answer MFA challenges", response=member_response, body=resume, errors=(405,))
 def resume_member(guid: str) -> Response:
     answers = read_body(resume)["member"]["challenges"]
-    return render(member_response, {"member": api().resume_member(g.session, guid, answers)})
+    return render(member_response, {"member": api().resume_member(user_guid(), guid, answers)})
 
 
 @bp.get("/members/<guid>/challenges")
 @doc("List a member's MFA challenges", response=challenge_list)
 def list_challenges(guid: str) -> Response:
-    return render(challenge_list, {"challenges": api().list_challenges(g.session, guid)})
+    return render(challenge_list, {"challenges": api().list_challenges(user_guid(), guid)})
 
 
 @bp.get("/members/<guid>/credentials")
 @bp.get("/member/<guid>/credentials")  # sic: MX's v1 spec spells this path with the singular
 @doc("The credentials a member's institution requires", response=credential_list)
 def member_credentials(guid: str) -> Response:
-    member = api().read_member(g.session, guid, poll=False)
+    member = api().read_member(user_guid(), guid, poll=False)
     institution = api().read_institution(member.institution_guid)
     return render(credential_list, {"credentials": institution.credentials})
 
 
 def _job(guid: str, job_type: JobType) -> Response:
-    member, started = api().start_job(g.session, guid, job_type)
+    member, started = api().start_job(user_guid(), guid, job_type)
     # MX: a job of the same type already running answers 202 Accepted and starts nothing.
     return render(member_response, {"member": member}, status=200 if started else 202)
 
@@ -247,7 +252,7 @@ def identify_member(guid: str) -> Response:
 @bp.get("/members/<guid>/account_owners")
 @doc("A member's account owners (after an identification)", response=account_owner_list)
 def member_account_owners(guid: str) -> Response:
-    return render(account_owner_list, {"account_owners": api().account_owners(g.session, guid)})
+    return render(account_owner_list, {"account_owners": api().account_owners(user_guid(), guid)})
 
 
 @bp.get("/members/<guid>/aggregate")
@@ -259,38 +264,38 @@ def aggregate_member(guid: str) -> Response:
 @bp.get("/members/<guid>/account_numbers")
 @doc("A member's account numbers (after a verification)", response=account_number_list)
 def member_account_numbers(guid: str) -> Response:
-    return render(account_number_list, {"account_numbers": api().account_numbers(g.session, guid)})
+    return render(account_number_list, {"account_numbers": api().account_numbers(user_guid(), guid)})
 
 
 @bp.get("/members/<guid>/accounts")
 @doc("A member's accounts", response=account_list, query=page_query)
 def member_accounts(guid: str) -> Response:
-    return _account_page(api().list_accounts(g.session, guid))
+    return _account_page(api().list_accounts(user_guid(), guid))
 
 
 @bp.get("/accounts")
 @doc("The user's accounts", response=account_list, query=page_query)
 def list_accounts() -> Response:
-    return _account_page(api().list_accounts(g.session))
+    return _account_page(api().list_accounts(user_guid()))
 
 
 @bp.get("/accounts/<guid>")
 @doc("Read an account", response=account_response)
 def read_account(guid: str) -> Response:
-    return render(account_response, {"account": api().read_account(g.session, guid)})
+    return render(account_response, {"account": api().read_account(user_guid(), guid)})
 
 
 @bp.put("/accounts/<guid>")
 @doc("Update an account: nickname, is_hidden", response=account_response, body=account_update)
 def update_account(guid: str) -> Response:
     changes = read_body(account_update)["account"]
-    return render(account_response, {"account": api().update_account(g.session, guid, **changes)})
+    return render(account_response, {"account": api().update_account(user_guid(), guid, **changes)})
 
 
 @bp.get("/accounts/<guid>/account_number")
 @doc("An account's numbers (after a verification)", response=account_number_list)
 def account_number(guid: str) -> Response:
-    numbers = api().account_numbers_for_account(g.session, guid)
+    numbers = api().account_numbers_for_account(user_guid(), guid)
     return render(account_number_list, {"account_numbers": numbers})
 
 
@@ -304,5 +309,5 @@ def _account_page(accounts: list) -> Response:
 def oauth_window_uri(guid: str) -> Response:
     query = read_query(oauth_query)
     options = oauth_options(query, query["skip_aggregation"])
-    member = api().request_oauth_window(g.session.user_guid, guid, options)
+    member = api().request_oauth_window(user_guid(), guid, options)
     return render(oauth_window_response, {"member": with_window_uri(member)})

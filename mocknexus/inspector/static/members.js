@@ -63,6 +63,9 @@ function shortGuid(guid) {
 }
 
 function cause(m, change) {
+  if (change.request === "CLOCK") {
+    return h("span", { class: "muted" }, "the clock (no request)"); // moved by background work
+  }
   if (change.request_id === null) {
     return h("span", { class: "muted" }, change.request ? `control plane: ${change.request}` : "no request");
   }

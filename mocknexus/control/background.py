@@ -1,0 +1,211 @@
+"""Background work: what runs in each client world with no request, driven by that world's emulated clock.
+
+Two kinds of work, both per world:
+- tickers (`add_ticker`): a function run for a world to do whatever its clock has made due (the built-in
+  one moves jobs whose step time has passed, `domain.timekeeping`); it answers the emulated instant it
+  next wants to run, or None if only a change in the world (a call) can give it more to do;
+- timed actions (`at`): one call at an emulated instant (a webhook delivery, its retry with backoff).
+
+They run (1) at once, on the caller's thread, whenever a clock moves (`Clock.on_move`: a control-plane clock
+advance, freeze or unfreeze, or a test's `clock.advance`): advancing a client's clock runs that world,
+advancing the server's runs every world, so a test sees the effect as soon as the advance returns, with no
+sleep; (2) every `interval` real seconds on a daemon thread (`start`/`stop`), for clocks that run with real
+time; and (3) whenever a test calls `run_due()`. The daemon skips a world whose state has not changed since
+its last run and whose next due instant has not come, so an idle server does next to nothing and a request
+thread never waits for it (request handlers do no background work at all).
+
+Why the standard library's `sched` for timed actions: it takes any time function, so each world's queue runs
+on that world's emulated clock, and `run(blocking=False)` runs exactly what is due and returns, which a
+clock-move hook and a test can call. APScheduler (the usual choice) triggers on the wall clock and owns its
+own threads; an emulated clock that jumps an hour in one call, and a test that must not sleep, fit neither.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sched
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from mocknexus.control.worlds import World, Worlds
+from mocknexus.domain import causes
+from mocknexus.domain.clock import Clock
+
+_log = logging.getLogger("mocknexus.background")
+
+Ticker = Callable[[World], datetime | None]
+Action = Callable[[], object]
+
+FULL_RUN_SECONDS = 30.0  # the daemon runs every ticker at least this often: another worker process's
+# changes (a shared SQLite store) bump no version in this one
+
+
+@dataclass
+class _WorldWork:
+    queue: sched.scheduler
+    seen_version: int | None = None  # the world's version when its tickers last ran
+    due: dict[str, datetime | None] = field(default_factory=dict)  # ticker name -> next emulated instant
+
+
+class Background:
+    def __init__(self, worlds: Worlds, interval: float = 1.0) -> None:
+        self.worlds = worlds
+        self.interval = interval
+        self._tickers: dict[str, Ticker] = {}
+        self._work: weakref.WeakKeyDictionary[World, _WorldWork] = weakref.WeakKeyDictionary()
+        self._work_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_full_run = time.monotonic()
+        worlds.clock.on_move(self._clock_moved)  # every client's clock runs over the server's
+
+    # ---- registering work ------------------------------------------------------------------------------
+
+    def add_ticker(self, name: str, ticker: Ticker) -> None:
+        """Run `ticker(world)` for every client world when its clock moves and when it is due (see above)."""
+        self._tickers[name] = ticker
+
+    def at(self, world: World, when: datetime, action: Action) -> sched.Event:
+        """Call `action()` once `world`'s clock reaches `when` (at the next run after it does)."""
+        return self._of(world).queue.enterabs(when.timestamp(), 0, action)
+
+    def cancel(self, world: World, event: sched.Event) -> None:
+        """Drop a timed action that has not run yet (one that has run, or is unknown, is ignored)."""
+        with contextlib.suppress(ValueError):
+            self._of(world).queue.cancel(event)
+
+    def pending(self, world: World) -> list[sched.Event]:
+        """The world's timed actions not yet run, soonest first."""
+        return self._of(world).queue.queue
+
+    # ---- running it ------------------------------------------------------------------------------------
+
+    def run_due(self, world: World | None = None) -> None:
+        """Run every ticker and every due timed action now: of one world, or of every client world."""
+        for target in [world] if world is not None else self.worlds.all():
+            self._run(target, force=True)
+
+    def start(self) -> Background:
+        """Run due work every `interval` real seconds on a daemon thread, until `stop` (or until this object
+        is garbage: the thread holds it weakly, so a test's discarded app does not keep a thread busy)."""
+        if self._thread is None and self.interval > 0:
+            self._thread = threading.Thread(
+                target=_loop, args=(weakref.ref(self), self._stop, self.interval), name="mocknexus-background"
+            )
+            self._thread.daemon = True
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _tick(self) -> None:
+        """The daemon's run: every world, skipping tickers with nothing new and nothing due."""
+        force = time.monotonic() - self._last_full_run >= FULL_RUN_SECONDS
+        if force:
+            self._last_full_run = time.monotonic()
+        for world in self.worlds.all():
+            self._run(world, force=force)
+
+    def _clock_moved(self, clock: Clock) -> None:
+        if clock is self.worlds.clock:
+            self.run_due()
+            return
+        for world in self.worlds.all():
+            if world.clock is clock:
+                self._run(world, force=True)
+
+    def _run(self, world: World, force: bool) -> None:
+        """One world's due work. A change it makes names the request that moved the clock (a control-plane
+        advance), or else `causes.CLOCK`: no request made it."""
+        if causes.current() is None:
+            binding = causes.bind(causes.CLOCK)
+            try:
+                self._run_world(world, force)
+            finally:
+                causes.unbind(binding)
+        else:
+            self._run_world(world, force)
+
+    def _run_world(self, world: World, force: bool) -> None:
+        work = self._of(world)
+        now = world.clock.now()
+        version = world.version
+        changed = force or version != work.seen_version
+        work.seen_version = version
+        for name, ticker in list(self._tickers.items()):
+            due = work.due.get(name)
+            if changed or name not in work.due or (due is not None and due <= now):
+                try:
+                    work.due[name] = ticker(world)
+                except Exception:  # one world's bad state must not fail a clock move or the thread
+                    work.due[name] = None
+                    _log.exception("background ticker %s failed for client %s", name, world.client_id)
+        try:
+            work.queue.run(blocking=False)
+        except Exception:  # as above: the failed action is dropped, the rest run next time
+            _log.exception("a background action failed for client %s", world.client_id)
+
+    def _of(self, world: World) -> _WorldWork:
+        work = self._work.get(world)
+        if work is None:
+            with self._work_lock:
+                work = self._work.get(world)
+                if work is None:
+                    clock = world.clock  # not the world: a queue holding its world would keep it alive
+                    queue = sched.scheduler(lambda: clock.now().timestamp(), _no_delay)
+                    work = self._work[world] = _WorldWork(queue)
+        return work
+
+
+class JobTicker:
+    """The built-in ticker: every member's job moved to where the world's clock says (`advance_jobs`).
+
+    `waive_polls(world)` says whether that world's client does without polling (a webhook subscriber):
+    then steps that want reads end by time alone too. By default no world does, so a polling client still
+    sees every status its scenario promises. A world that changed is told (`notify`), waking its waits.
+    """
+
+    def __init__(self, waive_polls: Callable[[World], bool] = lambda world: False) -> None:
+        self.waive_polls = waive_polls
+
+    def __call__(self, world: World) -> datetime | None:
+        result = world.emulator.advance_jobs(waive_polls=self.waive_polls(world))
+        if result.moved:
+            world.notify()
+        return result.next_due
+
+
+class OAuthTicker:
+    """OAuth members by the clock alone (`advance_oauth`): a bank's delayed answer lands, and a member left
+    PENDING past MX's hour is removed, with no request; a world that changed is told, waking its waits."""
+
+    def __call__(self, world: World) -> datetime | None:
+        result = world.emulator.advance_oauth()
+        if result.moved or result.removed:
+            world.notify()
+        return result.next_due
+
+
+def _no_delay(seconds: float) -> None:
+    """`sched`'s sleep: never called to wait (runs are non-blocking), only with 0 between actions."""
+
+
+def _loop(ref: weakref.ref[Background], stop: threading.Event, interval: float) -> None:
+    while not stop.wait(interval):
+        background = ref()
+        if background is None:
+            return
+        try:
+            background._tick()
+        except Exception:  # the thread must outlive one bad run; the next run retries
+            _log.exception("background work failed")
+        del background
