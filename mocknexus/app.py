@@ -13,29 +13,11 @@ from mocknexus.control.worlds import Worlds
 from mocknexus.domain import snapshot
 from mocknexus.domain.clock import Clock, StoredClock
 from mocknexus.domain.service import Settings
-from mocknexus.inspector import views as inspector
 from mocknexus.loader import load_catalog, parse_scenario
-from mocknexus.oauth import pages as oauth_pages
 from mocknexus.store import MemoryStore, SQLiteStore, Store
-
-# (noqa F401: admin, admin_clients, admin_inspect, admin_oauth, admin_traffic are imported for the routes they
-# add to the one admin blueprint.)
-from mocknexus.web import (  # noqa: F401
-    admin,
-    admin_blueprint,
-    admin_clients,
-    admin_inspect,
-    admin_oauth,
-    admin_traffic,
-    mdx,
-    nexus,
-    request_context,
-    sso,
-)
+from mocknexus.web import apis, request_context
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
-from mocknexus.widget import pages as widget_pages
-from mocknexus.widget import urls as widget_urls
 
 
 def create_app(config: Config | None = None, *, clock: Clock | None = None, store: Store | None = None) -> Flask:
@@ -75,12 +57,6 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
         parse_scenario=parse_scenario,
     )
     app.extensions["mocknexus.worlds"] = worlds
-    # The server-wide handles: MX's shared fixtures (over the server clock), the server's faults and the
-    # journal of calls that reached no client.
-    app.extensions["mocknexus"] = worlds.shared.emulator
-    app.extensions["mocknexus.faults"] = worlds.server_faults
-    app.extensions["mocknexus.journal"] = worlds.server_journal
-
     # Background work (control/background.py): clock-driven work with no request, per world. It runs when a
     # clock moves and on its own daemon thread, never on a request thread.
     background = Background(worlds, interval=config.background_seconds)
@@ -89,12 +65,11 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     app.extensions["mocknexus.background"] = background
     background.start()
 
-    # Admin first, then the fixed-path Nexus API and widget pages, then the /{client_id}/... partner APIs.
-    for blueprint in (
-        admin_blueprint.bp, inspector.bp, nexus.bp, widget_pages.bp, oauth_pages.bp,
-        widget_urls.platform_bp, sso.bp, widget_urls.sso_bp, mdx.bp,
-    ):  # fmt: skip
-        app.register_blueprint(blueprint)
+    for api in apis.APIS:  # in the registry's order (web/apis.py)
+        for blueprint in apis.blueprints(api):
+            app.register_blueprint(blueprint)
+            if api.authenticate is not None:  # as `blueprint.before_request` would, for this app only
+                app.before_request_funcs.setdefault(blueprint.name, []).append(api.authenticate)
     register_error_handlers(app)
     request_context.register(app)
     register_hooks(app)

@@ -35,6 +35,7 @@ class Config:
     session_ttl: int = _opt(1800, "seconds of inactivity before a Nexus session expires (MX: 30 minutes)")
     max_body_bytes: int = _opt(1_048_576, "largest request body accepted (larger: 413)")
     journal_size: int = _opt(1000, "how many recent requests each client id's request journal keeps")
+    max_clients: int = _opt(10_000, "most client id worlds kept at once (past it, a call creating one more is a 503)")
     max_wait: float = _opt(60.0, "longest a control-plane wait may hold its request, in seconds")
     widget_poll_ms: int = _opt(3000, "how often the Connect widget page polls a connecting member, in ms")
     log_level: str = _opt("INFO", "log level: DEBUG, INFO, WARNING, ERROR")

@@ -105,7 +105,8 @@ class Journal:
         headers = tuple(headers)
         with self._lock:  # ids in the order entries are kept
             entry_id = id if id is not None else next(self._ids)
-            self._entries.append(Entry(id=entry_id, client_id=self.client_id, headers=headers, **fields))
+            client_id = fields.pop("client_id", self.client_id)  # a call whose provisional world was dropped
+            self._entries.append(Entry(id=entry_id, client_id=client_id, headers=headers, **fields))
         if self._on_record is not None:
             self._on_record()
 

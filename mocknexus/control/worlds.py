@@ -1,4 +1,10 @@
-"""Worlds: every MX client id is its own isolated emulator, created the first time the id is seen.
+"""Worlds: every MX client id is its own isolated emulator, created by the first accepted call that leaves
+state in it (a user, a token, an upload, a fault, a clock change).
+
+A call naming a client id with no world gets a provisional one (`for_client`), registered only if the call
+is accepted and leaves state behind (`settle`); otherwise it is dropped, so reads, typos and refused calls
+create nothing. The registry is bounded (`max_clients`): past it, worlds holding nothing are dropped, least
+recently used first, and a call that would create one more is refused in MX's error shape.
 
 A world is an `Emulator` over the client's partition of the store, with its own clock (over the server's),
 its own injected faults and its own request journal. Nothing one world does reaches another: users with the
@@ -12,9 +18,11 @@ per process (as they always were).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
@@ -26,7 +34,7 @@ from mocknexus.domain.catalog import Catalog, Scenario
 from mocknexus.domain.client_catalog import ClientCatalog, Parse
 from mocknexus.domain.clock import Clock, StoredClock
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
-from mocknexus.domain.owners import TokenOwners, owner_of
+from mocknexus.domain.owners import TOKEN_OWNERS, TokenOwners, owner_of
 from mocknexus.domain.service import Emulator, Settings
 from mocknexus.domain.static_members import is_static_member
 from mocknexus.domain.tables import API_TOKENS, SESSIONS, WORLDS  # WORLDS: client ids, listed across processes
@@ -56,6 +64,19 @@ class World:
         self._changed = threading.Condition(threading.Lock())
         self._version = 0
         self._waiting = 0  # threads in wait_until
+        self.provisional = False  # built for one call, not (yet) in the registry: see Worlds.settle
+
+    def holds_state(self) -> bool:
+        """Whether anything would be lost by dropping this world: users (everything else in a world hangs
+        off one), uploaded scenarios, faults, a moved or frozen clock, or a wait watching it."""
+        emulator = self.emulator
+        return bool(
+            emulator.count_users()
+            or emulator.uploaded_scenarios()
+            or self.faults.list()
+            or self.clock.is_set
+            or self._waiting
+        )
 
     @property
     def clock(self) -> Clock:
@@ -113,6 +134,7 @@ class Worlds:
         seed: int = 0,
         journal_size: int = 1000,
         parse_scenario: Parse | None = None,
+        max_clients: int = 10_000,
     ) -> None:
         self.root = root
         self._parse_scenario = parse_scenario or _no_uploads
@@ -125,7 +147,8 @@ class Worlds:
         self._fault_ids = itertools.count(1)
         self._entry_ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._worlds: dict[str, World] = {}
+        self.max_clients = max_clients
+        self._worlds: OrderedDict[str, World] = OrderedDict()  # least recently used first
         # The shared world's faults are the server's (every call tries them first); its journal keeps the
         # calls that reached no client.
         self.server_faults = Faults(seed, ids=self._fault_ids)
@@ -135,23 +158,60 @@ class Worlds:
     # ---- finding worlds --------------------------------------------------------------------------------
 
     def get(self, client_id: str | None) -> World:
-        """The world of a client id (created now if new); None: the shared world."""
+        """The world of a client id, created now if new (for Python callers; HTTP calls go through
+        `for_client` and `settle`); None: the shared world."""
         if client_id is None:
             return self.shared
+        return self.existing(client_id) or self.create(client_id)
+
+    def existing(self, client_id: str) -> World | None:
+        """A client's world if it has one (in this process, or with a persistent store in another), without
+        creating it."""
         world = self._worlds.get(client_id)
+        if world is not None:
+            with contextlib.suppress(KeyError):  # dropped meanwhile by another thread
+                self._worlds.move_to_end(client_id)
+            return world
+        if self._persistent and self.root.get(WORLDS, client_id) is not None:
+            return self._register(self._build(client_id))
+        return None
+
+    def create(self, client_id: str) -> World:
+        """A client's world, created (and registered) now if new: the control plane's explicit acts."""
+        return self.existing(client_id) or self._register(self._build(client_id))
+
+    def for_client(self, client_id: str) -> World:
+        """The world a call naming `client_id` acts in: its own, or a provisional one that `settle` keeps only
+        if the call leaves state in it."""
+        world = self.existing(client_id)
         if world is None:
-            with self._lock:
-                world = self._worlds.get(client_id)
-                if world is None:
-                    world = self._worlds[client_id] = self._build(client_id)
+            world = self._build(client_id)
+            world.provisional = True
         return world
 
+    def settle(self, world: World, accepted: bool) -> World | None:
+        """After a call on a provisional world: register it if the call was accepted and left state in it;
+        otherwise drop it (and whatever the refused call wrote). Answers the registered world (None: dropped);
+        raises MX's 503 (after undoing the call) if the registry is full."""
+        if not world.provisional:
+            return world
+        world.provisional = False
+        if accepted and world.holds_state():
+            try:
+                return self._register(world)
+            except MXError:
+                self._discard(world)
+                raise
+        self._discard(world)
+        return None
+
     def for_token(self, token: str | None) -> World:
-        """The world a session or api token was issued in; the shared world for any other token."""
+        """The world a session, api or widget token was issued in; the shared world for any other token."""
         if not token:
             return self.shared
         client_id = owner_of(self.root, token)
-        return self.shared if client_id is None else self.get(client_id)
+        world = self.existing(client_id) if client_id is not None else None
+        return self.shared if world is None else world
 
     def client_ids(self) -> list[str]:
         """Every client id with a world: this process's, and (with a persistent store) any other's."""
@@ -160,23 +220,25 @@ class Worlds:
         return sorted(known)
 
     def all(self) -> list[World]:
-        return [self.get(client_id) for client_id in self.client_ids()]
-
-    def existing(self, client_id: str) -> World | None:
-        """A client's world if it has one, without creating it."""
-        if client_id in self._worlds or self.root.get(WORLDS, client_id) is not None:
-            return self.get(client_id)
-        return None
+        return [w for w in (self.existing(client_id) for client_id in self.client_ids()) if w is not None]
 
     # ---- whole-server and per-world lifecycle ----------------------------------------------------------
 
     def reset(self, world: World) -> None:
         """One client back to nothing: its state, clock, faults and journal."""
         world.emulator.reset()
+        self._unbind_tokens(world.client_id)
         world.clock.reset()
         world.faults.clear()
         world.journal.clear()
         world.notify()
+
+    def _unbind_tokens(self, client_id: str | None) -> None:
+        """Every token the client issued (sessions, api tokens, widget URLs) stops routing to it."""
+        with self.root.transaction():
+            for token, owner in self.root.items(TOKEN_OWNERS):
+                if owner == client_id:
+                    self.root.delete(TOKEN_OWNERS, token)
 
     def forget(self, client_id: str) -> bool:
         """Reset a client's world and drop it from the registry (the pytest plugin does so after each test)."""
@@ -184,11 +246,79 @@ class Worlds:
         if world is None:
             return False
         self.reset(world)
+        self._drop(client_id)
+        world.notify()
+        return True
+
+    def _drop(self, client_id: str) -> None:
         with self._lock:
             self._worlds.pop(client_id, None)
             self.root.delete(WORLDS, client_id)
-        world.notify()
-        return True
+            self.root.drop_partition(_partition(client_id))
+
+    def _discard(self, world: World) -> None:
+        """Undo a provisional world: whatever its call wrote, and its partition."""
+        client_id = world.client_id
+        if client_id is None or client_id in self._worlds or self.root.get(WORLDS, client_id) is not None:
+            return  # another call (or process) registered this client meanwhile: its state is that world's now
+        if world.holds_state():  # a call refused after writing, or past the cap: undo it (tokens need a user)
+            world.emulator.reset()
+            self._unbind_tokens(client_id)
+        self.root.drop_partition(_partition(client_id))
+
+    def _register(self, world: World) -> World:
+        """Put a built world in the registry (or answer the one another call registered first), making room
+        by dropping least-recently-used worlds that hold nothing; MX's 503 if none can go."""
+        client_id = world.client_id
+        assert client_id is not None
+        with self._lock:
+            found = self._worlds.get(client_id)
+            if found is not None:
+                return found
+            if len(self._worlds) >= self.max_clients:
+                self._make_room()
+            with self.root.transaction():
+                if self.root.get(WORLDS, client_id) is None:
+                    record = {"client_id": client_id, "created_at": self.clock.now().isoformat()}
+                    self.root.put(WORLDS, client_id, record)
+            self._worlds[client_id] = world
+            return world
+
+    def _make_room(self) -> None:
+        """Drop the least recently used worlds holding nothing until one more fits (under self._lock)."""
+        for client_id, world in list(self._worlds.items()):
+            if len(self._worlds) < self.max_clients:
+                return
+            if not world.holds_state():
+                self._worlds.pop(client_id, None)
+                self.root.delete(WORLDS, client_id)
+                self.root.drop_partition(_partition(client_id))
+        if len(self._worlds) >= self.max_clients:
+            raise MXError(
+                ErrorKind.SERVICE_UNAVAILABLE,
+                f"This server keeps at most {self.max_clients} client id worlds (--max-clients), and each holds "
+                "state: forget some (DELETE /__admin/clients/{client_id}) or raise the limit.",
+            )
+
+    def parse_scenarios(self, uploaded: dict[str, Any]) -> list[Scenario]:
+        """Uploaded fixture-format scenarios, parsed by the injected parser; an MX 400 naming the first bad one."""
+        parsed = []
+        for name, raw in uploaded.items():
+            try:
+                parsed.append(self._parse_scenario(name, raw))
+            except Exception as exc:  # the parser's own error type (the loader's FixtureError) says what is wrong
+                raise MXError(ErrorKind.BAD_REQUEST, f"scenarios.{name}: {exc}") from None
+        return parsed
+
+    def load_client(self, client_id: str, state: dict[str, Any]) -> None:
+        """Replace one client's state with its snapshot (creating its world); a bad snapshot changes nothing."""
+        world = self.existing(client_id)
+        if world is None:
+            world = self.for_client(client_id)
+            world.emulator.load_state(state)  # raises before writing anything if the snapshot is bad
+            self.settle(world, accepted=True)
+        else:
+            world.emulator.load_state(state)
 
     def reset_all(self) -> None:
         """The whole server back to its fixtures: every world gone, the server clock, faults and journal."""
@@ -251,7 +381,10 @@ class Worlds:
         """Every journal's matching entries (or one client's), newest first: entry ids order them across journals."""
         if client_id is not None:
             world = self.existing(client_id)
-            return world.journal.matching(method, path, status) if world else []
+            if world is not None:
+                return world.journal.matching(method, path, status)
+            # Calls that left no world (refused, or reads) are in the server's journal, under their client id.
+            return [e for e in self.server_journal.matching(method, path, status) if e.client_id == client_id]
         journals = [self.server_journal, *(w.journal for w in self.all())]
         found = [e for j in journals for e in j.matching(method, path, status)]
         return sorted(found, key=lambda e: e.id, reverse=True)
@@ -263,14 +396,10 @@ class Worlds:
     # ---- building ---------------------------------------------------------------------------------------
 
     def _build(self, client_id: str) -> World:
-        store = self.root.partition("client:" + client_id)
+        store = self.root.partition(_partition(client_id))
         clock = StoredClock(store, base=self.clock) if self._persistent else Clock(base=self.clock)
         catalog = ClientCatalog(self.catalog, store, self._parse_scenario)
         emulator = Emulator(store, catalog, clock, self.settings, owners=TokenOwners(self.root, client_id))  # type: ignore[arg-type]  # ClientCatalog stands in for Catalog
-        with self.root.transaction():
-            if self.root.get(WORLDS, client_id) is None:
-                record = {"client_id": client_id, "created_at": self.clock.now().isoformat()}
-                self.root.put(WORLDS, client_id, record)
         world: World
         faults = Faults(self._seed, client_id=client_id, server=self.server_faults, ids=self._fault_ids)
         journal = Journal(
@@ -285,6 +414,10 @@ class Worlds:
         # token) land here, read-only: nothing they do is kept for anybody else to see.
         emulator = Emulator(ReadOnlyView(store), self.catalog, self.clock, self.settings)
         return World(None, emulator, self.server_faults, self.server_journal, self.clock.now())
+
+
+def _partition(client_id: str) -> str:
+    return "client:" + client_id  # so no client id can name the shared partition
 
 
 def _no_uploads(name: str, raw: Any) -> Scenario:

@@ -73,6 +73,11 @@ class Clock:
         """Still: frozen itself, or running over a frozen base."""
         return self._load()[1] is not None or (self._base is not None and self._base.is_frozen)
 
+    @property
+    def is_set(self) -> bool:
+        """Whether this clock was moved or frozen since it was built (or reset)."""
+        return self._load() != (timedelta(0), self._initial_frozen_at)
+
     def advance(self, seconds: float) -> datetime:
         delta = timedelta(seconds=seconds)
         with self._guard():

@@ -35,3 +35,6 @@ class Store(Protocol):
 
     def partition(self, name: str) -> Store:
         """The store of partition `name` (the same one each time it is asked for)."""
+
+    def drop_partition(self, name: str) -> None:
+        """Forget partition `name` and its records (of a root store)."""

@@ -57,3 +57,8 @@ class MemoryStore:
             with self._lock:
                 part = self._partitions.setdefault(name, MemoryStore())
         return part
+
+    def drop_partition(self, name: str) -> None:
+        """Forget partition `name` and its records (a client id's world dropped from the registry)."""
+        with self._lock:
+            self._partitions.pop(name, None)

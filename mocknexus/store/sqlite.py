@@ -109,6 +109,10 @@ class SQLiteStore:
         # Every table of this partition: names from "<name>/" up to (not including) "<name>0" ("0" follows "/").
         self._conn().execute("DELETE FROM records WHERE tbl >= ? AND tbl < ?", (self._prefix, self._prefix[:-1] + "0"))
 
+    def drop_partition(self, name: str) -> None:
+        """Forget partition `name` and its records (a client id's world dropped from the registry)."""
+        self.partition(name).clear()
+
     def partition(self, name: str) -> SQLiteStore:
         if self._prefix:
             raise ValueError("partitions do not nest")

@@ -1,4 +1,8 @@
-"""Every failure leaves in MX's error shape: domain errors, HTTP errors (404, 405, 413), and crashes."""
+"""Every failure leaves in MX's error shape: domain errors, HTTP errors (404, 405, 413), and crashes.
+
+The one place MX's error body is built (`error_envelope`) and rendered (`render_error`): in the API's media
+type, or as XML where the API speaks XML and the request asked for it (a `.xml` path, an XML Accept header).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,28 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from mocknexus.domain.errors import ErrorKind, MXError
-from mocknexus.web.http import render_error
+from mocknexus.schemas.common import ErrorResponse
+from mocknexus.web import xmlio
+from mocknexus.web.http import dumps, media_type
+from mocknexus.web.negotiation import xml_media_type
 from mocknexus.web.routing import RouteTable
+
+_error_schema = ErrorResponse()
+
+
+def error_envelope(error: MXError) -> dict:
+    """MX's error body, `{"error": {"code": 4040, "message": "..."}}`; bodies that say more (a wait's 408
+    with the state it saw) add keys next to it."""
+    return _error_schema.dump({"error": {"code": error.code, "message": error.message}})
+
+
+def render_error(error: MXError) -> Response:
+    """An MX error as the request's API answers it: XML when asked for where the API speaks XML, else JSON."""
+    envelope = error_envelope(error)
+    xml = xml_media_type()
+    if xml is not None:
+        return Response(xmlio.dumps("error", envelope["error"]), status=error.http_status, mimetype=xml)
+    return Response(dumps(envelope), status=error.http_status, mimetype=media_type())
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -13,12 +13,14 @@ import time
 from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import ClientDisconnected, MethodNotAllowed
 
+from mocknexus.control.worlds import World
 from mocknexus.domain.errors import ErrorKind, MXError
-from mocknexus.web.http import REQUEST_ID_KEY, emulator, faults, journal, media_type, render_error
+from mocknexus.web.apis import ADMIN_PREFIX
+from mocknexus.web.errors import render_error
+from mocknexus.web.http import REQUEST_ID_KEY, WORLD_KEY, current_api, emulator, faults, journal, media_type, worlds
 from mocknexus.web.negotiation import answers_xml
 from mocknexus.web.routing import RouteTable
 
-ADMIN_PREFIX = "/__admin"
 # The inspector's page and its scripts hold no data (that comes from /__admin/ calls that carry the admin
 # token), and a browser cannot send a bearer header when it first loads a page: they stay open.
 INSPECTOR_PREFIX = ADMIN_PREFIX + "/ui"
@@ -73,7 +75,7 @@ def _negotiate() -> None:
     The inspector serves HTML, CSS and JS, so it is not negotiated either."""
     if "HTTP_ACCEPT" not in request.environ or request.routing_exception is not None:
         return
-    if request.blueprint == "inspector":
+    if not current_api().negotiated:
         return
     offered = [media_type(), "application/json", *answers_xml()]
     if request.accept_mimetypes.best_match(offered) is None:
@@ -120,10 +122,21 @@ def _drop_connection(environ: dict) -> Response:
 
 def _record(response: Response) -> Response:
     req = request._get_current_object()  # type: ignore[attr-defined]
+    environ = req.environ
+    acted_in: World | None = environ.get(WORLD_KEY)
+    client_id = None
+    if acted_in is not None and acted_in.provisional:  # a client id with no world yet: keep it only if needed
+        client_id = acted_in.client_id
+        try:
+            kept = worlds().settle(acted_in, accepted=response.status_code < 400)
+        except MXError as error:  # the registry is full: the call was undone
+            kept, response = None, render_error(error)
+        if kept is not None:
+            client_id = None
+        environ[WORLD_KEY] = kept or worlds().shared  # a dropped world's call goes to the server's journal
     path = req.path
     if path.startswith(ADMIN_PREFIX):
         return response
-    environ = req.environ
     fault = environ.get(_FAULT)
     body = _raw_body(req)
     journal().record(
@@ -138,6 +151,7 @@ def _record(response: Response) -> Response:
         status=0 if environ.get(_DROPPED) else response.status_code,
         duration_ms=(time.perf_counter() - environ.get(_STARTED, time.perf_counter())) * 1000,
         fault=fault.id if fault else None,
+        **({"client_id": client_id} if client_id is not None else {}),
     )
     return response
 

@@ -8,45 +8,32 @@ from typing import Any
 
 from flask import Response, current_app, request
 from marshmallow import Schema, ValidationError, fields
-from werkzeug.exceptions import HTTPException
 
 from mocknexus.control.faults import Faults
 from mocknexus.control.journal import Journal
 from mocknexus.control.worlds import World, Worlds
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.service import Emulator
-from mocknexus.schemas.common import ErrorResponse
 from mocknexus.schemas.dialects import view
 from mocknexus.schemas.fastdump import dumper
+from mocknexus.web.apis import (
+    ADMIN_MEDIA_TYPE,
+    MDX_MEDIA_TYPE,
+    NEXUS_MEDIA_TYPE,
+    PLATFORM_MEDIA_TYPE,
+    SSO_MEDIA_TYPE,
+    Api,
+    api_of,
+)
 
-NEXUS_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
-MDX_MEDIA_TYPE = "application/vnd.moneydesktop.mdx.v5+json"
-SSO_MEDIA_TYPE = "application/vnd.moneydesktop.sso.v3+json"
-ADMIN_MEDIA_TYPE = "application/json"
-PLATFORM_MEDIA_TYPE = "application/vnd.mx.api.v1+json"  # MX's Platform API (the widget_urls endpoint)
-PLATFORM_BLUEPRINT = "widget_platform"
-_MEDIA_TYPES = {
-    "mdx": MDX_MEDIA_TYPE,
-    "sso": SSO_MEDIA_TYPE,
-    "admin": ADMIN_MEDIA_TYPE,
-    "inspector": ADMIN_MEDIA_TYPE,
-    "widget_sso": SSO_MEDIA_TYPE,
-    "widget_platform": PLATFORM_MEDIA_TYPE,
-    "widget": "text/html",
-    "oauth": "text/html",
-}
+# Re-exported for the modules that name a media type (the registry declares them: web/apis.py).
+__all__ = ["ADMIN_MEDIA_TYPE", "MDX_MEDIA_TYPE", "NEXUS_MEDIA_TYPE", "PLATFORM_MEDIA_TYPE", "SSO_MEDIA_TYPE"]
 
 MAX_JSON_DEPTH = 16
 
-_error_schema = ErrorResponse()
-
-
 WORLD_KEY = "mocknexus.world"  # where a request keeps the world it acts in (WSGI environ)
 REQUEST_ID_KEY = "mocknexus.request_id"  # and its journal id (web/request_context.py)
-
-# The Nexus API's token headers (as web/nexus.py names them): they route a call to its client's world.
-SESSION_HEADER = "MD-SESSION-TOKEN"
-API_TOKEN_HEADER = "MD-API-TOKEN"
+API_KEY = "mocknexus.api"  # and the API it calls (web/apis.py)
 
 
 def worlds() -> Worlds:
@@ -75,39 +62,29 @@ def journal() -> Journal:
     return world().journal
 
 
+def current_api() -> Api:
+    """The API this request calls (web/apis.py): UNROUTED for a path no blueprint claimed."""
+    environ = request.environ
+    found = environ.get(API_KEY)
+    if found is None:
+        found = environ[API_KEY] = api_of(request.blueprint)
+    return found
+
+
 def _find_world() -> World:
-    """A path with a client id (MDX, SSO, and the control plane's /__admin/clients/{client_id}/...) names its
-    world, as does the Platform API's Basic auth; a Nexus call reaches the world its session (or, opening one,
-    its api_token) was issued in, and a widget page the world of its URL token. Anything
-    else, and any token no client issued (MX's static `test_session`, a bad one), reaches the shared world."""
-    registry = worlds()
-    view_args = request.view_args or {}
-    client_id = view_args.get("client_id")
-    if client_id is None and request.blueprint == PLATFORM_BLUEPRINT and request.authorization:
-        client_id = request.authorization.username  # MX's Platform API names the client in Basic auth
+    """The world the request's API says it names (web/apis.py): a client id's, or the one a token was issued
+    in. A client id without a world yet gets a provisional one, kept only if the call leaves state in it
+    (`Worlds.settle`, after the request); any token no client issued (MX's static `test_session`, a bad
+    one), and anything else, reaches the shared world."""
+    client_id, token = current_api().world(request._get_current_object())  # type: ignore[attr-defined]
     if client_id is not None:
-        return registry.get(client_id)
-    # A widget page's one-time token was issued in its client's world, like a session token.
-    token = view_args.get("token") or request.headers.get(SESSION_HEADER) or request.headers.get(API_TOKEN_HEADER)
-    if not token and request.method == "POST" and request.path == "/sessions":
-        token = _body_api_token()
-    return registry.for_token(token if isinstance(token, str) else None)
-
-
-def _body_api_token() -> Any:
-    """POST /sessions may carry its api_token in the body; a body that is not readable JSON routes nowhere
-    (the view then answers it with the usual error)."""
-    try:
-        body = json.loads(request.get_data(cache=True) or b"null")
-    except (ValueError, RecursionError, HTTPException):
-        return None
-    session = body.get("session") if isinstance(body, dict) else None
-    return session.get("api_token") if isinstance(session, dict) else None
+        return worlds().for_client(client_id)
+    return worlds().for_token(token)
 
 
 def media_type() -> str:
     """The answering API's media type; Nexus's for anything no blueprint claimed (unknown paths)."""
-    return _MEDIA_TYPES.get(request.blueprint or "", NEXUS_MEDIA_TYPE)
+    return current_api().media_type
 
 
 def dialect() -> str:
@@ -118,17 +95,12 @@ def dialect() -> str:
 def render(schema: Schema, obj: Any, status: int = 200) -> Response:
     with emulator().transaction():
         body = dumper(view(schema, dialect()))(obj)
-    return Response(_dumps(body), status=status, mimetype=media_type())
-
-
-def render_error(error: MXError) -> Response:
-    body = _error_schema.dump({"error": {"code": error.code, "message": error.message}})
-    return Response(_dumps(body), status=error.http_status, mimetype=media_type())
+    return Response(dumps(body), status=status, mimetype=media_type())
 
 
 def render_json(body: Any, status: int = 200) -> Response:
     """A body that has no schema of its own (the admin state snapshot)."""
-    return Response(_dumps(body), status=status, mimetype=media_type())
+    return Response(dumps(body), status=status, mimetype=media_type())
 
 
 def read_body(schema: Schema, required: bool = True) -> dict:
@@ -201,5 +173,5 @@ def _flatten(messages: Any, path: str = ""):
         yield f"{path}: {messages}" if path else str(messages)
 
 
-def _dumps(body: Any) -> str:
+def dumps(body: Any) -> str:
     return json.dumps(body, separators=(",", ":"))

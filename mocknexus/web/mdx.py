@@ -12,10 +12,8 @@ from mocknexus.schemas import mdx as s
 from mocknexus.web.http import emulator
 from mocknexus.web.negotiation import read_any_body, respond
 from mocknexus.web.openapi import doc
-from mocknexus.web.partner_auth import require_api_key
 
 bp = Blueprint("mdx", __name__)
-bp.before_request(require_api_key)
 
 user_response = s.MdxUserResponse()
 user_list = s.MdxUserListResponse()

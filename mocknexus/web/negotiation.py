@@ -12,44 +12,43 @@ from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.schemas.dialects import view
 from mocknexus.schemas.fastdump import dumper
 from mocknexus.web import xmlio
-from mocknexus.web.http import dialect, emulator, load, media_type, read_body, render
-
-MDX_XML_MEDIA_TYPE = "application/vnd.moneydesktop.mdx.v5+xml"
-SSO_XML_MEDIA_TYPE = "application/vnd.moneydesktop.sso.v3+xml"
-XML_MEDIA_TYPES = {
-    "mdx": MDX_XML_MEDIA_TYPE,
-    "sso": SSO_XML_MEDIA_TYPE,
-    "widget_sso": SSO_XML_MEDIA_TYPE,
-}  # by blueprint
+from mocknexus.web.http import current_api, dialect, emulator, load, media_type, read_body, render
 
 
 def answers_xml() -> list[str]:
     """The XML media type the request's API can answer in, if any."""
-    found = XML_MEDIA_TYPES.get(request.blueprint or "")
+    found = current_api().xml_media_type
     return [found] if found else []
 
 
 def wants_xml() -> bool:
     """`.xml` in the path decides; otherwise the Accept header, when it prefers the API's XML type."""
-    xml = answers_xml()
-    if not xml:
-        return False
-    if request.path.endswith(".xml"):
-        return True
-    if request.path.endswith(".json") or "Accept" not in request.headers:
-        return False
-    return request.accept_mimetypes.best_match([media_type(), *xml]) == xml[0]
+    return xml_media_type() is not None
+
+
+def xml_media_type() -> str | None:
+    """The API's XML media type if it speaks XML and this request asked for it; else None."""
+    xml = current_api().xml_media_type
+    if xml is None:
+        return None
+    path = request.path
+    if path.endswith(".xml"):
+        return xml
+    if path.endswith(".json") or "HTTP_ACCEPT" not in request.environ:
+        return None
+    return xml if request.accept_mimetypes.best_match([media_type(), xml]) == xml else None
 
 
 def respond(schema: Schema, obj: dict, status: int = 200, item: str | None = None) -> Response:
     """Render `obj` ({root: value}) as JSON, or as XML when asked; `item` names the elements of a list root
     (`<users><user>...</user></users>`)."""
-    if not wants_xml():
+    xml = xml_media_type()
+    if xml is None:
         return render(schema, obj, status)
     with emulator().transaction():
         ((root, value),) = dumper(view(schema, dialect()))(obj).items()
     body = xmlio.dumps(root, {item: value} if item else value)
-    return Response(body, status=status, mimetype=answers_xml()[0])
+    return Response(body, status=status, mimetype=xml)
 
 
 def read_any_body(schema: Schema) -> dict:

@@ -20,47 +20,18 @@ import mocknexus
 from mocknexus.domain.errors import ErrorKind
 from mocknexus.schemas.common import ErrorResponse, MXDateTime, UnixTime
 from mocknexus.schemas.dialects import UNION, view
-from mocknexus.web.http import (
-    ADMIN_MEDIA_TYPE,
-    MDX_MEDIA_TYPE,
-    NEXUS_MEDIA_TYPE,
-    PLATFORM_MEDIA_TYPE,
-    SSO_MEDIA_TYPE,
-)
-from mocknexus.web.negotiation import XML_MEDIA_TYPES
+from mocknexus.web.apis import NEXUS_MEDIA_TYPE, Api, api_of
 from mocknexus.web.routing import RouteTable, segments
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# blueprint -> (media type, security requirement, errors every endpoint of it may answer). Any path can
-# also answer 405 (a method it does not serve: Allow lists the ones it does) and 406 (an Accept header
-# that admits no JSON).
-_APIS: dict[str, tuple[str, list[dict], tuple[int, ...]]] = {
-    "nexus": (NEXUS_MEDIA_TYPE, [{"sessionToken": []}], (400, 401, 404, 405, 406, 500)),
-    "mdx": (MDX_MEDIA_TYPE, [{"apiKey": []}], (400, 401, 404, 405, 406, 500)),
-    "sso": (SSO_MEDIA_TYPE, [{"apiKey": []}], (401, 404, 405, 406, 500)),
-    "admin": (ADMIN_MEDIA_TYPE, [], (400, 404, 405, 406, 500)),
-    "inspector": (ADMIN_MEDIA_TYPE, [], (404, 405)),  # errors are JSON; its pages say their own media (Doc.media)
-    "widget_sso": (SSO_MEDIA_TYPE, [{"apiKey": []}], (400, 401, 404, 405, 406, 500)),
-    "widget_platform": (PLATFORM_MEDIA_TYPE, [{"basic": []}], (400, 401, 404, 405, 406, 500)),
-    "widget": ("text/html", [], (405,)),
-    "oauth": ("text/html", [], (400, 405)),
-}
+# Each API's media type, security, tag and common errors come from its declaration (web/apis.py). Any path can
+# also answer 405 (a method it does not serve: Allow lists the ones it does) and 406 (an Accept header that
+# admits no JSON).
 # Without --api-key the MDX and SSO APIs take any non-empty MD-API-KEY: the document says so by making the
 # key optional (an empty requirement), so a client is not told a made-up key will be refused.
 _ANY_API_KEY = [{"apiKey": []}, {}]
 _API_KEY_HELP = "MX's partner API key. Without --api-key, mocknexus accepts any non-empty value (and 401s none)."
-_TAGS = {
-    "nexus": "Nexus",
-    "mdx": "MDX Real Time",
-    "sso": "SSO",
-    "admin": "Control plane",
-    "inspector": "Inspector",
-    "widget_sso": "SSO",
-    "widget_platform": "Platform API (widget URLs)",
-    "widget": "Connect widget",
-    "oauth": "OAuth consent page",
-}
 
 
 @dataclass(frozen=True)
@@ -120,10 +91,10 @@ def build_spec(app: Flask) -> dict:
         described: Doc | None = getattr(view, "__apidoc__", None)
         if described is None:
             raise LookupError(f"route {rule.rule} ({rule.endpoint}) has no @doc")
-        blueprint = rule.endpoint.split(".", 1)[0]
+        api = api_of(rule.endpoint.split(".", 1)[0])
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            operation = _operation(described, blueprint, rule, method, path, routes, dialect)
+            operation = _operation(described, api, rule, method, path, routes, dialect)
             if any_key and operation["security"] == [{"apiKey": []}]:
                 operation["security"] = _ANY_API_KEY
             paths.setdefault(path, {})[method.lower()] = operation
@@ -141,14 +112,12 @@ def build_spec(app: Flask) -> dict:
     return document
 
 
-def _operation(
-    described: Doc, blueprint: str, rule: Any, method: str, path: str, routes: RouteTable, dialect: str
-) -> dict:
-    media, security, common_errors = _APIS[blueprint]
+def _operation(described: Doc, api: Api, rule: Any, method: str, path: str, routes: RouteTable, dialect: str) -> dict:
+    media, security, common_errors = api.media_type, list(api.security), api.errors
     operation: dict[str, Any] = {
         "summary": described.summary,
         "operationId": re.sub(r"\W+", "_", f"{method.lower()}{path}").strip("_"),
-        "tags": [_TAGS[blueprint]],
+        "tags": [api.tag],
         "security": described.security if described.security is not None else security,
         "parameters": [
             {"in": "path", "name": arg, "required": True, "schema": _path_parameter(rule.rule, arg, routes)}
@@ -159,7 +128,7 @@ def _operation(
     if described.query is not None:
         operation["parameters"].append({"in": "query", "schema": described.query})
     # SSO and MDX Real Time also speak XML: the same fields, as MX's XML (see web/xmlio.py).
-    xml = XML_MEDIA_TYPES.get(blueprint)
+    xml = api.xml_media_type
     as_xml = {xml: {"schema": {"type": "string", "description": "the same fields, as XML"}}} if xml else {}
     if described.body is not None:
         operation["requestBody"] = {
@@ -175,7 +144,7 @@ def _operation(
     # An error can come in the Nexus media type on any path: the server's own refusals (431, 413, bad
     # framing) carry it, and so do 404s and 405s decided before any API's route is chosen.
     error_content: dict[str, Any] = {m: {"schema": "ErrorResponse"} for m in dict.fromkeys((media, NEXUS_MEDIA_TYPE))}
-    if xml and path.endswith(".xml"):  # an `.xml` endpoint may answer its errors in XML (the widget URL's does)
+    if xml:  # an API speaking XML answers its errors in XML when asked to (`.xml`, Accept): web/errors.py
         error_content[xml] = {"schema": {"type": "string", "description": "the error, as XML"}}
     for status in sorted({*common_errors, *described.errors}):
         operation["responses"][str(status)] = {

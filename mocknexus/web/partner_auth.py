@@ -1,4 +1,5 @@
-"""MD-API-KEY authentication shared by the partner-facing APIs (MDX Real Time and SSO)."""
+"""The partner-facing APIs' authentication: MD-API-KEY (MDX Real Time and SSO) and Basic client_id:api_key
+(the Platform API). web/apis.py names which API uses which."""
 
 from __future__ import annotations
 
@@ -18,3 +19,16 @@ def require_api_key() -> None:
     client_id = (request.view_args or {}).get("client_id")
     if config.client_id and client_id != config.client_id:
         raise MXError(ErrorKind.UNAUTHORIZED, "Unknown client_id.")
+
+
+def require_basic_auth() -> None:
+    """`Authorization: Basic base64(client_id:api_key)`: any non-empty pair, or the configured ones. A CORS
+    preflight (OPTIONS) carries no credentials and needs none."""
+    if request.method == "OPTIONS":
+        return
+    config = current_app.config["MOCKNEXUS"]
+    auth = request.authorization
+    if auth is None or auth.type != "basic" or not auth.username or not auth.password:
+        raise MXError(ErrorKind.UNAUTHORIZED, "Basic authentication with client_id:api_key is required.")
+    if (config.client_id and auth.username != config.client_id) or (config.api_key and auth.password != config.api_key):
+        raise MXError(ErrorKind.UNAUTHORIZED, "The client_id or api_key is invalid.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask, request
 
 from mocknexus.domain import causes
-from mocknexus.web.hooks import ADMIN_PREFIX
+from mocknexus.web.apis import ADMIN_PREFIX
 from mocknexus.web.http import REQUEST_ID_KEY, journal
 
 _BINDING_KEY = "mocknexus.request_binding"

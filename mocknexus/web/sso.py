@@ -12,10 +12,8 @@ from mocknexus.schemas import sso as s
 from mocknexus.web.http import emulator
 from mocknexus.web.negotiation import respond
 from mocknexus.web.openapi import doc
-from mocknexus.web.partner_auth import require_api_key
 
 bp = Blueprint("sso", __name__)
-bp.before_request(require_api_key)
 
 api_token_response = s.ApiTokenResponse()
 

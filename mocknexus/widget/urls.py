@@ -8,19 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, request, url_for
 
-from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.widget_urls import WidgetUrl, WidgetUrls
 from mocknexus.schemas import widget as s
 from mocknexus.web import xmlio
-from mocknexus.web.http import emulator, load, read_body, render, render_error
-from mocknexus.web.negotiation import SSO_XML_MEDIA_TYPE, read_any_body, read_xml_body, respond
+from mocknexus.web.apis import SSO_XML_MEDIA_TYPE
+from mocknexus.web.http import emulator, load, read_body, render
+from mocknexus.web.negotiation import read_any_body, read_xml_body, respond
 from mocknexus.web.openapi import doc
-from mocknexus.web.partner_auth import require_api_key
 
-sso_bp = Blueprint("widget_sso", __name__)
-sso_bp.before_request(require_api_key)
+sso_bp = Blueprint("widget_sso", __name__)  # part of the SSO API (web/apis.py): its key, its XML, its errors
 platform_bp = Blueprint("widget_platform", __name__)
 
 sso_request = s.SsoUrlRequest()
@@ -48,7 +46,12 @@ def _answer(url: WidgetUrl) -> dict[str, Any]:
 
 @sso_bp.post("/<client_id>/users/<user_id>/urls.json")
 @sso_bp.post("/<client_id>/users/<user_id>/urls")
-@doc("A one-time Connect widget URL with configuration options (10 minutes)", response=sso_response, body=sso_request)
+@doc(
+    "A one-time Connect widget URL with configuration options (10 minutes)",
+    response=sso_response,
+    body=sso_request,
+    errors=(400,),
+)
 def create_url(client_id: str, user_id: str) -> Response:
     """JSON, or XML by Content-Type and Accept, as the rest of SSO (web/negotiation.py)."""
     options = read_any_body(sso_request)["url"]
@@ -62,6 +65,7 @@ def create_url(client_id: str, user_id: str) -> Response:
     response={"type": "string"},
     body={"type": "string"},
     media=SSO_XML_MEDIA_TYPE,
+    errors=(400,),
 )
 def create_url_xml(client_id: str, user_id: str) -> Response:
     options = read_xml_body(sso_request)["url"]
@@ -73,19 +77,12 @@ def create_url_xml(client_id: str, user_id: str) -> Response:
 @doc(
     "A one-time widget URL without configuration options",
     response=sso_response,
+    errors=(400,),
     unchecked={"positive_data_acceptance": "widget_type: mocknexus serves connect_widget; MX's other types are a 400."},
 )
 def url_by_type(client_id: str, user_id: str, widget_type: str) -> Response:
     options = load(s.WidgetOptions(), {})
     return render(sso_response, {"url": _answer(widget_urls().issue(user_id, widget_type, options))})
-
-
-@sso_bp.errorhandler(MXError)
-def _sso_error(error: MXError) -> Response:
-    if request.path.endswith(".xml"):
-        body = xmlio.dumps("error", {"code": error.code, "message": error.message})
-        return Response(body, status=error.http_status, mimetype=SSO_XML_MEDIA_TYPE)
-    return render_error(error)
 
 
 # ---- Platform API (MX's web SDK) ---------------------------------------------------------------------------
@@ -115,19 +112,8 @@ def _cors(response: Response) -> Response:
     security=[{"basic": []}],
 )
 def platform_widget_url(user_identifier: str) -> Response:
-    if request.method == "OPTIONS":
+    if request.method == "OPTIONS":  # the preflight: no credentials (partner_auth.require_basic_auth)
         return Response(status=204)
-    _require_basic_auth()
     options = read_body(platform_request)["widget_url"]
     url = widget_urls().issue(user_identifier, options.pop("widget_type"), options)
     return render(platform_response, {"widget_url": _answer(url)})
-
-
-def _require_basic_auth() -> None:
-    """`Authorization: Basic base64(client_id:api_key)`: any non-empty pair, or the configured ones."""
-    config = current_app.config["MOCKNEXUS"]
-    auth = request.authorization
-    if auth is None or auth.type != "basic" or not auth.username or not auth.password:
-        raise MXError(ErrorKind.UNAUTHORIZED, "Basic authentication with client_id:api_key is required.")
-    if (config.client_id and auth.username != config.client_id) or (config.api_key and auth.password != config.api_key):
-        raise MXError(ErrorKind.UNAUTHORIZED, "The client_id or api_key is invalid.")

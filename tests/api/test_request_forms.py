@@ -134,8 +134,11 @@ def test_mdx_users_in_xml(http):
     ],
 )
 def test_bad_xml_is_a_400_and_stores_nothing(http, body):
-    r = http.post(f"/{CLIENT}/users.xml", data=body, headers={"Content-Type": MDX_XML, **API_KEY})
-    assert r.status == 400 and r.json["error"]["message"]
+    """Asked in XML (`.xml`), refused in XML: the same envelope as JSON's, in MDX's XML media type."""
+    r = http.client.post(f"/{CLIENT}/users.xml", data=body, headers={"Content-Type": MDX_XML, **API_KEY})
+    assert r.status_code == 400 and r.mimetype == MDX_XML
+    error = xmlio.loads(r.data)["error"]
+    assert error["code"].startswith("400") and error["message"]
     assert http.get(f"/{CLIENT}/users.json", headers=API_KEY).json == {"users": []}
 
 

@@ -46,6 +46,7 @@ def test_a_masked_snapshot_is_refused_and_changes_nothing(http, clock):
 
 
 def test_reveal_takes_true_or_false_only(http):
+    open_session(http)  # the client's world exists once a call leaves state in it
     assert http.get(f"{STATE}?reveal=false").status == 200
     r = http.get(f"{STATE}?reveal=1")
     assert r.status == 400 and r.json["error"]["code"] == 4002

@@ -10,12 +10,13 @@ from mocknexus.domain.static_members import StaticMembers
 from mocknexus.schemas.dialects import DIALECTS, view
 from mocknexus.schemas.fastdump import dumper
 from mocknexus.web import admin, mdx, nexus, sso
+from mocknexus.web.admin import clients, clock, faults, journal, members, scenarios, server, state
 from tests.support import CLIENT, create_member, open_session, poll_until_settled
 
 
 def response_schemas() -> list[Schema]:
     found = []
-    for module in (nexus, mdx, sso, admin):
+    for module in (nexus, mdx, sso, admin, clients, clock, faults, journal, members, scenarios, server, state):
         found += [
             v
             for v in vars(module).values()

@@ -6,10 +6,9 @@ from __future__ import annotations
 from flask import Response
 
 from mocknexus.domain import inspection
-from mocknexus.domain.service import Emulator
 from mocknexus.schemas import inspection as s
-from mocknexus.web.admin_blueprint import client_world, route
-from mocknexus.web.http import read_query, render, worlds
+from mocknexus.web.admin.blueprint import route, scope
+from mocknexus.web.http import read_query, render
 from mocknexus.web.openapi import doc
 
 member_query = s.MemberQuery()
@@ -17,17 +16,11 @@ member_list = s.InspectedMemberListResponse()
 credential_list = s.AccessTokenListResponse()
 
 
-def _emulators(client_id: str | None) -> list[Emulator]:
-    """One client's emulator, or (server-wide) every client's."""
-    target = client_world(client_id)
-    return [target.emulator] if target else [w.emulator for w in worlds().all()]
-
-
 @route("/members", ["GET"])
 @doc("Members, newest first, with their job's progress and status timeline", response=member_list, query=member_query)
 def inspect_members(client_id: str | None = None) -> Response:
     limit = read_query(member_query)["limit"]
-    found = [view for emu in _emulators(client_id) for view in inspection.members(emu, limit)]
+    found = [view for emu in scope(client_id).emulators for view in inspection.members(emu, limit)]
     newest = sorted(found, key=lambda v: (v.created_at, v.guid), reverse=True)[:limit]
     return render(member_list, {"members": newest})
 
@@ -35,5 +28,5 @@ def inspect_members(client_id: str | None = None) -> Response:
 @route("/sessions", ["GET"])
 @doc("Sessions and api tokens with their expiry by the emulator's clock (tokens masked)", response=credential_list)
 def inspect_credentials(client_id: str | None = None) -> Response:
-    found = [view for emu in _emulators(client_id) for view in inspection.credentials(emu)]
+    found = [view for emu in scope(client_id).emulators for view in inspection.credentials(emu)]
     return render(credential_list, {"credentials": sorted(found, key=lambda v: (v.issued_at, v.kind), reverse=True)})

@@ -8,8 +8,8 @@ from flask import Response
 from mocknexus.domain.oauth import OAuthOutcome
 from mocknexus.oauth.pages import app_redirect, ending_params
 from mocknexus.schemas.oauth import OAuthOutcomeRequest
-from mocknexus.web.admin import _member_emulator, member_response
-from mocknexus.web.admin_blueprint import route
+from mocknexus.web.admin.blueprint import route
+from mocknexus.web.admin.members import _emulator, member_response
 from mocknexus.web.http import read_body, render_json
 from mocknexus.web.oauth_links import window_uri
 from mocknexus.web.openapi import doc
@@ -26,7 +26,7 @@ outcome_request = OAuthOutcomeRequest()
 )
 def complete_oauth(guid: str, client_id: str | None = None) -> Response:
     body = read_body(outcome_request)
-    emulator = _member_emulator(client_id, guid)
+    emulator = _emulator(client_id, guid)
     outcome = OAuthOutcome[body["outcome"]]
     ending = emulator.force_oauth_outcome(guid, outcome, body["delay_seconds"])
     member = emulator.any_member(guid)
