@@ -18,6 +18,11 @@ def ratios(r: dict) -> dict:
         "search_small_vs_large": scaling["small"]["institution_search"]["rps"]
         / scaling["large"]["institution_search"]["rps"],
     }
+    if "mocknexus_waitress_platform" in reads:  # the Platform API's member read, same server
+        platform = reads["mocknexus_waitress_platform"]
+        found["platform_read_vs_bare"] = platform["rps"] / reads["bare_waitress"]["rps"]
+        found["platform_read_vs_bare_cpu"] = platform["req_per_cpu_s"] / reads["bare_waitress"]["req_per_cpu_s"]
+        found["platform_read_vs_nexus_read"] = platform["rps"] / serve["rps"]
     if "moto_server" in reads:
         found["serve_vs_moto"] = reads["mocknexus_waitress"]["rps"] / reads["moto_server"]["rps"]
     return found

@@ -5,7 +5,8 @@
     python bench/run.py --quick         # a tiny configuration (seconds), as the smoke test runs it
 
 Measures (each throughput figure the median of --runs runs; member-read runs go round-robin over the servers):
-  1. authenticated GET /members/{guid}: requests/s, p50, p99 on mocknexus under each candidate server
+  1. authenticated GET /members/{guid}: requests/s, p50, p99 on mocknexus under each candidate server, and the
+     Platform API's GET /users/{user_guid}/members/{member_guid} (Basic auth) under waitress
      (waitress = `mocknexus serve` = the image; gunicorn gthread = the image before; gunicorn gevent;
      werkzeug = `mocknexus serve` before), on a bare Flask app (bench/bare_app.py) under the same servers
      (the ceiling), and on moto_server (an authenticated S3 GetObject);
@@ -84,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         for kind in candidates:
             server = stack.enter_context(servers.mocknexus(kind))
             targets[f"mocknexus_{kind}"] = (server, *workloads.prepare_member(server.url))
+            if kind == "waitress":  # the same read through the Platform API, on the shipped server
+                targets["mocknexus_waitress_platform"] = (server, *workloads.prepare_platform_member(server.url))
             results["startup"][kind] = {"s": server.startup_s, "idle_rss_mb": server.rss_mb()}
         for kind in servers.BARE:
             targets[f"bare_{kind}"] = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import itertools
 import json
@@ -52,6 +53,22 @@ def prepare_member(url: str) -> tuple[str, dict]:
     session = open_session(url)
     guid = mx_bank_member(connection(url), session.headers, "password")
     return f"/members/{guid}", {"MD-SESSION-TOKEN": session.token}
+
+
+def prepare_platform_member(url: str) -> tuple[str, dict]:
+    """The same read through MX's Platform API: a user and an MX Bank member made with Basic auth (the
+    client id `mocknexus`, the world `prepare_member` uses), and `GET /users/{u}/members/{m}`."""
+    basic = "Basic " + base64.b64encode(b"mocknexus:bench-key").decode()
+    h = {"Authorization": basic, "Accept": "application/vnd.mx.api.v1+json"}
+    conn = connection(url)
+    user = call(conn, "POST", "/users", h, {"user": {"id": f"platform-bench-{os.getpid()}-{next(_flow_ids)}"}})
+    user_guid = user["user"]["guid"]
+    creds = call(conn, "GET", "/institutions/mxbank/credentials", h)["credentials"]
+    values = {"LOGIN": "mxuser", "PASSWORD": "password"}
+    member = {"institution_code": "mxbank", "skip_aggregation": True,
+              "credentials": [{"guid": c["guid"], "value": values[c["field_name"]]} for c in creds]}  # fmt: skip
+    guid = call(conn, "POST", f"/users/{user_guid}/members", h, {"member": member})["member"]["guid"]
+    return f"/users/{user_guid}/members/{guid}", h
 
 
 def one_flow(url: str, conn: http.client.HTTPConnection | None = None) -> float:

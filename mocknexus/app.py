@@ -18,11 +18,15 @@ from mocknexus.store import MemoryStore, SQLiteStore, Store
 from mocknexus.web import apis, request_context
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
+from mocknexus.web.partner_auth import is_platform_request
+from mocknexus.web.platform import SHARED_WITH_NEXUS
+from mocknexus.web.routing import ApiMap
 
 
 def create_app(config: Config | None = None, *, clock: Clock | None = None, store: Store | None = None) -> Flask:
     config = config or Config()
     app = Flask("mocknexus", static_folder=None)
+    app.url_map = ApiMap()  # before any route: it pairs the paths Nexus and the Platform API share
     app.config["MOCKNEXUS"] = config
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     # No automatic OPTIONS: Flask's answer is an empty text/html 200; ours is MX's JSON 405 with Allow.
@@ -70,6 +74,9 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
             app.register_blueprint(blueprint)
             if api.authenticate is not None:  # as `blueprint.before_request` would, for this app only
                 app.before_request_funcs.setdefault(blueprint.name, []).append(api.authenticate)
+    # A URL Nexus and the Platform API both serve goes to one or the other by its credentials (web/routing.py).
+    for nexus_endpoint, platform_endpoint in SHARED_WITH_NEXUS:
+        app.url_map.twin(nexus_endpoint, platform_endpoint, is_platform_request)
     register_error_handlers(app)
     request_context.register(app)
     register_hooks(app)

@@ -160,6 +160,7 @@ class Catalog:
         ordered = sorted(self.institutions.values(), key=lambda i: (-i.popularity, i.name.lower()))
         self._visible = [i for i in ordered if not i.is_hidden]  # search results come in this order
         self._names = [i.name.lower() for i in self._visible]
+        self._every_code = {i.code: i for i in sorted(self.institutions.values(), key=lambda i: i.guid)}
         self._by_code: dict[str, int] = {}
         self._by_host: dict[str, list[int]] = defaultdict(list)
         self._by_country: dict[str, list[int]] = defaultdict(list)
@@ -178,6 +179,10 @@ class Catalog:
         self.institutions.update((i.guid, i) for i in institutions)
         self.scenarios.update((s.name, s) for s in scenarios)
         self._reindex()
+
+    def by_code(self, code: str) -> Institution | None:
+        """An institution by its code (`mxbank`), as the Platform API names it; hidden ones too."""
+        return self._every_code.get(code)
 
     def scenario_for(self, institution: Institution, values_by_field_name: dict[str, str]) -> str:
         """The scenario the credential values a user typed select at this institution."""

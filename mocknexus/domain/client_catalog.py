@@ -58,3 +58,4 @@ class ClientCatalog:
         self.institutions = shared.institutions
         self.scenarios = ClientScenarios(shared.scenarios, store, parse)
         self.search = shared.search
+        self.by_code = shared.by_code

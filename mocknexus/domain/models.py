@@ -16,7 +16,7 @@ STATUS_HISTORY_LIMIT = 100
 @dataclass
 class User:
     guid: str
-    id: str  # the partner's own id (MDX `id`, Nexus `external_guid`)
+    id: str | None  # the partner's own id (MDX `id`, Nexus `external_guid`); a Platform user may have none
     created_at: datetime
     email: str | None = None
     first_name: str | None = None
@@ -80,6 +80,7 @@ class Job:
     challenges: list[Challenge] = field(default_factory=list)
     finished_at: datetime | None = None
     outcome_applied: bool = False  # accounts / account numbers produced once the job has finished
+    detail_code: int | None = None  # MX's most_recent_job_detail_code (1000: no verifiable accounts)
 
 
 @dataclass
@@ -217,7 +218,7 @@ class WidgetUrl:
 
     token: str
     user_guid: str
-    user_id: str  # the partner's id: what MX answers as `user_id`
+    user_id: str | None  # the partner's id: what MX answers as `user_id` (a Platform user may have none)
     widget_type: str
     options: dict[str, Any]  # the configuration options, as validated by the web layer
     issued_at: datetime

@@ -15,6 +15,7 @@ from mocknexus.domain.clock import Clock
 from mocknexus.domain.members import Members
 from mocknexus.domain.operations import MemberChanges, UserOperations
 from mocknexus.domain.owners import TokenOwners
+from mocknexus.domain.platform import PlatformOperations
 from mocknexus.domain.state import Settings
 from mocknexus.domain.steering import Steering
 from mocknexus.domain.timekeeping import JobsAdvanced, Timekeeping
@@ -24,7 +25,7 @@ from mocknexus.store import Store
 __all__ = ["Emulator", "JobsAdvanced", "MemberChanges", "Settings", "UserOperations"]
 
 
-class Emulator(Identity, Members, Steering, Timekeeping):
+class Emulator(Identity, Members, Steering, Timekeeping, PlatformOperations):
     """One world: the state of one MX client id (or, with no client id, MX's shared static fixtures).
 
     Its user-keyed operations are `operations.UserOperations`, which Nexus and the Platform API call alike.

@@ -20,6 +20,7 @@ from mocknexus.domain.tables import ACCOUNTS, EXTERNAL_GUIDS, MEMBERS, OAUTH_WIN
 from mocknexus.store import Store
 
 PREVENTED_AFTER_DENIALS = 3
+NO_VERIFIABLE_ACCOUNTS = 1000  # MX's job detail code (connect-widget src/const/jobDetailCode.js)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class EmulatorState:
 
     def _save_user(self, user: User) -> None:
         self.store.put(USERS, user.guid, user)
-        self.store.put(USER_IDS, user.id, user.guid)
+        if user.id is not None:  # a Platform API user need not have a partner id
+            self.store.put(USER_IDS, user.id, user.guid)
 
     def _save_member(self, member: Member) -> None:
         self.store.put(MEMBERS, member.guid, member)
@@ -118,6 +120,8 @@ class EmulatorState:
         if member.connection_status is ConnectionStatus.CONNECTED:
             member.failed_logins = 0
             verify = job.type == JobType.VERIFICATION.value and scenario.account_numbers
+            if job.type == JobType.VERIFICATION.value and not scenario.account_numbers:
+                job.detail_code = NO_VERIFIABLE_ACCOUNTS
             identify = job.type == JobType.IDENTIFICATION.value
             self._add_accounts(member, scenario, verify, job.finished_at, identified=identify)
         elif member.connection_status is ConnectionStatus.DENIED:

@@ -129,6 +129,7 @@ class JobType(Enum):
     AGGREGATION = "AGGREGATION"
     VERIFICATION = "VERIFICATION"
     IDENTIFICATION = "IDENTIFICATION"
+    BALANCE = "BALANCE"  # the Platform API's check_balance: a balance-only aggregation
 
 
 ANY_END = "END"  # in a wait: any end state, with no job running

@@ -55,7 +55,8 @@ class Steering(EmulatorState):
             for token in tokens:
                 self.owners.bind(token)
             for user in loaded["users"]:
-                self.store.put(USER_IDS, user.id, user.guid)
+                if user.id is not None:
+                    self.store.put(USER_IDS, user.id, user.guid)
             for member in loaded["members"]:
                 if member.external_guid:
                     self.store.put(EXTERNAL_GUIDS, member.external_guid, member.guid)

@@ -53,7 +53,11 @@ class Identity(EmulatorState):
 
     def issue_api_token(self, user_id: str) -> ApiToken:
         with self.store.transaction():
-            user = self.read_user(user_id)
+            return self.issue_api_token_for(self.read_user(user_id))
+
+    def issue_api_token_for(self, user: User) -> ApiToken:
+        """A token for a user found otherwise (a Platform API user need not have an id)."""
+        with self.store.transaction():
             now = self.clock.now()
             token = ApiToken(new_token(), user.guid, now, now + self.settings.api_token_ttl)
             self.store.put(API_TOKENS, token.token, token)

@@ -59,7 +59,7 @@ class Identity(Protocol):
 
     def read_user(self, user_id: str) -> User: ...
 
-    def issue_api_token(self, user_id: str) -> ApiToken: ...
+    def issue_api_token_for(self, user: User) -> ApiToken: ...
 
     def open_session(self, api_token: str, skip_aggregation: bool) -> Session: ...
 
@@ -104,7 +104,8 @@ class WidgetUrls:
                 raise WidgetUrlError("This link has expired", "Widget URLs expire after ten minutes.")
             user = self.find_user(url.user_guid)
             # Connect does not aggregate on load (MX: "except for the connect_widget"): skip_aggregation.
-            session = self.emulator.open_session(self.emulator.issue_api_token(user.id).token, skip_aggregation=True)
+            token = self.emulator.issue_api_token_for(user).token
+            session = self.emulator.open_session(token, skip_aggregation=True)
             url.used = True
             url.session_guid = new_guid("SES")
             self._save(url)

@@ -1,4 +1,4 @@
-"""Widget URL requests and answers: SSO v3 (`{"url": {...}}`) and the Platform API (`{"widget_url": {...}}`).
+"""Widget URL requests and answers: SSO v3 (`{"url": {...}}`); the Platform API's are schemas/platform/widgets.py.
 
 The options are MX's documented Connect configuration options (Verification Guide table; web SDK
 src/sso/widget_configuration.ts); one field list serves both endpoints.
@@ -69,15 +69,6 @@ class SsoUrlRequest(Rooted):
     url = fields.Nested(SsoUrlFields, required=True)
 
 
-class PlatformWidgetUrlFields(WidgetOptions):
-    widget_type = StrictString(required=True, validate=validate.OneOf([CONNECT_WIDGET], error=CONNECT_ONLY))
-
-
-class PlatformWidgetUrlRequest(Rooted):
-    root = "widget_url"
-    widget_url = fields.Nested(PlatformWidgetUrlFields, required=True)
-
-
 class UrlSchema(Schema):
     url = fields.String()
     type = fields.String()
@@ -86,7 +77,3 @@ class UrlSchema(Schema):
 
 class SsoUrlResponse(Schema):
     url = fields.Nested(UrlSchema)
-
-
-class PlatformWidgetUrlResponse(Schema):
-    widget_url = fields.Nested(UrlSchema)

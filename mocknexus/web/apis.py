@@ -19,8 +19,8 @@ own media type, the client named by the Basic user name), would be::
         world=ClientInBasicAuth(),
     )
 
-and `mocknexus/web/platform.py` defining `bp = Blueprint("platform", __name__)` with its views, each with a
-`@doc(...)` (the OpenAPI document refuses a route without one).
+and `mocknexus/web/platform/` defining `bp = Blueprint("platform", __name__)` with its views, each with a
+`@doc(...)` (the OpenAPI document refuses a route without one), as it does.
 """
 
 from __future__ import annotations
@@ -132,6 +132,7 @@ class Api:
     media_type: str  # its JSON answers and its errors
     world: WorldLocator
     xml_media_type: str | None = None  # it also speaks XML (by `.xml` suffix, Accept or Content-Type)
+    request_media_type: str | None = None  # its request bodies' media type, when not `media_type`
     security: tuple[dict, ...] = ()  # its OpenAPI security requirement
     authenticate: Callable[[], None] | None = None  # run before each of its views (raises an MXError)
     # Errors every endpoint may answer (besides each view's own); any path may also answer 405 and 406.
@@ -188,9 +189,10 @@ APIS: tuple[Api, ...] = (
     ),
     Api(
         name="platform",
-        tag="Platform API (widget URLs)",
-        blueprints=("mocknexus.widget.urls:platform_bp",),
+        tag="Platform API",
+        blueprints=("mocknexus.web.platform:bp",),
         media_type=PLATFORM_MEDIA_TYPE,
+        request_media_type="application/json",  # MX's document: request bodies are plain JSON
         world=ClientInBasicAuth(),
         security=({"basic": []},),
         authenticate=partner_auth.require_basic_auth,

@@ -73,7 +73,10 @@ def _negotiate() -> None:
     """An Accept header that admits none of the endpoint's media types is a 406; no Accept header accepts
     anything (INFERRED for MX). An unknown route is a 404 first: nothing is negotiated before routing.
     The inspector serves HTML, CSS and JS, so it is not negotiated either."""
-    if "HTTP_ACCEPT" not in request.environ or request.routing_exception is not None:
+    accept = request.environ.get("HTTP_ACCEPT")
+    if accept is None or request.routing_exception is not None:
+        return
+    if accept == media_type():  # what an API's own SDK sends, decided without parsing the header
         return
     if not current_api().negotiated:
         return

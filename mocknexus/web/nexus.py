@@ -143,8 +143,11 @@ def read_institution(guid: str) -> Response:
 
 
 @bp.get("/institutions/<guid>/credentials")
-@doc("The credentials an institution requires", response=credential_list)
+@doc("The credentials an institution requires", response=credential_list, query=page_query)
 def institution_credentials(guid: str) -> Response:
+    # The path is the Platform API's too, which pages this list: the same query is checked here (one
+    # document for both), and an institution's few credentials fit on any page.
+    read_query(page_query)
     return render(credential_list, {"credentials": api().read_institution(guid).credentials})
 
 

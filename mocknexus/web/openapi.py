@@ -28,9 +28,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Each API's media type, security, tag and common errors come from its declaration (web/apis.py). Any path can
 # also answer 405 (a method it does not serve: Allow lists the ones it does) and 406 (an Accept header that
 # admits no JSON).
-# Without --api-key the MDX and SSO APIs take any non-empty MD-API-KEY: the document says so by making the
-# key optional (an empty requirement), so a client is not told a made-up key will be refused.
-_ANY_API_KEY = [{"apiKey": []}, {}]
+# Without --api-key the MDX and SSO APIs take any non-empty MD-API-KEY, and the Platform API any Basic
+# client_id:api_key: the document says so by making the key optional (an empty requirement), so a client is
+# not told a made-up key will be refused.
 _API_KEY_HELP = "MX's partner API key. Without --api-key, mocknexus accepts any non-empty value (and 401s none)."
 
 
@@ -45,6 +45,7 @@ class Doc:
     errors: tuple[int, ...] = ()
     also: tuple[int, ...] = ()  # other success statuses with the same body (202 Accepted)
     bodies: dict[int, Schema] | None = None  # statuses answering a body of their own (a wait's 408)
+    empty: tuple[int, ...] = ()  # other success statuses answered with no body (204 No Content)
     security: list[dict] | None = None  # None: the API's usual
     media: str | None = None  # None: the API's usual (the inspector's and the widget's pages: HTML, JS, CSS)
     # Deliberate exceptions to what an OpenAPI checker may expect: {schemathesis check name: why}, published
@@ -86,18 +87,26 @@ def build_spec(app: Flask) -> dict:
     any_key = not app.config["MOCKNEXUS"].api_key
     routes = RouteTable.from_map(app.url_map)
     paths: dict[str, dict[str, dict]] = {}
+    first_twin = getattr(app.url_map, "first_twin", lambda rule: None)
+    seconds: list[tuple[Any, str, dict]] = []  # twins' second rules (web/routing.py), merged below
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         described: Doc | None = getattr(view, "__apidoc__", None)
         if described is None:
             raise LookupError(f"route {rule.rule} ({rule.endpoint}) has no @doc")
         api = api_of(rule.endpoint.split(".", 1)[0])
-        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        path = _path(rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             operation = _operation(described, api, rule, method, path, routes, dialect)
-            if any_key and operation["security"] == [{"apiKey": []}]:
-                operation["security"] = _ANY_API_KEY
-            paths.setdefault(path, {})[method.lower()] = operation
+            if any_key and operation["security"] in ([{"apiKey": []}], [{"basic": []}]):
+                operation["security"] = [*operation["security"], {}]
+            if first_twin(rule) is not None:
+                seconds.append((first_twin(rule), method.lower(), operation))
+            else:
+                paths.setdefault(path, {})[method.lower()] = operation
+    for first, method, operation in seconds:
+        path = _path(first.rule)
+        paths[path][method] = _merge_twins(paths[path][method], operation)
     for path, operations in sorted(paths.items()):
         spec.path(path=path, operations=operations)
     document = spec.to_dict()
@@ -133,7 +142,7 @@ def _operation(described: Doc, api: Api, rule: Any, method: str, path: str, rout
     if described.body is not None:
         operation["requestBody"] = {
             "required": described.body_required,
-            "content": {media: {"schema": described.body}, **as_xml},
+            "content": {api.request_media_type or media: {"schema": described.body}, **as_xml},
         }
     success: dict[str, Any] = {"description": described.summary}
     if described.response is not None:
@@ -141,9 +150,17 @@ def _operation(described: Doc, api: Api, rule: Any, method: str, path: str, rout
         success["content"] = {described.media or media: {"schema": response}, **as_xml}
     for status in (described.status, *described.also):
         operation["responses"][str(status)] = success
+    for status in described.empty:
+        operation["responses"][str(status)] = {"description": "No Content"}
     # An error can come in the Nexus media type on any path: the server's own refusals (431, 413, bad
     # framing) carry it, and so do 404s and 405s decided before any API's route is chosen.
-    error_content: dict[str, Any] = {m: {"schema": "ErrorResponse"} for m in dict.fromkeys((media, NEXUS_MEDIA_TYPE))}
+    # And a URL that a more specific template of another API owns (web/routing.py) answers in that API's type.
+    rivals = [
+        api_of(routes.blueprints[r]).media_type for r in routes.rivals.get(rule.rule, ()) if r in routes.blueprints
+    ]
+    error_content: dict[str, Any] = {
+        m: {"schema": "ErrorResponse"} for m in dict.fromkeys((media, NEXUS_MEDIA_TYPE, *rivals))
+    }
     if xml:  # an API speaking XML answers its errors in XML when asked to (`.xml`, Accept): web/errors.py
         error_content[xml] = {"schema": {"type": "string", "description": "the error, as XML"}}
     for status in sorted({*common_errors, *described.errors}):
@@ -164,6 +181,31 @@ def _operation(described: Doc, api: Api, rule: Any, method: str, path: str, rout
     if unchecked:
         operation["x-mocknexus-unchecked"] = unchecked
     return operation
+
+
+def _path(template: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", template)
+
+
+def _merge_twins(first: dict, second: dict) -> dict:
+    """One operation for a path template two APIs serve (Nexus by guid, the Platform API by code): which
+    answers depends on the credentials sent, so each API's security, query and responses (by media type)."""
+    merged = dict(first)
+    merged["summary"] = f"{first['summary']} (Nexus: MD-SESSION-TOKEN) / {second['summary']} (Platform API: Basic)"
+    merged["tags"] = [*first["tags"], *second["tags"]]
+    merged["security"] = [*first["security"], *second["security"]]
+    # Both take the same query (each API validates it): the first's, or the second's when the first has none.
+    if not any(p.get("in") == "query" for p in first["parameters"]):
+        merged["parameters"] = [*first["parameters"], *(p for p in second["parameters"] if p.get("in") == "query")]
+    responses: dict[str, Any] = {}
+    for status in sorted({*first["responses"], *second["responses"]}):
+        a, b = first["responses"].get(status, {}), second["responses"].get(status, {})
+        responses[status] = {**b, **a, "content": {**b.get("content", {}), **a.get("content", {})}}
+    merged["responses"] = responses
+    unchecked = {**second.get("x-mocknexus-unchecked", {}), **first.get("x-mocknexus-unchecked", {})}
+    if unchecked:
+        merged["x-mocknexus-unchecked"] = unchecked
+    return merged
 
 
 def _digits_also(prop: dict) -> dict:

@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Mapping
+from typing import Any
+
 from flask import current_app, request
 
 from mocknexus.domain.errors import ErrorKind, MXError
 
 API_KEY_HEADER = "MD-API-KEY"
+# MX's errors page for the Platform API's 401.
+INVALID_BASIC = "Invalid MX-API-Key or MX-Client-ID provided."
 
 
 def require_api_key() -> None:
@@ -30,5 +36,16 @@ def require_basic_auth() -> None:
     auth = request.authorization
     if auth is None or auth.type != "basic" or not auth.username or not auth.password:
         raise MXError(ErrorKind.UNAUTHORIZED, "Basic authentication with client_id:api_key is required.")
-    if (config.client_id and auth.username != config.client_id) or (config.api_key and auth.password != config.api_key):
-        raise MXError(ErrorKind.UNAUTHORIZED, "The client_id or api_key is invalid.")
+    if config.client_id and not hmac.compare_digest(auth.username.encode(), config.client_id.encode()):
+        raise MXError(ErrorKind.UNAUTHORIZED, INVALID_BASIC)
+    if config.api_key and not hmac.compare_digest(auth.password.encode(), config.api_key.encode()):
+        raise MXError(ErrorKind.UNAUTHORIZED, INVALID_BASIC)
+
+
+def is_platform_request(environ: Mapping[str, Any]) -> bool:
+    """Whether a request to a URL both Nexus and the Platform API serve (`/institutions/{...}`) is the
+    Platform API's: Basic credentials or the Platform's media type, and no Nexus session token."""
+    if environ.get("HTTP_MD_SESSION_TOKEN"):
+        return False
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    return auth[:6].lower() == "basic " or "vnd.mx.api." in environ.get("HTTP_ACCEPT", "")

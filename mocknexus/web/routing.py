@@ -1,25 +1,85 @@
-"""Which path template owns a URL, when the three APIs' templates overlap in one URL space.
+"""Which path template owns a URL, when the APIs' templates overlap in one URL space.
 
 `/{client_id}/users` and Nexus's `/members/{guid}` both match `/members/users`; `/{client_id}/users/{id}`
 and `/{client_id}/users/{id}.json` both match `/c/users/x.json`. The OpenAPI document lists one entry per
 template, so the server settles each URL the way a reader of the document would: the most specific
-template owns it (most literal characters, then fewest parameters). A method that template does not
+template owns it (most literal characters, then fewest parameters, then literals first, as werkzeug matches
+segment by segment: `/users/{user_guid}` owns `/users/users`, not `/{client_id}/users`). A method that template does not
 serve is a 405 whose `Allow` lists the owner's methods, and the document's path parameters exclude the
 values another template owns. One table, built from the app's routes, serves all three.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from werkzeug.routing import Map
+from werkzeug.routing import Map, MapAdapter, Rule
 
 _PLACEHOLDER = re.compile(r"<[^>]+>")
 
 
-def specificity(template: str) -> tuple[int, int]:
-    return len(_PLACEHOLDER.sub("", template)), -len(_PLACEHOLDER.findall(template))
+def specificity(template: str) -> tuple[int, int, tuple[int, ...]]:
+    literal_first = tuple(int("<" not in segment) for segment in segments(template))
+    return len(_PLACEHOLDER.sub("", template)), -len(_PLACEHOLDER.findall(template)), literal_first
+
+
+def placeholders(template: str) -> list[str]:
+    return [re.sub(r"^<(?:[^:<>]+:)?|>$", "", p) for p in _PLACEHOLDER.findall(template)]
+
+
+class ApiMap(Map):
+    """werkzeug's Map, plus twins: a URL that two APIs serve with one method, decided by the request's headers
+    (`chooses_second(environ)`), so each API keeps its own blueprint, hooks, media type and world routing.
+    Nexus's `/institutions/{guid}` and the Platform API's `/institutions/{institution_code}` are one template
+    (the OpenAPI document lists them as one operation); the Platform's `/institutions/favorites` is Nexus's
+    `/institutions/{guid}` to a Nexus client (an institution of that guid: none)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # (endpoint, template) -> [(another rule the URL may belong to, whether a request's environ wants it)]
+        self.twins: dict[tuple[str, str], list[tuple[Rule, Callable[[Mapping[str, Any]], bool]]]] = {}
+        self.seconds: dict[tuple[str, str], Rule] = {}
+
+    def twin(self, first: str, second: str, chooses_second: Callable[[Mapping[str, Any]], bool]) -> None:
+        """Pair the one rule of endpoint `first` with that of `second`."""
+        (a,), (b,) = self._rules_by_endpoint[first], self._rules_by_endpoint[second]
+        self.twins.setdefault((a.endpoint, a.rule), []).append((b, chooses_second))
+        self.twins.setdefault((b.endpoint, b.rule), []).append((a, lambda environ: not chooses_second(environ)))
+        if _PLACEHOLDER.sub("<>", a.rule) == _PLACEHOLDER.sub("<>", b.rule):
+            self.seconds[(b.endpoint, b.rule)] = a
+
+    def first_twin(self, rule: Rule) -> Rule | None:
+        """For the second rule of a same-template pair, the first (the OpenAPI document lists them as one)."""
+        return self.seconds.get((rule.endpoint, rule.rule))
+
+    def bind_to_environ(self, environ: Any, server_name: str | None = None, subdomain: str | None = None) -> MapAdapter:
+        adapter = super().bind_to_environ(environ, server_name, subdomain)
+        if self.twins:
+            adapter.__class__ = _TwinAdapter
+            adapter.environ = environ  # type: ignore[attr-defined]
+        return adapter
+
+
+class _TwinAdapter(MapAdapter):
+    environ: Mapping[str, Any]
+
+    def match(self, path_info=None, method=None, return_rule=False, query_args=None, websocket=None):  # type: ignore[override]
+        rule, args = super().match(path_info, method, True, query_args, websocket)
+        for other, wanted in self.map.twins.get((rule.endpoint, rule.rule), ()):  # type: ignore[attr-defined]
+            found = _named_regex(other.rule).fullmatch(path_info if path_info is not None else self.path_info)
+            if found is not None and wanted(self.environ):
+                rule, args = other, found.groupdict()
+                break
+        return (rule if return_rule else rule.endpoint), args
+
+
+@functools.cache
+def _named_regex(template: str) -> re.Pattern[str]:
+    return re.compile(_PLACEHOLDER.sub(lambda m: f"(?P<{placeholders(m.group(0))[0]}>[^/]+)", template))
 
 
 def segments(template: str) -> list[str]:
@@ -56,6 +116,7 @@ def _could_overlap(a: str, b: str) -> bool:
 class RouteTable:
     methods: dict[str, set[str]] = field(default_factory=dict)  # template -> methods (HEAD with GET)
     rivals: dict[str, list[str]] = field(default_factory=dict)  # template -> more specific overlapping ones
+    blueprints: dict[str, str] = field(default_factory=dict)  # template -> the blueprint serving it
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
@@ -63,6 +124,7 @@ class RouteTable:
         table = cls()
         for rule in url_map.iter_rules():
             table.methods.setdefault(rule.rule, set()).update((rule.methods or set()) - {"OPTIONS"})
+            table.blueprints.setdefault(rule.rule, rule.endpoint.split(".", 1)[0])
         ordered = sorted(table.methods, key=specificity, reverse=True)
         for template in ordered:
             table._patterns[template] = _regex(template)

@@ -25,8 +25,9 @@ from mocknexus.app import create_app
 from mocknexus.config import Config
 
 EXAMPLES = int(os.environ.get("MOCKNEXUS_FUZZ_EXAMPLES", "50"))
-# The static session and any API key: generated requests reach the handlers instead of stopping at auth.
-AUTH = {"MD-SESSION-TOKEN": "test_session", "MD-API-KEY": "fuzz"}
+# The static session, any API key and any Basic client_id:api_key (the Platform API): generated requests reach
+# the handlers instead of stopping at auth.
+AUTH = {"MD-SESSION-TOKEN": "test_session", "MD-API-KEY": "fuzz", "Authorization": "Basic ZnV6ejpmdXp6"}
 
 app = create_app(Config(seed=1, job_time_scale=0, max_wait=0.01))  # a wait answers (408) at once
 schema = schemathesis.openapi.from_wsgi("/__admin/openapi.json", app)
@@ -35,10 +36,13 @@ pytestmark = pytest.mark.fuzz
 
 
 def auth(case) -> dict:
-    """The static credentials, unless the case's headers were made invalid on purpose (a missing token)."""
+    """The static credentials, unless the case's headers were made invalid on purpose (a missing token). A
+    Platform API operation gets Basic alone: with a Nexus session token, a URL both serve is Nexus's."""
     headers = case.meta.components.get(ParameterLocation.HEADER) if case.meta else None
     if headers is not None and headers.mode is GenerationMode.NEGATIVE:
         return dict(case.headers or {})
+    if case.operation.definition.raw.get("tags") == ["Platform API"]:
+        return {"Authorization": AUTH["Authorization"], **(case.headers or {})}
     return {**AUTH, **(case.headers or {})}
 
 

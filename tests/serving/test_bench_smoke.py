@@ -26,7 +26,7 @@ def test_the_benchmark_runs_end_to_end(tmp_path):
     data = json.loads(out.read_text())
     assert set(data["member_read"]) == {
         f"{app}_{server}" for app in ("mocknexus", "bare") for server in ("waitress", "gunicorn_gthread", "werkzeug")
-    }
+    } | {"mocknexus_waitress_platform"}  # the Platform API's member read, on the shipped server
     assert all(m["rps"] > 0 and m["non_2xx"] == 0 for m in data["member_read"].values())
     assert set(data["slow_clients"]) == {"waitress", "gunicorn_gthread", "werkzeug"}
     assert data["slow_clients"]["waitress"]["answered"] == data["slow_clients"]["waitress"]["probes"]
