@@ -14,7 +14,8 @@ Measures (each throughput figure the median of --runs runs; member-read runs go 
      (bench/slowloris.py), per candidate;
   3. the verification flow from one client, and many clients at once counting failed flows (bench/flows.py);
   4. member read and institution search with a small vs a large state;
-  5. start-up (process start to first 200 on health) and RSS idle / under load.
+  5. start-up (process start to first 200 on health) and RSS idle / under load;
+  6. webhooks: the flow with a subscribed receiver vs none, and deliveries per second (bench/webhooks.py).
 Load comes from wrk (installed with apt-get if missing); --loadgen python uses a small built-in
 generator instead (the smoke test, where installing is not wanted). Everything targets 127.0.0.1.
 """
@@ -34,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import flows, loadgen, report, servers, slowloris, workloads
+from bench import flows, loadgen, report, servers, slowloris, webhooks, workloads
 
 ROOT = servers.ROOT
 
@@ -49,7 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-moto", action="store_true")
     parser.add_argument("--skip-gevent", action="store_true", help="leave out the gunicorn gevent candidate")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results.json"), help="where to write the results")
+    parser.add_argument("--webhooks-only", action="store_true", help="only section 6 (bench/webhooks.py)")
     args = parser.parse_args(argv)
+    if args.webhooks_only:
+        return webhooks.main(["--quick"] if args.quick else [])
     quick = args.quick
     runs = args.runs or (1 if quick else 3)
     seconds = args.seconds or (1.0 if quick else 5.0)
@@ -150,7 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     results["scaling"] = {"members": big_members, "institutions": big_institutions, **scaling}
     results["ratios"] = report.ratios(results)
 
+    # 6. Webhooks: flow latency with a subscribed receiver vs none, and deliveries per second.
+    results["webhooks"] = webhooks.measure(20, 2, 10) if quick else webhooks.measure(200, 4, 150)
+
     print(report.table(results))
+    print("\n" + webhooks.table(results["webhooks"]))
     Path(args.json).write_text(json.dumps(results, indent=2))
     print(f"\nwritten to {args.json}")
     return 0

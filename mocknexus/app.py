@@ -9,11 +9,13 @@ from flask import Flask
 
 from mocknexus.config import Config
 from mocknexus.control.background import Background, JobTicker, OAuthTicker
+from mocknexus.control.webhooks import Webhooks
 from mocknexus.control.worlds import Worlds
 from mocknexus.domain import snapshot
 from mocknexus.domain.clock import Clock, StoredClock
 from mocknexus.domain.service import Settings
-from mocknexus.loader import load_catalog, parse_scenario
+from mocknexus.domain.webhooks import config as webhook_config
+from mocknexus.loader import load_catalog, load_webhooks, parse_scenario
 from mocknexus.store import MemoryStore, SQLiteStore, Store
 from mocknexus.web import apis, request_context
 from mocknexus.web.errors import register_error_handlers
@@ -61,13 +63,24 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
         parse_scenario=parse_scenario,
     )
     app.extensions["mocknexus.worlds"] = worlds
+    # Webhooks (control/webhooks/): the server-wide configuration from --webhook-url, else the fixture directory.
+    default_hooks = webhook_config.parse({"url": config.webhook_url}) if config.webhook_url else None
+    if default_hooks is None and config.fixtures:
+        default_hooks = load_webhooks(config.fixtures)
+    webhooks = Webhooks(worlds, timeout=config.webhook_timeout, default=default_hooks)
+    app.extensions["mocknexus.webhooks"] = webhooks
+
     # Background work (control/background.py): clock-driven work with no request, per world. It runs when a
-    # clock moves and on its own daemon thread, never on a request thread.
+    # clock moves and on its own daemon thread, never on a request thread. A world subscribed to webhooks
+    # waives polls (its partner waits for webhooks): its jobs end by the clock alone. The webhooks ticker
+    # wakes the dispatcher when a clock move makes a delivery (or a retry) due.
     background = Background(worlds, interval=config.background_seconds)
-    background.add_ticker("jobs", JobTicker())
+    background.add_ticker("jobs", JobTicker(waive_polls=webhooks.waives_polls))
+    background.add_ticker("webhooks", webhooks.tick)
     background.add_ticker("oauth", OAuthTicker())
     app.extensions["mocknexus.background"] = background
     background.start()
+    webhooks.start_if_needed()
 
     for api in apis.APIS:  # in the registry's order (web/apis.py)
         for blueprint in apis.blueprints(api):

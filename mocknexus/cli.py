@@ -9,6 +9,7 @@ from dataclasses import fields
 
 from mocknexus.client import AdminClient, AdminError
 from mocknexus.config import ENV_PREFIX, Config
+from mocknexus.domain.errors import MXError
 from mocknexus.loader import FixtureError, load_catalog
 
 
@@ -44,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     journal.add_argument("change", nargs="?", choices=["clear"])
     journal.add_argument("--limit", type=int, default=20)
     actions.add_parser("clients", help="list every client id's world")
+    hooks = actions.add_parser("webhooks", help="show the webhook configuration, or set its URL (--client-id's)")
+    hooks.add_argument("hook_url", nargs="?", metavar="url", help="where every webhook type is posted")
+    outbox = actions.add_parser("deliveries", help="print the webhook outbox (every event and attempt)")
+    outbox.add_argument("--type")
+    outbox.add_argument("--member-guid")
     actions.add_parser("forget", help="drop the --client-id's world altogether")
     wait = actions.add_parser(
         "wait", help="block until a member reaches a status, or requests arrive (exit 1: timeout)"
@@ -84,8 +90,12 @@ def _serve(config: Config) -> int:
     except FixtureError as exc:
         print(f"mocknexus: bad fixture: {exc}", file=sys.stderr)
         return 2
+    except MXError as exc:  # a bad --webhook-url
+        print(f"mocknexus: {exc.message}", file=sys.stderr)
+        return 2
     from mocknexus.serving import serve
 
+    app.extensions["mocknexus.webhooks"].serve_in_background()
     serve(app, config)
     return 0
 
@@ -118,6 +128,10 @@ def _admin(args: argparse.Namespace) -> int:
             result = client.clear_faults() if args.change == "clear" else client.faults()
         elif args.action == "clients":
             result = client.clients()
+        elif args.action == "webhooks":
+            result = client.configure_webhooks(args.hook_url) if args.hook_url else client.webhook_config()
+        elif args.action == "deliveries":
+            result = client.deliveries(type=args.type, member_guid=args.member_guid)
         elif args.action == "forget":
             result = client.forget_client()
         elif args.action == "wait" and args.target == "member":

@@ -215,6 +215,42 @@ class AdminClient:
     def clear_requests(self) -> None:
         self._call("DELETE", "/requests")
 
+    # ---- webhooks (this client id's, or the server's default for every client without its own)
+    def configure_webhooks(self, url: str | None = None, **config: Any) -> dict:
+        """Subscribe: `url` for every type, or `urls={"CONNECTION_STATUS": ...}`; `basic_auth={"username",
+        "password"}` or `oauth2={"token_url", "client_id", "client_secret"}`. Returns it, secrets masked."""
+        return self._call("PUT", "/webhooks", {**({"url": url} if url else {}), **config})
+
+    def webhook_config(self) -> dict:
+        return self._call("GET", "/webhooks")
+
+    def remove_webhooks(self) -> dict:
+        return self._call("DELETE", "/webhooks")
+
+    def deliveries(self, type: str | None = None, member_guid: str | None = None, status: str | None = None) -> list:
+        """The outbox, oldest first: every event with its attempts (filters: type, member, status)."""
+        query = {k: v for k, v in {"type": type, "member_guid": member_guid, "status": status}.items() if v}
+        suffix = "?" + urllib.parse.urlencode(query) if query else ""
+        return self._call("GET", "/webhooks/deliveries" + suffix)["deliveries"]
+
+    def wait_for_deliveries(
+        self, type: str | None = None, member_guid: str | None = None, status: str | None = None,
+        count: int = 1, timeout: float = 5.0, attempts: int = 0,
+    ) -> list[dict]:  # fmt: skip
+        """Block until the outbox holds `count` matching deliveries (status `delivered`: the receiver took
+        them; `attempts`: with at least that many attempts made); WaitTimeout after `timeout` seconds."""
+        fields = {"type": type, "member_guid": member_guid, "status": status, "count": count, "timeout": timeout}
+        fields["attempts"] = attempts
+        query = urllib.parse.urlencode({k: v for k, v in fields.items() if v})
+        return self._wait("/webhooks/wait?" + query, timeout)["deliveries"]
+
+    def redeliver(self, delivery_id: str) -> dict:
+        return self._call("POST", f"/webhooks/deliveries/{_q(delivery_id)}/redeliver")["delivery"]
+
+    def fire_webhook(self, member_guid: str, type: str) -> list[dict]:
+        """Send a webhook of `type` for the member's current state now (the deliveries it made)."""
+        return self._call("POST", f"/members/{_q(member_guid)}/webhooks", {"type": type})["deliveries"]
+
     def _call(
         self, method: str, path: str, body: Any = None, *, scoped: bool = True, http_timeout: float | None = None
     ) -> Any:

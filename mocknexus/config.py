@@ -37,6 +37,8 @@ class Config:
     journal_size: int = _opt(1000, "how many recent requests each client id's request journal keeps")
     max_clients: int = _opt(10_000, "most client id worlds kept at once (past it, a call creating one more is a 503)")
     max_wait: float = _opt(60.0, "longest a control-plane wait may hold its request, in seconds")
+    webhook_url: str = _opt("", "URL every client world's webhooks are posted to unless it configures its own")
+    webhook_timeout: float = _opt(10.0, "seconds a webhook receiver has to answer before the attempt fails")
     widget_poll_ms: int = _opt(3000, "how often the Connect widget page polls a connecting member, in ms")
     log_level: str = _opt("INFO", "log level: DEBUG, INFO, WARNING, ERROR")
     mx_dialect: str = _opt(

@@ -10,6 +10,8 @@ import yaml
 from marshmallow import ValidationError
 
 from mocknexus.domain.catalog import Catalog, Institution, Scenario
+from mocknexus.domain.errors import MXError
+from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.schemas.fixtures import FIXTURE_VERSION, FixtureFileSchema
 
 
@@ -45,6 +47,22 @@ def fixture_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise FixtureError(f"{directory}: not a directory")
     return sorted(p for p in directory.iterdir() if p.suffix in FIXTURE_SUFFIXES and p.is_file())
+
+
+def load_webhooks(directory: str | Path) -> dict[str, Any] | None:
+    """The webhook configuration a fixture directory declares (`webhooks:` in a fixture file; the last file
+    that has one wins), checked as PUT /__admin/webhooks checks it."""
+    found = None
+    for path in fixture_files(Path(directory)):
+        load_file(path)  # the whole file is valid first
+        text = path.read_text(encoding="utf-8")
+        raw = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        if raw.get("webhooks") is not None:
+            try:
+                found = webhook_config.parse(raw["webhooks"])
+            except MXError as exc:
+                raise FixtureError(f"{path}: webhooks: {exc.message}") from None
+    return found
 
 
 def load_file(path: Path) -> tuple[list[Institution], list[Scenario]]:

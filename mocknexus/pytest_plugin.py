@@ -7,6 +7,10 @@
         mocknexus.admin.advance_clock(1801)     # expire this test's sessions (no other test's)
         mocknexus.admin.wait_for_member(guid, "CHALLENGED", timeout=5)
 
+    def test_webhooks(mocknexus, mocknexus_webhooks):   # a receiver subscribed for this test's client id
+        ...
+        hook = mocknexus_webhooks.wait_for("CONNECTION_STATUS", member_guid, timeout=5)
+
 Isolated by default: each test gets its own MX client id (unique per xdist worker and per test), which is its
 own world on the server (users, sessions, members, clock, faults, journal), so `pytest -n 8` against one
 server needs no resets, and nothing one test does reaches another. The world is forgotten after the test.
@@ -29,6 +33,7 @@ from dataclasses import dataclass
 import pytest
 
 from mocknexus.client import AdminClient, AdminError, NexusSession, open_session
+from mocknexus.webhook_receiver import WebhookReceiver
 
 _RUN = secrets.token_hex(3)  # this pytest process's: two suites (or two CI jobs) on one server never collide
 _tests = itertools.count(1)
@@ -127,3 +132,17 @@ def mocknexus_session(mocknexus: MockNexus) -> NexusSession:
 @pytest.fixture
 def mocknexus_session_token(mocknexus_session: NexusSession) -> str:
     return mocknexus_session.token
+
+
+@pytest.fixture
+def mocknexus_webhooks(mocknexus: MockNexus) -> Iterator[WebhookReceiver]:
+    """A real HTTP receiver on loopback, subscribed as this test's client id's webhook URL (every type):
+    `.wait_for(type, member_guid)` blocks until MX's webhook arrives; `.received` holds every request.
+    MOCKNEXUS_RECEIVER_HOST names the address to bind and advertise when the server runs elsewhere (a
+    container reaching the test machine)."""
+    receiver = WebhookReceiver(host=os.environ.get("MOCKNEXUS_RECEIVER_HOST", "127.0.0.1")).start()
+    try:
+        mocknexus.admin.configure_webhooks(receiver.url)
+        yield receiver
+    finally:
+        receiver.stop()

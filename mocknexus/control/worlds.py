@@ -68,11 +68,13 @@ class World:
 
     def holds_state(self) -> bool:
         """Whether anything would be lost by dropping this world: users (everything else in a world hangs
-        off one), uploaded scenarios, faults, a moved or frozen clock, or a wait watching it."""
+        off one), uploaded scenarios, a webhook subscription or outbox, faults, a moved or frozen clock, or a
+        wait watching it."""
         emulator = self.emulator
         return bool(
             emulator.count_users()
             or emulator.uploaded_scenarios()
+            or emulator.holds_webhooks()
             or self.faults.list()
             or self.clock.is_set
             or self._waiting
@@ -149,6 +151,8 @@ class Worlds:
         self._lock = threading.Lock()
         self.max_clients = max_clients
         self._worlds: OrderedDict[str, World] = OrderedDict()  # least recently used first
+        # Called with each client world as it is built (webhooks attach its outbox there).
+        self.on_build: list[Callable[[World], None]] = []
         # The shared world's faults are the server's (every call tries them first); its journal keeps the
         # calls that reached no client.
         self.server_faults = Faults(seed, ids=self._fault_ids)
@@ -218,6 +222,10 @@ class Worlds:
         known = set(self._worlds)
         known.update(record["client_id"] for record in self.root.values(WORLDS))
         return sorted(known)
+
+    def built(self) -> list[World]:
+        """The client worlds this process has built so far (no store read, nothing created)."""
+        return list(self._worlds.values())
 
     def all(self) -> list[World]:
         return [w for w in (self.existing(client_id) for client_id in self.client_ids()) if w is not None]
@@ -406,6 +414,8 @@ class Worlds:
             self._journal_size, client_id=client_id, ids=self._entry_ids, on_record=lambda: world.notify()
         )
         world = World(client_id, emulator, faults, journal, self.clock.now(), server=self.shared)
+        for hook in self.on_build:
+            hook(world)
         return world
 
     def _build_shared(self) -> World:

@@ -16,6 +16,7 @@ from mocknexus.domain.operations import MemberChanges
 from mocknexus.domain.pagination import Page, paginate
 from mocknexus.domain.statuses import ConnectionStatus, JobType
 from mocknexus.domain.tables import ACCOUNTS, EXTERNAL_GUIDS
+from mocknexus.domain.webhooks.triggers import member_event
 
 STALE_CREDENTIALS = (
     "The credential guids submitted are no longer valid. "
@@ -102,6 +103,8 @@ class Members(OAuthMembers):
             )
             user.member_guids.append(member.guid)
             self._save_user(user)
+            self._raise(member_event(member, user, "created", now), None)
+            member.announced_serial = member.status_serial  # "created" says all there is so far
             if external_guid:
                 self.store.put(EXTERNAL_GUIDS, external_guid, member.guid)
             if is_oauth:
@@ -126,6 +129,7 @@ class Members(OAuthMembers):
     def update_member(self, user_guid: str, member_guid: str, changes: MemberChanges) -> Member:
         with self.store.transaction():
             member = self._member(user_guid, member_guid)
+            serial = member.status_serial
             if changes.challenges is not None:
                 # Answering MFA through update member: deprecated by MX, still supported.
                 return self._answered(member, changes.challenges)
@@ -152,6 +156,8 @@ class Members(OAuthMembers):
                 if not changes.skip_aggregation and not member.is_being_aggregated:
                     self._start_job(member, JobType.AGGREGATION, self.clock.now())
             member.revision += 1
+            if member.status_serial == serial:  # a status change announces the update itself
+                self._raise(member_event(member, self._user_of(member), "updated", self.clock.now()), member)
             self._save_member(member)
             return member
 
@@ -167,7 +173,9 @@ class Members(OAuthMembers):
 
     def delete_member(self, user_guid: str, member_guid: str) -> None:
         with self.store.transaction():
-            self._delete_member(self._member(user_guid, member_guid))
+            member = self._member(user_guid, member_guid)
+            self._raise(member_event(member, self._user_of(member), "deleted", self.clock.now()), None)
+            self._delete_member(member)
 
     def resume_member(self, user_guid: str, member_guid: str, challenges: list[dict[str, str]]) -> Member:
         with self.store.transaction():

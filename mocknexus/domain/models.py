@@ -81,6 +81,9 @@ class Job:
     finished_at: datetime | None = None
     outcome_applied: bool = False  # accounts / account numbers produced once the job has finished
     detail_code: int | None = None  # MX's most_recent_job_detail_code (1000: no verifiable accounts)
+    # From the call that started the job: its webhooks echo X-CALLBACK-PAYLOAD, or are not sent (MX-Skip-Webhook).
+    callback_payload: str | None = None
+    skip_webhooks: bool = False
 
 
 @dataclass
@@ -171,6 +174,8 @@ class Member:
     failed_logins: int = 0  # consecutive DENIED jobs; the third makes the member PREVENTED, as at MX
     revision: int = 0  # G21's `revision`: one more for every change a client makes (update, a new job)
     status_history: list[StatusChange] = field(default_factory=list)
+    status_serial: int = 0  # how many timeline entries were ever made (the timeline itself is capped)
+    announced_serial: int = 0  # how many of them have had their webhooks raised
     oauth: OAuthState | None = None  # set for a member created with is_oauth
 
     def __post_init__(self) -> None:
@@ -196,6 +201,7 @@ class Member:
             )
         )
         del self.status_history[:-STATUS_HISTORY_LIMIT]
+        self.status_serial += 1
 
     @property
     def is_being_aggregated(self) -> bool:

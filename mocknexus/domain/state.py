@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from mocknexus.domain import datagen, jobs
@@ -17,6 +17,8 @@ from mocknexus.domain.models import Member, User
 from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.statuses import ConnectionStatus, JobType
 from mocknexus.domain.tables import ACCOUNTS, EXTERNAL_GUIDS, MEMBERS, OAUTH_WINDOWS, USER_IDS, USERS
+from mocknexus.domain.webhooks import triggers
+from mocknexus.domain.webhooks.events import NO_EVENTS, Event, EventSink, current_options
 from mocknexus.store import Store
 
 PREVENTED_AFTER_DENIALS = 3
@@ -37,6 +39,7 @@ class EmulatorState:
     clock: Clock  # this client id's clock
     settings: Settings
     owners: TokenOwners  # where the tokens this world issues are routed from
+    events: EventSink = NO_EVENTS  # where the webhooks this world raises go (its outbox, if it has one)
 
     @property
     def client_id(self) -> str | None:
@@ -48,7 +51,29 @@ class EmulatorState:
             self.store.put(USER_IDS, user.id, user.guid)
 
     def _save_member(self, member: Member) -> None:
+        if member.status_serial != member.announced_serial:
+            self._announce(member)
         self.store.put(MEMBERS, member.guid, member)
+
+    def _announce(self, member: Member) -> None:
+        """Raise the webhooks of the member's status changes since the last save (inside its transaction)."""
+        if self.events is not NO_EVENTS:
+            user = self._user_of(member)
+            for event in triggers.status_events(member, user, list(member.account_guids), self.clock.now()):
+                self._raise(event, member)
+        member.announced_serial = member.status_serial
+
+    def _user_of(self, member: Member) -> User | None:
+        return self.store.get(USERS, member.user_guid)
+
+    def _raise(self, event: Event, member: Member | None) -> None:
+        """Raise an event with the options of the call that caused it: this call's, or (for what a job does
+        after its call has returned) those of the call that started the job."""
+        options = current_options()
+        job = member.job if member is not None else None
+        skip = options.skip or bool(job and job.skip_webhooks)
+        callback = options.callback_payload or (job.callback_payload if job else None)
+        self.events.emit(replace(event, skip=skip, callback_payload=callback))
 
     def _members_of(self, user: User) -> list[Member]:
         members = [self.store.get(MEMBERS, guid) for guid in user.member_guids]
@@ -132,7 +157,9 @@ class EmulatorState:
         job.outcome_applied = True
 
     def _start_job(self, member: Member, job_type: JobType, now: datetime) -> None:
-        jobs.start(member, self.catalog.scenarios[member.scenario], job_type, now)
+        job = jobs.start(member, self.catalog.scenarios[member.scenario], job_type, now)
+        options = current_options()
+        job.callback_payload, job.skip_webhooks = options.callback_payload, options.skip
         self._save_member(self._settled(member))
 
     def _answer(self, member: Member, answers: list[dict[str, str]]) -> Member:

@@ -18,7 +18,11 @@ from mocknexus.domain.tables import (
     SESSIONS,
     USER_IDS,
     USERS,
-)
+    WEBHOOK_CONFIG,
+    WEBHOOK_DELIVERIES,
+)  # fmt: skip
+from mocknexus.domain.webhooks import triggers
+from mocknexus.domain.webhooks.events import EventType
 
 
 class Steering(EmulatorState):
@@ -48,7 +52,10 @@ class Steering(EmulatorState):
             for token in tokens:
                 if self.owners.owner(token) not in (None, self.client_id):
                     raise MXError(ErrorKind.CONFLICT, "A token in this snapshot belongs to another client id.")
+            webhooks = self.store.get(WEBHOOK_CONFIG, "config")  # the dashboard's, not the state's: it stays
             self._clear()
+            if webhooks is not None:
+                self.store.put(WEBHOOK_CONFIG, "config", webhooks)
             for table, (_, key) in snapshot.TABLES.items():
                 for record in loaded[table]:
                     self.store.put(table, getattr(record, key), record)
@@ -170,6 +177,22 @@ class Steering(EmulatorState):
                 raise MXError(ErrorKind.CONFLICT, "The member has no running job.")
             jobs.finish_now(member, self._scenario(member), self.clock.now())
             return self._settled(member)
+
+    # ---- Webhooks on demand -----------------------------------------------------------------------
+
+    def holds_webhooks(self) -> bool:
+        """A webhook configuration, or deliveries in the outbox."""
+        return self.store.get(WEBHOOK_CONFIG, "config") is not None or self.store.count(WEBHOOK_DELIVERIES) > 0
+
+    def fire_webhook(self, member_guid: str, event_type: EventType) -> None:
+        """Raise `event_type` for a member's current state now (Plaid's `fire_webhook`, for MX's events)."""
+        with self.store.transaction():
+            member = self.any_member(member_guid)
+            event = triggers.fired_event(member, self._user_of(member), event_type, self.clock.now())
+            if event is None:
+                message = f"The member's state has no {event_type.name} webhook to send (no job has finished)."
+                raise MXError(ErrorKind.CONFLICT, message)
+            self._raise(event, None)
 
     # ---- Reset ----------------------------------------------------------------------------------------
 

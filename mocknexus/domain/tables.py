@@ -25,9 +25,15 @@ WIDGET_URLS = "widget_urls"
 OAUTH_WINDOWS = "oauth_windows"
 SCENARIOS = "scenarios"
 META = "meta"
+WEBHOOK_CONFIG = "webhook_config"
+WEBHOOK_DELIVERIES = "webhook_deliveries"
+WEBHOOK_PENDING = "webhook_pending"
+WEBHOOK_META = "webhook_meta"
 # The root store, outside every partition:
 TOKEN_OWNERS = "token_owners"
 WORLDS = "worlds"
+WEBHOOK_SERVER = "webhook_server"
+WEBHOOK_SUBSCRIBERS = "webhook_subscribers"
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,14 @@ TABLES: dict[str, Table] = {
         Table(OAUTH_WINDOWS, None, "token", "client", False, "index: an OAuth window's one-time token -> member"),
         Table(SCENARIOS, None, "name", "client", False, "scenarios uploaded to the client, in fixture format"),
         Table(META, None, "name", "client", False, "settings: the client's clock (offset, frozen instant)"),
+        Table(WEBHOOK_CONFIG, None, "name", "client", False, "the client's webhook configuration (`config`)"),
+        Table(WEBHOOK_DELIVERIES, None, "id", "client", False, "the webhook outbox: every event and its attempts"),
+        Table(WEBHOOK_PENDING, None, "id", "client", False, "index: deliveries still to send, due time, lease"),
+        Table(WEBHOOK_META, None, "name", "client", False, "the outbox's sequence and its oldest kept delivery"),
         Table(TOKEN_OWNERS, None, "token", "root", False, "index: a session, api or window token -> client id"),
         Table(WORLDS, None, "client_id", "root", False, "every client id with a world: {client_id, created_at}"),
+        Table(WEBHOOK_SERVER, None, "name", "root", False, "the server's webhook configuration (`config`)"),
+        Table(WEBHOOK_SUBSCRIBERS, None, "client_id", "root", False, "client ids with a webhook configuration"),
     )
 }
 

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, render_template, send_from_directory
 import mocknexus
 from mocknexus.domain.oauth import OAuthOutcome
 from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.webhooks.events import EventType
 from mocknexus.schemas.admin import FaultRequest
 from mocknexus.web.openapi import doc
 
@@ -45,7 +46,10 @@ def _page_settings() -> dict:
 )
 def page() -> Response:
     html = render_template(
-        "inspector.html", version=mocknexus.__version__, settings=json.dumps(_page_settings(), separators=(",", ":"))
+        "inspector.html",
+        version=mocknexus.__version__,
+        settings=json.dumps(_page_settings(), separators=(",", ":")),
+        webhook_types=EventType.names(),
     )
     response = Response(html, mimetype="text/html")
     # Nothing from elsewhere, ever: the page must work offline, and a journal body must never run as script.

@@ -271,6 +271,8 @@ class FixtureFileSchema(_Strict):
     version = fields.Integer(required=True, validate=validate.Equal(FIXTURE_VERSION, error="must be 1"))
     institutions = fields.List(fields.Nested(InstitutionFixtureSchema), load_default=list)
     scenarios = fields.Dict(keys=fields.String(), values=fields.Nested(ScenarioSchema), load_default=dict)
+    # The server's webhook configuration (as PUT /__admin/webhooks takes it), read by loader.load_webhooks.
+    webhooks = fields.Dict(load_default=None)
 
     @post_load
     def _make(self, data: dict, **kwargs: Any) -> tuple[list[Institution], list[Scenario]]:

@@ -6,10 +6,13 @@ from __future__ import annotations
 from flask import Flask, request
 
 from mocknexus.domain import causes
+from mocknexus.domain.webhooks import events
 from mocknexus.web.apis import ADMIN_PREFIX
 from mocknexus.web.http import REQUEST_ID_KEY, journal
 
 _BINDING_KEY = "mocknexus.request_binding"
+_OPTIONS_KEY = "mocknexus.webhook_options"
+_TRUE = ("true", "1", "yes")
 
 
 def register(app: Flask) -> None:
@@ -25,9 +28,20 @@ def _bind() -> None:
     request_id = None if path.startswith(ADMIN_PREFIX) else journal().next_id()
     environ[REQUEST_ID_KEY] = request_id
     environ[_BINDING_KEY] = causes.bind(causes.RequestRef(request_id, req.method, path))
+    # MX-Skip-Webhook (header, or MX's `skip_webhook` parameter) and X-CALLBACK-PAYLOAD: what this call's
+    # webhooks do. Bound only when given, so the ordinary call pays two dict lookups.
+    skip = environ.get("HTTP_MX_SKIP_WEBHOOK", "").strip().lower() in _TRUE
+    if not skip and "skip_webhook" in environ.get("QUERY_STRING", ""):
+        skip = req.args.get("skip_webhook", "").strip().lower() in _TRUE
+    callback = environ.get("HTTP_X_CALLBACK_PAYLOAD") or None
+    if skip or callback:
+        environ[_OPTIONS_KEY] = events.bind_options(events.CallOptions(skip=skip, callback_payload=callback))
 
 
 def _unbind(_exc: BaseException | None) -> None:
     binding = request.environ.pop(_BINDING_KEY, None)
     if binding is not None:
         causes.unbind(binding)
+    options = request.environ.pop(_OPTIONS_KEY, None)
+    if options is not None:
+        events.unbind_options(options)

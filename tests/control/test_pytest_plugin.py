@@ -51,6 +51,39 @@ def test_session_helper(mocknexus_session, mocknexus_admin):
 """
 
 
+WEBHOOK_TESTS = """
+import json
+import urllib.request
+
+
+def call(url, token, method="GET", body=None):
+    data = None if body is None else json.dumps(body).encode()
+    headers = {"MD-SESSION-TOKEN": token, "Content-Type": "application/vnd.mx.nexus.v1+json"}
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
+def test_a_member_created_reaches_the_tests_receiver(mocknexus, mocknexus_session, mocknexus_webhooks):
+    base, token = mocknexus.url, mocknexus_session.token
+    guid = "INS-1572a04c-912b-59bf-5841-332c7dfafaef"
+    fields = call(f"{base}/institutions/{guid}/credentials", token)["credentials"]
+    values = {"LOGIN": "mxuser", "PASSWORD": "password"}
+    credentials = [{"guid": f["guid"], "value": values[f["field_name"]]} for f in fields]
+    body = {"member": {"institution_guid": guid, "credentials": credentials, "skip_aggregation": True}}
+    member = call(f"{base}/members", token, "POST", body)["member"]
+    hook = mocknexus_webhooks.wait_for("MEMBER", member["guid"], timeout=10)
+    assert hook.json["action"] == "created"
+    assert mocknexus.admin.wait_for_deliveries(type="MEMBER", status="delivered")[0]["member_guid"] == member["guid"]
+"""
+
+
+def test_the_receiver_fixture_gets_the_tests_webhooks(pytester):
+    pytester.makepyfile(test_webhook_code=WEBHOOK_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
 def test_the_plugins_fixtures_work_in_a_users_test_suite(pytester):
     pytester.makepyfile(test_user_code=USER_TESTS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")

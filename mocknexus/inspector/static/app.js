@@ -5,6 +5,7 @@ import { refreshMembers, setupMembers } from "./members.js";
 import { refreshRequests, revealRequest, setupRequests } from "./requests.js";
 import { refreshSessions } from "./sessions.js";
 import { chooseMember, setupSteer, showFaults, showMembers, showScenarios } from "./steer.js";
+import { refreshWebhooks, setupWebhooks } from "./webhooks.js";
 
 const POLL_MS = 1500;
 const tabs = [...document.querySelectorAll('[role="tab"]')];
@@ -46,7 +47,13 @@ async function refreshSteer() {
   showFaults(faults.body.faults);
 }
 
-const panels = { requests: refreshRequests, members: refreshMembers, steer: refreshSteer, sessions: refreshSessions };
+const panels = {
+  requests: refreshRequests,
+  members: refreshMembers,
+  steer: refreshSteer,
+  sessions: refreshSessions,
+  webhooks: refreshWebhooks,
+};
 
 async function refresh() {
   if (busy || signedOut) return;
@@ -157,6 +164,7 @@ setupMembers({
   },
 });
 setupSteer(refresh);
+setupWebhooks(refresh);
 select(active);
 setupWorlds();
 setInterval(() => {

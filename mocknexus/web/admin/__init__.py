@@ -2,9 +2,22 @@
 its routes split by concept. Every endpoint acts on the whole server at /__admin/... and on one MX client id's
 world at /__admin/clients/{client_id}/... (`blueprint.scope` says which)."""
 
-from mocknexus.web.admin import clients, clock, faults, inspect, journal, members, oauth, scenarios, server, state
+from mocknexus.web.admin import (
+    clients,
+    clock,
+    faults,
+    inspect,
+    journal,
+    members,
+    oauth,
+    scenarios,
+    server,
+    state,
+    webhooks,
+)  # fmt: skip
 from mocknexus.web.admin.blueprint import bp
 
 __all__ = [
     "bp", "clients", "clock", "faults", "inspect", "journal", "members", "oauth", "scenarios", "server", "state",
+    "webhooks",
 ]  # fmt: skip

@@ -1,0 +1,105 @@
+"""A client world's webhook configuration, as MX's Client Dashboard holds it: one URL for every event type or
+one per type, and how MX authenticates to it (HTTP Basic, or an OAuth 2 bearer token fetched with client
+credentials from the partner's token URL). Checked on the way in; secrets masked on the way out.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any
+
+from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.webhooks.events import EventType
+
+MASK = "****"
+_KEYS = {"url", "urls", "types", "basic_auth", "oauth2", "timeout"}
+
+
+def parse(raw: Any) -> dict[str, Any]:
+    """A configuration document, normalised; an MX 400 naming the first problem."""
+    if not isinstance(raw, dict):
+        raise _bad("the webhook configuration must be a JSON object")
+    unknown = sorted(set(raw) - _KEYS)
+    if unknown:
+        raise _bad(f"unknown field(s) {', '.join(unknown)} (known: {', '.join(sorted(_KEYS))})")
+    config: dict[str, Any] = {"url": _url(raw.get("url"), "url") if raw.get("url") is not None else None}
+    urls = raw.get("urls") or {}
+    if not isinstance(urls, dict):
+        raise _bad("urls: must be an object of webhook type -> URL")
+    config["urls"] = {_type(name, "urls").name: _url(url, f"urls.{name}") for name, url in urls.items()}
+    types = raw.get("types")
+    if types is not None:
+        if not isinstance(types, list):
+            raise _bad("types: must be a list of webhook types")
+        types = sorted({_type(name, "types").name for name in types})
+    config["types"] = types
+    if config["url"] is None and not config["urls"]:
+        raise _bad("give a url (every webhook type) or urls (one per type)")
+    config["basic_auth"] = _basic(raw.get("basic_auth"))
+    config["oauth2"] = _oauth2(raw.get("oauth2"))
+    if config["basic_auth"] and config["oauth2"]:
+        raise _bad("basic_auth and oauth2 are two ways to authenticate: give one")
+    timeout = raw.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0):
+        raise _bad("timeout: must be a positive number of seconds")
+    config["timeout"] = float(timeout) if timeout is not None else None
+    return config
+
+
+def target(config: dict[str, Any], event_type: EventType) -> str | None:
+    """The URL an event of this type goes to, or None if this configuration does not subscribe to it."""
+    if config.get("types") is not None and event_type.name not in config["types"]:
+        return None
+    return config["urls"].get(event_type.name) or config.get("url")
+
+
+def masked(config: dict[str, Any]) -> dict[str, Any]:
+    """The configuration as the control plane shows it: passwords and client secrets masked."""
+    shown = dict(config)
+    if config.get("basic_auth"):
+        shown["basic_auth"] = {**config["basic_auth"], "password": MASK}
+    if config.get("oauth2"):
+        shown["oauth2"] = {**config["oauth2"], "client_secret": MASK}
+    return shown
+
+
+def _basic(raw: Any) -> dict[str, str] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in ("username", "password")):
+        raise _bad('basic_auth: must be {"username": "...", "password": "..."}')
+    return {"username": raw["username"], "password": raw["password"]}
+
+
+def _oauth2(raw: Any) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in ("client_id", "client_secret")):
+        raise _bad('oauth2: must be {"token_url": "...", "client_id": "...", "client_secret": "..."} (scope optional)')
+    scope = raw.get("scope")
+    if scope is not None and not isinstance(scope, str):
+        raise _bad("oauth2.scope: must be a string")
+    return {
+        "token_url": _url(raw.get("token_url"), "oauth2.token_url"),
+        "client_id": raw["client_id"],
+        "client_secret": raw["client_secret"],
+        "scope": scope,
+    }
+
+
+def _url(raw: Any, where: str) -> str:
+    parts = urllib.parse.urlsplit(raw) if isinstance(raw, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise _bad(f"{where}: must be an http:// or https:// URL")
+    return raw
+
+
+def _type(name: Any, where: str) -> EventType:
+    try:
+        return EventType.parse(str(name))
+    except ValueError as exc:
+        raise _bad(f"{where}: {exc}") from None
+
+
+def _bad(message: str) -> MXError:
+    return MXError(ErrorKind.BAD_REQUEST, f"Webhook configuration: {message}.")
