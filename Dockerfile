@@ -26,6 +26,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('MOCKNEXUS_PORT', '8080') + '/__admin/health', timeout=2)"
 # `mocknexus serve`: waitress, one process (the state is in memory, so every request must reach the same
-# one), MOCKNEXUS_THREADS worker threads (default 8); it stops on SIGTERM. tests/test_serving.py runs this
+# one), MOCKNEXUS_THREADS worker threads (default 8); it stops on SIGTERM. tests/serving/test_serving.py runs this
 # very command line, read from here, so the image's server is the one the tests exercise.
 CMD ["mocknexus", "serve"]

@@ -2,7 +2,7 @@
 after run: counts the flows that failed (a dropped or reset connection, an error status). No retries.
 
     python bench/flows.py                           # 300 concurrent flows x 10 runs against `mocknexus serve`
-    python bench/flows.py --concurrency 50 --runs 2 # what tests/test_serving_load.py runs every CI run
+    python bench/flows.py --concurrency 50 --runs 2 # what tests/serving/test_serving_load.py runs every CI run
 """
 
 from __future__ import annotations

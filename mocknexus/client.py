@@ -161,6 +161,26 @@ class AdminClient:
     def finish_job(self, member_guid: str) -> dict:
         return self._call("POST", f"/members/{_q(member_guid)}/finish")["member"]
 
+    # ---- micro-deposits and declared accounts
+    def micro_deposit(self, guid: str) -> dict:
+        """A micro-deposit with what MX never shows: `deposit_amount_1`, `deposit_amount_2`, `attempts`."""
+        return self._call("GET", f"/micro_deposits/{_q(guid)}")["micro_deposit"]
+
+    def set_micro_deposit(
+        self, guid: str, status: str | None = None, amounts: tuple[float, float] | None = None
+    ) -> dict:
+        """Force a micro-deposit's status (any of MX's) and/or the two amounts that verify it."""
+        body: dict[str, Any] = {"status": status} if status else {}
+        if amounts is not None:
+            body.update(deposit_amount_1=amounts[0], deposit_amount_2=amounts[1])
+        return self._call("POST", f"/micro_deposits/{_q(guid)}/status", body)["micro_deposit"]
+
+    def declare_accounts(self, declaration: dict) -> dict:
+        """Accounts a successful job finds for a user id and/or credential values (docs/microdeposits.md)."""
+        if self.client_id is None:
+            raise ValueError("accounts are declared for a client id: AdminClient(..., client_id=...)")
+        return self._call("POST", "/test_accounts", declaration)["test_account"]
+
     # ---- clock
     def clock(self) -> dict:
         return self._call("GET", "/clock")

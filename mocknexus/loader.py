@@ -9,10 +9,10 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
-from mocknexus.domain.catalog import Catalog, Institution, Scenario
+from mocknexus.domain.catalog import Catalog, Scenario
 from mocknexus.domain.errors import MXError
 from mocknexus.domain.webhooks import config as webhook_config
-from mocknexus.schemas.fixtures import FIXTURE_VERSION, FixtureFileSchema
+from mocknexus.schemas.fixtures import FIXTURE_VERSION, FixtureFile, FixtureFileSchema
 
 
 def _bundled_fixtures() -> Path:
@@ -37,8 +37,7 @@ def load_catalog(*directories: str | Path, bundled: bool = True) -> Catalog:
     catalog = Catalog()
     for directory in ((BUNDLED_FIXTURES,) if bundled else ()) + directories:
         for path in fixture_files(Path(directory)):
-            institutions, scenarios = load_file(path)
-            catalog.add(institutions, scenarios)
+            catalog.add(*load_file(path))
     check_references(catalog)
     return catalog
 
@@ -65,7 +64,7 @@ def load_webhooks(directory: str | Path) -> dict[str, Any] | None:
     return found
 
 
-def load_file(path: Path) -> tuple[list[Institution], list[Scenario]]:
+def load_file(path: Path) -> FixtureFile:
     try:
         text = path.read_text(encoding="utf-8")
         raw: Any = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
@@ -86,7 +85,7 @@ def parse_scenario(name: str, raw: Any) -> Scenario:
     """One scenario in the fixture format (as a fixture file's `scenarios` maps it), or a FixtureError
     naming the place in it that is wrong."""
     try:
-        _, [scenario] = _file_schema.load({"version": FIXTURE_VERSION, "scenarios": {name: raw}})
+        [scenario] = _file_schema.load({"version": FIXTURE_VERSION, "scenarios": {name: raw}}).scenarios
     except ValidationError as exc:
         where, message = first_error(exc.messages)
         raise FixtureError(f"{where}: {message}") from None

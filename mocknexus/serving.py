@@ -9,7 +9,6 @@ JSON error shape like every other error.
 
 from __future__ import annotations
 
-import json
 import logging
 import signal
 from typing import Any
@@ -20,8 +19,9 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from waitress.task import ErrorTask, WSGITask
 
 from mocknexus.config import Config
-from mocknexus.domain.errors import ErrorKind
-from mocknexus.schemas.common import ErrorResponse
+from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.web.errors import error_envelope
+from mocknexus.web.http import dumps
 
 # Our choices where the server needs a number (README, "Serving"):
 # - connections held at once: well above the 100 slow clients and 300 concurrent flows we test with;
@@ -34,7 +34,6 @@ CHANNEL_TIMEOUT = 60
 # Server-level refusals carry the Nexus media type, as unrouted paths do (web.http.media_type).
 ERROR_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
 
-_error_schema = ErrorResponse()
 log = logging.getLogger("mocknexus.serving")
 
 
@@ -42,8 +41,7 @@ def error_body(status: int, detail: str = "") -> bytes:
     """The MX error body for a refusal the server makes before the app sees the request."""
     kind = ErrorKind.for_http_status(status)
     message = f"{kind.default_message} {detail[:200]}".strip() if detail else kind.default_message
-    body = _error_schema.dump({"error": {"code": kind.code, "message": message}})
-    return json.dumps(body, separators=(",", ":")).encode()
+    return dumps(error_envelope(MXError(kind, message))).encode()  # the one error body (web/errors.py)
 
 
 class MXErrorTask(ErrorTask):

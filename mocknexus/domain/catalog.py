@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mocknexus.domain.declared import Declaration
+from mocknexus.domain.microdeposits import BlockedReason, MicroDepositRule
 from mocknexus.domain.statuses import ConnectionStatus
 
 CHALLENGE_TYPES = ("TEXT", "OPTIONS", "TOKEN", "IMAGE_DATA", "IMAGE_OPTIONS")
@@ -151,6 +153,9 @@ class Institution:
 class Catalog:
     institutions: dict[str, Institution] = field(default_factory=dict)  # by guid
     scenarios: dict[str, Scenario] = field(default_factory=dict)  # by name
+    micro_deposit_rules: list[MicroDepositRule] = field(default_factory=list)  # by account-number prefix
+    blocked_routing_numbers: dict[str, BlockedReason] = field(default_factory=dict)
+    declared_accounts: list[Declaration] = field(default_factory=list)  # in file order
 
     def __post_init__(self) -> None:
         self._reindex()
@@ -175,9 +180,25 @@ class Catalog:
         # Postings as compact int arrays, ascending (so results stay in rank order).
         self._trigrams = {gram: array("i", indexes) for gram, indexes in grams.items()}
 
-    def add(self, institutions: list[Institution], scenarios: list[Scenario]) -> None:
+    def add(
+        self,
+        institutions: list[Institution],
+        scenarios: list[Scenario],
+        micro_deposit_rules: list[MicroDepositRule] | None = None,
+        blocked_routing_numbers: dict[str, BlockedReason] | None = None,
+        declared_accounts: list[Declaration] | None = None,
+    ) -> None:
+        micro_deposit_rules = micro_deposit_rules or []
         self.institutions.update((i.guid, i) for i in institutions)
         self.scenarios.update((s.name, s) for s in scenarios)
+        # A later file's rule for the same prefix replaces an earlier one, as scenarios do by name.
+        prefixes = {r.account_number for r in micro_deposit_rules}
+        self.micro_deposit_rules = [r for r in self.micro_deposit_rules if r.account_number not in prefixes]
+        self.micro_deposit_rules.extend(micro_deposit_rules)
+        self.blocked_routing_numbers.update(blocked_routing_numbers or {})
+        names = {d.name for d in declared_accounts or ()}
+        self.declared_accounts = [d for d in self.declared_accounts if d.name not in names]
+        self.declared_accounts.extend(declared_accounts or ())
         self._reindex()
 
     def by_code(self, code: str) -> Institution | None:

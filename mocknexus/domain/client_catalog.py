@@ -59,3 +59,6 @@ class ClientCatalog:
         self.scenarios = ClientScenarios(shared.scenarios, store, parse)
         self.search = shared.search
         self.by_code = shared.by_code
+        self.micro_deposit_rules = shared.micro_deposit_rules
+        self.blocked_routing_numbers = shared.blocked_routing_numbers
+        self.declared_accounts = shared.declared_accounts

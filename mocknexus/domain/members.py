@@ -10,7 +10,7 @@ from mocknexus.domain.catalog import Institution
 from mocknexus.domain.datagen import AccountOwner
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.ids import new_guid
-from mocknexus.domain.models import Account, Challenge, Member
+from mocknexus.domain.models import Account, Challenge, DeclaredOwner, Member
 from mocknexus.domain.oauth import NO_OAUTH, OAuthMembers, OAuthOptions
 from mocknexus.domain.operations import MemberChanges
 from mocknexus.domain.pagination import Page, paginate
@@ -231,7 +231,14 @@ class Members(OAuthMembers):
         with self.store.transaction():
             member = self._member(user_guid, member_guid)
             accounts = [a for a in self.list_accounts(user_guid, member_guid) if a.owners_identified]
-            return datagen.generate_owners(self.settings.seed, (member.data_seed,), accounts)
+            generated = datagen.generate_owners(
+                self.settings.seed, (member.data_seed,), [a for a in accounts if not a.declared]
+            )
+            by_account = {o.account_guid: [o] for o in generated}
+            for account in accounts:
+                if account.declared:
+                    by_account[account.guid] = [_owner_of(account, d) for d in account.declared_owners]
+            return [owner for account in accounts for owner in by_account.get(account.guid, [])]
 
     def update_account(
         self, user_guid: str, account_guid: str, nickname: str | None, is_hidden: bool | None
@@ -253,6 +260,12 @@ class Members(OAuthMembers):
             self._member(user_guid, account.member_guid)  # settles a job that may have just finished
             account = self.read_account(user_guid, account_guid)
             return [account] if account.numbers_verified else []
+
+
+def _owner_of(account: Account, declared: DeclaredOwner) -> AccountOwner:
+    """A declared owner as MX's account owner record (keys it leaves out stay null)."""
+    return AccountOwner(account_guid=account.guid, member_guid=account.member_guid, user_guid=account.user_guid,
+                        **vars(declared))  # fmt: skip
 
 
 def _credential_values(institution: Institution, given: list[dict[str, str]], require_all: bool) -> dict[str, str]:

@@ -100,6 +100,22 @@ class StatusChange:
 
 
 @dataclass
+class DeclaredOwner:
+    """An account owner declared as test data (domain/declared.py): what account_owners returns for it."""
+
+    owner_name: str
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+
+
+@dataclass
 class Account:
     guid: str
     member_guid: str
@@ -122,6 +138,8 @@ class Account:
     is_closed: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    declared: bool = False  # declared as test data: its owners are the declared ones (perhaps none)
+    declared_owners: list[DeclaredOwner] = field(default_factory=list)
 
 
 @dataclass

@@ -13,11 +13,13 @@ from contextlib import AbstractContextManager
 from mocknexus.domain.catalog import Catalog
 from mocknexus.domain.clock import Clock
 from mocknexus.domain.members import Members
+from mocknexus.domain.microdeposit_ops import MicroDeposits
 from mocknexus.domain.operations import MemberChanges, UserOperations
 from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.platform import PlatformOperations
 from mocknexus.domain.state import Settings
 from mocknexus.domain.steering import Steering
+from mocknexus.domain.test_data_ops import DeclaredData
 from mocknexus.domain.timekeeping import JobsAdvanced, Timekeeping
 from mocknexus.domain.users import Identity
 from mocknexus.store import Store
@@ -25,7 +27,7 @@ from mocknexus.store import Store
 __all__ = ["Emulator", "JobsAdvanced", "MemberChanges", "Settings", "UserOperations"]
 
 
-class Emulator(Identity, Members, Steering, Timekeeping, PlatformOperations):
+class Emulator(Identity, Members, MicroDeposits, DeclaredData, Steering, Timekeeping, PlatformOperations):
     """One world: the state of one MX client id (or, with no client id, MX's shared static fixtures).
 
     Its user-keyed operations are `operations.UserOperations`, which Nexus and the Platform API call alike.

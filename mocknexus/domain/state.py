@@ -9,14 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from mocknexus.domain import datagen, jobs
+from mocknexus.domain import datagen, declared, jobs
 from mocknexus.domain.catalog import Catalog, Institution, Scenario
 from mocknexus.domain.clock import Clock
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.models import Member, User
 from mocknexus.domain.owners import TokenOwners
 from mocknexus.domain.statuses import ConnectionStatus, JobType
-from mocknexus.domain.tables import ACCOUNTS, EXTERNAL_GUIDS, MEMBERS, OAUTH_WINDOWS, USER_IDS, USERS
+from mocknexus.domain.tables import (
+    ACCOUNTS,
+    DECLARED_ACCOUNTS,
+    EXTERNAL_GUIDS,
+    MEMBERS,
+    MICRO_DEPOSITS,
+    OAUTH_WINDOWS,
+    USER_IDS,
+    USERS,
+)
 from mocknexus.domain.webhooks import triggers
 from mocknexus.domain.webhooks.events import NO_EVENTS, Event, EventSink, current_options
 from mocknexus.store import Store
@@ -104,7 +113,13 @@ class EmulatorState:
         return False
 
     def _scenario(self, member: Member) -> Scenario:
-        return self.catalog.scenarios[member.job.scenario if member.job else member.scenario]
+        name = member.job.scenario if member.job else member.scenario
+        try:
+            return self.catalog.scenarios[name]
+        except KeyError:  # an uploaded scenario removed since it was given (a running job's cannot be)
+            raise MXError(
+                ErrorKind.CONFLICT, f"The member's scenario {name!r} was removed; give it another scenario first."
+            ) from None
 
     def _settled(self, member: Member) -> Member:
         """Bring the member's job up to the clock, and produce its outcome once it has finished. Saved only
@@ -133,6 +148,9 @@ class EmulatorState:
 
     def _polled(self, member: Member) -> Member:
         """A client's read of a member: counted toward its step's `polls`, saved only if that count changed."""
+        job = member.job
+        if job is None or job.finished_at is not None:
+            return member  # nothing to count (and no scenario to look up)
         if jobs.record_poll(member, self._scenario(member)):
             self._save_member(member)
         return member
@@ -174,9 +192,13 @@ class EmulatorState:
         """A successful job finds the member's accounts (once); a verification also finds their numbers,
         an identification their owners."""
         if not member.account_guids:
-            accounts = datagen.generate_accounts(
-                self.settings.seed, (member.data_seed,), scenario.accounts, member.guid, member.user_guid, at
-            )
+            declaration = self._declaration_for(member)
+            if declaration is not None:
+                accounts = declared.make_accounts(declaration, member, at)
+            else:
+                accounts = datagen.generate_accounts(
+                    self.settings.seed, (member.data_seed,), scenario.accounts, member.guid, member.user_guid, at
+                )
             member.account_guids = [a.guid for a in accounts]
         else:
             accounts = [self.store.get(ACCOUNTS, guid) for guid in member.account_guids]
@@ -189,10 +211,30 @@ class EmulatorState:
                 account.updated_at = at
             self.store.put(ACCOUNTS, account.guid, account)
 
+    def _declaration_for(self, member: Member) -> declared.Declaration | None:
+        """Accounts declared for this member's user or login: this client's (control plane) after the
+        fixture files', so a test's own declaration wins over a bundled one of the same specificity."""
+        user = self.store.get(USERS, member.user_guid)
+        institution = self.catalog.institutions.get(member.institution_guid)
+        if user is None:
+            return None
+        values = {}
+        if institution is not None:
+            values = {
+                c.field_name: member.credentials[c.guid]
+                for c in institution.credentials
+                if c.guid in member.credentials
+            }
+        own = sorted((r for _, r in self.store.items(DECLARED_ACCOUNTS)), key=lambda r: (r.declared_at, r.name))
+        return declared.find([*self.catalog.declared_accounts, *own], user, member, values)
+
     def _forget(self, user: User, token_tables: tuple[str, ...], keep_static: bool) -> None:
         """Delete a user's members (with their accounts) and its tokens in `token_tables`."""
         for member_guid in list(user.member_guids):
             self._delete_member(self.store.get(MEMBERS, member_guid))
+        for guid, record in list(self.store.items(MICRO_DEPOSITS)):
+            if record.user_guid == user.guid:
+                self.store.delete(MICRO_DEPOSITS, guid)
         self._drop_tokens(user, token_tables, keep_static)
 
     def _drop_tokens(self, user: User, tables: tuple[str, ...], keep_static: bool) -> None:

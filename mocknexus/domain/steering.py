@@ -128,6 +128,13 @@ class Steering(EmulatorState):
         with self.store.transaction():
             if self.store.get(SCENARIOS, name) is None:
                 raise not_found("Uploaded scenario")
+            # A running job reads its scenario's steps at every step: removing them under it would leave the
+            # member unreadable, so the removal waits until no unfinished job uses the scenario.
+            if any(
+                m.job is not None and not m.job.outcome_applied and m.job.scenario == name
+                for m in self.store.values(MEMBERS)
+            ):
+                raise MXError(ErrorKind.CONFLICT, f"A running job uses the scenario {name!r}; finish it first.")
             self.store.delete(SCENARIOS, name)
 
     def uploaded_scenarios(self) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from mocknexus.domain.declared import Declaration
+from mocknexus.domain.microdeposits import MicroDeposit
 from mocknexus.domain.models import Account, ApiToken, Member, Session, User, WidgetUrl
 
 # A client id's partition of the store:
@@ -23,6 +25,8 @@ ACCOUNTS = "accounts"
 EXTERNAL_GUIDS = "member_external_guids"
 WIDGET_URLS = "widget_urls"
 OAUTH_WINDOWS = "oauth_windows"
+MICRO_DEPOSITS = "micro_deposits"
+DECLARED_ACCOUNTS = "declared_accounts"
 SCENARIOS = "scenarios"
 META = "meta"
 WEBHOOK_CONFIG = "webhook_config"
@@ -55,6 +59,8 @@ TABLES: dict[str, Table] = {
         Table(MEMBERS, Member, "guid", "client", True, "members, each with its job and timeline"),
         Table(ACCOUNTS, Account, "guid", "client", True, "the accounts members' jobs found"),
         Table(WIDGET_URLS, WidgetUrl, "token", "client", False, "Connect widget URLs' one-time tokens"),
+        Table(MICRO_DEPOSITS, MicroDeposit, "guid", "client", True, "micro-deposits, each with its amounts"),
+        Table(DECLARED_ACCOUNTS, Declaration, "name", "client", True, "accounts declared as test data"),
         Table(USER_IDS, None, "id", "client", False, "index: a partner's user id -> the user's guid"),
         Table(EXTERNAL_GUIDS, None, "external_guid", "client", False, "index: a member's external_guid -> guid"),
         Table(OAUTH_WINDOWS, None, "token", "client", False, "index: an OAuth window's one-time token -> member"),

@@ -43,6 +43,8 @@ class Timekeeping(EmulatorState):
 
 def _next_due(member: Member, state: EmulatorState, waive_polls: bool) -> datetime | None:
     """When the clock alone next moves this member's job: its step's end, or its challenge's deadline."""
+    if member.job is None or member.job.outcome_applied:
+        return None  # nothing left to move (and a finished job's uploaded scenario may since have gone)
     scenario = state._scenario(member)
     progress = jobs.progress(member, scenario, state.settings.job_time_scale)
     if progress is None:

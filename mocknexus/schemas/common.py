@@ -147,7 +147,7 @@ class PaginationSchema(Schema):
 
 
 # Validators must raise: marshmallow 3 treats a validator returning False as a failure, marshmallow 4
-# ignores the return value. tests/test_robustness.py checks that every validator is one that raises.
+# ignores the return value. tests/serving/test_robustness.py checks that every validator is one that raises.
 POSITIVE = validate.Range(min=1)
 
 

@@ -47,9 +47,10 @@ def _plan(schema: Schema) -> Dumper:
 
     def dump(obj: Any) -> dict:
         result = {}
+        get = obj.get if isinstance(obj, dict) else None  # decided once per object, not once per field
         for out, attr, convert, needs_value in steps:
             if needs_value:
-                value = obj.get(attr, _MISSING) if isinstance(obj, dict) else getattr(obj, attr, _MISSING)
+                value = get(attr, _MISSING) if get is not None else getattr(obj, attr, _MISSING)
                 if value is _MISSING:
                     continue  # marshmallow leaves out what the object does not have
             else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
@@ -24,8 +24,11 @@ from mocknexus.domain.catalog import (
     ScenarioRule,
     Step,
 )
+from mocknexus.domain.declared import Declaration
+from mocknexus.domain.microdeposits import BlockedReason, MicroDepositRule
 from mocknexus.domain.oauth import OAuthOutcome
 from mocknexus.domain.statuses import ConnectionStatus, Group
+from mocknexus.schemas import test_data
 
 FIXTURE_VERSION = 1
 FIXTURE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -267,15 +270,26 @@ class InstitutionFixtureSchema(_Strict):
         )
 
 
+class FixtureFile(NamedTuple):
+    institutions: list[Institution]
+    scenarios: list[Scenario]
+    micro_deposit_rules: list[MicroDepositRule]
+    blocked_routing_numbers: dict[str, BlockedReason]
+    declared_accounts: list[Declaration]
+
+
 class FixtureFileSchema(_Strict):
     version = fields.Integer(required=True, validate=validate.Equal(FIXTURE_VERSION, error="must be 1"))
     institutions = fields.List(fields.Nested(InstitutionFixtureSchema), load_default=list)
     scenarios = fields.Dict(keys=fields.String(), values=fields.Nested(ScenarioSchema), load_default=dict)
+    micro_deposits = fields.List(fields.Nested(test_data.MicroDepositRuleSchema), load_default=list)
+    blocked_routing_numbers = test_data.BLOCKED_ROUTING_NUMBERS
+    test_accounts = fields.List(fields.Nested(test_data.DeclarationSchema), load_default=list)
     # The server's webhook configuration (as PUT /__admin/webhooks takes it), read by loader.load_webhooks.
     webhooks = fields.Dict(load_default=None)
 
     @post_load
-    def _make(self, data: dict, **kwargs: Any) -> tuple[list[Institution], list[Scenario]]:
+    def _make(self, data: dict, **kwargs: Any) -> FixtureFile:
         scenarios = [
             Scenario(
                 name=name,
@@ -289,4 +303,10 @@ class FixtureFileSchema(_Strict):
             )
             for name, s in data["scenarios"].items()
         ]
-        return data["institutions"], scenarios
+        return FixtureFile(
+            data["institutions"],
+            scenarios,
+            data["micro_deposits"],
+            test_data.blocked_reasons(data["blocked_routing_numbers"]),
+            data["test_accounts"],
+        )

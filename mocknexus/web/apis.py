@@ -38,6 +38,7 @@ from werkzeug.exceptions import HTTPException
 from mocknexus.web import partner_auth
 
 NEXUS_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
+NEXUS_BETA_MEDIA_TYPE = "application/vnd.mx.nexus.beta+json"  # a published Java client's (micro-deposits)
 MDX_MEDIA_TYPE = "application/vnd.moneydesktop.mdx.v5+json"
 MDX_XML_MEDIA_TYPE = "application/vnd.moneydesktop.mdx.v5+xml"
 SSO_MEDIA_TYPE = "application/vnd.moneydesktop.sso.v3+json"
@@ -139,6 +140,7 @@ class Api:
     errors: tuple[int, ...] = (400, 401, 404, 405, 406, 500)
     control_plane: bool = False  # neither faulted nor journaled; its reads never create a client world
     negotiated: bool = True  # an Accept header admitting none of its media types is a 406
+    also_accepts: tuple[str, ...] = ()  # other media types an Accept header may ask for (answered as asked)
 
 
 # The order is the registration order: the control plane first, then the fixed-path Nexus API and widget
@@ -166,10 +168,11 @@ APIS: tuple[Api, ...] = (
     Api(
         name="nexus",
         tag="Nexus",
-        blueprints=("mocknexus.web.nexus:bp",),
+        blueprints=("mocknexus.web.nexus:bp", "mocknexus.web.microdeposits:bp"),
         media_type=NEXUS_MEDIA_TYPE,
         world=NexusTokens(),
         security=({"sessionToken": []},),  # checked by web/nexus.py, which also opens MX's static test_session
+        also_accepts=(NEXUS_BETA_MEDIA_TYPE,),
     ),
     Api(
         name="widget",
@@ -186,6 +189,15 @@ APIS: tuple[Api, ...] = (
         media_type="text/html",  # the bank's consent page and MX's ending: pages, never JSON
         world=TokenInPath("token"),  # the window's one-time token was issued in its client's world
         errors=(400, 405),
+    ),
+    Api(
+        name="widget_api",
+        tag="Connect widget (its own calls)",
+        blueprints=("mocknexus.widget.routing_numbers:bp",),
+        media_type=ADMIN_MEDIA_TYPE,  # plain JSON, as MX's widget's internal API
+        world=NexusTokens(),  # the widget's Nexus session
+        security=({"sessionToken": []},),
+        errors=(401, 405, 406, 500),
     ),
     Api(
         name="platform",

@@ -6,6 +6,7 @@ The control plane's own paths (/__admin/) are neither faulted nor journaled.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hmac
 import socket
 import time
@@ -17,7 +18,7 @@ from mocknexus.control.worlds import World
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.web.apis import ADMIN_PREFIX
 from mocknexus.web.errors import render_error
-from mocknexus.web.http import REQUEST_ID_KEY, WORLD_KEY, current_api, emulator, faults, journal, media_type, worlds
+from mocknexus.web.http import REQUEST_ID_KEY, WORLD_KEY, current_api, faults, media_type, world, worlds
 from mocknexus.web.negotiation import answers_xml
 from mocknexus.web.routing import RouteTable
 
@@ -80,7 +81,7 @@ def _negotiate() -> None:
         return
     if not current_api().negotiated:
         return
-    offered = [media_type(), "application/json", *answers_xml()]
+    offered = [media_type(), "application/json", *answers_xml(), *current_api().also_accepts]
     if request.accept_mimetypes.best_match(offered) is None:
         raise MXError(ErrorKind.NOT_ACCEPTABLE, f"This API answers {' or '.join(offered)} only.")
 
@@ -136,15 +137,17 @@ def _record(response: Response) -> Response:
             kept, response = None, render_error(error)
         if kept is not None:
             client_id = None
-        environ[WORLD_KEY] = kept or worlds().shared  # a dropped world's call goes to the server's journal
+        acted_in = environ[WORLD_KEY] = kept or worlds().shared  # a dropped world's call: the server's journal
     path = req.path
     if path.startswith(ADMIN_PREFIX):
         return response
+    if acted_in is None:  # found once per request: the lookups below reuse it
+        acted_in = world()
     fault = environ.get(_FAULT)
     body = _raw_body(req)
-    journal().record(
+    acted_in.journal.record(
         id=environ.get(REQUEST_ID_KEY),  # allocated when the request started (web/request_context.py)
-        at=emulator().clock.now(),
+        at=acted_in.emulator.clock.now(),
         method=req.method,
         path=path,
         query=req.query_string,
@@ -160,16 +163,23 @@ def _record(response: Response) -> Response:
 
 
 def _headers(environ: dict) -> list[tuple[str, str]]:
-    """The request's headers as werkzeug's EnvironHeaders lists them, read straight from the environ."""
-    return [
-        (key[5:].replace("_", "-").title(), value)
+    """The request's headers as werkzeug's EnvironHeaders lists them, read straight from the environ (one
+    pass, each name spelt once per server: this runs on every call)."""
+    found = [
+        (_header_name(key), value)
         for key, value in environ.items()
-        if key.startswith("HTTP_") and key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH")
-    ] + [
-        (key.replace("_", "-").title(), value)
-        for key in ("CONTENT_TYPE", "CONTENT_LENGTH")
-        if (value := environ.get(key))
+        if key[:5] == "HTTP_" and key != "HTTP_CONTENT_TYPE" and key != "HTTP_CONTENT_LENGTH"
     ]
+    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+        value = environ.get(key)
+        if value:
+            found.append((name, value))
+    return found
+
+
+@functools.lru_cache(maxsize=512)
+def _header_name(key: str) -> str:
+    return key[5:].replace("_", "-").title()
 
 
 def _raw_body(req: Request) -> bytes | None:

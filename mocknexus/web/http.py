@@ -35,6 +35,9 @@ WORLD_KEY = "mocknexus.world"  # where a request keeps the world it acts in (WSG
 REQUEST_ID_KEY = "mocknexus.request_id"  # and its journal id (web/request_context.py)
 API_KEY = "mocknexus.api"  # and the API it calls (web/apis.py)
 
+# Built once: `json.dumps` with any keyword builds a new encoder per call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
 
 def worlds() -> Worlds:
     return current_app.extensions["mocknexus.worlds"]
@@ -64,10 +67,11 @@ def journal() -> Journal:
 
 def current_api() -> Api:
     """The API this request calls (web/apis.py): UNROUTED for a path no blueprint claimed."""
-    environ = request.environ
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    environ = req.environ
     found = environ.get(API_KEY)
     if found is None:
-        found = environ[API_KEY] = api_of(request.blueprint)
+        found = environ[API_KEY] = api_of(req.blueprint)
     return found
 
 
@@ -95,7 +99,7 @@ def dialect() -> str:
 def render(schema: Schema, obj: Any, status: int = 200) -> Response:
     with emulator().transaction():
         body = dumper(view(schema, dialect()))(obj)
-    return Response(dumps(body), status=status, mimetype=media_type())
+    return Response(_ENCODER.encode(body), status=status, mimetype=media_type())
 
 
 def render_json(body: Any, status: int = 200) -> Response:
@@ -174,4 +178,4 @@ def _flatten(messages: Any, path: str = ""):
 
 
 def dumps(body: Any) -> str:
-    return json.dumps(body, separators=(",", ":"))
+    return _ENCODER.encode(body)

@@ -56,16 +56,20 @@ _SUPPORTS = ("supports_account_identification", "supports_account_verification",
 
 
 @bp.before_request
-def _authenticate() -> None:
-    if request.endpoint == "nexus.create_session":
+def authenticate_session() -> None:
+    """The session a Nexus call runs as (g.session) and what it talks to (g.api); every Nexus blueprint's."""
+    req = request._get_current_object()  # type: ignore[attr-defined]  (each proxy lookup costs: every call runs this)
+    if req.endpoint == "nexus.create_session":
         return
-    token = request.headers.get(SESSION_HEADER)
+    token = req.headers.get(SESSION_HEADER)
+    context = g._get_current_object()  # type: ignore[attr-defined]
     if token == TEST_SESSION_TOKEN:
-        g.session = static_members().session
-        g.api = static_members()
+        context.session = static_members().session
+        context.api = static_members()
     else:
-        g.session = emulator().authenticate(token)
-        g.api = emulator()
+        found = emulator()
+        context.session = found.authenticate(token)
+        context.api = found
 
 
 def static_members() -> StaticMembers:

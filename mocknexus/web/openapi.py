@@ -20,7 +20,7 @@ import mocknexus
 from mocknexus.domain.errors import ErrorKind
 from mocknexus.schemas.common import ErrorResponse, MXDateTime, UnixTime
 from mocknexus.schemas.dialects import UNION, view
-from mocknexus.web.apis import NEXUS_MEDIA_TYPE, Api, api_of
+from mocknexus.web.apis import NEXUS_MEDIA_TYPE, Api, ClientInBasicAuth, ClientInPath, api_of
 from mocknexus.web.routing import RouteTable, segments
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,7 +49,7 @@ class Doc:
     security: list[dict] | None = None  # None: the API's usual
     media: str | None = None  # None: the API's usual (the inspector's and the widget's pages: HTML, JS, CSS)
     # Deliberate exceptions to what an OpenAPI checker may expect: {schemathesis check name: why}, published
-    # as `x-mocknexus-unchecked` so the document itself says where it is not exact (tests/test_fuzz.py).
+    # as `x-mocknexus-unchecked` so the document itself says where it is not exact (tests/fidelity/test_fuzz.py).
     unchecked: dict[str, str] | None = None
 
 
@@ -121,8 +121,16 @@ def build_spec(app: Flask) -> dict:
     return document
 
 
+def _may_create_a_world(api: Api, rule: Any) -> bool:
+    """Whether a call here names a client id, and so may create its world (control/worlds.py)."""
+    world = api.world
+    return isinstance(world, ClientInBasicAuth) or (isinstance(world, ClientInPath) and world.arg in rule.arguments)
+
+
 def _operation(described: Doc, api: Api, rule: Any, method: str, path: str, routes: RouteTable, dialect: str) -> dict:
     media, security, common_errors = api.media_type, list(api.security), api.errors
+    if _may_create_a_world(api, rule):  # past --max-clients, the call that would create one more is a 503
+        common_errors = (*common_errors, 503)
     operation: dict[str, Any] = {
         "summary": described.summary,
         "operationId": re.sub(r"\W+", "_", f"{method.lower()}{path}").strip("_"),

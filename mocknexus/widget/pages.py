@@ -25,7 +25,7 @@ HTML = "text/html; charset=utf-8"
 # Everything the page loads comes from this server (no fonts, no CDNs); images include MFA's data: PNGs.
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors *"
 # The page's files, in the order the page loads them (templates/connect.html).
-SCRIPTS = ("messages.js", "nexus.js", "dom.js", "views.js", "oauth.js", "connect.js")
+SCRIPTS = ("messages.js", "nexus.js", "dom.js", "views.js", "microdeposits.js", "oauth.js", "connect.js")
 ASSETS = {"connect.css": "text/css", **{name: "text/javascript" for name in SCRIPTS}}
 
 
@@ -106,6 +106,7 @@ _PAGE_OPTIONS = (
     "current_institution_code",
     "current_institution_guid",
     "current_member_guid",
+    "current_microdeposit_guid",
     "update_credentials",
     "disable_institution_search",
     "include_transactions",

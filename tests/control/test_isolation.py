@@ -271,3 +271,18 @@ def test_a_bad_upload_is_refused_naming_the_fault(http):
     assert "oops" not in {s["name"] for s in http.get(admin(CA, "/scenarios")).json["scenarios"]}
     dump = {"version": 2, "client_id": CA, "scenarios": bad["scenarios"]}
     assert http.put(admin(CA, "/state"), json=dump).status == 400
+
+
+def test_an_uploaded_scenario_in_use_by_a_running_job_cannot_be_removed(http):
+    """Its steps are read at every step of the job: removing them under it would leave the member unreadable."""
+    ha, _ = two_clients(http)
+    slow = {"scenarios": {"my_slow": {"description": "Slow.", "steps": [{"seconds": 60}], "end": "CONNECTED"}}}
+    assert http.post(admin(CA, "/scenarios"), json=slow).status == 201
+    member = create_member(http, ha, password="my_slow", name="MockNexus Scenario Bank")
+    http.post(f"/members/{member['guid']}/verify", headers=ha)
+    r = http.delete(admin(CA, "/scenarios/my_slow"))
+    assert r.status == 409 and r.json["error"]["code"] == 4090
+    assert http.get(f"/members/{member['guid']}", headers=ha).status == 200
+    http.post(admin(CA, f"/members/{member['guid']}/finish"))
+    assert http.delete(admin(CA, "/scenarios/my_slow")).status == 200
+    assert http.get(f"/members/{member['guid']}", headers=ha).status == 200  # a finished job needs it no more

@@ -13,11 +13,13 @@ from mocknexus.web.admin import (
     scenarios,
     server,
     state,
+    test_data,
     webhooks,
 )  # fmt: skip
 from mocknexus.web.admin.blueprint import bp
 
 __all__ = [
     "bp", "clients", "clock", "faults", "inspect", "journal", "members", "oauth", "scenarios", "server", "state",
+    "test_data",
     "webhooks",
 ]  # fmt: skip

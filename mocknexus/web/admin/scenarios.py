@@ -41,7 +41,7 @@ def upload_scenarios(client_id: str) -> Response:
 
 
 @bp.delete(CLIENT_PREFIX + "/scenarios/<name>")
-@doc("Remove a scenario uploaded to this client", response={"type": "object"})
+@doc("Remove a scenario uploaded to this client", response={"type": "object"}, errors=(409,))
 def remove_scenario(client_id: str, name: str) -> Response:
     scope(client_id).client.emulator.remove_scenario(name)  # type: ignore[union-attr]
     return render_json({})

@@ -35,8 +35,18 @@
 
   // ---- search -----------------------------------------------------------------------------------------
 
+  /* MX's widget in verification mode: "Connect with account numbers" starts the micro-deposit path. */
+  function microdepositsButton() {
+    return W.h("button", { type: "button", class: "secondary", id: "microdeposits-start", text: "Connect with account numbers", onclick: function () {
+      stopPolling();
+      W.microdeposits.start(state.preinitiated);
+    } });
+  }
+
   function searchView() {
-    return V.search(search);
+    var view = V.search(search);
+    if (config.verification) view.appendChild(microdepositsButton());
+    return view;
   }
 
   function search(query, form, results, summary) {
@@ -248,7 +258,11 @@
       if (accounts && !accounts.length) {
         event("invalidData", { member_guid: member.guid, code: NO_ELIGIBLE_ACCOUNTS });
         var message = "We could not find a checking or savings account with account and routing numbers at " + member.name + ".";
-        return show("loginError", errorView("No eligible accounts", message, false));
+        var view = errorView("No eligible accounts", message, false);
+        // The institution cannot verify instantly: offer the micro-deposit path (INFERRED from MX's widget,
+        // which offers it where instant verification cannot help).
+        view.querySelector(".actions").prepend(microdepositsButton());
+        return show("loginError", view);
       }
       event("memberConnected", { member_guid: member.guid });
       show("connected", V.connected(member, accounts, function () { event("connected/primaryAction", {}); }));
@@ -345,7 +359,22 @@
     });
   }
 
+  function microdepositStart() {
+    // MX: a micro-deposit that is not PREINITIATED opens on its own view; a pre-initiated one opens search,
+    // and "Connect with account numbers" then completes it.
+    return W.microdeposits.load(config.current_microdeposit_guid).then(function (record) {
+      if (record.status_name === "PREINITIATED") {
+        state.preinitiated = record;
+        return ["search", searchView()];
+      }
+      return ["microdeposits", W.h("section", { class: "step" }, W.h("h1", { text: "Loading" })), function () { W.microdeposits.open(record); }];
+    }, function () {
+      return ["search", searchView()];
+    });
+  }
+
   function initialView() {
+    if (config.verification && config.current_microdeposit_guid && !config.current_member_guid) return microdepositStart();
     if (config.current_member_guid) {
       // MX: "Load to a specific member that contains an error or requires MFA from the most recent job.
       // Members with no errors will return to search. current_member_guid takes precedence."
@@ -371,5 +400,6 @@
   initialView().then(function (initial) {
     show(initial[0], initial[1]);
     event("loaded", { initial_step: initial[0] });
+    if (initial[2]) initial[2]();
   }, fatal);
 })(window.mxConnect);
