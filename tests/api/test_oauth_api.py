@@ -215,25 +215,3 @@ def test_the_uri_endpoint_refuses_a_member_without_oauth(world):
         "/members/test_nexus_member/oauth_window_uri", headers={**world.headers, "MD-SESSION-TOKEN": "test_session"}
     )
     assert static.status in (400, 404)
-
-
-@pytest.mark.live
-def test_the_consent_pages_ship_in_the_wheel(tmp_path):
-    """Offline from a wheel: the consent page's templates and assets are package data (builds a wheel)."""
-    import subprocess
-    import sys
-    import zipfile
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(root)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("mocknexus-*.whl")
-    shipped = set(zipfile.ZipFile(wheel).namelist())
-    pages = root / "mocknexus" / "oauth"
-    needed = {f"mocknexus/oauth/{p.relative_to(pages).as_posix()}" for p in pages.rglob("*.*") if p.suffix != ".py"}
-    needed = {n for n in needed if "__pycache__" not in n}
-    assert needed and needed <= shipped, needed - shipped
