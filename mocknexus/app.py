@@ -9,7 +9,8 @@ from datetime import timedelta
 from flask import Flask
 
 from mocknexus.config import Config
-from mocknexus.control.background import Background, JobTicker
+from mocknexus.control.background import Background, JobTicker, OAuthTicker
+from mocknexus.control.journal import JournalBudget
 from mocknexus.control.microdeposit_work import micro_deposit_ticker
 from mocknexus.control.webhooks import Webhooks
 from mocknexus.control.worlds import Worlds
@@ -74,6 +75,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
         persistent=bool(config.state_file),
         seed=config.seed,
         journal_size=config.journal_size,
+        journal_budget=JournalBudget(config.journal_bytes, config.journal_body_bytes),
         parse_scenario=parse_scenario,
         max_clients=config.max_clients,
     )
@@ -93,6 +95,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     background.add_ticker("jobs", JobTicker(waive_polls=webhooks.waives_polls))
     background.add_ticker("micro_deposits", micro_deposit_ticker)
     background.add_ticker("webhooks", webhooks.tick)
+    background.add_ticker("oauth", OAuthTicker())
     app.extensions["mocknexus.background"] = background
     background.start()
     webhooks.start_if_needed()

@@ -34,7 +34,12 @@ class Config:
     api_token_ttl: int = _opt(600, "seconds an SSO api_token lives (MX: 10 minutes)")
     session_ttl: int = _opt(1800, "seconds of inactivity before a Nexus session expires (MX: 30 minutes)")
     max_body_bytes: int = _opt(1_048_576, "largest request body accepted (larger: 413)")
+    read_timeout: float = _opt(
+        10.0, "seconds a client has to send a whole request once it starts (late headers: 408, late body: 400)"
+    )
     journal_size: int = _opt(1000, "how many recent requests each client id's request journal keeps")
+    journal_bytes: int = _opt(64 * 1024 * 1024, "bytes all request journals keep together (past it: oldest first)")
+    journal_body_bytes: int = _opt(8192, "bytes of each request body a journal keeps (the rest is cut, and said so)")
     max_clients: int = _opt(10_000, "most client id worlds kept at once (past it, a call creating one more is a 503)")
     max_wait: float = _opt(60.0, "longest a control-plane wait may hold its request, in seconds")
     webhook_url: str = _opt("", "URL every client world's webhooks are posted to unless it configures its own")

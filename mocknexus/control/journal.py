@@ -1,7 +1,9 @@
 """The request journal: the last N calls to the emulated APIs, with every secret masked whenever it is read.
 
 Recording keeps the raw request (cheap: it runs on every call); masking and decoding happen in `view`,
-which is all that leaves this module.
+which is all that leaves this module. Memory is bounded by bytes as well as by entries: each body is kept
+up to a prefix (its view says it was cut), and every journal of a server shares one byte budget
+(`JournalBudget`), past which the oldest entries of any journal go first.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import json
+import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -17,6 +20,8 @@ from datetime import datetime
 from typing import Any
 
 MASK = "****"
+# Per entry besides its bytes: the object, its tuples and strings (measured: about 400 bytes).
+ENTRY_OVERHEAD = 400
 SECRET_HEADERS = frozenset({"md-session-token", "md-api-token", "md-api-key", "authorization", "cookie"})
 # Body keys whose values are secrets: credential values and MFA answers ("value"), and tokens.
 SECRET_KEYS = frozenset({"value", "api_token", "token", "password"})
@@ -36,6 +41,13 @@ class Entry:
     duration_ms: float
     fault: str | None = None
     client_id: str | None = None  # the world it reached; None: MX's shared fixtures, or no world at all
+    body_size: int = 0  # the body's length as sent; more than len(body) when only a prefix was kept
+
+    @property
+    def footprint(self) -> int:
+        """Roughly the bytes this entry holds, for the journals' byte budget."""
+        kept = len(self.body or b"") + len(self.path) + len(self.query)
+        return ENTRY_OVERHEAD + kept + sum(len(k) + len(v) for k, v in self.headers)
 
     def view(self) -> dict[str, Any]:
         """The entry as the journal shows it: secrets masked, body decoded."""
@@ -46,7 +58,7 @@ class Entry:
             "path": self.path,
             "query": self.query.decode("latin-1"),
             "headers": mask_headers(dict(self.headers)),
-            "body": _body_view(self.body, self.content_type),
+            "body": _body_view(self.body, self.content_type, self.body_size),
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
             "fault": self.fault,
@@ -54,15 +66,25 @@ class Entry:
         }
 
 
-def _body_view(body: bytes | None, content_type: str) -> Any:
+def _body_view(body: bytes | None, content_type: str, size: int = 0) -> Any:
     """The JSON body with secrets masked; for anything else only its size and type, since secrets in a
-    body we cannot parse cannot be masked."""
+    body we cannot parse cannot be masked. A cut JSON body shows its prefix as text, secrets masked."""
     if not body:
         return None
+    if size > len(body):
+        kind = content_type or "unknown type"
+        head = f"<{size} bytes of {kind}, cut to the first {len(body)}>"
+        if "json" not in kind:
+            return head
+        return head + " " + _SECRET_VALUE.sub(r'\1"' + MASK + '"', body.decode("utf-8", "replace"))
     try:
         return mask_body(json.loads(body))
     except (ValueError, RecursionError):
         return f"<{len(body)} bytes of {content_type or 'unknown type'}, not JSON>"
+
+
+# A secret key's value in JSON text that may be cut anywhere (a string, perhaps unterminated, or a scalar).
+_SECRET_VALUE = re.compile(r'("(?:' + "|".join(sorted(SECRET_KEYS)) + r')"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]*)')
 
 
 def mask_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -88,27 +110,50 @@ class Journal:
         client_id: str | None = None,
         ids: Iterator[int] | None = None,
         on_record: Callable[[], None] | None = None,
+        budget: JournalBudget | None = None,
     ) -> None:
         self._lock = threading.Lock()
-        self._entries: deque[Entry] = deque(maxlen=size)
+        self._size = size
+        self._entries: deque[Entry] = deque()
         self._ids = ids or itertools.count(1)
         self.client_id = client_id
         self._on_record = on_record  # a wait on this journal is woken by it
+        self._budget = budget or JournalBudget()
 
     def next_id(self) -> int:
         """An id for a request that is starting; `record` files its entry under it when it ends."""
         return next(self._ids)
 
-    def record(self, id: int | None = None, headers: Any = (), **fields: Any) -> None:
+    def record(self, id: int | None = None, headers: Any = (), body: bytes | None = None, **fields: Any) -> None:
         # Slots and tuples: a kept entry is one object for the garbage collector to track, not four, which
         # matters with a thousand entries kept per client id and a hundred client ids.
         headers = tuple(headers)
+        size = len(body) if body else 0
+        if body and size > self._budget.body_limit:
+            body = body[: self._budget.body_limit]
+        dropped: list[Entry] = []
         with self._lock:  # ids in the order entries are kept
             entry_id = id if id is not None else next(self._ids)
             client_id = fields.pop("client_id", self.client_id)  # a call whose provisional world was dropped
-            self._entries.append(Entry(id=entry_id, client_id=client_id, headers=headers, **fields))
+            entry = Entry(id=entry_id, client_id=client_id, headers=headers, body=body, body_size=size, **fields)
+            self._entries.append(entry)
+            while len(self._entries) > self._size:
+                dropped.append(self._entries.popleft())
+        # Outside this journal's lock: the budget may take entries from any journal (lock order: budget,
+        # then a journal).
+        self._budget.kept(self, entry, dropped)
         if self._on_record is not None:
             self._on_record()
+
+    def drop_oldest(self, entry_id: int) -> Entry | None:
+        """Let the budget take this journal's oldest entry, if it is still the one with `entry_id`."""
+        with self._lock:
+            if self._entries and self._entries[0].id == entry_id:
+                return self._entries.popleft()
+        return None
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def matching(self, method: str | None = None, path: str | None = None, status: int | None = None) -> list[Entry]:
         """Raw entries, newest first, filtered by method, path glob and status."""
@@ -133,7 +178,51 @@ class Journal:
 
     def clear(self) -> None:
         with self._lock:
+            dropped = list(self._entries)
             self._entries.clear()
+        self._budget.kept(self, None, dropped)
+
+
+class JournalBudget:
+    """The bytes every journal of a server may hold together, and the prefix of a body each entry keeps.
+
+    Entries are accounted in the order they were kept, across journals; past the limit the oldest go first,
+    whichever journal holds them. An entry that left its journal otherwise (past the journal's count, or
+    cleared) is given back at once; its place in the order is skipped when reached.
+    """
+
+    def __init__(self, limit: int = 64 * 1024 * 1024, body_limit: int = 8192) -> None:
+        self.limit = limit
+        self.body_limit = body_limit
+        self.used = 0
+        self._lock = threading.Lock()
+        self._order: deque[tuple[Journal, int]] = deque()
+
+    def kept(self, journal: Journal, entry: Entry | None, dropped: list[Entry]) -> None:
+        with self._lock:
+            self.used -= sum(e.footprint for e in dropped)
+            if entry is not None:
+                self.used += entry.footprint
+                self._order.append((journal, entry.id))
+            while self.used > self.limit and self._order:
+                owner, entry_id = self._order.popleft()
+                taken = owner.drop_oldest(entry_id)
+                if taken is not None:
+                    self.used -= taken.footprint
+            if len(self._order) > 2 * (self.used // ENTRY_OVERHEAD) + 1024:
+                self._compact()
+
+    def _compact(self) -> None:
+        # Skipped places pile up when journals mostly drop entries by count; keep, from the newest back,
+        # only as many places per journal as it still holds entries.
+        room: dict[int, int] = {}
+        kept: deque[tuple[Journal, int]] = deque()
+        for owner, entry_id in reversed(self._order):
+            left = room.setdefault(id(owner), len(owner))
+            if left > 0:
+                room[id(owner)] = left - 1
+                kept.appendleft((owner, entry_id))
+        self._order = kept
 
 
 def views(entries: list[Entry], limit: int | None = None) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from mocknexus import parking
 from mocknexus.control.journal import Entry
 from mocknexus.control.worlds import World
 from mocknexus.domain.errors import ErrorKind, MXError
@@ -19,6 +20,9 @@ from mocknexus.domain.statuses import ANY_END, ConnectionStatus
 
 RECHECK_SECONDS = 0.1
 JOURNAL_RECHECK_SECONDS = 1.0  # every call in this process wakes a journal wait; this is only a safety net
+# A parked journal wait is woken by every call of its world (of every world, server-wide): it checks at most
+# this often, so a burst of calls costs one scan of the journals, not one each.
+JOURNAL_MIN_INTERVAL = 0.02
 
 
 def parse_statuses(spec: str) -> frozenset[str]:
@@ -42,9 +46,19 @@ def reached(member: Member, statuses: frozenset[str]) -> bool:
     return status.name in statuses
 
 
-def wait_for_member(world: World, member_guid: str, statuses: frozenset[str], timeout: float) -> tuple[bool, Member]:
-    """(reached, the member as it is at that moment); an unknown member is a 404 at once."""
-    return world.wait_until(lambda: _member_check(world, member_guid, statuses), timeout, RECHECK_SECONDS)
+def wait_for_member(
+    world: World, member_guid: str, statuses: frozenset[str], timeout: float, environ: dict | None = None
+) -> tuple[bool, Member]:
+    """(reached, the member as it is at that moment); an unknown member is a 404 at once. With the request's
+    `environ`, parked between checks if the server can (parking.py), else on this thread."""
+    return parking.wait_until(
+        environ or {},
+        world.changes,
+        lambda: _member_check(world, member_guid, statuses),
+        timeout,
+        RECHECK_SECONDS,
+        world.wait_until,
+    )
 
 
 def _member_check(world: World, member_guid: str, statuses: frozenset[str]) -> tuple[bool, Member]:
@@ -53,7 +67,7 @@ def _member_check(world: World, member_guid: str, statuses: frozenset[str]) -> t
 
 
 def wait_for_requests(
-    world: World, find: Callable[[], list[Entry]], count: int, timeout: float
+    world: World, find: Callable[[], list[Entry]], count: int, timeout: float, environ: dict | None = None
 ) -> tuple[bool, list[Entry]]:
     """(at least `count` requests are found, the requests found, newest first). `find` reads the world's
     journal (or, for the shared world, every journal: it is woken by every world's calls)."""
@@ -62,4 +76,6 @@ def wait_for_requests(
         found = find()
         return len(found) >= count, found
 
-    return world.wait_until(check, timeout, JOURNAL_RECHECK_SECONDS)
+    return parking.wait_until(
+        environ or {}, world.changes, check, timeout, JOURNAL_RECHECK_SECONDS, world.wait_until, JOURNAL_MIN_INTERVAL
+    )

@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from mocknexus.control.faults import Faults
-from mocknexus.control.journal import Entry, Journal
+from mocknexus.control.journal import Entry, Journal, JournalBudget
 from mocknexus.domain import snapshot
 from mocknexus.domain.catalog import Catalog, Scenario
 from mocknexus.domain.client_catalog import ClientCatalog, Parse
@@ -38,6 +38,7 @@ from mocknexus.domain.owners import TOKEN_OWNERS, TokenOwners, owner_of
 from mocknexus.domain.service import Emulator, Settings
 from mocknexus.domain.static_members import is_static_member
 from mocknexus.domain.tables import API_TOKENS, SESSIONS, WORLDS  # WORLDS: client ids, listed across processes
+from mocknexus.parking import Signal
 from mocknexus.store import ReadOnlyView, Store
 
 T = TypeVar("T")
@@ -63,6 +64,7 @@ class World:
         self.created_at = created_at
         self._changed = threading.Condition(threading.Lock())
         self._version = 0
+        self.changes = Signal()  # wakes this world's parked waits (parking.py), as _changed wakes blocked ones
         self._waiting = 0  # threads in wait_until
         self.provisional = False  # built for one call, not (yet) in the registry: see Worlds.settle
 
@@ -96,6 +98,7 @@ class World:
         wait compares it under the lock before sleeping, so a change between its check and its sleep is seen.
         """
         self._version += 1
+        self.changes.fire()
         if self._waiting:
             with self._changed:
                 self._changed.notify_all()
@@ -135,6 +138,7 @@ class Worlds:
         persistent: bool = False,
         seed: int = 0,
         journal_size: int = 1000,
+        journal_budget: JournalBudget | None = None,
         parse_scenario: Parse | None = None,
         max_clients: int = 10_000,
     ) -> None:
@@ -146,6 +150,7 @@ class Worlds:
         self._persistent = persistent
         self._seed = seed
         self._journal_size = journal_size
+        self._journal_budget = journal_budget or JournalBudget()  # bytes, shared by every journal
         self._fault_ids = itertools.count(1)
         self._entry_ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -156,7 +161,9 @@ class Worlds:
         # The shared world's faults are the server's (every call tries them first); its journal keeps the
         # calls that reached no client.
         self.server_faults = Faults(seed, ids=self._fault_ids)
-        self.server_journal = Journal(journal_size, ids=self._entry_ids, on_record=lambda: self.shared.notify())
+        self.server_journal = Journal(
+            journal_size, ids=self._entry_ids, on_record=lambda: self.shared.notify(), budget=self._journal_budget
+        )
         self.shared = self._build_shared()
 
     # ---- finding worlds --------------------------------------------------------------------------------
@@ -361,11 +368,7 @@ class Worlds:
 
     def load_all(self, state: Any) -> None:
         """Replace every client's state with a `dump_all` document; a bad document changes nothing."""
-        if not isinstance(state, dict) or state.get("version") != snapshot.SNAPSHOT_VERSION:
-            raise MXError(ErrorKind.BAD_REQUEST, f'A state snapshot needs "version": {snapshot.SNAPSHOT_VERSION}.')
-        dumps = state.get("clients")
-        if not isinstance(dumps, list) or not all(isinstance(d, dict) for d in dumps):
-            raise MXError(ErrorKind.BAD_REQUEST, "clients: must be a list of client snapshots.")
+        dumps = snapshot.check_server_document(state)
         ids = [d.get("client_id") for d in dumps]
         if not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
             raise MXError(ErrorKind.BAD_REQUEST, "clients: each snapshot needs its own client_id.")
@@ -411,7 +414,11 @@ class Worlds:
         world: World
         faults = Faults(self._seed, client_id=client_id, server=self.server_faults, ids=self._fault_ids)
         journal = Journal(
-            self._journal_size, client_id=client_id, ids=self._entry_ids, on_record=lambda: world.notify()
+            self._journal_size,
+            client_id=client_id,
+            ids=self._entry_ids,
+            on_record=lambda: world.notify(),
+            budget=self._journal_budget,
         )
         world = World(client_id, emulator, faults, journal, self.clock.now(), server=self.shared)
         for hook in self.on_build:

@@ -16,9 +16,21 @@ from datetime import UTC, datetime, timedelta
 from mocknexus.domain.tables import META
 from mocknexus.store import Store
 
+# The latest instant the emulator computes: far past any test, and leaves room for formatting and for
+# further arithmetic (datetime ends at year 9999; past it, every read of the member would fail).
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def later(moment: datetime, seconds: float) -> datetime:
+    """`moment` plus `seconds`, clamped to LATEST (a step's duration times --job-time-scale can be huge)."""
+    try:
+        return min(moment + timedelta(seconds=seconds), LATEST)
+    except OverflowError:
+        return LATEST
 
 
 class Clock:
@@ -79,10 +91,14 @@ class Clock:
         return self._load() != (timedelta(0), self._initial_frozen_at)
 
     def advance(self, seconds: float) -> datetime:
-        delta = timedelta(seconds=seconds)
         with self._guard():
             offset, frozen = self._load()
-            self._save(offset + (delta if frozen is None else timedelta(0)), frozen + delta if frozen else None)
+            if frozen is not None:
+                self._save(offset, later(frozen, seconds))
+            else:
+                # Never past LATEST, however many times it is advanced.
+                room = (LATEST - self._source() - offset).total_seconds()
+                self._save(offset + timedelta(seconds=max(0.0, min(seconds, room))), None)
         self._moved(self)
         return self.now()
 

@@ -34,6 +34,7 @@ class ErrorKind(Enum):
     BAD_GATEWAY = (502, 5020, "The institution's server answered badly.")
     SERVICE_UNAVAILABLE = (503, 5030, "The service is temporarily unavailable.")
     GATEWAY_TIMEOUT = (504, 5040, "The request timed out.")
+    HTTP_VERSION_NOT_SUPPORTED = (505, 5050, "The HTTP version is not supported.")  # a server-level refusal
 
     @property
     def http_status(self) -> int:

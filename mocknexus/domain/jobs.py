@@ -8,9 +8,10 @@ never on thread timing. Work run by the clock alone (`control.background`) calls
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from mocknexus.domain.catalog import RETRY, ChallengeSpec, Scenario, Step
+from mocknexus.domain.clock import later
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.ids import new_guid
 from mocknexus.domain.models import Challenge, Job, Member
@@ -18,10 +19,10 @@ from mocknexus.domain.statuses import ConnectionStatus, JobType
 
 
 def start(member: Member, scenario: Scenario, job_type: JobType, now: datetime) -> Job:
-    if member.successfully_aggregated_at is None and member.job is None:
-        starting = ConnectionStatus.CREATED
-    elif member.connection_status is ConnectionStatus.CONNECTED:
+    if member.connection_status is ConnectionStatus.CONNECTED:  # also an OAuth member consented without a job
         starting = ConnectionStatus.CONNECTED
+    elif member.successfully_aggregated_at is None and member.job is None:
+        starting = ConnectionStatus.CREATED
     else:
         starting = ConnectionStatus.UPDATED
     member.job = Job(
@@ -57,12 +58,12 @@ def advance(
         step = scenario.steps[job.step_index]
         started = job.step_started_at or job.started_at
         if step.is_challenge:
-            deadline = started + timedelta(seconds=step.answer_within_seconds)
+            deadline = later(started, step.answer_within_seconds)
             if now < deadline:
                 return moved
             _finish(member, ConnectionStatus.EXPIRED, deadline)
             return True
-        ends_at = started + timedelta(seconds=step.seconds * time_scale)
+        ends_at = later(started, step.seconds * time_scale)
         gated_by_polls = step.polls > 0 and not waive_polls
         if now < ends_at or (gated_by_polls and (by_clock or job.step_polls < step.polls)):
             return moved
@@ -145,10 +146,10 @@ def progress(member: Member, scenario: Scenario, time_scale: float) -> Progress 
         step_count=len(scenario.steps),
         step_name=step.name,
         waiting_for_answers=challenge,
-        due_at=None if challenge else started + timedelta(seconds=step.seconds * time_scale),
+        due_at=None if challenge else later(started, step.seconds * time_scale),
         polls_done=job.step_polls,
         polls_needed=0 if challenge else max(0, step.polls - job.step_polls),
-        answer_by=started + timedelta(seconds=step.answer_within_seconds) if challenge else None,
+        answer_by=later(started, step.answer_within_seconds) if challenge else None,
     )
 
 

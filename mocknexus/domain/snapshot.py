@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from mocknexus.domain.client_catalog import SCENARIOS
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.tables import SNAPSHOT_TABLES, record_type
 
@@ -23,10 +24,17 @@ VERSIONS = (1, 2)
 TABLES: dict[str, tuple[type, str]] = {t.name: (t.record, t.key) for t in SNAPSHOT_TABLES if t.record}
 
 
+# The keys each kind of document may hold: anything else is refused rather than silently ignored (a
+# whole-server document with records beside `clients` would otherwise load as an empty server).
+CLIENT_KEYS = frozenset({"version", "client_id", "clock", SCENARIOS, *TABLES})
+SERVER_KEYS = frozenset({"version", "clock", "clients"})
+
+
 def parse(state: Any, client_id: str | None) -> dict[str, list]:
     """A client's snapshot as records by table; an MX 400 naming the first problem."""
     if not isinstance(state, dict) or state.get("version") not in VERSIONS:
         raise MXError(ErrorKind.BAD_REQUEST, f'A state snapshot needs "version": {SNAPSHOT_VERSION}.')
+    _only_keys(state, CLIENT_KEYS, "A client's snapshot")
     taken_of = state.get("client_id")
     if taken_of is not None and taken_of != client_id:
         raise MXError(
@@ -44,6 +52,27 @@ def parse(state: Any, client_id: str | None) -> dict[str, list]:
         except ValueError as exc:
             raise MXError(ErrorKind.BAD_REQUEST, f"{table}: {exc}") from None
     return loaded
+
+
+def check_server_document(state: Any) -> list[dict]:
+    """The client snapshots of a whole-server document (`dump_all`'s), or the MX 400 saying what is wrong
+    with its outline; each client snapshot is checked by `parse` before anything is replaced."""
+    if not isinstance(state, dict) or state.get("version") != SNAPSHOT_VERSION:
+        raise MXError(ErrorKind.BAD_REQUEST, f'A state snapshot needs "version": {SNAPSHOT_VERSION}.')
+    _only_keys(state, SERVER_KEYS, 'A whole-server snapshot (records go in each of its "clients")')
+    dumps = state.get("clients")
+    if not isinstance(dumps, list) or not all(isinstance(d, dict) for d in dumps):
+        raise MXError(ErrorKind.BAD_REQUEST, "clients: must be a list of client snapshots.")
+    return dumps
+
+
+def _only_keys(state: dict, allowed: frozenset[str], what: str) -> None:
+    unknown = sorted(str(key) for key in state if key not in allowed)
+    if unknown:
+        raise MXError(
+            ErrorKind.BAD_REQUEST,
+            f"{what} takes only {', '.join(sorted(allowed))}; not {', '.join(unknown)[:200]}.",
+        )
 
 
 # The snapshot's outline, for the OpenAPI document: the version and one list of records per table.

@@ -33,7 +33,8 @@ class Identity(EmulatorState):
         return user
 
     def list_users(self) -> list[User]:
-        return sorted(self.store.values(USERS), key=lambda u: u.created_at)
+        # A stable order, so pages do not overlap: users created in the same instant by their id.
+        return sorted(self.store.values(USERS), key=lambda u: (u.created_at, u.id))
 
     def update_user(self, user_id: str, **fields: Any) -> User:
         with self.store.transaction():

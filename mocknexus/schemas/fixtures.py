@@ -26,6 +26,7 @@ from mocknexus.domain.catalog import (
 )
 from mocknexus.domain.declared import Declaration
 from mocknexus.domain.microdeposits import BlockedReason, MicroDepositRule
+from mocknexus.domain.oauth import OAuthOutcome
 from mocknexus.domain.statuses import ConnectionStatus, Group
 from mocknexus.schemas import test_data
 
@@ -33,6 +34,10 @@ FIXTURE_VERSION = 1
 FIXTURE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 # MX's has_*_accounts flags, one per kind.
 ACCOUNT_TYPES = ("CHECKING", "SAVINGS", "CREDIT_CARD", "INVESTMENT", "LINE_OF_CREDIT", "LOAN", "MORTGAGE")
+# The longest a scenario step may last or wait for answers: a year, far past any MX job (minutes), and
+# far from the end of the calendar, so that no stored deadline can make a read fail.
+MAX_STEP_SECONDS = 366 * 86400
+_AT_MOST_A_YEAR = validate.Range(max=MAX_STEP_SECONDS, error=f"Must be at most {MAX_STEP_SECONDS} seconds (366 days).")
 _GUID_NAMESPACE = uuid.UUID("6f1f7a52-4d7e-4d0c-9b7e-2a43c8a1d0b1")
 
 # While a job runs it shows a processing status, or CONNECTED once the login has succeeded (as MX does).
@@ -95,13 +100,16 @@ class ChallengeSpecSchema(_Strict):
 
 class StepSchema(_Strict):
     status = fields.String(validate=validate.OneOf(_running))
-    seconds = fields.Float(load_default=0.0, validate=validate.Range(min=0))
+    seconds = fields.Float(load_default=0.0, validate=[validate.Range(min=0), _AT_MOST_A_YEAR])
     polls = fields.Integer(load_default=0, validate=validate.Range(min=0))
     challenges = fields.List(fields.Nested(ChallengeSpecSchema), validate=validate.Length(min=1))
     on_wrong_answer = fields.String(
         load_default=ConnectionStatus.REJECTED.name, validate=validate.OneOf([RETRY, *_failures])
     )
-    answer_within_seconds = fields.Float(load_default=300.0, validate=validate.Range(min=0, min_inclusive=False))
+    answer_within_seconds = fields.Float(
+        load_default=300.0,
+        validate=[validate.Range(min=0, min_inclusive=False), _AT_MOST_A_YEAR],
+    )
     name = fields.String()
     next = fields.String()
     outcomes = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
@@ -130,8 +138,16 @@ class StepSchema(_Strict):
         )
 
 
+class OAuthAnswerSchema(_Strict):
+    """What the bank answers when the user presses Authorize, and after how many clock seconds."""
+
+    answer = fields.String(load_default="SUCCESS", validate=validate.OneOf(OAuthOutcome.names()))
+    answer_seconds = fields.Float(load_default=0.0, validate=validate.Range(min=0))
+
+
 class ScenarioSchema(_Strict):
     description = fields.String(load_default="")
+    oauth = fields.Nested(OAuthAnswerSchema, load_default=lambda: {"answer": "SUCCESS", "answer_seconds": 0.0})
     steps = fields.List(fields.Nested(StepSchema), load_default=list)
     end = fields.String(required=True, validate=validate.OneOf(_end))
     accounts = fields.Integer(load_default=2, validate=validate.Range(min=0, max=50))
@@ -185,13 +201,15 @@ class InstitutionFixtureSchema(_Strict):
     code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]+$"))
     name = fields.String(required=True)
     url = fields.String(required=True)
-    credentials = fields.List(fields.Nested(CredentialFieldSchema), required=True, validate=validate.Length(min=1))
+    # An OAuth-only institution has none: its users sign in at the bank's consent page.
+    credentials = fields.List(fields.Nested(CredentialFieldSchema), load_default=list)
     scenarios = fields.List(fields.Nested(RuleSchema), load_default=list)
     default_scenario = fields.String(required=True)
     scenario_from_credential = fields.String(load_default=None)
     supports_account_identification = fields.Boolean(load_default=True)
     supports_account_verification = fields.Boolean(load_default=True)
-    supports_oauth = fields.Boolean(load_default=False)
+    supports_oauth = fields.Boolean(load_default=None)
+    oauth = fields.Boolean(load_default=None)  # shorthand for supports_oauth
     supports_transaction_history = fields.Boolean(load_default=True)
     account_types = fields.List(
         fields.String(validate=validate.OneOf(ACCOUNT_TYPES)), load_default=lambda: ["CHECKING", "SAVINGS"]
@@ -213,6 +231,11 @@ class InstitutionFixtureSchema(_Strict):
 
     @validates_schema
     def _check_rules(self, data: dict, **kwargs: Any) -> None:
+        given = {data.get("oauth"), data.get("supports_oauth")} - {None}
+        if len(given) > 1:
+            raise ValidationError("oauth and supports_oauth disagree", "oauth")
+        if not data["credentials"] and True not in given:
+            raise ValidationError("an institution needs credentials unless it connects through OAuth", "credentials")
         names = {c["field_name"] for c in data["credentials"]}
         chooser = data.get("scenario_from_credential")
         if chooser and chooser not in names:
@@ -241,8 +264,9 @@ class InstitutionFixtureSchema(_Strict):
             )
             for index, c in enumerate(data["credentials"])
         )
-        listed = ("credentials", "scenarios", "iso_country_code", "account_types", "guid")
+        listed = ("credentials", "scenarios", "iso_country_code", "account_types", "guid", "oauth")
         simple = {k: v for k, v in data.items() if k not in listed}
+        simple["supports_oauth"] = True in (data.get("oauth"), data.get("supports_oauth"))
         return Institution(
             guid=guid,
             account_types=tuple(data["account_types"]),
@@ -281,6 +305,8 @@ class FixtureFileSchema(_Strict):
                 description=s["description"],
                 accounts=s["accounts"],
                 account_numbers=s["account_numbers"],
+                oauth_answer=s["oauth"]["answer"],
+                oauth_answer_seconds=s["oauth"]["answer_seconds"],
             )
             for name, s in data["scenarios"].items()
         ]

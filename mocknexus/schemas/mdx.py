@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from mocknexus.schemas.common import DigitsOrInteger, RequestSchema, Rooted, StrictBoolean, StrictString, UnixTime
+from mocknexus.schemas.common import (
+    DigitsOrInteger,
+    PaginationSchema,
+    RequestSchema,
+    Rooted,
+    StrictBoolean,
+    StrictString,
+    UnixTime,
+)
 
 # MDX user fields: id is letters, digits, - and _, at most 1024 characters, unique per client.
 USER_ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,1024}$", error="id may hold only letters, digits, - and _.")
@@ -70,3 +78,4 @@ class MdxUserResponse(Schema):
 
 class MdxUserListResponse(Schema):
     users = fields.List(fields.Nested(MdxUserSchema))
+    pagination = fields.Nested(PaginationSchema)  # JSON only (XML: the page's users)

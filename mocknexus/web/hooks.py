@@ -16,6 +16,7 @@ from werkzeug.exceptions import ClientDisconnected, MethodNotAllowed
 
 from mocknexus.control.worlds import World
 from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.parking import PARKING_KEY, Parking, pause
 from mocknexus.web.apis import ADMIN_PREFIX
 from mocknexus.web.errors import render_error
 from mocknexus.web.http import REQUEST_ID_KEY, WORLD_KEY, current_api, faults, media_type, world, worlds
@@ -95,16 +96,25 @@ _SOCKET_KEYS = ("mocknexus.socket", "werkzeug.socket", "gunicorn.socket")
 def _inject_fault() -> Response | None:
     req = request._get_current_object()  # type: ignore[attr-defined]
     environ = req.environ
-    environ[_STARTED] = time.perf_counter()
-    path = req.path
-    if path.startswith(ADMIN_PREFIX):
-        return None
-    fault = faults().take(req.method, path)
-    if fault is None:
-        return None
+    parked: Parking | None = environ.get(PARKING_KEY)
+    if parked is not None and "fault" in parked.state:  # run again after a latency fault: its fault, its start
+        environ[_STARTED] = parked.state["started"]
+        fault = parked.state["fault"]
+    else:
+        environ[_STARTED] = time.perf_counter()
+        path = req.path
+        if path.startswith(ADMIN_PREFIX):
+            return None
+        fault = faults().take(req.method, path)
+        if fault is None:
+            return None
+        if parked is not None:
+            parked.state.update(started=environ[_STARTED], fault=fault)
     environ[_FAULT] = fault
     if fault.latency_ms:
-        time.sleep(fault.latency_ms / 1000)  # a real delay: it is what the client under test must survive
+        # A real delay (what the client under test must survive), holding no worker thread if the server
+        # can park the request (parking.py).
+        pause(environ, fault.latency_ms / 1000)
     if fault.drop:
         return _drop_connection(environ)
     if fault.status:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from mocknexus.domain.pagination import paginate
 from mocknexus.schemas import mdx as s
-from mocknexus.web.http import emulator
-from mocknexus.web.negotiation import read_any_body, respond
+from mocknexus.schemas.common import PageQuery
+from mocknexus.web.http import emulator, read_query
+from mocknexus.web.negotiation import read_any_body, respond, wants_xml
 from mocknexus.web.openapi import doc
 
 bp = Blueprint("mdx", __name__)
@@ -19,6 +21,7 @@ user_response = s.MdxUserResponse()
 user_list = s.MdxUserListResponse()
 user_create = s.UserCreateRequest()
 user_update = s.UserUpdateRequest()
+page_query = PageQuery()
 
 
 @bp.post("/<client_id>/users.json")
@@ -34,9 +37,13 @@ def create_user(client_id: str) -> Response:
 @bp.get("/<client_id>/users.json")
 @bp.get("/<client_id>/users.xml")
 @bp.get("/<client_id>/users")
-@doc("List users", response=user_list)
+@doc("List users", response=user_list, query=page_query)
 def list_users(client_id: str) -> Response:
-    return respond(user_list, {"users": emulator().list_users()}, item="user")
+    """A page of users, as MX pages its other lists (`page`, `records_per_page`: default 25, at most 1000;
+    INFERRED for MDX Real Time, whose docs show no list answer); XML has one root, so the page's users only."""
+    query = read_query(page_query)
+    users, page = paginate(emulator().list_users(), query["page"], query["records_per_page"] or query["per_page"])
+    return respond(user_list, {"users": users} if wants_xml() else {"users": users, "pagination": page}, item="user")
 
 
 @bp.get("/<client_id>/users/<user_id>.json")

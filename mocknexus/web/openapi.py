@@ -31,6 +31,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Without --api-key the MDX and SSO APIs take any non-empty MD-API-KEY, and the Platform API any Basic
 # client_id:api_key: the document says so by making the key optional (an empty requirement), so a client is
 # not told a made-up key will be refused.
+_ADMIN_HELP = "--admin-token: the control plane answers 401 without Authorization: Bearer <token>."
+_OPEN_ADMIN_PATHS = frozenset({"/__admin/health"})  # open for container health checks, token or not
 _API_KEY_HELP = "MX's partner API key. Without --api-key, mocknexus accepts any non-empty value (and 401s none)."
 
 
@@ -85,6 +87,9 @@ def build_spec(app: Flask) -> dict:
     spec.components.schema("ErrorResponse", schema=ErrorResponse)
 
     any_key = not app.config["MOCKNEXUS"].api_key
+    admin_token = bool(app.config["MOCKNEXUS"].admin_token)
+    if admin_token:
+        spec.components.security_scheme("adminToken", {"type": "http", "scheme": "bearer", "description": _ADMIN_HELP})
     routes = RouteTable.from_map(app.url_map)
     paths: dict[str, dict[str, dict]] = {}
     first_twin = getattr(app.url_map, "first_twin", lambda rule: None)
@@ -100,6 +105,13 @@ def build_spec(app: Flask) -> dict:
             operation = _operation(described, api, rule, method, path, routes, dialect)
             if any_key and operation["security"] in ([{"apiKey": []}], [{"basic": []}]):
                 operation["security"] = [*operation["security"], {}]
+            if admin_token and api.name == "admin" and path not in _OPEN_ADMIN_PATHS:
+                # web/hooks.py's guard: every control-plane path but the health check wants the token.
+                operation["security"] = [{"adminToken": []}]
+                operation["responses"]["401"] = {
+                    "description": "The control plane needs Authorization: Bearer <admin token>.",
+                    "content": {api.media_type: {"schema": "ErrorResponse"}},
+                }
             if first_twin(rule) is not None:
                 seconds.append((first_twin(rule), method.lower(), operation))
             else:
@@ -221,8 +233,10 @@ def _digits_also(prop: dict) -> dict:
     forms, the string one held to the same range where the range is small enough to list."""
     number = {k: v for k, v in prop.items() if k not in ("x-digits", "nullable", "description")}
     low, high = prop.get("minimum"), prop.get("maximum")
-    if low is not None and high is not None and high - low <= 1000:
-        digits: dict[str, Any] = {"type": "string", "enum": [str(i) for i in range(low, high + 1)]}
+    if "enum" in prop:
+        digits: dict[str, Any] = {"type": "string", "enum": [str(i) for i in prop["enum"]]}
+    elif low is not None and high is not None and high - low <= 1000:
+        digits = {"type": "string", "enum": [str(i) for i in range(low, high + 1)]}
     else:
         digits = {"type": "string", "pattern": "^[0-9]+$"}
     shared = {k: prop[k] for k in ("nullable", "description") if k in prop}

@@ -3,7 +3,7 @@ id) or one client id's, and a server-side wait for requests to arrive."""
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 
 from mocknexus.control import waits
 from mocknexus.control.journal import views
@@ -63,10 +63,16 @@ def wait_for_requests(client_id: str | None = None) -> Response:
     registry = worlds()
     target = registry.existing(client_id) if client_id is not None else None
     if target is not None:
-        done, found = waits.wait_for_requests(target, lambda: target.journal.matching(method, path), count, timeout)
+        done, found = waits.wait_for_requests(
+            target, lambda: target.journal.matching(method, path), count, timeout, request.environ
+        )
     else:
         done, found = waits.wait_for_requests(
-            registry.shared, lambda: registry.journal_matching(client_id, method, path), count, timeout
+            registry.shared,
+            lambda: registry.journal_matching(client_id, method, path),
+            count,
+            timeout,
+            request.environ,
         )
     if done:
         return render(requests_found, {"requests": views(found)})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 
 from mocknexus.control import waits
 from mocknexus.domain.errors import ErrorKind, MXError
@@ -76,7 +76,7 @@ def wait_for_member(guid: str, client_id: str | None = None) -> Response:
     statuses = waits.parse_statuses(query["status"])
     target = _world_of(client_id, guid)
     timeout = wait_timeout(query)
-    done, member = waits.wait_for_member(target, guid, statuses, timeout)
+    done, member = waits.wait_for_member(target, guid, statuses, timeout, request.environ)
     if done:
         return render(member_response, {"member": member})
     running = " with a job running" if member.is_being_aggregated else ""

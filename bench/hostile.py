@@ -1,0 +1,191 @@
+"""The hostile load of issue 21, bounded in count and time, against `mocknexus serve` on 127.0.0.1:
+
+waits     N control-plane waits and N requests delayed by a 2 s latency fault in flight: the latency of
+          /__admin/health and of another client's reads meanwhile
+flood     RSS before and after N refused 1 MB requests
+clients   RSS and the time of /__admin/clients and /__admin/state with N client ids holding a user each
+slow      N connections trickling headers: the latency of normal requests meanwhile
+
+  python bench/hostile.py                  # all four, default sizes (about a minute and a half)
+  python bench/hostile.py waits --n 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import servers
+from bench.slowloris import measure as slow_measure
+
+KEY = {"MD-API-KEY": "bench-key", "Content-Type": "application/json"}
+PORTS = range(18800, 18900)  # this bench's own range, so that it runs beside other servers
+
+
+@contextmanager
+def _mocknexus(env: dict | None = None) -> Iterator[servers.Server]:
+    """`mocknexus serve` as the image runs it (waitress), on the first free port of PORTS."""
+    port = next(p for p in PORTS if _free(p))
+    argv = [a.replace("{port}", str(port)) for a in servers.MOCKNEXUS["waitress"]]
+    server = servers.Server("mocknexus", argv, port, "/__admin/health", {**servers.QUIET, **(env or {})})
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _request(port: int, method: str, path: str, body: bytes = b"", headers: dict | None = None) -> socket.socket:
+    s = socket.create_connection(("127.0.0.1", port), timeout=60)
+    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close", f"Content-Length: {len(body)}"]
+    head += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    s.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+    return s
+
+
+def _answer(s: socket.socket) -> int:
+    data = b""
+    while chunk := s.recv(65536):
+        data += chunk
+    s.close()
+    return int(data.split(b" ", 2)[1]) if data else 0
+
+
+def _call(port: int, method: str, path: str, body: bytes = b"", headers: dict | None = None) -> int:
+    return _answer(_request(port, method, path, body, headers))
+
+
+def _timed(url: str, path: str, headers: dict | None = None) -> float:
+    started = time.perf_counter()
+    status, _ = servers.get(url, path, headers=headers, timeout=30)
+    assert status == 200, (path, status)
+    return (time.perf_counter() - started) * 1000
+
+
+def _ms(values: list[float]) -> dict:
+    ordered = sorted(values)
+    return {
+        "p50_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 1),
+        "max_ms": round(ordered[-1], 1),
+    }
+
+
+def waits(n: int) -> dict:
+    with _mocknexus() as server:
+        port = server.port
+        for client in ("slow", "busy", "watched"):
+            _call(port, "POST", f"/{client}/users.json", b'{"user": {"id": "u"}}', KEY)
+        _call(port, "POST", "/__admin/clients/slow/faults", b'{"path": "/slow/users/*", "latency_ms": 2000}', KEY)
+        wait = "/__admin/clients/watched/requests/wait?path=/watched/users/event.json&count=1&timeout=60"
+        parked = [_request(port, "GET", wait) for _ in range(n)]
+        started = time.perf_counter()
+        delayed = [_request(port, "GET", "/slow/users/u.json", headers=KEY) for _ in range(n)]
+        time.sleep(0.5)
+        health = [_timed(server.url, "/__admin/health") for _ in range(50)]
+        reads = [_timed(server.url, "/busy/users/u.json", KEY) for _ in range(50)]
+        delayed_ok = sum(_answer(s) == 200 for s in delayed)
+        delayed_s = time.perf_counter() - started
+        _call(port, "GET", "/watched/users/event.json", headers=KEY)
+        event = time.perf_counter()
+        waits_ok = sum(_answer(s) == 200 for s in parked)
+        return {
+            "waits": n,
+            "delayed_2s": n,
+            "health": _ms(health),
+            "other_client_reads": _ms(reads),
+            "delayed_answered_200": delayed_ok,
+            "delayed_all_answered_after_s": round(delayed_s, 2),
+            "waits_answered_200": waits_ok,
+            "waits_answered_after_event_s": round(time.perf_counter() - event, 2),
+        }
+
+
+def flood(n: int) -> dict:
+    with _mocknexus() as server:
+        body = b"{" + b"x" * 1_000_000
+        for _ in range(20):
+            _call(server.port, "POST", "/flood/users.json", body, KEY)
+        before = server.rss_mb()
+        started = time.perf_counter()
+        statuses = [_call(server.port, "POST", "/flood/users.json", body, KEY) for _ in range(n)]
+        return {
+            "refused_1mb_requests": n,
+            "statuses": sorted(set(statuses)),
+            "seconds": round(time.perf_counter() - started, 1),
+            "rss_before_mb": round(before, 1),
+            "rss_after_mb": round(server.rss_mb(), 1),
+        }
+
+
+def clients(n: int) -> dict:
+    with _mocknexus({"MOCKNEXUS_MAX_CLIENTS": str(n + 1000)}) as server:  # each id holds a user: all kept
+        before = server.rss_mb()
+        started = time.perf_counter()
+        lock = threading.Lock()
+        ids = iter(range(n))
+
+        def create() -> None:
+            while True:
+                with lock:
+                    i = next(ids, None)
+                if i is None:
+                    return
+                _call(server.port, "POST", f"/client-{i}/users.json", b'{"user": {"id": "u"}}', KEY)
+
+        workers = [threading.Thread(target=create) for _ in range(8)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        created_s = time.perf_counter() - started
+        return {
+            "client_ids": n,
+            "created_in_s": round(created_s, 1),
+            "rss_before_mb": round(before, 1),
+            "rss_after_mb": round(server.rss_mb(), 1),
+            "admin_clients": _ms([_timed(server.url, "/__admin/clients") for _ in range(5)]),
+            "admin_state": _ms([_timed(server.url, "/__admin/state") for _ in range(3)]),
+            "health": _ms([_timed(server.url, "/__admin/health") for _ in range(20)]),
+        }
+
+
+def slow(n: int) -> dict:
+    with _mocknexus({"MOCKNEXUS_READ_TIMEOUT": "120"}) as server:
+        return {"slow_connections": n, **slow_measure(server.url, n, interval_s=2.0, seconds=10.0)}
+
+
+def main() -> None:
+    runs = {"waits": (waits, 200), "flood": (flood, 1500), "clients": (clients, 20_000), "slow": (slow, 1000)}
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("which", nargs="*", help=f"any of {', '.join(runs)} (default: all)")
+    parser.add_argument("--n", type=int, default=None, help="the size of each run (default: per run)")
+    args = parser.parse_args()
+    unknown = sorted(set(args.which) - set(runs))
+    if unknown:
+        parser.error(f"unknown run(s): {', '.join(unknown)}")
+    for name in args.which or list(runs):
+        run, default = runs[name]
+        print(json.dumps({name: run(args.n or default)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
