@@ -143,6 +143,20 @@ class MicroDeposits(EmulatorState):
         with self.store.transaction():
             return self._micro_deposit(user_guid, guid)
 
+    def delete_micro_deposit(self, user_guid: str, guid: str) -> None:
+        """MX's Platform deleteMicrodeposit. A verified one's member and account stay (INFERRED: MX documents
+        only that the micro-deposit is deleted)."""
+        with self.store.transaction():
+            record = self._micro_deposit(user_guid, guid)
+            self.store.delete(MICRO_DEPOSITS, record.guid)
+
+    def micro_deposit_owner(self, guid: str) -> str:
+        """The guid of the user a micro-deposit belongs to (MX's verify names no user in its path)."""
+        record = self.store.get(MICRO_DEPOSITS, guid)
+        if record is None:
+            raise not_found("Micro-deposit")
+        return record.user_guid
+
     def verify_micro_deposit(self, user_guid: str, guid: str, amount_1: float, amount_2: float) -> MicroDeposit:
         """Right amounts: VERIFIED, and the account becomes readable. Wrong ones: DENIED (the widget asks
         again), PREVENTED on the third wrong pair. Amounts before DEPOSITED, or after the end, are refused

@@ -50,6 +50,7 @@ class Doc:
     empty: tuple[int, ...] = ()  # other success statuses answered with no body (204 No Content)
     security: list[dict] | None = None  # None: the API's usual
     media: str | None = None  # None: the API's usual (the inspector's and the widget's pages: HTML, JS, CSS)
+    error_media: str | None = None  # errors also answered in this type (MX's micro-deposits: plain JSON)
     # Deliberate exceptions to what an OpenAPI checker may expect: {schemathesis check name: why}, published
     # as `x-mocknexus-unchecked` so the document itself says where it is not exact (tests/fidelity/test_fuzz.py).
     unchecked: dict[str, str] | None = None
@@ -179,7 +180,8 @@ def _operation(described: Doc, api: Api, rule: Any, method: str, path: str, rout
         api_of(routes.blueprints[r]).media_type for r in routes.rivals.get(rule.rule, ()) if r in routes.blueprints
     ]
     error_content: dict[str, Any] = {
-        m: {"schema": "ErrorResponse"} for m in dict.fromkeys((media, NEXUS_MEDIA_TYPE, *rivals))
+        m: {"schema": "ErrorResponse"}
+        for m in dict.fromkeys((media, NEXUS_MEDIA_TYPE, *rivals, *filter(None, [described.error_media])))
     }
     if xml:  # an API speaking XML answers its errors in XML when asked to (`.xml`, Accept): web/errors.py
         error_content[xml] = {"schema": {"type": "string", "description": "the error, as XML"}}

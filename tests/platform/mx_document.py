@@ -50,6 +50,12 @@ OPERATIONS = [
     "readAccountByMember",
     "updateAccountByMember",
     "requestWidgetURL",
+    "createMicrodeposit",
+    "listUserMicrodeposits",
+    "readUserMicrodeposit",
+    "deleteMicrodeposit",
+    "verifyMicrodeposit",
+    "listUserVerifications",
 ]
 # MX's errors page (not its document, which declares no error response): what the emulator answers besides
 # each operation's success code.

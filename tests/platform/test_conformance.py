@@ -64,6 +64,19 @@ def test_every_operation_answers_as_mx_documents_it(mx: Platform):
     mx.finish(u, m)
     mx.post(f"/users/{u}/members/{m}/check_balance", expect=202)
     mx.post(f"/users/{u}/widget_urls", json={"widget_url": {"widget_type": "connect_widget"}}, expect=200)
+    # Micro-deposits (plain JSON, as MX's document declares them); the control plane deposits one now.
+    account = {"account_number": "333312345", "routing_number": "091000019", "account_type": "CHECKING"}
+    json_only = {"Accept": "application/json"}
+    md = mx.post(f"/users/{u}/micro_deposits", json={"micro_deposit": account}, expect=200, **json_only).json
+    g = md["micro_deposit"][0]["guid"]
+    steer = f"/__admin/clients/{mx.client_id}/micro_deposits/{g}/status"
+    assert mx.http.post(steer, json={"status": "DEPOSITED"}).status == 200
+    mx.get(f"/users/{u}/micro_deposits", expect=200, **json_only)
+    amounts = {"micro_deposit": {"deposit_amount_1": 0.09, "deposit_amount_2": 0.09}}
+    mx.put(f"/micro_deposits/{g}/verify", json=amounts, expect=200, **json_only)
+    mx.get(f"/users/{u}/micro_deposits/{g}", expect=200, **json_only)
+    mx.get(f"/users/{u}/account_verifications", expect=200, **json_only)
+    mx.delete(f"/users/{u}/micro_deposits/{g}", expect=204, **json_only)
     mx.delete(f"/users/{u}/members/{m}", expect=204)
     mx.delete(f"/users/{u}", expect=204)
     # Every listed operation answered a success MX's document accepts; the OAuth window URI is for OAuth
