@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import urllib.request
 
 import mx_platform_python as mx
 from mx_platform_python.exceptions import BadRequestException
@@ -19,6 +20,10 @@ from mx_platform_python.models import (
     MemberCreateRequestBody,
     MemberResumeRequest,
     MemberResumeRequestBody,
+    MicrodepositElements,
+    MicrodepositRequestBody,
+    MicrodepositVerifyRequest,
+    MicrodepositVerifyRequestBody,
     UserCreateRequest,
     UserCreateRequestBody,
     WidgetRequest,
@@ -109,9 +114,29 @@ def main(host: str) -> dict:
             report["oauth_window_uri"] = uri.oauth_window_uri
         except BadRequestException as refused:  # MX's answer for a member that does not use OAuth
             report["oauth_window_uri"] = ("400", json.loads(refused.body)["error"]["message"])
+        report["micro_deposit"] = micro_deposit(mx.MicrodepositsApi(client), host, user.guid)
         users.delete_user("application/vnd.mx.api.v1+json", user.guid)
         report["deleted"] = True
     return report
+
+
+def micro_deposit(api, host: str, user_guid: str) -> list[str]:
+    """Create a micro-deposit, have the control plane deposit it now (MX takes two minutes), verify it."""
+    account = MicrodepositElements(account_number="333312345", account_type="CHECKING", routing_number="091000019")
+    created = api.create_microdeposit(user_guid, MicrodepositRequestBody(micro_deposit=account)).micro_deposit[0]
+    steer = urllib.request.Request(
+        f"{host}/__admin/clients/sdk-client/micro_deposits/{created.guid}/status",
+        data=json.dumps({"status": "DEPOSITED"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(steer).close()
+    amounts = MicrodepositVerifyRequest(deposit_amount_1=0.09, deposit_amount_2=0.09)
+    api.verify_microdeposit(created.guid, MicrodepositVerifyRequestBody(micro_deposit=amounts))
+    read = api.read_user_microdeposit(created.guid, user_guid).micro_deposit[0]
+    listed = api.list_user_microdeposits(user_guid).micro_deposits
+    verifications = api.list_user_verifications(user_guid).micro_deposit
+    api.delete_microdeposit(created.guid, user_guid)
+    return [created.status, read.status, str(len(listed)), str(len(verifications))]
 
 
 if __name__ == "__main__":

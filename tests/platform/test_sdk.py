@@ -1,7 +1,7 @@
 """MX's own Python SDK (mx-platform-python, from PyPI) runs MX's whole verification flow against mocknexus,
 unchanged but for its host: create a user, search institutions, read credentials, create a member, verify,
 poll the status, answer every MFA type through resume, read account numbers and owners, request a widget
-URL and an OAuth window URI (tests/platform/sdk_flow.py). MX's Node SDK (mx-platform-node, from npm, into
+URL and an OAuth window URI, create and verify a micro-deposit (tests/platform/sdk_flow.py). MX's Node SDK (mx-platform-node, from npm, into
 .cache/ as well) runs the core of it (sdk_flow.js): the two SDKs type `most_recent_job_guid` differently
 (boolean / string), and both parse what mocknexus answers (null).
 
@@ -94,6 +94,7 @@ def test_mx_python_sdk_runs_the_whole_verification_flow(sdk_python: Path):
     # mocknexus's catalog has no OAuth institution on this branch: MX's answer for a member that does not
     # use OAuth, which the SDK raises as its BadRequestException.
     assert report["oauth_window_uri"] == ["400", "Member cannot use OAuth"]
+    assert report["micro_deposit"] == ["INITIATED", "VERIFIED", "1", "1"]
     assert report["deleted"] is True
 
 
