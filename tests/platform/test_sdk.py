@@ -1,9 +1,9 @@
 """MX's own Python SDK (mx-platform-python, from PyPI) runs MX's whole verification flow against mocknexus,
 unchanged but for its host: create a user, search institutions, read credentials, create a member, verify,
 poll the status, answer every MFA type through resume, read account numbers and owners, request a widget
-URL and an OAuth window URI, create and verify a micro-deposit (tests/platform/sdk_flow.py). MX's Node SDK (mx-platform-node, from npm, into
-.cache/ as well) runs the core of it (sdk_flow.js): the two SDKs type `most_recent_job_guid` differently
-(boolean / string), and both parse what mocknexus answers (null).
+URL and an OAuth window URI, create and verify a micro-deposit (tests/platform/sdk_flow.py). MX's Node SDK
+(mx-platform-node, from npm, into .cache/ as well) runs the core of it (sdk_flow.js): the two SDKs type
+`most_recent_job_guid` differently (boolean / string), and both parse what mocknexus answers (null).
 
 The SDK pins pydantic 1 and an older urllib3, so it never enters the project's environment: this test
 makes it its own under .cache/ (once) and runs the flow with that interpreter against a live server. It
