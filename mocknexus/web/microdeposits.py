@@ -27,8 +27,8 @@ micro_deposit_list = s.MicroDepositListResponse()
 create_request = s.MicroDepositCreateRequest()
 update_request = s.MicroDepositUpdateRequest()
 
-_ACCOUNT_KEYS = ("account_number", "routing_number", "account_type", "account_name")
-_ROUTING_CHECK = "A routing number must also pass the ABA checksum and not be a blocked one (400)."
+ACCOUNT_KEYS = ("account_number", "routing_number", "account_type", "account_name")
+ROUTING_CHECK = "A routing number must also pass the ABA checksum and not be a blocked one (400)."
 _STATIC = "MX's static test_session is read-only: open a session for a user of your own to make micro-deposits."
 
 
@@ -49,13 +49,13 @@ def _static() -> bool:
     response=micro_deposit_response,
     body=create_request,
     errors=(403,),
-    unchecked={"positive_data_acceptance": _ROUTING_CHECK},
+    unchecked={"positive_data_acceptance": ROUTING_CHECK},
 )
 def create_micro_deposit() -> Response:
     fields = read_body(create_request)["micro_deposit"]
     if _static():
         raise MXError(ErrorKind.FORBIDDEN, _STATIC)
-    details = AccountDetails(**{key: fields[key] for key in _ACCOUNT_KEYS})
+    details = AccountDetails(**{key: fields[key] for key in ACCOUNT_KEYS})
     record = emulator().create_micro_deposit(
         user_guid(), fields["first_name"], fields["last_name"], fields["email"], details
     )
@@ -84,12 +84,12 @@ def read_micro_deposit(guid: str) -> Response:
     response=micro_deposit_response,
     body=update_request,
     errors=(403, 422),
-    unchecked={"positive_data_acceptance": _ROUTING_CHECK},
+    unchecked={"positive_data_acceptance": ROUTING_CHECK},
 )
 def update_micro_deposit(guid: str) -> Response:
     fields = read_body(update_request)["micro_deposit"]
     amounts = (fields.get("deposit_amount_1"), fields.get("deposit_amount_2"))
-    account = {key: fields[key] for key in _ACCOUNT_KEYS if fields[key] is not None}
+    account = {key: fields[key] for key in ACCOUNT_KEYS if fields[key] is not None}
     if _static():
         raise MXError(ErrorKind.FORBIDDEN, _STATIC)
     if any(a is not None for a in amounts) and account:

@@ -14,6 +14,7 @@ from mocknexus.domain.microdeposit_ops import AccountDetails
 from mocknexus.schemas.platform import microdeposits as s
 from mocknexus.schemas.platform.common import PlatformPageQuery
 from mocknexus.web.http import emulator, read_body, render
+from mocknexus.web.microdeposits import ACCOUNT_KEYS, ROUTING_CHECK
 from mocknexus.web.openapi import doc
 from mocknexus.web.platform import bp
 from mocknexus.web.platform.common import page_of, query
@@ -24,9 +25,6 @@ verify_request = s.PlatformMicroDepositVerifyRequest()
 record_response = s.PlatformMicroDepositResponse()
 record_list = s.PlatformMicroDepositList()
 page_query = PlatformPageQuery()
-
-_ACCOUNT_KEYS = ("account_number", "routing_number", "account_type", "account_name")
-_ROUTING_CHECK = "A routing number must also pass the ABA checksum and not be a blocked one (400)."
 
 
 _ENDPOINTS = frozenset(
@@ -62,11 +60,11 @@ def _records(records: list) -> Response:
     media=JSON,
     error_media=JSON,
     errors=(422,),
-    unchecked={"positive_data_acceptance": _ROUTING_CHECK},
+    unchecked={"positive_data_acceptance": ROUTING_CHECK},
 )
 def create_microdeposit(user_guid: str) -> Response:
     fields = read_body(create_request)["micro_deposit"]
-    details = AccountDetails(**{key: fields[key] for key in _ACCOUNT_KEYS})
+    details = AccountDetails(**{key: fields[key] for key in ACCOUNT_KEYS})
     api = emulator()
     record = api.create_micro_deposit(
         api.scope(user_guid), fields["first_name"], fields["last_name"], fields["email"], details
