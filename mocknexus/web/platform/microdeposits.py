@@ -3,7 +3,8 @@ account verifications, over the same user-keyed operations Nexus's micro-deposit
 micro-deposit made here is read and verified through Nexus too, and raises the same MICRODEPOSITS webhooks).
 
 MX's document declares these six responses `application/json` (not the Platform's vnd type), and MX's SDKs
-send that Accept: they are answered so, errors included.
+send that Accept: they are answered so, errors included. The delete declares no body, so its errors keep
+the Platform's type.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ _ENDPOINTS = frozenset(
         "create_microdeposit",
         "list_user_microdeposits",
         "read_user_microdeposit",
-        "delete_microdeposit",
         "verify_microdeposit",
         "list_user_verifications",
     )
@@ -94,7 +94,7 @@ def read_user_microdeposit(user_guid: str, micro_deposit_guid: str) -> Response:
 
 
 @bp.delete("/users/<user_guid>/micro_deposits/<micro_deposit_guid>")
-@doc("Delete a micro-deposit", response=None, status=204, error_media=JSON)
+@doc("Delete a micro-deposit", response=None, status=204)
 def delete_microdeposit(user_guid: str, micro_deposit_guid: str) -> Response:
     api = emulator()
     api.delete_micro_deposit(api.scope(user_guid), micro_deposit_guid)
