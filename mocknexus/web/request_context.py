@@ -3,7 +3,7 @@ names the request during which it happened (the journal records the entry under 
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Request, request
 
 from mocknexus.domain import causes
 from mocknexus.domain.webhooks import events
@@ -16,14 +16,14 @@ _TRUE = ("true", "1", "yes")
 
 
 def register(app: Flask) -> None:
-    """Register before the other hooks, so that everything a request does runs with its id bound."""
-    app.before_request(_bind)
+    """Undo `bind` when a request ends, however it ends. (`bind` runs first in web/hooks.py's one
+    before-request hook, so that everything a request does runs with its id bound.)"""
     app.teardown_request(_unbind)
 
 
-def _bind() -> None:
+def bind(req: Request) -> None:
+    """Allocate the request's journal id and bind it (and its webhook options) for the domain."""
     # The control plane is not journaled: its changes carry no id, only the "METHOD /path" label.
-    req = request._get_current_object()  # type: ignore[attr-defined]  (one proxy lookup, not several)
     environ, path = req.environ, req.path
     request_id = None if path.startswith(ADMIN_PREFIX) else journal().next_id()
     environ[REQUEST_ID_KEY] = request_id
