@@ -39,9 +39,10 @@ def bind(req: Request) -> None:
 
 
 def _unbind(_exc: BaseException | None) -> None:
-    binding = request.environ.pop(_BINDING_KEY, None)
+    environ = request.environ  # one proxy lookup
+    binding = environ.pop(_BINDING_KEY, None)
     if binding is not None:
         causes.unbind(binding)
-    options = request.environ.pop(_OPTIONS_KEY, None)
+    options = environ.pop(_OPTIONS_KEY, None)
     if options is not None:
         events.unbind_options(options)
