@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, request
 
 from mocknexus.config import Config
-from mocknexus.control.background import Background, JobTicker
+from mocknexus.control.background import Background, JobTicker, OAuthTicker
 from mocknexus.control.journal import JournalBudget
 from mocknexus.control.microdeposit_work import micro_deposit_ticker
 from mocknexus.control.webhooks import Webhooks
@@ -109,6 +109,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     background.add_ticker("jobs", JobTicker(waive_polls=webhooks.waives_polls))
     background.add_ticker("micro_deposits", micro_deposit_ticker)
     background.add_ticker("webhooks", webhooks.tick)
+    background.add_ticker("oauth", OAuthTicker())
     app.extensions["mocknexus.background"] = background
     background.start()
     webhooks.start_if_needed()

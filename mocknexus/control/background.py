@@ -184,6 +184,17 @@ class JobTicker:
         return result.next_due
 
 
+class OAuthTicker:
+    """OAuth members by the clock alone (`advance_oauth`): a bank's delayed answer lands, and a member left
+    PENDING past MX's hour is removed, with no request; a world that changed is told, waking its waits."""
+
+    def __call__(self, world: World) -> datetime | None:
+        result = world.emulator.advance_oauth()
+        if result.moved or result.removed:
+            world.notify()
+        return result.next_due
+
+
 def _no_delay(seconds: float) -> None:
     """`sched`'s sleep: never called to wait (runs are non-blocking), only with 0 between actions."""
 

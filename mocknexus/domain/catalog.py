@@ -65,6 +65,11 @@ class Scenario:
     description: str = ""
     accounts: int = 2  # accounts a successful job finds
     account_numbers: bool = True  # whether a successful verification finds account numbers
+    # For an OAuth member: what the bank answers when the user presses Authorize (SUCCESS, or an error
+    # reason of MX's OAuth complete page), and how many clock seconds pass before that answer reaches the
+    # member (it stays PENDING until then). Deny at the consent page is always CANCELLED.
+    oauth_answer: str = "SUCCESS"
+    oauth_answer_seconds: float = 0.0
 
     def step_index(self, name: str) -> int | None:
         return next((i for i, step in enumerate(self.steps) if step.name == name), None)

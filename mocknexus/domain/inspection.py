@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from mocknexus.domain import jobs
+from mocknexus.domain import jobs, oauth
 from mocknexus.domain.models import Challenge, Member, User
 from mocknexus.domain.state import EmulatorState
 from mocknexus.domain.tables import API_TOKENS, MEMBERS, SESSIONS, USERS
@@ -21,6 +21,7 @@ class MemberView:
     institution_name: str
     progress: jobs.Progress | None
     challenges: list[Challenge]
+    oauth: oauth.OAuthView | None = None  # an OAuth member's consent: pending since, the window's state
 
     def __getattr__(self, name: str) -> object:
         # Everything else is the member's own (guid, connection_status, job, status_history, ...).
@@ -62,6 +63,7 @@ def members(emu: EmulatorState, limit: int) -> list[MemberView]:
                     institution_name=institution.name if institution else member.name,
                     progress=jobs.progress(member, emu._scenario(member), emu.settings.job_time_scale),
                     challenges=list(member.challenges),
+                    oauth=oauth.describe(member, emu.clock.now()),
                 )
             )
         return views

@@ -19,10 +19,10 @@ from mocknexus.domain.statuses import ConnectionStatus, JobType
 
 
 def start(member: Member, scenario: Scenario, job_type: JobType, now: datetime) -> Job:
-    if member.successfully_aggregated_at is None and member.job is None:
-        starting = ConnectionStatus.CREATED
-    elif member.connection_status is ConnectionStatus.CONNECTED:
+    if member.connection_status is ConnectionStatus.CONNECTED:  # also an OAuth member consented without a job
         starting = ConnectionStatus.CONNECTED
+    elif member.successfully_aggregated_at is None and member.job is None:
+        starting = ConnectionStatus.CREATED
     else:
         starting = ConnectionStatus.UPDATED
     member.job = Job(

@@ -3,15 +3,17 @@ as the emulator does them. Every operation takes the user it acts for (see `oper
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from mocknexus.domain import datagen
 from mocknexus.domain.catalog import Institution
 from mocknexus.domain.datagen import AccountOwner
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.ids import new_guid
 from mocknexus.domain.models import Account, Challenge, DeclaredOwner, Member
+from mocknexus.domain.oauth import NO_OAUTH, OAuthMembers, OAuthOptions
 from mocknexus.domain.operations import MemberChanges
 from mocknexus.domain.pagination import Page, paginate
-from mocknexus.domain.state import EmulatorState
 from mocknexus.domain.statuses import ConnectionStatus, JobType
 from mocknexus.domain.tables import ACCOUNTS, EXTERNAL_GUIDS
 from mocknexus.domain.webhooks.triggers import member_event
@@ -22,9 +24,12 @@ STALE_CREDENTIALS = (
 )
 NO_VERIFICATION = "Member's institution does not support instant account verification."
 NO_IDENTIFICATION = "Member's institution does not support instant account identification."
+OAUTH_WITH_CREDENTIALS = "An OAuth member is created without credentials: the end user signs in at the institution."
+NOT_AUTHORIZED = "The member is waiting for the end user to complete OAuth."
+OAUTH_ONLY = "This institution connects through OAuth only: create the member with is_oauth set to true."
 
 
-class Members(EmulatorState):
+class Members(OAuthMembers):
     # ---- Institutions ---------------------------------------------------------------------------------
 
     def search_institutions(
@@ -61,18 +66,25 @@ class Members(EmulatorState):
         external_guid: str | None = None,
         background_aggregation_is_disabled: bool = False,
         is_oauth: bool = False,
+        oauth: OAuthOptions | None = None,
     ) -> Member:
         with self.store.transaction():
             institution = self.catalog.institutions.get(institution_guid)
             if institution is None:
                 raise MXError(ErrorKind.UNPROCESSABLE, "The institution_guid does not exist.")
             if is_oauth and not institution.supports_oauth:
-                raise MXError(ErrorKind.BAD_REQUEST, "Member cannot use OAuth")
-            values = _credential_values(institution, credentials, require_all=True)
+                raise MXError(ErrorKind.BAD_REQUEST, NO_OAUTH)
+            if is_oauth and credentials:
+                # MX: "you cannot include end-user credentials in your request body when creating an OAuth
+                # member" (the 400 is INFERRED). An empty list is what MX's own SDKs send.
+                raise MXError(ErrorKind.BAD_REQUEST, OAUTH_WITH_CREDENTIALS)
+            if not is_oauth and not institution.credentials:
+                raise MXError(ErrorKind.BAD_REQUEST, OAUTH_ONLY)  # INFERRED: no credentials to connect with
+            values = {} if is_oauth else _credential_values(institution, credentials, require_all=True)
             user = self.get_user(user_guid)
             if external_guid and self.store.get(EXTERNAL_GUIDS, external_guid):
                 raise MXError(ErrorKind.UNPROCESSABLE, "A member with this external_guid already exists.")
-            if self._duplicate_of(user, institution, values):
+            if values and self._duplicate_of(user, institution, values):
                 raise MXError(ErrorKind.UNPROCESSABLE, "A member with these credentials already exists.")
             now = self.clock.now()
             member = Member(
@@ -95,7 +107,10 @@ class Members(EmulatorState):
             member.announced_serial = member.status_serial  # "created" says all there is so far
             if external_guid:
                 self.store.put(EXTERNAL_GUIDS, external_guid, member.guid)
-            if not skip_aggregation:
+            if is_oauth:
+                options = oauth or OAuthOptions()
+                self.start_oauth(member, replace(options, skip_aggregation=skip_aggregation), now)
+            elif not skip_aggregation:
                 self._start_job(member, JobType.AGGREGATION, now)
             self._save_member(member)
             return member
@@ -180,6 +195,8 @@ class Members(EmulatorState):
                 raise MXError(ErrorKind.BAD_REQUEST, NO_VERIFICATION)
             if job_type is JobType.IDENTIFICATION and not institution.supports_account_identification:
                 raise MXError(ErrorKind.BAD_REQUEST, NO_IDENTIFICATION)
+            if member.connection_status is ConnectionStatus.PENDING and member.is_oauth:
+                raise MXError(ErrorKind.BAD_REQUEST, NOT_AUTHORIZED)  # INFERRED: no consent, nothing to read
             if member.is_being_aggregated:
                 if member.job.type == job_type.value:  # type: ignore[union-attr]
                     return member, False

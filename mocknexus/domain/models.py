@@ -143,6 +143,30 @@ class Account:
 
 
 @dataclass
+class OAuthState:
+    """An OAuth member's side of the bank's consent: how its end is reported, and where the window stands.
+
+    MX documents the options (create member / oauth_window_uri); the record's shape is mocknexus's own.
+    """
+
+    pending_since: datetime  # when the member entered PENDING (it is removed an hour later if never completed)
+    referral_source: str = "BROWSER"  # BROWSER: the complete page posts to its opener; APP: a redirect
+    client_redirect_url: str | None = None  # APP only: where MX redirects at the end
+    ui_message_webview_url_scheme: str | None = None  # APP only: `{scheme}://oauth_complete?...` instead
+    enable_app2app: bool = True  # MX: affects Chase only; kept and shown, changes nothing here
+    skip_aggregation: bool = False  # no aggregation after a successful consent
+    window_token: str | None = None  # the current oauth_window_uri's one-time token
+    window_issued_at: datetime | None = None
+    window_expires_at: datetime | None = None
+    window_opened_at: datetime | None = None  # the consent page was shown
+    window_used_at: datetime | None = None  # Authorize or Deny was pressed (or an outcome was forced)
+    outcome: str | None = None  # SUCCESS, or an error reason (CANCELLED, DENIED, ...)
+    outcome_at: datetime | None = None
+    applies_at: datetime | None = None  # when the bank's answer reaches the member (a scenario may delay it)
+    applied: bool = False
+
+
+@dataclass
 class Member:
     guid: str
     user_guid: str
@@ -170,6 +194,7 @@ class Member:
     status_history: list[StatusChange] = field(default_factory=list)
     status_serial: int = 0  # how many timeline entries were ever made (the timeline itself is capped)
     announced_serial: int = 0  # how many of them have had their webhooks raised
+    oauth: OAuthState | None = None  # set for a member created with is_oauth
 
     def __post_init__(self) -> None:
         # A new member; or one from a snapshot that predates timelines, whose first entry then names the

@@ -18,6 +18,7 @@ from typing import Protocol
 from mocknexus.domain.catalog import Institution
 from mocknexus.domain.datagen import AccountOwner
 from mocknexus.domain.models import Account, Challenge, Member, User
+from mocknexus.domain.oauth import OAuthOptions
 from mocknexus.domain.pagination import Page
 from mocknexus.domain.statuses import JobType
 
@@ -75,7 +76,11 @@ class UserOperations(Protocol):
         external_guid: str | None = None,
         background_aggregation_is_disabled: bool = False,
         is_oauth: bool = False,
-    ) -> Member: ...
+        oauth: OAuthOptions | None = None,
+    ) -> Member:
+        """With `is_oauth`: no credentials; the member is PENDING with a one-time OAuth window (`oauth`'s
+        options: referral source, redirect URL, WebView scheme)."""
+        ...
 
     def read_member(self, user_guid: str, member_guid: str, poll: bool = True) -> Member:
         """A client's read of a member; `poll` counts it toward the running step's minimum number of reads."""
@@ -88,6 +93,10 @@ class UserOperations(Protocol):
     def resume_member(self, user_guid: str, member_guid: str, challenges: Answers) -> Member: ...
 
     def list_challenges(self, user_guid: str, member_guid: str) -> list[Challenge]: ...
+
+    def request_oauth_window(self, user_guid: str, member_guid: str, options: OAuthOptions) -> Member:
+        """A fresh one-time OAuth window for an OAuth member (MX's 400 "Member cannot use OAuth" otherwise)."""
+        ...
 
     def start_job(self, user_guid: str, member_guid: str, job_type: JobType) -> tuple[Member, bool]:
         """Verify, identify or aggregate: (member, started); not started means one of the same type runs."""

@@ -22,6 +22,7 @@ from mocknexus.domain.tables import (
     EXTERNAL_GUIDS,
     MEMBERS,
     MICRO_DEPOSITS,
+    OAUTH_WINDOWS,
     USER_IDS,
     USERS,
 )
@@ -84,14 +85,32 @@ class EmulatorState:
         self.events.emit(replace(event, skip=skip, callback_payload=callback))
 
     def _members_of(self, user: User) -> list[Member]:
-        return [self._settled(self.store.get(MEMBERS, guid)) for guid in user.member_guids]
+        members = [self.store.get(MEMBERS, guid) for guid in user.member_guids]
+        return [self._settled(m) for m in members if not self._removed_if_abandoned(m)]
 
     def _member(self, user_guid: str, member_guid: str) -> Member:
         member: Member | None = self.store.get(MEMBERS, member_guid)
         # Another user's member is as absent as a member that never existed.
         if member is None or member.user_guid != user_guid:
             raise not_found("Member")
+        if member.oauth is not None and self._removed_if_abandoned(member):  # the check inline: the hot path
+            raise not_found("Member")
         return self._settled(member)
+
+    def _removed_if_abandoned(self, member: Member) -> bool:
+        """An OAuth member left PENDING past MX's hour is deleted when next touched (domain.oauth)."""
+        if member.oauth is not None and self._abandoned(member):
+            self._delete_member(member)
+            return True
+        return False
+
+    def _abandoned(self, member: Member) -> bool:
+        return False  # see domain.oauth.OAuthMembers
+
+    def _settle_oauth(self, member: Member) -> bool:
+        """Apply an OAuth member's consent outcome once the clock reaches it (True: applied now); see
+        domain.oauth.OAuthMembers."""
+        return False
 
     def _scenario(self, member: Member) -> Scenario:
         name = member.job.scenario if member.job else member.scenario
@@ -110,19 +129,22 @@ class EmulatorState:
 
     def _advance(self, member: Member, *, by_clock: bool = False, waive_polls: bool = False) -> bool:
         """`_settled`, saying whether the member changed (and was saved); for `by_clock` and `waive_polls`
-        see `jobs.advance`."""
+        see `jobs.advance`. An OAuth member's consent lands first (the bank's answer may start its job)."""
+        consented = member.oauth is not None and not member.oauth.applied and self._settle_oauth(member)
         job = member.job
         if job is None or job.outcome_applied:
-            return False
+            if consented:
+                self._save_member(member)
+            return consented
         scenario = self._scenario(member)
         now, scale = self.clock.now(), self.settings.job_time_scale
         moved = jobs.advance(member, scenario, now, scale, by_clock=by_clock, waive_polls=waive_polls)
         if job.finished_at is not None:
             self._apply_outcome(member, scenario)
             moved = True
-        if moved:
+        if moved or consented:
             self._save_member(member)
-        return moved
+        return moved or consented
 
     def _polled(self, member: Member) -> Member:
         """A client's read of a member: counted toward its step's `polls`, saved only if that count changed."""
@@ -224,6 +246,9 @@ class EmulatorState:
                     self.owners.unbind(record.token)
 
     def _delete_member(self, member: Member) -> None:
+        if member.oauth is not None and member.oauth.window_token:
+            self.store.delete(OAUTH_WINDOWS, member.oauth.window_token)
+            self.owners.unbind(member.oauth.window_token)
         for guid in member.account_guids:
             self.store.delete(ACCOUNTS, guid)
         if member.external_guid:

@@ -21,6 +21,7 @@ from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.ids import derived_guid
 from mocknexus.domain.members import Members
 from mocknexus.domain.models import Account, Challenge, Job, Member, Session, User
+from mocknexus.domain.oauth import NO_OAUTH, OAuthOptions
 from mocknexus.domain.operations import Answers, MemberChanges
 from mocknexus.domain.pagination import Page, paginate
 from mocknexus.domain.statuses import ConnectionStatus, Group, JobType
@@ -119,6 +120,7 @@ class StaticMembers:
         external_guid: str | None = None,
         background_aggregation_is_disabled: bool = False,
         is_oauth: bool = False,
+        oauth: OAuthOptions | None = None,
     ) -> Member:
         raise MXError(ErrorKind.FORBIDDEN, READ_ONLY)
 
@@ -145,6 +147,10 @@ class StaticMembers:
 
     def start_job(self, user_guid: str, member_guid: str, job_type: JobType) -> tuple[Member, bool]:
         return self.read_member(user_guid, member_guid), True
+
+    def request_oauth_window(self, user_guid: str, member_guid: str, options: OAuthOptions) -> Member:
+        self.read_member(user_guid, member_guid)
+        raise MXError(ErrorKind.BAD_REQUEST, NO_OAUTH)  # none of MX's static members is an OAuth one
 
     def list_accounts(self, user_guid: str, member_guid: str | None = None) -> list[Account]:
         if member_guid is not None:

@@ -13,6 +13,7 @@ from mocknexus.domain.tables import (
     API_TOKENS,
     EXTERNAL_GUIDS,
     MEMBERS,
+    OAUTH_WINDOWS,
     SCENARIOS,
     SESSIONS,
     USER_IDS,
@@ -66,6 +67,9 @@ class Steering(EmulatorState):
             for member in loaded["members"]:
                 if member.external_guid:
                     self.store.put(EXTERNAL_GUIDS, member.external_guid, member.guid)
+                if member.oauth is not None and member.oauth.window_token:
+                    self.store.put(OAUTH_WINDOWS, member.oauth.window_token, member.guid)
+                    self.owners.bind(member.oauth.window_token)
             for name, raw in (state.get(SCENARIOS) or {}).items():
                 self.store.put(SCENARIOS, name, raw)
 
@@ -105,7 +109,7 @@ class Steering(EmulatorState):
         """A member whoever owns it (the control plane is not a user)."""
         with self.store.transaction():
             member = self.store.get(MEMBERS, member_guid)
-            if member is None:
+            if member is None or self._removed_if_abandoned(member):
                 raise not_found("Member")
             return self._settled(member)
 
@@ -206,7 +210,7 @@ class Steering(EmulatorState):
             self._clear()
 
     def _clear(self) -> None:
-        for table in (SESSIONS, API_TOKENS):
+        for table in (SESSIONS, API_TOKENS, OAUTH_WINDOWS):
             for token, _ in self.store.items(table):
                 self.owners.unbind(token)
         self.store.clear()

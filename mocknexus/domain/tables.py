@@ -24,6 +24,7 @@ MEMBERS = "members"
 ACCOUNTS = "accounts"
 EXTERNAL_GUIDS = "member_external_guids"
 WIDGET_URLS = "widget_urls"
+OAUTH_WINDOWS = "oauth_windows"
 MICRO_DEPOSITS = "micro_deposits"
 DECLARED_ACCOUNTS = "declared_accounts"
 SCENARIOS = "scenarios"
@@ -62,13 +63,14 @@ TABLES: dict[str, Table] = {
         Table(DECLARED_ACCOUNTS, Declaration, "name", "client", True, "accounts declared as test data"),
         Table(USER_IDS, None, "id", "client", False, "index: a partner's user id -> the user's guid"),
         Table(EXTERNAL_GUIDS, None, "external_guid", "client", False, "index: a member's external_guid -> guid"),
+        Table(OAUTH_WINDOWS, None, "token", "client", False, "index: an OAuth window's one-time token -> member"),
         Table(SCENARIOS, None, "name", "client", False, "scenarios uploaded to the client, in fixture format"),
         Table(META, None, "name", "client", False, "settings: the client's clock (offset, frozen instant)"),
         Table(WEBHOOK_CONFIG, None, "name", "client", False, "the client's webhook configuration (`config`)"),
         Table(WEBHOOK_DELIVERIES, None, "id", "client", False, "the webhook outbox: every event and its attempts"),
         Table(WEBHOOK_PENDING, None, "id", "client", False, "index: deliveries still to send, due time, lease"),
         Table(WEBHOOK_META, None, "name", "client", False, "the outbox's sequence and its oldest kept delivery"),
-        Table(TOKEN_OWNERS, None, "token", "root", False, "index: a session or api token -> its client id"),
+        Table(TOKEN_OWNERS, None, "token", "root", False, "index: a session, api or window token -> client id"),
         Table(WORLDS, None, "client_id", "root", False, "every client id with a world: {client_id, created_at}"),
         Table(WEBHOOK_SERVER, None, "name", "root", False, "the server's webhook configuration (`config`)"),
         Table(WEBHOOK_SUBSCRIBERS, None, "client_id", "root", False, "client ids with a webhook configuration"),

@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template, send_from_directory
 
 import mocknexus
+from mocknexus.domain.oauth import OAuthOutcome
 from mocknexus.domain.statuses import ConnectionStatus, JobType
 from mocknexus.domain.webhooks.events import EventType
 from mocknexus.schemas.admin import FaultRequest
@@ -30,6 +31,7 @@ def _page_settings() -> dict:
         "statuses": {s.name: s.group.value for s in ConnectionStatus},
         "end_states": [s.name for s in ConnectionStatus if s.is_end_state],
         "job_types": [t.name for t in JobType],
+        "oauth_outcomes": OAuthOutcome.names(),
         "fault_methods": list(fault.fields["method"].validate.choices),
         "fault_statuses": list(fault.fields["status"].validate.choices),
     }

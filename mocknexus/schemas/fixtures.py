@@ -26,6 +26,7 @@ from mocknexus.domain.catalog import (
 )
 from mocknexus.domain.declared import Declaration
 from mocknexus.domain.microdeposits import BlockedReason, MicroDepositRule
+from mocknexus.domain.oauth import OAuthOutcome
 from mocknexus.domain.statuses import ConnectionStatus, Group
 from mocknexus.schemas import test_data
 
@@ -137,8 +138,16 @@ class StepSchema(_Strict):
         )
 
 
+class OAuthAnswerSchema(_Strict):
+    """What the bank answers when the user presses Authorize, and after how many clock seconds."""
+
+    answer = fields.String(load_default="SUCCESS", validate=validate.OneOf(OAuthOutcome.names()))
+    answer_seconds = fields.Float(load_default=0.0, validate=validate.Range(min=0))
+
+
 class ScenarioSchema(_Strict):
     description = fields.String(load_default="")
+    oauth = fields.Nested(OAuthAnswerSchema, load_default=lambda: {"answer": "SUCCESS", "answer_seconds": 0.0})
     steps = fields.List(fields.Nested(StepSchema), load_default=list)
     end = fields.String(required=True, validate=validate.OneOf(_end))
     accounts = fields.Integer(load_default=2, validate=validate.Range(min=0, max=50))
@@ -192,13 +201,15 @@ class InstitutionFixtureSchema(_Strict):
     code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9_]+$"))
     name = fields.String(required=True)
     url = fields.String(required=True)
-    credentials = fields.List(fields.Nested(CredentialFieldSchema), required=True, validate=validate.Length(min=1))
+    # An OAuth-only institution has none: its users sign in at the bank's consent page.
+    credentials = fields.List(fields.Nested(CredentialFieldSchema), load_default=list)
     scenarios = fields.List(fields.Nested(RuleSchema), load_default=list)
     default_scenario = fields.String(required=True)
     scenario_from_credential = fields.String(load_default=None)
     supports_account_identification = fields.Boolean(load_default=True)
     supports_account_verification = fields.Boolean(load_default=True)
-    supports_oauth = fields.Boolean(load_default=False)
+    supports_oauth = fields.Boolean(load_default=None)
+    oauth = fields.Boolean(load_default=None)  # shorthand for supports_oauth
     supports_transaction_history = fields.Boolean(load_default=True)
     account_types = fields.List(
         fields.String(validate=validate.OneOf(ACCOUNT_TYPES)), load_default=lambda: ["CHECKING", "SAVINGS"]
@@ -220,6 +231,11 @@ class InstitutionFixtureSchema(_Strict):
 
     @validates_schema
     def _check_rules(self, data: dict, **kwargs: Any) -> None:
+        given = {data.get("oauth"), data.get("supports_oauth")} - {None}
+        if len(given) > 1:
+            raise ValidationError("oauth and supports_oauth disagree", "oauth")
+        if not data["credentials"] and True not in given:
+            raise ValidationError("an institution needs credentials unless it connects through OAuth", "credentials")
         names = {c["field_name"] for c in data["credentials"]}
         chooser = data.get("scenario_from_credential")
         if chooser and chooser not in names:
@@ -248,8 +264,9 @@ class InstitutionFixtureSchema(_Strict):
             )
             for index, c in enumerate(data["credentials"])
         )
-        listed = ("credentials", "scenarios", "iso_country_code", "account_types", "guid")
+        listed = ("credentials", "scenarios", "iso_country_code", "account_types", "guid", "oauth")
         simple = {k: v for k, v in data.items() if k not in listed}
+        simple["supports_oauth"] = True in (data.get("oauth"), data.get("supports_oauth"))
         return Institution(
             guid=guid,
             account_types=tuple(data["account_types"]),
@@ -288,6 +305,8 @@ class FixtureFileSchema(_Strict):
                 description=s["description"],
                 accounts=s["accounts"],
                 account_numbers=s["account_numbers"],
+                oauth_answer=s["oauth"]["answer"],
+                oauth_answer_seconds=s["oauth"]["answer_seconds"],
             )
             for name, s in data["scenarios"].items()
         ]

@@ -52,6 +52,24 @@ class ProgressSchema(Schema):
     answer_by = fields.AwareDateTime(allow_none=True, metadata={"description": "a challenge then ends EXPIRED"})
 
 
+class OAuthStateSchema(Schema):
+    pending_since = fields.AwareDateTime()
+    removed_at = fields.AwareDateTime(allow_none=True, metadata={"description": "MX's hour, if still PENDING"})
+    referral_source = fields.String(metadata={"enum": ["BROWSER", "APP"]})
+    client_redirect_url = fields.String(allow_none=True)
+    ui_message_webview_url_scheme = fields.String(allow_none=True)
+    enable_app2app = fields.Boolean()
+    skip_aggregation = fields.Boolean()
+    window = fields.String(metadata={"enum": ["none", "unused", "opened", "used", "expired"]})
+    window_issued_at = fields.AwareDateTime(allow_none=True)
+    window_expires_at = fields.AwareDateTime(allow_none=True)
+    window_opened_at = fields.AwareDateTime(allow_none=True)
+    window_used_at = fields.AwareDateTime(allow_none=True)
+    outcome = fields.String(allow_none=True, metadata={"description": "SUCCESS or MX's error reason"})
+    outcome_at = fields.AwareDateTime(allow_none=True)
+    applies_at = fields.AwareDateTime(allow_none=True, metadata={"description": "when the bank's answer lands"})
+
+
 class InspectedMemberSchema(Schema):
     guid = fields.String()
     client_id = fields.String(allow_none=True)
@@ -72,6 +90,8 @@ class InspectedMemberSchema(Schema):
     progress = fields.Nested(ProgressSchema, allow_none=True, metadata={"description": "null unless a job runs"})
     challenges = fields.List(fields.Nested(ChallengeSchema))
     timeline = fields.List(fields.Nested(StatusChangeSchema), attribute="status_history")
+    is_oauth = fields.Boolean()
+    oauth = fields.Nested(OAuthStateSchema, allow_none=True, metadata={"description": "null unless is_oauth"})
 
 
 class InspectedMemberListResponse(Schema):

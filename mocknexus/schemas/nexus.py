@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, post_dump, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, post_dump, pre_load, validate, validates_schema
 
 from mocknexus.domain.catalog import CHALLENGE_TYPES
 from mocknexus.domain.statuses import ConnectionStatus
@@ -21,6 +21,7 @@ from mocknexus.schemas.common import (
     StrictString,
 )
 from mocknexus.schemas.dialects import G21, V1, Timestamp, only_in
+from mocknexus.schemas.oauth import OAuthCreateOptions
 
 # ---- requests -------------------------------------------------------------------------------------------
 
@@ -70,7 +71,8 @@ class CredentialValue(RequestSchema):
 
 class MemberCreateFields(RequestSchema):
     institution_guid = StrictString(required=True, max_length=64)
-    credentials = fields.List(fields.Nested(CredentialValue), required=True, validate=validate.Length(max=20))
+    # Required, except for an OAuth member (MX: created without credentials; its SDKs send []).
+    credentials = fields.List(fields.Nested(CredentialValue), load_default=None, validate=validate.Length(max=20))
     skip_aggregation = StrictBoolean(load_default=False)
     background_aggregation_is_disabled = StrictBoolean(load_default=False)
     is_oauth = StrictBoolean(load_default=False)
@@ -78,8 +80,15 @@ class MemberCreateFields(RequestSchema):
     metadata = StrictString(load_default=None, allow_none=True, max_length=8192)
     external_guid = StrictString(load_default=None, allow_none=True, max_length=255)
 
+    @validates_schema
+    def _credentials_unless_oauth(self, data: dict, **kwargs: Any) -> None:
+        if data.get("credentials") is None and not data.get("is_oauth"):
+            raise ValidationError("Missing data for required field.", "credentials")
 
-class MemberCreateRequest(Rooted):
+
+class MemberCreateRequest(Rooted, OAuthCreateOptions):
+    """`{"member": {...}}`, and beside it the OAuth options (referral_source, client_redirect_url, ...)."""
+
     root = "member"
     member = fields.Nested(MemberCreateFields, required=True)
 
@@ -286,6 +295,14 @@ class MemberSchema(Schema):
 
 class MemberResponse(Schema):
     member = fields.Nested(MemberSchema)
+
+
+class OAuthMemberSchema(MemberSchema):
+    oauth_window_uri = fields.String()  # a member created with is_oauth: its one-time consent page
+
+
+class OAuthMemberResponse(Schema):
+    member = fields.Nested(OAuthMemberSchema)
 
 
 class MemberListResponse(Schema):

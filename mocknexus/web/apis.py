@@ -183,6 +183,14 @@ APIS: tuple[Api, ...] = (
         errors=(405,),
     ),
     Api(
+        name="oauth",
+        tag="OAuth consent page",
+        blueprints=("mocknexus.oauth.pages:bp",),
+        media_type="text/html",  # the bank's consent page and MX's ending: pages, never JSON
+        world=TokenInPath("token"),  # the window's one-time token was issued in its client's world
+        errors=(400, 405),
+    ),
+    Api(
         name="widget_api",
         tag="Connect widget (its own calls)",
         blueprints=("mocknexus.widget.routing_numbers:bp",),

@@ -14,7 +14,9 @@ from mocknexus.domain.static_members import TEST_SESSION_TOKEN, StaticMembers
 from mocknexus.domain.statuses import JobType
 from mocknexus.schemas import nexus as s
 from mocknexus.schemas.common import EmptySchema, PageQuery
+from mocknexus.schemas.oauth import OAuthWindowQuery, OAuthWindowResponse
 from mocknexus.web.http import emulator, read_body, read_query, render
+from mocknexus.web.oauth_links import oauth_options, with_window_uri
 from mocknexus.web.openapi import doc
 
 bp = Blueprint("nexus", __name__)
@@ -29,6 +31,7 @@ institution_response = s.InstitutionResponse()
 institution_list = s.InstitutionListResponse()
 credential_list = s.CredentialListResponse()
 member_response = s.MemberResponse()
+oauth_member_response = s.OAuthMemberResponse()
 member_list = s.MemberListResponse()
 challenge_list = s.ChallengeListResponse()
 account_response = s.AccountResponse()
@@ -46,6 +49,8 @@ member_update = s.MemberUpdateRequest()
 resume = s.ResumeRequest()
 job_request = s.JobRequest()
 account_update = s.AccountUpdateRequest()
+oauth_query = OAuthWindowQuery()
+oauth_window_response = OAuthWindowResponse()
 
 _SUPPORTS = ("supports_account_identification", "supports_account_verification", "supports_transaction_history")
 
@@ -158,10 +163,21 @@ def list_members() -> Response:
 
 
 @bp.post("/members")
-@doc("Create a member", response=member_response, body=member_create, errors=(422,))
+@doc(
+    "Create a member (with is_oauth: PENDING, with its oauth_window_uri)",
+    response=member_response,
+    body=member_create,
+    errors=(422,),
+)
 def create_member() -> Response:
-    fields = read_body(member_create)["member"]
-    return render(member_response, {"member": api().create_member(user_guid(), **fields)})
+    body = read_body(member_create)
+    fields = body["member"]
+    if fields["credentials"] is None:
+        fields["credentials"] = []
+    if not fields["is_oauth"]:
+        return render(member_response, {"member": api().create_member(user_guid(), **fields)})
+    member = api().create_member(user_guid(), **fields, oauth=oauth_options(body, fields["skip_aggregation"]))
+    return render(oauth_member_response, {"member": with_window_uri(member)})
 
 
 @bp.get("/members/<guid>")
@@ -293,3 +309,12 @@ def account_number(guid: str) -> Response:
 def _account_page(accounts: list) -> Response:
     items, page = paginate(accounts, *_page_args(read_query(page_query)))
     return render(account_list, {"accounts": items, "pagination": page})
+
+
+@bp.get("/members/<guid>/oauth_window_uri")
+@doc("A fresh one-time OAuth window URI for an OAuth member", response=oauth_window_response, query=oauth_query)
+def oauth_window_uri(guid: str) -> Response:
+    query = read_query(oauth_query)
+    options = oauth_options(query, query["skip_aggregation"])
+    member = api().request_oauth_window(user_guid(), guid, options)
+    return render(oauth_window_response, {"member": with_window_uri(member)})

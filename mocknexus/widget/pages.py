@@ -25,7 +25,7 @@ HTML = "text/html; charset=utf-8"
 # Everything the page loads comes from this server (no fonts, no CDNs); images include MFA's data: PNGs.
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors *"
 # The page's files, in the order the page loads them (templates/connect.html).
-SCRIPTS = ("messages.js", "nexus.js", "dom.js", "views.js", "microdeposits.js", "connect.js")
+SCRIPTS = ("messages.js", "nexus.js", "dom.js", "views.js", "microdeposits.js", "oauth.js", "connect.js")
 ASSETS = {"connect.css": "text/css", **{name: "text/javascript" for name in SCRIPTS}}
 
 
@@ -111,4 +111,6 @@ _PAGE_OPTIONS = (
     "disable_institution_search",
     "include_transactions",
     "wait_for_full_aggregation",
+    "oauth_referral_source",
+    "client_redirect_url",
 )

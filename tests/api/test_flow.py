@@ -36,7 +36,7 @@ def run_full_flow(http, clock) -> dict:
         "/institutions/search?page=1&records_per_page=10", json={"institution": {"name": "MX Bank"}}, headers=headers
     )
     assert r.status == 200
-    assert r.json["pagination"] == {"current_page": 1, "per_page": 10, "total_entries": 2, "total_pages": 1}
+    assert r.json["pagination"] == {"current_page": 1, "per_page": 10, "total_entries": 3, "total_pages": 1}
     bank = next(i for i in r.json["institutions"] if i["code"] == "mxbank")
     assert bank["supports_account_verification"] is True
 

@@ -21,6 +21,7 @@ def test_an_empty_name_lists_every_institution(http, headers):
     assert r.status == 200
     assert {i["code"] for i in r.json["institutions"]} == {
         "mxbank",
+        "mx_bank_oauth",  # MX's OAuth test institution
         "mxbank_aggregation_only",
         "scenario_bank",
         "wells_fargo_guide_example",  # the Verification Guide's example institution, with its guids
@@ -56,7 +57,7 @@ def test_search_filters_by_country(http, headers):
 def test_search_pages(http, headers):
     r = search(http, headers, "?page=2&per_page=1", name="")
     # Page sizes are clamped into MX's documented 10..1000.
-    assert r.json["pagination"] == {"current_page": 2, "per_page": 10, "total_entries": 4, "total_pages": 1}
+    assert r.json["pagination"] == {"current_page": 2, "per_page": 10, "total_entries": 5, "total_pages": 1}
     assert r.json["institutions"] == []
 
 

@@ -31,7 +31,7 @@ def test_a_bad_environment_value_is_a_clear_error(capsys, monkeypatch):
 
 def test_validate_accepts_good_fixtures_and_rejects_bad(tmp_path, capsys):
     assert main(["validate", str(tmp_path)]) == 0
-    assert "ok: 4 institutions" in capsys.readouterr().out
+    assert "ok: 5 institutions" in capsys.readouterr().out
     (tmp_path / "bad.json").write_text(json.dumps({"version": 1, "scenarios": {"x": {}}}))
     assert main(["validate", str(tmp_path)]) == 1
     assert "bad.json: scenarios.x.end: Missing data for required field." in capsys.readouterr().err

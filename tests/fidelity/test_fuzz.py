@@ -58,8 +58,11 @@ def declared_exceptions(case) -> list:
 def test_the_server_does_what_its_document_says(case):
     try:
         response = case.call_and_validate(headers=auth(case), excluded_checks=declared_exceptions(case))
-        # The inspector's page and the Connect widget's pages (/md/...) are HTML, JavaScript and CSS by design.
-        html = (case.path.startswith("/__admin/ui") and response.status_code == 200) or case.path.startswith("/md/")
+        # The inspector's page, the Connect widget's pages (/md/...) and the OAuth consent pages (/oauth/...) are
+        # HTML, JavaScript and CSS by design.
+        html = (case.path.startswith("/__admin/ui") and response.status_code == 200) or case.path.startswith(
+            ("/md/", "/oauth/")
+        )
         # A URL ending in `.xml` asked for XML (a generated `{user_id}` may end so, and then its route is the
         # `.xml` one), and is answered in XML, errors too.
         asked_xml = urllib.parse.urlsplit(response.request.url).path.endswith(".xml")

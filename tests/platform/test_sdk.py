@@ -82,7 +82,8 @@ def test_mx_python_sdk_runs_the_whole_verification_flow(sdk_python: Path):
         run = subprocess.run([str(sdk_python), str(FLOW), server.url], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-4000:]
     report = json.loads(run.stdout.strip().splitlines()[-1])
-    assert report["search"] == ["mxbank"] and report["credential_fields"] == ["LOGIN", "PASSWORD"]
+    # MX Bank (Oauth) verifies too (the search names both MX Banks)
+    assert report["search"] == ["mxbank", "mx_bank_oauth"] and report["credential_fields"] == ["LOGIN", "PASSWORD"]
     assert (report["challenged"], report["verified"]) == ("CHALLENGED", "CONNECTED")
     assert report["account_numbers"] == 2 and report["owners"] == 2 and report["account_numbers_by_account"] == 1
     assert len(report["account"]) == 4  # an account read masks the number

@@ -42,6 +42,24 @@ IFRAME_PAGE = """<!doctype html>
 <body><iframe id="widget" title="Connect your bank" src="{src}"{sandbox}></iframe></body></html>
 """
 
+# A partner page that opens an OAuth window itself (the API-only flow) and records what it posts back.
+OPENER_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Partner page (OAuth)</title>
+<script>{recorder}</script></head>
+<body><button id="open" type="button">Connect your bank</button>
+<script>
+document.getElementById("open").addEventListener("click", function () {{
+  window.oauthWindow = window.open({uri}, "_blank");
+}});
+</script></body></html>
+"""
+
+# Where an app's client_redirect_url lands: the query MX appended, shown as JSON.
+BACK_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Back in the app</title></head>
+<body><pre id="query">{query}</pre></body></html>
+"""
+
 SDK_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Partner page (MX web SDK)</title>
 <script src="/sdk.js"></script></head>
@@ -77,6 +95,8 @@ window.widget = new widgetSdk.ConnectWidget({{
   onConnectedPrimaryAction: record("onConnectedPrimaryAction"),
   onPing: record("onPing"),
   onNavigation: record("onNavigation"),
+  onOAuthRequested: record("onOAuthRequested"),
+  onOAuthError: record("onOAuthError"),
 }});
 window.goBack = function () {{ window.widget.navigateBack().then(function (did) {{ window.__wentBack = did; }}); }};
 </script></body></html>
@@ -102,6 +122,9 @@ class HostServer:
         query = {"mocknexus": mocknexus, "user_guid": user_guid, "client_id": client_id}
         return f"{self.url}/sdk?{urlencode(query)}"
 
+    def opener_page(self, uri: str) -> str:
+        return f"{self.url}/opener?{urlencode({'uri': uri})}"
+
     def _app(self, environ: dict, start_response: Any) -> Any:
         request = Request(environ)
         query = {k: v[0] for k, v in parse_qs(request.query_string.decode()).items()}
@@ -117,6 +140,11 @@ class HostServer:
         elif request.path == "/sdk":
             settings = json.dumps({key: query[key] for key in ("mocknexus", "user_guid", "client_id")})
             response = Response(SDK_PAGE.format(settings=settings), mimetype="text/html")
+        elif request.path == "/opener":
+            page = OPENER_PAGE.format(recorder=RECORDER, uri=json.dumps(query["uri"]))
+            response = Response(page, mimetype="text/html")
+        elif request.path == "/back":
+            response = Response(BACK_PAGE.format(query=html.escape(json.dumps(query))), mimetype="text/html")
         elif request.path == "/sdk.js":
             response = Response(SDK_BUNDLE.read_bytes(), mimetype="text/javascript")
         else:

@@ -242,9 +242,9 @@ def test_locked_shows_mx_message_and_the_member_can_be_removed(world, driver):
 
 def test_verification_mode_lists_only_institutions_that_verify(world, driver):
     widget, _ = open_widget(world, driver, mode="verification")
-    assert widget.search("MX Bank") == ["mxbank"]
+    assert sorted(widget.search("MX Bank")) == ["mx_bank_oauth", "mxbank"]  # MX Bank (Oauth) verifies too
     widget, _ = open_widget(world, driver)
-    assert sorted(widget.search("MX Bank")) == ["mxbank", "mxbank_aggregation_only"]
+    assert sorted(widget.search("MX Bank")) == ["mx_bank_oauth", "mxbank", "mxbank_aggregation_only"]
 
 
 def test_resuming_a_challenged_member_through_current_member_guid(world, driver):

@@ -42,6 +42,22 @@ function jobFacts(m) {
   return out;
 }
 
+// An OAuth member: since when it waits for the bank, its one-time window, and the bank's answer.
+function oauthFacts(m) {
+  const o = m.oauth;
+  if (!o) return null;
+  const out = [
+    fact("OAuth", `referral ${o.referral_source}`, o.ui_message_webview_url_scheme ? ` · scheme ${o.ui_message_webview_url_scheme}` : "",
+      o.client_redirect_url ? ` · back to ${o.client_redirect_url}` : "", o.skip_aggregation ? " · no aggregation" : ""),
+    fact("Pending since", ...[].concat(when(o.pending_since))),
+    fact("OAuth window", `${o.window}`, o.window === "unused" || o.window === "opened"
+      ? h("span", { class: "muted" }, " · expires ", ...[].concat(when(o.window_expires_at))) : ""),
+  ];
+  if (o.outcome) out.push(fact("Bank's answer", o.outcome, h("span", { class: "muted" }, " · lands "), ...[].concat(when(o.applies_at))));
+  if (o.removed_at) out.push(fact("Removed if still pending", ...[].concat(when(o.removed_at))));
+  return out;
+}
+
 function shortGuid(guid) {
   return guid.length > 12 ? `${guid.slice(0, 4)}…${guid.slice(-4)}` : guid;
 }
@@ -128,6 +144,7 @@ function card(m) {
       fact("User", m.user_id ?? "(deleted)", h("span", { class: "muted" }, ` ${m.user_guid}`)),
       fact("Institution", `${m.institution_code}`, h("span", { class: "muted" }, ` ${m.institution_guid}`)),
       fact("Scenario", m.scenario),
+      oauthFacts(m),
       jobFacts(m),
       fact("Last connected", ...[].concat(when(m.successfully_aggregated_at))),
       m.failed_logins ? fact("Denied in a row", String(m.failed_logins)) : null,

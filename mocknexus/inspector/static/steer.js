@@ -92,6 +92,7 @@ export function setupSteer(refresh) {
   after = refresh;
   options($("#s-start"), ["", ...settings.job_types], { "": "no job" });
   options($("#s-status"), settings.end_states);
+  options($("#s-oauth"), settings.oauth_outcomes);
   options($("#x-method"), settings.fault_methods, { "*": "any" });
   options($("#x-status"), ["", ...settings.fault_statuses.map(String)], { "": "none" });
 
@@ -107,6 +108,12 @@ export function setupSteer(refresh) {
   submit("#form-finish", () => {
     const guid = member($("#result-member"));
     if (guid) act($("#result-member"), "POST", `members/${guid}/finish`);
+  });
+
+  submit("#form-oauth", (form) => {
+    const guid = member($("#result-member"));
+    const body = { outcome: form.elements.outcome.value, delay_seconds: Number(form.elements.delay_seconds.value) || 0 };
+    if (guid) act($("#result-member"), "POST", `members/${guid}/oauth`, body);
   });
 
   submit("#form-advance", (form) => act($("#result-clock"), "POST", "clock/advance", { seconds: Number(form.elements.seconds.value) }));

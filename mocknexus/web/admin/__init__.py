@@ -9,6 +9,7 @@ from mocknexus.web.admin import (
     inspect,
     journal,
     members,
+    oauth,
     scenarios,
     server,
     state,
@@ -18,6 +19,7 @@ from mocknexus.web.admin import (
 from mocknexus.web.admin.blueprint import bp
 
 __all__ = [
-    "bp", "clients", "clock", "faults", "inspect", "journal", "members", "scenarios", "server", "state", "test_data",
+    "bp", "clients", "clock", "faults", "inspect", "journal", "members", "oauth", "scenarios", "server", "state",
+    "test_data",
     "webhooks",
 ]  # fmt: skip

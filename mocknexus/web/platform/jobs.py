@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from flask import Response
 
-from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.oauth import OAuthOptions
 from mocknexus.domain.statuses import JobType
 from mocknexus.schemas.platform import members as s
 from mocknexus.schemas.platform.common import PlatformPageQuery
 from mocknexus.web.http import emulator, read_body, render
+from mocknexus.web.oauth_links import window_uri
 from mocknexus.web.openapi import doc
 from mocknexus.web.platform import bp
 from mocknexus.web.platform.common import listing, member_view, page_of, query
@@ -95,11 +96,15 @@ def list_member_challenges(user_guid: str, member_guid: str) -> Response:
 @doc("A one-time OAuth window URI for an OAuth member (400 for a member that does not use OAuth)",
      response=oauth_response, query=oauth_query)  # fmt: skip
 def request_oauth_window_uri(user_guid: str, member_guid: str) -> Response:
-    query(oauth_query)
+    args = query(oauth_query)
     api = emulator()
-    member = api.read_member(api.scope(user_guid), member_guid, poll=False)
-    if not member.is_oauth:
-        # MX's answer for a member that does not connect through OAuth (its oauth_window_uri page).
-        raise MXError(ErrorKind.BAD_REQUEST, "Member cannot use OAuth")
-    uri = getattr(member, "oauth_window_uri", None)
-    return render(oauth_response, {"member": {"guid": member.guid, "oauth_window_uri": uri}})
+    options = OAuthOptions(
+        referral_source=args["referral_source"] or "BROWSER",  # MX: "Defaults to BROWSER"
+        client_redirect_url=args["client_redirect_url"],
+        ui_message_webview_url_scheme=args["ui_message_webview_url_scheme"],
+        enable_app2app=args["enable_app2app"] != "false",  # MX: "Defaults to true"
+        skip_aggregation=bool(args["skip_aggregation"]),
+    )
+    # A fresh one-time window (MX's 400 "Member cannot use OAuth" for a member that does not use OAuth).
+    member = api.request_oauth_window(api.scope(user_guid), member_guid, options)
+    return render(oauth_response, {"member": {"guid": member.guid, "oauth_window_uri": window_uri(member)}})

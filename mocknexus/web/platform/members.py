@@ -11,6 +11,7 @@ from mocknexus.schemas.platform import institutions as si
 from mocknexus.schemas.platform import members as s
 from mocknexus.schemas.platform.common import PlatformPageQuery
 from mocknexus.web.http import emulator, read_body, render
+from mocknexus.web.oauth_links import window_uri
 from mocknexus.web.openapi import doc
 from mocknexus.web.platform import bp
 from mocknexus.web.platform.common import listing, member_view, page_of, query, read_changes
@@ -37,7 +38,9 @@ def create_member(user_guid: str) -> Response:
     member = emulator().create_platform_member(user_guid, fields)
     # MX lists 200 and 202: 202 (accepted, processing) when a job started, 200 when none did (INFERRED).
     status = 202 if member.is_being_aggregated else 200
-    return render(member_response, {"member": member_view(member, user_guid)}, status)
+    view = member_view(member, user_guid)
+    view.oauth_window_uri = window_uri(member)  # type: ignore[attr-defined]  # an OAuth member's consent page
+    return render(member_response, {"member": view}, status)
 
 
 @bp.get("/users/<user_guid>/members")

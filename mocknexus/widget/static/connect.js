@@ -75,6 +75,7 @@
 
   function goSearch() {
     stopPolling();
+    W.oauth.stop();
     state.member = null;
     state.mode = "create";
     show("search", searchView());
@@ -93,6 +94,7 @@
     var path = updating ? W.memberPath(state.member.guid, "/credentials") : W.institutionPath(state.institution.guid, "/credentials");
     return api("GET", path).then(function (data) {
       var credentials = data.credentials.slice().sort(function (a, b) { return (a.display_order || 0) - (b.display_order || 0); });
+      if (!updating && W.oauth.isOAuth(state.institution, credentials)) return W.oauth.view(W.flow);
       var back = !config.disable_institution_search && !updating ? backToSearch : null;
       return V.credentials(state.institution, credentials, updating, function (form, error) {
         submitCredentials(form, credentials, error);
@@ -183,6 +185,11 @@
       var member = data.member;
       noteStatus(member);
       var status = member.connection_status;
+      if (status === "PENDING") return schedulePoll(); // OAuth: the bank's answer has not reached the member yet
+      if (state.verifyAfterOAuth && status === "CONNECTED" && !member.is_being_aggregated) {
+        state.verifyAfterOAuth = false; // OAuth in verification mode: consent given, now verify
+        return startJob().then(schedulePoll);
+      }
       if (status === "CHALLENGED") return openMfa();
       if (status === "CONNECTED") {
         // In verification mode the account numbers come at the end of the job: wait for it, as MX does.
@@ -383,7 +390,12 @@
     return Promise.resolve(["search", searchView()]);
   }
 
-  W.flow = { show: show, backToSearch: backToSearch };
+  // What the OAuth step (oauth.js) drives of this flow.
+  W.flow = {
+    state: state, show: show, event: event, fatal: fatal, showConnecting: showConnecting, noteStatus: noteStatus,
+    schedulePoll: schedulePoll, backToSearch: backToSearch,
+  };
+
   W.send("load");
   initialView().then(function (initial) {
     show(initial[0], initial[1]);

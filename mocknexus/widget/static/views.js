@@ -215,6 +215,57 @@
     );
   };
 
+  /* MX's OAuth step: the institution signs the user in on its own page, opened from this button. */
+  V.oauth = function (institution, onSignIn, onBack) {
+    return h(
+      "section",
+      { class: "step", "data-view": "oauth" },
+      onBack ? h("button", { type: "button", class: "link back", onclick: onBack, text: "Back to search" }) : null,
+      h("h1", { text: "Log in at " + institution.name }),
+      h("p", { text: "You will be sent to " + institution.name + " to log in and choose what to share. Come back here when you are done." }),
+      h("p", { class: "hint", text: "mocknexus test bank: the bank's page offers Authorize and Deny." }),
+      h("button", { type: "button", class: "primary", id: "oauth-sign-in", onclick: onSignIn, text: "Go to log in" })
+    );
+  };
+
+  V.oauthWaiting = function (institution, onRetry) {
+    return h(
+      "section",
+      { class: "step", "data-view": "oauthWaiting" },
+      h("h1", { text: "Waiting for permission" }),
+      h("p", { text: "You should have been directed to " + institution.name + " to sign in and connect your account." }),
+      h("div", { class: "spinner", "aria-hidden": "true" }),
+      h("p", { id: "oauth-status", class: "hint", role: "status" }),
+      h("button", { type: "button", class: "secondary", id: "oauth-retry", onclick: onRetry, text: "Try again" })
+    );
+  };
+
+  // MX's connect-widget texts for each OAuth error reason (src/views/oauth/OAuthError.js).
+  var OAUTH_ERRORS = {
+    CANCELLED: "Looks like you declined to share your account info with this app. If this was a mistake, please try again. If you change your mind, you can connect your account later.",
+    DENIED: "Looks like there was a problem logging in. Please try again.",
+    PROVIDER_ERROR: "Please try again or come back later.",
+    IMPEDED: "Your attention is needed at this institution's website. Please log in to the appropriate website for {name} and follow the steps to resolve the issue.",
+  };
+
+  V.oauthError = function (member, reason, onRetry, onSearch) {
+    var text = (OAUTH_ERRORS[reason] || "Oops! There was an error trying to connect your account. Please try again.")
+      .replace("{name}", member.name);
+    return h(
+      "section",
+      { class: "step error", "data-reason": reason },
+      h("div", { class: "cross", "aria-hidden": "true", text: "!" }),
+      h("h1", { text: "Something went wrong" }),
+      h("p", { id: "error-message", role: "alert", text: text }),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", class: "primary", id: "oauth-try-again", onclick: onRetry, text: "Try again" }),
+        onSearch ? h("button", { type: "button", class: "secondary", id: "back-to-search", onclick: onSearch, text: "Connect a different institution" }) : null
+      )
+    );
+  };
+
   V.message = function (title, message) {
     return h(
       "section",
