@@ -19,7 +19,7 @@ from mocknexus.parking import PARKING_KEY, Parking, pause
 from mocknexus.web import request_context
 from mocknexus.web.apis import ADMIN_PREFIX
 from mocknexus.web.errors import render_error
-from mocknexus.web.http import REQUEST_ID_KEY, WORLD_KEY, current_api, faults, media_type, world, worlds
+from mocknexus.web.http import REQUEST_ID_KEY, WORLD_KEY, current_api, media_type, world_of, worlds
 from mocknexus.web.negotiation import answers_xml
 from mocknexus.web.routing import RouteTable
 
@@ -107,7 +107,7 @@ def _inject_fault(req: Request) -> Response | None:
         path = req.path
         if path.startswith(ADMIN_PREFIX):
             return None
-        fault = faults().take(req.method, path)
+        fault = world_of(req).faults.take(req.method, path)
         if fault is None:
             return None
         if parked is not None:
@@ -154,7 +154,7 @@ def _record(response: Response) -> Response:
     if path.startswith(ADMIN_PREFIX):
         return response
     if acted_in is None:  # found once per request: the lookups below reuse it
-        acted_in = world()
+        acted_in = world_of(req)
     fault = environ.get(_FAULT)
     body = _raw_body(req)
     acted_in.journal.record(

@@ -8,7 +8,7 @@ from flask import Flask, Request, request
 from mocknexus.domain import causes
 from mocknexus.domain.webhooks import events
 from mocknexus.web.apis import ADMIN_PREFIX
-from mocknexus.web.http import REQUEST_ID_KEY, journal
+from mocknexus.web.http import REQUEST_ID_KEY, world_of
 
 _BINDING_KEY = "mocknexus.request_binding"
 _OPTIONS_KEY = "mocknexus.webhook_options"
@@ -25,7 +25,7 @@ def bind(req: Request) -> None:
     """Allocate the request's journal id and bind it (and its webhook options) for the domain."""
     # The control plane is not journaled: its changes carry no id, only the "METHOD /path" label.
     environ, path = req.environ, req.path
-    request_id = None if path.startswith(ADMIN_PREFIX) else journal().next_id()
+    request_id = None if path.startswith(ADMIN_PREFIX) else world_of(req).journal.next_id()
     environ[REQUEST_ID_KEY] = request_id
     environ[_BINDING_KEY] = causes.bind(causes.RequestRef(request_id, req.method, path))
     # MX-Skip-Webhook (header, or MX's `skip_webhook` parameter) and X-CALLBACK-PAYLOAD: what this call's
