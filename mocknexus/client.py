@@ -89,8 +89,15 @@ class AdminClient:
 
     # ---- client ids (server-wide)
     def clients(self) -> list[dict]:
-        """Every client id's world, with counts of its users, members, faults and requests."""
-        return self._call("GET", "/clients", scoped=False)["clients"]
+        """Every client id's world, with counts of its users, members, faults and requests (every page)."""
+        found: list[dict] = []
+        page = 1
+        while True:
+            body = self._call("GET", f"/clients?page={page}&records_per_page=1000", scoped=False)
+            found += body["clients"]
+            if page >= body.get("pagination", {}).get("total_pages", 1):
+                return found
+            page += 1
 
     def forget_client(self, client_id: str | None = None) -> None:
         """Drop a client id's world altogether (its state, clock, faults and journal)."""

@@ -69,6 +69,16 @@ def members(emu: EmulatorState, limit: int) -> list[MemberView]:
         return views
 
 
+def holds_members(emu: EmulatorState) -> bool:
+    """Whether `members` would find any: server-wide reads skip the (many) worlds without, allocating nothing."""
+    return bool(emu.store.count(MEMBERS))
+
+
+def holds_credentials(emu: EmulatorState) -> bool:
+    """Whether `credentials` would find any (a cheap count, as `holds_members`)."""
+    return bool(emu.store.count(SESSIONS) or emu.store.count(API_TOKENS))
+
+
 def credentials(emu: EmulatorState) -> list[CredentialView]:
     """Every session and api token, newest first, with its expiry as the emulator's clock sees it."""
     now, client = emu.clock.now(), emu.client_id

@@ -22,6 +22,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from mocknexus.domain import jobs
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
@@ -323,3 +324,25 @@ def _check_options(options: OAuthOptions) -> None:
     # with BROWSER they are kept and unused (MX documents no refusal).
     if options.referral_source not in REFERRAL_SOURCES:
         raise MXError(ErrorKind.BAD_REQUEST, "referral_source must be BROWSER or APP.")
+
+
+# MX's ending for an APP referral: the query appended to the partner's redirect or the WebView scheme.
+def ending_params(member_guid: str, outcome: OAuthOutcome) -> list[tuple[str, str]]:
+    if outcome is OAuthOutcome.SUCCESS:
+        return [("status", "success"), ("member_guid", member_guid)]
+    # The error's key is INFERRED: MX's guide says the reason is appended; the widget calls it error_reason.
+    return [("status", "error"), ("member_guid", member_guid), ("error_reason", outcome.name)]
+
+
+def app_redirect(state: OAuthState, member_guid: str, outcome: OAuthOutcome) -> str | None:
+    """Where an APP referral goes at the end: the WebView scheme's `oauth_complete`, else the redirect URL."""
+    if state.referral_source != "APP":
+        return None
+    params = ending_params(member_guid, outcome)
+    if state.ui_message_webview_url_scheme:
+        return f"{state.ui_message_webview_url_scheme}://oauth_complete?{urlencode(params)}"
+    if state.client_redirect_url:
+        parts = urlsplit(state.client_redirect_url)
+        query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), *params])
+        return urlunsplit(parts._replace(query=query))
+    return None  # APP with nowhere to go: the complete page, as for a browser

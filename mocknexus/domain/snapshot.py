@@ -100,9 +100,14 @@ def decode(table: str, text: str) -> Any:
     return from_data(record, data) if record else data
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # exact types: an Enum over str is not plain
+
+
 def to_data(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most fields: answered before the checks below (a whole-server dump makes millions)
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: to_data(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Enum):
@@ -112,6 +117,11 @@ def to_data(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: to_data(v) for k, v in value.items()}
     return value
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def from_data(cls: type, data: dict) -> Any:

@@ -39,6 +39,9 @@ class Steering(EmulatorState):
                 "clock": self.clock.now().isoformat(),
             }
             for table, (_, key) in snapshot.TABLES.items():
+                if not self.store.count(table):  # most tables of most worlds are empty: no copy, no sort
+                    state[table] = []
+                    continue
                 records = sorted(self.store.values(table), key=lambda r, key=key: getattr(r, key))
                 state[table] = [snapshot.to_data(r) for r in records]
             state[SCENARIOS] = self.uploaded_scenarios()

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.models import Member, OAuthState
-from mocknexus.domain.oauth import Ending, OAuthOutcome, OAuthWindowError
+from mocknexus.domain.oauth import Ending, OAuthOutcome, OAuthWindowError, app_redirect
 from mocknexus.web.http import emulator
 from mocknexus.web.openapi import doc
 
@@ -82,27 +81,6 @@ def ending_response(ending: Ending) -> Response:
     if target is not None:
         return redirect(target, code=303)
     return _complete_page(ending.member_guid, ending.outcome, ending.state)
-
-
-def ending_params(member_guid: str, outcome: OAuthOutcome) -> list[tuple[str, str]]:
-    if outcome is OAuthOutcome.SUCCESS:
-        return [("status", "success"), ("member_guid", member_guid)]
-    # The error's key is INFERRED: MX's guide says the reason is appended; the widget calls it error_reason.
-    return [("status", "error"), ("member_guid", member_guid), ("error_reason", outcome.name)]
-
-
-def app_redirect(state: OAuthState, member_guid: str, outcome: OAuthOutcome) -> str | None:
-    """Where an APP referral goes at the end: the WebView scheme's `oauth_complete`, else the redirect URL."""
-    if state.referral_source != "APP":
-        return None
-    params = ending_params(member_guid, outcome)
-    if state.ui_message_webview_url_scheme:
-        return f"{state.ui_message_webview_url_scheme}://oauth_complete?{urlencode(params)}"
-    if state.client_redirect_url:
-        parts = urlsplit(state.client_redirect_url)
-        query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), *params])
-        return urlunsplit(parts._replace(query=query))
-    return None  # APP with nowhere to go: the complete page, as for a browser
 
 
 def _complete_page(member_guid: str, outcome: OAuthOutcome, state: OAuthState | None, status: int = 200) -> Response:

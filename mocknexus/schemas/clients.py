@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from mocknexus.domain.statuses import wait_status_pattern
 from mocknexus.schemas.admin import JournalEntrySchema
-from mocknexus.schemas.common import ErrorResponse, QuerySchema, RequestSchema, StrictString
+from mocknexus.schemas.common import ErrorResponse, PaginationSchema, QuerySchema, RequestSchema, StrictString
 from mocknexus.schemas.nexus import MemberSchema
 
 # A sanity bound; the server holds a wait at most --max-wait seconds (default 60): it occupies a thread.
@@ -26,6 +26,7 @@ class ClientSummary(Schema):
 
 class ClientListResponse(Schema):
     clients = fields.List(fields.Nested(ClientSummary))
+    pagination = fields.Nested(PaginationSchema)
 
 
 class ScenarioUploadRequest(RequestSchema):

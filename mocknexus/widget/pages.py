@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.domain.widget_urls import OpenedWidget, WidgetUrlError
 from mocknexus.web.openapi import F, doc
-from mocknexus.widget.urls import widget_urls
+from mocknexus.web.widget_links import widget_urls
 
 bp = Blueprint("widget", __name__, template_folder="templates")
 

@@ -6,36 +6,20 @@ Each answers a one-time URL (ten minutes) to mocknexus's own widget page on this
 
 from __future__ import annotations
 
-from typing import Any
+from flask import Blueprint, Response
 
-from flask import Blueprint, Response, url_for
-
-from mocknexus.domain.widget_urls import WidgetUrl, WidgetUrls
 from mocknexus.schemas import widget as s
 from mocknexus.web import xmlio
 from mocknexus.web.apis import SSO_XML_MEDIA_TYPE
-from mocknexus.web.http import emulator, load, render
+from mocknexus.web.http import load, render
 from mocknexus.web.negotiation import read_any_body, read_xml_body, respond
 from mocknexus.web.openapi import doc
+from mocknexus.web.widget_links import answer, widget_urls
 
 sso_bp = Blueprint("widget_sso", __name__)  # part of the SSO API (web/apis.py): its key, its XML, its errors
 
 sso_request = s.SsoUrlRequest()
 sso_response = s.SsoUrlResponse()
-
-
-def widget_urls() -> WidgetUrls:
-    return WidgetUrls(emulator())
-
-
-def _page_url(url: WidgetUrl) -> str:
-    # MX's guide: /md/connect/<token>, and /md/mobile_master/<token> for a mobile WebView.
-    page = "widget.mobile_page" if url.options.get("is_mobile_webview") else "widget.connect_page"
-    return url_for(page, token=url.token, _external=True)
-
-
-def answer(url: WidgetUrl) -> dict[str, Any]:
-    return {"url": _page_url(url), "type": url.widget_type, "user_id": url.user_id}
 
 
 # ---- SSO v3 ------------------------------------------------------------------------------------------------

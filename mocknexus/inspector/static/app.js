@@ -138,8 +138,8 @@ async function setupWorlds() {
     refresh();
   });
   try {
-    // Isolated client worlds, where the server has them (GET /__admin/clients); otherwise type an id.
-    const { body } = await call("GET", "/__admin/clients");
+    // Isolated client worlds, where the server has them (GET /__admin/clients, its first 1000); otherwise type an id.
+    const { body } = await call("GET", "/__admin/clients?records_per_page=1000");
     const ids = (body.clients || []).map((c) => (typeof c === "string" ? c : c.client_id)).filter(Boolean);
     $("#world-list").replaceChildren(...ids.map((id) => h("option", { value: id })));
   } catch {

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from flask import Response
 
-from mocknexus.domain.oauth import OAuthOutcome
-from mocknexus.oauth.pages import app_redirect, ending_params
+from mocknexus.domain.oauth import OAuthOutcome, app_redirect, ending_params
 from mocknexus.schemas.oauth import OAuthOutcomeRequest
 from mocknexus.web.admin.blueprint import route
 from mocknexus.web.admin.members import _emulator, member_response

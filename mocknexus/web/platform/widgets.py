@@ -10,7 +10,7 @@ from mocknexus.schemas.platform import widgets as s
 from mocknexus.web.http import read_body, render
 from mocknexus.web.openapi import doc
 from mocknexus.web.platform import bp
-from mocknexus.widget.urls import answer, widget_urls
+from mocknexus.web.widget_links import answer, widget_urls
 
 widget_request = s.PlatformWidgetUrlRequest()
 widget_response = s.PlatformWidgetUrlResponse()
