@@ -9,6 +9,7 @@ up to a prefix (its view says it was cut), and every journal of a server shares 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import itertools
 import json
 import re
@@ -34,7 +35,7 @@ class Entry:
     method: str
     path: str
     query: bytes
-    headers: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...]  # WSGI environ keys (HTTP_MD_SESSION_TOKEN, CONTENT_TYPE) and values
     body: bytes | None
     content_type: str
     status: int
@@ -42,12 +43,7 @@ class Entry:
     fault: str | None = None
     client_id: str | None = None  # the world it reached; None: MX's shared fixtures, or no world at all
     body_size: int = 0  # the body's length as sent; more than len(body) when only a prefix was kept
-
-    @property
-    def footprint(self) -> int:
-        """Roughly the bytes this entry holds, for the journals' byte budget."""
-        kept = len(self.body or b"") + len(self.path) + len(self.query)
-        return ENTRY_OVERHEAD + kept + sum(len(k) + len(v) for k, v in self.headers)
+    footprint: int = 0  # roughly the bytes this entry holds, for the journals' byte budget (`footprint`)
 
     def view(self) -> dict[str, Any]:
         """The entry as the journal shows it: secrets masked, body decoded."""
@@ -57,7 +53,7 @@ class Entry:
             "method": self.method,
             "path": self.path,
             "query": self.query.decode("latin-1"),
-            "headers": mask_headers(dict(self.headers)),
+            "headers": mask_headers({header_name(k): v for k, v in self.headers}),
             "body": _body_view(self.body, self.content_type, self.body_size),
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
@@ -85,6 +81,21 @@ def _body_view(body: bytes | None, content_type: str, size: int = 0) -> Any:
 
 # A secret key's value in JSON text that may be cut anywhere (a string, perhaps unterminated, or a scalar).
 _SECRET_VALUE = re.compile(r'("(?:' + "|".join(sorted(SECRET_KEYS)) + r')"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]*)')
+
+
+def footprint(path: str, query: bytes, headers: tuple[tuple[str, str], ...], body: bytes | None) -> int:
+    """Roughly the bytes an entry holds, for the journals' byte budget (computed once, when recorded)."""
+    kept = len(body or b"") + len(path) + len(query)
+    return ENTRY_OVERHEAD + kept + sum(len(k) + len(v) for k, v in headers)
+
+
+@functools.lru_cache(maxsize=512)
+def header_name(key: str) -> str:
+    """A header's name as werkzeug's EnvironHeaders spells it, from its WSGI environ key: entries keep the
+    raw keys (recording runs on every call) and are spelt only when viewed."""
+    if key[:5] == "HTTP_":
+        key = key[5:]
+    return key.replace("_", "-").title()
 
 
 def mask_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -135,7 +146,10 @@ class Journal:
         with self._lock:  # ids in the order entries are kept
             entry_id = id if id is not None else next(self._ids)
             client_id = fields.pop("client_id", self.client_id)  # a call whose provisional world was dropped
-            entry = Entry(id=entry_id, client_id=client_id, headers=headers, body=body, body_size=size, **fields)
+            entry = Entry(
+                id=entry_id, client_id=client_id, headers=headers, body=body, body_size=size,
+                footprint=footprint(fields["path"], fields["query"], headers, body), **fields,
+            )  # fmt: skip
             self._entries.append(entry)
             while len(self._entries) > self._size:
                 dropped.append(self._entries.popleft())

@@ -67,6 +67,13 @@ _PLAIN: dict[type, type] = {fields.String: str, fields.Integer: int, fields.Bool
 
 def _field(field: fields.Field, attr: str) -> Callable[[Any, Any], Any]:
     serialize = field._serialize
+    if isinstance(field, fields.List) and type(field.inner) in _PLAIN and not getattr(field.inner, "as_string", False):
+        item = _PLAIN[type(field.inner)]  # a list of plain values (a member's account types, say): copied as is
+        return lambda value, obj: (
+            None if value is None
+            else list(value) if all(type(v) is item for v in value)
+            else serialize(value, attr, obj)
+        )  # fmt: skip
     plain = _PLAIN.get(type(field))
     if plain is not None and not getattr(field, "as_string", False):
         return lambda value, obj: value if value is None or type(value) is plain else serialize(value, attr, obj)

@@ -6,7 +6,6 @@ The control plane's own paths (/__admin/) are neither faulted nor journaled.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hmac
 import socket
 import time
@@ -17,9 +16,10 @@ from werkzeug.exceptions import ClientDisconnected, MethodNotAllowed
 from mocknexus.control.worlds import World
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.parking import PARKING_KEY, Parking, pause
+from mocknexus.web import request_context
 from mocknexus.web.apis import ADMIN_PREFIX
 from mocknexus.web.errors import render_error
-from mocknexus.web.http import REQUEST_ID_KEY, WORLD_KEY, current_api, faults, media_type, world, worlds
+from mocknexus.web.http import REQUEST_ID_KEY, WORLD_KEY, current_api, media_type, world_of, worlds
 from mocknexus.web.negotiation import answers_xml
 from mocknexus.web.routing import RouteTable
 
@@ -35,19 +35,21 @@ def register_hooks(app: Flask) -> None:
 
 
 def _before() -> Response | None:
-    # One hook calling the steps in order: Flask's per-hook dispatch is a measurable share of a fast read.
-    _owning_template()
-    _guard_admin()
-    response = _inject_fault()
+    # One hook calling the steps in order (the request's id bound first, so that everything after runs with
+    # it): Flask's per-hook dispatch and its `request` proxy are a measurable share of a fast read.
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    request_context.bind(req)
+    _owning_template(req)
+    _guard_admin(req)
+    response = _inject_fault(req)
     if response is None:
-        _negotiate()
+        _negotiate(req)
     return response
 
 
-def _owning_template() -> None:
+def _owning_template(req: Request) -> None:
     """A URL a more specific template owns (web/routing.py) is that template's: a method it does not
     serve is a 405, whichever other route werkzeug found for the method."""
-    req = request._get_current_object()  # type: ignore[attr-defined]
     rule = req.url_rule
     routes: RouteTable = current_app.extensions["mocknexus.routes"]
     if rule is None or not routes.may_refuse(rule.rule, req.method):
@@ -57,33 +59,34 @@ def _owning_template() -> None:
         raise MethodNotAllowed(valid_methods=sorted(routes.methods[owner]))
 
 
-def _guard_admin() -> None:
+def _guard_admin(req: Request) -> None:
     """With --admin-token, the control plane wants `Authorization: Bearer <token>` (health stays open,
     for container health checks)."""
     token = current_app.config["MOCKNEXUS"].admin_token
-    if not token or not request.path.startswith(ADMIN_PREFIX) or request.path == ADMIN_PREFIX + "/health":
+    path = req.path
+    if not token or not path.startswith(ADMIN_PREFIX) or path == ADMIN_PREFIX + "/health":
         return
-    if request.path == INSPECTOR_PREFIX or request.path.startswith(INSPECTOR_PREFIX + "/"):
+    if path == INSPECTOR_PREFIX or path.startswith(INSPECTOR_PREFIX + "/"):
         return
     # RFC 7235: the scheme is case-insensitive ("bearer", "BEARER"); spaces around the token do not count.
-    scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+    scheme, _, given = req.headers.get("Authorization", "").strip().partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
         raise MXError(ErrorKind.UNAUTHORIZED, "The control plane needs Authorization: Bearer <admin token>.")
 
 
-def _negotiate() -> None:
+def _negotiate(req: Request) -> None:
     """An Accept header that admits none of the endpoint's media types is a 406; no Accept header accepts
     anything (INFERRED for MX). An unknown route is a 404 first: nothing is negotiated before routing.
     The inspector serves HTML, CSS and JS, so it is not negotiated either."""
-    accept = request.environ.get("HTTP_ACCEPT")
-    if accept is None or request.routing_exception is not None:
+    accept = req.environ.get("HTTP_ACCEPT")
+    if accept is None or req.routing_exception is not None:
         return
     if accept == media_type():  # what an API's own SDK sends, decided without parsing the header
         return
     if not current_api().negotiated:
         return
     offered = [media_type(), "application/json", *answers_xml(), *current_api().also_accepts]
-    if request.accept_mimetypes.best_match(offered) is None:
+    if req.accept_mimetypes.best_match(offered) is None:
         raise MXError(ErrorKind.NOT_ACCEPTABLE, f"This API answers {' or '.join(offered)} only.")
 
 
@@ -93,8 +96,7 @@ _STARTED, _FAULT, _DROPPED = "mocknexus.started", "mocknexus.fault", "mocknexus.
 _SOCKET_KEYS = ("mocknexus.socket", "werkzeug.socket", "gunicorn.socket")
 
 
-def _inject_fault() -> Response | None:
-    req = request._get_current_object()  # type: ignore[attr-defined]
+def _inject_fault(req: Request) -> Response | None:
     environ = req.environ
     parked: Parking | None = environ.get(PARKING_KEY)
     if parked is not None and "fault" in parked.state:  # run again after a latency fault: its fault, its start
@@ -105,7 +107,7 @@ def _inject_fault() -> Response | None:
         path = req.path
         if path.startswith(ADMIN_PREFIX):
             return None
-        fault = faults().take(req.method, path)
+        fault = world_of(req).faults.take(req.method, path)
         if fault is None:
             return None
         if parked is not None:
@@ -152,7 +154,7 @@ def _record(response: Response) -> Response:
     if path.startswith(ADMIN_PREFIX):
         return response
     if acted_in is None:  # found once per request: the lookups below reuse it
-        acted_in = world()
+        acted_in = world_of(req)
     fault = environ.get(_FAULT)
     body = _raw_body(req)
     acted_in.journal.record(
@@ -173,26 +175,23 @@ def _record(response: Response) -> Response:
 
 
 def _headers(environ: dict) -> list[tuple[str, str]]:
-    """The request's headers as werkzeug's EnvironHeaders lists them, read straight from the environ (one
-    pass, each name spelt once per server: this runs on every call)."""
+    """The request's headers in werkzeug's EnvironHeaders order, as raw environ keys and values (one pass:
+    this runs on every call; the journal spells the names only when an entry is viewed)."""
     found = [
-        (_header_name(key), value)
+        (key, value)
         for key, value in environ.items()
         if key[:5] == "HTTP_" and key != "HTTP_CONTENT_TYPE" and key != "HTTP_CONTENT_LENGTH"
     ]
-    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
         value = environ.get(key)
         if value:
-            found.append((name, value))
+            found.append((key, value))
     return found
 
 
-@functools.lru_cache(maxsize=512)
-def _header_name(key: str) -> str:
-    return key[5:].replace("_", "-").title()
-
-
 def _raw_body(req: Request) -> bytes | None:
+    if not req.environ.get("CONTENT_LENGTH"):  # no body (werkzeug's content_length is None for it too)
+        return None
     length = req.content_length
     if not length:
         return None

@@ -3,11 +3,13 @@ parsing, and rendering in MX's media types."""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Request, Response, current_app, request
 from marshmallow import Schema, ValidationError, fields
+from werkzeug.utils import get_content_type
 
 from mocknexus.control.faults import Faults
 from mocknexus.control.journal import Journal
@@ -45,10 +47,15 @@ def worlds() -> Worlds:
 
 def world() -> World:
     """The world this request acts in, found once per request (see `_find_world`)."""
-    environ = request.environ  # cheaper than flask.g, and this runs several times a request
+    return world_of(request._get_current_object())  # type: ignore[attr-defined]
+
+
+def world_of(req: Request) -> World:
+    """`world()` for a caller that holds the request already (the hooks: one proxy lookup fewer)."""
+    environ = req.environ  # cheaper than flask.g, and this runs several times a request
     found = environ.get(WORLD_KEY)
     if found is None:
-        found = environ[WORLD_KEY] = _find_world()
+        found = environ[WORLD_KEY] = _find_world(req)
     return found
 
 
@@ -75,12 +82,12 @@ def current_api() -> Api:
     return found
 
 
-def _find_world() -> World:
+def _find_world(req: Request) -> World:
     """The world the request's API says it names (web/apis.py): a client id's, or the one a token was issued
     in. A client id without a world yet gets a provisional one, kept only if the call leaves state in it
     (`Worlds.settle`, after the request); any token no client issued (MX's static `test_session`, a bad
     one), and anything else, reaches the shared world."""
-    client_id, token = current_api().world(request._get_current_object())  # type: ignore[attr-defined]
+    client_id, token = current_api().world(req)
     if client_id is not None:
         return worlds().for_client(client_id)
     return worlds().for_token(token)
@@ -99,7 +106,13 @@ def dialect() -> str:
 def render(schema: Schema, obj: Any, status: int = 200) -> Response:
     with emulator().transaction():
         body = dumper(view(schema, dialect()))(obj)
-    return Response(_ENCODER.encode(body), status=status, mimetype=media_type())
+    return Response(_ENCODER.encode(body), status=status, content_type=_content_type(media_type()))
+
+
+@functools.cache
+def _content_type(mimetype: str) -> str:
+    """The Content-Type werkzeug would build from `mimetype` (with a charset where it adds one), once."""
+    return get_content_type(mimetype, "utf-8")
 
 
 def render_json(body: Any, status: int = 200) -> Response:

@@ -3,12 +3,12 @@ names the request during which it happened (the journal records the entry under 
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Request, request
 
 from mocknexus.domain import causes
 from mocknexus.domain.webhooks import events
 from mocknexus.web.apis import ADMIN_PREFIX
-from mocknexus.web.http import REQUEST_ID_KEY, journal
+from mocknexus.web.http import REQUEST_ID_KEY, world_of
 
 _BINDING_KEY = "mocknexus.request_binding"
 _OPTIONS_KEY = "mocknexus.webhook_options"
@@ -16,16 +16,16 @@ _TRUE = ("true", "1", "yes")
 
 
 def register(app: Flask) -> None:
-    """Register before the other hooks, so that everything a request does runs with its id bound."""
-    app.before_request(_bind)
+    """Undo `bind` when a request ends, however it ends. (`bind` runs first in web/hooks.py's one
+    before-request hook, so that everything a request does runs with its id bound.)"""
     app.teardown_request(_unbind)
 
 
-def _bind() -> None:
+def bind(req: Request) -> None:
+    """Allocate the request's journal id and bind it (and its webhook options) for the domain."""
     # The control plane is not journaled: its changes carry no id, only the "METHOD /path" label.
-    req = request._get_current_object()  # type: ignore[attr-defined]  (one proxy lookup, not several)
     environ, path = req.environ, req.path
-    request_id = None if path.startswith(ADMIN_PREFIX) else journal().next_id()
+    request_id = None if path.startswith(ADMIN_PREFIX) else world_of(req).journal.next_id()
     environ[REQUEST_ID_KEY] = request_id
     environ[_BINDING_KEY] = causes.bind(causes.RequestRef(request_id, req.method, path))
     # MX-Skip-Webhook (header, or MX's `skip_webhook` parameter) and X-CALLBACK-PAYLOAD: what this call's
@@ -39,9 +39,10 @@ def _bind() -> None:
 
 
 def _unbind(_exc: BaseException | None) -> None:
-    binding = request.environ.pop(_BINDING_KEY, None)
+    environ = request.environ  # one proxy lookup
+    binding = environ.pop(_BINDING_KEY, None)
     if binding is not None:
         causes.unbind(binding)
-    options = request.environ.pop(_OPTIONS_KEY, None)
+    options = environ.pop(_OPTIONS_KEY, None)
     if options is not None:
         events.unbind_options(options)
