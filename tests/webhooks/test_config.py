@@ -20,14 +20,14 @@ OAUTH = {"token_url": "http://h/t", "client_id": "c", "client_secret": "s"}
 
 def test_a_client_url_is_configured_read_back_masked_and_removed(http):
     assert http.get(HOOKS).json == {"config": None, "source": "none"}
-    body = {"url": "http://127.0.0.1:9000/hook", "basic_auth": {"username": "u", "password": "p"}}
+    body = {"url": "http://127.0.0.1:9000/hook", "basic_auth": {"username": "u", "password": "hunter2-secret"}}
     r = http.put(HOOKS, json=body)
     assert r.status == 200
     assert r.json["source"] == "client"
     assert r.json["config"]["url"] == "http://127.0.0.1:9000/hook"
     assert r.json["config"]["basic_auth"] == {"username": "u", "password": "****"}
     assert http.get(HOOKS).json["config"]["basic_auth"]["password"] == "****"
-    assert "p" not in json.dumps(http.get("/__admin/clients").json)
+    assert "hunter2-secret" not in json.dumps(http.get("/__admin/clients").json)
     assert http.delete(HOOKS).json == {"config": None, "source": "none"}
 
 
