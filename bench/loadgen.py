@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import os
 import re
 import shutil
@@ -88,11 +89,13 @@ def pyload(url: str, headers: dict, seconds: float, connections: int, body: str 
     for t in threads:
         t.join()
     latencies.sort()
+    # On a starved machine a short window can end before any request does: no latency to report, not a crash.
+    nothing = not latencies
     return {
         "rps": len(latencies) / seconds,
         "requests": len(latencies),
-        "p50_ms": latencies[len(latencies) // 2] * 1000,
-        "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
+        "p50_ms": math.nan if nothing else latencies[len(latencies) // 2] * 1000,
+        "p99_ms": math.nan if nothing else latencies[int(len(latencies) * 0.99)] * 1000,
         "non_2xx": errors[0],
         "socket_errors": errors[1],
     }
