@@ -25,6 +25,25 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("config", ["memory", "sqlite"], indirect=True)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """schemathesis (4.32 under pytest 9.2) gives every operation's item its test function's node id, without
+    the `[METHOD /path]` its name carries. pytest-xdist's loadgroup scheduler keys items by node id, so all
+    but one operation of each schemathesis test went unrun under `pytest -n auto --dist loadgroup`. Each
+    item's node id is made its own again (tests/fidelity/test_fuzz_items.py checks that it stays so)."""
+    for item in items:
+        if getattr(item, "operation_label", None) is None or item.parent is None:
+            continue
+        wanted = f"{item.parent.nodeid}::{item.name}"
+        if item.nodeid == wanted:
+            continue
+        try:
+            from _pytest.nodeid import NodeId  # pytest 9.2 keeps node ids structured
+
+            item._id = NodeId.parse(wanted)  # type: ignore[attr-defined]
+        except ImportError:
+            item._nodeid = wanted
+
+
 @pytest.fixture
 def config(request, tmp_path) -> Config:
     """The app's configuration, on the memory store. The stores' equivalence is the store contract suite's job
