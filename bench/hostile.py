@@ -29,13 +29,16 @@ from bench import servers
 from bench.slowloris import measure as slow_measure
 
 KEY = {"MD-API-KEY": "bench-key", "Content-Type": "application/json"}
-PORTS = range(18800, 18900)  # this bench's own range, so that it runs beside other servers
+PORTS = range(18800, 18900)  # this bench's own range (--ports), so that it runs beside other servers
+
+
+_ports = list(PORTS)
 
 
 @contextmanager
 def _mocknexus(env: dict | None = None) -> Iterator[servers.Server]:
     """`mocknexus serve` as the image runs it (waitress), on the first free port of PORTS."""
-    port = next(p for p in PORTS if _free(p))
+    port = next(p for p in _ports if _free(p))
     argv = [a.replace("{port}", str(port)) for a in servers.MOCKNEXUS["waitress"]]
     server = servers.Server("mocknexus", argv, port, "/__admin/health", {**servers.QUIET, **(env or {})})
     try:
@@ -163,9 +166,39 @@ def clients(n: int) -> dict:
             "rss_before_mb": round(before, 1),
             "rss_after_mb": round(server.rss_mb(), 1),
             "admin_clients": _ms([_timed(server.url, "/__admin/clients") for _ in range(5)]),
-            "admin_state": _ms([_timed(server.url, "/__admin/state") for _ in range(3)]),
+            # The first snapshot converts every world; later ones only the worlds written to since.
+            "admin_state_first_ms": round(_timed(server.url, "/__admin/state"), 1),
+            "admin_state": _ms([_timed(server.url, "/__admin/state") for _ in range(5)]),
+            "admin_state_after_100_writes": _ms(_state_after_writes(server, n, 100, rounds=3)),
+            "inspector_polls": {path: _ms([_timed(server.url, path) for _ in range(5)]) for path in INSPECTOR_POLLS},
             "health": _ms([_timed(server.url, "/__admin/health") for _ in range(20)]),
+            "rss_end_mb": round(server.rss_mb(), 1),
         }
+
+
+# What the inspector's page polls with no client chosen (mocknexus/inspector/static/*.js): the server-wide views.
+INSPECTOR_POLLS = (
+    "/__admin/clock",
+    "/__admin/requests?limit=100",
+    "/__admin/members?limit=100",
+    "/__admin/scenarios",
+    "/__admin/faults",
+    "/__admin/sessions",
+    "/__admin/webhooks",
+    "/__admin/webhooks/deliveries",
+    "/__admin/clients?records_per_page=1000",
+)
+
+
+def _state_after_writes(server: servers.Server, n: int, writes: int, rounds: int) -> list[float]:
+    """The server-wide snapshot's time after `writes` clients each gained a user since the last one."""
+    times = []
+    for r in range(rounds):
+        for i in range(writes):
+            body = json.dumps({"user": {"id": f"w{r}"}}).encode()
+            _call(server.port, "POST", f"/client-{(r * writes + i) * 7 % n}/users.json", body, KEY)
+        times.append(_timed(server.url, "/__admin/state"))
+    return times
 
 
 def slow(n: int) -> dict:
@@ -178,7 +211,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("which", nargs="*", help=f"any of {', '.join(runs)} (default: all)")
     parser.add_argument("--n", type=int, default=None, help="the size of each run (default: per run)")
+    parser.add_argument("--ports", default=f"{PORTS.start}-{PORTS.stop - 1}", help="the ports its servers may take")
     args = parser.parse_args()
+    first, _, last = args.ports.partition("-")
+    _ports[:] = range(int(first), int(last or first) + 1)
     unknown = sorted(set(args.which) - set(runs))
     if unknown:
         parser.error(f"unknown run(s): {', '.join(unknown)}")
