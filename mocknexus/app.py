@@ -40,6 +40,22 @@ class MockNexusFlask(Flask):
             found = cache[func] = super().ensure_sync(func)
         return found
 
+    def create_url_adapter(self, request: Any) -> Any:
+        """Flask's, answering a request's routing from web/route_cache.py when nothing in the configuration
+        makes routing depend on more than the method and path (no SERVER_NAME, trusted hosts or host or
+        subdomain matching)."""
+        config, url_map = self.config, self.url_map
+        if (
+            request is None
+            or config["SERVER_NAME"] is not None
+            or config["TRUSTED_HOSTS"] is not None
+            or url_map.host_matching
+            or self.subdomain_matching
+            or not isinstance(url_map, ApiMap)
+        ):
+            return super().create_url_adapter(request)
+        return url_map.route_cache.adapter(request.environ)
+
     def preprocess_request(self) -> Any:
         """Flask's, with one `request` lookup and no walk over empty hook tables (it runs on every call)."""
         if self.url_value_preprocessors:

@@ -19,6 +19,8 @@ from typing import Any
 
 from werkzeug.routing import Map, MapAdapter, Rule
 
+from mocknexus.web.route_cache import RouteCache
+
 _PLACEHOLDER = re.compile(r"<[^>]+>")
 
 
@@ -43,14 +45,27 @@ class ApiMap(Map):
         # (endpoint, template) -> [(another rule the URL may belong to, whether a request's environ wants it)]
         self.twins: dict[tuple[str, str], list[tuple[Rule, Callable[[Mapping[str, Any]], bool]]]] = {}
         self.seconds: dict[tuple[str, str], Rule] = {}
+        self.route_cache = RouteCache(self)
 
     def twin(self, first: str, second: str, chooses_second: Callable[[Mapping[str, Any]], bool]) -> None:
         """Pair the one rule of endpoint `first` with that of `second`."""
         (a,), (b,) = self._rules_by_endpoint[first], self._rules_by_endpoint[second]
+        self.route_cache.matches.clear()
         self.twins.setdefault((a.endpoint, a.rule), []).append((b, chooses_second))
         self.twins.setdefault((b.endpoint, b.rule), []).append((a, lambda environ: not chooses_second(environ)))
         if _PLACEHOLDER.sub("<>", a.rule) == _PLACEHOLDER.sub("<>", b.rule):
             self.seconds[(b.endpoint, b.rule)] = a
+
+    def cacheable(self, rule: Rule) -> bool:
+        """Whether a match of `rule` holds for any request of the same method and path (web/route_cache.py):
+        not when the request's headers may hand the URL to a twin."""
+        return (rule.endpoint, rule.rule) not in self.twins
+
+    def add(self, rulefactory: Any) -> None:
+        super().add(rulefactory)
+        cache = self.__dict__.get("route_cache")
+        if cache is not None:  # a rule added after requests were routed: what was kept may be wrong now
+            cache.matches.clear()
 
     def first_twin(self, rule: Rule) -> Rule | None:
         """For the second rule of a same-template pair, the first (the OpenAPI document lists them as one)."""
