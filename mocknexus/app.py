@@ -26,12 +26,14 @@ from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
 from mocknexus.web.partner_auth import is_platform_request
 from mocknexus.web.platform import SHARED_WITH_NEXUS
-from mocknexus.web.routing import ApiMap
+from mocknexus.web.routing import ApiMap, LazyBuildRule
 
 
 class MockNexusFlask(Flask):
     """Flask, deciding once per function whether a view or hook is async: Flask asks `inspect` again for
     every hook of every request, a measurable share of a fast read (bench/README.md)."""
+
+    url_rule_class = LazyBuildRule
 
     def ensure_sync(self, func: Callable) -> Callable:
         cache: dict[Callable, Callable] = self.__dict__.setdefault("_sync_functions", {})

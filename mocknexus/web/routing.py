@@ -33,6 +33,22 @@ def placeholders(template: str) -> list[str]:
     return [re.sub(r"^<(?:[^:<>]+:)?|>$", "", p) for p in _PLACEHOLDER.findall(template)]
 
 
+class LazyBuildRule(Rule):
+    """werkzeug's Rule, compiling its two URL builders when a URL is first built rather than when the rule is
+    added: each is Python code generated and compiled per rule, half the cost of building an app, and this
+    app builds URLs from two of its 180 rules (the widget's and the OAuth page's)."""
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        name = "_build_unknown" if append_unknown else "_build"
+
+        def build_then_replace(rule: Rule, *args: Any, **kwargs: Any) -> tuple[str, str]:
+            real = Rule._compile_builder(rule, append_unknown).__get__(rule, None)
+            setattr(rule, name, real)
+            return real(*args, **kwargs)
+
+        return build_then_replace
+
+
 class ApiMap(Map):
     """werkzeug's Map, plus twins: a URL that two APIs serve with one method, decided by the request's headers
     (`chooses_second(environ)`), so each API keeps its own blueprint, hooks, media type and world routing.
@@ -136,17 +152,10 @@ class RouteTable:
 
     @classmethod
     def from_map(cls, url_map: Map) -> RouteTable:
-        table = cls()
-        for rule in url_map.iter_rules():
-            table.methods.setdefault(rule.rule, set()).update((rule.methods or set()) - {"OPTIONS"})
-            table.blueprints.setdefault(rule.rule, rule.endpoint.split(".", 1)[0])
-        ordered = sorted(table.methods, key=specificity, reverse=True)
-        for template in ordered:
-            table._patterns[template] = _regex(template)
-            rivals = [o for o in ordered if specificity(o) > specificity(template) and _could_overlap(template, o)]
-            if rivals:
-                table.rivals[template] = rivals
-        return table
+        routes = tuple(
+            (rule.rule, frozenset(rule.methods or ()), rule.endpoint.split(".", 1)[0]) for rule in url_map.iter_rules()
+        )
+        return _table(routes)
 
     def may_refuse(self, template: str, method: str) -> bool:
         """Whether a URL `template` matched might belong to a rival that does not serve `method`."""
@@ -171,3 +180,22 @@ class RouteTable:
             elif not (segment.startswith("<") and segment.endswith(">")):
                 suffixes.add(_PLACEHOLDER.sub("", segment))
         return literals, suffixes
+
+
+@functools.lru_cache(maxsize=8)
+def _table(routes: tuple[tuple[str, frozenset[str], str], ...]) -> RouteTable:
+    """The table for one set of routes, built once per process: every app built from the same blueprints
+    shares it (it is read-only once built; the pairwise comparison of templates is quadratic, and the test
+    suite builds an app per test)."""
+    table = RouteTable()
+    for template, methods, blueprint in routes:
+        table.methods.setdefault(template, set()).update(methods - {"OPTIONS"})
+        table.blueprints.setdefault(template, blueprint)
+    ranked = {template: specificity(template) for template in table.methods}
+    ordered = sorted(table.methods, key=ranked.__getitem__, reverse=True)
+    for template in ordered:
+        table._patterns[template] = _regex(template)
+        rivals = [o for o in ordered if ranked[o] > ranked[template] and _could_overlap(template, o)]
+        if rivals:
+            table.rivals[template] = rivals
+    return table
