@@ -5,8 +5,9 @@ waits     N control-plane waits and N requests delayed by a 2 s latency fault in
 flood     RSS before and after N refused 1 MB requests
 clients   RSS and the time of /__admin/clients and /__admin/state with N client ids holding a user each
 slow      N connections trickling headers: the latency of normal requests meanwhile
+schemathesis  every check under --api-key and --admin-token, each --mx-dialect (N examples per operation)
 
-  python bench/hostile.py                  # all four, default sizes (about a minute and a half)
+  python bench/hostile.py                  # all five, default sizes (about seven minutes: schemathesis is five)
   python bench/hostile.py waits --n 200
 """
 
@@ -17,6 +18,7 @@ import json
 import socket
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import servers
+from bench import fuzz_dialects, servers
 from bench.slowloris import measure as slow_measure
 
 KEY = {"MD-API-KEY": "bench-key", "Content-Type": "application/json"}
@@ -206,8 +208,21 @@ def slow(n: int) -> dict:
         return {"slow_connections": n, **slow_measure(server.url, n, interval_s=2.0, seconds=10.0)}
 
 
+def schemathesis(n: int) -> dict:
+    """bench/fuzz_dialects.py: every check, under --api-key and --admin-token, for each --mx-dialect (n
+    examples per operation)."""
+    workdir = Path(tempfile.mkdtemp(prefix="mocknexus-fuzz-"))
+    (workdir / "fuzz_hooks.py").write_text(fuzz_dialects.HOOKS)
+    found = {}
+    for dialect in fuzz_dialects.DIALECTS:
+        found[dialect] = fuzz_dialects.run(dialect, n, next(p for p in _ports if _free(p)), workdir)
+        found[dialect].pop("command")
+    return {"examples_per_operation": n, "reports": str(workdir), **found}
+
+
 def main() -> None:
-    runs = {"waits": (waits, 200), "flood": (flood, 1500), "clients": (clients, 20_000), "slow": (slow, 1000)}
+    runs = {"waits": (waits, 200), "flood": (flood, 1500), "clients": (clients, 20_000), "slow": (slow, 1000),
+            "schemathesis": (schemathesis, 5)}  # fmt: skip
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("which", nargs="*", help=f"any of {', '.join(runs)} (default: all)")
     parser.add_argument("--n", type=int, default=None, help="the size of each run (default: per run)")
