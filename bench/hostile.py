@@ -105,23 +105,42 @@ def waits(n: int) -> dict:
         started = time.perf_counter()
         delayed = [_request(port, "GET", "/slow/users/u.json", headers=KEY) for _ in range(n)]
         time.sleep(0.5)
-        health = [_timed(server.url, "/__admin/health") for _ in range(50)]
-        reads = [_timed(server.url, "/busy/users/u.json", KEY) for _ in range(50)]
+        # Sampled from now until every delayed request is answered: through the waits' re-checks (every
+        # second) and the 200 delayed requests all resuming at once (at 2 s).
+        samples: dict[str, list[tuple[float, float]]] = {"health": [], "reads": []}
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                for name, path, headers in (("health", "/__admin/health", None), ("reads", "/busy/users/u.json", KEY)):
+                    at = time.perf_counter() - started
+                    samples[name].append((at, _timed(server.url, path, headers)))
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
         delayed_ok = sum(_answer(s) == 200 for s in delayed)
         delayed_s = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        health, reads = ([ms for _, ms in samples[name]] for name in ("health", "reads"))
         _call(port, "GET", "/watched/users/event.json", headers=KEY)
         event = time.perf_counter()
         waits_ok = sum(_answer(s) == 200 for s in parked)
         return {
             "waits": n,
             "delayed_2s": n,
-            "health": _ms(health),
-            "other_client_reads": _ms(reads),
+            "health": {**_ms(health), "n": len(health), "slowest_at_s": _slowest_at(samples["health"])},
+            "other_client_reads": {**_ms(reads), "n": len(reads), "slowest_at_s": _slowest_at(samples["reads"])},
             "delayed_answered_200": delayed_ok,
             "delayed_all_answered_after_s": round(delayed_s, 2),
             "waits_answered_200": waits_ok,
             "waits_answered_after_event_s": round(time.perf_counter() - event, 2),
         }
+
+
+def _slowest_at(samples: list[tuple[float, float]]) -> float:
+    """When (seconds after the delayed requests were sent) the slowest of `samples` started."""
+    return round(max(samples, key=lambda sample: sample[1])[0], 2)
 
 
 def flood(n: int) -> dict:
