@@ -100,6 +100,14 @@ class MemberCreateFields(RequestSchema):
         if data.get("credentials") is None and not data.get("is_oauth"):
             raise ValidationError("Missing data for required field.", "credentials")
 
+    # The same rule, for the OpenAPI document (web/openapi.py merges `openapi_rules`).
+    openapi_rules: ClassVar[dict] = {
+        "anyOf": [
+            {"required": ["credentials"], "properties": {"credentials": {"type": "array"}}},
+            {"required": ["is_oauth"], "properties": {"is_oauth": {"type": "boolean", "enum": [True]}}},
+        ]
+    }
+
 
 class MemberCreateRequest(Rooted, OAuthCreateOptions):
     """`{"member": {...}}`, and beside it the OAuth options (referral_source, client_redirect_url, ...)."""

@@ -168,10 +168,6 @@ def list_members() -> Response:
     response=member_response,
     body=member_create,
     errors=(403, 422),  # 403: MX's static test_session reads and changes nothing
-    unchecked={
-        "positive_data_acceptance": "A member's credentials are its institution's own (their guids from GET "
-        "/institutions/{guid}/credentials), every one, unless is_oauth: the document cannot say so (400)."
-    },
 )
 def create_member() -> Response:
     body = read_body(member_create)
