@@ -116,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
 
     # 2. Slow clients against every candidate.
     results["slow_clients"] = slowloris.run_all(
-        candidates, clients=10 if quick else 100, interval_s=1.0 if quick else 3.0, seconds=1.0 if quick else 10.0
+        candidates,
+        clients=10 if quick else 100,
+        interval_s=1.0 if quick else 3.0,
+        seconds=1.0 if quick else 10.0,
+        timeout_s=1.0 if quick else 5.0,  # quick: a server that locks out normal requests shows it in 1 s too
     )
 
     # 3. The flow: one client, then many at once (the full 300 x 10 is bench/flows.py on its own).

@@ -59,8 +59,10 @@ def probe(url: str, timeout: float) -> float | None:
     return time.perf_counter() - started if status == 200 else None
 
 
-def measure(url: str, clients: int, interval_s: float, seconds: float, every_s: float = 0.5) -> dict:
-    """Normal requests (one every `every_s`, 5 s timeout each) while `clients` slow connections trickle."""
+def measure(
+    url: str, clients: int, interval_s: float, seconds: float, every_s: float = 0.5, timeout_s: float = 5.0
+) -> dict:
+    """Normal requests (one every `every_s`, `timeout_s` each) while `clients` slow connections trickle."""
     stop = threading.Event()
     slow = trickle(url, clients, interval_s, stop)
     time.sleep(min(interval_s, 2.0))  # every slow connection is open and has sent its first line
@@ -68,7 +70,7 @@ def measure(url: str, clients: int, interval_s: float, seconds: float, every_s: 
     lock = threading.Lock()
 
     def one() -> None:
-        latency = probe(url, timeout=5)
+        latency = probe(url, timeout=timeout_s)
         with lock:
             results.append(latency)
 
@@ -93,11 +95,11 @@ def measure(url: str, clients: int, interval_s: float, seconds: float, every_s: 
     }
 
 
-def run_all(kinds: list[str], clients: int, interval_s: float, seconds: float) -> dict:
+def run_all(kinds: list[str], clients: int, interval_s: float, seconds: float, timeout_s: float = 5.0) -> dict:
     found = {}
     for kind in kinds:
         with servers.mocknexus(kind) as server:
-            found[kind] = measure(server.url, clients, interval_s, seconds)
+            found[kind] = measure(server.url, clients, interval_s, seconds, timeout_s=timeout_s)
     return found
 
 

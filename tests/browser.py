@@ -10,6 +10,7 @@ not rewrite tracked files.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -32,7 +33,24 @@ def _missing(reason: str) -> None:
 
 
 def new_driver(width: int = 1280, height: int = 900, color_scheme: str = "light") -> Any:
-    """A headless Chrome whose viewport is `width` x `height` CSS pixels, with `prefers-color-scheme` set."""
+    """A headless Chrome whose viewport is `width` x `height` CSS pixels, with `prefers-color-scheme` set.
+
+    Its `quit()` hands it back to this test process's pool, blank, for the next test to reconfigure: starting
+    a browser costs about a second, and the browser tests start dozens (one per screenshot variant)."""
+    driver = _IDLE.pop() if _IDLE else _launch()
+    driver.mocknexus_viewport = (width, height)
+    driver.set_window_size(width, height)
+    _set_viewport(driver, width, height)
+    driver.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": color_scheme}]}
+    )
+    return driver
+
+
+_IDLE: list[Any] = []
+
+
+def _launch() -> Any:
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -51,18 +69,37 @@ def new_driver(width: int = 1280, height: int = 900, color_scheme: str = "light"
         "--disable-gpu",
         "--hide-scrollbars",
         "--force-device-scale-factor=1",
-        f"--window-size={width},{height}",
     ):
         options.add_argument(argument)
     # The performance log carries the navigations a WebView test watches for (mx://...).
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(driver_path))
-    driver.mocknexus_viewport = (width, height)
-    _set_viewport(driver, width, height)
-    driver.execute_cdp_cmd(
-        "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": color_scheme}]}
-    )
+    really_quit = driver.quit
+    atexit.register(really_quit)
+    driver.quit = lambda: _release(driver, really_quit)
     return driver
+
+
+def _release(driver: Any, really_quit: Any) -> None:
+    """Back to the pool with one blank window, no cookies and no unread log; a browser that cannot be
+    brought back to that is quit instead."""
+    try:
+        first, *others = driver.window_handles
+        for handle in others:  # OAuth popups and the like
+            driver.switch_to.window(handle)
+            driver.close()
+        driver.switch_to.window(first)
+        driver.get("about:blank")
+        driver.delete_all_cookies()
+        for log in ("browser", "performance"):
+            driver.get_log(log)
+    except Exception:
+        really_quit()
+        return
+    if len(_IDLE) < 2:
+        _IDLE.append(driver)
+    else:
+        really_quit()
 
 
 def _set_viewport(driver: Any, width: int, height: int) -> None:
