@@ -127,24 +127,12 @@ def main() -> None:
     parser.add_argument("--ports", default="18800-18899", help="the ports its servers may take")
     parser.add_argument("--keep", default=None, help="a directory to keep the reports and outputs in")
     args = parser.parse_args()
-    first, _, last = args.ports.partition("-")
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="mocknexus-fuzz-"))
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "fuzz_hooks.py").write_text(HOOKS)
     for dialect in args.dialects:
-        port = next(p for p in range(int(first), int(last or first) + 1) if _free(p))
+        port = servers.first_free(servers.port_range(args.ports))
         print(json.dumps(run(dialect, args.examples, port, workdir)), flush=True)
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 if __name__ == "__main__":

@@ -40,22 +40,13 @@ _ports = list(PORTS)
 @contextmanager
 def _mocknexus(env: dict | None = None) -> Iterator[servers.Server]:
     """`mocknexus serve` as the image runs it (waitress), on the first free port of PORTS."""
-    port = next(p for p in _ports if _free(p))
+    port = servers.first_free(_ports)
     argv = [a.replace("{port}", str(port)) for a in servers.MOCKNEXUS["waitress"]]
     server = servers.Server("mocknexus", argv, port, "/__admin/health", {**servers.QUIET, **(env or {})})
     try:
         yield server
     finally:
         server.stop()
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def _request(port: int, method: str, path: str, body: bytes = b"", headers: dict | None = None) -> socket.socket:
@@ -234,7 +225,7 @@ def schemathesis(n: int) -> dict:
     (workdir / "fuzz_hooks.py").write_text(fuzz_dialects.HOOKS)
     found = {}
     for dialect in fuzz_dialects.DIALECTS:
-        found[dialect] = fuzz_dialects.run(dialect, n, next(p for p in _ports if _free(p)), workdir)
+        found[dialect] = fuzz_dialects.run(dialect, n, servers.first_free(_ports), workdir)
         found[dialect].pop("command")
     return {"examples_per_operation": n, "reports": str(workdir), **found}
 
@@ -247,8 +238,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=None, help="the size of each run (default: per run)")
     parser.add_argument("--ports", default=f"{PORTS.start}-{PORTS.stop - 1}", help="the ports its servers may take")
     args = parser.parse_args()
-    first, _, last = args.ports.partition("-")
-    _ports[:] = range(int(first), int(last or first) + 1)
+    _ports[:] = servers.port_range(args.ports)
     unknown = sorted(set(args.which) - set(runs))
     if unknown:
         parser.error(f"unknown run(s): {', '.join(unknown)}")
