@@ -5,8 +5,9 @@ waits     N control-plane waits and N requests delayed by a 2 s latency fault in
 flood     RSS before and after N refused 1 MB requests
 clients   RSS and the time of /__admin/clients and /__admin/state with N client ids holding a user each
 slow      N connections trickling headers: the latency of normal requests meanwhile
+schemathesis  every check under --api-key and --admin-token, each --mx-dialect (N examples per operation)
 
-  python bench/hostile.py                  # all four, default sizes (about a minute and a half)
+  python bench/hostile.py                  # all five, default sizes (about seven minutes: schemathesis is five)
   python bench/hostile.py waits --n 200
 """
 
@@ -17,6 +18,7 @@ import json
 import socket
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -25,32 +27,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import servers
+from bench import fuzz_dialects, servers
 from bench.slowloris import measure as slow_measure
 
 KEY = {"MD-API-KEY": "bench-key", "Content-Type": "application/json"}
-PORTS = range(18800, 18900)  # this bench's own range, so that it runs beside other servers
+PORTS = range(18800, 18900)  # this bench's own range (--ports), so that it runs beside other servers
+
+
+_ports = list(PORTS)
 
 
 @contextmanager
 def _mocknexus(env: dict | None = None) -> Iterator[servers.Server]:
     """`mocknexus serve` as the image runs it (waitress), on the first free port of PORTS."""
-    port = next(p for p in PORTS if _free(p))
+    port = servers.first_free(_ports)
     argv = [a.replace("{port}", str(port)) for a in servers.MOCKNEXUS["waitress"]]
     server = servers.Server("mocknexus", argv, port, "/__admin/health", {**servers.QUIET, **(env or {})})
     try:
         yield server
     finally:
         server.stop()
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def _request(port: int, method: str, path: str, body: bytes = b"", headers: dict | None = None) -> socket.socket:
@@ -100,23 +96,42 @@ def waits(n: int) -> dict:
         started = time.perf_counter()
         delayed = [_request(port, "GET", "/slow/users/u.json", headers=KEY) for _ in range(n)]
         time.sleep(0.5)
-        health = [_timed(server.url, "/__admin/health") for _ in range(50)]
-        reads = [_timed(server.url, "/busy/users/u.json", KEY) for _ in range(50)]
+        # Sampled from now until every delayed request is answered: through the waits' re-checks (every
+        # second) and the 200 delayed requests all resuming at once (at 2 s).
+        samples: dict[str, list[tuple[float, float]]] = {"health": [], "reads": []}
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                for name, path, headers in (("health", "/__admin/health", None), ("reads", "/busy/users/u.json", KEY)):
+                    at = time.perf_counter() - started
+                    samples[name].append((at, _timed(server.url, path, headers)))
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
         delayed_ok = sum(_answer(s) == 200 for s in delayed)
         delayed_s = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        health, reads = ([ms for _, ms in samples[name]] for name in ("health", "reads"))
         _call(port, "GET", "/watched/users/event.json", headers=KEY)
         event = time.perf_counter()
         waits_ok = sum(_answer(s) == 200 for s in parked)
         return {
             "waits": n,
             "delayed_2s": n,
-            "health": _ms(health),
-            "other_client_reads": _ms(reads),
+            "health": {**_ms(health), "n": len(health), "slowest_at_s": _slowest_at(samples["health"])},
+            "other_client_reads": {**_ms(reads), "n": len(reads), "slowest_at_s": _slowest_at(samples["reads"])},
             "delayed_answered_200": delayed_ok,
             "delayed_all_answered_after_s": round(delayed_s, 2),
             "waits_answered_200": waits_ok,
             "waits_answered_after_event_s": round(time.perf_counter() - event, 2),
         }
+
+
+def _slowest_at(samples: list[tuple[float, float]]) -> float:
+    """When (seconds after the delayed requests were sent) the slowest of `samples` started."""
+    return round(max(samples, key=lambda sample: sample[1])[0], 2)
 
 
 def flood(n: int) -> dict:
@@ -163,9 +178,39 @@ def clients(n: int) -> dict:
             "rss_before_mb": round(before, 1),
             "rss_after_mb": round(server.rss_mb(), 1),
             "admin_clients": _ms([_timed(server.url, "/__admin/clients") for _ in range(5)]),
-            "admin_state": _ms([_timed(server.url, "/__admin/state") for _ in range(3)]),
+            # The first snapshot converts every world; later ones only the worlds written to since.
+            "admin_state_first_ms": round(_timed(server.url, "/__admin/state"), 1),
+            "admin_state": _ms([_timed(server.url, "/__admin/state") for _ in range(5)]),
+            "admin_state_after_100_writes": _ms(_state_after_writes(server, n, 100, rounds=3)),
+            "inspector_polls": {path: _ms([_timed(server.url, path) for _ in range(5)]) for path in INSPECTOR_POLLS},
             "health": _ms([_timed(server.url, "/__admin/health") for _ in range(20)]),
+            "rss_end_mb": round(server.rss_mb(), 1),
         }
+
+
+# What the inspector's page polls with no client chosen (mocknexus/inspector/static/*.js): the server-wide views.
+INSPECTOR_POLLS = (
+    "/__admin/clock",
+    "/__admin/requests?limit=100",
+    "/__admin/members?limit=100",
+    "/__admin/scenarios",
+    "/__admin/faults",
+    "/__admin/sessions",
+    "/__admin/webhooks",
+    "/__admin/webhooks/deliveries",
+    "/__admin/clients?records_per_page=1000",
+)
+
+
+def _state_after_writes(server: servers.Server, n: int, writes: int, rounds: int) -> list[float]:
+    """The server-wide snapshot's time after `writes` clients each gained a user since the last one."""
+    times = []
+    for r in range(rounds):
+        for i in range(writes):
+            body = json.dumps({"user": {"id": f"w{r}"}}).encode()
+            _call(server.port, "POST", f"/client-{(r * writes + i) * 7 % n}/users.json", body, KEY)
+        times.append(_timed(server.url, "/__admin/state"))
+    return times
 
 
 def slow(n: int) -> dict:
@@ -173,12 +218,27 @@ def slow(n: int) -> dict:
         return {"slow_connections": n, **slow_measure(server.url, n, interval_s=2.0, seconds=10.0)}
 
 
+def schemathesis(n: int) -> dict:
+    """bench/fuzz_dialects.py: every check, under --api-key and --admin-token, for each --mx-dialect (n
+    examples per operation)."""
+    workdir = Path(tempfile.mkdtemp(prefix="mocknexus-fuzz-"))
+    (workdir / "fuzz_hooks.py").write_text(fuzz_dialects.HOOKS)
+    found = {}
+    for dialect in fuzz_dialects.DIALECTS:
+        found[dialect] = fuzz_dialects.run(dialect, n, servers.first_free(_ports), workdir)
+        found[dialect].pop("command")
+    return {"examples_per_operation": n, "reports": str(workdir), **found}
+
+
 def main() -> None:
-    runs = {"waits": (waits, 200), "flood": (flood, 1500), "clients": (clients, 20_000), "slow": (slow, 1000)}
+    runs = {"waits": (waits, 200), "flood": (flood, 1500), "clients": (clients, 20_000), "slow": (slow, 1000),
+            "schemathesis": (schemathesis, 5)}  # fmt: skip
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("which", nargs="*", help=f"any of {', '.join(runs)} (default: all)")
     parser.add_argument("--n", type=int, default=None, help="the size of each run (default: per run)")
+    parser.add_argument("--ports", default=f"{PORTS.start}-{PORTS.stop - 1}", help="the ports its servers may take")
     args = parser.parse_args()
+    _ports[:] = servers.port_range(args.ports)
     unknown = sorted(set(args.which) - set(runs))
     if unknown:
         parser.error(f"unknown run(s): {', '.join(unknown)}")

@@ -45,6 +45,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def first_free(ports: range | list[int]) -> int:
+    """The first of `ports` nobody listens on (a bench's own range, so that it runs beside other servers)."""
+    for port in ports:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {ports}")
+
+
+def port_range(text: str) -> range:
+    """`18800-18899` (or one port) as a range."""
+    first, _, last = text.partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
 def get(url: str, path: str, headers: dict | None = None, timeout: float = 10) -> tuple[int, bytes]:
     host, port = url.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=timeout)

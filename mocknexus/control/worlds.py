@@ -28,7 +28,7 @@ from typing import Any
 from mocknexus.control.faults import Faults
 from mocknexus.control.journal import Entry, Journal, JournalBudget
 from mocknexus.control.world import World
-from mocknexus.domain import snapshot
+from mocknexus.domain import kept_snapshot, snapshot
 from mocknexus.domain.catalog import Catalog, Scenario
 from mocknexus.domain.client_catalog import ClientCatalog, Parse
 from mocknexus.domain.clock import Clock, StoredClock
@@ -299,6 +299,12 @@ class Worlds:
             "clock": self.clock.now().isoformat(),
             "clients": [world.emulator.dump_state() for world in self.all()],
         }
+
+    def dump_all_json(self, reveal: bool) -> bytes:
+        """`dump_all` as JSON text, secrets masked unless `reveal`: only the worlds written to since the
+        last snapshot are converted and encoded again (`domain/kept_snapshot.py`)."""
+        clients = [world.emulator.dump_state_json(reveal) for world in self.all()]
+        return kept_snapshot.server_document(self.clock.now().isoformat(), clients, reveal)
 
     def load_all(self, state: Any) -> None:
         """Replace every client's state with a `dump_all` document; a bad document changes nothing."""

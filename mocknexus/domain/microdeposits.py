@@ -207,8 +207,9 @@ class MicroDeposit:
         return given == sorted(_cents(v) for v in self.amounts)
 
 
-def _cents(value: float) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal("0.01"))
+def _cents(value: float) -> int:
+    # Whole cents by rounding (quantizing a value past the context's 28 digits, 1e30, raises).
+    return round(Decimal(str(value)) * 100)
 
 
 def _webhook_time(value: datetime | None) -> str | None:

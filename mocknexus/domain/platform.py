@@ -17,6 +17,7 @@ from mocknexus.domain.catalog import Institution
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.ids import new_guid
 from mocknexus.domain.models import Account, Member, User
+from mocknexus.domain.oauth import OAuthOptions
 from mocknexus.domain.platform_view import MemberStatus
 from mocknexus.domain.state import EmulatorState
 from mocknexus.domain.statuses import JobType
@@ -112,7 +113,11 @@ class PlatformOperations(EmulatorState):
         """The user the path names, as the member operations take it: MX's 404 when there is none."""
         return self.get_user(user_guid).guid  # type: ignore[attr-defined]
 
-    def create_platform_member(self, user_guid: str, fields: dict[str, Any]) -> Member:
+    def create_platform_member(
+        self, user_guid: str, fields: dict[str, Any], oauth: OAuthOptions | None = None
+    ) -> Member:
+        """MX's createMember: `fields` are the body's `member`; `oauth` its top-level options (used by an
+        OAuth member's window)."""
         with self.store.transaction():
             scope = self.scope(user_guid)
             institution = self.catalog.by_code(fields["institution_code"])
@@ -127,6 +132,7 @@ class PlatformOperations(EmulatorState):
                 external_guid=fields["id"],
                 background_aggregation_is_disabled=fields["background_aggregation_is_disabled"],
                 is_oauth=fields["is_oauth"],
+                oauth=oauth,
             )
             if fields.get("use_cases"):
                 member.use_cases = list(fields["use_cases"])

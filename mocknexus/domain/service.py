@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 
 from mocknexus.domain.catalog import Catalog
 from mocknexus.domain.clock import Clock
+from mocknexus.domain.kept_snapshot import KeptSnapshot
 from mocknexus.domain.members import Members
 from mocknexus.domain.microdeposit_ops import MicroDeposits
 from mocknexus.domain.operations import MemberChanges, UserOperations
@@ -47,6 +48,7 @@ class Emulator(Identity, Members, MicroDeposits, DeclaredData, Steering, Timekee
         self.clock = clock
         self.settings = settings or Settings()
         self.owners = owners or TokenOwners()
+        self.kept_snapshot = KeptSnapshot()
 
     def transaction(self) -> AbstractContextManager[None]:
         """Hold the state still: the web layer renders records inside one, so a response never mixes

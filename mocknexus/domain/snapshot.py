@@ -104,10 +104,12 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})  # exact types: an Enum 
 
 
 def to_data(value: Any) -> Any:
-    if type(value) in _PLAIN:  # most fields: answered before the checks below (a whole-server dump makes millions)
+    kind = type(value)
+    if kind in _PLAIN:  # most fields: answered before the checks below (a whole-server dump makes millions)
         return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: to_data(getattr(value, name)) for name in _field_names(type(value))}
+    names = _field_names(kind)
+    if names is not None:  # a record: its plain fields copied without a call each
+        return {name: v if type(v := getattr(value, name)) in _PLAIN else to_data(v) for name in names}
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Enum):
@@ -120,8 +122,9 @@ def to_data(value: Any) -> Any:
 
 
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names; None for any other type."""
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
 
 
 def from_data(cls: type, data: dict) -> Any:

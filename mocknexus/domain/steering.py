@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mocknexus.domain import jobs, snapshot
+from mocknexus.domain import jobs, kept_snapshot, snapshot
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
+from mocknexus.domain.kept_snapshot import KeptSnapshot
 from mocknexus.domain.models import Member
 from mocknexus.domain.state import EmulatorState
 from mocknexus.domain.statuses import ConnectionStatus, JobType
@@ -26,26 +27,31 @@ from mocknexus.domain.webhooks.events import EventType
 
 
 class Steering(EmulatorState):
+    kept_snapshot: KeptSnapshot  # this world's records as of its last snapshot
     # ---- Control plane: state, and driving members directly ------------------------------------------
 
     def dump_state(self) -> dict[str, Any]:
         """Every record, settled to the clock, as JSON-able data (loadable again with `load_state`)."""
         with self.store.transaction():
+            return {**self._snapshot_head(), **kept_snapshot.records(self.store)}
+
+    def dump_state_json(self, reveal: bool) -> tuple[bytes, bytes]:
+        """`dump_state` as JSON text in two pieces (to be joined), secrets masked unless `reveal`
+        (`snapshot.mask_secrets`); only what was written since the last snapshot is encoded again."""
+        with self.store.transaction():
+            return self.kept_snapshot.pieces(self.store, self._snapshot_head(), reveal)
+
+    def _snapshot_head(self) -> dict[str, Any]:
+        """Settle every member to the clock (a write, moving the store's generation, only if a step ran), and
+        answer a snapshot's first keys."""
+        if self.store.count(MEMBERS):
             for member in list(self.store.values(MEMBERS)):
                 self._settled(member)
-            state: dict[str, Any] = {
-                "version": snapshot.SNAPSHOT_VERSION,
-                "client_id": self.client_id,
-                "clock": self.clock.now().isoformat(),
-            }
-            for table, (_, key) in snapshot.TABLES.items():
-                if not self.store.count(table):  # most tables of most worlds are empty: no copy, no sort
-                    state[table] = []
-                    continue
-                records = sorted(self.store.values(table), key=lambda r, key=key: getattr(r, key))
-                state[table] = [snapshot.to_data(r) for r in records]
-            state[SCENARIOS] = self.uploaded_scenarios()
-            return state
+        return {
+            "version": snapshot.SNAPSHOT_VERSION,
+            "client_id": self.client_id,
+            "clock": self.clock.now().isoformat(),
+        }
 
     def load_state(self, state: dict[str, Any]) -> None:
         """Replace this client's whole state with a snapshot of it; a bad snapshot changes nothing."""

@@ -54,6 +54,33 @@ class DigitsOrInteger(fields.Integer):
         super().__init__(*args, **kwargs)
 
 
+# The schemes the app's messages must never be sent to (the widget's `{scheme}://connect/...`, an OAuth
+# window's `{scheme}://oauth_complete?...`): script and data URLs would run or show content in the app's
+# WebView, web and file URLs would leave the app's own scheme. Refused before any URL is made, wherever the
+# option is taken (INFERRED: MX's docs ask for the app's own scheme, "mx" by default, and answer a bad
+# option with a 400).
+DANGEROUS_SCHEMES = ("javascript", "data", "vbscript", "http", "https", "file")
+
+
+def _any_case(word: str) -> str:
+    # Case-insensitively, as browsers read schemes; spelled out because the OpenAPI document's patterns
+    # (ECMA-262) take no inline flags.
+    return "".join(f"[{c.lower()}{c.upper()}]" for c in word)
+
+
+# A URL scheme (RFC 3986: a letter, then letters, digits, "+", "-", "."), none of the dangerous ones.
+MESSAGE_SCHEME = validate.Regexp(
+    rf"^(?!({'|'.join(_any_case(s) for s in DANGEROUS_SCHEMES)})$)[A-Za-z][A-Za-z0-9+.-]{{0,63}}$",
+    error=f"Not a valid URL scheme for the app's messages (not {', '.join(DANGEROUS_SCHEMES)}).",
+)
+
+
+def message_scheme(default: str | None = None) -> StrictString:
+    """`ui_message_webview_url_scheme`, as every request that takes it reads it (widget URLs, create member,
+    oauth_window_uri; Nexus, SSO and the Platform API alike); null, when it defaults to null."""
+    return StrictString(load_default=default, validate=MESSAGE_SCHEME, max_length=64)
+
+
 class RequestSchema(Schema):
     """Request bodies: unknown fields are ignored, as MX ignores them (INFERRED). Each field takes exactly the
     JSON type the OpenAPI document gives it: marshmallow alone would read 2.5 or true as an integer, or "1"

@@ -73,7 +73,8 @@ class Amount(fields.Float):
             raise ValidationError("Not a valid number.") from None
         if not exact.is_finite() or exact <= 0:
             raise ValidationError("Must be an amount above zero.")
-        if exact != exact.quantize(Decimal("0.01")):
+        # By its exponent: quantizing a value past the context's 28 digits (1e30) raises instead of answering.
+        if exact.normalize().as_tuple().exponent < -2:  # type: ignore[operator]  # finite: an int
             raise ValidationError("Must be in dollars and cents (at most two decimals).")
         return float(value)
 

@@ -6,7 +6,7 @@ marks a key only one has, and `schemas.dialects.view` derives each dialect from 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, post_dump, pre_load, validate, validates_schema
 
@@ -46,6 +46,21 @@ class InstitutionSearchFields(RequestSchema):
     supports_transaction_history = StrictBoolean(load_default=None, allow_none=True)
     account_types = fields.Raw(load_default=None, metadata={"description": "deprecated by MX; accepted, ignored"})
 
+    # web/nexus.py's rule, for the OpenAPI document: a name, a url, or a support filter set to true.
+    openapi_rules: ClassVar[dict] = {
+        "anyOf": [
+            *({"required": [key], "properties": {key: {"type": "string"}}} for key in ("name", "url")),
+            *(
+                {"required": [flag], "properties": {flag: {"type": "boolean", "enum": [True]}}}
+                for flag in (
+                    "supports_account_identification",
+                    "supports_account_verification",
+                    "supports_transaction_history",
+                )
+            ),
+        ]
+    }
+
 
 class InstitutionSearchRequest(Rooted):
     root = "institution"
@@ -84,6 +99,14 @@ class MemberCreateFields(RequestSchema):
     def _credentials_unless_oauth(self, data: dict, **kwargs: Any) -> None:
         if data.get("credentials") is None and not data.get("is_oauth"):
             raise ValidationError("Missing data for required field.", "credentials")
+
+    # The same rule, for the OpenAPI document (web/openapi.py merges `openapi_rules`).
+    openapi_rules: ClassVar[dict] = {
+        "anyOf": [
+            {"required": ["credentials"], "properties": {"credentials": {"type": "array"}}},
+            {"required": ["is_oauth"], "properties": {"is_oauth": {"type": "boolean", "enum": [True]}}},
+        ]
+    }
 
 
 class MemberCreateRequest(Rooted, OAuthCreateOptions):

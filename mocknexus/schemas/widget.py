@@ -11,7 +11,14 @@ from typing import Any
 from marshmallow import Schema, fields, post_load, validate
 
 from mocknexus.domain.widget_urls import CONNECT_WIDGET, WIDGET_TYPES
-from mocknexus.schemas.common import DigitsOrInteger, RequestSchema, Rooted, StrictBoolean, StrictString
+from mocknexus.schemas.common import (
+    DigitsOrInteger,
+    RequestSchema,
+    Rooted,
+    StrictBoolean,
+    StrictString,
+    message_scheme,
+)
 
 # MX documents every type in WIDGET_TYPES; mocknexus serves the Connect widget, and says so (a 400).
 CONNECT_ONLY = f"mocknexus emulates the {CONNECT_WIDGET} only (MX also has {', '.join(WIDGET_TYPES[1:])})."
@@ -19,26 +26,6 @@ MODES = ("aggregation", "verification")
 _REFERRALS = ("BROWSER", "APP")
 _PRODUCTS = ("account_verification", "transactions")
 _V4_ONLY = "mocknexus emulates ui_message_version 4 (MX: prior versions are deprecated)."
-# The schemes the widget must never navigate to with a message (`{scheme}://connect/...`): script and data
-# URLs would run or show content in the app's WebView, web and file URLs would leave the app's own scheme.
-# The page's CSP would stop most of them; the request is refused before any URL is made (INFERRED: MX's
-# docs ask for the app's own scheme, "mx" by default, and answer a bad option with a 400).
-DANGEROUS_SCHEMES = ("javascript", "data", "vbscript", "http", "https", "file")
-
-
-def _any_case(word: str) -> str:
-    # Case-insensitively, as browsers read schemes; spelled out because the OpenAPI document's patterns
-    # (ECMA-262) take no inline flags.
-    return "".join(f"[{c.lower()}{c.upper()}]" for c in word)
-
-
-# A URL scheme (RFC 3986: a letter, then letters, digits, "+", "-", "."), none of the dangerous ones.
-_SCHEME = validate.Regexp(
-    rf"^(?!({'|'.join(_any_case(s) for s in DANGEROUS_SCHEMES)})$)[A-Za-z][A-Za-z0-9+.-]{{0,63}}$",
-    error=f"Not a valid URL scheme for the app's messages (not {', '.join(DANGEROUS_SCHEMES)}).",
-)
-
-
 # The web SDK sends `mode` comma-joined ("verification,aggregation"). A Regexp (not a function): it raises
 # under marshmallow 3 and 4 alike, and the OpenAPI document states it as a pattern.
 _MODE = "(" + "|".join(MODES) + ")"
@@ -53,7 +40,7 @@ class WidgetOptions(RequestSchema):
     is_mobile_webview = StrictBoolean(load_default=False)
     # An integer (MX: "Integer"); published clients send "4", which MX takes.
     ui_message_version = DigitsOrInteger(load_default=4, validate=validate.Equal(4, error=_V4_ONLY))
-    ui_message_webview_url_scheme = StrictString(load_default="mx", validate=_SCHEME, max_length=64)
+    ui_message_webview_url_scheme = message_scheme(default="mx")
     mode = StrictString(load_default="aggregation", validate=_modes, max_length=64)
     color_scheme = StrictString(load_default="light", validate=validate.OneOf(["light", "dark"]))
     current_institution_code = StrictString(load_default=None, allow_none=True, max_length=255)

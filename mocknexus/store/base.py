@@ -30,6 +30,11 @@ class Store(Protocol):
 
     def count(self, table: str) -> int: ...
 
+    def generation(self) -> int | None:
+        """A number that moves on every write to this store's own records (not its partitions'), so that what
+        was derived from them can be kept until it moves; None if this store cannot tell (another process
+        may write to it)."""
+
     def clear(self) -> None:
         """Empty this store: a root store with every partition, a partition alone."""
 

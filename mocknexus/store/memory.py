@@ -13,6 +13,7 @@ class MemoryStore:
         self._lock = threading.RLock()
         self._tables: dict[str, dict[str, Any]] = {}
         self._partitions: dict[str, MemoryStore] = {}
+        self._generation = 0  # moves on every write: see `generation`
 
     def transaction(self) -> AbstractContextManager[None]:
         # One lock for a partition's whole state: every domain operation is a few dict operations, so finer
@@ -26,10 +27,12 @@ class MemoryStore:
     def put(self, table: str, key: str, value: Any) -> None:
         with self._lock:
             self._tables.setdefault(table, {})[key] = value
+            self._generation += 1
 
     def delete(self, table: str, key: str) -> None:
         with self._lock:
             self._tables.get(table, {}).pop(key, None)
+            self._generation += 1
 
     def values(self, table: str) -> Iterator[Any]:
         with self._lock:
@@ -44,9 +47,14 @@ class MemoryStore:
     def count(self, table: str) -> int:
         return len(self._tables.get(table, {}))
 
+    def generation(self) -> int:
+        """Moves on every write to this partition's records (its own, not its partitions')."""
+        return self._generation
+
     def clear(self) -> None:
         with self._lock:
             self._tables.clear()
+            self._generation += 1
             # Partitions are dropped, not cleared: clearing one would take its lock under this one, while a
             # partition's transaction may be waiting for this lock (to index a token): a deadlock.
             self._partitions = {}

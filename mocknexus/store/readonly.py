@@ -74,6 +74,9 @@ class ReadOnlyView:
     def count(self, table: str) -> int:
         return sum(1 for _ in self.values(table))
 
+    def generation(self) -> None:
+        return None  # a transaction's scratch writes are its own
+
     def clear(self) -> None:
         raise PermissionError("a read-only view cannot be cleared")
 

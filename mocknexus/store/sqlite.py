@@ -102,6 +102,9 @@ class SQLiteStore:
     def count(self, table: str) -> int:
         return self._conn().execute("SELECT COUNT(*) FROM records WHERE tbl = ?", (self._prefix + table,)).fetchone()[0]
 
+    def generation(self) -> None:
+        return None  # other processes write to the same file unseen
+
     def clear(self) -> None:
         if not self._prefix:
             self._conn().execute("DELETE FROM records")

@@ -120,6 +120,11 @@ def render_json(body: Any, status: int = 200) -> Response:
     return Response(dumps(body), status=status, mimetype=media_type())
 
 
+def render_json_text(text: bytes, status: int = 200) -> Response:
+    """A body already encoded as JSON (the admin state snapshot, kept encoded between reads)."""
+    return Response(text, status=status, mimetype=media_type())
+
+
 def read_body(schema: Schema, required: bool = True) -> dict:
     """Load the request body through `schema`: malformed JSON, a non-object, or invalid fields are MX 400s."""
     return _load(schema, read_json_object(required))

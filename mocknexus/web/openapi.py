@@ -18,7 +18,7 @@ from marshmallow import Schema
 
 import mocknexus
 from mocknexus.domain.errors import ErrorKind
-from mocknexus.schemas.common import ErrorResponse, MXDateTime, UnixTime
+from mocknexus.schemas.common import ErrorResponse, MXDateTime, Rooted, UnixTime
 from mocknexus.schemas.dialects import UNION, view
 from mocknexus.web.apis import NEXUS_MEDIA_TYPE, Api, ClientInBasicAuth, ClientInPath, api_of
 from mocknexus.web.routing import RouteTable, segments
@@ -126,12 +126,27 @@ def build_spec(app: Flask) -> dict:
     # Rules across fields that marshmallow checks in a @validates_schema: a schema states them for the
     # document in `openapi_rules` (JSON Schema keywords), next to its validator.
     for key, name in plugin.converter.refs.items():
-        document["components"]["schemas"][name].update(getattr(key[0], "openapi_rules", {}))
+        component = document["components"]["schemas"][name]
+        component.update(getattr(key[0], "openapi_rules", {}))
+        if _empty_unwrapped_is_whole(key[0]):
+            component.pop("required", None)
     for component in document["components"]["schemas"].values():
         for name, prop in component.get("properties", {}).items():
             if prop.get("x-digits"):
                 component["properties"][name] = _digits_also(prop)
     return document
+
+
+def _empty_unwrapped_is_whole(schema: Any) -> bool:
+    """A rooted body (`{"member": {...}}`) is also taken unwrapped (schemas/common.Rooted): where its fields
+    are all optional and free of cross-field rules, `{}` is a whole request, so its root is not required."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    if not issubclass(cls, Rooted):
+        return False
+    inner = cls._declared_fields[cls.root].nested  # type: ignore[attr-defined]
+    inner = inner if isinstance(inner, type) else type(inner)
+    fields_ = inner._declared_fields.values()
+    return not getattr(inner, "openapi_rules", None) and not any(f.required for f in fields_)
 
 
 def _may_create_a_world(api: Api, rule: Any) -> bool:

@@ -8,8 +8,14 @@ import pytest
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
+from mocknexus.domain.clock import Clock
+from mocknexus.schemas.common import DANGEROUS_SCHEMES
+from tests.api.oauth_support import OAuthWorld
 from tests.api.test_widget_urls import SSO_HEADERS, basic
+from tests.conftest import START
 from tests.support import CLIENT, new_user
+
+DANGEROUS_STARTS = tuple(f"{scheme}:" for scheme in DANGEROUS_SCHEMES)
 
 
 def _sso(http, user_id: str, **options):
@@ -73,3 +79,25 @@ def test_the_scheme_rule_is_in_the_openapi_document():
     schemas = document["components"]["schemas"]
     for widget_request in ("SsoUrlFields", "PlatformWidgetUrlFields"):
         assert "[jJ][aA][vV][aA]" in schemas[widget_request]["properties"]["ui_message_webview_url_scheme"]["pattern"]
+
+
+# The same rule wherever the option is taken (one validator, schemas/common.MESSAGE_SCHEME): Nexus's OAuth
+# create-member body and oauth_window_uri query here, the Platform API's in tests/platform/test_oauth.py.
+@pytest.mark.parametrize("scheme", ["javascript", "JAVASCRIPT", "data", "vbscript", "http", "https", "file", ""])
+def test_dangerous_schemes_are_refused_by_nexus_oauth_create_and_window_uri(scheme):
+    world = OAuthWorld.build(Clock(frozen_at=START))
+    refused = world.create(status=400, referral_source="APP", ui_message_webview_url_scheme=scheme)
+    assert "ui_message_webview_url_scheme" in refused["error"]["message"]
+    assert world.http.get("/members", headers=world.headers).json["members"] == []  # nothing was created
+    member = world.create(referral_source="APP")
+    refused = world.fresh_uri(member["guid"], 400, referral_source="APP", ui_message_webview_url_scheme=scheme)
+    assert "ui_message_webview_url_scheme" in refused["error"]["message"]
+    done = world.answer(member["oauth_window_uri"], "authorize")  # the window it had is still the one
+    assert "Location" not in done.headers or not done.headers["Location"].lower().startswith(DANGEROUS_STARTS)
+
+
+def test_an_apps_own_scheme_still_ends_nexus_oauth_in_its_deep_link():
+    world = OAuthWorld.build(Clock(frozen_at=START))
+    member = world.create(referral_source="APP", ui_message_webview_url_scheme="com.example.app")
+    done = world.answer(member["oauth_window_uri"], "authorize")
+    assert done.headers["Location"].startswith("com.example.app://oauth_complete?status=success")

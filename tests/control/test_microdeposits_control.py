@@ -305,3 +305,15 @@ def test_reads_of_an_unknown_client_create_no_world(http):
     assert [c["client_id"] for c in http.get("/__admin/clients").json["clients"]] == []
     assert http.post("/__admin/clients/fresh/test_accounts", json=DECLARED).status == 200  # a declaration creates it
     assert [c["client_id"] for c in http.get("/__admin/clients").json["clients"]] == ["fresh"]
+
+
+@pytest.mark.parametrize("amount", [1e30, 1e300, 123456789012345678901234567890.0, 1e-30, 0.005])
+def test_an_amount_past_28_digits_is_an_answer_not_a_500(http, clock, amount):
+    """A found bug (schemathesis): checking the cents of 1e30 overflowed Decimal's context (a 500)."""
+    headers = open_session(http)
+    guid = create(http, headers)["guid"]
+    body = {"status": "DEPOSITED", "deposit_amount_1": amount, "deposit_amount_2": amount}
+    steered = http.post(f"{ADMIN}/micro_deposits/{guid}/status", json=body)
+    assert steered.status == (400 if amount < 0.01 else 200), steered.json
+    assert verify(http, headers, guid, amount, amount).status in (200, 400)
+    assert http.get(f"{ADMIN}/micro_deposits/{guid}").status == 200

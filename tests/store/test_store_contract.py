@@ -233,3 +233,28 @@ def test_a_read_only_view_keeps_writes_to_its_own_transaction(store):
     assert store.count("members") == view.count("members") == 1
     with pytest.raises(PermissionError):
         view.clear()
+
+
+def test_the_generation_moves_on_every_write_or_is_none(store):
+    """What is derived from a store's records (a kept snapshot) is kept until its generation moves; a store
+    written by other processes (SQLite) cannot tell, and says None."""
+    part = store.partition("client:a")
+    seen = part.generation()
+    if isinstance(store, SQLiteStore):
+        assert seen is None
+        return
+    for write in (
+        lambda: part.put("users", "u", {"v": 1}),
+        lambda: part.put("users", "u", {"v": 1}),  # the same value again is still a write
+        lambda: part.delete("users", "u"),
+        lambda: part.clear(),
+    ):
+        write()
+        assert part.generation() != seen
+        seen = part.generation()
+    part.get("users", "u")
+    list(part.values("users"))
+    part.count("users")
+    store.partition("client:b").put("users", "u", {})  # another partition's write is not this one's
+    assert part.generation() == seen
+    assert ReadOnlyView(part).generation() is None

@@ -10,7 +10,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from mocknexus.domain import platform_view as pv
-from mocknexus.schemas.common import RequestSchema, StrictBoolean, StrictString
+from mocknexus.schemas.common import RequestSchema, StrictBoolean, StrictString, message_scheme
+from mocknexus.schemas.oauth import OAuthCreateOptions
 from mocknexus.schemas.platform.common import (
     NotEmpty,
     PlatformPageQuery,
@@ -50,12 +51,10 @@ class PlatformMemberCreateFields(RequestSchema):
     use_cases = fields.List(_use_case, load_default=None, validate=validate.Length(max=2))
 
 
-class PlatformMemberCreateRequest(RequestSchema):
+class PlatformMemberCreateRequest(OAuthCreateOptions):
+    """MX's MemberCreateRequestBody: the member, and beside it the OAuth options Nexus's create takes too."""
+
     member = fields.Nested(PlatformMemberCreateFields, required=True)
-    client_redirect_url = StrictString(load_default=None, max_length=2048)
-    enable_app2app = StrictBoolean(load_default=None)
-    referral_source = StrictString(load_default=None, validate=validate.OneOf(["BROWSER", "APP"]))
-    ui_message_webview_url_scheme = StrictString(load_default=None, max_length=64)
 
 
 class PlatformMemberUpdateFields(NotEmpty):
@@ -95,7 +94,7 @@ class PlatformOAuthWindowQuery(PlatformQuery):
     enable_app2app = StrictString(load_default=None, validate=validate.OneOf(["true", "false"]))
     referral_source = StrictString(load_default=None, validate=validate.OneOf(["BROWSER", "APP"]))
     skip_aggregation = fields.Boolean(load_default=None)
-    ui_message_webview_url_scheme = StrictString(load_default=None, max_length=64)
+    ui_message_webview_url_scheme = message_scheme()
 
 
 # ---- responses ------------------------------------------------------------------------------------------

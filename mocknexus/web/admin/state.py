@@ -8,7 +8,7 @@ from mocknexus.domain import snapshot
 from mocknexus.domain.errors import ErrorKind, MXError, not_found
 from mocknexus.schemas import admin as s
 from mocknexus.web.admin.blueprint import absent, route, scope
-from mocknexus.web.http import read_body, read_json_object, read_query, render_json, worlds
+from mocknexus.web.http import read_body, read_json_object, read_query, render_json, render_json_text, worlds
 from mocknexus.web.openapi import doc
 
 reset_request = s.ResetRequest()
@@ -46,8 +46,9 @@ def reset(client_id: str | None = None) -> Response:
 def read_state(client_id: str | None = None) -> Response:
     reveal = read_query(state_query)["reveal"]
     target = scope(client_id)
-    state = target.client.emulator.dump_state() if target.client else worlds().dump_all()
-    return render_json(state if reveal else snapshot.mask_secrets(state))
+    if target.client is not None:
+        return render_json_text(b"".join(target.client.emulator.dump_state_json(reveal)))
+    return render_json_text(worlds().dump_all_json(reveal))
 
 
 @route("/state", ["PUT"])

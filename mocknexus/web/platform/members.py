@@ -11,7 +11,7 @@ from mocknexus.schemas.platform import institutions as si
 from mocknexus.schemas.platform import members as s
 from mocknexus.schemas.platform.common import PlatformPageQuery
 from mocknexus.web.http import emulator, read_body, render
-from mocknexus.web.oauth_links import window_uri
+from mocknexus.web.oauth_links import oauth_options, window_uri
 from mocknexus.web.openapi import doc
 from mocknexus.web.platform import bp
 from mocknexus.web.platform.common import listing, member_view, page_of, query, read_changes
@@ -34,8 +34,12 @@ credential_list = si.PlatformCredentialList()
     errors=(409, 422),
 )
 def create_member(user_guid: str) -> Response:
-    fields = read_body(member_create)["member"]
-    member = emulator().create_platform_member(user_guid, fields)
+    body = read_body(member_create)
+    fields = body["member"]
+    # MX's top-level OAuth options (referral_source, client_redirect_url, ui_message_webview_url_scheme,
+    # enable_app2app): how an OAuth member's consent ends, as through Nexus.
+    oauth = oauth_options(body, fields["skip_aggregation"])
+    member = emulator().create_platform_member(user_guid, fields, oauth)
     # MX lists 200 and 202: 202 (accepted, processing) when a job started, 200 when none did (INFERRED).
     status = 202 if member.is_being_aggregated else 200
     view = member_view(member, user_guid)
