@@ -93,6 +93,22 @@ class MXChannel(DeadlineChannel):
     task_class = MXTask
     error_task_class = MXErrorTask
 
+    def writable(self) -> bool:
+        """waitress's rule, except while a worker thread holds the out-buffer lock: that worker is sending this
+        very data and wakes the event loop for whatever it leaves (`pull_trigger`). Reported writable meanwhile,
+        the loop spun (poll answers at once, the flush cannot take the lock), holding the GIL the worker needs:
+        with a hundred keep-alive clients each request cost milliseconds of CPU (bench/flows.py)."""
+        if self.will_close or self.close_when_flushed:
+            return True
+        if not self.total_outbufs_len:
+            return False
+        if not self.requests:  # no task running: the loop flushes without the lock
+            return True
+        if self.outbuf_lock.acquire(False):
+            self.outbuf_lock.release()
+            return True
+        return False
+
     def service(self) -> None:
         """Serve the request at the head of the queue; one the app parks stays there, unanswered, until the
         parking lot hands the channel back to a worker (the connection reads nothing more meanwhile)."""
