@@ -45,6 +45,7 @@ class Config:
     webhook_url: str = _opt("", "URL every client world's webhooks are posted to unless it configures its own")
     webhook_timeout: float = _opt(10.0, "seconds a webhook receiver has to answer before the attempt fails")
     widget_poll_ms: int = _opt(3000, "how often the Connect widget page polls a connecting member, in ms")
+    inspector_poll_ms: int = _opt(1500, "how often the inspector page refreshes its live view, in ms")
     log_level: str = _opt("INFO", "log level: DEBUG, INFO, WARNING, ERROR")
     mx_dialect: str = _opt(
         "union", "response keys of MX's docs: g21 (2021 Verification Guide), v1 (today's reference), union (both)"

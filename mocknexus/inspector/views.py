@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, render_template, send_from_directory
+from flask import Blueprint, Response, current_app, render_template, send_from_directory
 
 import mocknexus
 from mocknexus.domain.oauth import OAuthOutcome
@@ -25,7 +25,8 @@ _text = {"type": "string"}
 
 
 def _page_settings() -> dict:
-    """What the scripts need to know about the domain, from its one source (enums, the fault schema)."""
+    """What the scripts need to know about the domain, from its one source (enums, the fault schema), and
+    how often the live view refreshes."""
     fault = FaultRequest()
     return {
         "statuses": {s.name: s.group.value for s in ConnectionStatus},
@@ -34,6 +35,7 @@ def _page_settings() -> dict:
         "oauth_outcomes": OAuthOutcome.names(),
         "fault_methods": list(fault.fields["method"].validate.choices),
         "fault_statuses": list(fault.fields["status"].validate.choices),
+        "poll_ms": current_app.config["MOCKNEXUS"].inspector_poll_ms,
     }
 
 

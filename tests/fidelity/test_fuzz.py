@@ -3,7 +3,7 @@ invalid, to every endpoint; the server must accept what the document allows, ref
 answer only the statuses, content types, headers and bodies the document declares. Where the document
 itself declares an exception (`x-mocknexus-unchecked` on an operation), that check is left out there.
 
-MOCKNEXUS_FUZZ_EXAMPLES random examples per operation, besides schemathesis's boundary cases (default 20:
+MOCKNEXUS_FUZZ_EXAMPLES random examples per operation, besides schemathesis's boundary cases (default 10:
 about 45 s of CPU over ~180 operations; .ci/run also runs `-m fuzz` at 50). Deeper:
 MOCKNEXUS_FUZZ_EXAMPLES=500 pytest -m fuzz.
 """
@@ -24,7 +24,7 @@ from schemathesis.core.parameters import ParameterLocation
 from mocknexus.app import create_app
 from mocknexus.config import Config
 
-EXAMPLES = int(os.environ.get("MOCKNEXUS_FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("MOCKNEXUS_FUZZ_EXAMPLES", "10"))
 # The static session, any API key and any Basic client_id:api_key (the Platform API): generated requests reach
 # the handlers instead of stopping at auth.
 AUTH = {"MD-SESSION-TOKEN": "test_session", "MD-API-KEY": "fuzz", "Authorization": "Basic ZnV6ejpmdXp6"}

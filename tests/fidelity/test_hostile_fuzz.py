@@ -2,8 +2,10 @@
 with every check against a server that requires both, sending the right credentials, sometimes none (a
 negative case drops them); every 401 it meets must be one the document declares, with its security scheme.
 
-MOCKNEXUS_HOSTILE_FUZZ_EXAMPLES examples per operation (default 5: a smoke run; tests/fidelity/test_fuzz.py
-is the deep one without credentials).
+MOCKNEXUS_HOSTILE_FUZZ_EXAMPLES random examples per operation (default 5: a smoke run). The boundary cases
+of schemathesis's coverage phase are left to tests/fidelity/test_fuzz.py, which runs them over the same
+document (the deep run, without credentials); building them again here cost every test worker seconds of
+collection. `python bench/fuzz_dialects.py` runs every phase under both credentials against the served image.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ document = app.test_client().get("/__admin/openapi.json", headers={"Authorizatio
 schema = schemathesis.openapi.from_dict(document)
 schema.app = app
 schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+schema.config.phases.update(phases=["examples", "fuzzing"])
 pytestmark = pytest.mark.fuzz
 
 

@@ -33,6 +33,12 @@ def driver():
 
 
 @pytest.fixture
+def config() -> Config:
+    """The live view refreshes every 100 ms here, so a wait for what it shows is short (the default is 1.5 s)."""
+    return Config(seed=7, inspector_poll_ms=100)
+
+
+@pytest.fixture
 def live(app):
     with LiveServer(app) as server:
         yield server
@@ -40,14 +46,16 @@ def live(app):
 
 @pytest.fixture
 def memory_live(clock):
-    with LiveServer(create_app(Config(seed=7), clock=clock)) as server:
+    with LiveServer(create_app(Config(seed=7, inspector_poll_ms=100), clock=clock)) as server:
         yield server
 
 
 def wait(driver, condition, message: str = ""):
     # The page rebuilds rows as it refreshes: an element that went stale is simply looked up again.
     ignored = (NoSuchElementException, StaleElementReferenceException)
-    return WebDriverWait(driver, WAIT, ignored_exceptions=ignored).until(lambda d: condition(d), message)
+    return WebDriverWait(driver, WAIT, poll_frequency=0.05, ignored_exceptions=ignored).until(
+        lambda d: condition(d), message
+    )
 
 
 def open_panel(driver, url: str, panel: str) -> None:
@@ -211,7 +219,7 @@ def test_advancing_the_clock_from_the_page_expires_a_session(driver, memory_live
 
 
 def test_the_page_works_by_keyboard_alone_with_an_admin_token(driver, clock):
-    app = create_app(Config(seed=7, admin_token="s3cret-admin"), clock=clock)
+    app = create_app(Config(seed=7, admin_token="s3cret-admin", inspector_poll_ms=100), clock=clock)
     with LiveServer(app) as server:
         driver.get("about:blank")
         driver.get(f"{server.url}/__admin/ui")

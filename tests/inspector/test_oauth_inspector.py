@@ -60,7 +60,7 @@ def driver():
 @pytest.mark.live
 @pytest.mark.xdist_group("oauth_inspector")
 def test_the_inspector_shows_oauth_state_and_completes_it_with_an_outcome(driver):
-    with LiveServer(create_app(Config(seed=7), clock=Clock(frozen_at=START))) as server:
+    with LiveServer(create_app(Config(seed=7, inspector_poll_ms=100), clock=Clock(frozen_at=START))) as server:
         client = LiveHttp(server.url)
         headers = open_session(client, new_user(client))
         body = {"member": {"institution_guid": MX_BANK_OAUTH, "is_oauth": True}}

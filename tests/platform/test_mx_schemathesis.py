@@ -6,7 +6,7 @@ MX's document lists only each operation's success code; MX's errors page adds th
 405, 406, 409, 422 with an `{"error": {"message"}}` body, a verify already running 202, the challenges of a
 member that is not challenged 204): those are added to the operations here, and nothing else is changed.
 Half the generated cases name a real user, member and account, so the success paths are exercised too.
-The counts of answers by status print at the end (`-s`); MOCKNEXUS_FUZZ_EXAMPLES sets the depth (default 20;
+The counts of answers by status print at the end (`-s`); MOCKNEXUS_FUZZ_EXAMPLES sets the depth (default 10;
 .ci/run also runs `-m fuzz` at 50).
 """
 
@@ -35,7 +35,7 @@ from tests.platform import mx_document
 from tests.platform.support import Platform, basic
 from tests.support import LiveHttp, LiveServer
 
-EXAMPLES = int(os.environ.get("MOCKNEXUS_FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("MOCKNEXUS_FUZZ_EXAMPLES", "10"))
 MX_ERRORS = (400, 401, 404, 405, 406, 409, 422)
 ERROR_BODY = {
     "type": "object",

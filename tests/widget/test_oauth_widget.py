@@ -59,9 +59,11 @@ def sign_in_in_popup(widget: Widget, action: str) -> str:
     widget.wait(lambda d: len(d.window_handles) == 2, "the bank's window opens")
     driver.switch_to.window(next(h for h in driver.window_handles if h != main))
     url = driver.current_url
-    WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.ID, action)).click()
+    WebDriverWait(driver, WAIT, poll_frequency=0.05).until(lambda d: d.find_element(By.ID, action)).click()
     # The widget closes the bank's window once MX's complete page has told it the end.
-    WebDriverWait(driver, WAIT).until(lambda d: len(d.window_handles) == 1, "the widget closes the bank's window")
+    WebDriverWait(driver, WAIT, poll_frequency=0.05).until(
+        lambda d: len(d.window_handles) == 1, "the widget closes the bank's window"
+    )
     driver.switch_to.window(main)
     driver.switch_to.frame("widget")
     return url
@@ -166,21 +168,25 @@ def test_mx_web_sdk_fires_on_oauth_requested():
         with World() as world:
             user = world.new_user()
             driver.get(world.host.sdk_page(world.url, user["guid"], CLIENT))
-            frame = WebDriverWait(driver, WAIT).until(
+            frame = WebDriverWait(driver, WAIT, poll_frequency=0.05).until(
                 lambda d: d.find_element(By.CSS_SELECTOR, 'iframe[data-test-id="mx-widget-iframe"]')
             )
             driver.switch_to.frame(frame)
             driver.find_element(By.ID, "search-input").send_keys("Oauth\n")
-            WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "button.institution"))
+            WebDriverWait(driver, WAIT, poll_frequency=0.05).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, "button.institution")
+            )
             driver.find_element(By.CSS_SELECTOR, 'button.institution[data-code="mx_bank_oauth"]').click()
-            WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.ID, "oauth-sign-in")).click()
+            WebDriverWait(driver, WAIT, poll_frequency=0.05).until(
+                lambda d: d.find_element(By.ID, "oauth-sign-in")
+            ).click()
             driver.switch_to.default_content()
 
             def fired() -> list:
                 calls = driver.execute_script("return window.__callbacks")
                 return [payload for name, payload in calls if name == "onOAuthRequested"]
 
-            WebDriverWait(driver, WAIT).until(lambda d: fired(), "onOAuthRequested")
+            WebDriverWait(driver, WAIT, poll_frequency=0.05).until(lambda d: fired(), "onOAuthRequested")
             (payload,) = fired()
             assert payload["user_guid"] == user["guid"] and payload["member_guid"].startswith("MBR-")
             assert payload["url"].startswith(f"{world.url}/oauth/predirect_to/{payload['member_guid']}/")
@@ -207,13 +213,13 @@ def test_oauth_step_screenshots(world, width, height, scheme):
         widget.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-view=oauthWaiting]"), "waiting for the bank")
         main = driver.window_handles[0]
         driver.switch_to.window(driver.window_handles[-1])
-        WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.ID, "deny"))
+        WebDriverWait(driver, WAIT, poll_frequency=0.05).until(lambda d: d.find_element(By.ID, "deny"))
         driver.switch_to.window(main)
         driver.switch_to.frame("widget")
         check_step(widget, "8-oauth-waiting", width, scheme)
         driver.switch_to.window(driver.window_handles[-1])
         driver.find_element(By.ID, "deny").click()
-        WebDriverWait(driver, WAIT).until(lambda d: len(d.window_handles) == 1)
+        WebDriverWait(driver, WAIT, poll_frequency=0.05).until(lambda d: len(d.window_handles) == 1)
         driver.switch_to.window(main)
         driver.switch_to.frame("widget")
         widget.step("oauthError")

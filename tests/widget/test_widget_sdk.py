@@ -44,7 +44,9 @@ def test_mx_web_sdk_callbacks_fire_for_a_real_connection(sdk_bundle):
                 return [name for name, _ in callbacks()]
 
             def until(name: str, count: int = 1) -> None:
-                WebDriverWait(driver, WAIT).until(lambda d: names().count(name) >= count, f"{name}: {names()}")
+                WebDriverWait(driver, WAIT, poll_frequency=0.05).until(
+                    lambda d: names().count(name) >= count, f"{name}: {names()}"
+                )
 
             until("onLoaded")
             frame = driver.find_element(By.CSS_SELECTOR, 'iframe[data-test-id="mx-widget-iframe"]')
@@ -55,22 +57,28 @@ def test_mx_web_sdk_callbacks_fire_for_a_real_connection(sdk_bundle):
             until("onPing")
             driver.switch_to.frame(frame)
             driver.find_element(By.ID, "search-input").send_keys("MX Bank\n")
-            WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "button.institution"))
+            WebDriverWait(driver, WAIT, poll_frequency=0.05).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, "button.institution")
+            )
             driver.find_element(By.CSS_SELECTOR, 'button.institution[data-code="mxbank"]').click()
             driver.switch_to.default_content()
             until("onStepChange")  # on the credentials step: there is somewhere to go back from
             driver.execute_script("window.goBack()")  # the SDK's navigateBack(): the widget goes back to search
-            WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return window.__wentBack") is True)
+            WebDriverWait(driver, WAIT, poll_frequency=0.05).until(
+                lambda d: d.execute_script("return window.__wentBack") is True
+            )
             driver.switch_to.frame(frame)
             driver.find_element(By.ID, "search-input").send_keys("MX Bank\n")
-            WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "button.institution"))
+            WebDriverWait(driver, WAIT, poll_frequency=0.05).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, "button.institution")
+            )
             driver.find_element(By.CSS_SELECTOR, 'button.institution[data-code="mxbank"]').click()
-            WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "credential-LOGIN"))
+            WebDriverWait(driver, WAIT, poll_frequency=0.05).until(lambda d: d.find_elements(By.ID, "credential-LOGIN"))
             driver.find_element(By.ID, "credential-LOGIN").send_keys("mxuser")
             driver.find_element(By.ID, "credential-PASSWORD").send_keys("challenge\n")
-            WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "challenge-0"))
+            WebDriverWait(driver, WAIT, poll_frequency=0.05).until(lambda d: d.find_elements(By.ID, "challenge-0"))
             driver.find_element(By.ID, "challenge-0").send_keys("correct\n")
-            WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "done"))
+            WebDriverWait(driver, WAIT, poll_frequency=0.05).until(lambda d: d.find_elements(By.ID, "done"))
             driver.find_element(By.ID, "done").click()
             driver.switch_to.default_content()
             until("onConnectedPrimaryAction")

@@ -1,13 +1,13 @@
 // The inspector's entry point: tabs, sign-in, the world (client id) selector, and the live refresh loop.
 import { auth, call, whenUnauthorized, world } from "./api.js";
-import { $, emulated, h, stamp, updateRelatives } from "./dom.js";
+import { $, emulated, h, settings, stamp, updateRelatives } from "./dom.js";
 import { refreshMembers, setupMembers } from "./members.js";
 import { refreshRequests, revealRequest, setupRequests } from "./requests.js";
 import { refreshSessions } from "./sessions.js";
 import { chooseMember, setupSteer, showFaults, showMembers, showScenarios } from "./steer.js";
 import { refreshWebhooks, setupWebhooks } from "./webhooks.js";
 
-const POLL_MS = 1500;
+const POLL_MS = settings.poll_ms; // --inspector-poll-ms
 const tabs = [...document.querySelectorAll('[role="tab"]')];
 let active = "requests";
 let busy = false;
