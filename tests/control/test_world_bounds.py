@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import sys
 from urllib.parse import urlparse
 
@@ -38,8 +39,11 @@ def test_50000_reads_of_distinct_unknown_client_ids_leave_worlds_and_memory_flat
     registry = app.extensions["mocknexus.worlds"]
     before = len(registry.client_ids())
 
+    base = EnvironBuilder(path="/unknown/users.json", headers=API_KEY).get_environ()
+    del base["wsgi.input"]  # a GET without a body; each read gets its own stream below
+
     def read(i: int) -> None:
-        environ = EnvironBuilder(path=f"/unknown-{i}/users.json", headers=API_KEY).get_environ()
+        environ = {**base, "PATH_INFO": f"/unknown-{i}/users.json", "wsgi.input": io.BytesIO()}
         statuses: list[str] = []
         b"".join(app(environ, lambda status, headers, exc_info=None: statuses.append(status)))
         assert statuses == ["200 OK"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,44 +17,43 @@ import requests
 
 from mocknexus.client import AdminClient, open_session
 from mocknexus.webhook_receiver import WebhookReceiver
-from tests.support import CLIENT
+from tests.support import CLIENT, free_port
 
 pytestmark = [pytest.mark.live, pytest.mark.xdist_group("webhooks_restart")]
-
-PORTS = range(18500, 18600)  # this suite's share of the machine's ports
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise AssertionError("no free port in 18500-18599")
 
 
 @contextmanager
 def serving(state: Path) -> Iterator[tuple[subprocess.Popen, str]]:
-    port = free_port()
-    argv = [sys.executable, "-m", "mocknexus", "serve", "--port", str(port), "--state-file", str(state)]
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    """`mocknexus serve` on the state file, on a free port. The server must be ours: one that exits at once
+    (its port taken meanwhile by another test's server) is started again on another port, instead of the
+    health check finding the other server."""
+    for _ in range(5):
+        port = free_port()
+        argv = [sys.executable, "-m", "mocknexus", "serve", "--port", str(port), "--state-file", str(state)]
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        if _listening(proc, base):
+            break
+    else:
+        raise AssertionError("server did not start")
     try:
-        deadline = time.monotonic() + 30
-        while True:  # until it listens (a start-up, not a timing assumption)
-            try:
-                if requests.get(f"{base}/__admin/health", timeout=1).status_code == 200:
-                    break
-            except (requests.ConnectionError, requests.Timeout):
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.05)
         yield proc, base
     finally:
         if proc.poll() is None:
             proc.terminate()
             proc.wait(10)
+
+
+def _listening(proc: subprocess.Popen, base: str) -> bool:
+    deadline = time.monotonic() + 30
+    while proc.poll() is None:  # until it listens (a start-up, not a timing assumption)
+        try:
+            if requests.get(f"{base}/__admin/health", timeout=1).status_code == 200:
+                return proc.poll() is None
+        except (requests.ConnectionError, requests.Timeout):
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.05)
+    return False
 
 
 def members(base: str, count: int) -> list[str]:
