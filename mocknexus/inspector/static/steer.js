@@ -17,10 +17,19 @@ async function act(output, method, path, body) {
   }
 }
 
-function options(select, values, labels = {}) {
+// A live refresh rebuilds a select only when its choices changed: replacing the options of an unchanged list
+// every refresh closed a dropdown the user had open (and left a test holding options no longer on the page).
+function replaceOptions(select, choices) {
+  const key = JSON.stringify(choices);
+  if (select.dataset.choices === key) return;
+  select.dataset.choices = key;
   const current = select.value;
-  select.replaceChildren(...values.map((v) => h("option", { value: v }, labels[v] ?? v)));
-  if (values.includes(current)) select.value = current;
+  select.replaceChildren(...choices.map(([value, label]) => h("option", { value }, label)));
+  if (choices.some(([value]) => value === current)) select.value = current;
+}
+
+function options(select, values, labels = {}) {
+  replaceOptions(select, values.map((v) => [v, labels[v] ?? v]));
 }
 
 export function chooseMember(guid) {
@@ -28,16 +37,12 @@ export function chooseMember(guid) {
 }
 
 export function showMembers(members) {
-  const select = $("#s-member");
-  const current = select.value;
-  select.replaceChildren(
-    ...(members.length
-      ? members.map((m) =>
-          h("option", { value: m.guid }, `${m.guid} · ${m.user_id ?? "?"} · ${m.institution_name} · ${m.connection_status}`),
-        )
-      : [h("option", { value: "" }, "no members yet")]),
+  replaceOptions(
+    $("#s-member"),
+    members.length
+      ? members.map((m) => [m.guid, `${m.guid} · ${m.user_id ?? "?"} · ${m.institution_name} · ${m.connection_status}`])
+      : [["", "no members yet"]],
   );
-  if (members.some((m) => m.guid === current)) select.value = current;
 }
 
 export function showScenarios(scenarios) {
