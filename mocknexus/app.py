@@ -14,6 +14,8 @@ from mocknexus.control.background import Background, JobTicker, OAuthTicker
 from mocknexus.control.journal import JournalBudget
 from mocknexus.control.microdeposit_work import micro_deposit_ticker
 from mocknexus.control.webhooks import Webhooks
+from mocknexus.control.webhooks.hub import refusing
+from mocknexus.control.webhooks.targets import Targets
 from mocknexus.control.worlds import Worlds
 from mocknexus.domain import snapshot
 from mocknexus.domain.clock import Clock, StoredClock
@@ -113,10 +115,14 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     )
     app.extensions["mocknexus.worlds"] = worlds
     # Webhooks (control/webhooks/): the server-wide configuration from --webhook-url, else the fixture directory.
-    default_hooks = webhook_config.parse({"url": config.webhook_url}) if config.webhook_url else None
+    # Never to this server itself, nor link-local / metadata addresses (control/webhooks/targets.py).
+    targets = Targets([config.port], allow_internal=config.webhook_allow_internal)
+    check = refusing(targets)
+    default_hooks = webhook_config.parse({"url": config.webhook_url}, check) if config.webhook_url else None
     if default_hooks is None and config.fixtures:
         default_hooks = load_webhooks(config.fixtures)
-    webhooks = Webhooks(worlds, timeout=config.webhook_timeout, default=default_hooks)
+        default_hooks = webhook_config.parse(default_hooks, check) if default_hooks else None
+    webhooks = Webhooks(worlds, timeout=config.webhook_timeout, default=default_hooks, targets=targets)
     app.extensions["mocknexus.webhooks"] = webhooks
 
     # Background work (control/background.py): clock-driven work with no request, per world. It runs when a

@@ -19,13 +19,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the emulator (the default command)")
     for f in fields(Config):
         flag = "--" + f.name.replace("_", "-")
+        help = f"{f.metadata['help']} (env {ENV_PREFIX}{f.name.upper()}, default {f.default!r})"
+        if str(f.type) == "bool":
+            serve.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help)
+            continue
         kind = {"int": int, "float": float, "str": str}[str(f.type)]
-        serve.add_argument(
-            flag,
-            type=kind,
-            default=None,
-            help=f"{f.metadata['help']} (env {ENV_PREFIX}{f.name.upper()}, default {f.default!r})",
-        )
+        serve.add_argument(flag, type=kind, default=None, help=help)
     validate = commands.add_parser("validate", help="check a fixture directory without serving")
     validate.add_argument("directory")
     admin = commands.add_parser("admin", help="drive a running server's control plane")

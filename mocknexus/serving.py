@@ -193,6 +193,9 @@ def serve(app: Flask, config: Config) -> None:
     # for an emulator; keep the log for what is not.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = make_server(app, config)
+    hooks = app.extensions.get("mocknexus.webhooks")
+    if hooks is not None:  # webhooks never go to this server itself (control/webhooks/targets.py)
+        hooks.targets.serving_on(_port(server))
 
     def _stop(signum: int, frame: Any) -> None:
         raise SystemExit(0)
