@@ -90,4 +90,4 @@ def _coerce(name: str, type_name: Any, raw: str) -> Any:
     try:
         return kind(raw)
     except ValueError:
-        raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {str(type_name)}") from None
+        raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {type_name!s}") from None

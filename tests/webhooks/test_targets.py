@@ -44,7 +44,10 @@ def test_a_url_aimed_at_the_server_itself_or_an_internal_address_is_a_400(http, 
         (HOOKS, {"url": url}),
         (HOOKS, {"urls": {"MEMBER": url}}),
         ("/__admin/webhooks", {"url": url}),
-        (HOOKS, {"url": "http://127.0.0.1:9/hook", "oauth2": {"token_url": url, "client_id": "c", "client_secret": "s"}}),
+        (
+            HOOKS,
+            {"url": "http://127.0.0.1:9/hook", "oauth2": {"token_url": url, "client_id": "c", "client_secret": "s"}},
+        ),
     ):
         r = http.put(path, json=body)
         assert r.status == 400, (path, body, r.json)
@@ -103,6 +106,8 @@ def test_a_configuration_that_skipped_the_check_is_refused_when_sent():
         guid = create_member(t.http, headers, password="password")["guid"]
         [delivery] = t.admin.wait_for_deliveries(type="MEMBER", member_guid=guid, attempts=1)
         assert delivery["attempts"][0]["status_code"] is None
-        assert "not sent" in delivery["attempts"][0]["error"] and "this server itself" in delivery["attempts"][0]["error"]
+        assert (
+            "not sent" in delivery["attempts"][0]["error"] and "this server itself" in delivery["attempts"][0]["error"]
+        )
         assert not [e for e in t.admin.requests() if e["path"] == "/__admin/reset"]
         assert t.http.get(f"/members/{guid}", headers=headers).status == 200  # nothing was reset

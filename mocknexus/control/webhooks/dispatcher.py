@@ -121,7 +121,8 @@ class Dispatcher:
             claimed = self._claim(world, share)
             with self._lock:
                 if len(claimed) < share and self._ready.get(client_id) is world:
-                    del self._ready[client_id]  # nothing more due now: an enqueue, an attempt's end or a clock move wakes it
+                    # Nothing more due now: an event, an attempt's end or a clock move makes it ready again.
+                    del self._ready[client_id]
                 else:
                     self._ready.move_to_end(client_id)  # served: the others first next round
             for delivery in claimed:

@@ -97,9 +97,7 @@ class Transport:
         self._idle: OrderedDict[tuple, list[http.client.HTTPConnection]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def post(
-        self, scope: Hashable, url: str, body: bytes, headers: dict[str, str], deadline: float
-    ) -> Answer:
+    def post(self, scope: Hashable, url: str, body: bytes, headers: dict[str, str], deadline: float) -> Answer:
         """POST `body` to `url`, done by `deadline` (time.monotonic()); DeliveryError if no answer came."""
         parts = urllib.parse.urlsplit(url)
         host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
