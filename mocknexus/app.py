@@ -24,6 +24,7 @@ from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.loader import load_catalog, load_webhooks, parse_scenario
 from mocknexus.store import MemoryStore, SQLiteStore, Store
 from mocknexus.web import apis, request_context
+from mocknexus.web.browser_headers import with_browser_headers
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
 from mocknexus.web.partner_auth import is_platform_request
@@ -149,4 +150,5 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     register_error_handlers(app)
     request_context.register(app)
     register_hooks(app)
+    app.wsgi_app = with_browser_headers(app.wsgi_app)  # type: ignore[method-assign]  # nosniff on every answer
     return app

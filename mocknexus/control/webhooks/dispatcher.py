@@ -55,7 +55,7 @@ class Dispatcher:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._in_flight: dict[str, int] = {}  # client id -> deliveries being sent
-        self._sending: set[str] = set()  # delivery ids being sent by this process
+        self._sending: set[tuple[str | None, str]] = set()  # (client id, delivery id) being sent by this process
         self._ready: OrderedDict[str, World] = OrderedDict()  # worlds with something perhaps due, in turn
         self._next_sweep = 0.0
         self._thread: threading.Thread | None = None
@@ -137,9 +137,9 @@ class Dispatcher:
         claimed = []
         for delivery in outbox.claim_due(world.clock.now(), time.time(), self.owner, lease, limit):
             with self._lock:
-                if delivery["id"] in self._sending:
+                if (world.client_id, delivery["id"]) in self._sending:
                     continue  # still being sent here (a lease cannot run out first, but never post twice)
-                self._sending.add(delivery["id"])
+                self._sending.add((world.client_id, delivery["id"]))
                 self._in_flight[world.client_id] = self._in_flight.get(world.client_id, 0) + 1  # type: ignore[index]
             claimed.append(delivery)
         return claimed
@@ -155,7 +155,7 @@ class Dispatcher:
             log.exception("webhook delivery %s failed to run", delivery.get("id"))
         finally:
             with self._lock:
-                self._sending.discard(delivery["id"])
+                self._sending.discard((world.client_id, delivery["id"]))
                 left = self._in_flight.get(world.client_id, 0) - 1  # type: ignore[arg-type]
                 if left > 0:
                     self._in_flight[world.client_id] = left  # type: ignore[index]
