@@ -100,6 +100,19 @@ def redirect_url(**options: Any) -> StrictString:
     return StrictString(validate=REDIRECT_URL, **{"load_default": None, "max_length": 2048, **options})
 
 
+class JSONNumber(float):
+    """A JSON number with a fraction or exponent as the request wrote it (`json.loads(parse_float=...)` in
+    web/http.py): a float everywhere, whose `text` keeps the digits a float rounds away (0.09000000000000000001
+    is not 0.09 to a field that counts decimals)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> JSONNumber:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
 class RequestSchema(Schema):
     """Request bodies: unknown fields are ignored, as MX ignores them (INFERRED). Each field takes exactly the
     JSON type the OpenAPI document gives it: marshmallow alone would read 2.5 or true as an integer, or "1"
