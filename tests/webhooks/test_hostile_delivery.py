@@ -17,13 +17,14 @@ from contextlib import contextmanager
 import pytest
 
 from mocknexus.client import AdminClient
-from mocknexus.control.webhooks.sender import EVENT_ID_HEADER
 from mocknexus.domain.tables import WEBHOOK_PENDING
 from mocknexus.webhook_receiver import WebhookReceiver
 from tests.support import API_KEY, CLIENT, create_member, free_port, open_session, session_headers
 from tests.webhooks.support import rig
 
 pytestmark = pytest.mark.live
+
+EVENT_ID_HEADER = "X-Mocknexus-Event-Id"  # as docs/webhooks.md names it
 
 
 def session_for(http, client: str, user: str = "u1") -> dict:
