@@ -14,7 +14,7 @@ from mocknexus.app import create_app
 from mocknexus.config import Config
 from tests.support import API_KEY, CLIENT, FlaskHttp, api_token, create_member, new_user, open_session
 
-INSPECTOR = Path(__file__).resolve().parents[2] / "mocknexus" / "inspector"
+INSPECTOR = Path(__file__).resolve().parents[2] / "mocknexus" / "apis" / "inspector"
 
 
 def credentials(http) -> list[dict]:
@@ -121,7 +121,7 @@ def test_the_wheel_ships_the_page_its_scripts_and_styles(tmp_path):
     )
     (wheel,) = tmp_path.glob("mocknexus-*.whl")
     shipped = set(zipfile.ZipFile(wheel).namelist())
-    needed = {f"mocknexus/inspector/{p.relative_to(INSPECTOR).as_posix()}" for p in INSPECTOR.glob("*/*")}
+    needed = {f"mocknexus/apis/inspector/{p.relative_to(INSPECTOR).as_posix()}" for p in INSPECTOR.glob("*/*")}
     assert needed and needed <= shipped, needed - shipped
 
 
