@@ -13,7 +13,7 @@ from mocknexus.domain.core.pagination import Page
 from mocknexus.domain.static_members.static_members import StaticMembers
 from mocknexus.schemas.dialects import DIALECTS, view
 from mocknexus.schemas.fastdump import dumper
-from mocknexus.web import admin
+from mocknexus.apis import admin
 from tests.support import CLIENT, create_member, open_session, poll_until_settled
 
 
