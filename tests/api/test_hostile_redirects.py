@@ -10,7 +10,7 @@ import pytest
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from tests.api.oauth_support import OAuthWorld
 from tests.api.test_hostile_widget_options import _platform, _sso
 from tests.conftest import START

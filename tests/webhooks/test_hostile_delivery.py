@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import pytest
 
 from mocknexus.client import AdminClient
-from mocknexus.domain.tables import WEBHOOK_PENDING
+from mocknexus.domain.core.tables import WEBHOOK_PENDING
 from mocknexus.webhook_receiver import WebhookReceiver
 from tests.support import API_KEY, CLIENT, create_member, free_port, open_session, session_headers
 from tests.webhooks.support import rig

@@ -10,7 +10,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.webhooks.events import EventType
 
 MASK = "****"
