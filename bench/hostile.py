@@ -50,8 +50,10 @@ def _mocknexus(env: dict | None = None) -> Iterator[servers.Server]:
     """`mocknexus serve` as the image runs it (waitress), on the first free port of PORTS."""
     port = servers.first_free(_ports)
     argv = [a.replace("{port}", str(port)) for a in servers.MOCKNEXUS["waitress"]]
-    source = {"PYTHONPATH": _src[0]} if _src else {}
-    server = servers.Server("mocknexus", argv, port, "/__admin/health", {**servers.QUIET, **source, **(env or {})})
+    if _src:  # `-m mocknexus` would import this checkout (the bench's working directory) first
+        start = f"import sys; sys.path.insert(0, {_src[0]!r}); from mocknexus.cli import main; sys.exit(main())"
+        argv = [argv[0], "-c", start, *argv[3:]]
+    server = servers.Server("mocknexus", argv, port, "/__admin/health", {**servers.QUIET, **(env or {})})
     try:
         yield server
     finally:

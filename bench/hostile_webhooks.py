@@ -1,5 +1,6 @@
 """Issue 28's webhook fairness run (`python bench/hostile.py webhooks`): four client worlds whose receivers
-refuse, answer 500, hang, or trickle their answer (N events each, on 50 members: as many lanes), and a fifth
+refuse, answer 500, hang, or trickle their answer (N events each, one per member: N lanes, all due at once),
+and a fifth
 client with a healthy receiver firing an event every 0.2 s meanwhile. It reports the healthy client's lag
 (from its fire call to the webhook's arrival) and how many of its events arrived. Every receiver is on
 127.0.0.1; the server is `mocknexus serve` (waitress), from --src when given (the code before a change).
@@ -20,7 +21,6 @@ from bench import servers
 from bench.workloads import call, connection
 
 KEY = {"MD-API-KEY": "bench-key"}
-MEMBERS_PER_WORLD = 50
 
 
 @contextmanager
@@ -127,13 +127,13 @@ def run(n: int, mocknexus: Callable) -> dict:  # mocknexus: hostile._mocknexus, 
         for client, url in hostile.items():
             call(conn, "PUT", f"/__admin/clients/{client}/webhooks", {}, {"url": url})
             h = _session(server.url, client)
-            members[client] = [_member(conn, h, i) for i in range(MEMBERS_PER_WORLD)]
+            members[client] = [_member(conn, h, i) for i in range(n)]
         call(conn, "PUT", "/__admin/clients/healthy/webhooks", {}, {"url": healthy, "types": ["CONNECTION_STATUS"]})
         healthy_member = _member(conn, _session(server.url, "healthy"), 0)
         started = time.perf_counter()
-        for client, guids in members.items():  # n events per hostile world, over its members (lanes)
-            for i in range(n):
-                _fire(conn, client, guids[i % len(guids)])
+        for client, guids in members.items():  # n events per hostile world, one per member (lane)
+            for guid in guids:
+                _fire(conn, client, guid)
         flood_s = time.perf_counter() - started
         # The healthy client: a CONNECTION_STATUS event every 0.2 s (a status forced on its one member, each
         # different from the last); one member is one lane, so they arrive in the order they were raised,
@@ -184,6 +184,8 @@ def _lags(arrivals: list[tuple[float, str]], sent: list[tuple[float, str]], lock
         lags.append((arrived[at][0] - when) * 1000)
         at += 1
     return lags
+
+
 STATUSES = ["DENIED", "PREVENTED", "REJECTED", "LOCKED", "IMPEDED"]  # each sends CONNECTION_STATUS
 
 
