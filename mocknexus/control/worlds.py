@@ -102,6 +102,11 @@ class Worlds:
         )
         self.shared = self._build_shared()
 
+    @property
+    def persistent(self) -> bool:
+        """Whether the store is shared with other processes (a state file): their changes wake nothing here."""
+        return self._persistent
+
     # ---- finding worlds --------------------------------------------------------------------------------
 
     def get(self, client_id: str | None) -> World:

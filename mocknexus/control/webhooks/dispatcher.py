@@ -8,9 +8,10 @@ in turn, and each attempt has one deadline (the configuration's timeout: connect
 transport.py). A delivery is never handed to a sender while this process is still sending it.
 
 It visits only worlds with something to do: a world is *ready* when an event is recorded in it, an attempt
-of its ends, or a clock move makes a delivery due (the hub's ticker); a ready world whose due deliveries are
-all claimed leaves the ready set. Every SWEEP_SECONDS it also looks at every subscribed world once (another
-worker process may record events or move a clock, and a dead process's lease may run out). Each delivery is
+of its ends, or a clock move or the passage of time makes a delivery due (the hub's ticker, on the background
+seam); a ready world whose due deliveries are all claimed leaves the ready set. Over a state file shared with
+other worker processes it also looks at every subscribed world once every SWEEP_SECONDS (another process may
+record events or move a clock, and a dead process's lease may run out); in memory nothing else can. Each delivery is
 claimed in the store before it is sent (a lease that follows the attempt's deadline), so several worker
 processes over one state file send each attempt once.
 """
@@ -58,6 +59,7 @@ class Dispatcher:
         self._sending: set[tuple[str | None, str]] = set()  # (client id, delivery id) being sent by this process
         self._ready: OrderedDict[str, World] = OrderedDict()  # worlds with something perhaps due, in turn
         self._next_sweep = 0.0
+        self._sweep_now = True  # the first sweep, and one asked for by wake(): every subscribed world, even in memory
         self._thread: threading.Thread | None = None
         self._pool: ThreadPoolExecutor | None = None
 
@@ -86,6 +88,7 @@ class Dispatcher:
         with self._lock:
             if world is None:
                 self._next_sweep = 0.0
+                self._sweep_now = True
             elif world.client_id is not None:
                 self._ready[world.client_id] = world
         self._wake.set()
@@ -104,7 +107,8 @@ class Dispatcher:
         up to its share of senders, in turn."""
         if time.monotonic() >= self._next_sweep:
             self._next_sweep = time.monotonic() + SWEEP_SECONDS
-            for world in self._hub.subscribed_worlds():
+            sweep, self._sweep_now = self._sweep_now or self._hub.worlds.persistent, False
+            for world in self._hub.subscribed_worlds() if sweep else []:
                 if self._hub.outbox(world).has_pending():
                     with self._lock:
                         self._ready.setdefault(world.client_id, world)  # type: ignore[arg-type]
