@@ -25,13 +25,13 @@ import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from mocknexus.control.webhooks.sender import Sender
 
 if TYPE_CHECKING:
-    from mocknexus.control.webhooks.hub import Webhooks
-    from mocknexus.control.worlds import World
+    from mocknexus.control.worlds import World, Worlds
+    from mocknexus.domain.webhooks.outbox import Outbox
 
 log = logging.getLogger("mocknexus.webhooks")
 
@@ -45,8 +45,18 @@ def lease_seconds(deadline_seconds: float) -> float:
     return deadline_seconds * 2 + LEASE_MARGIN_SECONDS
 
 
+class Hub(Protocol):
+    """What the dispatcher asks of the hub that owns it (hub.py's Webhooks)."""
+
+    worlds: Worlds  # the registry (is its store shared with other processes: `persistent`)
+
+    def subscribed_worlds(self) -> list[World]: ...
+
+    def outbox(self, world: World) -> Outbox: ...
+
+
 class Dispatcher:
-    def __init__(self, hub: Webhooks, sender: Sender, *, workers: int = 16, per_world: int | None = None) -> None:
+    def __init__(self, hub: Hub, sender: Sender, *, workers: int = 16, per_world: int | None = None) -> None:
         self._hub = hub
         self._sender = sender
         self._workers = workers
