@@ -12,6 +12,8 @@ from contextlib import AbstractContextManager
 
 from mocknexus.domain.catalog import Catalog
 from mocknexus.domain.clock import Clock
+from mocknexus.domain.data.ops import DataJobs
+from mocknexus.domain.data.reads import DataReads
 from mocknexus.domain.kept_snapshot import KeptSnapshot
 from mocknexus.domain.members import Members
 from mocknexus.domain.microdeposit_ops import MicroDeposits
@@ -28,7 +30,9 @@ from mocknexus.store import Store
 __all__ = ["Emulator", "JobsAdvanced", "MemberChanges", "Settings", "UserOperations"]
 
 
-class Emulator(Identity, Members, MicroDeposits, DeclaredData, Steering, Timekeeping, PlatformOperations):
+class Emulator(
+    Identity, Members, MicroDeposits, DeclaredData, Steering, Timekeeping, PlatformOperations, DataJobs, DataReads
+):
     """One world: the state of one MX client id (or, with no client id, MX's shared static fixtures).
 
     Its user-keyed operations are `operations.UserOperations`, which Nexus and the Platform API call alike.

@@ -204,6 +204,7 @@ APIS: tuple[Api, ...] = (
         tag="Platform API",
         blueprints=("mocknexus.web.platform:bp",),
         media_type=PLATFORM_MEDIA_TYPE,
+        also_accepts=("application/vnd.mx.api.v1+pdf",),  # a statement's PDF (MX's document)
         request_media_type="application/json",  # MX's document: request bodies are plain JSON
         world=ClientInBasicAuth(),
         security=({"basic": []},),

@@ -22,4 +22,14 @@ SHARED_WITH_NEXUS = (
 bp = Blueprint(BLUEPRINT, __name__)  # its auth, media type and world: web/apis.py's "platform" entry
 
 # The routes, one module per concept (imported for the routes they add to `bp`).
-from mocknexus.web.platform import accounts, institutions, jobs, members, microdeposits, users, widgets  # noqa: E402, F401
+from mocknexus.web.platform import (  # noqa: E402, F401
+    accounts,
+    data,
+    institutions,
+    jobs,
+    members,
+    microdeposits,
+    transactions,
+    users,
+    widgets,
+)

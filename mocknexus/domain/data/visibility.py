@@ -1,0 +1,134 @@
+"""What the partner sees of a member's transactions: which aggregations have brought each one in, whether it
+is still pending, and when MX created and last updated it.
+
+A transaction is seen by an aggregation made at or after it (and after it was added, for one added by
+hand) whose history window reaches its date. Its `created_at` is the first such aggregation's time; it is
+PENDING until an aggregation at or after its posting, which is its `updated_at` (INFERRED from MX's fields:
+the same guid moves from PENDING to POSTED, `posted_at` set, the amount the posted one).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from mocknexus.domain.data import generate
+from mocknexus.domain.data.generate import Raw
+from mocknexus.domain.data.records import Aggregation, Ledger, MemberData, StoredTransaction, TransactionEdit
+
+PENDING, POSTED = "PENDING", "POSTED"
+
+
+def raw_of(stored: StoredTransaction) -> Raw:
+    pending = stored.amount if stored.pending_amount is None else stored.pending_amount
+    return Raw(
+        stored.guid,
+        stored.account_guid,
+        stored.transacted_at,
+        stored.posted_at,
+        stored.amount,
+        pending,
+        stored.type,
+        stored.category_guid or "",
+        stored.merchant_guid,
+        stored.description,
+        stored.original_description or stored.description.upper(),
+        stored.memo,
+        stored.id,
+        stored.added_at,
+    )
+
+
+@dataclass
+class Seen:
+    """One transaction as the last aggregation left it."""
+
+    raw: Raw
+    created_at: datetime
+    updated_at: datetime
+    status: str
+    edit: TransactionEdit | None = None
+
+    @property
+    def amount(self) -> float:
+        return self.raw.amount if self.status == POSTED else self.raw.pending_amount
+
+
+@dataclass
+class MemberView:
+    """A member's data as of its last aggregation, with the indexes a read needs."""
+
+    seed: int
+    data: MemberData
+    ats: list[datetime] = field(init=False)
+    stored_by_day: dict[tuple[str, int], list[Raw]] = field(init=False)
+    edits: dict[str, TransactionEdit] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ats = [a.at for a in self.data.aggregations]
+        self.stored_by_day = defaultdict(list)
+        for s in self.data.stored:
+            self.stored_by_day[(s.account_guid, s.transacted_at.date().toordinal())].append(raw_of(s))
+        self.edits = {e.guid: e for e in self.data.edits}
+
+    @property
+    def latest(self) -> Aggregation | None:
+        return self.data.latest
+
+    def window(self) -> tuple[date, date] | None:
+        """The dates the last aggregation reaches (None: no aggregation yet)."""
+        latest = self.latest
+        return None if latest is None else (date.fromisoformat(latest.history_from), latest.at.date())
+
+    def day(self, ledger: Ledger, ordinal: int) -> list[Raw]:
+        """Everything the bank has for the account on that day (generated and stored), newest first."""
+        made: list[Raw] = []
+        if ledger.generated and ordinal >= date.fromisoformat(ledger.opened_on).toordinal():
+            made = list(generate.day_transactions(self.seed, ledger.seed, ledger.kind, ledger.rate,
+                                                  ledger.account_guid, ordinal))  # fmt: skip
+        stored = self.stored_by_day.get((ledger.account_guid, ordinal))
+        if stored:
+            made = sorted([*made, *stored], key=lambda r: (r.transacted_at, r.guid), reverse=True)
+        return made
+
+    def count(self, ledger: Ledger, ordinal: int) -> int:
+        """How many of that day's transactions the last aggregation saw (cheap for a day wholly inside)."""
+        latest = self.latest
+        if latest is None:
+            return 0
+        if ordinal < latest.at.date().toordinal() and (ledger.account_guid, ordinal) not in self.stored_by_day:
+            if not ledger.generated or ordinal < date.fromisoformat(ledger.opened_on).toordinal():
+                return 0
+            return generate.day_count(self.seed, ledger.seed, ledger.kind, ledger.rate, date.fromordinal(ordinal))
+        return sum(1 for r in self.day(ledger, ordinal) if self.seen(r) is not None)
+
+    def first_aggregation(self, raw: Raw, after: datetime) -> Aggregation | None:
+        aggregations = self.data.aggregations
+        day = raw.transacted_at.date().isoformat()
+        for index in range(bisect_left(self.ats, after), len(aggregations)):
+            if day >= aggregations[index].history_from:
+                return aggregations[index]
+        return None
+
+    def seen(self, raw: Raw) -> Seen | None:
+        """The transaction as the last aggregation left it, or None if no aggregation has seen it."""
+        latest = self.latest
+        if latest is None or raw.transacted_at > latest.at or (raw.added_at and raw.added_at > latest.at):
+            return None
+        if raw.transacted_at.date().isoformat() < latest.history_from:
+            return None
+        after = max(raw.transacted_at, raw.added_at) if raw.added_at else raw.transacted_at
+        first = self.first_aggregation(raw, after)
+        if first is None:
+            return None
+        posted = raw.posted_at is not None and raw.posted_at <= latest.at
+        updated = first.at
+        if posted and raw.posted_at > first.at:  # type: ignore[operator]
+            posting = self.first_aggregation(raw, raw.posted_at)  # type: ignore[arg-type]
+            updated = posting.at if posting else latest.at
+        edit = self.edits.get(raw.guid)
+        if edit is not None:
+            updated = max(updated, edit.updated_at)
+        return Seen(raw, first.at, updated, POSTED if posted else PENDING, edit)
