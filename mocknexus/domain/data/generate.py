@@ -42,7 +42,8 @@ class Raw(NamedTuple):
     original_description: str
     memo: str | None = None
     id: str | None = None
-    added_at: datetime | None = None  # a stored transaction: not seen by an aggregation before this
+    after_serial: int = 0  # a hand-added one: seen only by aggregations after this many
+    posted_after: int = 0  # ... and posted only for those after this many
 
 
 def _hash(*parts: object) -> int:

@@ -142,6 +142,7 @@ class DataReads(EmulatorState):
                 stored = StoredTransaction(
                     guid=new_guid("TRN"), account_guid=account_guid, amount=float(t["amount"]),
                     type=t.get("type", DEBIT), description=t["description"], transacted_at=at, added_at=now,
+                    after_serial=data.serial,
                     posted_at=posted, category_guid=t.get("category_guid"), merchant_guid=t.get("merchant_guid"),
                     memo=t.get("memo"), original_description=t.get("original_description"), id=t.get("id"),
                 )  # fmt: skip
@@ -164,6 +165,7 @@ class DataReads(EmulatorState):
             if amount is not None:
                 stored.amount = amount
             stored.posted_at = self.clock.now()
+            stored.posted_after = data.serial
             self.store.put(MEMBER_DATA, member.guid, data)
 
     def member_data_summary(self, member_guid: str) -> MemberData | None:

@@ -20,6 +20,7 @@ class Aggregation:
     history_from: str
     job_guid: str | None = None
     is_background: bool = False
+    serial: int = 0  # its place among the member's aggregations (1, 2, ...): what a hand-added change waits for
 
 
 @dataclass
@@ -43,8 +44,9 @@ class Ledger:
 @dataclass
 class StoredTransaction:
     """A transaction added by hand: declared as test data, or injected into a running world (control plane).
-    It shows at the first aggregation at or after `added_at` (and after it was made), pending until an
-    aggregation at or after `posted_at` (None: pending until posted through the control plane)."""
+    It shows at the first aggregation after it was added (`after_serial`: the member's aggregations then) and
+    made, pending until an aggregation at or after `posted_at` (None: pending until posted through the
+    control plane) that came after it was posted (`posted_after`)."""
 
     guid: str
     account_guid: str
@@ -60,6 +62,8 @@ class StoredTransaction:
     memo: str | None = None
     original_description: str | None = None
     id: str | None = None  # the partner-side id, when the declaration gives one
+    after_serial: int = 0
+    posted_after: int = 0
 
 
 @dataclass
@@ -85,6 +89,7 @@ class MemberData:
     statement_fetches: list[datetime] = field(default_factory=list)
     balance_checks: list[datetime] = field(default_factory=list)  # recent ones, for MX's limit
     standard_aggregations: list[datetime] = field(default_factory=list)  # explicit ones, for MX's limit
+    serial: int = 0  # how many aggregations there have been
 
     def ledger(self, account_guid: str) -> Ledger | None:
         return next((lg for lg in self.ledgers if lg.account_guid == account_guid), None)
@@ -94,9 +99,12 @@ class MemberData:
         return self.aggregations[-1] if self.aggregations else None
 
     def note_aggregation(self, aggregation: Aggregation) -> None:
+        self.serial += 1
+        aggregation.serial = self.serial
         self.aggregations.append(aggregation)
         if len(self.aggregations) > AGGREGATIONS_KEPT:
             # Merging the two oldest keeps what they saw (the earlier time, the wider window): a
             # transaction's created_at may then read as the older one's, which only ever moves it earlier.
             first, second = self.aggregations[0], self.aggregations.pop(1)
             first.history_from = min(first.history_from, second.history_from)
+            first.serial = second.serial

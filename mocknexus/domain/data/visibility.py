@@ -9,7 +9,7 @@ the same guid moves from PENDING to POSTED, `posted_at` set, the amount the post
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -37,7 +37,8 @@ def raw_of(stored: StoredTransaction) -> Raw:
         stored.original_description or stored.description.upper(),
         stored.memo,
         stored.id,
-        stored.added_at,
+        stored.after_serial,
+        stored.posted_after,
     )
 
 
@@ -63,11 +64,13 @@ class MemberView:
     seed: int
     data: MemberData
     ats: list[datetime] = field(init=False)
+    serials: list[int] = field(init=False)
     stored_by_day: dict[tuple[str, int], list[Raw]] = field(init=False)
     edits: dict[str, TransactionEdit] = field(init=False)
 
     def __post_init__(self) -> None:
         self.ats = [a.at for a in self.data.aggregations]
+        self.serials = [a.serial for a in self.data.aggregations]
         self.stored_by_day = defaultdict(list)
         for s in self.data.stored:
             self.stored_by_day[(s.account_guid, s.transacted_at.date().toordinal())].append(raw_of(s))
@@ -104,10 +107,14 @@ class MemberView:
             return generate.day_count(self.seed, ledger.seed, ledger.kind, ledger.rate, date.fromordinal(ordinal))
         return sum(1 for r in self.day(ledger, ordinal) if self.seen(r) is not None)
 
-    def first_aggregation(self, raw: Raw, after: datetime) -> Aggregation | None:
+    def first_aggregation(self, raw: Raw, after: datetime, serial: int) -> Aggregation | None:
+        """The first aggregation at or after `after`, later than the `serial`-th, reaching the raw's date."""
         aggregations = self.data.aggregations
         day = raw.transacted_at.date().isoformat()
-        for index in range(bisect_left(self.ats, after), len(aggregations)):
+        start = bisect_left(self.ats, after)
+        if serial:
+            start = max(start, bisect_right(self.serials, serial))
+        for index in range(start, len(aggregations)):
             if day >= aggregations[index].history_from:
                 return aggregations[index]
         return None
@@ -115,18 +122,18 @@ class MemberView:
     def seen(self, raw: Raw) -> Seen | None:
         """The transaction as the last aggregation left it, or None if no aggregation has seen it."""
         latest = self.latest
-        if latest is None or raw.transacted_at > latest.at or (raw.added_at and raw.added_at > latest.at):
+        if latest is None or raw.transacted_at > latest.at or raw.after_serial >= latest.serial:
             return None
         if raw.transacted_at.date().isoformat() < latest.history_from:
             return None
-        after = max(raw.transacted_at, raw.added_at) if raw.added_at else raw.transacted_at
-        first = self.first_aggregation(raw, after)
+        first = self.first_aggregation(raw, raw.transacted_at, raw.after_serial)
         if first is None:
             return None
-        posted = raw.posted_at is not None and raw.posted_at <= latest.at
+        posted_at = raw.posted_at
+        posted = posted_at is not None and posted_at <= latest.at and raw.posted_after < latest.serial
         updated = first.at
-        if posted and raw.posted_at > first.at:  # type: ignore[operator]
-            posting = self.first_aggregation(raw, raw.posted_at)  # type: ignore[arg-type]
+        if posted and (posted_at > first.at or raw.posted_after >= first.serial):  # type: ignore[operator]
+            posting = self.first_aggregation(raw, posted_at, raw.posted_after)  # type: ignore[arg-type]
             updated = posting.at if posting else latest.at
         edit = self.edits.get(raw.guid)
         if edit is not None:

@@ -5,6 +5,7 @@ world at /__admin/clients/{client_id}/... (`blueprint.scope` says which)."""
 from mocknexus.web.admin import (
     clients,
     clock,
+    data,
     faults,
     inspect,
     journal,
@@ -19,7 +20,7 @@ from mocknexus.web.admin import (
 from mocknexus.web.admin.blueprint import bp
 
 __all__ = [
-    "bp", "clients", "clock", "faults", "inspect", "journal", "members", "oauth", "scenarios", "server", "state",
-    "test_data",
+    "bp", "clients", "clock", "data", "faults", "inspect", "journal", "members", "oauth", "scenarios", "server",
+    "state", "test_data",
     "webhooks",
 ]  # fmt: skip
