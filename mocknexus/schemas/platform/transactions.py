@@ -45,8 +45,8 @@ class PlatformClassification(Schema):
     parent_class = fields.String()
 
 
-class PlatformTransaction(Schema):
-    """A `views.TransactionRecord` as MX shows it."""
+class PlatformTransactionFields(Schema):
+    """A `views.TransactionRecord` as MX shows it (an update's answer: no `includes`)."""
 
     account_guid = text()
     amount = amount()
@@ -91,7 +91,11 @@ class PlatformTransaction(Schema):
     locals().update(nulls("is_international", "boolean"))
     locals().update(nulls("latitude longitude", "number"))
     locals().update(nulls("merchant_category_code", "integer"))
-    # The `includes` enhancements (dropped unless asked for).
+
+
+class PlatformTransaction(PlatformTransactionFields):
+    """With the `includes` enhancements (dropped unless asked for)."""
+
     merchant = fields.Nested(PlatformMerchantRef, allow_none=True, metadata={"nullable": True})
     classification = fields.Nested(PlatformClassification, allow_none=True, metadata={"nullable": True})
     locals().update(nulls("repeating_transaction geolocation", "object"))
@@ -109,7 +113,7 @@ class PlatformTransactionOne(Schema):
 
 
 class PlatformTransactionResponse(Schema):
-    transaction = fields.Nested(PlatformTransaction(exclude=tuple(INCLUDE_KEYS.values())))
+    transaction = fields.Nested(PlatformTransactionFields)
 
 
 @cache
