@@ -155,3 +155,38 @@ def test_mx_limits_refuse_a_second_standard_aggregation_within_three_hours_until
         ]
         t.admin.data_settings(limits="off")
         assert p.post(f"/users/{user}/members/{member}/check_balance", expect=202).json["member"]["is_being_aggregated"]
+
+
+def test_a_declared_login_finds_exactly_its_transactions_and_a_pending_one_posts_when_posted():
+    with platform() as (t, p):
+        before = START.replace(hour=9).isoformat()
+        t.admin.declare_accounts({
+            "name": "exact", "user_id": "declared-user",
+            "accounts": [{
+                "name": "Everyday Checking", "type": "CHECKING", "account_number": "1234567890",
+                "routing_number": "091000019", "balance": 1000.0, "available_balance": 900.0,
+                "transactions": [
+                    {"description": "Payroll", "amount": 2500, "type": "CREDIT", "transacted_at": "2025-12-30T06:00:00+00:00",
+                     "category_guid": "CAT-982ea9e6-3f0e-0c5b-611b-6657a10ba819"},
+                    {"description": "Corner Cafe", "amount": 4.5, "transacted_at": before, "status": "PENDING"},
+                ],
+            }],
+        })  # fmt: skip
+        user = p.user("declared-user")["guid"]
+        member = p.member(user, "password", background_aggregation_is_disabled=True)["guid"]
+        p.finish(user, member)
+        (account,) = p.get(f"/users/{user}/members/{member}/accounts", expect=200).json["accounts"]
+        assert (account["balance"], account["available_balance"]) == (1000.0, 900.0)
+        found = transactions(p, f"/users/{user}/transactions")
+        shown = sorted((tr["description"], tr["status"], tr["category"]) for tr in found.values())
+        assert shown == [("Corner Cafe", "PENDING", None), ("Payroll", "POSTED", "Paycheck")]
+        cafe = next(g for g, tr in found.items() if tr["description"] == "Corner Cafe")
+
+        t.admin.post_transaction(member, cafe)
+        t.clock.advance(3600)
+        p.post(f"/users/{user}/members/{member}/aggregate", expect=202)
+        p.finish(user, member)
+        read = p.get(f"/users/{user}/transactions/{cafe}", expect=200).json["transactions"][0]
+        assert read["status"] == "POSTED"
+        (account,) = p.get(f"/users/{user}/members/{member}/accounts", expect=200).json["accounts"]
+        assert (account["balance"], account["available_balance"]) == (995.5, 900.0)

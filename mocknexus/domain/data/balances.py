@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from mocknexus.domain.data import generate, holdings, profiles
 from mocknexus.domain.data.generate import DEBIT, Raw
 from mocknexus.domain.data.records import Ledger
-from mocknexus.domain.data.visibility import MemberView
+from mocknexus.domain.data.visibility import MemberView, raw_of
 
 
 def signed(ledger: Ledger, raw: Raw, amount: float) -> float:
@@ -26,13 +26,19 @@ def _days(view: MemberView, ledger: Ledger, first: date, last: date) -> list[Raw
     return [r for o in range(first.toordinal(), last.toordinal() + 1) for r in view.day(ledger, o)]
 
 
-def moved(view: MemberView, ledger: Ledger, after: datetime, until: datetime) -> float:
+def moved(view: MemberView, ledger: Ledger, after: datetime, until: datetime, generated_only: bool = False) -> float:
     """What posted in (after, until], signed."""
     if until <= after:
         return 0.0
     first = after.date() - timedelta(days=generate.MAX_POSTING_DAYS)
     raws = _days(view, ledger, first, until.date())
-    return sum(signed(ledger, r, r.amount) for r in raws if r.posted_at is not None and after < r.posted_at <= until)
+    return sum(
+        signed(ledger, r, r.amount)
+        for r in raws
+        if r.posted_at is not None
+        and after < r.posted_at <= until
+        and not (generated_only and r.guid in view.stored_guids)
+    )
 
 
 def pending_debits(view: MemberView, ledger: Ledger, at: datetime) -> float:
@@ -51,13 +57,20 @@ def balance_at(view: MemberView, ledger: Ledger, at: datetime) -> float:
 
 
 def refresh(view: MemberView, ledger: Ledger, at: datetime) -> tuple[float, float]:
-    """Bring the ledger's balance up to `at`: (balance, available balance)."""
+    """Bring the ledger's balance up to `at`: (balance, available balance). Generated transactions count by
+    when they posted; one added by hand counts at the first refresh after it posted (even on a frozen clock)."""
     since = ledger.balance_at or ledger.anchor_at
     current = ledger.anchor_balance if ledger.balance is None else ledger.balance
     if ledger.kind == "INVESTMENT":
         current = holdings.value(view.seed, ledger, at.date())
     else:
-        current = round(current + moved(view, ledger, since, at), 2)
+        current += moved(view, ledger, since, at, generated_only=True)
+        for stored in view.data.stored:
+            mine = stored.account_guid == ledger.account_guid and stored.guid not in ledger.counted
+            if mine and stored.posted_at is not None and stored.posted_at <= at:
+                current += signed(ledger, raw_of(stored), stored.amount)
+                ledger.counted.append(stored.guid)
+        current = round(current, 2)
     ledger.balance, ledger.balance_at = current, at
     return current, available(view, ledger, current, at)
 

@@ -166,7 +166,10 @@ class DataJobs(EmulatorState):
                 ledger.generated = per_day is not None
                 base = generate.purchases_per_day(account.type)
                 ledger.rate = (per_day / base) if per_day and base else 0.0
-                data.stored.extend(_stored_from(spec, guid, at))
+                made = _stored_from(spec, guid, at)
+                data.stored.extend(made)
+                # The declared balance already holds what had posted by then.
+                ledger.counted = [s.guid for s in made if s.posted_at is not None and s.posted_at <= at]
             data.ledgers.append(ledger)
             view = MemberView(self.settings.seed, data)
             if account.type == "INVESTMENT":

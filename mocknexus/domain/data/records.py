@@ -39,6 +39,7 @@ class Ledger:
     credit_limit: float | None = None
     balance_at: datetime | None = None  # when the balance was last brought up to date
     balance: float | None = None  # the balance then (None: the anchor's)
+    counted: list[str] = field(default_factory=list)  # transactions added by hand that the balance includes
 
 
 @dataclass

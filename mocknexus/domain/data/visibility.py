@@ -65,6 +65,7 @@ class MemberView:
     data: MemberData
     ats: list[datetime] = field(init=False)
     serials: list[int] = field(init=False)
+    stored_guids: set[str] = field(init=False)
     stored_by_day: dict[tuple[str, int], list[Raw]] = field(init=False)
     edits: dict[str, TransactionEdit] = field(init=False)
 
@@ -75,6 +76,7 @@ class MemberView:
         for s in self.data.stored:
             self.stored_by_day[(s.account_guid, s.transacted_at.date().toordinal())].append(raw_of(s))
         self.edits = {e.guid: e for e in self.data.edits}
+        self.stored_guids = {s.guid for s in self.data.stored}
 
     @property
     def latest(self) -> Aggregation | None:
