@@ -56,7 +56,10 @@ OPERATIONS = [
     "deleteMicrodeposit",
     "verifyMicrodeposit",
     "listUserVerifications",
-    # The data plane (issue 26): transactions, categories, merchants, holdings, statements and their jobs.
+]
+# The data plane's (docs/data.md): transactions, categories, merchants, holdings, statements and their jobs;
+# tests/platform/test_data_plane.py covers them.
+DATA_OPERATIONS = [
     "listTransactions",
     "listTransactionsByMember",
     "listTransactionsByAccount",
@@ -80,6 +83,7 @@ OPERATIONS = [
     "extendHistory",
     "fetchStatements",
 ]
+OPERATIONS += DATA_OPERATIONS
 # MX's errors page (not its document, which declares no error response): what the emulator answers besides
 # each operation's success code.
 DOCUMENTED_ELSEWHERE = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 
 from mocknexus.domain.data import categories as category_data
 from mocknexus.domain.data.listing import Query
@@ -24,6 +24,7 @@ from mocknexus.web.platform import bp
 from mocknexus.web.platform.common import listing, page_of, query
 
 MAX_TRANSACTIONS_PER_PAGE = 1000
+JSON = "application/json"
 transaction_list = s.PlatformTransactionList()
 transaction_one = s.PlatformTransactionOne()
 transaction_response = s.PlatformTransactionResponse()
@@ -114,8 +115,18 @@ def update_transaction(user_guid: str, transaction_guid: str) -> Response:
     return render(transaction_response, {"transaction": found})
 
 
+@bp.after_request
+def _plain_json(response: Response) -> Response:
+    """MX's document declares the by-account update's answer `application/json` (the other operations'
+    its own type), as it does the micro-deposits'."""
+    if request.endpoint == "platform.update_transaction_by_account" and response.status_code != 204:
+        response.mimetype = JSON
+    return response
+
+
 @bp.put(_MEMBER + "/accounts/<account_guid>/transactions/<transaction_guid>")
-@doc("Update one of an account's transactions", response=transaction_response, body=update_request)
+@doc("Update one of an account's transactions", response=transaction_response, body=update_request, media=JSON,
+     error_media=JSON)  # fmt: skip
 def update_transaction_by_account(
     user_guid: str, member_guid: str, account_guid: str, transaction_guid: str
 ) -> Response:
