@@ -51,7 +51,15 @@ def _hash(*parts: object) -> int:
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), UTC)
+    return _midnight(day.toordinal()) + timedelta(minutes=hour * 60 + minute)
+
+
+_MINUTES = tuple(timedelta(minutes=m) for m in range(24 * 60))
+
+
+@lru_cache(maxsize=4096)
+def _midnight(ordinal: int) -> datetime:
+    return datetime.combine(date.fromordinal(ordinal), time(0), UTC)
 
 
 def _last_day(day: date) -> bool:
@@ -105,6 +113,7 @@ def purchases_per_day(kind: str) -> float:
     return _PURCHASES_PER_DAY.get(kind, 0.0)
 
 
+@lru_cache(maxsize=4096)
 def ledger_tag(seed: int, ledger_seed: str) -> bytes:
     return hashlib.blake2b(f"{seed}:{ledger_seed}".encode(), digest_size=6).digest()
 
@@ -113,8 +122,8 @@ def transaction_guid(seed: int, ledger_seed: str, ordinal: int, index: int) -> s
     """A generated transaction's guid: stable, and naming its account's ledger and its day, so a read by
     guid makes one day (not the whole history) to find it."""
     tail = hashlib.blake2b(f"{seed}:{ledger_seed}:{ordinal}:{index}".encode(), digest_size=5).digest()
-    raw = ledger_tag(seed, ledger_seed) + ordinal.to_bytes(3, "big") + index.to_bytes(2, "big") + tail
-    return f"TRN-{uuid.UUID(bytes=raw)}"
+    h = (ledger_tag(seed, ledger_seed) + ordinal.to_bytes(3, "big") + index.to_bytes(2, "big") + tail).hex()
+    return f"TRN-{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def locate(guid: str) -> tuple[bytes, int] | None:
@@ -129,6 +138,12 @@ def locate(guid: str) -> tuple[bytes, int] | None:
 def day_count(seed: int, ledger_seed: str, kind: str, rate: float, day: date) -> int:
     """How many transactions `day` has, without making them."""
     return _recurring_count(kind, day) + _purchases(seed, ledger_seed, kind, rate, day.toordinal())
+
+
+@lru_cache(maxsize=256)
+def day_counts(seed: int, ledger_seed: str, kind: str, rate: float, first: int, last: int) -> tuple[int, ...]:
+    """`day_count` of every day from ordinal `first` to `last`, kept: a list's pages count the same days."""
+    return tuple(day_count(seed, ledger_seed, kind, rate, date.fromordinal(o)) for o in range(first, last + 1))
 
 
 @lru_cache(maxsize=1024)
@@ -205,19 +220,21 @@ def day_transactions(
             ach(12, fixed.choice((250, 500, 750, 1000)), CREDIT, cat.INVESTMENTS, None, "Contribution", "CONTRIBUTION")
         if d == 28 and day.month % 3 == 0:
             ach(12, rng.uniform(20, 240), CREDIT, cat.INCOME, None, "Dividend Received", "DIVIDEND RECEIVED")
+    # Everyday purchases: the hot loop of a busy account (plain arithmetic on rng.random(), one call each).
+    midnight, spending, count = _midnight(ordinal), mer.SPENDING, len(mer.SPENDING)
+    draw = rng.random
     for _ in range(_purchases(seed, ledger_seed, kind, rate, ordinal)):
-        merchant = rng.choice(mer.SPENDING)
-        amount = round(rng.uniform(merchant.low, merchant.high), 2)
+        merchant = spending[int(draw() * count)]
+        amount = round(merchant.low + (merchant.high - merchant.low) * draw(), 2)
         pending = round(amount / 1.18, 2) if merchant.tips else amount
-        feed = merchant.feed_name.format(
-            n=rng.randrange(100, 9999), city="CINCINNATI OH", code=f"{rng.getrandbits(24):06X}"
-        )
-        minute = rng.randrange(7 * 60, 23 * 60)
-        made.append((_at(day, minute // 60, minute % 60), rng.randint(1, MAX_POSTING_DAYS), amount, pending, DEBIT,
-                     merchant.category_guid, merchant, merchant.name, feed))  # fmt: skip
+        code = int(draw() * 16_777_216)
+        feed = merchant.feed_name.format(n=100 + code % 9899, city="CINCINNATI OH", code=f"{code:06X}")
+        at = midnight + _MINUTES[420 + int(draw() * 960)]
+        made.append((at, 1 + int(draw() * MAX_POSTING_DAYS), amount, pending, DEBIT, merchant.category_guid,
+                     merchant, merchant.name, feed))  # fmt: skip
     raws = []
     for index, (at, lag, amount, pending, kind_, category, merchant, text, feed) in enumerate(made):
-        posted = at if lag == 0 else _at(day + timedelta(days=lag), 5)
+        posted = at if lag == 0 else _midnight(ordinal + lag) + _MINUTES[300]
         guid = transaction_guid(seed, ledger_seed, ordinal, index)
         raws.append(Raw(guid, account_guid, at, posted, amount, pending, kind_, category,
                         merchant.guid if merchant else None, text, feed))  # fmt: skip

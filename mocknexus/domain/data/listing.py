@@ -92,15 +92,19 @@ def list_page(
 
 def _fast(sources: Sources, start: date, end: date, number: int, size: int) -> tuple[list[Seen], Page]:
     first, last = (number - 1) * size, number * size
-    counted, found, total = 0, [], 0
-    for ordinal in range(end.toordinal(), start.toordinal() - 1, -1):
-        day_total = sum(view.count(lg, ordinal) for view, ledgers in sources.parts for lg in ledgers)
+    low, high = start.toordinal(), end.toordinal()
+    per_day = [0] * (high - low + 1)
+    for view, ledgers in sources.parts:
+        for ledger in ledgers:
+            per_day = [a + b for a, b in zip(per_day, view.counts(ledger, low, high), strict=True)]
+    counted, found = 0, []
+    for ordinal in range(high, low - 1, -1):
+        day_total = per_day[ordinal - low]
         if day_total and counted + day_total > first and counted < last:
             seen = _seen_on(sources, ordinal)
             found.extend(seen[max(0, first - counted) : last - counted])
         counted += day_total
-        total = counted
-    return found, Page(number, size, total, (total + size - 1) // size)
+    return found, Page(number, size, counted, (counted + size - 1) // size)
 
 
 def _seen_on(sources: Sources, ordinal: int) -> list[Seen]:

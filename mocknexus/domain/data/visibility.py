@@ -98,6 +98,25 @@ class MemberView:
             made = sorted([*made, *stored], key=lambda r: (r.transacted_at, r.guid), reverse=True)
         return made
 
+    def counts(self, ledger: Ledger, first: int, last: int) -> list[int]:
+        """`count` of every day from ordinal `first` to `last`: the days wholly seen from the kept counts."""
+        latest = self.latest
+        if latest is None or last < first:
+            return [0] * max(0, last - first + 1)
+        opened = date.fromisoformat(ledger.opened_on).toordinal()
+        whole_to = min(last, latest.at.date().toordinal() - 1)
+        found = [0] * (last - first + 1)
+        if ledger.generated and whole_to >= max(first, opened):
+            start = max(first, opened)
+            kept = generate.day_counts(self.seed, ledger.seed, ledger.kind, ledger.rate, start, whole_to)
+            found[start - first : whole_to - first + 1] = kept
+        for ordinal in range(max(first, whole_to + 1), last + 1):
+            found[ordinal - first] = self.count(ledger, ordinal)
+        for account_guid, ordinal in self.stored_by_day:
+            if account_guid == ledger.account_guid and first <= ordinal <= min(last, whole_to):
+                found[ordinal - first] = self.count(ledger, ordinal)
+        return found
+
     def count(self, ledger: Ledger, ordinal: int) -> int:
         """How many of that day's transactions the last aggregation saw (cheap for a day wholly inside)."""
         latest = self.latest
