@@ -49,8 +49,9 @@ def world(url: str, per_day: float) -> tuple[str, str, int]:
     user = workloads.call(conn, "POST", "/users", HEADERS, {"user": {"id": "tx-bench-user"}})["user"]["guid"]
     creds = workloads.call(conn, "GET", "/institutions/mxbank/credentials", HEADERS)["credentials"]
     values = {"LOGIN": "mxuser", "PASSWORD": "password"}
+    credentials = [{"guid": c["guid"], "value": values[c["field_name"]]} for c in creds]
     body = {"member": {"institution_code": "mxbank", "background_aggregation_is_disabled": True,
-                       "credentials": [{"guid": c["guid"], "value": values[c["field_name"]]} for c in creds]}}  # fmt: skip
+                       "credentials": credentials}}  # fmt: skip
     member = workloads.call(conn, "POST", f"/users/{user}/members", HEADERS, body)["member"]["guid"]
     read = f"/users/{user}/members/{member}"
     _settle(conn, read)
@@ -124,7 +125,8 @@ def table(found: dict) -> str:
         f"transactions: {found['transactions']} in one member ({found['pages_of_100']} pages of 100), "
         f"{found['samples']} samples of each read, one client, alternating",
         f"  page of 100 by member   p50 {found['page_p50_ms']:7.2f} ms   p95 {found['page_p95_ms']:7.2f} ms",
-        f"  member read (Platform)  p50 {found['member_read_p50_ms']:7.2f} ms   p95 {found['member_read_p95_ms']:7.2f} ms",
+        f"  member read (Platform)  p50 {found['member_read_p50_ms']:7.2f} ms   "
+        f"p95 {found['member_read_p95_ms']:7.2f} ms",
         f"  p95 ratio page / member read: {found['p95_ratio']:.2f} (target within 3)",
         f"  every page once: {found['every_page_s']:.1f} s",
         f"  RSS: {found['rss_mb_empty']:.1f} MB before the member, {found['rss_mb_connected']:.1f} MB connected "
