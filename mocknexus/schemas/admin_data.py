@@ -48,3 +48,29 @@ class DataSettings(RequestSchema):
 
 class DataSettingsResponse(Schema):
     data_settings = fields.Nested(DataSettings)
+
+
+class InspectedAccount(Schema):
+    guid = fields.String()
+    name = fields.String()
+    type = fields.String()
+    balance = fields.Float()
+    available_balance = fields.Float()
+
+
+class InspectedTransaction(Schema):
+    guid = fields.String()
+    account_guid = fields.String()
+    date = fields.String()
+    description = fields.String()
+    amount = fields.Float()
+    type = fields.String()
+    status = fields.String()
+    category = fields.String(allow_none=True)
+
+
+class MemberDataResponse(Schema):
+    """A member's accounts and newest transactions, as the partner sees them (the inspector's Members panel)."""
+
+    accounts = fields.List(fields.Nested(InspectedAccount))
+    transactions = fields.List(fields.Nested(InspectedTransaction))

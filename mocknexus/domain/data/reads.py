@@ -168,8 +168,15 @@ class DataReads(EmulatorState):
             stored.posted_after = data.serial
             self.store.put(MEMBER_DATA, member.guid, data)
 
-    def member_data_summary(self, member_guid: str) -> MemberData | None:
-        return self.store.get(MEMBER_DATA, member_guid)
+    def member_data_view(self, member_guid: str, newest: int = 10) -> tuple[list[Account], list[TransactionRecord]]:
+        """The inspector's view of a member: its accounts and its newest transactions, as the partner sees them."""
+        with self.store.transaction():
+            member: Member | None = self.store.get(MEMBERS, member_guid)
+            if member is None:
+                raise not_found("Member")
+            found, _ = self.list_transactions(member.user_guid, Query(), 1, newest, member_guid=member_guid)
+            accounts = [self.store.get(ACCOUNTS, guid) for guid in member.account_guids]
+            return [a for a in accounts if a is not None], found
 
     # ---- internals --------------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ aggregation, with its webhook), a pending one posted by hand, and a world's data
 
 POST /__admin/clients/{client_id}/members/{member_guid}/transactions          add up to 100 to one account
 POST /__admin/clients/{client_id}/members/{member_guid}/transactions/{guid}/post
+GET /__admin/clients/{client_id}/members/{member_guid}/data                  its accounts and newest transactions
 GET|PUT /__admin/clients/{client_id}/data_settings                           MX's limits, background aggregation
 """
 
@@ -21,6 +22,7 @@ add_response = s.AddTransactionsResponse()
 post_request = s.PostTransactionRequest()
 settings_request = s.DataSettings()
 settings_response = s.DataSettingsResponse()
+data_response = s.MemberDataResponse()
 
 
 def _client(client_id: str, create: bool = False) -> Emulator:
@@ -45,6 +47,14 @@ def post_transaction(client_id: str, member_guid: str, guid: str) -> Response:
     body = read_body(post_request, required=False)
     _client(client_id).post_transaction(member_guid, guid, body.get("amount"))
     return render(add_response, {"transactions": [guid]})
+
+
+@bp.get(CLIENT_PREFIX + "/members/<member_guid>/data")
+@doc("A member's accounts and newest transactions, as the partner sees them", response=data_response,
+     errors=(404,))  # fmt: skip
+def member_data(client_id: str, member_guid: str) -> Response:
+    accounts, newest = _client(client_id).member_data_view(member_guid)
+    return render(data_response, {"accounts": accounts, "transactions": newest})
 
 
 @bp.get(CLIENT_PREFIX + "/data_settings")
