@@ -12,8 +12,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from mocknexus.domain.core.ids import derived_guid
 from mocknexus.domain.data.records import Ledger
-from mocknexus.domain.ids import derived_guid
 
 # (symbol, description, holding_type, price on day 0)
 SECURITIES = (

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from mocknexus.domain.core.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, MIN_PER_PAGE, Page
 from mocknexus.domain.data import categories, generate
 from mocknexus.domain.data.records import Ledger
 from mocknexus.domain.data.visibility import MemberView, Seen
-from mocknexus.domain.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, MIN_PER_PAGE, Page
 
 DAYS_BACK, DAYS_FORWARD = 120, 5
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mocknexus.domain.core.ids import derived_guid
 from mocknexus.domain.data import categories as c
-from mocknexus.domain.ids import derived_guid
 
 
 @dataclass(frozen=True)

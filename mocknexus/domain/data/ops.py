@@ -17,15 +17,15 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from mocknexus.domain.core.errors import ErrorKind, MXError
+from mocknexus.domain.core.ids import new_guid
+from mocknexus.domain.core.models import Account, Job, Member
+from mocknexus.domain.core.state import EmulatorState
+from mocknexus.domain.core.statuses import ConnectionStatus, JobType
+from mocknexus.domain.core.tables import ACCOUNTS, MEMBER_DATA, MEMBERS, META
 from mocknexus.domain.data import balances, generate, holdings, profiles
 from mocknexus.domain.data.records import Aggregation, Ledger, MemberData, StoredTransaction
 from mocknexus.domain.data.visibility import POSTED, MemberView
-from mocknexus.domain.errors import ErrorKind, MXError
-from mocknexus.domain.ids import new_guid
-from mocknexus.domain.models import Account, Job, Member
-from mocknexus.domain.state import EmulatorState
-from mocknexus.domain.statuses import ConnectionStatus, JobType
-from mocknexus.domain.tables import ACCOUNTS, MEMBER_DATA, MEMBERS, META
 from mocknexus.domain.webhooks import payloads
 from mocknexus.domain.webhooks.events import Event
 

@@ -9,6 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from mocknexus.domain.core.errors import ErrorKind, MXError, not_found
+from mocknexus.domain.core.ids import new_guid
+from mocknexus.domain.core.models import Account, Member, User
+from mocknexus.domain.core.pagination import Page
+from mocknexus.domain.core.state import EmulatorState
+from mocknexus.domain.core.tables import ACCOUNTS, MEMBER_DATA, MEMBERS
 from mocknexus.domain.data import holdings as holding_data
 from mocknexus.domain.data import listing, statements, views
 from mocknexus.domain.data.generate import DEBIT
@@ -18,12 +24,6 @@ from mocknexus.domain.data.records import Ledger, MemberData, StoredTransaction,
 from mocknexus.domain.data.statements import Statement
 from mocknexus.domain.data.views import TransactionRecord
 from mocknexus.domain.data.visibility import MemberView
-from mocknexus.domain.errors import ErrorKind, MXError, not_found
-from mocknexus.domain.ids import new_guid
-from mocknexus.domain.models import Account, Member, User
-from mocknexus.domain.pagination import Page
-from mocknexus.domain.state import EmulatorState
-from mocknexus.domain.tables import ACCOUNTS, MEMBER_DATA, MEMBERS
 
 TRANSACTIONS_PER_INJECTION = 100  # Plaid's sandbox takes 10 at a time; a test here may want more
 

@@ -16,10 +16,10 @@ from functools import lru_cache
 
 from fpdf import FPDF
 
+from mocknexus.domain.core.ids import derived_guid
 from mocknexus.domain.data.balances import balance_at, signed
 from mocknexus.domain.data.records import Ledger
 from mocknexus.domain.data.visibility import MemberView
-from mocknexus.domain.ids import derived_guid
 
 MONTHS_KEPT = 12
 ROWS_SHOWN = 250  # a statement lists this many transactions, then says how many more there were
