@@ -104,7 +104,10 @@ def test_mx_background_aggregation_runs_daily_with_is_background():
         t.clock.advance(DAY + 60)
         background = t.receiver.wait_for("AGGREGATION", member, count=2).json
         assert background["is_background"] is True and background["member_guid"] == member
-        assert background["transactions_created_count"] > 0
+        received = [
+            (w.type, w.json.get("is_background"), w.json.get("transactions_created_count")) for w in t.receiver.received
+        ]
+        assert background["transactions_created_count"] > 0, (background, received)
 
 
 def test_an_injected_transaction_shows_pending_at_the_next_aggregation_and_posts_when_posted():
@@ -190,3 +193,25 @@ def test_a_declared_login_finds_exactly_its_transactions_and_a_pending_one_posts
         assert read["status"] == "POSTED"
         (account,) = p.get(f"/users/{user}/members/{member}/accounts", expect=200).json["accounts"]
         assert (account["balance"], account["available_balance"]) == (995.5, 900.0)
+
+
+def test_the_cli_adds_and_posts_a_transaction_and_changes_the_data_settings(capsys):
+    import json
+
+    from mocknexus.cli import main
+
+    with platform() as (t, p):
+        user, member = connect(p, "password", background_aggregation_is_disabled=True)
+        account = p.get(f"/users/{user}/members/{member}/accounts", expect=200).json["accounts"][0]["guid"]
+        admin = ["admin", "--url", t.server.url, "--client-id", CLIENT]
+        assert main([*admin, "add-transaction", member, account, "CLI Coffee", "3.25", "--status", "PENDING"]) == 0
+        (guid,) = json.loads(capsys.readouterr().out)["transactions"]
+        p.post(f"/users/{user}/members/{member}/aggregate", expect=202)
+        p.finish(user, member)
+        assert p.get(f"/users/{user}/transactions/{guid}", expect=200).json["transactions"][0]["status"] == "PENDING"
+        assert main([*admin, "post-transaction", member, guid]) == 0
+        assert main([*admin, "data-settings", "--limits", "off", "--background-aggregation", "off"]) == 0
+        assert t.admin.data_settings() == {"limits": "off", "background_aggregation": False}
+        p.post(f"/users/{user}/members/{member}/aggregate", expect=202)
+        p.finish(user, member)
+        assert p.get(f"/users/{user}/transactions/{guid}", expect=200).json["transactions"][0]["status"] == "POSTED"
