@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
-from fpdf import FPDF
-
 from mocknexus.domain.core.ids import derived_guid
 from mocknexus.domain.data.balances import balance_at, signed
 from mocknexus.domain.data.records import Ledger
@@ -88,6 +86,8 @@ def render(view: MemberView, ledger: Ledger, statement: Statement, account_name:
 
 def _pdf(bank: str, account_name: str, number: str, statement: Statement, opening: float, closing: float,
          rows: list, ledger: Ledger) -> bytes:  # fmt: skip
+    from fpdf import FPDF  # imported on the first statement read: a server that never reads one never loads it
+
     pdf = FPDF()
     pdf.set_creation_date(_end_of(statement.period_end))
     pdf.set_title(f"{bank} statement {statement.period_end.isoformat()}")
