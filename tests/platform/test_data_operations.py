@@ -45,7 +45,9 @@ def test_every_data_operation_answers_as_mx_documents_it(app, mx: Platform):
     mx.get(f"/users/{u}/transactions/{t}", expect=200)
     mx.put(f"/users/{u}/transactions/{t}", json={"transaction": {"memo": "lunch"}}, expect=200)
     body = {"transaction": {"description": "Team lunch", "category_guid": categories.FOOD}}
-    updated = mx.put(f"/users/{u}/members/{m}/accounts/{checking}/transactions/{t}", json=body, expect=200).json
+    by_account = f"/users/{u}/members/{m}/accounts/{checking}/transactions/{t}"
+    # MX's document declares this answer application/json (what MX's SDKs ask for it), as the micro-deposits'.
+    updated = mx.put(by_account, json=body, expect=200, Accept="application/json").json
     assert (updated["transaction"]["description"], updated["transaction"]["memo"]) == ("Team lunch", "lunch")
     assert updated["transaction"]["category"] == "Food & Dining"
     mx.get("/categories/default", expect=200)

@@ -99,15 +99,21 @@ def test_balances_follow_what_posts_and_available_holds_back_what_is_pending():
 
 def test_mx_background_aggregation_runs_daily_with_is_background():
     with platform() as (t, p):
-        _, member = connect(p)
+        user, member = connect(p)
         t.receiver.wait_for("AGGREGATION", member)
-        t.clock.advance(DAY + 60)
+        path = f"/users/{user}/members/{member}/transactions"
+        before = transactions(p, path)
+        t.clock.advance(3 * DAY + 60)  # one background aggregation, at the latest whole day since
         background = t.receiver.wait_for("AGGREGATION", member, count=2).json
         assert background["is_background"] is True and background["member_guid"] == member
-        received = [
-            (w.type, w.json.get("is_background"), w.json.get("transactions_created_count")) for w in t.receiver.received
-        ]
-        assert background["transactions_created_count"] > 0, (background, received)
+        assert background["completed_on"] == "2026-01-04"
+        after = transactions(p, path)
+        assert background["transactions_created_count"] == len(after.keys() - before.keys()) > 0
+        posted = {g for g, tr in before.items() if tr["status"] == "PENDING" and after[g]["status"] == "POSTED"}
+        assert background["transactions_updated_count"] == len(posted)
+        assert p.get(f"/users/{user}/members/{member}", expect=200).json["member"]["successfully_aggregated_at"] == (
+            "2026-01-04T12:00:00Z"
+        )
 
 
 def test_an_injected_transaction_shows_pending_at_the_next_aggregation_and_posts_when_posted():

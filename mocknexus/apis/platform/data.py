@@ -21,6 +21,7 @@ from mocknexus.domain.core.errors import not_found
 from mocknexus.domain.core.statuses import JobType
 from mocknexus.domain.data import merchants as merchant_data
 from mocknexus.domain.data import statements
+from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, render
 from mocknexus.web.openapi import doc
 
@@ -44,33 +45,32 @@ merchant_query = s.MerchantQuery()
 
 @bp.get("/users/<user_guid>/investment_holdings")
 @doc("List a user's investment holdings", response=holding_list, query=page_query)
-def list_holdings(user_guid: str) -> Response:
+def list_holdings(caller: Caller) -> Response:
     args = query(page_query)
-    return listing(
-        holding_list, "investment_holdings", *page_of(emulator().list_holdings(user_guid), args, MAX_PER_PAGE)
-    )
+    found = emulator().list_holdings(caller.user)
+    return listing(holding_list, "investment_holdings", *page_of(found, args, MAX_PER_PAGE))
 
 
 @bp.get(_MEMBER + "/investment_holdings")
 @doc("List a member's investment holdings", response=holding_list, query=page_query)
-def list_holdings_by_member(user_guid: str, member_guid: str) -> Response:
+def list_holdings_by_member(caller: Caller, member_guid: str) -> Response:
     args = query(page_query)
-    found = emulator().list_holdings(user_guid, member_guid=member_guid)
+    found = emulator().list_holdings(caller.user, member_guid=member_guid)
     return listing(holding_list, "investment_holdings", *page_of(found, args, MAX_PER_PAGE))
 
 
 @bp.get("/users/<user_guid>/accounts/<account_guid>/investment_holdings")
 @doc("List an account's investment holdings", response=holding_list, query=page_query)
-def list_holdings_by_account(user_guid: str, account_guid: str) -> Response:
+def list_holdings_by_account(caller: Caller, account_guid: str) -> Response:
     args = query(page_query)
-    found = emulator().list_holdings(user_guid, account_guid=account_guid)
+    found = emulator().list_holdings(caller.user, account_guid=account_guid)
     return listing(holding_list, "investment_holdings", *page_of(found, args, MAX_PER_PAGE))
 
 
 @bp.get("/users/<user_guid>/investment_holdings/<holding_guid>")
 @doc("Read an investment holding", response=holding_response)
-def read_holding(user_guid: str, holding_guid: str) -> Response:
-    return render(holding_response, {"investment_holding": emulator().read_holding(user_guid, holding_guid)})
+def read_holding(caller: Caller, holding_guid: str) -> Response:
+    return render(holding_response, {"investment_holding": emulator().read_holding(caller.user, holding_guid)})
 
 
 # ---- statements ---------------------------------------------------------------------------------------------
@@ -83,47 +83,47 @@ def _statement_view(statement: statements.Statement, pdf: bytes | None) -> Simpl
 
 @bp.get(_MEMBER + "/statements")
 @doc("List a member's statements (found by fetch_statements)", response=statement_list, query=page_query)
-def list_statements_by_member(user_guid: str, member_guid: str) -> Response:
+def list_statements_by_member(caller: Caller, member_guid: str) -> Response:
     args = query(page_query)
     api = emulator()
-    shown, page = page_of(api.list_statements(user_guid, member_guid), args, MAX_PER_PAGE)
+    shown, page = page_of(api.list_statements(caller.user, member_guid), args, MAX_PER_PAGE)
     # Each listed statement's content_hash is its PDF's: made for this page only.
-    views = [_statement_view(st, api.read_statement(user_guid, member_guid, st.guid)[1]) for st in shown]
+    views = [_statement_view(st, api.read_statement(caller.user, member_guid, st.guid)[1]) for st in shown]
     return listing(statement_list, "statements", views, page)
 
 
 @bp.get(_MEMBER + "/statements/<statement_guid>")
 @doc("Read a statement", response=statement_response)
-def read_statement_by_member(user_guid: str, member_guid: str, statement_guid: str) -> Response:
-    found, pdf = emulator().read_statement(user_guid, member_guid, statement_guid)
+def read_statement_by_member(caller: Caller, member_guid: str, statement_guid: str) -> Response:
+    found, pdf = emulator().read_statement(caller.user, member_guid, statement_guid)
     return render(statement_response, {"statement": _statement_view(found, pdf)})
 
 
 @bp.get(_MEMBER + "/statements/<statement_guid>.pdf")
 @doc("Download a statement's PDF", response={"type": "string", "format": "binary"}, media=PDF)
-def download_statement_pdf(user_guid: str, member_guid: str, statement_guid: str) -> Response:
-    _, pdf = emulator().read_statement(user_guid, member_guid, statement_guid)
+def download_statement_pdf(caller: Caller, member_guid: str, statement_guid: str) -> Response:
+    _, pdf = emulator().read_statement(caller.user, member_guid, statement_guid)
     return Response(pdf, status=200, content_type=PDF)
 
 
 # ---- the data plane's jobs ------------------------------------------------------------------------------------
 
 
-def _job(user_guid: str, member_guid: str, job_type: JobType) -> Response:
-    member, _ = emulator().start_platform_job(user_guid, member_guid, job_type)
-    return render(member_response, {"member": member_view(member, user_guid)}, 202)
+def _job(caller: Caller, member_guid: str, job_type: JobType) -> Response:
+    member, _ = emulator().start_platform_job(caller.user, member_guid, job_type)
+    return render(member_response, {"member": member_view(member, caller.user)}, 202)
 
 
 @bp.post(_MEMBER + "/extend_history")
 @doc("Extend a member's transaction history (24 months)", response=member_response, status=202, errors=(409,))
-def extend_history(user_guid: str, member_guid: str) -> Response:
-    return _job(user_guid, member_guid, JobType.HISTORY)
+def extend_history(caller: Caller, member_guid: str) -> Response:
+    return _job(caller, member_guid, JobType.HISTORY)
 
 
 @bp.post(_MEMBER + "/fetch_statements")
 @doc("Fetch a member's statements", response=member_response, status=202, errors=(409,))
-def fetch_statements(user_guid: str, member_guid: str) -> Response:
-    return _job(user_guid, member_guid, JobType.STATEMENT)
+def fetch_statements(caller: Caller, member_guid: str) -> Response:
+    return _job(caller, member_guid, JobType.STATEMENT)
 
 
 # ---- merchants ------------------------------------------------------------------------------------------------

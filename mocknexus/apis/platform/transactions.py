@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 
 from mocknexus.apis.platform.blueprint import bp
 from mocknexus.apis.platform.common import listing, page_of, query
@@ -20,6 +20,7 @@ from mocknexus.apis.platform.schemas.common import PlatformPageQuery, per_page
 from mocknexus.domain.core.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.data import categories as category_data
 from mocknexus.domain.data.listing import Query
+from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, read_body, render
 from mocknexus.web.openapi import doc
 
@@ -71,67 +72,57 @@ def _includes(args: dict[str, Any]) -> frozenset[str]:
     return frozenset(part for part in (args.get("includes") or "").split(",") if part in s.INCLUDES)
 
 
-def _list(args: dict[str, Any], **scope: str) -> Response:
+def _list(caller: Caller, args: dict[str, Any], **scope: str) -> Response:
     found, page = emulator().list_transactions(
-        scope.pop("user_guid"), _query(args), args.get("page"), per_page(args, MAX_TRANSACTIONS_PER_PAGE), **scope
+        caller.user, _query(args), args.get("page"), per_page(args, MAX_TRANSACTIONS_PER_PAGE), **scope
     )
     return render(s.transaction_list(_includes(args)), {"transactions": found, "pagination": page})
 
 
 @bp.get("/users/<user_guid>/transactions")
 @doc("List a user's transactions", response=transaction_list, query=user_transactions_query)
-def list_transactions(user_guid: str) -> Response:
-    args = query(user_transactions_query)
-    return _list(args, user_guid=user_guid)
+def list_transactions(caller: Caller) -> Response:
+    return _list(caller, query(user_transactions_query))
 
 
 @bp.get(_MEMBER + "/transactions")
 @doc("List a member's transactions", response=transaction_list, query=transactions_query)
-def list_transactions_by_member(user_guid: str, member_guid: str) -> Response:
-    return _list(query(transactions_query), user_guid=user_guid, member_guid=member_guid)
+def list_transactions_by_member(caller: Caller, member_guid: str) -> Response:
+    return _list(caller, query(transactions_query), member_guid=member_guid)
 
 
 @bp.get("/users/<user_guid>/accounts/<account_guid>/transactions")
 @doc("List an account's transactions", response=transaction_list, query=transactions_query)
-def list_transactions_by_account(user_guid: str, account_guid: str) -> Response:
-    return _list(query(transactions_query), user_guid=user_guid, account_guid=account_guid)
+def list_transactions_by_account(caller: Caller, account_guid: str) -> Response:
+    return _list(caller, query(transactions_query), account_guid=account_guid)
 
 
 @bp.get("/users/<user_guid>/transactions/<transaction_guid>")
 @doc("Read a transaction (MX's documents answer the list body, with the one transaction)",
      response=transaction_one, query=includes_query)  # fmt: skip
-def read_transaction(user_guid: str, transaction_guid: str) -> Response:
+def read_transaction(caller: Caller, transaction_guid: str) -> Response:
     args = query(includes_query)
-    found = emulator().read_transaction(user_guid, transaction_guid)
+    found = emulator().read_transaction(caller.user, transaction_guid)
     return render(s.transaction_list(_includes(args), one=True), {"transactions": [found]})
 
 
 @bp.put("/users/<user_guid>/transactions/<transaction_guid>")
 @doc("Update a transaction: description, memo, category_guid, date", response=transaction_response,
      body=update_request)  # fmt: skip
-def update_transaction(user_guid: str, transaction_guid: str) -> Response:
+def update_transaction(caller: Caller, transaction_guid: str) -> Response:
     changes = read_body(update_request)["transaction"]
-    found = emulator().update_transaction(user_guid, transaction_guid, changes)
+    found = emulator().update_transaction(caller.user, transaction_guid, changes)
     return render(transaction_response, {"transaction": found})
-
-
-@bp.after_request
-def _plain_json(response: Response) -> Response:
-    """MX's document declares the by-account update's answer `application/json` (the other operations'
-    its own type), as it does the micro-deposits'."""
-    if request.endpoint == "platform.update_transaction_by_account" and response.status_code != 204:
-        response.mimetype = JSON
-    return response
 
 
 @bp.put(_MEMBER + "/accounts/<account_guid>/transactions/<transaction_guid>")
 @doc("Update one of an account's transactions", response=transaction_response, body=update_request, media=JSON,
      error_media=JSON)  # fmt: skip
 def update_transaction_by_account(
-    user_guid: str, member_guid: str, account_guid: str, transaction_guid: str
+    caller: Caller, member_guid: str, account_guid: str, transaction_guid: str
 ) -> Response:
     changes = read_body(update_request)["transaction"]
-    found = emulator().update_transaction(user_guid, transaction_guid, changes, member_guid, account_guid)
+    found = emulator().update_transaction(caller.user, transaction_guid, changes, member_guid, account_guid)
     return render(transaction_response, {"transaction": found})
 
 
@@ -157,24 +148,19 @@ def read_default_category(category_guid: str) -> Response:
 @bp.get("/users/<user_guid>/categories")
 @doc("List a user's categories (MX's defaults: mocknexus serves no custom categories)", response=category_list,
      query=page_query)  # fmt: skip
-def list_categories(user_guid: str) -> Response:
-    args = query(page_query)
-    emulator().get_user(user_guid)
-    return _categories(args)
+def list_categories(caller: Caller) -> Response:
+    return _categories(query(page_query))
 
 
 @bp.get("/users/<user_guid>/categories/default")
 @doc("List the default categories for a user", response=category_list, query=page_query)
-def list_default_categories_by_user(user_guid: str) -> Response:
-    args = query(page_query)
-    emulator().get_user(user_guid)
-    return _categories(args)
+def list_default_categories_by_user(caller: Caller) -> Response:
+    return _categories(query(page_query))
 
 
 @bp.get("/users/<user_guid>/categories/<category_guid>")
 @doc("Read a category", response=category_response)
-def read_category(user_guid: str, category_guid: str) -> Response:
-    emulator().get_user(user_guid)
+def read_category(caller: Caller, category_guid: str) -> Response:
     return render(category_response, {"category": _category(category_guid)})
 
 

@@ -14,7 +14,7 @@ from mocknexus.domain.core.ids import new_guid
 from mocknexus.domain.core.models import Account, Member, User
 from mocknexus.domain.core.pagination import Page
 from mocknexus.domain.core.state import EmulatorState
-from mocknexus.domain.core.tables import ACCOUNTS, MEMBER_DATA, MEMBERS
+from mocknexus.domain.core.tables import ACCOUNTS, MEMBER_DATA, MEMBERS, USERS
 from mocknexus.domain.data import holdings as holding_data
 from mocknexus.domain.data import listing, statements, views
 from mocknexus.domain.data.generate import DEBIT
@@ -39,7 +39,7 @@ class DataReads(EmulatorState):
 
     def list_transactions(
         self,
-        user_guid: str,
+        user: User,
         query: Query,
         page: int | None,
         per_page: int | None,
@@ -48,26 +48,26 @@ class DataReads(EmulatorState):
     ) -> tuple[list[TransactionRecord], Page]:
         """A user's transactions, or a member's, or an account's (of that member, when both are given)."""
         with self.store.transaction():
-            scope = self._scope(user_guid, member_guid, account_guid)
+            scope = self._scope(user, member_guid, account_guid)
             sources = Sources(tuple((view, ledgers) for _, view, ledgers in scope.parts))
             found, shown = listing.list_page(sources, query, self.clock.now().date(), page, per_page)
             return [self._record(scope, s) for s in found], shown
 
-    def read_transaction(self, user_guid: str, guid: str, member_guid: str | None = None,
+    def read_transaction(self, user: User, guid: str, member_guid: str | None = None,
                          account_guid: str | None = None) -> TransactionRecord:  # fmt: skip
         with self.store.transaction():
-            scope = self._scope(user_guid, member_guid, account_guid)
+            scope = self._scope(user, member_guid, account_guid)
             for _, view, ledgers in scope.parts:
                 seen = listing.find(view, ledgers, guid)
                 if seen is not None:
                     return self._record(scope, seen)
             raise not_found("Transaction")
 
-    def update_transaction(self, user_guid: str, guid: str, changes: dict[str, Any], member_guid: str | None = None,
+    def update_transaction(self, user: User, guid: str, changes: dict[str, Any], member_guid: str | None = None,
                            account_guid: str | None = None) -> TransactionRecord:  # fmt: skip
         """MX's TransactionUpdateRequest: description, memo, category_guid, date (an unknown category: 422)."""
         with self.store.transaction():
-            found = self.read_transaction(user_guid, guid, member_guid, account_guid)
+            found = self.read_transaction(user, guid, member_guid, account_guid)
             category = changes.get("category_guid")
             if category is not None and views.categories.get(category) is None:
                 raise MXError(ErrorKind.UNPROCESSABLE, "The category_guid does not exist.")
@@ -80,38 +80,38 @@ class DataReads(EmulatorState):
             edit.updated_at = self.clock.now()
             data.edits = [*(e for e in data.edits if e.guid != guid), edit]
             self.store.put(MEMBER_DATA, member.guid, data)
-            return self.read_transaction(user_guid, guid, member_guid, account_guid)
+            return self.read_transaction(user, guid, member_guid, account_guid)
 
     # ---- holdings and statements ----------------------------------------------------------------------------
 
-    def list_holdings(self, user_guid: str, member_guid: str | None = None,
+    def list_holdings(self, user: User, member_guid: str | None = None,
                       account_guid: str | None = None) -> list[Holding]:  # fmt: skip
         with self.store.transaction():
-            scope = self._scope(user_guid, member_guid, account_guid)
+            scope = self._scope(user, member_guid, account_guid)
             found = []
             for _, view, ledgers in scope.parts:
                 for ledger in ledgers:
                     if ledger.kind == "INVESTMENT" and view.latest is not None:
                         as_of = (ledger.balance_at or ledger.anchor_at).date()
-                        found.extend(holding_data.holdings(self.settings.seed, ledger, user_guid, as_of))
+                        found.extend(holding_data.holdings(self.settings.seed, ledger, user.guid, as_of))
             return found
 
-    def read_holding(self, user_guid: str, guid: str) -> Holding:
-        found = next((h for h in self.list_holdings(user_guid) if h.guid == guid), None)
+    def read_holding(self, user: User, guid: str) -> Holding:
+        found = next((h for h in self.list_holdings(user) if h.guid == guid), None)
         if found is None:
             raise not_found("Holding")
         return found
 
-    def list_statements(self, user_guid: str, member_guid: str) -> list[Statement]:
+    def list_statements(self, user: User, member_guid: str) -> list[Statement]:
         with self.store.transaction():
-            scope = self._scope(user_guid, member_guid, None)
+            scope = self._scope(user, member_guid, None)
             _, view, ledgers = scope.parts[0]
             return statements.listed(view, list(ledgers))
 
-    def read_statement(self, user_guid: str, member_guid: str, guid: str) -> tuple[Statement, bytes]:
+    def read_statement(self, user: User, member_guid: str, guid: str) -> tuple[Statement, bytes]:
         """The statement and its PDF."""
         with self.store.transaction():
-            scope = self._scope(user_guid, member_guid, None)
+            scope = self._scope(user, member_guid, None)
             member, view, ledgers = scope.parts[0]
             found = next((s for s in statements.listed(view, list(ledgers)) if s.guid == guid), None)
             if found is None:
@@ -174,7 +174,10 @@ class DataReads(EmulatorState):
             member: Member | None = self.store.get(MEMBERS, member_guid)
             if member is None:
                 raise not_found("Member")
-            found, _ = self.list_transactions(member.user_guid, Query(), 1, newest, member_guid=member_guid)
+            owner = self.store.get(USERS, member.user_guid)
+            if owner is None:
+                raise not_found("User")
+            found, _ = self.list_transactions(owner, Query(), 1, newest, member_guid=member_guid)
             accounts = [self.store.get(ACCOUNTS, guid) for guid in member.account_guids]
             return [a for a in accounts if a is not None], found
 
@@ -189,8 +192,8 @@ class DataReads(EmulatorState):
             raise MXError(ErrorKind.CONFLICT, "The member has found no accounts yet: connect it first.")
         return member, data
 
-    def _scope(self, user_guid: str, member_guid: str | None, account_guid: str | None) -> _Scope:
-        user = self.get_user(user_guid)  # type: ignore[attr-defined]
+    def _scope(self, user: User, member_guid: str | None, account_guid: str | None) -> _Scope:
+        """The caller's user's members (or the one named, or the account's), each with its data view."""
         if member_guid is not None:
             members = [self._member(user.guid, member_guid)]
         elif account_guid is not None:
