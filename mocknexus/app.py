@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from mocknexus.config import Config
+from mocknexus.config import Config, store_spec
 from mocknexus.control.background import Background, JobTicker, OAuthTicker
 from mocknexus.control.journal import JournalBudget
 from mocknexus.control.microdeposit_work import micro_deposit_ticker
@@ -20,7 +20,8 @@ from mocknexus.domain.clock import Clock, StoredClock
 from mocknexus.domain.service import Settings
 from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.loader import load_catalog, load_webhooks, parse_scenario
-from mocknexus.store import MemoryStore, SQLiteStore, Store
+from mocknexus.store import Store
+from mocknexus.store.spec import open_store
 from mocknexus.web import apis, request_context
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
@@ -95,16 +96,18 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
         session_ttl=timedelta(seconds=config.session_ttl),
         job_time_scale=config.job_time_scale,
     )
+    spec = store_spec(config)
     if store is None:
-        store = SQLiteStore(config.state_file, snapshot.encode, snapshot.decode) if config.state_file else MemoryStore()
+        store = open_store(spec, snapshot.encode, snapshot.decode)
+    app.extensions["mocknexus.store"] = (spec, store)  # /__admin/health says which, and whether it answers
     if clock is None:  # the server's clock; each client id's world runs its own over it
-        clock = StoredClock(store) if config.state_file else Clock()
+        clock = StoredClock(store) if spec.shared else Clock()
     worlds = Worlds(
         store,
         catalog,
         clock,
         settings,
-        persistent=bool(config.state_file),
+        persistent=spec.shared,
         seed=config.seed,
         journal_size=config.journal_size,
         journal_budget=JournalBudget(config.journal_bytes, config.journal_body_bytes),

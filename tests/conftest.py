@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -42,6 +44,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item._id = NodeId.parse(wanted)  # type: ignore[attr-defined]
         except ImportError:
             item._nodeid = wanted
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """One real PostgreSQL server per test process (each xdist worker starts its own), from pgserver's binaries
+    (tests/postgres_server.py). Under CI it must be there: a missing pgserver fails the tests that need it."""
+    if not os.environ.get("CI"):
+        pytest.importorskip("pgserver", reason="PostgreSQL tests need pgserver (pip install -e '.[test]')")
+        pytest.importorskip("psycopg_pool", reason="PostgreSQL tests need mocknexus[postgresql]")
+    from tests.postgres_server import PostgresServer
+
+    server = PostgresServer(tmp_path_factory.mktemp("postgres")).init().start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A fresh, empty database on the test process's server: its URL, password included."""
+    return postgres_server.create_database("t_" + uuid.uuid4().hex[:16])
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import os
 from flask import Response, current_app
 
 import mocknexus
+from mocknexus.control.store_health import store_health
 from mocknexus.schemas import admin as s
 from mocknexus.web.admin.blueprint import route
 from mocknexus.web.http import render, render_json
@@ -18,7 +19,12 @@ health_response = s.HealthResponse()
 @route("/health", ["GET"], scoped=False)
 @doc("Ready?", response=health_response)
 def health() -> Response:
-    response = render(health_response, {"status": "ok", "version": mocknexus.__version__})
+    """Ready when the store answers: a replica whose database is away is taken out of a load balancer's (or
+    Kubernetes') rotation by this answer's 503, and put back by itself once the database answers again."""
+    store = store_health(*current_app.extensions["mocknexus.store"])
+    status = "ok" if store["answers"] else "unavailable"
+    response = render(health_response, {"status": status, "version": mocknexus.__version__, "store": store})
+    response.status_code = 200 if store["answers"] else 503
     response.headers["X-Mocknexus-Worker"] = str(os.getpid())  # which process answered (several with gunicorn)
     return response
 
