@@ -12,6 +12,7 @@ from flask import Flask, request
 from mocknexus.config import Config, store_spec
 from mocknexus.control.background import Background, JobTicker, OAuthTicker
 from mocknexus.control.journal import JournalBudget
+from mocknexus.control.leases import Lease
 from mocknexus.control.microdeposit_work import micro_deposit_ticker
 from mocknexus.control.webhooks import Webhooks
 from mocknexus.control.worlds import Worlds
@@ -126,7 +127,8 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     # clock moves and on its own daemon thread, never on a request thread. A world subscribed to webhooks
     # waives polls (its partner waits for webhooks): its jobs end by the clock alone. The webhooks ticker
     # wakes the dispatcher when a clock move makes a delivery (or a retry) due.
-    background = Background(worlds, interval=config.background_seconds)
+    lease = Lease(store, "background", max(10.0, 5 * config.background_seconds)) if spec.shared else None
+    background = Background(worlds, interval=config.background_seconds, lease=lease)
     background.add_ticker("jobs", JobTicker(waive_polls=webhooks.waives_polls))
     background.add_ticker("micro_deposits", micro_deposit_ticker)
     background.add_ticker("webhooks", webhooks.tick)
