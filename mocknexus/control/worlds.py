@@ -140,7 +140,7 @@ class Worlds:
             try:
                 return self._register(world)
             except MXError:
-                self._discard(world)
+                self._discard(world, undo=True)
                 raise
         self._discard(world)
         return None
@@ -219,11 +219,18 @@ class Worlds:
             self.root.delete(WORLDS, client_id)
             self.root.drop_partition(_partition(client_id))
 
-    def _discard(self, world: World) -> None:
-        """Undo a provisional world: whatever its call wrote, and its partition."""
+    def _discard(self, world: World, undo: bool = False) -> None:
+        """Undo a provisional world: whatever its call wrote, and its partition. `undo`: the call was accepted
+        but the registry is full, so what it wrote goes."""
         client_id = world.client_id
         if client_id is None or client_id in self._worlds or self.root.get(WORLDS, client_id) is not None:
             return  # another call (or process) registered this client meanwhile: its state is that world's now
+        if self._persistent and not undo:
+            # Over a shared store, another process's accepted call may have written to this partition since
+            # this call began, and registers it only once that call ends: clearing it would undo that call
+            # (a user created twice). A refused call's writes were rolled back with its transaction, and an
+            # empty partition is no rows at all: there is nothing of this call's to clear.
+            return
         if world.holds_state():  # a call refused after writing, or past the cap: undo it (tokens need a user)
             world.emulator.reset()
             self._unbind_tokens(client_id)
