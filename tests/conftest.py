@@ -47,7 +47,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory):
+def postgres_server():
     """One real PostgreSQL server per test process (each xdist worker starts its own), from pgserver's binaries
     (tests/postgres_server.py). Under CI it must be there: a missing pgserver fails the tests that need it."""
     if not os.environ.get("CI"):
@@ -55,7 +55,7 @@ def postgres_server(tmp_path_factory):
         pytest.importorskip("psycopg_pool", reason="PostgreSQL tests need mocknexus[postgresql]")
     from tests.postgres_server import PostgresServer
 
-    server = PostgresServer(tmp_path_factory.mktemp("postgres")).init().start()
+    server = PostgresServer().init().start()  # in its own temporary directory, removed by close()
     yield server
     server.close()
 

@@ -28,6 +28,8 @@ SYSTEM_USER = "pgserver"  # the one pgserver's own root handling creates
 
 class PostgresServer:
     def __init__(self, root: Path | None = None, password: str | None = None) -> None:
+        # Not under pytest's tmp_path: pytest makes its base directory 0700 again whenever a test process
+        # starts, which would lock the server's own user out of its data directory (pg_ctl stop, start).
         self.root = Path(root or tempfile.mkdtemp(prefix="mocknexus-pg-"))
         self.data = self.root / "data"
         self.socket_dir = self.root / "socket"

@@ -14,8 +14,12 @@ from mocknexus.store.spec import StoreSpec
 def store_health(spec: StoreSpec, store: Store) -> dict[str, Any]:
     """{kind, location (never a password), answers, latency_ms, error}: a read of one record, timed."""
     started = time.perf_counter()
+    ping = getattr(store, "ping", None)  # PostgreSQL's: bounded by a short wait for a connection
     try:
-        store.get(META, "health")
+        if ping is not None:
+            ping()
+        else:
+            store.get(META, "health")
     except StoreUnavailable as exc:  # its message names the store without the password
         return _health(spec, False, None, str(exc))
     except Exception as exc:  # a SQLite file gone unreadable, say: the kind of failure, not its text

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import threading
-import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -69,6 +68,7 @@ SCHEMA_VERSION = max(MIGRATIONS)
 POOL_SIZE = 24  # request threads (8 by default), the background thread, the webhook dispatcher and its senders
 CONNECT_SECONDS = 10.0  # how long opening the store waits for the database
 BUSY_SECONDS = 5.0  # how long an operation waits for a connection before it is a 503
+PING_SECONDS = 1.5  # how long the health check waits for one
 
 
 class PostgresStore:
@@ -219,11 +219,22 @@ class PostgresStore:
                     raise self._unavailable(exc) from None
         raise AssertionError("unreachable")
 
-    def ping(self) -> float:
-        """Seconds one round trip to the database takes (raises StoreUnavailable if it does not answer)."""
-        started = time.perf_counter()
-        self._alone(lambda c: c.execute("SELECT 1").fetchone())
-        return time.perf_counter() - started
+    def ping(self, timeout: float = PING_SECONDS) -> None:
+        """One round trip to the database, waiting at most `timeout` for a connection (a health check must
+        answer before its prober gives up); StoreUnavailable if it does not answer."""
+        for attempt in (1, 2):
+            try:
+                conn = self._pool.getconn(timeout=timeout)
+            except psycopg_pool.PoolTimeout as exc:
+                raise self._unavailable(exc) from None
+            try:
+                conn.execute("SELECT 1").fetchone()
+                return
+            except psycopg.OperationalError as exc:
+                if attempt == 2 or not conn.broken:  # a pooled connection the database dropped: one more
+                    raise self._unavailable(exc) from None
+            finally:
+                self._pool.putconn(conn)
 
     def close(self) -> None:
         self._pool.close()

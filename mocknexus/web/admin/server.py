@@ -10,7 +10,7 @@ import mocknexus
 from mocknexus.control.store_health import store_health
 from mocknexus.schemas import admin as s
 from mocknexus.web.admin.blueprint import route
-from mocknexus.web.http import render, render_json
+from mocknexus.web.http import render_json
 from mocknexus.web.openapi import build_spec, doc
 
 health_response = s.HealthResponse()
@@ -23,8 +23,9 @@ def health() -> Response:
     Kubernetes') rotation by this answer's 503, and put back by itself once the database answers again."""
     store = store_health(*current_app.extensions["mocknexus.store"])
     status = "ok" if store["answers"] else "unavailable"
-    response = render(health_response, {"status": status, "version": mocknexus.__version__, "store": store})
-    response.status_code = 200 if store["answers"] else 503
+    # Dumped without the store's transaction `render` takes: this answer must not need the store.
+    body = health_response.dump({"status": status, "version": mocknexus.__version__, "store": store})
+    response = render_json(body, 200 if store["answers"] else 503)
     response.headers["X-Mocknexus-Worker"] = str(os.getpid())  # which process answered (several with gunicorn)
     return response
 
