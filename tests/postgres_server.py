@@ -15,11 +15,13 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import warnings
 from pathlib import Path
 
-import pgserver
-import pgserver.utils
-from pgserver._commands import POSTGRES_BIN_PATH
+with warnings.catch_warnings():  # pgserver asks platformdirs for a runtime directory at import (XDG_RUNTIME_DIR)
+    warnings.simplefilter("ignore")
+    import pgserver.utils
+    from pgserver._commands import POSTGRES_BIN_PATH
 
 from tests.support import free_port
 

@@ -184,6 +184,7 @@ class PostgresStore:
                 self._pool.putconn(conn)
                 if attempt == 2 or not conn.broken:
                     raise self._unavailable(exc) from None
+                self._drop_dead()
         raise AssertionError("unreachable")
 
     def _read(self, sql: str, params: tuple) -> list[tuple]:
@@ -217,7 +218,13 @@ class PostgresStore:
             except psycopg.OperationalError as exc:
                 if attempt == 2:
                     raise self._unavailable(exc) from None
+                self._drop_dead()
         raise AssertionError("unreachable")
+
+    def _drop_dead(self) -> None:
+        """After a pooled connection was found dead (the database restarted since): check the idle ones, so the
+        retry gets a live connection or a new one."""
+        self._pool.check()
 
     def ping(self, timeout: float = PING_SECONDS) -> None:
         """One round trip to the database, waiting at most `timeout` for a connection (a health check must
@@ -235,6 +242,7 @@ class PostgresStore:
                     raise self._unavailable(exc) from None
             finally:
                 self._pool.putconn(conn)
+            self._drop_dead()
 
     def close(self) -> None:
         self._pool.close()
