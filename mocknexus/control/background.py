@@ -34,8 +34,8 @@ from datetime import datetime
 
 from mocknexus.control.leases import Lease
 from mocknexus.control.worlds import World, Worlds
-from mocknexus.domain import causes
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core import causes
+from mocknexus.domain.core.clock import Clock
 from mocknexus.store.base import StoreUnavailable
 
 _log = logging.getLogger("mocknexus.background")

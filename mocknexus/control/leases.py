@@ -14,7 +14,7 @@ import secrets
 import socket
 import time
 
-from mocknexus.domain.tables import LEASES
+from mocknexus.domain.core.tables import LEASES
 from mocknexus.store import Store
 
 # This process's name on the leases it holds (the webhook dispatcher's claims name it the same way).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from mocknexus.domain.tables import META
+from mocknexus.domain.core.tables import META
 from mocknexus.store import Store
 from mocknexus.store.base import StoreUnavailable
 from mocknexus.store.spec import StoreSpec

@@ -14,8 +14,8 @@ from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import ClientDisconnected, MethodNotAllowed
 
 from mocknexus.control.worlds import World
-from mocknexus.domain.clock import utcnow
-from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.core.clock import utcnow
+from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.parking import PARKING_KEY, Parking, pause
 from mocknexus.store.base import StoreUnavailable
 from mocknexus.web import request_context
