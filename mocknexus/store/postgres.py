@@ -142,31 +142,46 @@ class PostgresStore:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """Re-entrant per thread. The database transaction begins (and takes the lock) at its first statement:
+        an operation that turns out to need nothing from the store costs no round trip."""
         local = self._local
-        if getattr(local, "conn", None) is not None:
-            local.depth += 1
+        depth = getattr(local, "depth", 0)
+        local.depth = depth + 1
+        if depth:
             try:
                 yield
             finally:
                 local.depth -= 1
             return
-        conn = self._begin()
-        local.conn, local.depth = conn, 1
+        local.conn, local.seen = None, {}
         try:
             try:
                 yield
             except BaseException:
-                if not conn.broken:
+                conn = local.conn
+                if conn is not None and not conn.broken:
                     with contextlib.suppress(psycopg.Error):  # died meanwhile: the server rolled it back
                         conn.execute("ROLLBACK")
                 raise
-            try:
-                conn.execute("COMMIT")
-            except psycopg.OperationalError as exc:
-                raise self._unavailable(exc) from None
+            if local.conn is not None:
+                try:
+                    local.conn.execute("COMMIT")
+                except psycopg.OperationalError as exc:
+                    raise self._unavailable(exc) from None
         finally:
-            local.conn = None
-            self._pool.putconn(conn)  # a broken connection is discarded, not reused
+            conn, local.conn, local.seen, local.depth = local.conn, None, None, 0
+            if conn is not None:
+                self._pool.putconn(conn)  # a broken connection is discarded, not reused
+
+    def _in_transaction(self) -> psycopg.Connection | None:
+        """The thread's transaction's connection, begun now if this is its first statement; None outside one."""
+        local = self._local
+        if not getattr(local, "depth", 0):
+            return None
+        conn = local.conn
+        if conn is None:
+            conn = local.conn = self._begin()
+        return conn
 
     def _begin(self) -> psycopg.Connection:
         """A connection in a new transaction holding the lock; a dead connection (the database restarted
@@ -188,7 +203,7 @@ class PostgresStore:
         raise AssertionError("unreachable")
 
     def _read(self, sql: str, params: tuple) -> list[tuple]:
-        conn = getattr(self._local, "conn", None)
+        conn = self._in_transaction()
         if conn is not None:
             try:
                 return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
@@ -197,7 +212,7 @@ class PostgresStore:
         return self._alone(lambda c: c.execute(sql, params).fetchall())  # type: ignore[arg-type]
 
     def _write(self, sql: str, params: tuple) -> None:
-        conn = getattr(self._local, "conn", None)
+        conn = self._in_transaction()
         if conn is not None:
             try:
                 conn.execute(sql, params)  # type: ignore[arg-type]
@@ -249,19 +264,40 @@ class PostgresStore:
 
     # ---- records ------------------------------------------------------------------------------------------
 
+    # Inside a transaction, a record read once is not asked for again (`seen`: its text, or None if absent):
+    # the transaction holds the lock every writer takes, so no other replica can change it meanwhile, and
+    # this transaction's own writes update it. It lives as long as the transaction: nothing outlives a
+    # transaction, so nothing can go stale (each domain operation reads a session's clock several times).
+
     def get(self, table: str, key: str) -> Any | None:
-        rows = self._read("SELECT value FROM records WHERE tbl = %s AND key = %s", (self._prefix + table, key))
-        return None if not rows else self._decode(table, rows[0][0])
+        name = self._prefix + table
+        seen = getattr(self._local, "seen", None)
+        if seen is not None and (name, key) in seen:
+            text = seen[(name, key)]
+        else:
+            rows = self._read("SELECT value FROM records WHERE tbl = %s AND key = %s", (name, key))
+            text = rows[0][0] if rows else None
+            if seen is not None:
+                seen[(name, key)] = text
+        return None if text is None else self._decode(table, text)
 
     def put(self, table: str, key: str, value: Any) -> None:
+        name, text = self._prefix + table, self._encode(table, value)
         self._write(
             "INSERT INTO records (tbl, key, value) VALUES (%s, %s, %s) "
             "ON CONFLICT (tbl, key) DO UPDATE SET value = EXCLUDED.value",
-            (self._prefix + table, key, self._encode(table, value)),
+            (name, key, text),
         )
+        seen = getattr(self._local, "seen", None)
+        if seen is not None:
+            seen[(name, key)] = text
 
     def delete(self, table: str, key: str) -> None:
-        self._write("DELETE FROM records WHERE tbl = %s AND key = %s", (self._prefix + table, key))
+        name = self._prefix + table
+        self._write("DELETE FROM records WHERE tbl = %s AND key = %s", (name, key))
+        seen = getattr(self._local, "seen", None)
+        if seen is not None:
+            seen[(name, key)] = None
 
     def values(self, table: str) -> Iterator[Any]:
         rows = self._read("SELECT value FROM records WHERE tbl = %s", (self._prefix + table,))
@@ -278,6 +314,9 @@ class PostgresStore:
         return None  # other replicas write to the same database unseen
 
     def clear(self) -> None:
+        seen = getattr(self._local, "seen", None)
+        if seen is not None:
+            seen.clear()
         if not self._prefix:
             self._write("DELETE FROM records", ())
             return
