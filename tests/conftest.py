@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from datetime import UTC, datetime
@@ -24,7 +25,7 @@ def clock() -> Clock:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "config" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_stores"):
-        metafunc.parametrize("config", ["memory", "sqlite"], indirect=True)
+        metafunc.parametrize("config", ["memory", "sqlite", "postgresql"], indirect=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -57,6 +58,9 @@ def postgres_server():
 
     server = PostgresServer().init().start()  # in its own temporary directory, removed by close()
     yield server
+    # Apps the tests built keep their pools and background threads until the process ends: their complaints
+    # once the server is gone (the session's last act) are not news.
+    logging.disable(logging.CRITICAL)
     server.close()
 
 
@@ -69,9 +73,11 @@ def postgres_url(postgres_server) -> str:
 @pytest.fixture
 def config(request, tmp_path) -> Config:
     """The app's configuration, on the memory store. The stores' equivalence is the store contract suite's job
-    (tests/store/); a test or module marked `both_stores` also runs end to end on SQLite."""
+    (tests/store/); a test or module marked `both_stores` also runs end to end on SQLite and on PostgreSQL."""
     if getattr(request, "param", "memory") == "sqlite":
         return Config(seed=7, state_file=str(tmp_path / "state.db"))
+    if getattr(request, "param", "memory") == "postgresql":  # a fresh database on the test process's server
+        return Config(seed=7, store=request.getfixturevalue("postgres_url"))
     return Config(seed=7)
 
 
