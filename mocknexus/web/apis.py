@@ -122,7 +122,8 @@ class Api:
     xml_media_type: str | None = None  # it also speaks XML (by `.xml` suffix, Accept or Content-Type)
     request_media_type: str | None = None  # its request bodies' media type, when not `media_type`
     security: tuple[dict, ...] = ()  # its OpenAPI security requirement
-    authenticate: Callable[[], None] | None = None  # its credentials' check, before each view (an MXError)
+    # Its credentials' check (the server's Config, the request), before each view: an MXError if wrong.
+    authenticate: Callable[[Any, Request], None] | None = None
     # Who a call acts for, filled into its caller once per request (web/caller.py): a Nexus session's user, the
     # user a Platform path names. A route can say it acts for none (`@doc(acting_user=False)`).
     acting_user: Callable[[Any, Request], None] | None = None  # (web/caller.py's Caller, the request)

@@ -18,16 +18,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Request, current_app, request
+from flask import Flask, Request, request
 from werkzeug.routing import Rule
 
-from mocknexus.control.worlds import World
+from mocknexus.config import Config
+from mocknexus.control.worlds import World, Worlds
 from mocknexus.domain.core.errors import MXError
 from mocknexus.domain.core.models import Session, User
 from mocknexus.domain.members.operations import UserOperations
 from mocknexus.domain.service import Emulator
+from mocknexus.schemas.dialects import UNION
 from mocknexus.web.apis import UNROUTED, Api, claimant, registry_of
-from mocknexus.web.http import CALLER_KEY, WORLD_KEY, world_of, worlds
+from mocknexus.web.http import CALLER_KEY, WORLD_KEY, find_world
 from mocknexus.web.openapi import Doc
 from mocknexus.web.versions import Version
 
@@ -78,6 +80,10 @@ class Caller:
     session: Session | None = None  # a Nexus call's session
     ops: UserOperations | None = None  # what the acting user's operations run on: the emulator or MX's static members
     view: Callable[..., Any] | None = None  # the version's own view of the route, when it has one
+    dialect: str = (
+        UNION  # the response dialect it is answered in (schemas/dialects.py): its version's, else the server's
+    )
+    config: Config = None  # type: ignore[assignment]  # the server's Config
 
     @property
     def emulator(self) -> Emulator:
@@ -89,22 +95,26 @@ def caller() -> Caller:
     return request.environ[CALLER_KEY]
 
 
-def open_caller(req: Request) -> Caller:
+def open_caller(app: Flask, req: Request) -> Caller:
     """The request's API, route and world: known before anything else runs."""
     environ = req.environ
     found: Caller | None = environ.get(CALLER_KEY)
     if found is not None:  # a request run again after a latency fault parked it
         return found
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
     rule: Rule | None = req.url_rule
+    config = app.config["MOCKNEXUS"]
+    registry: Worlds = app.extensions["mocknexus.worlds"]
     if rule is None:  # a URL no route serves: answered in the claiming API's media type, in the shared world
         api, route = claimant(app, environ), NO_ROUTE
-        environ.setdefault(WORLD_KEY, worlds().shared)
+        world = environ.setdefault(WORLD_KEY, registry.shared)
     else:
         route = _route(app, rule.endpoint)
         api = route.api
-    found = environ[CALLER_KEY] = Caller(api, route, None, media_type=route.answers_in or api.media_type)  # type: ignore[arg-type]
-    found.world = world_of(req)  # by the API's locator (web/apis.py)
+        world = environ.get(WORLD_KEY) or find_world(registry, api, req)  # by the API's locator (web/apis.py)
+        environ[WORLD_KEY] = world
+    found = environ[CALLER_KEY] = Caller(
+        api, route, world, media_type=route.answers_in or api.media_type, dialect=config.mx_dialect, config=config
+    )
     return found
 
 
@@ -114,15 +124,16 @@ def choose_version(found: Caller, req: Request) -> None:
     versions = found.api.versions
     if versions is None:
         return
-    config = current_app.config["MOCKNEXUS"]
     try:
-        version = found.version = versions.select(req.environ, versions.default(config))
+        version = found.version = versions.select(req.environ, versions.default(found.config))
     except MXError:
         if found.route is NO_ROUTE:  # a URL no route serves is a 404 whatever version it names
             return
         raise
     if found.route.answers_in is None:
         found.media_type = version.media_type or found.api.media_type
+    if version.dialect is not None:
+        found.dialect = version.dialect
     if found.route is not NO_ROUTE:
         found.view = versions.view(found.route.endpoint, version.name)
 
@@ -132,7 +143,7 @@ def identify(found: Caller, req: Request) -> None:
     then handed to a view that takes it."""
     api, route = found.api, found.route
     if api.authenticate is not None:
-        api.authenticate()
+        api.authenticate(found.config, req)
     if api.acting_user is not None and route.acting_user:
         api.acting_user(found, req)
     if route.takes_caller:

@@ -13,6 +13,7 @@ import time
 from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import ClientDisconnected, MethodNotAllowed
 
+from mocknexus.config import Config
 from mocknexus.control.worlds import World
 from mocknexus.domain.core.clock import utcnow
 from mocknexus.domain.core.errors import ErrorKind, MXError
@@ -22,7 +23,7 @@ from mocknexus.web import request_context
 from mocknexus.web.apis import ADMIN_PREFIX
 from mocknexus.web.caller import Caller, choose_version, identify, open_caller
 from mocknexus.web.errors import render_error
-from mocknexus.web.http import CALLER_KEY, REQUEST_ID_KEY, WORLD_KEY, current_api, media_type, world_of, worlds
+from mocknexus.web.http import CALLER_KEY, REQUEST_ID_KEY, WORLD_KEY, world_of, worlds
 from mocknexus.web.negotiation import answers_xml
 from mocknexus.web.routing import RouteTable
 
@@ -41,23 +42,24 @@ def _before() -> Response | None:
     # One hook calling the steps in order (who calls, then the request's id bound, so that everything after
     # runs with it): Flask's per-hook dispatch and its `request` proxy are a measurable share of a fast read.
     req = request._get_current_object()  # type: ignore[attr-defined]
-    found = open_caller(req)
-    request_context.bind(req)
-    _owning_template(req)
-    _guard_admin(req)
-    response = _inject_fault(req)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    found = open_caller(app, req)
+    request_context.bind(req, found.world)
+    _owning_template(app, req)
+    _guard_admin(found.config, req)
+    response = _inject_fault(req, found.world)
     if response is None:
         choose_version(found, req)
-        _negotiate(req)
+        _negotiate(found, req)
         identify(found, req)
     return response
 
 
-def _owning_template(req: Request) -> None:
+def _owning_template(app: Flask, req: Request) -> None:
     """A URL a more specific template owns (web/routing.py) is that template's: a method it does not
     serve is a 405, whichever other route werkzeug found for the method."""
     rule = req.url_rule
-    routes: RouteTable = current_app.extensions["mocknexus.routes"]
+    routes: RouteTable = app.extensions["mocknexus.routes"]
     if rule is None or not routes.may_refuse(rule.rule, req.method):
         return  # the common case, decided by one lookup: no rival could own this URL and refuse the method
     owner = routes.owner(rule.rule, req.path)
@@ -65,10 +67,10 @@ def _owning_template(req: Request) -> None:
         raise MethodNotAllowed(valid_methods=sorted(routes.methods[owner]))
 
 
-def _guard_admin(req: Request) -> None:
+def _guard_admin(config: Config, req: Request) -> None:
     """With --admin-token, the control plane wants `Authorization: Bearer <token>` (health stays open,
     for container health checks)."""
-    token = current_app.config["MOCKNEXUS"].admin_token
+    token = config.admin_token
     path = req.path
     if not token or not path.startswith(ADMIN_PREFIX) or path == ADMIN_PREFIX + "/health":
         return
@@ -80,18 +82,19 @@ def _guard_admin(req: Request) -> None:
         raise MXError(ErrorKind.UNAUTHORIZED, "The control plane needs Authorization: Bearer <admin token>.")
 
 
-def _negotiate(req: Request) -> None:
+def _negotiate(found: Caller, req: Request) -> None:
     """An Accept header that admits none of the endpoint's media types is a 406; no Accept header accepts
     anything (INFERRED for MX). An unknown route is a 404 first: nothing is negotiated before routing.
     The inspector serves HTML, CSS and JS, so it is not negotiated either."""
     accept = req.environ.get("HTTP_ACCEPT")
     if accept is None or req.routing_exception is not None:
         return
-    if accept == media_type():  # what an API's own SDK sends, decided without parsing the header
+    media, api = found.media_type, found.api
+    if accept == media:  # what an API's own SDK sends, decided without parsing the header
         return
-    if not current_api().negotiated:
+    if not api.negotiated:
         return
-    offered = [media_type(), "application/json", *answers_xml(), *current_api().also_accepts]
+    offered = [media, "application/json", *answers_xml(), *api.also_accepts]
     if req.accept_mimetypes.best_match(offered) is None:
         raise MXError(ErrorKind.NOT_ACCEPTABLE, f"This API answers {' or '.join(offered)} only.")
 
@@ -102,7 +105,7 @@ _STARTED, _FAULT, _DROPPED = "mocknexus.started", "mocknexus.fault", "mocknexus.
 _SOCKET_KEYS = ("mocknexus.socket", "werkzeug.socket", "gunicorn.socket")
 
 
-def _inject_fault(req: Request) -> Response | None:
+def _inject_fault(req: Request, world: World) -> Response | None:
     environ = req.environ
     parked: Parking | None = environ.get(PARKING_KEY)
     if parked is not None and "fault" in parked.state:  # run again after a latency fault: its fault, its start
@@ -113,7 +116,7 @@ def _inject_fault(req: Request) -> Response | None:
         path = req.path
         if path.startswith(ADMIN_PREFIX):
             return None
-        fault = world_of(req).faults.take(req.method, path)
+        fault = world.faults.take(req.method, path)
         if fault is None:
             return None
         if parked is not None:

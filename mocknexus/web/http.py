@@ -47,7 +47,7 @@ def worlds() -> Worlds:
 
 
 def world() -> World:
-    """The world this request acts in, found once per request (see `_find_world`)."""
+    """The world this request acts in, found once per request (see `find_world`)."""
     return world_of(request._get_current_object())  # type: ignore[attr-defined]
 
 
@@ -56,7 +56,7 @@ def world_of(req: Request) -> World:
     environ = req.environ  # cheaper than flask.g, and this runs several times a request
     found = environ.get(WORLD_KEY)
     if found is None:
-        found = environ[WORLD_KEY] = _find_world(req)
+        found = environ[WORLD_KEY] = find_world(worlds(), current_api(), req)
     return found
 
 
@@ -80,15 +80,15 @@ def current_api() -> Api:
     return found.api if found is not None else api_of(req.blueprint)
 
 
-def _find_world(req: Request) -> World:
+def find_world(registry: Worlds, api: Api, req: Request) -> World:
     """The world the request's API says it names (web/apis.py): a client id's, or the one a token was issued
     in. A client id without a world yet gets a provisional one, kept only if the call leaves state in it
     (`Worlds.settle`, after the request); any token no client issued (MX's static `test_session`, a bad
     one), and anything else, reaches the shared world."""
-    client_id, token = current_api().world(req)
+    client_id, token = api.world(req)
     if client_id is not None:
-        return worlds().for_client(client_id)
-    return worlds().for_token(token)
+        return registry.for_client(client_id)
+    return registry.for_token(token)
 
 
 def media_type() -> str:
@@ -102,14 +102,18 @@ def dialect() -> str:
     """The generation of MX's documentation responses follow: the request's Nexus dialect when it chose one
     (web/versions.py), else the server's (--mx-dialect)."""
     found = request.environ.get(CALLER_KEY)
-    version = found.version if found is not None else None
-    return version.dialect if version is not None and version.dialect else current_app.config["MOCKNEXUS"].mx_dialect
+    return found.dialect if found is not None else current_app.config["MOCKNEXUS"].mx_dialect
 
 
 def render(schema: Schema, obj: Any, status: int = 200) -> Response:
-    with emulator().transaction():
-        body = dumper(view(schema, dialect()))(obj)
-    return Response(_ENCODER.encode(body), status=status, content_type=_content_type(media_type()))
+    found = request.environ.get(CALLER_KEY)  # one lookup for the world, the dialect and the media type
+    if found is None:
+        with emulator().transaction():
+            body = dumper(view(schema, dialect()))(obj)
+        return Response(_ENCODER.encode(body), status=status, content_type=_content_type(media_type()))
+    with found.world.emulator.transaction():
+        body = dumper(view(schema, found.dialect))(obj)
+    return Response(_ENCODER.encode(body), status=status, content_type=_content_type(found.media_type))
 
 
 @functools.cache

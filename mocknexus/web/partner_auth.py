@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hmac
 
-from flask import current_app, request
+from flask import Request
 
+from mocknexus.config import Config
 from mocknexus.domain.core.errors import ErrorKind, MXError
 
 API_KEY_HEADER = "MD-API-KEY"
@@ -14,9 +15,8 @@ API_KEY_HEADER = "MD-API-KEY"
 INVALID_BASIC = "Invalid MX-API-Key or MX-Client-ID provided."
 
 
-def require_api_key() -> None:
+def require_api_key(config: Config, request: Request) -> None:
     """401 without a key, or with one other than the configured key; a configured client_id must match too."""
-    config = current_app.config["MOCKNEXUS"]
     key = request.headers.get(API_KEY_HEADER)
     if not key or (config.api_key and key != config.api_key):
         raise MXError(ErrorKind.UNAUTHORIZED, f"The {API_KEY_HEADER} header is missing or invalid.")
@@ -25,12 +25,11 @@ def require_api_key() -> None:
         raise MXError(ErrorKind.UNAUTHORIZED, "Unknown client_id.")
 
 
-def require_basic_auth() -> None:
+def require_basic_auth(config: Config, request: Request) -> None:
     """`Authorization: Basic base64(client_id:api_key)`: any non-empty pair, or the configured ones. A CORS
     preflight (OPTIONS) carries no credentials and needs none."""
     if request.method == "OPTIONS":
         return
-    config = current_app.config["MOCKNEXUS"]
     auth = request.authorization
     if auth is None or auth.type != "basic" or not auth.username or not auth.password:
         raise MXError(ErrorKind.UNAUTHORIZED, "Basic authentication with client_id:api_key is required.")

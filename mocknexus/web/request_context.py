@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask import Flask, Request, request
 
+from mocknexus.control.worlds import World
 from mocknexus.domain.core import causes
 from mocknexus.domain.webhooks import events
 from mocknexus.web.apis import ADMIN_PREFIX
-from mocknexus.web.http import REQUEST_ID_KEY, world_of
+from mocknexus.web.http import REQUEST_ID_KEY
 
 _BINDING_KEY = "mocknexus.request_binding"
 _OPTIONS_KEY = "mocknexus.webhook_options"
@@ -21,11 +22,11 @@ def register(app: Flask) -> None:
     app.teardown_request(_unbind)
 
 
-def bind(req: Request) -> None:
+def bind(req: Request, world: World) -> None:
     """Allocate the request's journal id and bind it (and its webhook options) for the domain."""
     # The control plane is not journaled: its changes carry no id, only the "METHOD /path" label.
     environ, path = req.environ, req.path
-    request_id = None if path.startswith(ADMIN_PREFIX) else world_of(req).journal.next_id()
+    request_id = None if path.startswith(ADMIN_PREFIX) else world.journal.next_id()
     environ[REQUEST_ID_KEY] = request_id
     environ[_BINDING_KEY] = causes.bind(causes.RequestRef(request_id, req.method, path))
     # MX-Skip-Webhook (header, or MX's `skip_webhook` parameter) and X-CALLBACK-PAYLOAD: what this call's

@@ -16,7 +16,7 @@ from mocknexus.domain.static_members.static_members import StaticMembers
 from mocknexus.schemas import microdeposits as s
 from mocknexus.web.apis import NEXUS_BETA_MEDIA_TYPE, NEXUS_MEDIA_TYPE
 from mocknexus.web.caller import Caller
-from mocknexus.web.http import emulator, read_body, render
+from mocknexus.web.http import read_body, render
 from mocknexus.web.openapi import doc
 
 bp = Blueprint("nexus_microdeposits", __name__)
@@ -55,7 +55,7 @@ def create_micro_deposit(caller: Caller) -> Response:
     if _static(caller):
         raise MXError(ErrorKind.FORBIDDEN, _STATIC)
     details = AccountDetails(**{key: fields[key] for key in ACCOUNT_KEYS})
-    record = emulator().create_micro_deposit(
+    record = caller.emulator.create_micro_deposit(
         caller.user_guid, fields["first_name"], fields["last_name"], fields["email"], details
     )
     return _answer(micro_deposit_response, {"micro_deposit": record})
@@ -64,7 +64,7 @@ def create_micro_deposit(caller: Caller) -> Response:
 @bp.get("/micro_deposits")
 @doc("List the user's micro-deposits", response=micro_deposit_list)
 def list_micro_deposits(caller: Caller) -> Response:
-    records = [] if _static(caller) else emulator().list_micro_deposits(caller.user_guid)
+    records = [] if _static(caller) else caller.emulator.list_micro_deposits(caller.user_guid)
     return _answer(micro_deposit_list, {"micro_deposits": records})
 
 
@@ -73,7 +73,7 @@ def list_micro_deposits(caller: Caller) -> Response:
 def read_micro_deposit(caller: Caller, guid: str) -> Response:
     if _static(caller):
         raise not_found("Micro-deposit")
-    record = emulator().read_micro_deposit(caller.user_guid, guid)
+    record = caller.emulator.read_micro_deposit(caller.user_guid, guid)
     return _answer(micro_deposit_response, {"micro_deposit": record})
 
 
@@ -94,9 +94,9 @@ def update_micro_deposit(caller: Caller, guid: str) -> Response:
     if any(a is not None for a in amounts) and account:
         raise MXError(ErrorKind.BAD_REQUEST, "Send the deposit amounts or the account details, not both.")
     if account:
-        record = emulator().update_micro_deposit(caller.user_guid, guid, AccountDetails(**account))
+        record = caller.emulator.update_micro_deposit(caller.user_guid, guid, AccountDetails(**account))
     elif None in amounts:
         raise MXError(ErrorKind.MISSING_PARAMETERS, "deposit_amount_1 and deposit_amount_2 are both required.")
     else:
-        record = emulator().verify_micro_deposit(caller.user_guid, guid, *amounts)  # type: ignore[arg-type]
+        record = caller.emulator.verify_micro_deposit(caller.user_guid, guid, *amounts)  # type: ignore[arg-type]
     return _answer(micro_deposit_response, {"micro_deposit": record})

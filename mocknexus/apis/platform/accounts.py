@@ -13,7 +13,7 @@ from mocknexus.apis.platform.common import listing, page_of, query, read_changes
 from mocknexus.apis.platform.schemas import accounts as s
 from mocknexus.apis.platform.schemas.common import PlatformPageQuery
 from mocknexus.web.caller import Caller
-from mocknexus.web.http import emulator, render
+from mocknexus.web.http import render
 from mocknexus.web.openapi import doc
 
 account_response = s.PlatformAccountResponse()
@@ -40,20 +40,20 @@ def _accounts(args: dict, views: list) -> Response:
 @doc("List a user's accounts", response=account_list, query=user_accounts_query)
 def list_user_accounts(caller: Caller) -> Response:
     args = query(user_accounts_query)
-    return _accounts(args, emulator().account_views(caller.user))
+    return _accounts(args, caller.emulator.account_views(caller.user))
 
 
 @bp.get("/users/<user_guid>/accounts/<account_guid>")
 @doc("Read an account", response=account_response)
 def read_account(caller: Caller, account_guid: str) -> Response:
-    return render(account_response, {"account": emulator().account_view(caller.user, account_guid)})
+    return render(account_response, {"account": caller.emulator.account_view(caller.user, account_guid)})
 
 
 @bp.get("/users/<user_guid>/accounts/<account_guid>/account_numbers")
 @doc("An account's numbers (after a verification)", response=account_number_list, query=page_query)
 def list_account_numbers_by_account(caller: Caller, account_guid: str) -> Response:
     args = query(page_query)
-    api = emulator()
+    api = caller.emulator
     numbers = api.account_numbers_for_account(caller.user_guid, account_guid)
     return listing(account_number_list, "account_numbers", *page_of(numbers, args))
 
@@ -62,13 +62,13 @@ def list_account_numbers_by_account(caller: Caller, account_guid: str) -> Respon
 @doc("List a member's accounts", response=account_list, query=member_accounts_query)
 def list_member_accounts(caller: Caller, member_guid: str) -> Response:
     args = query(member_accounts_query)
-    return _accounts(args, emulator().account_views(caller.user, member_guid))
+    return _accounts(args, caller.emulator.account_views(caller.user, member_guid))
 
 
 @bp.get(_MEMBER + "/accounts/<account_guid>")
 @doc("Read one of a member's accounts", response=account_response)
 def read_account_by_member(caller: Caller, member_guid: str, account_guid: str) -> Response:
-    view = emulator().account_view(caller.user, account_guid, member_guid)
+    view = caller.emulator.account_view(caller.user, account_guid, member_guid)
     return render(account_response, {"account": view})
 
 
@@ -77,7 +77,7 @@ def read_account_by_member(caller: Caller, member_guid: str, account_guid: str) 
      response=account_response, body=account_update)  # fmt: skip
 def update_account_by_member(caller: Caller, member_guid: str, account_guid: str) -> Response:
     changes = read_changes(account_update, "account")
-    view = emulator().update_platform_account(caller.user, member_guid, account_guid, changes)
+    view = caller.emulator.update_platform_account(caller.user, member_guid, account_guid, changes)
     return render(account_response, {"account": view})
 
 
@@ -85,7 +85,7 @@ def update_account_by_member(caller: Caller, member_guid: str, account_guid: str
 @doc("A member's account numbers (after a verification)", response=account_number_list, query=page_query)
 def list_account_numbers_by_member(caller: Caller, member_guid: str) -> Response:
     args = query(page_query)
-    api = emulator()
+    api = caller.emulator
     numbers = api.account_numbers(caller.user_guid, member_guid)
     return listing(account_number_list, "account_numbers", *page_of(numbers, args))
 
@@ -94,6 +94,6 @@ def list_account_numbers_by_member(caller: Caller, member_guid: str) -> Response
 @doc("A member's account owners (after an identification)", response=account_owner_list, query=page_query)
 def list_account_owners_by_member(caller: Caller, member_guid: str) -> Response:
     args = query(page_query)
-    api = emulator()
+    api = caller.emulator
     owners = api.account_owners(caller.user_guid, member_guid)
     return listing(account_owner_list, "account_owners", *page_of(owners, args))

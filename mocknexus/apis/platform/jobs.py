@@ -18,7 +18,7 @@ from mocknexus.apis.platform.schemas.common import PlatformPageQuery
 from mocknexus.domain.core.statuses import JobType
 from mocknexus.domain.oauth.oauth import OAuthOptions
 from mocknexus.web.caller import Caller
-from mocknexus.web.http import emulator, read_body, render
+from mocknexus.web.http import read_body, render
 from mocknexus.web.oauth_links import window_uri
 from mocknexus.web.openapi import doc
 
@@ -37,11 +37,11 @@ _MEMBER = "/users/<user_guid>/members/<member_guid>"
 @bp.get(_MEMBER + "/status")
 @doc("A member's connection status, with its MFA challenges when CHALLENGED (a poll)", response=status_response)
 def read_member_status(caller: Caller, member_guid: str) -> Response:
-    return render(status_response, {"member": emulator().member_status(caller.user, member_guid)})
+    return render(status_response, {"member": caller.emulator.member_status(caller.user, member_guid)})
 
 
 def _job(caller: Caller, member_guid: str, job_type: JobType, status: int) -> Response:
-    member, started = emulator().start_platform_job(caller.user, member_guid, job_type)
+    member, started = caller.emulator.start_platform_job(caller.user, member_guid, job_type)
     return render(member_response, {"member": member_view(member, caller.user)}, status if started else 202)
 
 
@@ -76,7 +76,7 @@ def check_balances(caller: Caller, member_guid: str) -> Response:
      status=202, body=resume_request)  # fmt: skip
 def resume_aggregation(caller: Caller, member_guid: str) -> Response:
     answers = read_body(resume_request)["member"]["challenges"]
-    api = emulator()
+    api = caller.emulator
     member = api.resume_member(caller.user_guid, member_guid, answers)
     return render(member_response, {"member": member_view(member, caller.user)}, 202)
 
@@ -86,7 +86,7 @@ def resume_aggregation(caller: Caller, member_guid: str) -> Response:
      query=page_query, empty=(204,))  # fmt: skip
 def list_member_challenges(caller: Caller, member_guid: str) -> Response:
     args = query(page_query)
-    api = emulator()
+    api = caller.emulator
     challenges = api.list_challenges(caller.user_guid, member_guid)
     if not challenges:
         return Response(status=204)  # MX: "If ... not ... CHALLENGED, then code 204 No Content"
@@ -98,7 +98,7 @@ def list_member_challenges(caller: Caller, member_guid: str) -> Response:
      response=oauth_response, query=oauth_query)  # fmt: skip
 def request_oauth_window_uri(caller: Caller, member_guid: str) -> Response:
     args = query(oauth_query)
-    api = emulator()
+    api = caller.emulator
     options = OAuthOptions(
         referral_source=args["referral_source"] or "BROWSER",  # MX: "Defaults to BROWSER"
         client_redirect_url=args["client_redirect_url"],

@@ -13,7 +13,7 @@ from mocknexus.apis.platform.schemas import members as s
 from mocknexus.apis.platform.schemas.common import PlatformPageQuery
 from mocknexus.domain.service import MemberChanges
 from mocknexus.web.caller import Caller
-from mocknexus.web.http import emulator, read_body, render
+from mocknexus.web.http import read_body, render
 from mocknexus.web.oauth_links import oauth_options, window_uri
 from mocknexus.web.openapi import doc
 
@@ -40,7 +40,7 @@ def create_member(caller: Caller) -> Response:
     # MX's top-level OAuth options (referral_source, client_redirect_url, ui_message_webview_url_scheme,
     # enable_app2app): how an OAuth member's consent ends, as through Nexus.
     oauth = oauth_options(body, fields["skip_aggregation"])
-    member = emulator().create_platform_member(caller.user, fields, oauth)
+    member = caller.emulator.create_platform_member(caller.user, fields, oauth)
     # MX lists 200 and 202: 202 (accepted, processing) when a job started, 200 when none did (INFERRED).
     status = 202 if member.is_being_aggregated else 200
     view = member_view(member, caller.user)
@@ -52,14 +52,14 @@ def create_member(caller: Caller) -> Response:
 @doc("List a user's members", response=member_list, query=member_list_query)
 def list_members(caller: Caller) -> Response:
     args = query(member_list_query)
-    items, page = page_of(emulator().list_platform_members(caller.user, args["use_case"]), args)
+    items, page = page_of(caller.emulator.list_platform_members(caller.user, args["use_case"]), args)
     return listing(member_list, "members", [member_view(m, caller.user) for m in items], page)
 
 
 @bp.get("/users/<user_guid>/members/<member_guid>")
 @doc("Read a member (a poll: its job moves on)", response=member_response)
 def read_member(caller: Caller, member_guid: str) -> Response:
-    member = emulator().read_member(caller.user_guid, member_guid)
+    member = caller.emulator.read_member(caller.user_guid, member_guid)
     return render(member_response, {"member": member_view(member, caller.user)})
 
 
@@ -72,7 +72,7 @@ def read_member(caller: Caller, member_guid: str) -> Response:
 )
 def update_member(caller: Caller, member_guid: str) -> Response:
     fields = read_changes(member_update, "member")
-    api = emulator()
+    api = caller.emulator
     changes = MemberChanges(
         credentials=fields.get("credentials"),
         skip_aggregation=fields.get("skip_aggregation", False),
@@ -89,7 +89,7 @@ def update_member(caller: Caller, member_guid: str) -> Response:
 @bp.delete("/users/<user_guid>/members/<member_guid>")
 @doc("Delete a member and its accounts", response=None, status=204)
 def delete_member(caller: Caller, member_guid: str) -> Response:
-    api = emulator()
+    api = caller.emulator
     api.delete_member(caller.user_guid, member_guid)
     return Response(status=204)
 
@@ -98,7 +98,7 @@ def delete_member(caller: Caller, member_guid: str) -> Response:
 @doc("The credentials the member's institution requires", response=credential_list, query=page_query)
 def list_member_credentials(caller: Caller, member_guid: str) -> Response:
     args = query(page_query)
-    api = emulator()
+    api = caller.emulator
     member = api.read_member(caller.user_guid, member_guid, poll=False)
     credentials = api.read_institution(member.institution_guid).credentials
     return listing(credential_list, "credentials", *page_of(credentials, args))

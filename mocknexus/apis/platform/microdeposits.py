@@ -47,7 +47,7 @@ def _records(records: list) -> Response:
 def create_microdeposit(caller: Caller) -> Response:
     fields = read_body(create_request)["micro_deposit"]
     details = AccountDetails(**{key: fields[key] for key in ACCOUNT_KEYS})
-    api = emulator()
+    api = caller.emulator
     record = api.create_micro_deposit(
         caller.user_guid, fields["first_name"], fields["last_name"], fields["email"], details
     )
@@ -58,7 +58,7 @@ def create_microdeposit(caller: Caller) -> Response:
 @doc("List a user's micro-deposits", response=record_list, query=page_query, media=JSON, error_media=JSON)
 def list_user_microdeposits(caller: Caller) -> Response:
     args = query(page_query)
-    api = emulator()
+    api = caller.emulator
     items, page = page_of(api.list_micro_deposits(caller.user_guid), args)
     return render(record_list, {"micro_deposits": items, "pagination": page})
 
@@ -71,14 +71,14 @@ def list_user_microdeposits(caller: Caller) -> Response:
     error_media=JSON,
 )
 def read_user_microdeposit(caller: Caller, micro_deposit_guid: str) -> Response:
-    api = emulator()
+    api = caller.emulator
     return _records([api.read_micro_deposit(caller.user_guid, micro_deposit_guid)])
 
 
 @bp.delete("/users/<user_guid>/micro_deposits/<micro_deposit_guid>")
 @doc("Delete a micro-deposit", response=None, status=204)
 def delete_microdeposit(caller: Caller, micro_deposit_guid: str) -> Response:
-    api = emulator()
+    api = caller.emulator
     api.delete_micro_deposit(caller.user_guid, micro_deposit_guid)
     return Response(status=204)
 
@@ -112,5 +112,5 @@ def verify_microdeposit(micro_deposit_guid: str) -> Response:
 def list_user_verifications(caller: Caller) -> Response:
     # INFERRED: MX documents "the account verifications associated with the user" in MicrodepositResponseBody;
     # mocknexus's verifications by amounts are its micro-deposits.
-    api = emulator()
+    api = caller.emulator
     return _records(api.list_micro_deposits(caller.user_guid))

@@ -46,11 +46,11 @@ def read_user(caller: Caller) -> Response:
 @doc("Update a user's email, id, is_disabled or metadata", response=user_response, body=user_update, errors=(409,))
 def update_user(caller: Caller) -> Response:
     changes = read_changes(user_update, "user")
-    return render(user_response, {"user": emulator().update_platform_user(caller.user, changes)})
+    return render(user_response, {"user": caller.emulator.update_platform_user(caller.user, changes)})
 
 
 @bp.delete("/users/<user_guid>")
 @doc("Delete a user, its members and their accounts", response=None, status=204)
 def delete_user(caller: Caller) -> Response:
-    emulator().delete_platform_user(caller.user)
+    caller.emulator.delete_platform_user(caller.user)
     return Response(status=204)

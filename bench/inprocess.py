@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""The hot path's own CPU cost, in process: a member read through Nexus and through the Platform API, and
+bench/bare_app.py's read, each called straight through WSGI (no server, no socket, no load generator) and
+timed in this process's CPU seconds, so that other work on the machine changes the figures far less than
+it changes wrk's.
+
+    python bench/inprocess.py                 # 5 rounds of 3000 calls each, alternating the three reads
+    python bench/inprocess.py --rounds 3 --calls 1000
+
+It measures the tree it is in (run it from another checkout to compare commits on one machine). What it
+leaves out (the server, the socket, HTTP parsing) is the same for every read: quote bench/run.py for the
+record, and this for what one change to the request path costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from werkzeug.test import EnvironBuilder
+
+from bench.bare_app import app as bare
+from mocknexus.app import create_app
+from mocknexus.config import Config
+
+BASIC = "Basic " + base64.b64encode(b"mocknexus:bench-key").decode()
+PLATFORM = {"Authorization": BASIC, "Accept": "application/vnd.mx.api.v1+json"}
+
+
+def _prepare(app: Any) -> tuple[dict, dict]:
+    """A Nexus session's member and a Platform user's member (MX Bank): the environs of their reads."""
+    client = app.test_client()
+    key = {"MD-API-KEY": "bench"}
+    client.post("/mocknexus/users.json", json={"user": {"id": "reader"}}, headers=key)
+    token = client.get("/mocknexus/users/reader/api_token.json", headers=key).json["api_token"]["token"]
+    session = client.post("/sessions", json={"session": {}}, headers={"MD-API-TOKEN": token}).json["session"]
+    nexus = {"MD-SESSION-TOKEN": session["token"], "Accept": "application/vnd.mx.nexus.v1+json"}
+    found = client.post("/institutions/search", json={"institution": {"name": "MX Bank"}}, headers=nexus).json
+    inst = next(i for i in found["institutions"] if i["name"] == "MX Bank")
+    creds = client.get(f"/institutions/{inst['guid']}/credentials", headers=nexus).json["credentials"]
+    values = {"LOGIN": "mxuser", "PASSWORD": "password"}
+    answers = [{"guid": c["guid"], "value": values[c["field_name"]]} for c in creds]
+    body = {"member": {"institution_guid": inst["guid"], "credentials": answers, "skip_aggregation": True}}
+    member = client.post("/members", json=body, headers=nexus).json["member"]["guid"]
+    user = client.post("/users", json={"user": {"id": "platform-reader"}}, headers=PLATFORM).json["user"]["guid"]
+    body = {"member": {"institution_code": "mxbank", "credentials": answers, "skip_aggregation": True}}
+    platform = client.post(f"/users/{user}/members", json=body, headers=PLATFORM).json["member"]["guid"]
+    return (
+        EnvironBuilder(path=f"/members/{member}", headers=nexus).get_environ(),
+        EnvironBuilder(path=f"/users/{user}/members/{platform}", headers=PLATFORM).get_environ(),
+    )
+
+
+def _cpu_per_call(app: Callable, environ: dict, calls: int) -> float:
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: list, exc_info: Any = None) -> Callable:
+        statuses.append(status)
+        return lambda data: None
+
+    started = time.process_time()
+    for _ in range(calls):
+        for _chunk in app(dict(environ), start_response):
+            pass
+    spent = time.process_time() - started
+    assert all(s.startswith("200") for s in statuses), set(statuses)
+    return spent / calls * 1e6
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--calls", type=int, default=3000)
+    args = parser.parse_args(argv)
+    app = create_app(Config(seed=7, job_time_scale=0, log_level="WARNING"))
+    nexus, platform = _prepare(app)
+    bare_environ = EnvironBuilder(path="/members/MBR-x", headers={"MD-SESSION-TOKEN": "x"}).get_environ()
+    reads = {"nexus_read": (app, nexus), "platform_read": (app, platform), "bare_read": (bare, bare_environ)}
+    for wsgi, environ in reads.values():  # warm-up: caches, the route cache, the fast dumper's plans
+        _cpu_per_call(wsgi, environ, 200)
+    found: dict[str, list[float]] = {name: [] for name in reads}
+    for _ in range(args.rounds):
+        for name, (wsgi, environ) in reads.items():
+            found[name].append(_cpu_per_call(wsgi, environ, args.calls))
+    us = {name: statistics.median(runs) for name, runs in found.items()}
+    print(f"in-process reads: {args.calls} calls x {args.rounds} rounds (median), CPU microseconds per call")
+    for name, value in us.items():
+        print(f"  {name:<15}{value:>8.1f} us   {1e6 / value:>7.0f} calls/CPU-s")
+    for name in ("nexus_read", "platform_read"):
+        print(f"  {name} vs bare: {us['bare_read'] / us[name]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
