@@ -26,6 +26,7 @@ from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
 from mocknexus.web.partner_auth import is_platform_request
 from mocknexus.web.platform import SHARED_WITH_NEXUS
+from mocknexus.web.platform import v20250224 as platform_v20250224
 from mocknexus.web.routing import ApiMap, LazyBuildRule
 
 
@@ -140,6 +141,7 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     # A URL Nexus and the Platform API both serve goes to one or the other by its credentials (web/routing.py).
     for nexus_endpoint, platform_endpoint in SHARED_WITH_NEXUS:
         app.url_map.twin(nexus_endpoint, platform_endpoint, is_platform_request)
+    platform_v20250224.install(app)  # the Platform API's v20250224, per request, beside v20111101
     register_error_handlers(app)
     request_context.register(app)
     register_hooks(app)

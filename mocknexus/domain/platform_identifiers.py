@@ -10,7 +10,7 @@ account).
 from __future__ import annotations
 
 from mocknexus.domain.catalog import Catalog
-from mocknexus.domain.tables import EXTERNAL_GUIDS, MEMBERS
+from mocknexus.domain.tables import EXTERNAL_GUIDS, MEMBERS, USER_IDS, USERS
 from mocknexus.store.base import Store
 
 
@@ -27,3 +27,10 @@ def institution_code(catalog: Catalog, identifier: str) -> str:
         return identifier
     institution = catalog.institutions.get(identifier)
     return institution.code if institution is not None else identifier
+
+
+def user_guid(store: Store, identifier: str) -> str:
+    """A user's guid, or the user whose partner `id` this is."""
+    if store.get(USERS, identifier) is not None:
+        return identifier
+    return store.get(USER_IDS, identifier) or identifier

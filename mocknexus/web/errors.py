@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import Flask, Response, request
+from flask import Flask, Response, has_request_context, request
 from werkzeug.exceptions import HTTPException
 
 from mocknexus.domain.errors import ErrorKind, MXError
 from mocknexus.schemas.common import ErrorResponse
+from mocknexus.schemas.platform.v20250224.errors import error_body as current_error_body
 from mocknexus.web import xmlio
-from mocknexus.web.http import dumps, media_type
+from mocknexus.web.http import current_api, dumps, media_type
 from mocknexus.web.negotiation import xml_media_type
+from mocknexus.web.platform_version import V20250224, platform_version
 from mocknexus.web.routing import RouteTable
 
 _error_schema = ErrorResponse()
@@ -23,7 +25,10 @@ _error_schema = ErrorResponse()
 
 def error_envelope(error: MXError) -> dict:
     """MX's error body, `{"error": {"code": 4040, "message": "..."}}`; bodies that say more (a wait's 408
-    with the state it saw) add keys next to it."""
+    with the state it saw) add keys next to it. The Platform API's v20250224 answers with its own
+    (`{"error": {"message", "status", "type"}}`, schemas/platform/v20250224/errors.py)."""
+    if has_request_context() and platform_version(current_api().name) == V20250224:
+        return current_error_body(error)
     return _error_schema.dump({"error": {"code": error.code, "message": error.message}})
 
 

@@ -85,7 +85,10 @@ def _negotiate(req: Request) -> None:
         return
     if not current_api().negotiated:
         return
-    offered = [media_type(), "application/json", *answers_xml(), *current_api().also_accepts]
+    # The API's own type is accepted even where a version answers another (MX's v3 SDK README sets the
+    # v20111101 Accept beside `Accept-Version: v20250224`, which is answered in v20250224's plain JSON).
+    offered = list(dict.fromkeys([media_type(), current_api().media_type, "application/json"]))
+    offered += [*answers_xml(), *current_api().also_accepts]
     if req.accept_mimetypes.best_match(offered) is None:
         raise MXError(ErrorKind.NOT_ACCEPTABLE, f"This API answers {' or '.join(offered)} only.")
 

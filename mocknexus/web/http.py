@@ -27,6 +27,7 @@ from mocknexus.web.apis import (
     Api,
     api_of,
 )
+from mocknexus.web.platform_version import CURRENT_MEDIA_TYPE, V20250224, platform_version
 
 # Re-exported for the modules that name a media type (the registry declares them: web/apis.py).
 __all__ = ["ADMIN_MEDIA_TYPE", "MDX_MEDIA_TYPE", "NEXUS_MEDIA_TYPE", "PLATFORM_MEDIA_TYPE", "SSO_MEDIA_TYPE"]
@@ -94,8 +95,15 @@ def _find_world(req: Request) -> World:
 
 
 def media_type() -> str:
-    """The answering API's media type; Nexus's for anything no blueprint claimed (unknown paths)."""
-    return current_api().media_type
+    """The answering API's media type; Nexus's for anything no blueprint claimed (unknown paths), the
+    Platform's for a Platform request there; v20250224's plain JSON for a request in that version."""
+    api = current_api()
+    if api.name in _PLATFORM_NAMES and platform_version(api.name) == V20250224:
+        return CURRENT_MEDIA_TYPE
+    return api.media_type
+
+
+_PLATFORM_NAMES = ("platform", "unrouted")
 
 
 def dialect() -> str:

@@ -44,8 +44,13 @@ def require_basic_auth() -> None:
 
 def is_platform_request(environ: Mapping[str, Any]) -> bool:
     """Whether a request to a URL both Nexus and the Platform API serve (`/institutions/{...}`) is the
-    Platform API's: Basic credentials or the Platform's media type, and no Nexus session token."""
+    Platform API's: Basic credentials, the Platform's media type or its `Accept-Version` header (which only
+    the Platform API has), and no Nexus session token."""
     if environ.get("HTTP_MD_SESSION_TOKEN"):
         return False
     auth = environ.get("HTTP_AUTHORIZATION", "")
-    return auth[:6].lower() == "basic " or "vnd.mx.api." in environ.get("HTTP_ACCEPT", "")
+    return (
+        auth[:6].lower() == "basic "
+        or "vnd.mx.api." in environ.get("HTTP_ACCEPT", "")
+        or "HTTP_ACCEPT_VERSION" in environ
+    )

@@ -45,9 +45,9 @@ ERROR_BODY = {
 pytestmark = [pytest.mark.fuzz, pytest.mark.live, pytest.mark.xdist_group("platform_mx_schemathesis")]
 
 
-def mx_document_as_served() -> dict:
+def mx_document_as_served(judge: mx_document.Document = mx_document.V20111101, error_body: dict = ERROR_BODY) -> dict:
     """MX's document, its paths kept to the served operations, with the statuses MX's errors page names."""
-    raw = copy.deepcopy(mx_document.document())
+    raw = copy.deepcopy(judge.document)
     wanted = set(mx_document.OPERATIONS)
     paths = {}
     for path, item in raw["paths"].items():
@@ -60,13 +60,14 @@ def mx_document_as_served() -> dict:
             if not isinstance(op, dict) or "operationId" not in op:
                 continue
             success = next(iter(op["responses"].values()))
-            media = next(iter(success.get("content") or {"application/vnd.mx.api.v1+json": None}))
-            for status in mx_document.DOCUMENTED_ELSEWHERE.get(op["operationId"], ()):
+            bodiless = "application/json" if judge.version == "v20250224" else "application/vnd.mx.api.v1+json"
+            media = next(iter(success.get("content") or {bodiless: None}))  # a 204's errors: the version's type
+            for status in judge.elsewhere.get(op["operationId"], ()):
                 op["responses"][str(status)] = {"description": "MX's errors page"} if status == 204 else success
             for status in MX_ERRORS:
                 op["responses"].setdefault(
                     str(status),
-                    {"description": "MX's errors page", "content": {media: {"schema": ERROR_BODY}}},
+                    {"description": "MX's errors page", "content": {media: {"schema": error_body}}},
                 )
     raw["paths"] = paths
     return raw

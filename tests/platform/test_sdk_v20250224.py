@@ -57,8 +57,6 @@ def _run_flow(url: str, mode: str, node_path: Path) -> dict:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-# Until v20250224 is wired (issue 25, point 5), the flow stops at its first v20250224-only call.
-@pytest.mark.xfail(strict=True, reason="v20250224 is not served yet")
 @pytest.mark.parametrize("mode", ["readme", "plain"])
 def test_mx_v3_node_sdk_runs_the_verification_flow(node_sdk_v3: Path, mode: str):
     with LiveServer(create_app(Config(seed=5, job_time_scale=0))) as server:
