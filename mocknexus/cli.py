@@ -9,7 +9,7 @@ from dataclasses import fields
 
 from mocknexus.client import AdminClient, AdminError
 from mocknexus.config import ENV_PREFIX, Config
-from mocknexus.domain.errors import MXError
+from mocknexus.domain.core.errors import MXError
 from mocknexus.loader import FixtureError, load_catalog
 
 

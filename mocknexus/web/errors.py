@@ -7,13 +7,13 @@ type, or as XML where the API speaks XML and the request asked for it (a `.xml` 
 from __future__ import annotations
 
 import contextlib
+from http import HTTPStatus
 
 from flask import Flask, Response, has_request_context, request
 from werkzeug.exceptions import HTTPException
 
-from mocknexus.domain.errors import ErrorKind, MXError
-from mocknexus.schemas.common import ErrorResponse
-from mocknexus.schemas.platform.v20250224.errors import error_body as current_error_body
+from mocknexus.domain.core.errors import ErrorKind, MXError
+from mocknexus.schemas.common import ErrorResponse, PlatformErrorResponse
 from mocknexus.web import xmlio
 from mocknexus.web.http import current_api, dumps, media_type
 from mocknexus.web.negotiation import xml_media_type
@@ -21,14 +21,19 @@ from mocknexus.web.platform_version import V20250224, platform_version
 from mocknexus.web.routing import RouteTable
 
 _error_schema = ErrorResponse()
+_platform_error_schema = PlatformErrorResponse()
 
 
 def error_envelope(error: MXError) -> dict:
     """MX's error body, `{"error": {"code": 4040, "message": "..."}}`; bodies that say more (a wait's 408
     with the state it saw) add keys next to it. The Platform API's v20250224 answers with its own
-    (`{"error": {"message", "status", "type"}}`, schemas/platform/v20250224/errors.py)."""
+    (`{"error": {"message", "status", "type"}}`, schemas/common.py's PlatformErrorResponse)."""
     if has_request_context() and platform_version(current_api().name) == V20250224:
-        return current_error_body(error)
+        # `status`: the HTTP status as MX's example spells 400 (bad_request); `type`: the kind in MX's
+        # `..._error` form (INFERRED for the kinds MX's page does not list).
+        status = HTTPStatus(error.http_status).phrase.lower().replace(" ", "_").replace("-", "_")
+        kind = f"{error.kind.name.lower()}_error"
+        return _platform_error_schema.dump({"error": {"message": error.message, "status": status, "type": kind}})
     return _error_schema.dump({"error": {"code": error.code, "message": error.message}})
 
 
