@@ -1,10 +1,9 @@
-"""v20250224's `{member_identifier}`, `{account_identifier}` and `{institution_identifier}`: "your `id` or
-the MX `guid`" (MX's v20250224 document). Each resolves to what the member, account and institution
-operations take (a guid, an institution code); an identifier naming nothing is passed on as it is, so the
-operation answers MX's 404 in the one place it does. An `{account_identifier}` is the account's guid: mocknexus's accounts are
+"""v20250224's `{user_identifier}`, `{member_identifier}`, `{account_identifier}` and `{institution_identifier}`:
+"your `id` or the MX `guid`" (MX's v20250224 document). Each resolves to what the operations take (a guid,
+an institution code); an identifier naming nothing is passed on as it is, so the operation answers MX's 404
+in the one place it does. An `{account_identifier}` is the account's guid: mocknexus's accounts are
 aggregated, and MX gives an aggregated account no partner `id` (its `id` is what a partner sets on a manual
-account).
-"""
+account)."""
 
 from __future__ import annotations
 
