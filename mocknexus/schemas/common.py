@@ -166,20 +166,6 @@ class ErrorResponse(Schema):
     error = fields.Nested(ErrorBody, required=True)
 
 
-class PlatformErrorBody(Schema):
-    message = fields.String(required=True)
-    status = fields.String(required=True, metadata={"description": "the HTTP status in snake case: not_found"})
-    type = fields.String(required=True, metadata={"description": "the kind of error: not_found_error"})
-
-
-class PlatformErrorResponse(Schema):
-    """The Platform API's v20250224 error: `{"error": {"message", "status": "bad_request", "type": ...}}`, the
-    envelope docs.mx.com shows for it (its institution errors, e.g. `"type": "institution_maintenance_error"`;
-    MX's documents declare no error schema). web/errors.py builds it."""
-
-    error = fields.Nested(PlatformErrorBody, required=True)
-
-
 class PaginationSchema(Schema):
     current_page = fields.Integer()
     per_page = fields.Integer()

@@ -1,49 +1,50 @@
 """Every failure leaves in MX's error shape: domain errors, HTTP errors (404, 405, 413), and crashes.
 
-The one place MX's error body is built (`error_envelope`) and rendered (`render_error`): in the API's media
+The one place MX's error body is built (`error_body`: MX's envelope, or the shape an API or version declares)
+and rendered (`render_error`): in the API's media
 type, or as XML where the API speaks XML and the request asked for it (a `.xml` path, an XML Accept header).
 """
 
 from __future__ import annotations
 
 import contextlib
-from http import HTTPStatus
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from mocknexus.domain.core.errors import ErrorKind, MXError
-from mocknexus.schemas.common import ErrorResponse, PlatformErrorResponse
+from mocknexus.schemas.common import ErrorResponse
 from mocknexus.web import xmlio
-from mocknexus.web.http import current_api, dumps, media_type
+from mocknexus.web.http import CALLER_KEY, dumps, media_type
 from mocknexus.web.negotiation import xml_media_type
-from mocknexus.web.platform_version import V20250224, platform_version
 from mocknexus.web.routing import RouteTable
 
 _error_schema = ErrorResponse()
-_platform_error_schema = PlatformErrorResponse()
 
 
 def error_envelope(error: MXError) -> dict:
     """MX's error body, `{"error": {"code": 4040, "message": "..."}}`; bodies that say more (a wait's 408
-    with the state it saw) add keys next to it. The Platform API's v20250224 answers with its own
-    (`{"error": {"message", "status", "type"}}`, schemas/common.py's PlatformErrorResponse)."""
-    if has_request_context() and platform_version(current_api().name) == V20250224:
-        # `status`: the HTTP status as MX's example spells 400 (bad_request); `type`: the kind in MX's
-        # `..._error` form (INFERRED for the kinds MX's page does not list).
-        status = HTTPStatus(error.http_status).phrase.lower().replace(" ", "_").replace("-", "_")
-        kind = f"{error.kind.name.lower()}_error"
-        return _platform_error_schema.dump({"error": {"message": error.message, "status": status, "type": kind}})
+    with the state it saw) add keys next to it."""
     return _error_schema.dump({"error": {"code": error.code, "message": error.message}})
+
+
+def error_body(error: MXError) -> dict:
+    """The body an error answers with: MX's envelope, unless the request's version or API declares a shape
+    of its own (`Version.error_body`, `Api.error_body`: MX documents one per API)."""
+    found = request.environ.get(CALLER_KEY)
+    if found is not None:
+        shape = (found.version.error_body if found.version is not None else None) or found.api.error_body
+        if shape is not None:
+            return shape(error)
+    return error_envelope(error)
 
 
 def render_error(error: MXError) -> Response:
     """An MX error as the request's API answers it: XML when asked for where the API speaks XML, else JSON."""
-    envelope = error_envelope(error)
     xml = xml_media_type()
     if xml is not None:
-        return Response(xmlio.dumps("error", envelope["error"]), status=error.http_status, mimetype=xml)
-    return Response(dumps(envelope), status=error.http_status, mimetype=media_type())
+        return Response(xmlio.dumps("error", error_envelope(error)["error"]), status=error.http_status, mimetype=xml)
+    return Response(dumps(error_body(error)), status=error.http_status, mimetype=media_type())
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -7,19 +7,19 @@ without `@doc` is an error rather than a silent gap.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow import MarshmallowPlugin, resolver
 from flask import Flask
 from marshmallow import Schema
 
 import mocknexus
 from mocknexus.domain.core.errors import ErrorKind
 from mocknexus.schemas.common import ErrorResponse, MXDateTime, Rooted, UnixTime
-from mocknexus.schemas.dialects import UNION, view
+from mocknexus.schemas.dialects import UNION, is_view, view, view_class
 from mocknexus.web.apis import NEXUS_MEDIA_TYPE, Api, ClientInBasicAuth, ClientInPath, api_of, registry_of
 from mocknexus.web.routing import RouteTable, segments
 
@@ -50,7 +50,13 @@ class Doc:
     empty: tuple[int, ...] = ()  # other success statuses answered with no body (204 No Content)
     security: list[dict] | None = None  # None: the API's usual
     media: str | None = None  # None: the API's usual (the inspector's and the widget's pages: HTML, JS, CSS)
-    error_media: str | None = None  # errors also answered in this type (MX's micro-deposits: plain JSON)
+    # The type the route's JSON answers and errors come in, instead of its API's (MX's micro-deposits: plain
+    # JSON); the document lists its errors in both (one raised before routing still has the API's).
+    error_media: str | None = None
+    # Per-route facts the request's caller reads (web/caller.py):
+    acting_user: bool = True  # its API finds the user it acts for (False: Nexus's POST /sessions opens a session)
+    user_by_id: bool = False  # its {user_guid} also takes the partner's user id (MX's web SDK may send it)
+    cors: Mapping[str, str] | None = None  # headers a browser's cross-origin call is answered with
     # Deliberate exceptions to what an OpenAPI checker may expect: {schemathesis check name: why}, published
     # as `x-mocknexus-unchecked` so the document itself says where it is not exact (tests/fidelity/test_fuzz.py).
     unchecked: dict[str, str] | None = None
@@ -64,9 +70,26 @@ def doc(summary: str, **details: Any) -> Callable[[F], F]:
     return attach
 
 
+def _schema_name(dialect: str) -> Callable[[Any], str]:
+    """Components named as apispec names them (the class name, without `Schema`). In a dialect's document a
+    response is the dialect's view of its class (schemas/dialects.py), keeping the class name; where the
+    declared class itself also appears (a request body, a control-plane echo) and differs from the view, it
+    is the union of both generations' keys, named `<name>Union`: two classes, two names, none made up by
+    apispec's renaming."""
+
+    def name(schema: Any) -> str:
+        cls = schema if isinstance(schema, type) else type(schema)
+        found = resolver(cls)
+        if dialect != UNION and not is_view(cls) and view_class(cls, dialect) is not cls:
+            return f"{found}Union"
+        return found
+
+    return name
+
+
 def build_spec(app: Flask) -> dict:
     dialect = getattr(app.config.get("MOCKNEXUS"), "mx_dialect", UNION)
-    plugin = MarshmallowPlugin()
+    plugin = MarshmallowPlugin(schema_name_resolver=_schema_name(dialect))
     spec = APISpec(
         title="mocknexus",
         version=mocknexus.__version__,

@@ -3,8 +3,8 @@ server's own routes: for every operation MX documents, in each version, whether 
 the tests judge its answers by MX's document of that version, and whether one of MX's SDKs calls it in the
 SDK flows the tests run.
 
-- served: a Platform route of the app matches the operation's method and path (for v20250224, a route
-  wired for that version: `served_operations`).
+- served: a Platform route of the app matches the operation's method and path, and the version has the
+  operation (`served_operations`).
 - validated: the operation is in the list whose every answer the version's conformance test judges by MX's
   document (tests/platform/mx_document.py `VALIDATED`; each conformance test asserts it met them all).
 - SDK: the operation is called by a flow the SDK tests run (sdk_flow.py: mx-platform-python 1.12.0 and
@@ -22,8 +22,10 @@ from pathlib import Path
 
 from flask import Flask
 
+from mocknexus.apis.platform.versions import VERSIONS as PLATFORM_VERSIONS
 from mocknexus.app import create_app
 from mocknexus.config import Config
+from mocknexus.domain.core.errors import MXError
 from tests.platform import mx_document
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,14 +56,20 @@ def platform_routes(app: Flask) -> dict[tuple[str, str], str]:
 
 
 def served_operations(app: Flask, version: str) -> set[str]:
-    """The operations of `version`'s document that the app answers in that version."""
+    """The operations of `version`'s document that the app answers in that version: a Platform route serves
+    its path, and the version has the operation (apis/platform/versions.py: a view of its own or the one of
+    the version before it; an operation a version drops is MX's 404 there)."""
     routes = platform_routes(app)
-    wired = getattr(app, "platform_versions", {}).get(version) if version != "v20111101" else None
     found = set()
     for op_id, (method, template, _) in mx_document.DOCUMENTS[version].operations.items():
         endpoint = routes.get((method, _shape(template)))
-        if endpoint is not None and (version == "v20111101" or (wired is not None and endpoint in wired)):
-            found.add(op_id)
+        if endpoint is None:
+            continue
+        try:
+            PLATFORM_VERSIONS.view(endpoint, version)
+        except MXError:
+            continue
+        found.add(op_id)
     return found
 
 

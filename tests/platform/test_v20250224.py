@@ -121,8 +121,7 @@ def test_institutions_list_supported_products_and_filter_by_them(mx: Platform):
 
 
 def test_create_member_starts_what_its_products_ask(mx: Platform):
-    for user in ("verifying", "identifying", "plain", "legacy"):
-        mx.user(user)
+    guids = {user: mx.user(user)["guid"] for user in ("verifying", "identifying", "plain", "legacy")}
     verifying = mx.created("verifying", "password", products=["account_verification"])
     identifying = mx.created("identifying", "password", products=["identity_verification"])
     plain = mx.created("plain", "challenge")  # no data_request: MX aggregates
@@ -130,7 +129,8 @@ def test_create_member_starts_what_its_products_ask(mx: Platform):
     # v20250224 has no skip_aggregation: a body that still sends it starts the job all the same.
     assert mx.created("legacy", "password", skip_aggregation=True)["is_being_aggregated"]
     mx.finish("verifying", verifying["guid"])
-    assert mx.get(f"/users/verifying/members/{verifying['guid']}/account_numbers", expect=200).json["account_numbers"]
+    numbers = f"/users/{guids['verifying']}/members/{verifying['guid']}/account_numbers"  # MX: `{user_guid}` here
+    assert mx.get(numbers, expect=200).json["account_numbers"]
     assert (
         mx.get(f"/users/verifying/members/{verifying['guid']}/account_owners", expect=200).json["account_owners"] == []
     )

@@ -1,4 +1,5 @@
-"""v20250224's `{user_identifier}`, `{member_identifier}`, `{account_identifier}` and `{institution_identifier}`:
+"""v20250224's `{member_identifier}`, `{account_identifier}` and `{institution_identifier}` (the caller finds
+the `{user_identifier}`'s user, web/caller.py):
 "your `id` or the MX `guid`" (MX's v20250224 document). Each resolves to what the operations take (a guid,
 an institution code); an identifier naming nothing is passed on as it is, so the operation answers MX's 404
 in the one place it does. An `{account_identifier}` is the account's guid: mocknexus's accounts are
@@ -8,7 +9,7 @@ account)."""
 from __future__ import annotations
 
 from mocknexus.domain.catalog.catalog import Catalog
-from mocknexus.domain.core.tables import EXTERNAL_GUIDS, MEMBERS, USER_IDS, USERS
+from mocknexus.domain.core.tables import EXTERNAL_GUIDS, MEMBERS
 from mocknexus.store.base import Store
 
 
@@ -25,10 +26,3 @@ def institution_code(catalog: Catalog, identifier: str) -> str:
         return identifier
     institution = catalog.institutions.get(identifier)
     return institution.code if institution is not None else identifier
-
-
-def user_guid(store: Store, identifier: str) -> str:
-    """A user's guid, or the user whose partner `id` this is."""
-    if store.get(USERS, identifier) is not None:
-        return identifier
-    return store.get(USER_IDS, identifier) or identifier

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from mocknexus.domain.catalog.catalog import Institution
 from mocknexus.domain.core.errors import ErrorKind, MXError
-from mocknexus.domain.core.models import Member
+from mocknexus.domain.core.models import Member, User
 from mocknexus.domain.core.statuses import JobType
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def plan(institution: Institution, products: list[str] | None) -> ProductPlan:
 
 
 def create_member(
-    api: PlatformOperations, user_guid: str, fields: dict[str, Any], products: list[str] | None, oauth: Any = None
+    api: PlatformOperations, user: User, fields: dict[str, Any], products: list[str] | None, oauth: Any = None
 ) -> tuple[Member, ProductPlan]:
     """v20250224's createMember: the member, and the job its products start (none when one failed, or for an
     OAuth member, whose job starts once the bank's consent is given)."""
@@ -104,8 +104,8 @@ def create_member(
         chosen = plan(institution, products)
         oauth_skips = chosen.job is None  # an OAuth member aggregates after consent unless nothing may run
         member = api.create_platform_member(
-            user_guid, {**fields, "skip_aggregation": oauth_skips if fields["is_oauth"] else True}, oauth
+            user, {**fields, "skip_aggregation": oauth_skips if fields["is_oauth"] else True}, oauth
         )
         if chosen.job is not None and not fields["is_oauth"]:
-            member, _ = api.start_platform_job(user_guid, member.guid, chosen.job)
+            member, _ = api.start_platform_job(user, member.guid, chosen.job)
         return member, chosen

@@ -13,7 +13,8 @@ from mocknexus.apis.platform.common import listing, page_of
 from mocknexus.apis.platform.schemas import institutions as legacy
 from mocknexus.apis.platform.schemas.common import MAX_INSTITUTIONS_PER_PAGE
 from mocknexus.apis.platform.schemas.v20250224 import institutions as s
-from mocknexus.apis.platform.v20250224.registry import identified, replaces, same_shape
+from mocknexus.apis.platform.v20250224.registry import identified, same_shape
+from mocknexus.apis.platform.versions import V20250224, VERSIONS
 from mocknexus.domain.platform.products import matches
 from mocknexus.web.http import emulator, load, render
 
@@ -35,7 +36,7 @@ def list_query(schema: Any) -> dict[str, Any]:
     return load(schema, args)
 
 
-@replaces("platform.list_institutions")
+@VERSIONS.view_for(V20250224, "platform.list_institutions")
 def list_institutions() -> Response:
     args = list_query(institution_query)
     found = emulator().platform_institutions(args["name"], args["iso_country_code"], {})
@@ -44,16 +45,16 @@ def list_institutions() -> Response:
     return listing(institution_list, "institutions", *page_of(found, args, MAX_INSTITUTIONS_PER_PAGE))
 
 
-@replaces("platform.list_favorite_institutions")
+@VERSIONS.view_for(V20250224, "platform.list_favorite_institutions")
 def list_favorite_institutions() -> Response:
     args = list_query(favorites_query)
     found = emulator().favorite_institutions(args["iso_country_code"])
     return listing(institution_list, "institutions", *page_of(found, args, MAX_INSTITUTIONS_PER_PAGE))
 
 
-@replaces("platform.read_institution")
-def read_institution(**path: Any) -> Response:
-    code = identified(path)["institution_code"]
+@VERSIONS.view_for(V20250224, "platform.read_institution")
+def read_institution(institution_code: str) -> Response:
+    code = identified({"institution_code": institution_code})["institution_code"]
     return render(institution_response, {"institution": emulator().institution_by_code(code)})
 
 
