@@ -13,6 +13,7 @@ from mocknexus.apis.platform.schemas import members as legacy
 from mocknexus.apis.platform.schemas.v20250224 import members as s
 from mocknexus.apis.platform.v20250224.registry import same_shape
 from mocknexus.apis.platform.versions import V20250224, VERSIONS
+from mocknexus.domain.core.models import Member
 from mocknexus.domain.core.statuses import JobType
 from mocknexus.domain.platform.identifiers import member_guid
 from mocknexus.domain.platform.products import create_member as create_with_products
@@ -35,8 +36,8 @@ def _guid(identifier: str) -> str:
     return member_guid(emulator().store, identifier)
 
 
-def _member(member: object, caller: Caller, status: int = 200) -> Response:
-    return render(member_response, {"member": member_view(member, caller.user)}, status)  # type: ignore[arg-type]
+def _member(member: Member, caller: Caller, status: int = 200) -> Response:
+    return render(member_response, {"member": member_view(member, caller.user)}, status)
 
 
 @VERSIONS.view_for(V20250224, "platform.create_member")
