@@ -22,7 +22,8 @@ class DeepLinkParams(RequestSchema):
 
 
 class WidgetStyle(RequestSchema):
-    """MX's Style: `font_name`, any Google font (the widget page loads it)."""
+    """MX's Style: `font_name`, any Google font. Checked and kept with the URL's options; mocknexus's widget
+    page does not change its font (it loads nothing from other hosts)."""
 
     font_name = StrictString(required=True, max_length=128)
 
@@ -37,7 +38,7 @@ class WidgetUrlFieldsV20250224(PlatformWidgetUrlFields):
     disable_institution_search = StrictBoolean(load_default=False, allow_none=True)
     data_request = fields.Nested(DataRequest, load_default=None)
     deep_link_params = fields.Nested(DeepLinkParams, load_default=None)
-    locale = StrictString(load_default=None, max_length=35)  # a BCP 47 tag, e.g. `fr-CA`
+    locale = StrictString(load_default=None, max_length=35)  # a BCP 47 tag, e.g. `fr-CA` (kept; the page is English)
     style = fields.Nested(WidgetStyle, load_default=None)
     user_identifier = StrictString(load_default=None, max_length=255)
 
