@@ -50,7 +50,9 @@ ERROR_BODY = {
 }
 pytestmark = [pytest.mark.fuzz, pytest.mark.live, pytest.mark.xdist_group("platform_mx_schemathesis_v20250224")]
 
-SCHEMA = schemathesis.openapi.from_dict(mx_document_as_served(mx_document.V20250224, ERROR_BODY))
+SCHEMA = schemathesis.openapi.from_dict(
+    mx_document_as_served(mx_document.V20250224, ERROR_BODY, set(mx_document.V20250224_OPERATIONS))
+)
 SCHEMA.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 CHECKS = [response_schema_conformance, status_code_conformance, content_type_conformance]
 TALLY: Counter = Counter()
