@@ -94,7 +94,10 @@ def _negotiate(found: Caller, req: Request) -> None:
         return
     if not api.negotiated:
         return
-    offered = [media, "application/json", *answers_xml(), *api.also_accepts]
+    # The API's own type is accepted even where a version answers another (MX's v3 SDK README sets the
+    # v20111101 Accept beside `Accept-Version: v20250224`, which is answered in v20250224's plain JSON).
+    offered = list(dict.fromkeys([media, api.media_type, "application/json"]))
+    offered += [*answers_xml(), *api.also_accepts]
     if req.accept_mimetypes.best_match(offered) is None:
         raise MXError(ErrorKind.NOT_ACCEPTABLE, f"This API answers {' or '.join(offered)} only.")
 

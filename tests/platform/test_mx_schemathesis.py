@@ -45,10 +45,12 @@ ERROR_BODY = {
 pytestmark = [pytest.mark.fuzz, pytest.mark.live, pytest.mark.xdist_group("platform_mx_schemathesis")]
 
 
-def mx_document_as_served() -> dict:
+def mx_document_as_served(
+    judge: mx_document.Document = mx_document.V20111101, error_body: dict = ERROR_BODY, wanted: set | None = None
+) -> dict:
     """MX's document, its paths kept to the served operations, with the statuses MX's errors page names."""
-    raw = copy.deepcopy(mx_document.document())
-    wanted = set(mx_document.OPERATIONS)
+    raw = copy.deepcopy(judge.document)
+    wanted = set(mx_document.OPERATIONS) if wanted is None else wanted
     paths = {}
     for path, item in raw["paths"].items():
         kept = {m: op for m, op in item.items() if not isinstance(op, dict) or op.get("operationId") in wanted}
@@ -60,15 +62,16 @@ def mx_document_as_served() -> dict:
             if not isinstance(op, dict) or "operationId" not in op:
                 continue
             success = next(iter(op["responses"].values()))
-            media = next(iter(success.get("content") or {"application/vnd.mx.api.v1+json": None}))
+            bodiless = "application/json" if judge.version == "v20250224" else "application/vnd.mx.api.v1+json"
+            media = next(iter(success.get("content") or {bodiless: None}))  # a 204's errors: the version's type
             if "json" not in media:  # a statement's PDF: its errors are MX's JSON errors
-                media = "application/vnd.mx.api.v1+json"
-            for status in mx_document.DOCUMENTED_ELSEWHERE.get(op["operationId"], ()):
+                media = bodiless
+            for status in judge.elsewhere.get(op["operationId"], ()):
                 op["responses"][str(status)] = {"description": "MX's errors page"} if status == 204 else success
             for status in MX_ERRORS:
                 op["responses"].setdefault(
                     str(status),
-                    {"description": "MX's errors page", "content": {media: {"schema": ERROR_BODY}}},
+                    {"description": "MX's errors page", "content": {media: {"schema": error_body}}},
                 )
     raw["paths"] = paths
     return raw

@@ -22,6 +22,7 @@ from mocknexus.apis.platform import (  # noqa: F401
     microdeposits,
     transactions,
     users,
+    v20250224,
     widgets,
 )
 from mocknexus.apis.platform.blueprint import SHARED_WITH_NEXUS, bp

@@ -1,10 +1,10 @@
 """Which requests are the Platform API's, and who they act for: the Platform parts of a request's caller.
 
-A request is the Platform API's when it carries Basic credentials or the Platform's media type, and no Nexus
-session token: that decides the URLs it shares with Nexus (`/institutions/{...}`) and the API that answers a
-URL no route serves. The user a call acts for is the one its path names, found once (MX's 404 when there is
-none): by guid, or, where the version (or the route) takes MX's `{user_identifier}`, by guid or the partner's
-`id`. Its handlers take it from `caller.user`.
+A request is the Platform API's when it carries Basic credentials, the Platform's media type or its
+`Accept-Version` header, and no Nexus session token: that decides the URLs it shares with Nexus
+(`/institutions/{...}`) and the API that answers a URL no route serves. The user a call acts for is the one
+its path names, found once (MX's 404 when there is none): by guid, or, where the version (or the route) takes
+MX's `{user_identifier}`, by guid or the partner's `id`. Its handlers take it from `caller.user`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,11 @@ def claims(environ: Mapping[str, Any]) -> bool:
     if environ.get("HTTP_MD_SESSION_TOKEN"):
         return False
     auth = environ.get("HTTP_AUTHORIZATION", "")
-    return auth[:6].lower() == "basic " or "vnd.mx.api." in environ.get("HTTP_ACCEPT", "")
+    return (
+        auth[:6].lower() == "basic "
+        or "vnd.mx.api." in environ.get("HTTP_ACCEPT", "")
+        or "HTTP_ACCEPT_VERSION" in environ  # a header only the Platform API has (its versions)
+    )
 
 
 def acting_user(caller: Caller, req: Request) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mocknexus.apis.platform.schemas.v20250224 import errors as current_errors
 from mocknexus.web.apis import PLATFORM_MEDIA_TYPE
 from mocknexus.web.versions import Version, Versions
 
@@ -38,10 +39,46 @@ def _asked(environ: Mapping[str, Any]) -> str | None:
     return V20111101 if "vnd.mx.api.v1+json" in environ.get("HTTP_ACCEPT", "") else None
 
 
+# The operations whose `{user_guid}` is `{user_identifier}` in MX's v20250224 document (the guid or the
+# partner's id); account numbers by member, read account and micro-deposits keep `{user_guid}` there.
+_USER_IDENTIFIERS = frozenset(
+    f"platform.{name}"
+    for name in [
+        "read_user",
+        "update_user",
+        "delete_user",
+        "create_member",
+        "list_members",
+        "read_member",
+        "update_member",
+        "delete_member",
+        "read_member_status",
+        "verify_member",
+        "identify_member",
+        "aggregate_member",
+        "check_balances",
+        "resume_aggregation",
+        "list_member_challenges",
+        "list_member_credentials",
+        "request_oauth_window_uri",
+        "list_account_numbers_by_account",
+        "list_account_owners_by_member",
+        "list_user_accounts",
+        "list_member_accounts",
+        "read_account_by_member",
+        "update_account_by_member",
+    ]
+)
+
 VERSIONS = Versions(
     versions=(
         Version(V20111101, media_type=PLATFORM_MEDIA_TYPE),
-        Version(V20250224, media_type="application/json"),  # MX's v20250224 document answers application/json
+        Version(
+            V20250224,
+            media_type="application/json",  # MX's v20250224 document answers application/json
+            error_body=current_errors.error_body,
+            user_identifiers=_USER_IDENTIFIERS,
+        ),
     ),
     pick=_asked,
     default=lambda config: V20111101,

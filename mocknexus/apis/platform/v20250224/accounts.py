@@ -1,0 +1,99 @@
+"""Accounts, account numbers and owners in v20250224 (MX's leaner AccountResponse; `{account_identifier}`
+the account's guid), and widget URLs with v20250224's request fields."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from mocknexus.apis.platform.common import listing, page_of, query, read_changes
+from mocknexus.apis.platform.schemas import accounts as legacy
+from mocknexus.apis.platform.schemas import widgets as legacy_widgets
+from mocknexus.apis.platform.schemas.common import PlatformPageQuery
+from mocknexus.apis.platform.schemas.v20250224 import accounts as s
+from mocknexus.apis.platform.schemas.v20250224.widgets import WidgetUrlRequestV20250224
+from mocknexus.apis.platform.versions import V20250224, VERSIONS
+from mocknexus.domain.platform.identifiers import member_guid as member_by
+from mocknexus.web.caller import Caller
+from mocknexus.web.http import emulator, read_body, render
+from mocknexus.web.widget_links import answer, widget_urls
+
+account_response = s.AccountResponseV20250224()
+account_list = s.AccountListV20250224()
+account_number_list = s.AccountNumberListV20250224()
+account_owner_list = s.AccountOwnerListV20250224()
+user_accounts_query = legacy.PlatformAccountListQuery()
+member_accounts_query = legacy.PlatformMemberAccountsQuery()
+page_query = PlatformPageQuery()
+account_update = legacy.PlatformAccountUpdateRequest()
+widget_request = WidgetUrlRequestV20250224()
+widget_response = legacy_widgets.PlatformWidgetUrlResponse()
+
+
+def _guid(identifier: str) -> str:
+    return member_by(emulator().store, identifier)
+
+
+def _accounts(args: dict, views: list) -> Response:
+    # As in v20111101: mocknexus's accounts are aggregated ones, never manual nor managed by the user.
+    if args.get("is_manual") or args.get("member_is_managed_by_user"):
+        views = []
+    return listing(account_list, "accounts", *page_of(views, args))
+
+
+@VERSIONS.view_for(V20250224, "platform.list_user_accounts")
+def list_user_accounts(caller: Caller) -> Response:
+    return _accounts(query(user_accounts_query), emulator().account_views(caller.user))
+
+
+@VERSIONS.view_for(V20250224, "platform.read_account")
+def read_account(caller: Caller, account_guid: str) -> Response:
+    return render(account_response, {"account": emulator().account_view(caller.user, account_guid)})
+
+
+@VERSIONS.view_for(V20250224, "platform.list_member_accounts")
+def list_member_accounts(caller: Caller, member_guid: str) -> Response:
+    args = query(member_accounts_query)
+    return _accounts(args, emulator().account_views(caller.user, _guid(member_guid)))
+
+
+@VERSIONS.view_for(V20250224, "platform.read_account_by_member")
+def read_account_by_member(caller: Caller, member_guid: str, account_guid: str) -> Response:
+    view = emulator().account_view(caller.user, account_guid, _guid(member_guid))
+    return render(account_response, {"account": view})
+
+
+@VERSIONS.view_for(V20250224, "platform.update_account_by_member")
+def update_account_by_member(caller: Caller, member_guid: str, account_guid: str) -> Response:
+    changes = read_changes(account_update, "account")
+    view = emulator().update_platform_account(caller.user, _guid(member_guid), account_guid, changes)
+    return render(account_response, {"account": view})
+
+
+def _numbers(numbers: list) -> Response:
+    return listing(account_number_list, "account_numbers", *page_of(numbers, query(page_query)))
+
+
+@VERSIONS.view_for(V20250224, "platform.list_account_numbers_by_member")
+def list_account_numbers_by_member(caller: Caller, member_guid: str) -> Response:
+    return _numbers(emulator().account_numbers(caller.user_guid, member_guid))  # MX's v20250224: the guids
+
+
+@VERSIONS.view_for(V20250224, "platform.list_account_numbers_by_account")
+def list_account_numbers_by_account(caller: Caller, account_guid: str) -> Response:
+    return _numbers(emulator().account_numbers_for_account(caller.user_guid, account_guid))
+
+
+@VERSIONS.view_for(V20250224, "platform.list_account_owners_by_member")
+def list_account_owners_by_member(caller: Caller, member_guid: str) -> Response:
+    args = query(page_query)
+    owners = emulator().account_owners(caller.user_guid, _guid(member_guid))
+    return listing(account_owner_list, "account_owners", *page_of(owners, args))
+
+
+@VERSIONS.view_for(V20250224, "platform.request_widget_url")
+def request_widget_url(caller: Caller) -> Response:
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    options = read_body(widget_request)["widget_url"]
+    url = widget_urls().issue_for(caller.user, options.pop("widget_type"), options)
+    return render(widget_response, {"widget_url": answer(url)})
