@@ -20,6 +20,7 @@ from mocknexus.domain.clock import Clock, StoredClock
 from mocknexus.domain.service import Settings
 from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.loader import load_catalog, load_webhooks, parse_scenario
+from mocknexus.request_log import RequestLog
 from mocknexus.store import MemoryStore, SQLiteStore, Store
 from mocknexus.web import apis, request_context
 from mocknexus.web.errors import register_error_handlers
@@ -143,4 +144,5 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     register_error_handlers(app)
     request_context.register(app)
     register_hooks(app)
+    app.wsgi_app = RequestLog(app.wsgi_app, app.url_map)  # type: ignore[method-assign]  # one log line per request
     return app
