@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import fields
 
@@ -29,7 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check a fixture directory without serving")
     validate.add_argument("directory")
     admin = commands.add_parser("admin", help="drive a running server's control plane")
-    admin.add_argument("--url", default=f"http://127.0.0.1:{Config.port}", help="the server's base URL")
+    admin.add_argument(
+        "--url",
+        default=os.environ.get("MOCKNEXUS_URL") or f"http://127.0.0.1:{Config.port}",
+        help="the server's base URL (default: MOCKNEXUS_URL, as the pytest plugin, else http://127.0.0.1:8080)",
+    )
     admin.add_argument("--admin-token", default=None, help="bearer token, if the server requires one")
     admin.add_argument("--client-id", default=None, help="act on this MX client id's world alone (default: the server)")
     actions = admin.add_subparsers(dest="action", required=True)

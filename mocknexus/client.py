@@ -40,6 +40,10 @@ class WaitTimeout(AdminError):
     (`body["member"]`, or `body["requests"]` matched so far)."""
 
 
+MX_BANK = "INS-1572a04c-912b-59bf-5841-332c7dfafaef"  # MX's MX Bank (bundled: fixtures/)
+MX_BANK_OAUTH = "INS-68e96dd6-eabd-42d3-9f05-416897f0746c"  # MX's MX Bank (Oauth)
+
+
 @dataclass(frozen=True)
 class NexusSession:
     """A user with an open Nexus session, as a client under test would hold it."""
@@ -52,6 +56,30 @@ class NexusSession:
     @property
     def headers(self) -> dict[str, str]:
         return {"MD-SESSION-TOKEN": self.token, "Accept": NEXUS_MEDIA_TYPE, "Content-Type": NEXUS_MEDIA_TYPE}
+
+    def create_member(
+        self,
+        password: str = "password",
+        username: str = "mxuser",
+        institution_guid: str = MX_BANK,
+        skip_aggregation: bool = True,
+    ) -> dict:
+        """A member at the institution (MX Bank by default) logged in with `username` and `password` (MX Bank's
+        passwords and the Scenario Bank's choose a scenario: README), as a Nexus client creates one."""
+        base = f"{self.base_url}/institutions/{_q(institution_guid)}"
+        fields = _http("GET", f"{base}/credentials", None, self.headers)["credentials"]
+        values = {"LOGIN": username, "PASSWORD": password}  # by the credential's type (MX's LOGIN, PASSWORD)
+        credentials = [{"guid": f["guid"], "value": values.get(f.get("type") or "", password)} for f in fields]
+        body = {"member": {"institution_guid": institution_guid, "skip_aggregation": skip_aggregation}}
+        body["member"]["credentials"] = credentials
+        return _http("POST", f"{self.base_url}/members", body, self.headers)["member"]
+
+    def create_oauth_member(self, institution_guid: str = MX_BANK_OAUTH, **options: Any) -> dict:
+        """A PENDING OAuth member (MX Bank (Oauth) by default) with its `oauth_window_uri`; `options` are MX's
+        create-member options (referral_source, client_redirect_url, ...). End its consent with
+        `AdminClient.complete_oauth` (or open the URI in a browser)."""
+        body = {"member": {"institution_guid": institution_guid, "is_oauth": True}, **options}
+        return _http("POST", f"{self.base_url}/members", body, self.headers)["member"]
 
 
 def open_session(
@@ -164,6 +192,13 @@ class AdminClient:
         return self._call("POST", f"/members/{_q(member_guid)}/status", {"connection_status": connection_status})[
             "member"
         ]
+
+    def complete_oauth(self, member_guid: str, outcome: str = "SUCCESS", delay_seconds: float = 0) -> dict:
+        """End an OAuth member's consent with `outcome` (SUCCESS, CANCELLED, DENIED, IMPEDED, PROVIDER_ERROR,
+        SERVER_ERROR, SESSION_ERROR), the bank's answer landing `delay_seconds` later by the clock, as the
+        consent page would: {"member", "oauth": {"post_message", "redirect_url", ...}} (docs/oauth.md)."""
+        body = {"outcome": outcome, "delay_seconds": delay_seconds}
+        return self._call("POST", f"/members/{_q(member_guid)}/oauth", body)
 
     def finish_job(self, member_guid: str) -> dict:
         return self._call("POST", f"/members/{_q(member_guid)}/finish")["member"]
