@@ -57,6 +57,11 @@ class NexusSession:
     def headers(self) -> dict[str, str]:
         return {"MD-SESSION-TOKEN": self.token, "Accept": NEXUS_MEDIA_TYPE, "Content-Type": NEXUS_MEDIA_TYPE}
 
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        """Any Nexus call with this session (`path` from the root, e.g. "/micro_deposits"): the parsed answer;
+        AdminError (status, body) for a 4xx or 5xx."""
+        return _http(method, self.base_url + path, body, self.headers)
+
     def create_member(
         self,
         password: str = "password",

@@ -9,6 +9,7 @@ a variable it never set, or cannot run a second time (an id taken by the first r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -46,10 +47,8 @@ class DocServer:
         self._wait_for(lambda: any(line.get("path") == "/__admin/health" for line in self.lines), self._health)
 
     def _health(self) -> None:
-        try:
+        with contextlib.suppress(requests.ConnectionError):
             requests.get(self.url + "/__admin/health", timeout=1)
-        except requests.ConnectionError:
-            pass
 
     def _read(self) -> None:
         assert self.proc.stderr is not None
