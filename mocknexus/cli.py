@@ -8,6 +8,7 @@ import os
 import sys
 from dataclasses import fields
 
+from mocknexus import APIS_SERVED, DESCRIPTION, __version__
 from mocknexus.client import AdminClient, AdminError
 from mocknexus.config import ENV_PREFIX, Config
 from mocknexus.domain.errors import MXError
@@ -15,9 +16,12 @@ from mocknexus.loader import FixtureError, load_catalog
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mocknexus", description="A local, offline emulator of MX's Nexus API.")
+    parser = argparse.ArgumentParser(prog="mocknexus", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"mocknexus {__version__}: {DESCRIPTION}")
     commands = parser.add_subparsers(dest="command")
-    serve = commands.add_parser("serve", help="run the emulator (the default command)")
+    serve = commands.add_parser(
+        "serve", help="run the emulator (the default command): " + ", ".join(APIS_SERVED) + ", on one port"
+    )
     for f in fields(Config):
         flag = "--" + f.name.replace("_", "-")
         kind = {"int": int, "float": float, "str": str}[str(f.type)]
