@@ -20,7 +20,9 @@ import mocknexus
 from mocknexus.domain.errors import ErrorKind
 from mocknexus.schemas.common import ErrorResponse, MXDateTime, Rooted, UnixTime
 from mocknexus.schemas.dialects import UNION, view
+from mocknexus.schemas.dialects import view as dialect_view  # build_spec's `view` is a route's view function
 from mocknexus.web.apis import NEXUS_MEDIA_TYPE, Api, ClientInBasicAuth, ClientInPath, api_of
+from mocknexus.web.operation_ids import operation_id
 from mocknexus.web.routing import RouteTable, segments
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,6 +34,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 # client_id:api_key: the document says so by making the key optional (an empty requirement), so a client is
 # not told a made-up key will be refused.
 _ADMIN_HELP = "--admin-token: the control plane answers 401 without Authorization: Bearer <token>."
+# The component, by reference: the string "ErrorResponse" would be looked up in marshmallow's class registry,
+# finding the union class even under a dialect (a second component, "ErrorResponse1").
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
 _OPEN_ADMIN_PATHS = frozenset({"/__admin/health"})  # open for container health checks, token or not
 _API_KEY_HELP = "MX's partner API key. Without --api-key, mocknexus accepts any non-empty value (and 401s none)."
 
@@ -85,7 +90,7 @@ def build_spec(app: Flask) -> dict:
     )
     spec.components.security_scheme("apiToken", {"type": "apiKey", "in": "header", "name": "MD-API-TOKEN"})
     spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
-    spec.components.schema("ErrorResponse", schema=ErrorResponse)
+    spec.components.schema("ErrorResponse", schema=dialect_view(ErrorResponse(), dialect))  # as every schema: its view
 
     any_key = not app.config["MOCKNEXUS"].api_key
     admin_token = bool(app.config["MOCKNEXUS"].admin_token)
@@ -111,7 +116,7 @@ def build_spec(app: Flask) -> dict:
                 operation["security"] = [{"adminToken": []}]
                 operation["responses"]["401"] = {
                     "description": "The control plane needs Authorization: Bearer <admin token>.",
-                    "content": {api.media_type: {"schema": "ErrorResponse"}},
+                    "content": {api.media_type: {"schema": _ERROR_REF}},
                 }
             if first_twin(rule) is not None:
                 seconds.append((first_twin(rule), method.lower(), operation))
@@ -127,14 +132,41 @@ def build_spec(app: Flask) -> dict:
     # document in `openapi_rules` (JSON Schema keywords), next to its validator.
     for key, name in plugin.converter.refs.items():
         component = document["components"]["schemas"][name]
-        component.update(getattr(key[0], "openapi_rules", {}))
+        component.update(_as_constraint(getattr(key[0], "openapi_rules", {})))
         if _empty_unwrapped_is_whole(key[0]):
             component.pop("required", None)
     for component in document["components"]["schemas"].values():
         for name, prop in component.get("properties", {}).items():
             if prop.get("x-digits"):
                 component["properties"][name] = _digits_also(prop)
+    _nullable_enums(document)
     return document
+
+
+def _nullable_enums(node: Any) -> None:
+    """A nullable enum (`type`, `nullable: true`, null among its values) said as its values alone: a validator
+    accepts exactly the same, and openapi-python-client makes one enum model instead of three (it read the
+    null twice, once from `nullable` and once from the values)."""
+    if isinstance(node, dict):
+        if node.get("nullable") is True and None in (node.get("enum") or ()):
+            node.pop("nullable")
+            node.pop("type", None)
+        for value in node.values():
+            _nullable_enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            _nullable_enums(value)
+
+
+def _as_constraint(rules: dict) -> dict:
+    """A schema's cross-field rule "at least one of these holds" (`anyOf`), placed inside an `allOf`: the
+    same for a validator, but client generators (openapi-python-client) read an object's own `anyOf` as a
+    union of types: they dropped the body (Nexus POST /members) or made one model per alternative."""
+    if "anyOf" not in rules:
+        return rules
+    rules = dict(rules)
+    alternatives = rules.pop("anyOf")
+    return {**rules, "allOf": [*rules.get("allOf", []), {"anyOf": alternatives}]}
 
 
 def _empty_unwrapped_is_whole(schema: Any) -> bool:
@@ -161,7 +193,7 @@ def _operation(described: Doc, api: Api, rule: Any, method: str, path: str, rout
         common_errors = (*common_errors, 503)
     operation: dict[str, Any] = {
         "summary": described.summary,
-        "operationId": re.sub(r"\W+", "_", f"{method.lower()}{path}").strip("_"),
+        "operationId": operation_id(api.name, method, path),
         "tags": [api.tag],
         "security": described.security if described.security is not None else security,
         "parameters": [
@@ -176,9 +208,12 @@ def _operation(described: Doc, api: Api, rule: Any, method: str, path: str, rout
     xml = api.xml_media_type
     as_xml = {xml: {"schema": {"type": "string", "description": "the same fields, as XML"}}} if xml else {}
     if described.body is not None:
+        # Under a dialect every schema is its view (cached per class), so that a schema met both in a request
+        # and in an answer is one component, not two of one name (apispec's `Member1`).
+        body = view(described.body, dialect) if isinstance(described.body, Schema) else described.body
         operation["requestBody"] = {
             "required": described.body_required,
-            "content": {api.request_media_type or media: {"schema": described.body}, **as_xml},
+            "content": {api.request_media_type or media: {"schema": body}, **as_xml},
         }
     success: dict[str, Any] = {"description": described.summary}
     if described.response is not None:
@@ -195,7 +230,7 @@ def _operation(described: Doc, api: Api, rule: Any, method: str, path: str, rout
         api_of(routes.blueprints[r]).media_type for r in routes.rivals.get(rule.rule, ()) if r in routes.blueprints
     ]
     error_content: dict[str, Any] = {
-        m: {"schema": "ErrorResponse"}
+        m: {"schema": _ERROR_REF}
         for m in dict.fromkeys((media, NEXUS_MEDIA_TYPE, *rivals, *filter(None, [described.error_media])))
     }
     if xml:  # an API speaking XML answers its errors in XML when asked to (`.xml`, Accept): web/errors.py
@@ -205,10 +240,10 @@ def _operation(described: Doc, api: Api, rule: Any, method: str, path: str, rout
             "description": ErrorKind.for_http_status(status).default_message,
             "content": error_content,
         }
-    for status, body in (described.bodies or {}).items():
+    for status, answer in (described.bodies or {}).items():
         operation["responses"][str(status)] = {
             "description": ErrorKind.for_http_status(status).default_message,
-            "content": {media: {"schema": body}},
+            "content": {media: {"schema": view(answer, dialect) if isinstance(answer, Schema) else answer}},
         }
     unchecked = dict(described.unchecked or {})
     if xml and (described.body is not None or path.endswith(".xml")):
