@@ -2,7 +2,7 @@
 # ---- build: a wheel of the package (bundled fixtures inside it) ----
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY mocknexus ./mocknexus
 COPY fixtures ./fixtures
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .

@@ -15,12 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from mocknexus.apis.nexus import schemas as nexus
+from mocknexus.apis.nexus.views import static_members
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.schemas import nexus
 from mocknexus.schemas.dialects import DIALECTS, view
 from mocknexus.schemas.fastdump import dumper
-from mocknexus.web.nexus import static_members
 
 
 def main() -> None:

@@ -188,7 +188,7 @@ def clients(n: int) -> dict:
         }
 
 
-# What the inspector's page polls with no client chosen (mocknexus/inspector/static/*.js): the server-wide views.
+# What the inspector's page polls with no client chosen (mocknexus/apis/inspector/static/*.js): the server-wide views.
 INSPECTOR_POLLS = (
     "/__admin/clock",
     "/__admin/requests?limit=100",

@@ -103,9 +103,9 @@ def big_state(members: int) -> dict:
     """A snapshot with one user owning `members` members (loaded through PUT /__admin/state)."""
     from datetime import UTC, datetime
 
-    from mocknexus.domain.ids import new_guid
-    from mocknexus.domain.models import Member, User
-    from mocknexus.domain.snapshot import SNAPSHOT_VERSION, to_data
+    from mocknexus.domain.core.ids import new_guid
+    from mocknexus.domain.core.models import Member, User
+    from mocknexus.domain.core.snapshot import SNAPSHOT_VERSION, to_data
 
     now = datetime.now(UTC)
     institution = "INS-1572a04c-912b-59bf-5841-332c7dfafaef"  # the bundled MX Bank

@@ -9,14 +9,15 @@ from typing import Any
 
 from flask import Flask, request
 
+from mocknexus.apis import admin, inspector, mdx, nexus, oauth, platform, sso, widget
 from mocknexus.config import Config
 from mocknexus.control.background import Background, JobTicker, OAuthTicker
 from mocknexus.control.journal import JournalBudget
 from mocknexus.control.microdeposit_work import micro_deposit_ticker
 from mocknexus.control.webhooks import Webhooks
 from mocknexus.control.worlds import Worlds
-from mocknexus.domain import snapshot
-from mocknexus.domain.clock import Clock, StoredClock
+from mocknexus.domain.core import snapshot
+from mocknexus.domain.core.clock import Clock, StoredClock
 from mocknexus.domain.service import Settings
 from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.loader import load_catalog, load_webhooks, parse_scenario
@@ -26,8 +27,22 @@ from mocknexus.web import apis, request_context
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
 from mocknexus.web.partner_auth import is_platform_request
-from mocknexus.web.platform import SHARED_WITH_NEXUS
 from mocknexus.web.routing import ApiMap, LazyBuildRule
+
+# The APIs this server serves, in registration order: the control plane first, then the fixed-path Nexus API and
+# widget pages, then the /{client_id}/... partner APIs (a more specific URL wins: web/routing.py). Each wing
+# (mocknexus/apis/<wing>/) declares its `Api`; docs/architecture.md gives the recipe for adding one.
+WINGS: tuple[apis.Api, ...] = (
+    admin.API,
+    inspector.API,
+    nexus.API,
+    widget.API,
+    oauth.API,
+    widget.CALLS_API,
+    platform.API,
+    sso.API,
+    mdx.API,
+)
 
 
 class MockNexusFlask(Flask):
@@ -133,13 +148,9 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     background.start()
     webhooks.start_if_needed()
 
-    for api in apis.APIS:  # in the registry's order (web/apis.py)
-        for blueprint in apis.blueprints(api):
-            app.register_blueprint(blueprint)
-            if api.authenticate is not None:  # as `blueprint.before_request` would, for this app only
-                app.before_request_funcs.setdefault(blueprint.name, []).append(api.authenticate)
+    apis.register(app, WINGS)
     # A URL Nexus and the Platform API both serve goes to one or the other by its credentials (web/routing.py).
-    for nexus_endpoint, platform_endpoint in SHARED_WITH_NEXUS:
+    for nexus_endpoint, platform_endpoint in platform.SHARED_WITH_NEXUS:
         app.url_map.twin(nexus_endpoint, platform_endpoint, is_platform_request)
     register_error_handlers(app)
     request_context.register(app)

@@ -11,7 +11,7 @@ from dataclasses import fields
 from mocknexus import APIS_SERVED, DESCRIPTION, __version__
 from mocknexus.client import AdminClient, AdminError
 from mocknexus.config import ENV_PREFIX, Config
-from mocknexus.domain.errors import MXError
+from mocknexus.domain.core.errors import MXError
 from mocknexus.loader import FixtureError, load_catalog
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import yaml
 from marshmallow import ValidationError
 
-from mocknexus.domain.catalog import Catalog, Scenario
-from mocknexus.domain.errors import MXError
+from mocknexus.domain.catalog.catalog import Catalog, Scenario
+from mocknexus.domain.core.errors import MXError
 from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.schemas.fixtures import FIXTURE_VERSION, FixtureFile, FixtureFileSchema
 

@@ -20,7 +20,7 @@ from waitress.task import ErrorTask, WSGITask
 
 from mocknexus import request_log
 from mocknexus.config import Config
-from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.parking import PARKING_KEY, Park, Parking, ParkingLot
 from mocknexus.request_reading import DeadlineChannel
 from mocknexus.web.errors import error_envelope

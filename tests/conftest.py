@@ -6,7 +6,7 @@ import pytest
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from tests.support import FlaskHttp
 
 # pytester: for testing mocknexus's own pytest plugin; widget_fixtures: the Connect widget tests' world and browser.

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mocknexus.control.worlds import World, Worlds
-from mocknexus.domain import causes
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core import causes
+from mocknexus.domain.core.clock import Clock
 
 _log = logging.getLogger("mocknexus.background")
 

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from mocknexus import parking
 from mocknexus.control.journal import Entry
 from mocknexus.control.worlds import World
-from mocknexus.domain.errors import ErrorKind, MXError
-from mocknexus.domain.models import Member
-from mocknexus.domain.statuses import ANY_END, ConnectionStatus
+from mocknexus.domain.core.errors import ErrorKind, MXError
+from mocknexus.domain.core.models import Member
+from mocknexus.domain.core.statuses import ANY_END, ConnectionStatus
 
 RECHECK_SECONDS = 0.1
 JOURNAL_RECHECK_SECONDS = 1.0  # every call in this process wakes a journal wait; this is only a safety net

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from mocknexus.control.faults import Faults
 from mocknexus.control.journal import Journal
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from mocknexus.domain.service import Emulator
 from mocknexus.parking import Signal
 

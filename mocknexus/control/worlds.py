@@ -28,15 +28,15 @@ from typing import Any
 from mocknexus.control.faults import Faults
 from mocknexus.control.journal import Entry, Journal, JournalBudget
 from mocknexus.control.world import World
-from mocknexus.domain import kept_snapshot, snapshot
-from mocknexus.domain.catalog import Catalog, Scenario
-from mocknexus.domain.client_catalog import ClientCatalog, Parse
-from mocknexus.domain.clock import Clock, StoredClock
-from mocknexus.domain.errors import ErrorKind, MXError, not_found
-from mocknexus.domain.owners import TOKEN_OWNERS, TokenOwners, owner_of
+from mocknexus.domain.catalog.catalog import Catalog, Scenario
+from mocknexus.domain.catalog.client_catalog import ClientCatalog, Parse
+from mocknexus.domain.core import kept_snapshot, snapshot
+from mocknexus.domain.core.clock import Clock, StoredClock
+from mocknexus.domain.core.errors import ErrorKind, MXError, not_found
+from mocknexus.domain.core.owners import TOKEN_OWNERS, TokenOwners, owner_of
+from mocknexus.domain.core.tables import API_TOKENS, SESSIONS, WORLDS  # WORLDS: client ids, listed across processes
 from mocknexus.domain.service import Emulator, Settings
-from mocknexus.domain.static_members import is_static_member
-from mocknexus.domain.tables import API_TOKENS, SESSIONS, WORLDS  # WORLDS: client ids, listed across processes
+from mocknexus.domain.static_members.static_members import is_static_member
 from mocknexus.store import ReadOnlyView, Store
 
 __all__ = ["SHARED_PARTITION", "World", "Worlds"]
@@ -302,7 +302,7 @@ class Worlds:
 
     def dump_all_json(self, reveal: bool) -> bytes:
         """`dump_all` as JSON text, secrets masked unless `reveal`: only the worlds written to since the
-        last snapshot are converted and encoded again (`domain/kept_snapshot.py`)."""
+        last snapshot are converted and encoded again (`domain/core/kept_snapshot.py`)."""
         clients = [world.emulator.dump_state_json(reveal) for world in self.all()]
         return kept_snapshot.server_document(self.clock.now().isoformat(), clients, reveal)
 

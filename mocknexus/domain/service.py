@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 
-from mocknexus.domain.catalog import Catalog
-from mocknexus.domain.clock import Clock
-from mocknexus.domain.kept_snapshot import KeptSnapshot
-from mocknexus.domain.members import Members
-from mocknexus.domain.microdeposit_ops import MicroDeposits
-from mocknexus.domain.operations import MemberChanges, UserOperations
-from mocknexus.domain.owners import TokenOwners
-from mocknexus.domain.platform import PlatformOperations
-from mocknexus.domain.state import Settings
-from mocknexus.domain.steering import Steering
-from mocknexus.domain.test_data_ops import DeclaredData
-from mocknexus.domain.timekeeping import JobsAdvanced, Timekeeping
-from mocknexus.domain.users import Identity
+from mocknexus.domain.catalog.catalog import Catalog
+from mocknexus.domain.core.clock import Clock
+from mocknexus.domain.core.kept_snapshot import KeptSnapshot
+from mocknexus.domain.core.owners import TokenOwners
+from mocknexus.domain.core.state import Settings
+from mocknexus.domain.declared.test_data_ops import DeclaredData
+from mocknexus.domain.members.members import Members
+from mocknexus.domain.members.operations import MemberChanges, UserOperations
+from mocknexus.domain.members.steering import Steering
+from mocknexus.domain.members.timekeeping import JobsAdvanced, Timekeeping
+from mocknexus.domain.microdeposits.microdeposit_ops import MicroDeposits
+from mocknexus.domain.platform.platform import PlatformOperations
+from mocknexus.domain.users.users import Identity
 from mocknexus.store import Store
 
 __all__ = ["Emulator", "JobsAdvanced", "MemberChanges", "Settings", "UserOperations"]

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from mocknexus.domain.catalog import (
+from mocknexus.domain.catalog.catalog import (
     CHALLENGE_TYPES,
     FIELD_TYPES,
     RETRY,
@@ -24,10 +24,10 @@ from mocknexus.domain.catalog import (
     ScenarioRule,
     Step,
 )
-from mocknexus.domain.declared import Declaration
-from mocknexus.domain.microdeposits import BlockedReason, MicroDepositRule
-from mocknexus.domain.oauth import OAuthOutcome
-from mocknexus.domain.statuses import ConnectionStatus, Group
+from mocknexus.domain.core.statuses import ConnectionStatus, Group
+from mocknexus.domain.declared.declared import Declaration
+from mocknexus.domain.microdeposits.microdeposits import BlockedReason, MicroDepositRule
+from mocknexus.domain.oauth.oauth import OAuthOutcome
 from mocknexus.schemas import test_data
 
 FIXTURE_VERSION = 1

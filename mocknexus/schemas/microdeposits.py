@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from mocknexus.domain.microdeposits import ACCOUNT_TYPES, MicroDepositStatus
+from mocknexus.domain.microdeposits.microdeposits import ACCOUNT_TYPES, MicroDepositStatus
 from mocknexus.schemas.common import RequestSchema, Rooted, StrictString
 from mocknexus.schemas.dialects import V1, Timestamp, only_in
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, pre_load, validate
 
-from mocknexus.domain.oauth import REFERRAL_SOURCES, OAuthOutcome
+from mocknexus.domain.oauth.oauth import REFERRAL_SOURCES, OAuthOutcome
 from mocknexus.schemas.common import QuerySchema, RequestSchema, StrictBoolean, StrictString, message_scheme
 
 

@@ -25,10 +25,15 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from mocknexus.domain.datagen import is_valid_aba
-from mocknexus.domain.declared import Declaration, DeclaredAccount
-from mocknexus.domain.microdeposits import RULE_ENDS, BlockedReason, MicroDepositRule, MicroDepositStatus
-from mocknexus.domain.models import DeclaredOwner
+from mocknexus.domain.core.datagen import is_valid_aba
+from mocknexus.domain.core.models import DeclaredOwner
+from mocknexus.domain.declared.declared import Declaration, DeclaredAccount
+from mocknexus.domain.microdeposits.microdeposits import (
+    RULE_ENDS,
+    BlockedReason,
+    MicroDepositRule,
+    MicroDepositStatus,
+)
 
 ACCOUNT_KINDS = ("CHECKING", "SAVINGS", "LOAN", "CREDIT_CARD", "INVESTMENT", "LINE_OF_CREDIT", "MORTGAGE")
 _DIGITS = validate.Regexp(r"^[0-9]+$", error="must be digits only")

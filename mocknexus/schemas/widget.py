@@ -1,4 +1,4 @@
-"""Widget URL requests and answers: SSO v3 (`{"url": {...}}`); the Platform API's are schemas/platform/widgets.py.
+"""Widget URL requests and answers: SSO v3 (`{"url": {...}}`); the Platform API's are apis/platform/schemas/widgets.py.
 
 The options are MX's documented Connect configuration options (Verification Guide table; web SDK
 src/sso/widget_configuration.ts); one field list serves both endpoints.
@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
-from mocknexus.domain.widget_urls import CONNECT_WIDGET, WIDGET_TYPES
+from mocknexus.domain.widget.widget_urls import CONNECT_WIDGET, WIDGET_TYPES
 from mocknexus.schemas.common import (
     DigitsOrInteger,
     RequestSchema,

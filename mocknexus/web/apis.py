@@ -1,41 +1,23 @@
-"""Every API mocknexus serves, declared once: its blueprints, URL space, media types, how it authenticates, how
-a request finds its client world, its OpenAPI tag and the errors its endpoints may answer.
+"""What an API is, for the machinery every API shares: its blueprints, URL space, media types, how it
+authenticates, how a request finds its client world, its OpenAPI tag and the errors its endpoints may answer.
 
-Everything that used to be a table keyed by blueprint name reads this registry: the media type a response or
-an error is rendered in (web/http.py, web/errors.py), JSON-or-XML negotiation (web/negotiation.py), the
-OpenAPI document (web/openapi.py), which calls are faulted and journaled (web/hooks.py), and which
-blueprints the app registers, in which order (app.py).
-
-Adding an API is one entry here plus its blueprint. MX's Platform API, say (Basic `client_id:api_key`, its
-own media type, the client named by the Basic user name), would be::
-
-    Api(
-        name="platform",
-        tag="Platform API",
-        blueprints=("mocknexus.web.platform:bp",),
-        media_type="application/vnd.mx.api.v1+json",
-        security=({"basic": []},),
-        authenticate=partner_auth.require_basic_auth,
-        world=ClientInBasicAuth(),
-    )
-
-and `mocknexus/web/platform/` defining `bp = Blueprint("platform", __name__)` with its views, each with a
-`@doc(...)` (the OpenAPI document refuses a route without one), as it does.
+Each API's wing (mocknexus/apis/<wing>/) declares its `Api` beside its blueprints; app.py lists the wings it
+serves, in registration order, and keeps the registry (`register`). Everything that used to be a table keyed
+by blueprint name reads it: the media type a response or an error is rendered in (web/http.py,
+web/errors.py), JSON-or-XML negotiation (web/negotiation.py), the OpenAPI document (web/openapi.py), which
+calls are faulted and journaled (web/hooks.py). Nothing here imports a wing: the wings import this.
+docs/architecture.md gives the recipe for adding an API.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from flask import Blueprint, Request
+from flask import Blueprint, Flask, Request, current_app
 from werkzeug.exceptions import HTTPException
-
-from mocknexus.web import partner_auth
 
 NEXUS_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
 NEXUS_BETA_MEDIA_TYPE = "application/vnd.mx.nexus.beta+json"  # a published Java client's (micro-deposits)
@@ -129,7 +111,7 @@ class SharedWorld:
 class Api:
     name: str
     tag: str  # the OpenAPI tag of its operations
-    blueprints: tuple[str, ...]  # "module:attribute", registered in this order
+    blueprints: tuple[Blueprint, ...]  # registered in this order
     media_type: str  # its JSON answers and its errors
     world: WorldLocator
     xml_media_type: str | None = None  # it also speaks XML (by `.xml` suffix, Accept or Content-Type)
@@ -143,113 +125,31 @@ class Api:
     also_accepts: tuple[str, ...] = ()  # other media types an Accept header may ask for (answered as asked)
 
 
-# The order is the registration order: the control plane first, then the fixed-path Nexus API and widget
-# pages, then the /{client_id}/... partner APIs (a more specific URL wins: web/routing.py).
-APIS: tuple[Api, ...] = (
-    Api(
-        name="admin",
-        tag="Control plane",
-        blueprints=("mocknexus.web.admin:bp",),
-        media_type=ADMIN_MEDIA_TYPE,
-        world=ClientInPath(),
-        errors=(400, 404, 405, 406, 500),
-        control_plane=True,
-    ),
-    Api(
-        name="inspector",
-        tag="Inspector",
-        blueprints=("mocknexus.inspector.views:bp",),
-        media_type=ADMIN_MEDIA_TYPE,  # its errors; its pages say their own media (Doc.media)
-        world=SharedWorld(),
-        errors=(404, 405),
-        control_plane=True,
-        negotiated=False,  # it serves HTML, CSS and JS
-    ),
-    Api(
-        name="nexus",
-        tag="Nexus",
-        blueprints=("mocknexus.web.nexus:bp", "mocknexus.web.microdeposits:bp"),
-        media_type=NEXUS_MEDIA_TYPE,
-        world=NexusTokens(),
-        security=({"sessionToken": []},),  # checked by web/nexus.py, which also opens MX's static test_session
-        also_accepts=(NEXUS_BETA_MEDIA_TYPE,),
-    ),
-    Api(
-        name="widget",
-        tag="Connect widget",
-        blueprints=("mocknexus.widget.pages:bp",),
-        media_type="text/html",
-        world=TokenInPath("token"),
-        errors=(405,),
-    ),
-    Api(
-        name="oauth",
-        tag="OAuth consent page",
-        blueprints=("mocknexus.oauth.pages:bp",),
-        media_type="text/html",  # the bank's consent page and MX's ending: pages, never JSON
-        world=TokenInPath("token"),  # the window's one-time token was issued in its client's world
-        errors=(400, 405),
-    ),
-    Api(
-        name="widget_api",
-        tag="Connect widget (its own calls)",
-        blueprints=("mocknexus.widget.routing_numbers:bp",),
-        media_type=ADMIN_MEDIA_TYPE,  # plain JSON, as MX's widget's internal API
-        world=NexusTokens(),  # the widget's Nexus session
-        security=({"sessionToken": []},),
-        errors=(401, 405, 406, 500),
-    ),
-    Api(
-        name="platform",
-        tag="Platform API",
-        blueprints=("mocknexus.web.platform:bp",),
-        media_type=PLATFORM_MEDIA_TYPE,
-        request_media_type="application/json",  # MX's document: request bodies are plain JSON
-        world=ClientInBasicAuth(),
-        security=({"basic": []},),
-        authenticate=partner_auth.require_basic_auth,
-    ),
-    Api(
-        name="sso",
-        tag="SSO",
-        blueprints=("mocknexus.web.sso:bp", "mocknexus.widget.urls:sso_bp"),
-        media_type=SSO_MEDIA_TYPE,
-        xml_media_type=SSO_XML_MEDIA_TYPE,
-        world=ClientInPath(),
-        security=({"apiKey": []},),
-        authenticate=partner_auth.require_api_key,
-        errors=(401, 404, 405, 406, 500),  # a 400 where a view reads a body or a type (its @doc says so)
-    ),
-    Api(
-        name="mdx",
-        tag="MDX Real Time",
-        blueprints=("mocknexus.web.mdx:bp",),
-        media_type=MDX_MEDIA_TYPE,
-        xml_media_type=MDX_XML_MEDIA_TYPE,
-        world=ClientInPath(),
-        security=({"apiKey": []},),
-        authenticate=partner_auth.require_api_key,
-    ),
-)
-
 # Calls no blueprint claimed (an unknown path) answer as Nexus does and reach the shared world.
 UNROUTED = Api(name="unrouted", tag="", blueprints=(), media_type=NEXUS_MEDIA_TYPE, world=SharedWorld())
 
 
-def blueprints(api: Api) -> list[Blueprint]:
-    """The API's blueprints, imported here (not at the top: their modules import this one)."""
-    found = []
-    for spec in api.blueprints:
-        module, attribute = spec.split(":")
-        found.append(getattr(importlib.import_module(module), attribute))
-    return found
+REGISTRY_KEY = "mocknexus.apis"  # app.extensions: blueprint name -> its Api
 
 
-@functools.cache
-def _by_blueprint() -> dict[str, Api]:
-    return {blueprint.name: api for api in APIS for blueprint in blueprints(api)}
+def register(app: Flask, apis: tuple[Api, ...]) -> None:
+    """Register every API's blueprints, in order, with its authentication run before each of its views."""
+    registry: dict[str, Api] = app.extensions.setdefault(REGISTRY_KEY, {})
+    for api in apis:
+        for blueprint in api.blueprints:
+            app.register_blueprint(blueprint)
+            registry[blueprint.name] = api
+            if api.authenticate is not None:  # as `blueprint.before_request` would, for this app only
+                app.before_request_funcs.setdefault(blueprint.name, []).append(api.authenticate)
 
 
-def api_of(blueprint: str | None) -> Api:
-    """The API a blueprint (request.blueprint) belongs to; UNROUTED for none."""
-    return _by_blueprint().get(blueprint or "", UNROUTED)
+def registry_of(app: Flask) -> Mapping[str, Api]:
+    return app.extensions.get(REGISTRY_KEY, {})
+
+
+def api_of(blueprint: str | None, registry: Mapping[str, Api] | None = None) -> Api:
+    """The API a blueprint (request.blueprint) belongs to, in `registry` (else the current app's); UNROUTED
+    for none."""
+    if registry is None:
+        registry = registry_of(current_app)
+    return registry.get(blueprint or "", UNROUTED)

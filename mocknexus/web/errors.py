@@ -11,7 +11,7 @@ import contextlib
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.schemas.common import ErrorResponse
 from mocknexus.web import xmlio
 from mocknexus.web.http import dumps, media_type

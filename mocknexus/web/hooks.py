@@ -14,7 +14,7 @@ from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import ClientDisconnected, MethodNotAllowed
 
 from mocknexus.control.worlds import World
-from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.parking import PARKING_KEY, Parking, pause
 from mocknexus.web import request_context
 from mocknexus.web.apis import ADMIN_PREFIX

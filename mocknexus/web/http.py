@@ -14,7 +14,7 @@ from werkzeug.utils import get_content_type
 from mocknexus.control.faults import Faults
 from mocknexus.control.journal import Journal
 from mocknexus.control.worlds import World, Worlds
-from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.service import Emulator
 from mocknexus.schemas.dialects import view
 from mocknexus.schemas.fastdump import dumper

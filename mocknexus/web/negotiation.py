@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, request
 from marshmallow import Schema, fields
 
-from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.schemas.dialects import view
 from mocknexus.schemas.fastdump import dumper
 from mocknexus.web import xmlio

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import url_for
 
-from mocknexus.domain.models import Member
-from mocknexus.domain.oauth import OAuthOptions
+from mocknexus.domain.core.models import Member
+from mocknexus.domain.oauth.oauth import OAuthOptions
 
 
 def oauth_options(given: dict[str, Any], skip_aggregation: bool) -> OAuthOptions:

@@ -17,11 +17,11 @@ from flask import Flask
 from marshmallow import Schema
 
 import mocknexus
-from mocknexus.domain.errors import ErrorKind
+from mocknexus.domain.core.errors import ErrorKind
 from mocknexus.schemas.common import ErrorResponse, MXDateTime, Rooted, UnixTime
 from mocknexus.schemas.dialects import UNION, view
 from mocknexus.schemas.dialects import view as dialect_view  # build_spec's `view` is a route's view function
-from mocknexus.web.apis import NEXUS_MEDIA_TYPE, Api, ClientInBasicAuth, ClientInPath, api_of
+from mocknexus.web.apis import NEXUS_MEDIA_TYPE, Api, ClientInBasicAuth, ClientInPath, api_of, registry_of
 from mocknexus.web.operation_ids import operation_id
 from mocknexus.web.routing import RouteTable, segments
 
@@ -97,6 +97,7 @@ def build_spec(app: Flask) -> dict:
     if admin_token:
         spec.components.security_scheme("adminToken", {"type": "http", "scheme": "bearer", "description": _ADMIN_HELP})
     routes = RouteTable.from_map(app.url_map)
+    registry = registry_of(app)
     paths: dict[str, dict[str, dict]] = {}
     first_twin = getattr(app.url_map, "first_twin", lambda rule: None)
     seconds: list[tuple[Any, str, dict]] = []  # twins' second rules (web/routing.py), merged below
@@ -105,10 +106,10 @@ def build_spec(app: Flask) -> dict:
         described: Doc | None = getattr(view, "__apidoc__", None)
         if described is None:
             raise LookupError(f"route {rule.rule} ({rule.endpoint}) has no @doc")
-        api = api_of(rule.endpoint.split(".", 1)[0])
+        api = api_of(rule.endpoint.split(".", 1)[0], registry)
         path = _path(rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            operation = _operation(described, api, rule, method, path, routes, dialect)
+            operation = _operation(described, api, rule, method, path, routes, dialect, registry)
             if any_key and operation["security"] in ([{"apiKey": []}], [{"basic": []}]):
                 operation["security"] = [*operation["security"], {}]
             if admin_token and api.name == "admin" and path not in _OPEN_ADMIN_PATHS:
@@ -187,7 +188,9 @@ def _may_create_a_world(api: Api, rule: Any) -> bool:
     return isinstance(world, ClientInBasicAuth) or (isinstance(world, ClientInPath) and world.arg in rule.arguments)
 
 
-def _operation(described: Doc, api: Api, rule: Any, method: str, path: str, routes: RouteTable, dialect: str) -> dict:
+def _operation(
+    described: Doc, api: Api, rule: Any, method: str, path: str, routes: RouteTable, dialect: str, registry: Any
+) -> dict:
     media, security, common_errors = api.media_type, list(api.security), api.errors
     if _may_create_a_world(api, rule):  # past --max-clients, the call that would create one more is a 503
         common_errors = (*common_errors, 503)
@@ -227,7 +230,9 @@ def _operation(described: Doc, api: Api, rule: Any, method: str, path: str, rout
     # framing) carry it, and so do 404s and 405s decided before any API's route is chosen.
     # And a URL that a more specific template of another API owns (web/routing.py) answers in that API's type.
     rivals = [
-        api_of(routes.blueprints[r]).media_type for r in routes.rivals.get(rule.rule, ()) if r in routes.blueprints
+        api_of(routes.blueprints[r], registry).media_type
+        for r in routes.rivals.get(rule.rule, ())
+        if r in routes.blueprints
     ]
     error_content: dict[str, Any] = {
         m: {"schema": _ERROR_REF}

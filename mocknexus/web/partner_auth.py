@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import current_app, request
 
-from mocknexus.domain.errors import ErrorKind, MXError
+from mocknexus.domain.core.errors import ErrorKind, MXError
 
 API_KEY_HEADER = "MD-API-KEY"
 # MX's errors page for the Platform API's 401.

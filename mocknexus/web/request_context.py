@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, Request, request
 
-from mocknexus.domain import causes
+from mocknexus.domain.core import causes
 from mocknexus.domain.webhooks import events
 from mocknexus.web.apis import ADMIN_PREFIX
 from mocknexus.web.http import REQUEST_ID_KEY, world_of

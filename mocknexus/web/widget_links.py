@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import url_for
 
-from mocknexus.domain.widget_urls import WidgetUrl, WidgetUrls
+from mocknexus.domain.widget.widget_urls import WidgetUrl, WidgetUrls
 from mocknexus.web.http import emulator
 
 

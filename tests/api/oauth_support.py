@@ -10,7 +10,7 @@ from urllib.parse import urlencode, urlsplit
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from tests.support import CLIENT, FlaskHttp, open_session
 
 MX_BANK_OAUTH = "INS-68e96dd6-eabd-42d3-9f05-416897f0746c"

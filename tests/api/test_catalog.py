@@ -6,7 +6,7 @@ import random
 
 from faker import Faker
 
-from mocknexus.domain.catalog import Catalog, Institution
+from mocknexus.domain.catalog.catalog import Catalog, Institution
 
 
 def reference(catalog: Catalog, name: str) -> list[str]:

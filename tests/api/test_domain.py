@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mocknexus.domain.clock import Clock
-from mocknexus.domain.datagen import aba_routing_number, is_valid_aba
-from mocknexus.domain.pagination import paginate
-from mocknexus.domain.statuses import ConnectionStatus, Group
+from mocknexus.domain.core.clock import Clock
+from mocknexus.domain.core.datagen import aba_routing_number, is_valid_aba
+from mocknexus.domain.core.pagination import paginate
+from mocknexus.domain.core.statuses import ConnectionStatus, Group
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mocknexus.domain.datagen import is_valid_aba
+from mocknexus.domain.core.datagen import is_valid_aba
 from tests.support import API_KEY, CLIENT, FlaskHttp, LiveHttp, LiveServer, session_headers
 
 # The main flow is the end-to-end check that the SQLite store serves what the memory store serves.

@@ -8,7 +8,7 @@ import pytest
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from mocknexus.schemas.common import DANGEROUS_SCHEMES
 from tests.api.oauth_support import OAuthWorld
 from tests.api.test_widget_urls import SSO_HEADERS, basic

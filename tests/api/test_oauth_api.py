@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from tests.api.oauth_support import MX_BANK, MX_BANK_OAUTH, OAuthWorld, posted_message
 from tests.conftest import START
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from tests.api.oauth_support import OAuthWorld, posted_message
 from tests.conftest import START
 from tests.support import API_KEY, CLIENT

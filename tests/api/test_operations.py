@@ -8,11 +8,11 @@ import inspect
 import pytest
 
 from mocknexus.app import create_app
-from mocknexus.domain.errors import ErrorKind, MXError
-from mocknexus.domain.operations import UserOperations
+from mocknexus.domain.core.errors import ErrorKind, MXError
+from mocknexus.domain.core.statuses import ConnectionStatus, JobType
+from mocknexus.domain.members.operations import UserOperations
 from mocknexus.domain.service import Emulator
-from mocknexus.domain.static_members import StaticMembers
-from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.static_members.static_members import StaticMembers
 
 OPERATIONS = sorted(
     name for name, value in vars(UserOperations).items() if inspect.isfunction(value) and not name.startswith("_")

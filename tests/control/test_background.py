@@ -13,9 +13,9 @@ import pytest
 from mocknexus.app import create_app
 from mocknexus.config import Config
 from mocknexus.control.background import Background, JobTicker
-from mocknexus.domain.clock import Clock
-from mocknexus.domain.models import Member
-from mocknexus.domain.statuses import ConnectionStatus
+from mocknexus.domain.core.clock import Clock
+from mocknexus.domain.core.models import Member
+from mocknexus.domain.core.statuses import ConnectionStatus
 from tests.support import CLIENT, FlaskHttp, create_member, open_session
 
 CLOCK_ONLY = {  # a scenario of time-gated steps: no step wants a read

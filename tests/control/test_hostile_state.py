@@ -8,7 +8,7 @@ import pytest
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from tests.support import CLIENT, FlaskHttp, create_member, open_session
 
 ADMIN = f"/__admin/clients/{CLIENT}"

@@ -1,5 +1,5 @@
 """A snapshot reflects every write made since the last one (issue 21, point 2): what a snapshot converted is
-kept between reads (`domain/kept_snapshot.py`), and must never be answered once anything it shows has moved.
+kept between reads (`domain/core/kept_snapshot.py`), and must never be answered once anything it shows has moved.
 
 Each test reads the snapshot first (both forms, server-wide and the client's own: what is kept), makes one
 kind of write, and reads again: users, members, tokens, the clock (with no call in the world), faults,
@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from mocknexus.domain import snapshot
+from mocknexus.domain.core import snapshot
 from tests.support import API_KEY, CLIENT, api_token, create_member, new_user, open_session
 
 ADMIN = f"/__admin/clients/{CLIENT}"

@@ -13,7 +13,7 @@ import requests
 
 from mocknexus.app import create_app
 from mocknexus.client import open_session as open_session_at
-from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.core.statuses import ConnectionStatus, JobType
 from tests.support import CLIENT, FlaskHttp, create_member, free_port, open_session, poll_until_settled
 
 pytestmark = pytest.mark.both_stores
@@ -180,7 +180,7 @@ def test_gunicorn_workers_sharing_a_state_file_show_one_timeline(tmp_path):
 
 def test_the_domain_reads_the_bound_request_and_nothing_outside_one(clock):
     """Pure domain, no web: a change outside any request names none; inside one, the bound one."""
-    from mocknexus.domain import causes
+    from mocknexus.domain.core import causes
 
     emu = create_app(clock=clock).extensions["mocknexus.worlds"].get("domain-client").emulator
     emu.create_user("domain-user")

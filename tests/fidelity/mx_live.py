@@ -13,7 +13,7 @@ import requests
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from tests.conftest import START
 from tests.fidelity import mx_reference as ref
 from tests.support import LiveServer

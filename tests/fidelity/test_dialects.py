@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from openapi_spec_validator import validate
 
+from mocknexus.apis.nexus import schemas as nexus
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.schemas import nexus
 from mocknexus.schemas.dialects import G21, V1, view
 from tests.fidelity.mx_conformance import required_keys
 from tests.support import FlaskHttp

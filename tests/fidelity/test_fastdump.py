@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 from marshmallow import Schema
 
-from mocknexus.domain.pagination import Page
-from mocknexus.domain.static_members import StaticMembers
+from mocknexus.apis.admin import clients, clock, faults, journal, members, scenarios, server, state
+from mocknexus.apis.mdx import views as mdx
+from mocknexus.apis.nexus import views as nexus
+from mocknexus.apis.sso import views as sso
+from mocknexus.domain.core.pagination import Page
+from mocknexus.domain.static_members.static_members import StaticMembers
 from mocknexus.schemas.dialects import DIALECTS, view
 from mocknexus.schemas.fastdump import dumper
-from mocknexus.web import admin, mdx, nexus, sso
-from mocknexus.web.admin import clients, clock, faults, journal, members, scenarios, server, state
+from mocknexus.apis import admin
 from tests.support import CLIENT, create_member, open_session, poll_until_settled
 
 

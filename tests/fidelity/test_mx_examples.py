@@ -15,7 +15,7 @@ from datetime import datetime
 
 import pytest
 
-from mocknexus.domain.static_members import STATUS_NAMES
+from mocknexus.domain.static_members.static_members import STATUS_NAMES
 from mocknexus.web import xmlio
 from tests.fidelity import mx_reference as ref
 from tests.fidelity.mx_conformance import check

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from mocknexus.domain.datagen import is_valid_aba
-from mocknexus.domain.static_members import STATUS_NAMES
-from mocknexus.domain.statuses import ConnectionStatus
+from mocknexus.domain.core.datagen import is_valid_aba
+from mocknexus.domain.core.statuses import ConnectionStatus
+from mocknexus.domain.static_members.static_members import STATUS_NAMES
 from tests.support import open_session, session_headers
 
 TEST = session_headers("test_session")

@@ -14,7 +14,8 @@ from mocknexus.app import create_app
 from mocknexus.config import Config
 from tests.support import API_KEY, CLIENT, FlaskHttp, api_token, create_member, new_user, open_session
 
-INSPECTOR = Path(__file__).resolve().parents[2] / "mocknexus" / "inspector"
+ROOT = Path(__file__).resolve().parents[2]
+INSPECTOR = ROOT / "mocknexus" / "apis" / "inspector"
 
 
 def credentials(http) -> list[dict]:
@@ -113,7 +114,7 @@ def test_the_inspector_itself_is_neither_faulted_nor_journaled(http):
 @pytest.mark.live
 def test_the_wheel_ships_the_page_its_scripts_and_styles(tmp_path):
     """Offline from a wheel: every template and static file is package data (builds the wheel: a few seconds)."""
-    root = INSPECTOR.parent.parent
+    root = ROOT
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(root)],
         check=True,
@@ -121,12 +122,12 @@ def test_the_wheel_ships_the_page_its_scripts_and_styles(tmp_path):
     )
     (wheel,) = tmp_path.glob("mocknexus-*.whl")
     shipped = set(zipfile.ZipFile(wheel).namelist())
-    needed = {f"mocknexus/inspector/{p.relative_to(INSPECTOR).as_posix()}" for p in INSPECTOR.glob("*/*")}
+    needed = {f"mocknexus/apis/inspector/{p.relative_to(INSPECTOR).as_posix()}" for p in INSPECTOR.glob("*/*")}
     assert needed and needed <= shipped, needed - shipped
 
 
 def test_the_inspector_guide_shows_each_panel_from_a_screenshot_that_exists():
-    docs = INSPECTOR.parent.parent / "docs"
+    docs = ROOT / "docs"
     shots = re.findall(r"\((screenshots/inspector-[\w-]+\.png)\)", (docs / "inspector.md").read_text())
     for panel in ("requests", "members", "steer", "sessions"):
         assert f"screenshots/inspector-{panel}.png" in shots

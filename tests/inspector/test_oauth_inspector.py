@@ -9,7 +9,7 @@ from selenium.webdriver.support.ui import Select
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from tests.api.oauth_support import MX_BANK_OAUTH, OAuthWorld
 from tests.conftest import START
 from tests.inspector.test_inspector_browser import open_panel, wait

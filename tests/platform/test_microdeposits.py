@@ -7,7 +7,7 @@ import pytest
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from tests.api.test_microdeposits import read as nexus_read
 from tests.platform.support import Platform
 from tests.platform.test_cross_api import nexus_session

@@ -9,7 +9,7 @@ import pytest
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from tests.conftest import START
 from tests.platform.support import Platform
 from tests.support import FlaskHttp

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from mocknexus.app import create_app
-from mocknexus.domain.statuses import ConnectionStatus, Group
+from mocknexus.domain.core.statuses import ConnectionStatus, Group
 from tests.support import CLIENT, LiveHttp, LiveServer, create_member, open_session
 
 pytestmark = pytest.mark.live

@@ -37,7 +37,7 @@ def test_the_wheel_ships_every_module_and_page_asset(tmp_path):
         for path in source.rglob("*.*")
         if "__pycache__" not in path.parts and path.suffix not in (".pyc",)
     }
-    assert any(n.startswith("mocknexus/oauth/templates/") for n in needed)  # the consent pages are among them
+    assert any(n.startswith("mocknexus/apis/oauth/templates/") for n in needed)  # the consent pages are among them
     assert needed <= shipped, sorted(needed - shipped)
     bundled = {f"mocknexus/_fixtures/{p.name}" for p in (ROOT / "fixtures").iterdir() if p.suffix in (".json", ".yaml")}
     assert bundled <= shipped, sorted(bundled - shipped)

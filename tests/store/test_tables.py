@@ -1,4 +1,4 @@
-"""A world's tables, declared once (`domain/tables.py`): every record type is a dataclass keyed by one of its
+"""A world's tables, declared once (`domain/core/tables.py`): every record type is a dataclass keyed by one of its
 fields, snapshots carry the tables the declaration marks, and the SQLite store reads every record table back
 as its record, including widget URLs written by servers that stored them as plain data."""
 
@@ -9,8 +9,8 @@ import pathlib
 import re
 from datetime import UTC, datetime, timedelta
 
-from mocknexus.domain import snapshot, tables
-from mocknexus.domain.models import WidgetUrl
+from mocknexus.domain.core import snapshot, tables
+from mocknexus.domain.core.models import WidgetUrl
 from mocknexus.store import SQLiteStore
 
 ROOT = pathlib.Path(__file__).resolve().parents[2] / "mocknexus"

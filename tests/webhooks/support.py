@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from mocknexus.app import create_app
 from mocknexus.client import AdminClient
 from mocknexus.config import Config
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from mocknexus.webhook_receiver import WebhookReceiver
 from tests.support import CLIENT, LiveHttp, LiveServer, create_member, open_session
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from mocknexus.domain import snapshot
+from mocknexus.domain.core import snapshot
 from mocknexus.domain.webhooks.events import Event, EventType
 from mocknexus.domain.webhooks.outbox import MAX_RETRIES, RETRY_DELAYS, Outbox
 from mocknexus.store import MemoryStore, SQLiteStore

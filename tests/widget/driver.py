@@ -18,7 +18,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.domain.clock import Clock
+from mocknexus.domain.core.clock import Clock
 from tests.browser import new_driver
 from tests.conftest import START
 from tests.support import API_KEY, CLIENT, LiveServer

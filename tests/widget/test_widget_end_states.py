@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mocknexus.domain.statuses import ConnectionStatus
+from mocknexus.domain.core.statuses import ConnectionStatus
 from tests.widget.driver import World
 from tests.widget.test_widget_browser import CONNECTED_END, expect, only_member, open_widget, step
 

@@ -20,7 +20,7 @@ from typing import Any
 from mocknexus.control.webhooks.dispatcher import Dispatcher
 from mocknexus.control.webhooks.sender import Sender
 from mocknexus.control.worlds import World, Worlds
-from mocknexus.domain.tables import WEBHOOK_SERVER, WEBHOOK_SUBSCRIBERS
+from mocknexus.domain.core.tables import WEBHOOK_SERVER, WEBHOOK_SUBSCRIBERS
 from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.domain.webhooks.outbox import Outbox
 

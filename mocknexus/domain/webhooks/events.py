@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Protocol
 
-from mocknexus.domain.statuses import ConnectionStatus
+from mocknexus.domain.core.statuses import ConnectionStatus
 
 
 class EventType(Enum):

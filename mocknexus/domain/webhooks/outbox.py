@@ -14,8 +14,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from mocknexus.domain.errors import ErrorKind, MXError, not_found
-from mocknexus.domain.tables import WEBHOOK_CONFIG, WEBHOOK_DELIVERIES, WEBHOOK_META, WEBHOOK_PENDING
+from mocknexus.domain.core.errors import ErrorKind, MXError, not_found
+from mocknexus.domain.core.tables import WEBHOOK_CONFIG, WEBHOOK_DELIVERIES, WEBHOOK_META, WEBHOOK_PENDING
 from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.domain.webhooks.events import Event, EventType
 from mocknexus.store import Store

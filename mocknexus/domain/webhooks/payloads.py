@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mocknexus.domain.models import Job, Member, User
-from mocknexus.domain.statuses import ConnectionStatus, JobType
+from mocknexus.domain.core.models import Job, Member, User
+from mocknexus.domain.core.statuses import ConnectionStatus, JobType
 from mocknexus.domain.webhooks.events import EventType
 
 DATA_UPDATED = "member_data_updated"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from mocknexus.domain.models import Member, StatusChange, User
+from mocknexus.domain.core.models import Member, StatusChange, User
 from mocknexus.domain.webhooks import payloads
 from mocknexus.domain.webhooks.events import CONNECTION_STATUS_TRIGGERS, Event, EventType
 

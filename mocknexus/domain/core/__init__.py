@@ -1,0 +1,1 @@
+"""What every concept shares: errors, ids, statuses, records, tables, the clock, a world's state and its snapshot."""

@@ -1,0 +1,1 @@
+"""Accounts declared as test data (fixtures or the control plane) and their operations."""

@@ -1,0 +1,1 @@
+"""What the inspector and the control plane read of a world."""

@@ -1,0 +1,1 @@
+"""OAuth members: windows, outcomes, MX's hour."""

@@ -1,0 +1,1 @@
+"""MX's static test members behind `test_session`."""

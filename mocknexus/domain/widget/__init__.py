@@ -1,0 +1,1 @@
+"""The Connect widget's one-time URLs."""
