@@ -2,8 +2,9 @@
 
 It wraps the WSGI app, so it sees every request whatever answers it: the APIs, the control plane, a 404, an
 unhandled error. It logs to the `mocknexus.requests` logger at INFO, so `mocknexus serve` (INFO by default)
-prints it and `--log-level WARNING` silences it; a host app's logging decides where it goes (pytest's
-`caplog`, a collector). `--log-format json` makes every log line one JSON object (`JsonFormatter`).
+prints it and `--log-level WARNING` silences it. Inside another process (the pytest plugin's server) it is
+off until that process sets the logger's level to INFO. `--log-format json` makes every log line one JSON
+object (`JsonFormatter`).
 
 Secrets are never logged: no header (tokens, API keys, Basic auth, the admin token), no query string, no
 body (passwords, MFA answers), and a path's one-time tokens (the Connect widget's `/md/connect/<token>`, an
@@ -28,6 +29,10 @@ from werkzeug.routing import Map
 from mocknexus.parking import PARKING_KEY, Park
 
 LOGGER = logging.getLogger("mocknexus.requests")
+# Off inside another process (an app the pytest plugin or a test builds: a line per call there is noise, and
+# a log capture would keep every one): `mocknexus serve` turns it on (`configure`), as may any host app with
+# logging.getLogger("mocknexus.requests").setLevel(logging.INFO).
+LOGGER.setLevel(logging.WARNING)
 MASK = "****"
 # What the app leaves in the WSGI environ: the world a call acted in and its journal id (web/http.py).
 _WORLD_KEY, _REQUEST_ID_KEY = "mocknexus.world", "mocknexus.request_id"
@@ -204,6 +209,7 @@ def configure(level: str, log_format: str) -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    LOGGER.setLevel(logging.NOTSET)  # the server's level decides: INFO logs every request, WARNING none
     # Flask gave the app's logger ("mocknexus") its own handler, the root's not being set yet: every
     # mocknexus.* line would be written twice.
     logging.getLogger("mocknexus").removeHandler(default_handler)

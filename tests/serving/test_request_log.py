@@ -56,6 +56,7 @@ def test_no_secret_is_ever_logged(config, clock, caplog):
     from dataclasses import replace
 
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="mocknexus.requests")
     app = create_app(replace(config, api_key="s3cret-key", admin_token="admin-t0ken"), clock=clock)
     http = FlaskHttp(app)
     http.post(f"/{CLIENT}/users.json", json={"user": {"id": "u-1"}}, headers={"MD-API-KEY": "s3cret-key"})
