@@ -78,7 +78,7 @@ def build_spec(app: Flask) -> dict:
         openapi_version="3.0.3",
         plugins=[plugin],
         info={
-            "description": "A local emulator of MX's Nexus, MDX Real Time (users) and SSO (api_token) APIs.",
+            "description": mocknexus.DESCRIPTION,  # every API served (mocknexus.APIS_SERVED)
             "x-mx-dialect": dialect,  # response shapes below are this dialect's (--mx-dialect)
         },
     )
