@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, request
+from flask.globals import request_ctx
 
 from mocknexus.apis import admin, inspector, mdx, nexus, oauth, platform, sso, widget
 from mocknexus.config import Config
@@ -26,7 +27,7 @@ from mocknexus.store import MemoryStore, SQLiteStore, Store
 from mocknexus.web import apis, request_context
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
-from mocknexus.web.partner_auth import is_platform_request
+from mocknexus.web.http import CALLER_KEY
 from mocknexus.web.routing import ApiMap, LazyBuildRule
 
 # The APIs this server serves, in registration order: the control plane first, then the fixed-path Nexus API and
@@ -73,6 +74,19 @@ class MockNexusFlask(Flask):
         ):
             return super().create_url_adapter(request)
         return url_map.route_cache.adapter(request.environ)
+
+    def dispatch_request(self) -> Any:
+        """Flask's (3.1), calling the view the request's version answers with (web/versions.py) where it has
+        one, else the route's."""
+        req = request_ctx.request
+        if req.routing_exception is not None:
+            self.raise_routing_exception(req)
+        rule: Any = req.url_rule
+        if getattr(rule, "provide_automatic_options", False) and req.method == "OPTIONS":
+            return self.make_default_options_response()
+        found = req.environ.get(CALLER_KEY)
+        view = found.view if found is not None and found.view is not None else self.view_functions[rule.endpoint]
+        return self.ensure_sync(view)(**req.view_args)  # type: ignore[arg-type]
 
     def preprocess_request(self) -> Any:
         """Flask's, with one `request` lookup and no walk over empty hook tables (it runs on every call)."""
@@ -149,9 +163,6 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     webhooks.start_if_needed()
 
     apis.register(app, WINGS)
-    # A URL Nexus and the Platform API both serve goes to one or the other by its credentials (web/routing.py).
-    for nexus_endpoint, platform_endpoint in platform.SHARED_WITH_NEXUS:
-        app.url_map.twin(nexus_endpoint, platform_endpoint, is_platform_request)
     register_error_handlers(app)
     request_context.register(app)
     register_hooks(app)

@@ -24,6 +24,7 @@ from mocknexus.schemas.common import MXDateTime
 G21, V1, UNION = "g21", "v1", "union"
 DIALECTS = (UNION, G21, V1)
 _DIALECTS_KEY = "mx_dialects"
+DIALECT_ATTR = "__mx_dialect__"  # set on a dialect's view class: the dialect it writes
 
 
 def only_in(*dialects: str, **metadata: Any) -> dict[str, Any]:
@@ -50,8 +51,9 @@ def view(schema: Schema, dialect: str) -> Schema:
 
 @functools.cache
 def view_class(cls: type[Schema], dialect: str) -> type[Schema]:
-    """A subclass of `cls` without the other generation's fields, its nested schemas viewed the same way.
-    It keeps the class name, so the OpenAPI document names its components as for `union`."""
+    """A subclass of `cls` without the other generation's fields, its nested schemas viewed the same way; `cls`
+    itself where the dialect changes nothing in it. It keeps the class name, so the OpenAPI document names its
+    components as for `union` (web/openapi.py names the union class `...Union` where both appear)."""
     if dialect not in DIALECTS:
         raise ValueError(f"unknown MX dialect {dialect!r} (one of {', '.join(DIALECTS)})")
     declared: dict[str, fields.Field] = cls._declared_fields  # type: ignore[attr-defined]
@@ -61,11 +63,19 @@ def view_class(cls: type[Schema], dialect: str) -> type[Schema]:
         for name, field in declared.items()
         if name not in dropped and (adapted := _adapt(field, dialect)) is not field
     }
+    if not dropped and not attrs:
+        return cls
     base_meta = getattr(cls, "Meta", object)
+    attrs[DIALECT_ATTR] = dialect
     attrs["Meta"] = type("Meta", (base_meta,), {"exclude": (*getattr(base_meta, "exclude", ()), *dropped)})
     attrs["__module__"] = cls.__module__
     attrs["__qualname__"] = cls.__qualname__
     return type(cls.__name__, (cls,), attrs)
+
+
+def is_view(cls: type[Schema]) -> bool:
+    """Whether `cls` is a dialect's view of a declared schema (not the declared, union, schema itself)."""
+    return DIALECT_ATTR in cls.__dict__
 
 
 def _adapt(field: fields.Field, dialect: str) -> fields.Field:

@@ -1,1 +1,2 @@
-"""The HTTP layer: one blueprint per API, thin handlers that validate, call the domain, and render."""
+"""What every API wing shares: the caller a request is resolved into, versions, routing, negotiation, errors,
+rendering, the OpenAPI document (each API's own blueprints, schemas and declaration are its wing: apis/)."""

@@ -14,10 +14,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import Blueprint, Flask, Request, current_app
 from werkzeug.exceptions import HTTPException
+
+from mocknexus.web.versions import Versions
+
+if TYPE_CHECKING:
+    from mocknexus.domain.core.errors import MXError
 
 NEXUS_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
 NEXUS_BETA_MEDIA_TYPE = "application/vnd.mx.nexus.beta+json"  # a published Java client's (micro-deposits)
@@ -117,7 +122,18 @@ class Api:
     xml_media_type: str | None = None  # it also speaks XML (by `.xml` suffix, Accept or Content-Type)
     request_media_type: str | None = None  # its request bodies' media type, when not `media_type`
     security: tuple[dict, ...] = ()  # its OpenAPI security requirement
-    authenticate: Callable[[], None] | None = None  # run before each of its views (raises an MXError)
+    authenticate: Callable[[], None] | None = None  # its credentials' check, before each view (an MXError)
+    # Who a call acts for, filled into its caller once per request (web/caller.py): a Nexus session's user, the
+    # user a Platform path names. A route can say it acts for none (`@doc(acting_user=False)`).
+    acting_user: Callable[[Any, Request], None] | None = None  # (web/caller.py's Caller, the request)
+    versions: Versions | None = None  # its versions, chosen per request (web/versions.py)
+    # Whether a request's headers say it is this API's: decides a URL it shares with another API (`shares`)
+    # and which API answers a URL no route claims (its 404 in this API's media type).
+    claims: Callable[[Mapping[str, Any]], bool] | None = None
+    # URLs it serves with the same method as another API: (the other API's endpoint, this API's endpoint).
+    # A request this API `claims` is this API's; any other, the other's (web/routing.py's ApiMap.twin).
+    shares: tuple[tuple[str, str], ...] = ()
+    error_body: Callable[[MXError], dict] | None = None  # its errors' body, when not MX's envelope (web/errors.py)
     # Errors every endpoint may answer (besides each view's own); any path may also answer 405 and 406.
     errors: tuple[int, ...] = (400, 401, 404, 405, 406, 500)
     control_plane: bool = False  # neither faulted nor journaled; its reads never create a client world
@@ -125,26 +141,42 @@ class Api:
     also_accepts: tuple[str, ...] = ()  # other media types an Accept header may ask for (answered as asked)
 
 
-# Calls no blueprint claimed (an unknown path) answer as Nexus does and reach the shared world.
+# Calls no blueprint claimed (an unknown path) and no API's headers claim answer as Nexus does and reach the
+# shared world.
 UNROUTED = Api(name="unrouted", tag="", blueprints=(), media_type=NEXUS_MEDIA_TYPE, world=SharedWorld())
 
 
 REGISTRY_KEY = "mocknexus.apis"  # app.extensions: blueprint name -> its Api
+CLAIMANTS_KEY = "mocknexus.claimants"  # app.extensions: the APIs that say which requests are theirs, in order
 
 
 def register(app: Flask, apis: tuple[Api, ...]) -> None:
-    """Register every API's blueprints, in order, with its authentication run before each of its views."""
+    """Register every API's blueprints, in order, and pair the URLs two APIs share. Each API's credentials and
+    acting user are checked once per request, by web/caller.py."""
     registry: dict[str, Api] = app.extensions.setdefault(REGISTRY_KEY, {})
     for api in apis:
         for blueprint in api.blueprints:
             app.register_blueprint(blueprint)
             registry[blueprint.name] = api
-            if api.authenticate is not None:  # as `blueprint.before_request` would, for this app only
-                app.before_request_funcs.setdefault(blueprint.name, []).append(api.authenticate)
+    app.extensions[CLAIMANTS_KEY] = tuple(api for api in apis if api.claims is not None)
+    for api in apis:
+        for theirs, ours in api.shares:
+            if api.claims is None:
+                raise ValueError(f"the {api.name} API shares URLs but does not say which requests it claims")
+            app.url_map.twin(theirs, ours, api.claims)  # type: ignore[attr-defined]
 
 
 def registry_of(app: Flask) -> Mapping[str, Api]:
     return app.extensions.get(REGISTRY_KEY, {})
+
+
+def claimant(app: Flask, environ: Mapping[str, Any]) -> Api:
+    """For a URL no route serves: the API whose headers the request carries (its 404 comes in that API's
+    media type), else UNROUTED."""
+    for api in app.extensions.get(CLAIMANTS_KEY, ()):
+        if api.claims(environ):
+            return api
+    return UNROUTED
 
 
 def api_of(blueprint: str | None, registry: Mapping[str, Api] | None = None) -> Api:

@@ -1,6 +1,7 @@
 """Every failure leaves in MX's error shape: domain errors, HTTP errors (404, 405, 413), and crashes.
 
-The one place MX's error body is built (`error_envelope`) and rendered (`render_error`): in the API's media
+The one place MX's error body is built (`error_body`: MX's envelope, or the shape an API or version declares)
+and rendered (`render_error`): in the API's media
 type, or as XML where the API speaks XML and the request asked for it (a `.xml` path, an XML Accept header).
 """
 
@@ -14,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.schemas.common import ErrorResponse
 from mocknexus.web import xmlio
-from mocknexus.web.http import dumps, media_type
+from mocknexus.web.http import CALLER_KEY, dumps, media_type
 from mocknexus.web.near_misses import NearMisses
 from mocknexus.web.negotiation import xml_media_type
 from mocknexus.web.routing import RouteTable
@@ -28,13 +29,23 @@ def error_envelope(error: MXError) -> dict:
     return _error_schema.dump({"error": {"code": error.code, "message": error.message}})
 
 
+def error_body(error: MXError) -> dict:
+    """The body an error answers with: MX's envelope, unless the request's version or API declares a shape
+    of its own (`Version.error_body`, `Api.error_body`: MX documents one per API)."""
+    found = request.environ.get(CALLER_KEY)
+    if found is not None:
+        shape = (found.version.error_body if found.version is not None else None) or found.api.error_body
+        if shape is not None:
+            return shape(error)
+    return error_envelope(error)
+
+
 def render_error(error: MXError) -> Response:
     """An MX error as the request's API answers it: XML when asked for where the API speaks XML, else JSON."""
-    envelope = error_envelope(error)
     xml = xml_media_type()
     if xml is not None:
-        return Response(xmlio.dumps("error", envelope["error"]), status=error.http_status, mimetype=xml)
-    return Response(dumps(envelope), status=error.http_status, mimetype=media_type())
+        return Response(xmlio.dumps("error", error_envelope(error)["error"]), status=error.http_status, mimetype=xml)
+    return Response(dumps(error_body(error)), status=error.http_status, mimetype=media_type())
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -35,7 +35,7 @@ MAX_JSON_DEPTH = 16
 
 WORLD_KEY = "mocknexus.world"  # where a request keeps the world it acts in (WSGI environ)
 REQUEST_ID_KEY = "mocknexus.request_id"  # and its journal id (web/request_context.py)
-API_KEY = "mocknexus.api"  # and the API it calls (web/apis.py)
+CALLER_KEY = "mocknexus.caller"  # and who calls: its API, version, world and user (web/caller.py)
 
 # Built once: `json.dumps` with any keyword builds a new encoder per call.
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
@@ -73,13 +73,10 @@ def journal() -> Journal:
 
 
 def current_api() -> Api:
-    """The API this request calls (web/apis.py): UNROUTED for a path no blueprint claimed."""
+    """The API this request calls (web/apis.py), as its caller was resolved (web/caller.py)."""
     req = request._get_current_object()  # type: ignore[attr-defined]
-    environ = req.environ
-    found = environ.get(API_KEY)
-    if found is None:
-        found = environ[API_KEY] = api_of(req.blueprint)
-    return found
+    found = req.environ.get(CALLER_KEY)
+    return found.api if found is not None else api_of(req.blueprint)
 
 
 def _find_world(req: Request) -> World:
@@ -94,13 +91,18 @@ def _find_world(req: Request) -> World:
 
 
 def media_type() -> str:
-    """The answering API's media type; Nexus's for anything no blueprint claimed (unknown paths)."""
-    return current_api().media_type
+    """The media type of this request's JSON answers and errors: its route's, its version's or its API's
+    (web/caller.py); Nexus's for anything no API claimed (unknown paths)."""
+    found = request.environ.get(CALLER_KEY)
+    return found.media_type if found is not None else current_api().media_type
 
 
 def dialect() -> str:
-    """The generation of MX's documentation responses follow (--mx-dialect)."""
-    return current_app.config["MOCKNEXUS"].mx_dialect
+    """The generation of MX's documentation responses follow: the request's Nexus dialect when it chose one
+    (web/versions.py), else the server's (--mx-dialect)."""
+    found = request.environ.get(CALLER_KEY)
+    version = found.version if found is not None else None
+    return version.dialect if version is not None and version.dialect else current_app.config["MOCKNEXUS"].mx_dialect
 
 
 def render(schema: Schema, obj: Any, status: int = 200) -> Response:

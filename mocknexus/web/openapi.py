@@ -7,20 +7,19 @@ without `@doc` is an error rather than a silent gap.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow import MarshmallowPlugin, resolver
 from flask import Flask
 from marshmallow import Schema
 
 import mocknexus
 from mocknexus.domain.core.errors import ErrorKind
 from mocknexus.schemas.common import ErrorResponse, MXDateTime, Rooted, UnixTime
-from mocknexus.schemas.dialects import UNION, view
-from mocknexus.schemas.dialects import view as dialect_view  # build_spec's `view` is a route's view function
+from mocknexus.schemas.dialects import UNION, is_view, view, view_class
 from mocknexus.web.apis import NEXUS_MEDIA_TYPE, Api, ClientInBasicAuth, ClientInPath, api_of, registry_of
 from mocknexus.web.operation_ids import operation_id
 from mocknexus.web.routing import RouteTable, segments
@@ -34,9 +33,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 # client_id:api_key: the document says so by making the key optional (an empty requirement), so a client is
 # not told a made-up key will be refused.
 _ADMIN_HELP = "--admin-token: the control plane answers 401 without Authorization: Bearer <token>."
-# The component, by reference: the string "ErrorResponse" would be looked up in marshmallow's class registry,
-# finding the union class even under a dialect (a second component, "ErrorResponse1").
-_ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
 _OPEN_ADMIN_PATHS = frozenset({"/__admin/health"})  # open for container health checks, token or not
 _API_KEY_HELP = "MX's partner API key. Without --api-key, mocknexus accepts any non-empty value (and 401s none)."
 
@@ -55,7 +51,13 @@ class Doc:
     empty: tuple[int, ...] = ()  # other success statuses answered with no body (204 No Content)
     security: list[dict] | None = None  # None: the API's usual
     media: str | None = None  # None: the API's usual (the inspector's and the widget's pages: HTML, JS, CSS)
-    error_media: str | None = None  # errors also answered in this type (MX's micro-deposits: plain JSON)
+    # The type the route's JSON answers and errors come in, instead of its API's (MX's micro-deposits: plain
+    # JSON); the document lists its errors in both (one raised before routing still has the API's).
+    error_media: str | None = None
+    # Per-route facts the request's caller reads (web/caller.py):
+    acting_user: bool = True  # its API finds the user it acts for (False: Nexus's POST /sessions opens a session)
+    user_by_id: bool = False  # its {user_guid} also takes the partner's user id (MX's web SDK may send it)
+    cors: Mapping[str, str] | None = None  # headers a browser's cross-origin call is answered with
     # Deliberate exceptions to what an OpenAPI checker may expect: {schemathesis check name: why}, published
     # as `x-mocknexus-unchecked` so the document itself says where it is not exact (tests/fidelity/test_fuzz.py).
     unchecked: dict[str, str] | None = None
@@ -69,9 +71,26 @@ def doc(summary: str, **details: Any) -> Callable[[F], F]:
     return attach
 
 
+def _schema_name(dialect: str) -> Callable[[Any], str]:
+    """Components named as apispec names them (the class name, without `Schema`). In a dialect's document a
+    response is the dialect's view of its class (schemas/dialects.py), keeping the class name; where the
+    declared class itself also appears (a request body, a control-plane echo) and differs from the view, it
+    is the union of both generations' keys, named `<name>Union`: two classes, two names, none made up by
+    apispec's renaming."""
+
+    def name(schema: Any) -> str:
+        cls = schema if isinstance(schema, type) else type(schema)
+        found = resolver(cls)
+        if dialect != UNION and not is_view(cls) and view_class(cls, dialect) is not cls:
+            return f"{found}Union"
+        return found
+
+    return name
+
+
 def build_spec(app: Flask) -> dict:
     dialect = getattr(app.config.get("MOCKNEXUS"), "mx_dialect", UNION)
-    plugin = MarshmallowPlugin()
+    plugin = MarshmallowPlugin(schema_name_resolver=_schema_name(dialect))
     spec = APISpec(
         title="mocknexus",
         version=mocknexus.__version__,
@@ -90,7 +109,7 @@ def build_spec(app: Flask) -> dict:
     )
     spec.components.security_scheme("apiToken", {"type": "apiKey", "in": "header", "name": "MD-API-TOKEN"})
     spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
-    spec.components.schema("ErrorResponse", schema=dialect_view(ErrorResponse(), dialect))  # as every schema: its view
+    spec.components.schema("ErrorResponse", schema=ErrorResponse)
 
     any_key = not app.config["MOCKNEXUS"].api_key
     admin_token = bool(app.config["MOCKNEXUS"].admin_token)
@@ -117,7 +136,7 @@ def build_spec(app: Flask) -> dict:
                 operation["security"] = [{"adminToken": []}]
                 operation["responses"]["401"] = {
                     "description": "The control plane needs Authorization: Bearer <admin token>.",
-                    "content": {api.media_type: {"schema": _ERROR_REF}},
+                    "content": {api.media_type: {"schema": "ErrorResponse"}},
                 }
             if first_twin(rule) is not None:
                 seconds.append((first_twin(rule), method.lower(), operation))
@@ -211,12 +230,9 @@ def _operation(
     xml = api.xml_media_type
     as_xml = {xml: {"schema": {"type": "string", "description": "the same fields, as XML"}}} if xml else {}
     if described.body is not None:
-        # Under a dialect every schema is its view (cached per class), so that a schema met both in a request
-        # and in an answer is one component, not two of one name (apispec's `Member1`).
-        body = view(described.body, dialect) if isinstance(described.body, Schema) else described.body
         operation["requestBody"] = {
             "required": described.body_required,
-            "content": {api.request_media_type or media: {"schema": body}, **as_xml},
+            "content": {api.request_media_type or media: {"schema": described.body}, **as_xml},
         }
     success: dict[str, Any] = {"description": described.summary}
     if described.response is not None:
@@ -235,7 +251,7 @@ def _operation(
         if r in routes.blueprints
     ]
     error_content: dict[str, Any] = {
-        m: {"schema": _ERROR_REF}
+        m: {"schema": "ErrorResponse"}
         for m in dict.fromkeys((media, NEXUS_MEDIA_TYPE, *rivals, *filter(None, [described.error_media])))
     }
     if xml:  # an API speaking XML answers its errors in XML when asked to (`.xml`, Accept): web/errors.py
@@ -245,10 +261,10 @@ def _operation(
             "description": ErrorKind.for_http_status(status).default_message,
             "content": error_content,
         }
-    for status, answer in (described.bodies or {}).items():
+    for status, body in (described.bodies or {}).items():
         operation["responses"][str(status)] = {
             "description": ErrorKind.for_http_status(status).default_message,
-            "content": {media: {"schema": view(answer, dialect) if isinstance(answer, Schema) else answer}},
+            "content": {media: {"schema": body}},
         }
     unchecked = dict(described.unchecked or {})
     if xml and (described.body is not None or path.endswith(".xml")):

@@ -1,11 +1,9 @@
 """The partner-facing APIs' authentication: MD-API-KEY (MDX Real Time and SSO) and Basic client_id:api_key
-(the Platform API). web/apis.py names which API uses which."""
+(the Platform API). Each wing's declaration names the one it uses (`Api.authenticate`)."""
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping
-from typing import Any
 
 from flask import current_app, request
 
@@ -40,12 +38,3 @@ def require_basic_auth() -> None:
         raise MXError(ErrorKind.UNAUTHORIZED, INVALID_BASIC)
     if config.api_key and not hmac.compare_digest(auth.password.encode(), config.api_key.encode()):
         raise MXError(ErrorKind.UNAUTHORIZED, INVALID_BASIC)
-
-
-def is_platform_request(environ: Mapping[str, Any]) -> bool:
-    """Whether a request to a URL both Nexus and the Platform API serve (`/institutions/{...}`) is the
-    Platform API's: Basic credentials or the Platform's media type, and no Nexus session token."""
-    if environ.get("HTTP_MD_SESSION_TOKEN"):
-        return False
-    auth = environ.get("HTTP_AUTHORIZATION", "")
-    return auth[:6].lower() == "basic " or "vnd.mx.api." in environ.get("HTTP_ACCEPT", "")

@@ -50,8 +50,9 @@ class LazyBuildRule(Rule):
 
 
 class ApiMap(Map):
-    """werkzeug's Map, plus twins: a URL that two APIs serve with one method, decided by the request's headers
-    (`chooses_second(environ)`), so each API keeps its own blueprint, hooks, media type and world routing.
+    """werkzeug's Map, plus twins: a URL that two APIs serve with one method, decided by whether the second API
+    claims the request by its headers (`chooses_second(environ)`: its declaration's `claims`, paired from its
+    `shares` by web/apis.py), so each API keeps its own blueprint, media type and world routing.
     Nexus's `/institutions/{guid}` and the Platform API's `/institutions/{institution_code}` are one template
     (the OpenAPI document lists them as one operation); the Platform's `/institutions/favorites` is Nexus's
     `/institutions/{guid}` to a Nexus client (an institution of that guid: none)."""

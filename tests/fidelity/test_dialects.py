@@ -3,13 +3,16 @@ described by the served OpenAPI document."""
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from openapi_spec_validator import validate
 
 from mocknexus.apis.nexus import schemas as nexus
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.schemas.dialects import G21, V1, view
+from mocknexus.schemas.dialects import G21, UNION, V1, view
+from mocknexus.web.openapi import build_spec
 from tests.fidelity.mx_conformance import required_keys
 from tests.support import FlaskHttp
 
@@ -52,3 +55,15 @@ def test_requests_are_handled_the_same_in_every_dialect(clock):
         r = http.post("/institutions/search", json={"name": "MX Bank"}, headers={"MD-SESSION-TOKEN": "test_session"})
         assert r.status == 200 and r.json["institutions"][0]["guid"] == "INS-1572a04c-912b-59bf-5841-332c7dfafaef"
         assert http.post("/institutions/search", json={}, headers={"MD-SESSION-TOKEN": "test_session"}).status == 400
+
+
+@pytest.mark.parametrize("dialect", [UNION, G21, V1])
+def test_no_component_name_is_made_up(dialect):
+    """apispec renames a component when two schemas resolve to one name ("Member1"): every component here is
+    named by its class (a dialect's view keeps it; the declared union class beside it is `...Union`)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        spec = build_spec(create_app(Config(mx_dialect=dialect)))
+    assert not [w for w in caught if "Multiple schemas" in str(w.message)]
+    names = set(spec["components"]["schemas"])
+    assert not {n for n in names if n[-1].isdigit() and n[:-1].rstrip("0123456789") in names}

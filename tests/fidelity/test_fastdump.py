@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from marshmallow import Schema
 
+from mocknexus.apis import admin
 from mocknexus.apis.admin import clients, clock, faults, journal, members, scenarios, server, state
 from mocknexus.apis.mdx import views as mdx
 from mocknexus.apis.nexus import views as nexus
@@ -13,7 +14,6 @@ from mocknexus.domain.core.pagination import Page
 from mocknexus.domain.static_members.static_members import StaticMembers
 from mocknexus.schemas.dialects import DIALECTS, view
 from mocknexus.schemas.fastdump import dumper
-from mocknexus.apis import admin
 from tests.support import CLIENT, create_member, open_session, poll_until_settled
 
 

@@ -1,7 +1,7 @@
 """Nexus micro-deposits (MD-SESSION-TOKEN): create, list, read, and verify with the two amounts.
 
-A blueprint of the Nexus API (web/apis.py), with Nexus's session check. MX's published Java client sends
-`Accept: application/vnd.mx.nexus.beta+json` here; MX's docs show the v1 type. Both are accepted (the
+A blueprint of the Nexus API (apis/nexus/), acting for its session's user like the rest. MX's published Java
+client sends `Accept: application/vnd.mx.nexus.beta+json` here; MX's docs show the v1 type. Both are accepted (the
 registry's `also_accepts`), and the answer carries the type that was asked for (INFERRED: no public source
 shows the beta type's responses).
 """
@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from mocknexus.apis.nexus.views import api, authenticate_session, user_guid
 from mocknexus.domain.core.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.microdeposits.microdeposit_ops import AccountDetails
 from mocknexus.domain.static_members.static_members import StaticMembers
 from mocknexus.schemas import microdeposits as s
 from mocknexus.web.apis import NEXUS_BETA_MEDIA_TYPE, NEXUS_MEDIA_TYPE
+from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, read_body, render
 from mocknexus.web.openapi import doc
 
 bp = Blueprint("nexus_microdeposits", __name__)
-bp.before_request(authenticate_session)
 
 micro_deposit_response = s.MicroDepositResponse()
 micro_deposit_list = s.MicroDepositListResponse()
@@ -39,8 +38,8 @@ def _answer(schema: object, body: dict) -> Response:
     return response
 
 
-def _static() -> bool:
-    return isinstance(api(), StaticMembers)
+def _static(caller: Caller) -> bool:
+    return isinstance(caller.ops, StaticMembers)
 
 
 @bp.post("/micro_deposits")
@@ -51,30 +50,30 @@ def _static() -> bool:
     errors=(403,),
     unchecked={"positive_data_acceptance": ROUTING_CHECK},
 )
-def create_micro_deposit() -> Response:
+def create_micro_deposit(caller: Caller) -> Response:
     fields = read_body(create_request)["micro_deposit"]
-    if _static():
+    if _static(caller):
         raise MXError(ErrorKind.FORBIDDEN, _STATIC)
     details = AccountDetails(**{key: fields[key] for key in ACCOUNT_KEYS})
     record = emulator().create_micro_deposit(
-        user_guid(), fields["first_name"], fields["last_name"], fields["email"], details
+        caller.user_guid, fields["first_name"], fields["last_name"], fields["email"], details
     )
     return _answer(micro_deposit_response, {"micro_deposit": record})
 
 
 @bp.get("/micro_deposits")
 @doc("List the user's micro-deposits", response=micro_deposit_list)
-def list_micro_deposits() -> Response:
-    records = [] if _static() else emulator().list_micro_deposits(user_guid())
+def list_micro_deposits(caller: Caller) -> Response:
+    records = [] if _static(caller) else emulator().list_micro_deposits(caller.user_guid)
     return _answer(micro_deposit_list, {"micro_deposits": records})
 
 
 @bp.get("/micro_deposits/<guid>")
 @doc("Read a micro-deposit (a read moves its status on, as at MX)", response=micro_deposit_response)
-def read_micro_deposit(guid: str) -> Response:
-    if _static():
+def read_micro_deposit(caller: Caller, guid: str) -> Response:
+    if _static(caller):
         raise not_found("Micro-deposit")
-    record = emulator().read_micro_deposit(user_guid(), guid)
+    record = emulator().read_micro_deposit(caller.user_guid, guid)
     return _answer(micro_deposit_response, {"micro_deposit": record})
 
 
@@ -86,18 +85,18 @@ def read_micro_deposit(guid: str) -> Response:
     errors=(403, 422),
     unchecked={"positive_data_acceptance": ROUTING_CHECK},
 )
-def update_micro_deposit(guid: str) -> Response:
+def update_micro_deposit(caller: Caller, guid: str) -> Response:
     fields = read_body(update_request)["micro_deposit"]
     amounts = (fields.get("deposit_amount_1"), fields.get("deposit_amount_2"))
     account = {key: fields[key] for key in ACCOUNT_KEYS if fields[key] is not None}
-    if _static():
+    if _static(caller):
         raise MXError(ErrorKind.FORBIDDEN, _STATIC)
     if any(a is not None for a in amounts) and account:
         raise MXError(ErrorKind.BAD_REQUEST, "Send the deposit amounts or the account details, not both.")
     if account:
-        record = emulator().update_micro_deposit(user_guid(), guid, AccountDetails(**account))
+        record = emulator().update_micro_deposit(caller.user_guid, guid, AccountDetails(**account))
     elif None in amounts:
         raise MXError(ErrorKind.MISSING_PARAMETERS, "deposit_amount_1 and deposit_amount_2 are both required.")
     else:
-        record = emulator().verify_micro_deposit(user_guid(), guid, *amounts)  # type: ignore[arg-type]
+        record = emulator().verify_micro_deposit(caller.user_guid, guid, *amounts)  # type: ignore[arg-type]
     return _answer(micro_deposit_response, {"micro_deposit": record})

@@ -1,20 +1,22 @@
 """The Nexus API (MX's int-data.moneydesktop.com), authenticated by the MD-SESSION-TOKEN header.
 
-Handlers talk to `api()`: the emulator, or for MX's static `test_session` the read-only `StaticMembers`.
+Handlers are given their caller (web/caller.py): `caller.ops` is what its session talks to (the emulator, or for
+MX's static `test_session` the read-only `StaticMembers`), `caller.user_guid` the session's user.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Request, Response, current_app, request
 
 from mocknexus.apis.nexus import schemas as s
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.core.pagination import paginate
 from mocknexus.domain.core.statuses import JobType
-from mocknexus.domain.members.operations import MemberChanges, UserOperations
+from mocknexus.domain.members.operations import MemberChanges
 from mocknexus.domain.static_members.static_members import TEST_SESSION_TOKEN, StaticMembers
 from mocknexus.schemas.common import EmptySchema, PageQuery
 from mocknexus.schemas.oauth import OAuthWindowQuery, OAuthWindowResponse
+from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, read_body, read_query, render
 from mocknexus.web.oauth_links import oauth_options, with_window_uri
 from mocknexus.web.openapi import doc
@@ -55,21 +57,17 @@ oauth_window_response = OAuthWindowResponse()
 _SUPPORTS = ("supports_account_identification", "supports_account_verification", "supports_transaction_history")
 
 
-@bp.before_request
-def authenticate_session() -> None:
-    """The session a Nexus call runs as (g.session) and what it talks to (g.api); every Nexus blueprint's."""
-    req = request._get_current_object()  # type: ignore[attr-defined]  (each proxy lookup costs: every call runs this)
-    if req.endpoint == "nexus.create_session":
-        return
+def acting_user(caller: Caller, req: Request) -> None:
+    """Who a Nexus call acts for: its session's user (MD-SESSION-TOKEN), in the emulator or, for MX's static
+    `test_session`, in MX's read-only static members. The Nexus API's declaration (apis/nexus/)."""
     token = req.headers.get(SESSION_HEADER)
-    context = g._get_current_object()  # type: ignore[attr-defined]
     if token == TEST_SESSION_TOKEN:
-        context.session = static_members().session
-        context.api = static_members()
+        ops = static_members()
+        caller.session, caller.ops = ops.session, ops
     else:
-        found = emulator()
-        context.session = found.authenticate(token)
-        context.api = found
+        ops = caller.world.emulator
+        caller.session, caller.ops = ops.authenticate(token), ops
+    caller.user_guid = caller.session.user_guid
 
 
 def static_members() -> StaticMembers:
@@ -80,16 +78,6 @@ def static_members() -> StaticMembers:
     return found
 
 
-def api() -> UserOperations:
-    """What this request's session talks to: the emulator, or MX's static test members."""
-    return g.api
-
-
-def user_guid() -> str:
-    """The user this request acts for: its session's (the domain's operations are keyed by user)."""
-    return g.session.user_guid
-
-
 def _page_args(query: dict) -> tuple[int | None, int | None]:
     return query.get("page"), query.get("records_per_page") or query.get("per_page")
 
@@ -97,6 +85,7 @@ def _page_args(query: dict) -> tuple[int | None, int | None]:
 @bp.post("/sessions")
 @doc(
     "Open a session with a one-time api_token",
+    acting_user=False,  # it opens the session the other calls act in
     response=session_response,
     body=session_create,
     body_required=False,
@@ -117,8 +106,8 @@ def create_session() -> Response:
 
 @bp.get("/user")
 @doc("The session's user", response=user_response)
-def read_user() -> Response:
-    return render(user_response, {"user": api().get_user(user_guid())})
+def read_user(caller: Caller) -> Response:
+    return render(user_response, {"user": caller.ops.get_user(caller.user_guid)})
 
 
 @bp.post("/institutions/search")
@@ -128,13 +117,13 @@ def read_user() -> Response:
     body=institution_search,
     query=institution_search_query,
 )
-def search_institutions() -> Response:
+def search_institutions(caller: Caller) -> Response:
     criteria = read_body(institution_search)["institution"]
     supports = tuple(flag for flag in _SUPPORTS if criteria[flag])
     if criteria["name"] is None and criteria["url"] is None and not supports:
         raise MXError(ErrorKind.MISSING_PARAMETERS, "Search by institution name or url.")
     query = read_query(institution_search_query)
-    found, page = api().search_institutions(
+    found, page = caller.ops.search_institutions(
         criteria["name"], criteria["url"], query["iso_country_code"], *_page_args(query), supports=supports
     )
     return render(institution_list, {"institutions": found, "pagination": page, "pagination_data": page})
@@ -142,23 +131,23 @@ def search_institutions() -> Response:
 
 @bp.get("/institutions/<guid>")
 @doc("Read an institution", response=institution_response)
-def read_institution(guid: str) -> Response:
-    return render(institution_response, {"institution": api().read_institution(guid)})
+def read_institution(caller: Caller, guid: str) -> Response:
+    return render(institution_response, {"institution": caller.ops.read_institution(guid)})
 
 
 @bp.get("/institutions/<guid>/credentials")
 @doc("The credentials an institution requires", response=credential_list, query=page_query)
-def institution_credentials(guid: str) -> Response:
+def institution_credentials(caller: Caller, guid: str) -> Response:
     # The path is the Platform API's too, which pages this list: the same query is checked here (one
     # document for both), and an institution's few credentials fit on any page.
     read_query(page_query)
-    return render(credential_list, {"credentials": api().read_institution(guid).credentials})
+    return render(credential_list, {"credentials": caller.ops.read_institution(guid).credentials})
 
 
 @bp.get("/members")
 @doc("List the user's members", response=member_list, query=page_query)
-def list_members() -> Response:
-    members, page = api().list_members(user_guid(), *_page_args(read_query(page_query)))
+def list_members(caller: Caller) -> Response:
+    members, page = caller.ops.list_members(caller.user_guid, *_page_args(read_query(page_query)))
     return render(member_list, {"members": members, "pagination": page})
 
 
@@ -169,21 +158,21 @@ def list_members() -> Response:
     body=member_create,
     errors=(403, 422),  # 403: MX's static test_session reads and changes nothing
 )
-def create_member() -> Response:
+def create_member(caller: Caller) -> Response:
     body = read_body(member_create)
     fields = body["member"]
     if fields["credentials"] is None:
         fields["credentials"] = []
     if not fields["is_oauth"]:
-        return render(member_response, {"member": api().create_member(user_guid(), **fields)})
-    member = api().create_member(user_guid(), **fields, oauth=oauth_options(body, fields["skip_aggregation"]))
+        return render(member_response, {"member": caller.ops.create_member(caller.user_guid, **fields)})
+    member = caller.ops.create_member(caller.user_guid, **fields, oauth=oauth_options(body, fields["skip_aggregation"]))
     return render(oauth_member_response, {"member": with_window_uri(member)})
 
 
 @bp.get("/members/<guid>")
 @doc("Read a member (a poll)", response=member_response)
-def read_member(guid: str) -> Response:
-    return render(member_response, {"member": api().read_member(user_guid(), guid)})
+def read_member(caller: Caller, guid: str) -> Response:
+    return render(member_response, {"member": caller.ops.read_member(caller.user_guid, guid)})
 
 
 @bp.put("/members/<guid>")
@@ -193,15 +182,15 @@ def read_member(guid: str) -> Response:
     body=member_update,
     errors=(405, 422),
 )
-def update_member(guid: str) -> Response:
+def update_member(caller: Caller, guid: str) -> Response:
     changes = MemberChanges(**read_body(member_update)["member"])
-    return render(member_response, {"member": api().update_member(user_guid(), guid, changes)})
+    return render(member_response, {"member": caller.ops.update_member(caller.user_guid, guid, changes)})
 
 
 @bp.delete("/members/<guid>")
 @doc("Delete a member", response=empty)
-def delete_member(guid: str) -> Response:
-    api().delete_member(user_guid(), guid)
+def delete_member(caller: Caller, guid: str) -> Response:
+    caller.ops.delete_member(caller.user_guid, guid)
     return render(empty, {})
 
 
@@ -213,28 +202,28 @@ def delete_member(guid: str) -> Response:
     errors=(405,),
     unchecked={"positive_data_acceptance": "MX answers 405 to answers for a member that is not CHALLENGED."},
 )
-def resume_member(guid: str) -> Response:
+def resume_member(caller: Caller, guid: str) -> Response:
     answers = read_body(resume)["member"]["challenges"]
-    return render(member_response, {"member": api().resume_member(user_guid(), guid, answers)})
+    return render(member_response, {"member": caller.ops.resume_member(caller.user_guid, guid, answers)})
 
 
 @bp.get("/members/<guid>/challenges")
 @doc("List a member's MFA challenges", response=challenge_list)
-def list_challenges(guid: str) -> Response:
-    return render(challenge_list, {"challenges": api().list_challenges(user_guid(), guid)})
+def list_challenges(caller: Caller, guid: str) -> Response:
+    return render(challenge_list, {"challenges": caller.ops.list_challenges(caller.user_guid, guid)})
 
 
 @bp.get("/members/<guid>/credentials")
 @bp.get("/member/<guid>/credentials")  # sic: MX's v1 spec spells this path with the singular
 @doc("The credentials a member's institution requires", response=credential_list)
-def member_credentials(guid: str) -> Response:
-    member = api().read_member(user_guid(), guid, poll=False)
-    institution = api().read_institution(member.institution_guid)
+def member_credentials(caller: Caller, guid: str) -> Response:
+    member = caller.ops.read_member(caller.user_guid, guid, poll=False)
+    institution = caller.ops.read_institution(member.institution_guid)
     return render(credential_list, {"credentials": institution.credentials})
 
 
-def _job(guid: str, job_type: JobType) -> Response:
-    member, started = api().start_job(user_guid(), guid, job_type)
+def _job(caller: Caller, guid: str, job_type: JobType) -> Response:
+    member, started = caller.ops.start_job(caller.user_guid, guid, job_type)
     # MX: a job of the same type already running answers 202 Accepted and starts nothing.
     return render(member_response, {"member": member}, status=200 if started else 202)
 
@@ -243,9 +232,9 @@ def _job(guid: str, job_type: JobType) -> Response:
 @doc(
     "Start a verification", response=member_response, body=job_request, body_required=False, also=(202,), errors=(409,)
 )
-def verify_member(guid: str) -> Response:
+def verify_member(caller: Caller, guid: str) -> Response:
     read_body(job_request, required=False)  # include_transactions: accepted; mocknexus generates no transactions
-    return _job(guid, JobType.VERIFICATION)
+    return _job(caller, guid, JobType.VERIFICATION)
 
 
 @bp.post("/members/<guid>/identify")
@@ -257,58 +246,58 @@ def verify_member(guid: str) -> Response:
     also=(202,),
     errors=(409,),
 )
-def identify_member(guid: str) -> Response:
+def identify_member(caller: Caller, guid: str) -> Response:
     read_body(job_request, required=False)  # include_transactions: accepted, as for verify
-    return _job(guid, JobType.IDENTIFICATION)
+    return _job(caller, guid, JobType.IDENTIFICATION)
 
 
 @bp.get("/members/<guid>/account_owners")
 @doc("A member's account owners (after an identification)", response=account_owner_list)
-def member_account_owners(guid: str) -> Response:
-    return render(account_owner_list, {"account_owners": api().account_owners(user_guid(), guid)})
+def member_account_owners(caller: Caller, guid: str) -> Response:
+    return render(account_owner_list, {"account_owners": caller.ops.account_owners(caller.user_guid, guid)})
 
 
 @bp.get("/members/<guid>/aggregate")
 @doc("Start an aggregation", response=member_response, also=(202,), errors=(409,))
-def aggregate_member(guid: str) -> Response:
-    return _job(guid, JobType.AGGREGATION)
+def aggregate_member(caller: Caller, guid: str) -> Response:
+    return _job(caller, guid, JobType.AGGREGATION)
 
 
 @bp.get("/members/<guid>/account_numbers")
 @doc("A member's account numbers (after a verification)", response=account_number_list)
-def member_account_numbers(guid: str) -> Response:
-    return render(account_number_list, {"account_numbers": api().account_numbers(user_guid(), guid)})
+def member_account_numbers(caller: Caller, guid: str) -> Response:
+    return render(account_number_list, {"account_numbers": caller.ops.account_numbers(caller.user_guid, guid)})
 
 
 @bp.get("/members/<guid>/accounts")
 @doc("A member's accounts", response=account_list, query=page_query)
-def member_accounts(guid: str) -> Response:
-    return _account_page(api().list_accounts(user_guid(), guid))
+def member_accounts(caller: Caller, guid: str) -> Response:
+    return _account_page(caller.ops.list_accounts(caller.user_guid, guid))
 
 
 @bp.get("/accounts")
 @doc("The user's accounts", response=account_list, query=page_query)
-def list_accounts() -> Response:
-    return _account_page(api().list_accounts(user_guid()))
+def list_accounts(caller: Caller) -> Response:
+    return _account_page(caller.ops.list_accounts(caller.user_guid))
 
 
 @bp.get("/accounts/<guid>")
 @doc("Read an account", response=account_response)
-def read_account(guid: str) -> Response:
-    return render(account_response, {"account": api().read_account(user_guid(), guid)})
+def read_account(caller: Caller, guid: str) -> Response:
+    return render(account_response, {"account": caller.ops.read_account(caller.user_guid, guid)})
 
 
 @bp.put("/accounts/<guid>")
 @doc("Update an account: nickname, is_hidden", response=account_response, body=account_update)
-def update_account(guid: str) -> Response:
+def update_account(caller: Caller, guid: str) -> Response:
     changes = read_body(account_update)["account"]
-    return render(account_response, {"account": api().update_account(user_guid(), guid, **changes)})
+    return render(account_response, {"account": caller.ops.update_account(caller.user_guid, guid, **changes)})
 
 
 @bp.get("/accounts/<guid>/account_number")
 @doc("An account's numbers (after a verification)", response=account_number_list)
-def account_number(guid: str) -> Response:
-    numbers = api().account_numbers_for_account(user_guid(), guid)
+def account_number(caller: Caller, guid: str) -> Response:
+    numbers = caller.ops.account_numbers_for_account(caller.user_guid, guid)
     return render(account_number_list, {"account_numbers": numbers})
 
 
@@ -324,8 +313,8 @@ def _account_page(accounts: list) -> Response:
     query=oauth_query,
     unchecked={"positive_data_acceptance": "A member that does not use OAuth gets MX's 400, Member cannot use OAuth."},
 )
-def oauth_window_uri(guid: str) -> Response:
+def oauth_window_uri(caller: Caller, guid: str) -> Response:
     query = read_query(oauth_query)
     options = oauth_options(query, query["skip_aggregation"])
-    member = api().request_oauth_window(user_guid(), guid, options)
+    member = caller.ops.request_oauth_window(caller.user_guid, guid, options)
     return render(oauth_window_response, {"member": with_window_uri(member)})

@@ -11,12 +11,13 @@ the other's too.
 from __future__ import annotations
 
 # The routes, one module per concept (imported for the routes they add to `bp`).
-from mocknexus.apis.platform import accounts, institutions, jobs, members, microdeposits, users, widgets  # noqa: F401
+from mocknexus.apis.platform import accounts, identity, institutions, jobs, members, microdeposits, users, widgets  # noqa: F401
 from mocknexus.apis.platform.blueprint import SHARED_WITH_NEXUS, bp
+from mocknexus.apis.platform.versions import VERSIONS
 from mocknexus.web import partner_auth
 from mocknexus.web.apis import PLATFORM_MEDIA_TYPE, Api, ClientInBasicAuth
 
-__all__ = ["API", "SHARED_WITH_NEXUS"]
+__all__ = ["API", "VERSIONS"]
 
 API = Api(
     name="platform",
@@ -27,4 +28,8 @@ API = Api(
     world=ClientInBasicAuth(),
     security=({"basic": []},),
     authenticate=partner_auth.require_basic_auth,
+    acting_user=identity.acting_user,  # the user its path names, found once
+    versions=VERSIONS,
+    claims=identity.claims,  # Basic credentials or its media type, and no Nexus session token
+    shares=SHARED_WITH_NEXUS,
 )

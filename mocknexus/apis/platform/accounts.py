@@ -12,6 +12,7 @@ from mocknexus.apis.platform.blueprint import bp
 from mocknexus.apis.platform.common import listing, page_of, query, read_changes
 from mocknexus.apis.platform.schemas import accounts as s
 from mocknexus.apis.platform.schemas.common import PlatformPageQuery
+from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, render
 from mocknexus.web.openapi import doc
 
@@ -37,62 +38,62 @@ def _accounts(args: dict, views: list) -> Response:
 
 @bp.get("/users/<user_guid>/accounts")
 @doc("List a user's accounts", response=account_list, query=user_accounts_query)
-def list_user_accounts(user_guid: str) -> Response:
+def list_user_accounts(caller: Caller) -> Response:
     args = query(user_accounts_query)
-    return _accounts(args, emulator().account_views(user_guid))
+    return _accounts(args, emulator().account_views(caller.user))
 
 
 @bp.get("/users/<user_guid>/accounts/<account_guid>")
 @doc("Read an account", response=account_response)
-def read_account(user_guid: str, account_guid: str) -> Response:
-    return render(account_response, {"account": emulator().account_view(user_guid, account_guid)})
+def read_account(caller: Caller, account_guid: str) -> Response:
+    return render(account_response, {"account": emulator().account_view(caller.user, account_guid)})
 
 
 @bp.get("/users/<user_guid>/accounts/<account_guid>/account_numbers")
 @doc("An account's numbers (after a verification)", response=account_number_list, query=page_query)
-def list_account_numbers_by_account(user_guid: str, account_guid: str) -> Response:
+def list_account_numbers_by_account(caller: Caller, account_guid: str) -> Response:
     args = query(page_query)
     api = emulator()
-    numbers = api.account_numbers_for_account(api.scope(user_guid), account_guid)
+    numbers = api.account_numbers_for_account(caller.user_guid, account_guid)
     return listing(account_number_list, "account_numbers", *page_of(numbers, args))
 
 
 @bp.get(_MEMBER + "/accounts")
 @doc("List a member's accounts", response=account_list, query=member_accounts_query)
-def list_member_accounts(user_guid: str, member_guid: str) -> Response:
+def list_member_accounts(caller: Caller, member_guid: str) -> Response:
     args = query(member_accounts_query)
-    return _accounts(args, emulator().account_views(user_guid, member_guid))
+    return _accounts(args, emulator().account_views(caller.user, member_guid))
 
 
 @bp.get(_MEMBER + "/accounts/<account_guid>")
 @doc("Read one of a member's accounts", response=account_response)
-def read_account_by_member(user_guid: str, member_guid: str, account_guid: str) -> Response:
-    view = emulator().account_view(user_guid, account_guid, member_guid)
+def read_account_by_member(caller: Caller, member_guid: str, account_guid: str) -> Response:
+    view = emulator().account_view(caller.user, account_guid, member_guid)
     return render(account_response, {"account": view})
 
 
 @bp.put(_MEMBER + "/accounts/<account_guid>")
 @doc("Update an account: nickname, name, is_hidden, is_closed (other MX keys accepted)",
      response=account_response, body=account_update)  # fmt: skip
-def update_account_by_member(user_guid: str, member_guid: str, account_guid: str) -> Response:
+def update_account_by_member(caller: Caller, member_guid: str, account_guid: str) -> Response:
     changes = read_changes(account_update, "account")
-    view = emulator().update_platform_account(user_guid, member_guid, account_guid, changes)
+    view = emulator().update_platform_account(caller.user, member_guid, account_guid, changes)
     return render(account_response, {"account": view})
 
 
 @bp.get(_MEMBER + "/account_numbers")
 @doc("A member's account numbers (after a verification)", response=account_number_list, query=page_query)
-def list_account_numbers_by_member(user_guid: str, member_guid: str) -> Response:
+def list_account_numbers_by_member(caller: Caller, member_guid: str) -> Response:
     args = query(page_query)
     api = emulator()
-    numbers = api.account_numbers(api.scope(user_guid), member_guid)
+    numbers = api.account_numbers(caller.user_guid, member_guid)
     return listing(account_number_list, "account_numbers", *page_of(numbers, args))
 
 
 @bp.get(_MEMBER + "/account_owners")
 @doc("A member's account owners (after an identification)", response=account_owner_list, query=page_query)
-def list_account_owners_by_member(user_guid: str, member_guid: str) -> Response:
+def list_account_owners_by_member(caller: Caller, member_guid: str) -> Response:
     args = query(page_query)
     api = emulator()
-    owners = api.account_owners(api.scope(user_guid), member_guid)
+    owners = api.account_owners(caller.user_guid, member_guid)
     return listing(account_owner_list, "account_owners", *page_of(owners, args))

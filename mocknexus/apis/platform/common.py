@@ -10,10 +10,10 @@ from marshmallow import Schema
 
 from mocknexus.apis.platform.schemas.common import MAX_PER_PAGE, per_page
 from mocknexus.domain.core.errors import ErrorKind, MXError
-from mocknexus.domain.core.models import Member
+from mocknexus.domain.core.models import Member, User
 from mocknexus.domain.core.pagination import Page, paginate
 from mocknexus.domain.platform import platform_view
-from mocknexus.web.http import emulator, read_body, read_query, render
+from mocknexus.web.http import read_body, read_query, render
 
 
 def query(schema: Schema) -> dict[str, Any]:
@@ -29,8 +29,9 @@ def listing(schema: Schema, key: str, items: list[Any], page: Page, status: int 
     return render(schema, {key: items, "pagination": page}, status)
 
 
-def member_view(member: Member, user_guid: str) -> Member:
-    return platform_view.member_view(member, emulator().get_user(user_guid).id)
+def member_view(member: Member, user: User) -> Member:
+    """The member as the Platform API shows it, with its user's partner id (the user the caller found)."""
+    return platform_view.member_view(member, user.id)
 
 
 def read_changes(schema: Schema, root: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from mocknexus.apis.platform.schemas import members as s
 from mocknexus.apis.platform.schemas.common import PlatformPageQuery
 from mocknexus.domain.core.statuses import JobType
 from mocknexus.domain.oauth.oauth import OAuthOptions
+from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, read_body, render
 from mocknexus.web.oauth_links import window_uri
 from mocknexus.web.openapi import doc
@@ -35,58 +36,58 @@ _MEMBER = "/users/<user_guid>/members/<member_guid>"
 
 @bp.get(_MEMBER + "/status")
 @doc("A member's connection status, with its MFA challenges when CHALLENGED (a poll)", response=status_response)
-def read_member_status(user_guid: str, member_guid: str) -> Response:
-    return render(status_response, {"member": emulator().member_status(user_guid, member_guid)})
+def read_member_status(caller: Caller, member_guid: str) -> Response:
+    return render(status_response, {"member": emulator().member_status(caller.user, member_guid)})
 
 
-def _job(user_guid: str, member_guid: str, job_type: JobType, status: int) -> Response:
-    member, started = emulator().start_platform_job(user_guid, member_guid, job_type)
-    return render(member_response, {"member": member_view(member, user_guid)}, status if started else 202)
+def _job(caller: Caller, member_guid: str, job_type: JobType, status: int) -> Response:
+    member, started = emulator().start_platform_job(caller.user, member_guid, job_type)
+    return render(member_response, {"member": member_view(member, caller.user)}, status if started else 202)
 
 
 @bp.post(_MEMBER + "/verify")
 @doc("Start an instant account verification (202: one is already running)", response=member_response,
      also=(202,), errors=(409,))  # fmt: skip
-def verify_member(user_guid: str, member_guid: str) -> Response:
-    return _job(user_guid, member_guid, JobType.VERIFICATION, 200)
+def verify_member(caller: Caller, member_guid: str) -> Response:
+    return _job(caller, member_guid, JobType.VERIFICATION, 200)
 
 
 @bp.post(_MEMBER + "/identify")
 @doc("Start an account owner identification", response=member_response, status=202, errors=(409,))
-def identify_member(user_guid: str, member_guid: str) -> Response:
-    return _job(user_guid, member_guid, JobType.IDENTIFICATION, 202)
+def identify_member(caller: Caller, member_guid: str) -> Response:
+    return _job(caller, member_guid, JobType.IDENTIFICATION, 202)
 
 
 @bp.post(_MEMBER + "/aggregate")
 @doc("Start an aggregation", response=member_response, status=202, query=aggregate_query, errors=(409,))
-def aggregate_member(user_guid: str, member_guid: str) -> Response:
+def aggregate_member(caller: Caller, member_guid: str) -> Response:
     query(aggregate_query)  # include_holdings / include_transactions: accepted; mocknexus makes neither
-    return _job(user_guid, member_guid, JobType.AGGREGATION, 202)
+    return _job(caller, member_guid, JobType.AGGREGATION, 202)
 
 
 @bp.post(_MEMBER + "/check_balance")
 @doc("Start a balance check (a balance-only aggregation)", response=member_response, status=202, errors=(409,))
-def check_balances(user_guid: str, member_guid: str) -> Response:
-    return _job(user_guid, member_guid, JobType.BALANCE, 202)
+def check_balances(caller: Caller, member_guid: str) -> Response:
+    return _job(caller, member_guid, JobType.BALANCE, 202)
 
 
 @bp.put(_MEMBER + "/resume")
 @doc("Answer a CHALLENGED member's MFA challenges (405 when it is not challenged)", response=member_response,
      status=202, body=resume_request)  # fmt: skip
-def resume_aggregation(user_guid: str, member_guid: str) -> Response:
+def resume_aggregation(caller: Caller, member_guid: str) -> Response:
     answers = read_body(resume_request)["member"]["challenges"]
     api = emulator()
-    member = api.resume_member(api.scope(user_guid), member_guid, answers)
-    return render(member_response, {"member": member_view(member, user_guid)}, 202)
+    member = api.resume_member(caller.user_guid, member_guid, answers)
+    return render(member_response, {"member": member_view(member, caller.user)}, 202)
 
 
 @bp.get(_MEMBER + "/challenges")
 @doc("A CHALLENGED member's MFA challenges (204 when it is not challenged)", response=challenge_list,
      query=page_query, empty=(204,))  # fmt: skip
-def list_member_challenges(user_guid: str, member_guid: str) -> Response:
+def list_member_challenges(caller: Caller, member_guid: str) -> Response:
     args = query(page_query)
     api = emulator()
-    challenges = api.list_challenges(api.scope(user_guid), member_guid)
+    challenges = api.list_challenges(caller.user_guid, member_guid)
     if not challenges:
         return Response(status=204)  # MX: "If ... not ... CHALLENGED, then code 204 No Content"
     return listing(challenge_list, "challenges", *page_of(challenges, args))
@@ -95,7 +96,7 @@ def list_member_challenges(user_guid: str, member_guid: str) -> Response:
 @bp.get(_MEMBER + "/oauth_window_uri")
 @doc("A one-time OAuth window URI for an OAuth member (400 for a member that does not use OAuth)",
      response=oauth_response, query=oauth_query)  # fmt: skip
-def request_oauth_window_uri(user_guid: str, member_guid: str) -> Response:
+def request_oauth_window_uri(caller: Caller, member_guid: str) -> Response:
     args = query(oauth_query)
     api = emulator()
     options = OAuthOptions(
@@ -106,5 +107,5 @@ def request_oauth_window_uri(user_guid: str, member_guid: str) -> Response:
         skip_aggregation=bool(args["skip_aggregation"]),
     )
     # A fresh one-time window (MX's 400 "Member cannot use OAuth" for a member that does not use OAuth).
-    member = api.request_oauth_window(api.scope(user_guid), member_guid, options)
+    member = api.request_oauth_window(caller.user_guid, member_guid, options)
     return render(oauth_response, {"member": {"guid": member.guid, "oauth_window_uri": window_uri(member)}})

@@ -12,6 +12,7 @@ from mocknexus.apis.platform.schemas import institutions as si
 from mocknexus.apis.platform.schemas import members as s
 from mocknexus.apis.platform.schemas.common import PlatformPageQuery
 from mocknexus.domain.service import MemberChanges
+from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, read_body, render
 from mocknexus.web.oauth_links import oauth_options, window_uri
 from mocknexus.web.openapi import doc
@@ -33,33 +34,33 @@ credential_list = si.PlatformCredentialList()
     also=(202,),
     errors=(409, 422),
 )
-def create_member(user_guid: str) -> Response:
+def create_member(caller: Caller) -> Response:
     body = read_body(member_create)
     fields = body["member"]
     # MX's top-level OAuth options (referral_source, client_redirect_url, ui_message_webview_url_scheme,
     # enable_app2app): how an OAuth member's consent ends, as through Nexus.
     oauth = oauth_options(body, fields["skip_aggregation"])
-    member = emulator().create_platform_member(user_guid, fields, oauth)
+    member = emulator().create_platform_member(caller.user, fields, oauth)
     # MX lists 200 and 202: 202 (accepted, processing) when a job started, 200 when none did (INFERRED).
     status = 202 if member.is_being_aggregated else 200
-    view = member_view(member, user_guid)
+    view = member_view(member, caller.user)
     view.oauth_window_uri = window_uri(member)  # type: ignore[attr-defined]  # an OAuth member's consent page
     return render(member_response, {"member": view}, status)
 
 
 @bp.get("/users/<user_guid>/members")
 @doc("List a user's members", response=member_list, query=member_list_query)
-def list_members(user_guid: str) -> Response:
+def list_members(caller: Caller) -> Response:
     args = query(member_list_query)
-    items, page = page_of(emulator().list_platform_members(user_guid, args["use_case"]), args)
-    return listing(member_list, "members", [member_view(m, user_guid) for m in items], page)
+    items, page = page_of(emulator().list_platform_members(caller.user, args["use_case"]), args)
+    return listing(member_list, "members", [member_view(m, caller.user) for m in items], page)
 
 
 @bp.get("/users/<user_guid>/members/<member_guid>")
 @doc("Read a member (a poll: its job moves on)", response=member_response)
-def read_member(user_guid: str, member_guid: str) -> Response:
-    member = emulator().read_member(emulator().scope(user_guid), member_guid)
-    return render(member_response, {"member": member_view(member, user_guid)})
+def read_member(caller: Caller, member_guid: str) -> Response:
+    member = emulator().read_member(caller.user_guid, member_guid)
+    return render(member_response, {"member": member_view(member, caller.user)})
 
 
 @bp.put("/users/<user_guid>/members/<member_guid>")
@@ -69,7 +70,7 @@ def read_member(user_guid: str, member_guid: str) -> Response:
     body=member_update,
     errors=(405, 409, 422),
 )
-def update_member(user_guid: str, member_guid: str) -> Response:
+def update_member(caller: Caller, member_guid: str) -> Response:
     fields = read_changes(member_update, "member")
     api = emulator()
     changes = MemberChanges(
@@ -79,25 +80,25 @@ def update_member(user_guid: str, member_guid: str) -> Response:
         external_guid=fields.get("id"),
         background_aggregation_is_disabled=fields.get("background_aggregation_is_disabled"),
     )
-    member = api.update_member(api.scope(user_guid), member_guid, changes)
+    member = api.update_member(caller.user_guid, member_guid, changes)
     if fields.get("use_cases") is not None:
-        member = api.set_use_cases(user_guid, member_guid, fields["use_cases"])
-    return render(member_response, {"member": member_view(member, user_guid)})
+        member = api.set_use_cases(caller.user, member_guid, fields["use_cases"])
+    return render(member_response, {"member": member_view(member, caller.user)})
 
 
 @bp.delete("/users/<user_guid>/members/<member_guid>")
 @doc("Delete a member and its accounts", response=None, status=204)
-def delete_member(user_guid: str, member_guid: str) -> Response:
+def delete_member(caller: Caller, member_guid: str) -> Response:
     api = emulator()
-    api.delete_member(api.scope(user_guid), member_guid)
+    api.delete_member(caller.user_guid, member_guid)
     return Response(status=204)
 
 
 @bp.get("/users/<user_guid>/members/<member_guid>/credentials")
 @doc("The credentials the member's institution requires", response=credential_list, query=page_query)
-def list_member_credentials(user_guid: str, member_guid: str) -> Response:
+def list_member_credentials(caller: Caller, member_guid: str) -> Response:
     args = query(page_query)
     api = emulator()
-    member = api.read_member(api.scope(user_guid), member_guid, poll=False)
+    member = api.read_member(caller.user_guid, member_guid, poll=False)
     credentials = api.read_institution(member.institution_guid).credentials
     return listing(credential_list, "credentials", *page_of(credentials, args))

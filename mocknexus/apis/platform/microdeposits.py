@@ -3,13 +3,13 @@ account verifications, over the same user-keyed operations Nexus's micro-deposit
 micro-deposit made here is read and verified through Nexus too, and raises the same MICRODEPOSITS webhooks).
 
 MX's document declares these six responses `application/json` (not the Platform's vnd type), and MX's SDKs
-send that Accept: they are answered so, errors included. The delete declares no body, so its errors keep
-the Platform's type.
+send that Accept: they are answered so, errors included (their `@doc`'s `error_media`, which the request's
+caller reads). The delete declares no body, so its errors keep the Platform's type.
 """
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response
 
 from mocknexus.apis.nexus.microdeposits import ACCOUNT_KEYS, ROUTING_CHECK
 from mocknexus.apis.platform.blueprint import bp
@@ -17,6 +17,7 @@ from mocknexus.apis.platform.common import page_of, query
 from mocknexus.apis.platform.schemas import microdeposits as s
 from mocknexus.apis.platform.schemas.common import PlatformPageQuery
 from mocknexus.domain.microdeposits.microdeposit_ops import AccountDetails
+from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, read_body, render
 from mocknexus.web.openapi import doc
 
@@ -26,25 +27,6 @@ verify_request = s.PlatformMicroDepositVerifyRequest()
 record_response = s.PlatformMicroDepositResponse()
 record_list = s.PlatformMicroDepositList()
 page_query = PlatformPageQuery()
-
-
-_ENDPOINTS = frozenset(
-    f"platform.{name}"
-    for name in (
-        "create_microdeposit",
-        "list_user_microdeposits",
-        "read_user_microdeposit",
-        "verify_microdeposit",
-        "list_user_verifications",
-    )
-)
-
-
-@bp.after_request
-def _plain_json(response: Response) -> Response:
-    if request.endpoint in _ENDPOINTS and response.mimetype != JSON and response.status_code != 204:
-        response.mimetype = JSON
-    return response
 
 
 def _records(records: list) -> Response:
@@ -62,22 +44,22 @@ def _records(records: list) -> Response:
     errors=(422,),
     unchecked={"positive_data_acceptance": ROUTING_CHECK},
 )
-def create_microdeposit(user_guid: str) -> Response:
+def create_microdeposit(caller: Caller) -> Response:
     fields = read_body(create_request)["micro_deposit"]
     details = AccountDetails(**{key: fields[key] for key in ACCOUNT_KEYS})
     api = emulator()
     record = api.create_micro_deposit(
-        api.scope(user_guid), fields["first_name"], fields["last_name"], fields["email"], details
+        caller.user_guid, fields["first_name"], fields["last_name"], fields["email"], details
     )
     return _records([record])
 
 
 @bp.get("/users/<user_guid>/micro_deposits")
 @doc("List a user's micro-deposits", response=record_list, query=page_query, media=JSON, error_media=JSON)
-def list_user_microdeposits(user_guid: str) -> Response:
+def list_user_microdeposits(caller: Caller) -> Response:
     args = query(page_query)
     api = emulator()
-    items, page = page_of(api.list_micro_deposits(api.scope(user_guid)), args)
+    items, page = page_of(api.list_micro_deposits(caller.user_guid), args)
     return render(record_list, {"micro_deposits": items, "pagination": page})
 
 
@@ -88,16 +70,16 @@ def list_user_microdeposits(user_guid: str) -> Response:
     media=JSON,
     error_media=JSON,
 )
-def read_user_microdeposit(user_guid: str, micro_deposit_guid: str) -> Response:
+def read_user_microdeposit(caller: Caller, micro_deposit_guid: str) -> Response:
     api = emulator()
-    return _records([api.read_micro_deposit(api.scope(user_guid), micro_deposit_guid)])
+    return _records([api.read_micro_deposit(caller.user_guid, micro_deposit_guid)])
 
 
 @bp.delete("/users/<user_guid>/micro_deposits/<micro_deposit_guid>")
 @doc("Delete a micro-deposit", response=None, status=204)
-def delete_microdeposit(user_guid: str, micro_deposit_guid: str) -> Response:
+def delete_microdeposit(caller: Caller, micro_deposit_guid: str) -> Response:
     api = emulator()
-    api.delete_micro_deposit(api.scope(user_guid), micro_deposit_guid)
+    api.delete_micro_deposit(caller.user_guid, micro_deposit_guid)
     return Response(status=204)
 
 
@@ -127,8 +109,8 @@ def verify_microdeposit(micro_deposit_guid: str) -> Response:
     media=JSON,
     error_media=JSON,
 )
-def list_user_verifications(user_guid: str) -> Response:
+def list_user_verifications(caller: Caller) -> Response:
     # INFERRED: MX documents "the account verifications associated with the user" in MicrodepositResponseBody;
     # mocknexus's verifications by amounts are its micro-deposits.
     api = emulator()
-    return _records(api.list_micro_deposits(api.scope(user_guid)))
+    return _records(api.list_micro_deposits(caller.user_guid))

@@ -7,6 +7,7 @@ from flask import Response
 from mocknexus.apis.platform.blueprint import bp
 from mocknexus.apis.platform.common import listing, page_of, query, read_changes
 from mocknexus.apis.platform.schemas import users as s
+from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, read_body, render
 from mocknexus.web.openapi import doc
 
@@ -37,19 +38,19 @@ def list_users() -> Response:
 
 @bp.get("/users/<user_guid>")
 @doc("Read a user", response=user_response)
-def read_user(user_guid: str) -> Response:
-    return render(user_response, {"user": emulator().get_user(user_guid)})
+def read_user(caller: Caller) -> Response:
+    return render(user_response, {"user": caller.user})
 
 
 @bp.put("/users/<user_guid>")
 @doc("Update a user's email, id, is_disabled or metadata", response=user_response, body=user_update, errors=(409,))
-def update_user(user_guid: str) -> Response:
+def update_user(caller: Caller) -> Response:
     changes = read_changes(user_update, "user")
-    return render(user_response, {"user": emulator().update_platform_user(user_guid, changes)})
+    return render(user_response, {"user": emulator().update_platform_user(caller.user, changes)})
 
 
 @bp.delete("/users/<user_guid>")
 @doc("Delete a user, its members and their accounts", response=None, status=204)
-def delete_user(user_guid: str) -> Response:
-    emulator().delete_platform_user(user_guid)
+def delete_user(caller: Caller) -> Response:
+    emulator().delete_platform_user(caller.user)
     return Response(status=204)

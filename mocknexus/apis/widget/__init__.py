@@ -20,6 +20,7 @@ CALLS_API = Api(
     blueprints=(routing_numbers.bp,),
     media_type=ADMIN_MEDIA_TYPE,  # plain JSON, as MX's widget's internal API
     world=NexusTokens(),  # the widget's Nexus session
+    acting_user=routing_numbers.acting_user,
     security=({"sessionToken": []},),
     errors=(401, 405, 406, 500),
 )

@@ -16,21 +16,29 @@ import secrets
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from mocknexus.control.webhooks.sender import Sender
 
 if TYPE_CHECKING:
-    from mocknexus.control.webhooks.hub import Webhooks
     from mocknexus.control.worlds import World
+    from mocknexus.domain.webhooks.outbox import Outbox
 
 log = logging.getLogger("mocknexus.webhooks")
 
 TICK_SECONDS = 0.1
 
 
+class Hub(Protocol):
+    """What the dispatcher asks of the hub that owns it (hub.py's Webhooks)."""
+
+    def subscribed_worlds(self) -> list[World]: ...
+
+    def outbox(self, world: World) -> Outbox: ...
+
+
 class Dispatcher:
-    def __init__(self, hub: Webhooks, sender: Sender, *, workers: int = 4) -> None:
+    def __init__(self, hub: Hub, sender: Sender, *, workers: int = 4) -> None:
         self._hub = hub
         self._sender = sender
         self._workers = workers

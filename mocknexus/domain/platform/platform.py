@@ -1,5 +1,6 @@
 """The operations MX's Platform API adds over the same world: users by guid (a partner `id` is optional),
-institutions by code, and the member and account operations keyed by the user the path names.
+institutions by code, and the member and account operations of the user the request's path names (found
+once, by the request's caller: these take the `User`).
 
 A Nexus session is how Nexus finds its user; the Platform API names the user in its paths. Both reach the
 same records (a user, its members, their jobs and accounts), so a member created through either API is
@@ -63,9 +64,8 @@ class PlatformOperations(EmulatorState):
                 users = [u for u in users if getattr(u, key) == query[key]]
         return users
 
-    def update_platform_user(self, user_guid: str, fields: dict[str, Any]) -> User:
+    def update_platform_user(self, user: User, fields: dict[str, Any]) -> User:
         with self.store.transaction():
-            user = self.get_user(user_guid)
             new_id = fields.get("id", user.id)
             if new_id != user.id:
                 if new_id is not None and self.store.get(USER_IDS, new_id) is not None:
@@ -77,9 +77,8 @@ class PlatformOperations(EmulatorState):
             self._save_user(user)
             return user
 
-    def delete_platform_user(self, user_guid: str) -> None:
+    def delete_platform_user(self, user: User) -> None:
         with self.store.transaction():
-            user = self.get_user(user_guid)
             self._forget(user, (SESSIONS, API_TOKENS), keep_static=False)
             if user.id is not None:
                 self.store.delete(USER_IDS, user.id)
@@ -109,22 +108,15 @@ class PlatformOperations(EmulatorState):
 
     # ---- members ----------------------------------------------------------------------------------------
 
-    def scope(self, user_guid: str) -> str:
-        """The user the path names, as the member operations take it: MX's 404 when there is none."""
-        return self.get_user(user_guid).guid  # type: ignore[attr-defined]
-
-    def create_platform_member(
-        self, user_guid: str, fields: dict[str, Any], oauth: OAuthOptions | None = None
-    ) -> Member:
+    def create_platform_member(self, user: User, fields: dict[str, Any], oauth: OAuthOptions | None = None) -> Member:
         """MX's createMember: `fields` are the body's `member`; `oauth` its top-level options (used by an
         OAuth member's window)."""
         with self.store.transaction():
-            scope = self.scope(user_guid)
             institution = self.catalog.by_code(fields["institution_code"])
             if institution is None:
                 raise MXError(ErrorKind.UNPROCESSABLE, "The institution_code does not exist.")
             member: Member = self.create_member(  # type: ignore[attr-defined]
-                scope,
+                user.guid,
                 institution.guid,
                 fields["credentials"],
                 skip_aggregation=fields["skip_aggregation"],
@@ -139,24 +131,24 @@ class PlatformOperations(EmulatorState):
                 self._save_member(member)
             return member
 
-    def list_platform_members(self, user_guid: str, use_case: str | None) -> list[Member]:
+    def list_platform_members(self, user: User, use_case: str | None) -> list[Member]:
         with self.store.transaction():
-            members = self._members_of(self.get_user(user_guid))
+            members = self._members_of(user)
             if use_case is not None:
                 members = [m for m in members if use_case in m.use_cases]
             return members
 
-    def set_use_cases(self, user_guid: str, member_guid: str, use_cases: list[str]) -> Member:
+    def set_use_cases(self, user: User, member_guid: str, use_cases: list[str]) -> Member:
         with self.store.transaction():
-            member = self._member(self.scope(user_guid), member_guid)
+            member = self._member(user.guid, member_guid)
             member.use_cases = list(use_cases)
             self._save_member(member)
             return member
 
-    def member_status(self, user_guid: str, member_guid: str) -> MemberStatus:
+    def member_status(self, user: User, member_guid: str) -> MemberStatus:
         """A status read is a poll, as a member read is (it moves the job's poll-gated steps)."""
         with self.store.transaction():
-            member: Member = self.read_member(self.scope(user_guid), member_guid)  # type: ignore[attr-defined]
+            member: Member = self.read_member(user.guid, member_guid)  # type: ignore[attr-defined]
             accounts = [self.store.get(ACCOUNTS, guid) for guid in member.account_guids]
             return MemberStatus(
                 member=member,
@@ -164,31 +156,28 @@ class PlatformOperations(EmulatorState):
                 has_processed_account_numbers=any(a.numbers_verified for a in accounts),
             )
 
-    def start_platform_job(self, user_guid: str, member_guid: str, job_type: JobType) -> tuple[Member, bool]:
-        return self.start_job(self.scope(user_guid), member_guid, job_type)  # type: ignore[attr-defined]
+    def start_platform_job(self, user: User, member_guid: str, job_type: JobType) -> tuple[Member, bool]:
+        return self.start_job(user.guid, member_guid, job_type)  # type: ignore[attr-defined]
 
     # ---- accounts ---------------------------------------------------------------------------------------
 
-    def account_views(self, user_guid: str, member_guid: str | None = None) -> list[AccountView]:
+    def account_views(self, user: User, member_guid: str | None = None) -> list[AccountView]:
         with self.store.transaction():
-            scope = self.scope(user_guid)
-            user = self.get_user(user_guid)
-            accounts: list[Account] = self.list_accounts(scope, member_guid)  # type: ignore[attr-defined]
+            accounts: list[Account] = self.list_accounts(user.guid, member_guid)  # type: ignore[attr-defined]
             return [self._view(a, user) for a in accounts]
 
-    def account_view(self, user_guid: str, account_guid: str, member_guid: str | None = None) -> AccountView:
+    def account_view(self, user: User, account_guid: str, member_guid: str | None = None) -> AccountView:
         with self.store.transaction():
-            user = self.get_user(user_guid)
             account: Account = self.read_account(user.guid, account_guid)  # type: ignore[attr-defined]
             if member_guid is not None and account.member_guid != member_guid:
                 raise not_found("Account")
             return self._view(account, user)
 
     def update_platform_account(
-        self, user_guid: str, member_guid: str, account_guid: str, changes: dict[str, Any]
+        self, user: User, member_guid: str, account_guid: str, changes: dict[str, Any]
     ) -> AccountView:
         with self.store.transaction():
-            view = self.account_view(user_guid, account_guid, member_guid)
+            view = self.account_view(user, account_guid, member_guid)
             account = view.account
             for key in ("nickname", "name", "is_hidden", "is_closed"):
                 if changes.get(key) is not None:

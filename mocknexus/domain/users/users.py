@@ -110,6 +110,11 @@ class Identity(EmulatorState):
         with self.store.transaction():
             self._drop_tokens(self.read_user(user_id), (SESSIONS,), keep_static=True)
 
+    def find_user(self, identifier: str) -> User:
+        """A user by MX's `{user_identifier}`: "either the user id you defined or the MX-defined user guid"."""
+        user: User | None = self.store.get(USERS, identifier)
+        return user if user is not None else self.read_user(identifier)
+
     def get_user(self, user_guid: str) -> User:
         """A user by MX's guid (a session's user, or the Platform API's `{user_guid}`); a 404 if none."""
         user: User | None = self.store.get(USERS, user_guid)

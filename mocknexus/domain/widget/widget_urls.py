@@ -18,7 +18,7 @@ from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.core.ids import new_guid
 from mocknexus.domain.core.models import ApiToken, Session, User, WidgetUrl
 from mocknexus.domain.core.owners import TokenOwners
-from mocknexus.domain.core.tables import USERS, WIDGET_URLS
+from mocknexus.domain.core.tables import WIDGET_URLS
 from mocknexus.store import Store
 
 WIDGET_URL_TTL = timedelta(minutes=10)
@@ -57,7 +57,7 @@ class Identity(Protocol):
     clock: Clock
     owners: TokenOwners
 
-    def read_user(self, user_id: str) -> User: ...
+    def find_user(self, identifier: str) -> User: ...
 
     def issue_api_token_for(self, user: User) -> ApiToken: ...
 
@@ -71,18 +71,17 @@ class WidgetUrls:
         self.emulator = emulator
         self.ttl = ttl
 
-    def find_user(self, identifier: str) -> User:
-        """MX's Platform API takes "either the user id you defined or the MX-defined user guid"."""
-        store = self.emulator.store
-        user = store.get(USERS, identifier)
-        return user if user is not None else self.emulator.read_user(identifier)
-
     def issue(self, user_identifier: str, widget_type: str, options: dict[str, Any]) -> WidgetUrl:
+        """A URL for the user by guid or partner id (SSO's `{user_id}`)."""
+        with self.emulator.store.transaction():
+            return self.issue_for(self.emulator.find_user(user_identifier), widget_type, options)
+
+    def issue_for(self, user: User, widget_type: str, options: dict[str, Any]) -> WidgetUrl:
+        """A URL for a user the caller found already (the Platform API's path)."""
         if widget_type != CONNECT_WIDGET:
             raise MXError(ErrorKind.BAD_REQUEST, f"mocknexus emulates the connect_widget only, not the {widget_type}.")
         store = self.emulator.store
         with store.transaction():
-            user = self.find_user(user_identifier)
             now = self.emulator.clock.now()
             token = secrets.token_urlsafe(32)
             url = WidgetUrl(token, user.guid, user.id, widget_type, dict(options), now, now + self.ttl)
@@ -102,7 +101,7 @@ class WidgetUrls:
                 )
             if now >= url.expires_at:
                 raise WidgetUrlError("This link has expired", "Widget URLs expire after ten minutes.")
-            user = self.find_user(url.user_guid)
+            user = self.emulator.find_user(url.user_guid)
             # Connect does not aggregate on load (MX: "except for the connect_widget"): skip_aggregation.
             token = self.emulator.issue_api_token_for(user).token
             session = self.emulator.open_session(token, skip_aggregation=True)
