@@ -9,6 +9,6 @@ APIS_SERVED = (
     "MDX Real Time",
     "SSO",
     "the Connect widget",
-    "the Platform API v20111101",
+    "the Platform API v20111101 and v20250224",
 )
 DESCRIPTION = "A local, offline emulator of MX's bank-data APIs: " + ", ".join(APIS_SERVED) + "."

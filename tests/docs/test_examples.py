@@ -105,6 +105,8 @@ def _sdk(page: Page, request: pytest.FixtureRequest) -> str:
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.path.relative_to(p.path.parents[1])) for p in PAGES])
 def test_every_example_runs_twice_against_one_server(page: Page, doc_server: DocServer, tmp_path, request):
     env = {**os.environ, "BASE": doc_server.url, "POLL_SECONDS": "0", "DOC_PYTHON": sys.executable}
+    # The reader's shell has mocknexus installed: its `mocknexus` command is beside this interpreter.
+    env["PATH"] = f"{os.path.dirname(sys.executable)}{os.pathsep}{env.get('PATH', '')}"
     env["MX_SDK_PYTHON"] = _sdk(page, request)
     env.pop("MOCKNEXUS_URL", None)
     for run in (1, 2):
