@@ -6,8 +6,15 @@ flood     RSS before and after N refused 1 MB requests
 clients   RSS and the time of /__admin/clients and /__admin/state with N client ids holding a user each
 slow      N connections trickling headers: the latency of normal requests meanwhile
 schemathesis  every check under --api-key and --admin-token, each --mx-dialect (N examples per operation)
+webhooks  four worlds whose receivers refuse, answer 500, hang or trickle (N events each), and a healthy
+          fifth client's webhook lag meanwhile (bench/hostile_webhooks.py)
+scale     N clients holding data at --max-clients N: refused creations' latency and another client's reads
+          meanwhile, an inspector refresh's server time, one client's reads while snapshots run, the idle
+          server's CPU with a server-wide webhook URL (bench/hostile_scale.py)
 
-  python bench/hostile.py                  # all five, default sizes (about seven minutes: schemathesis is five)
+--src DIR runs the server from another checkout (the code before a change), the same bench driving it.
+
+  python bench/hostile.py                  # every run, default sizes
   python bench/hostile.py waits --n 200
 """
 
@@ -27,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import fuzz_dialects, servers
+from bench import fuzz_dialects, hostile_scale, hostile_webhooks, servers
 from bench.slowloris import measure as slow_measure
 
 KEY = {"MD-API-KEY": "bench-key", "Content-Type": "application/json"}
@@ -35,6 +42,7 @@ PORTS = range(18800, 18900)  # this bench's own range (--ports), so that it runs
 
 
 _ports = list(PORTS)
+_src: list[str] = []  # --src: the checkout the server runs from (empty: this one)
 
 
 @contextmanager
@@ -42,6 +50,9 @@ def _mocknexus(env: dict | None = None) -> Iterator[servers.Server]:
     """`mocknexus serve` as the image runs it (waitress), on the first free port of PORTS."""
     port = servers.first_free(_ports)
     argv = [a.replace("{port}", str(port)) for a in servers.MOCKNEXUS["waitress"]]
+    if _src:  # `-m mocknexus` would import this checkout (the bench's working directory) first
+        start = f"import sys; sys.path.insert(0, {_src[0]!r}); from mocknexus.cli import main; sys.exit(main())"
+        argv = [argv[0], "-c", start, *argv[3:]]
     server = servers.Server("mocknexus", argv, port, "/__admin/health", {**servers.QUIET, **(env or {})})
     try:
         yield server
@@ -232,13 +243,16 @@ def schemathesis(n: int) -> dict:
 
 def main() -> None:
     runs = {"waits": (waits, 200), "flood": (flood, 1500), "clients": (clients, 20_000), "slow": (slow, 1000),
-            "schemathesis": (schemathesis, 5)}  # fmt: skip
+            "schemathesis": (schemathesis, 5), "webhooks": (lambda n: hostile_webhooks.run(n, _mocknexus), 500),
+            "scale": (lambda n: hostile_scale.scale(n, _mocknexus, INSPECTOR_POLLS), 20_000)}  # fmt: skip
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("which", nargs="*", help=f"any of {', '.join(runs)} (default: all)")
     parser.add_argument("--n", type=int, default=None, help="the size of each run (default: per run)")
     parser.add_argument("--ports", default=f"{PORTS.start}-{PORTS.stop - 1}", help="the ports its servers may take")
+    parser.add_argument("--src", default="", help="run the server from this checkout (default: this one)")
     args = parser.parse_args()
     _ports[:] = servers.port_range(args.ports)
+    _src[:] = [str(Path(args.src).resolve())] if args.src else []
     unknown = sorted(set(args.which) - set(runs))
     if unknown:
         parser.error(f"unknown run(s): {', '.join(unknown)}")

@@ -15,7 +15,9 @@ Measures (each throughput figure the median of --runs runs; member-read runs go 
   3. the verification flow from one client, and many clients at once counting failed flows (bench/flows.py);
   4. member read and institution search with a small vs a large state;
   5. start-up (process start to first 200 on health) and RSS idle / under load;
-  6. webhooks: the flow with a subscribed receiver vs none, and deliveries per second (bench/webhooks.py).
+  6. webhooks: the flow with a subscribed receiver vs none, and deliveries per second (bench/webhooks.py);
+  7. a world with 100 000 transactions: a page of 100 by member against a member read, p50/p95, and RSS
+     (bench/transactions.py).
 Load comes from wrk (installed with apt-get if missing); --loadgen python uses a small built-in
 generator instead (the smoke test, where installing is not wanted). Everything targets 127.0.0.1.
 """
@@ -35,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import flows, loadgen, report, servers, slowloris, webhooks, workloads
+from bench import flows, loadgen, report, servers, slowloris, transactions, webhooks, workloads
 
 ROOT = servers.ROOT
 
@@ -161,8 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     # 6. Webhooks: flow latency with a subscribed receiver vs none, and deliveries per second.
     results["webhooks"] = webhooks.measure(20, 2, 10) if quick else webhooks.measure(200, 4, 150)
 
+    # 7. The data plane at scale.
+    results["transactions"] = transactions.measure(quick)
+
     print(report.table(results))
     print("\n" + webhooks.table(results["webhooks"]))
+    print("\n" + transactions.table(results["transactions"]))
     Path(args.json).write_text(json.dumps(results, indent=2))
     print(f"\nwritten to {args.json}")
     return 0

@@ -16,6 +16,8 @@ from mocknexus.control.background import Background, JobTicker, OAuthTicker
 from mocknexus.control.journal import JournalBudget
 from mocknexus.control.microdeposit_work import micro_deposit_ticker
 from mocknexus.control.webhooks import Webhooks
+from mocknexus.control.webhooks.hub import refusing
+from mocknexus.control.webhooks.targets import Targets
 from mocknexus.control.worlds import Worlds
 from mocknexus.domain.core import snapshot
 from mocknexus.domain.core.clock import Clock, StoredClock
@@ -25,6 +27,7 @@ from mocknexus.loader import load_catalog, load_webhooks, parse_scenario
 from mocknexus.request_log import RequestLog
 from mocknexus.store import MemoryStore, SQLiteStore, Store
 from mocknexus.web import apis, request_context
+from mocknexus.web.browser_headers import with_browser_headers
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
 from mocknexus.web.http import CALLER_KEY
@@ -143,10 +146,14 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     )
     app.extensions["mocknexus.worlds"] = worlds
     # Webhooks (control/webhooks/): the server-wide configuration from --webhook-url, else the fixture directory.
-    default_hooks = webhook_config.parse({"url": config.webhook_url}) if config.webhook_url else None
+    # Never to this server itself, nor link-local / metadata addresses (control/webhooks/targets.py).
+    targets = Targets([config.port], allow_internal=config.webhook_allow_internal)
+    check = refusing(targets)
+    default_hooks = webhook_config.parse({"url": config.webhook_url}, check) if config.webhook_url else None
     if default_hooks is None and config.fixtures:
         default_hooks = load_webhooks(config.fixtures)
-    webhooks = Webhooks(worlds, timeout=config.webhook_timeout, default=default_hooks)
+        default_hooks = webhook_config.parse(default_hooks, check) if default_hooks else None
+    webhooks = Webhooks(worlds, timeout=config.webhook_timeout, default=default_hooks, targets=targets)
     app.extensions["mocknexus.webhooks"] = webhooks
 
     # Background work (control/background.py): clock-driven work with no request, per world. It runs when a
@@ -166,5 +173,6 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     register_error_handlers(app)
     request_context.register(app)
     register_hooks(app)
+    app.wsgi_app = with_browser_headers(app.wsgi_app)  # type: ignore[method-assign]  # nosniff on every answer
     app.wsgi_app = RequestLog(app.wsgi_app, app.url_map)  # type: ignore[method-assign]  # one log line per request
     return app

@@ -24,13 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for f in fields(Config):
         flag = "--" + f.name.replace("_", "-")
+        help = f"{f.metadata['help']} (env {ENV_PREFIX}{f.name.upper()}, default {f.default!r})"
+        if str(f.type) == "bool":
+            serve.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help)
+            continue
         kind = {"int": int, "float": float, "str": str}[str(f.type)]
-        serve.add_argument(
-            flag,
-            type=kind,
-            default=None,
-            help=f"{f.metadata['help']} (env {ENV_PREFIX}{f.name.upper()}, default {f.default!r})",
-        )
+        serve.add_argument(flag, type=kind, default=None, help=help)
     validate = commands.add_parser(
         "validate", help="check fixture files (files or directories) without serving: every problem, with its line"
     )
@@ -62,6 +61,22 @@ def build_parser() -> argparse.ArgumentParser:
     outbox.add_argument("--type")
     outbox.add_argument("--member-guid")
     actions.add_parser("forget", help="drop the --client-id's world altogether")
+    add = actions.add_parser(
+        "add-transaction", help="add a transaction to a member's account (--client-id's): shown at its next aggregation"
+    )
+    add.add_argument("member_guid")
+    add.add_argument("account_guid")
+    add.add_argument("description")
+    add.add_argument("amount", type=float)
+    add.add_argument("--type", choices=["DEBIT", "CREDIT"], default="DEBIT")
+    add.add_argument("--status", choices=["PENDING", "POSTED"], default="POSTED")
+    post = actions.add_parser("post-transaction", help="post a pending transaction added by hand (--client-id's)")
+    post.add_argument("member_guid")
+    post.add_argument("transaction_guid")
+    post.add_argument("--amount", type=float, default=None)
+    limits = actions.add_parser("data-settings", help="show or change MX's limits and background aggregation")
+    limits.add_argument("--limits", choices=["institution", "on", "off"], default=None)
+    limits.add_argument("--background-aggregation", choices=["on", "off"], default=None)
     wait = actions.add_parser(
         "wait", help="block until a member reaches a status, or requests arrive (exit 1: timeout)"
     )
@@ -150,6 +165,17 @@ def _admin(args: argparse.Namespace) -> int:
             result = client.deliveries(type=args.type, member_guid=args.member_guid)
         elif args.action == "forget":
             result = client.forget_client()
+        elif args.action == "add-transaction":
+            spec = {"description": args.description, "amount": args.amount, "type": args.type, "status": args.status}
+            result = {"transactions": client.add_transactions(args.member_guid, args.account_guid, [spec])}
+        elif args.action == "post-transaction":
+            client.post_transaction(args.member_guid, args.transaction_guid, args.amount)
+            result = {"posted": args.transaction_guid}
+        elif args.action == "data-settings":
+            changes = {"limits": args.limits}
+            if args.background_aggregation is not None:
+                changes["background_aggregation"] = args.background_aggregation == "on"
+            result = client.data_settings(**{k: v for k, v in changes.items() if v is not None})
         elif args.action == "wait" and args.target == "member":
             result = client.wait_for_member(args.guid, args.status, timeout=args.timeout)
         elif args.action == "wait":

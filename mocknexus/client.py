@@ -186,6 +186,29 @@ class AdminClient:
             raise ValueError("accounts are declared for a client id: AdminClient(..., client_id=...)")
         return self._call("POST", "/test_accounts", declaration)["test_account"]
 
+    # ---- the data plane (docs/data.md)
+    def add_transactions(self, member_guid: str, account_guid: str, transactions: list[dict]) -> list[str]:
+        """Add transactions to a member's account (MX's fields: description, amount, type, status PENDING or
+        POSTED, transacted_at, ...): they show at its next aggregation. Returns their guids."""
+        body = {"account_guid": account_guid, "transactions": transactions}
+        return self._client_call("POST", f"/members/{member_guid}/transactions", body)["transactions"]
+
+    def post_transaction(self, member_guid: str, transaction_guid: str, amount: float | None = None) -> None:
+        """Post a pending transaction added by hand: POSTED (at `amount`, if given) at the next aggregation."""
+        body = {} if amount is None else {"amount": amount}
+        self._client_call("POST", f"/members/{member_guid}/transactions/{transaction_guid}/post", body)
+
+    def data_settings(self, **changes: Any) -> dict:
+        """A world's data settings; `limits` ("institution", "on", "off"), `background_aggregation` change them."""
+        if changes:
+            return self._client_call("PUT", "/data_settings", changes)["data_settings"]
+        return self._client_call("GET", "/data_settings")["data_settings"]
+
+    def _client_call(self, method: str, path: str, body: dict | None = None) -> dict:
+        if self.client_id is None:
+            raise ValueError("the data plane is a client id's: AdminClient(..., client_id=...)")
+        return self._call(method, path, body)
+
     # ---- clock
     @operation("GET", "/clock")
     def clock(self) -> t.Clock:

@@ -44,7 +44,12 @@ class Config:
     max_clients: int = _opt(10_000, "most client id worlds kept at once (past it, a call creating one more is a 503)")
     max_wait: float = _opt(60.0, "longest a control-plane wait may hold its request, in seconds")
     webhook_url: str = _opt("", "URL every client world's webhooks are posted to unless it configures its own")
-    webhook_timeout: float = _opt(10.0, "seconds a webhook receiver has to answer before the attempt fails")
+    webhook_timeout: float = _opt(
+        10.0, "seconds one webhook attempt may take, connect, headers and body (at most 60), before it fails"
+    )
+    webhook_allow_internal: bool = _opt(
+        False, "let webhooks go to this server itself and to link-local / metadata addresses (off: a 400)"
+    )
     widget_poll_ms: int = _opt(3000, "how often the Connect widget page polls a connecting member, in ms")
     inspector_poll_ms: int = _opt(1500, "how often the inspector page refreshes its live view, in ms")
     log_level: str = _opt("INFO", "log level: DEBUG, INFO (one line per request), WARNING, ERROR")
@@ -66,6 +71,8 @@ class Config:
         config = replace(cls(), **values)
         if config.fixtures_mode not in ("merge", "replace"):
             raise ValueError(f"fixtures_mode must be merge or replace, not {config.fixtures_mode!r}")
+        if not 0 < config.webhook_timeout <= 60:
+            raise ValueError(f"webhook_timeout must be above 0 and at most 60 seconds, not {config.webhook_timeout!r}")
         if config.mx_dialect not in MX_DIALECTS:
             raise ValueError(f"mx_dialect must be one of {', '.join(MX_DIALECTS)}, not {config.mx_dialect!r}")
         if config.log_format not in LOG_FORMATS:
@@ -73,9 +80,18 @@ class Config:
         return config
 
 
+def parse_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"{raw!r} is not a boolean (1/0, true/false, yes/no, on/off)")
+
+
 def _coerce(name: str, type_name: Any, raw: str) -> Any:
-    kind = {"int": int, "float": float, "str": str}[str(type_name)]
+    kind = {"int": int, "float": float, "str": str, "bool": parse_bool}[str(type_name)]
     try:
         return kind(raw)
     except ValueError:
-        raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind.__name__}") from None
+        raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {type_name!s}") from None

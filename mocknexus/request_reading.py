@@ -50,6 +50,11 @@ class MXParser(HTTPRequestParser):
 
     def received(self, data: bytes) -> int:
         consumed = super().received(data)
+        if self.error is not None:
+            # Refused as soon as the headers are read (a Content-Length past the body limit: 413): no
+            # `100 Continue` first. waitress would send one, and sending it marks the request unfinished
+            # again, so the client sent its body and got a late 400 instead of the 413.
+            self.expect_continue = False
         receiver = self.body_rcv
         if self.completed or not self.chunked or receiver is None:
             return consumed

@@ -23,6 +23,7 @@ from mocknexus.config import Config
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.parking import PARKING_KEY, Park, Parking, ParkingLot
 from mocknexus.request_reading import DeadlineChannel
+from mocknexus.web.browser_headers import NOSNIFF
 from mocknexus.web.errors import error_envelope
 from mocknexus.web.http import dumps
 
@@ -66,6 +67,7 @@ class MXErrorTask(ErrorTask):
         body = error_body(error.code, f"({error.body}).", SERVER_MESSAGES.get(error.code))
         self.status = f"{error.code} {error.reason}"
         self.response_headers.append(("Content-Type", ERROR_MEDIA_TYPE))
+        self.response_headers.append(NOSNIFF)
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)
@@ -194,6 +196,9 @@ def serve(app: Flask, config: Config) -> None:
     # for an emulator; keep the log for what is not.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = make_server(app, config)
+    hooks = app.extensions.get("mocknexus.webhooks")
+    if hooks is not None:  # webhooks never go to this server itself (control/webhooks/targets.py)
+        hooks.targets.serving_on(_port(server))
 
     def _stop(signum: int, frame: Any) -> None:
         raise SystemExit(0)

@@ -50,6 +50,8 @@ class WebhookReceiver:
         self._released.set()
         self._basic: str | None = None
         self._bearer = False
+        self._token_client: str | None = None  # the Basic credentials its token URL wants (None: any)
+        self._on_receive: Callable[[str, dict[str, str]], None] | None = None
         self._tokens: set[str] = set()
         self._server = ThreadingHTTPServer((host, port), _handler(self))
         self._server.daemon_threads = True
@@ -102,6 +104,15 @@ class WebhookReceiver:
         """Demand a token this receiver issued at `token_url` (client credentials); `revoke_tokens` forgets them."""
         self._bearer = True
 
+    def require_client_credentials(self, client_id: str, client_secret: str) -> None:
+        """Its token URL issues tokens only to this client id and secret (HTTP Basic); others get a 401."""
+        self._token_client = "Basic " + base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
+
+    def on_receive(self, action: Callable[[str, dict[str, str]], None] | None) -> None:
+        """Run `action(path, headers)` on each webhook request before answering it (a test moving the clock
+        while an attempt is in flight, say)."""
+        self._on_receive = action
+
     def revoke_tokens(self) -> None:
         with self._lock:
             self._tokens.clear()
@@ -137,6 +148,8 @@ class WebhookReceiver:
     def _answer(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
         if path.endswith("/token"):
             return self._issue_token(headers, body)
+        if self._on_receive is not None:
+            self._on_receive(path, headers)
         status = 204
         authorization = headers.get("Authorization", "")
         wrong_basic = self._basic is not None and authorization != self._basic
@@ -156,8 +169,11 @@ class WebhookReceiver:
 
     def _issue_token(self, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
         token = secrets.token_hex(8)
+        authorization = headers.get("Authorization", "")
         with self._lock:
-            self.token_requests.append({"authorization": headers.get("Authorization", ""), "body": body.decode()})
+            self.token_requests.append({"authorization": authorization, "body": body.decode()})
+            if self._token_client is not None and authorization != self._token_client:
+                return 401, json.dumps({"error": "invalid_client"}).encode()
             self._tokens.add(token)
         answer = {"access_token": token, "token_type": "Bearer", "expires_in": self.token_lifetime}
         return 200, json.dumps(answer).encode()

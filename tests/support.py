@@ -82,6 +82,9 @@ class LiveServer:
     def __init__(self, app: Any) -> None:
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
+        hooks = app.extensions.get("mocknexus.webhooks") if hasattr(app, "extensions") else None
+        if hooks is not None:  # as mocknexus.serving does: webhooks never go to the server itself
+            hooks.targets.serving_on(self.server.server_port)
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def __enter__(self) -> LiveServer:

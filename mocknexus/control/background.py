@@ -108,12 +108,23 @@ class Background:
             self._thread = None
 
     def _tick(self) -> None:
-        """The daemon's run: every world, skipping tickers with nothing new and nothing due."""
+        """The daemon's run: every world, skipping tickers with nothing new and nothing due. A world with no
+        change since its tickers last ran, no ticker due and no timed action is passed over at the cost of a
+        few comparisons (with 20 000 idle worlds this loop is the idle server's work)."""
         force = time.monotonic() - self._last_full_run >= FULL_RUN_SECONDS
         if force:
             self._last_full_run = time.monotonic()
         for world in self.worlds.all():
+            if not force and self._idle(world):
+                continue
             self._run(world, force=force)
+
+    def _idle(self, world: World) -> bool:
+        work = self._work.get(world)
+        if work is None or world.version != work.seen_version or not work.queue.empty():
+            return False
+        dues = [due for due in work.due.values() if due is not None]
+        return not dues or min(dues) > world.clock.now()
 
     def _clock_moved(self, clock: Clock) -> None:
         if clock is self.worlds.clock:

@@ -39,6 +39,8 @@ class World:
         self.changes = Signal()  # wakes this world's parked waits (parking.py), as _changed wakes blocked ones
         self._waiting = 0  # threads in wait_until
         self.provisional = False  # built for one call, not (yet) in the registry: see Worlds.settle
+        # The registry's: told of every change, so that it knows which worlds may have come to hold nothing.
+        self.on_change: Callable[[World], None] | None = None
 
     def holds_state(self) -> bool:
         """Whether anything would be lost by dropping this world: users (everything else in a world hangs
@@ -70,6 +72,8 @@ class World:
         wait compares it under the lock before sleeping, so a change between its check and its sleep is seen.
         """
         self._version += 1
+        if self.on_change is not None:
+            self.on_change(self)
         self.changes.fire()
         if self._waiting:
             with self._changed:
@@ -97,3 +101,5 @@ class World:
         finally:
             with self._changed:
                 self._waiting -= 1
+            if self.on_change is not None:
+                self.on_change(self)  # a world held by this wait alone may go now

@@ -42,6 +42,17 @@ from mocknexus.store import ReadOnlyView, Store
 __all__ = ["SHARED_PARTITION", "World", "Worlds"]
 
 SHARED_PARTITION = "shared"  # a client's partition is "client:<id>", so no client id can name this one
+# Our bound (MX's client ids are short generated strings; it publishes no limit): longer ids make no world.
+MAX_CLIENT_ID_LENGTH = 255
+
+
+def check_client_id(client_id: object) -> str:
+    """A client id a world may be made for; MX's 400 otherwise (too long, empty, or holding control characters)."""
+    if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_CLIENT_ID_LENGTH:
+        raise MXError(ErrorKind.BAD_REQUEST, f"A client id is 1 to {MAX_CLIENT_ID_LENGTH} characters.")
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in client_id):
+        raise MXError(ErrorKind.BAD_REQUEST, "A client id holds no control characters.")
+    return client_id
 
 
 class Worlds:
@@ -73,6 +84,10 @@ class Worlds:
         self._lock = threading.Lock()
         self.max_clients = max_clients
         self._worlds: OrderedDict[str, World] = OrderedDict()  # least recently used first
+        # Registered worlds that may hold nothing: those changed (or registered) since `_make_room` last looked.
+        # A world that held state when looked at can only come to hold nothing by a change, which puts it back
+        # here; so a refusal at the cap costs what changed since the last one, not a walk over every world.
+        self._maybe_empty: OrderedDict[str, None] = OrderedDict()
         # Moves whenever a world joins or leaves the registry: the sorted client ids are kept until it does,
         # so server-wide reads (a page of clients, the inspector's polls) do not sort 20 000 ids each time.
         self._membership = 0
@@ -86,6 +101,11 @@ class Worlds:
             journal_size, ids=self._entry_ids, on_record=lambda: self.shared.notify(), budget=self._journal_budget
         )
         self.shared = self._build_shared()
+
+    @property
+    def persistent(self) -> bool:
+        """Whether the store is shared with other processes (a state file): their changes wake nothing here."""
+        return self._persistent
 
     # ---- finding worlds --------------------------------------------------------------------------------
 
@@ -218,6 +238,7 @@ class Worlds:
         by dropping least-recently-used worlds that hold nothing; MX's 503 if none can go."""
         client_id = world.client_id
         assert client_id is not None
+        check_client_id(client_id)  # a call naming such an id is refused (and undone) rather than kept
         with self._lock:
             found = self._worlds.get(client_id)
             if found is not None:
@@ -230,14 +251,23 @@ class Worlds:
                     record = {"client_id": client_id, "created_at": self.clock.now().isoformat()}
                     self.root.put(WORLDS, client_id, record)
             self._worlds[client_id] = world
+            world.on_change = self._changed
+            self._maybe_empty[client_id] = None
             return world
 
+    def _changed(self, world: World) -> None:
+        """A registered world changed (World.notify): it may hold nothing now. Runs on every call: O(1)."""
+        client_id = world.client_id
+        if client_id is not None and self._worlds.get(client_id) is world:
+            self._maybe_empty[client_id] = None
+
     def _make_room(self) -> None:
-        """Drop the least recently used worlds holding nothing until one more fits (under self._lock)."""
-        for client_id, world in list(self._worlds.items()):
-            if len(self._worlds) < self.max_clients:
-                return
-            if not world.holds_state():
+        """Drop worlds holding nothing, those changed longest ago first, until one more fits (under
+        self._lock). Looks only at worlds changed since it last looked: O(1) per refusal when none did."""
+        while len(self._worlds) >= self.max_clients and self._maybe_empty:
+            client_id, _ = self._maybe_empty.popitem(last=False)
+            world = self._worlds.get(client_id)
+            if world is not None and not world.holds_state():
                 self._worlds.pop(client_id, None)
                 self.root.delete(WORLDS, client_id)
                 self.root.drop_partition(_partition(client_id))
@@ -260,6 +290,7 @@ class Worlds:
 
     def load_client(self, client_id: str, state: dict[str, Any]) -> None:
         """Replace one client's state with its snapshot (creating its world); a bad snapshot changes nothing."""
+        check_client_id(client_id)
         world = self.existing(client_id)
         if world is None:
             world = self.for_client(client_id)
@@ -275,6 +306,7 @@ class Worlds:
             with self.root.transaction():
                 self.root.clear()
             self._worlds.clear()
+            self._maybe_empty.clear()
             self._membership += 1
             self.clock.reset()
             self.server_faults.clear()
@@ -312,6 +344,10 @@ class Worlds:
         ids = [d.get("client_id") for d in dumps]
         if not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
             raise MXError(ErrorKind.BAD_REQUEST, "clients: each snapshot needs its own client_id.")
+        for client_id in ids:
+            check_client_id(client_id)
+        if len(ids) > self.max_clients:
+            raise MXError(ErrorKind.BAD_REQUEST, f"clients: at most {self.max_clients} (--max-clients).")
         tokens: list[str] = []
         for dump, client_id in zip(dumps, ids, strict=True):
             loaded = self.shared.emulator.check_state(dump, client_id)

@@ -15,6 +15,8 @@ from mocknexus.domain.core.clock import Clock
 from mocknexus.domain.core.kept_snapshot import KeptSnapshot
 from mocknexus.domain.core.owners import TokenOwners
 from mocknexus.domain.core.state import Settings
+from mocknexus.domain.data.ops import DataJobs
+from mocknexus.domain.data.reads import DataReads
 from mocknexus.domain.declared.test_data_ops import DeclaredData
 from mocknexus.domain.members.members import Members
 from mocknexus.domain.members.operations import MemberChanges, UserOperations
@@ -28,7 +30,9 @@ from mocknexus.store import Store
 __all__ = ["Emulator", "JobsAdvanced", "MemberChanges", "Settings", "UserOperations"]
 
 
-class Emulator(Identity, Members, MicroDeposits, DeclaredData, Steering, Timekeeping, PlatformOperations):
+class Emulator(
+    Identity, Members, MicroDeposits, DeclaredData, Steering, Timekeeping, PlatformOperations, DataJobs, DataReads
+):
     """One world: the state of one MX client id (or, with no client id, MX's shared static fixtures).
 
     Its user-keyed operations are `operations.UserOperations`, which Nexus and the Platform API call alike.

@@ -59,7 +59,8 @@ class DigitsOrInteger(fields.Integer):
 # WebView, web and file URLs would leave the app's own scheme. Refused before any URL is made, wherever the
 # option is taken (INFERRED: MX's docs ask for the app's own scheme, "mx" by default, and answer a bad
 # option with a 400).
-DANGEROUS_SCHEMES = ("javascript", "data", "vbscript", "http", "https", "file")
+SCRIPT_SCHEMES = ("javascript", "data", "vbscript", "file")  # a link with one of these runs or reads in the page
+DANGEROUS_SCHEMES = (*SCRIPT_SCHEMES, "http", "https")
 
 
 def _any_case(word: str) -> str:
@@ -68,10 +69,22 @@ def _any_case(word: str) -> str:
     return "".join(f"[{c.lower()}{c.upper()}]" for c in word)
 
 
-# A URL scheme (RFC 3986: a letter, then letters, digits, "+", "-", "."), none of the dangerous ones.
+def _scheme_but(schemes: tuple[str, ...]) -> str:
+    """A URL scheme (RFC 3986: a letter, then letters, digits, "+", "-", "."), none of `schemes`."""
+    return rf"(?!({'|'.join(_any_case(s) for s in schemes)})(:|$))[A-Za-z][A-Za-z0-9+.-]{{0,63}}"
+
+
 MESSAGE_SCHEME = validate.Regexp(
-    rf"^(?!({'|'.join(_any_case(s) for s in DANGEROUS_SCHEMES)})$)[A-Za-z][A-Za-z0-9+.-]{{0,63}}$",
+    rf"^{_scheme_but(DANGEROUS_SCHEMES)}$",
     error=f"Not a valid URL scheme for the app's messages (not {', '.join(DANGEROUS_SCHEMES)}).",
+)
+# `client_redirect_url` ends in a 303's Location and in the "Return to the app" link: the same scheme rule as
+# the WebView scheme, except that it is where a web app (https) or a universal link returns, so http(s) is
+# fine. An absolute URL (a scheme, then no whitespace or control character: a browser strips those, so
+# "java\tscript:" would be javascript:). INFERRED: MX documents the field as the app's URL and no refusal.
+REDIRECT_URL = validate.Regexp(
+    rf"^{_scheme_but(SCRIPT_SCHEMES)}:[^\x00-\x20\x7f]+$",
+    error=f"Not a valid redirect URL (an absolute URL; not {', '.join(SCRIPT_SCHEMES)}).",
 )
 
 
@@ -79,6 +92,25 @@ def message_scheme(default: str | None = None) -> StrictString:
     """`ui_message_webview_url_scheme`, as every request that takes it reads it (widget URLs, create member,
     oauth_window_uri; Nexus, SSO and the Platform API alike); null, when it defaults to null."""
     return StrictString(load_default=default, validate=MESSAGE_SCHEME, max_length=64)
+
+
+def redirect_url(**options: Any) -> StrictString:
+    """`client_redirect_url`, as every request that takes it reads it (create member, oauth_window_uri, widget
+    URLs; Nexus, SSO and the Platform API alike)."""
+    return StrictString(validate=REDIRECT_URL, **{"load_default": None, "max_length": 2048, **options})
+
+
+class JSONNumber(float):
+    """A JSON number with a fraction or exponent as the request wrote it (`json.loads(parse_float=...)` in
+    web/http.py): a float everywhere, whose `text` keeps the digits a float rounds away (0.09000000000000000001
+    is not 0.09 to a field that counts decimals)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> JSONNumber:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
 
 
 class RequestSchema(Schema):

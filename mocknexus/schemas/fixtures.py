@@ -151,6 +151,9 @@ class ScenarioSchema(_Strict):
     steps = fields.List(fields.Nested(StepSchema), load_default=list)
     end = fields.String(required=True, validate=validate.OneOf(_end))
     accounts = fields.Integer(load_default=2, validate=validate.Range(min=0, max=50))
+    # The accounts' MX types, one per account (then `accounts` is their number).
+    account_types = fields.List(fields.String(validate=validate.OneOf(ACCOUNT_TYPES)), load_default=list,
+                                validate=validate.Length(max=50))  # fmt: skip
     account_numbers = fields.Boolean(load_default=True)
 
     @validates_schema
@@ -211,6 +214,7 @@ class InstitutionFixtureSchema(_Strict):
     supports_oauth = fields.Boolean(load_default=None)
     oauth = fields.Boolean(load_default=None)  # shorthand for supports_oauth
     supports_transaction_history = fields.Boolean(load_default=True)
+    aggregation_limits = fields.Boolean(load_default=True)
     account_types = fields.List(
         fields.String(validate=validate.OneOf(ACCOUNT_TYPES)), load_default=lambda: ["CHECKING", "SAVINGS"]
     )
@@ -303,7 +307,8 @@ class FixtureFileSchema(_Strict):
                 steps=tuple(s["steps"]),
                 end=ConnectionStatus[s["end"]],
                 description=s["description"],
-                accounts=s["accounts"],
+                accounts=len(s["account_types"]) or s["accounts"],
+                account_types=tuple(s["account_types"]),
                 account_numbers=s["account_numbers"],
                 oauth_answer=s["oauth"]["answer"],
                 oauth_answer_seconds=s["oauth"]["answer_seconds"],

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from marshmallow import Schema, ValidationError, fields, validate
 
 from mocknexus.domain.microdeposits.microdeposits import ACCOUNT_TYPES, MicroDepositStatus
-from mocknexus.schemas.common import RequestSchema, Rooted, StrictString
+from mocknexus.schemas.common import JSONNumber, RequestSchema, Rooted, StrictString
 from mocknexus.schemas.dialects import V1, Timestamp, only_in
 
 # ---- requests -------------------------------------------------------------------------------------------
@@ -53,12 +53,21 @@ class AccountType(fields.Field):
         return value
 
 
-_AMOUNT_DOC = {"minimum": 0.01, "multipleOf": 0.01, "description": "dollars and cents, e.g. 0.09"}
+# Our bound (MX publishes none): a micro-deposit is a few cents, so an amount of a million dollars or more
+# (1e308) is a 400 rather than a wrong guess that counts toward PREVENTED. INFERRED.
+MAX_AMOUNT = Decimal("999999.99")
+_AMOUNT_DOC = {
+    "minimum": 0.01,
+    "maximum": float(MAX_AMOUNT),
+    "multipleOf": 0.01,
+    "description": "dollars and cents, e.g. 0.09",
+}
 
 
 class Amount(fields.Float):
-    """A deposit amount in dollars: a JSON number above zero with at most two decimals (a string, a
-    negative, or a fraction of a cent is a 400: MX types the field Number)."""
+    """A deposit amount in dollars: a JSON number above zero with at most two decimals as written (a string,
+    a negative, a fraction of a cent, 0.09000000000000000001, or past MAX_AMOUNT is a 400: MX types the field
+    Number, and amounts are cents)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["metadata"] = {**_AMOUNT_DOC, **kwargs.get("metadata", {})}
@@ -68,7 +77,7 @@ class Amount(fields.Float):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValidationError("Not a valid number.")
         try:
-            exact = Decimal(str(value))
+            exact = Decimal(value.text if isinstance(value, JSONNumber) else str(value))
         except InvalidOperation:
             raise ValidationError("Not a valid number.") from None
         if not exact.is_finite() or exact <= 0:
@@ -76,7 +85,9 @@ class Amount(fields.Float):
         # By its exponent: quantizing a value past the context's 28 digits (1e30) raises instead of answering.
         if exact.normalize().as_tuple().exponent < -2:  # type: ignore[operator]  # finite: an int
             raise ValidationError("Must be in dollars and cents (at most two decimals).")
-        return float(value)
+        if exact > MAX_AMOUNT:
+            raise ValidationError(f"Must be at most {MAX_AMOUNT} (a micro-deposit is a few cents).")
+        return float(exact)
 
 
 _NAME_DOC = {"pattern": "^[A-Za-z][A-Za-z .'-]*$"}

@@ -14,7 +14,14 @@ from typing import Any
 from marshmallow import Schema, fields, pre_load, validate
 
 from mocknexus.domain.oauth.oauth import REFERRAL_SOURCES, OAuthOutcome
-from mocknexus.schemas.common import QuerySchema, RequestSchema, StrictBoolean, StrictString, message_scheme
+from mocknexus.schemas.common import (
+    QuerySchema,
+    RequestSchema,
+    StrictBoolean,
+    StrictString,
+    message_scheme,
+    redirect_url,
+)
 
 
 def _upper(value: Any) -> Any:
@@ -25,7 +32,7 @@ class OAuthCreateOptions(RequestSchema):
     """The top-level fields of a create-member body (mixed into nexus.MemberCreateRequest)."""
 
     referral_source = StrictString(load_default="BROWSER", validate=validate.OneOf(REFERRAL_SOURCES), max_length=16)
-    client_redirect_url = StrictString(load_default=None, allow_none=True, max_length=2048)
+    client_redirect_url = redirect_url(allow_none=True)
     ui_message_webview_url_scheme = message_scheme()
     enable_app2app = StrictBoolean(load_default=True)
 
@@ -39,7 +46,7 @@ class OAuthCreateOptions(RequestSchema):
 
 class OAuthWindowQuery(QuerySchema):
     referral_source = fields.String(load_default="BROWSER", validate=validate.OneOf(REFERRAL_SOURCES))
-    client_redirect_url = fields.String(load_default=None, validate=validate.Length(max=2048))
+    client_redirect_url = redirect_url()
     ui_message_webview_url_scheme = message_scheme()
     # MX types enable_app2app as a string here ("Defaults to true"); true/false as for any boolean.
     enable_app2app = fields.Boolean(load_default=True)

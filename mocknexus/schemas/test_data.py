@@ -27,7 +27,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from mocknexus.domain.core.datagen import is_valid_aba
 from mocknexus.domain.core.models import DeclaredOwner
-from mocknexus.domain.declared.declared import Declaration, DeclaredAccount
+from mocknexus.domain.declared.declared import Declaration, DeclaredAccount, DeclaredTransaction
 from mocknexus.domain.microdeposits.microdeposits import (
     RULE_ENDS,
     BlockedReason,
@@ -89,6 +89,27 @@ class DeclaredOwnerSchema(_Strict):
         return DeclaredOwner(**data)
 
 
+class DeclaredTransactionSchema(_Strict):
+    """A transaction a declared account holds (MX's fields): PENDING ones stay pending until their
+    `posted_at`, or until posted through the control plane."""
+
+    description = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    amount = fields.Float(required=True, validate=validate.Range(min=0.01, max=99_999_999.99))
+    transacted_at = fields.AwareDateTime(required=True)
+    type = fields.String(load_default="DEBIT", validate=validate.OneOf(["DEBIT", "CREDIT"]))
+    status = fields.String(load_default="POSTED", validate=validate.OneOf(["PENDING", "POSTED"]))
+    posted_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    category_guid = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    merchant_guid = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    memo = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1024))
+    original_description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1024))
+    id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+
+    @post_load
+    def _make(self, data: dict, **kwargs: Any) -> DeclaredTransaction:
+        return DeclaredTransaction(**data)
+
+
 class DeclaredAccountSchema(_Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     type = fields.String(load_default="CHECKING", validate=validate.OneOf(ACCOUNT_KINDS))
@@ -101,6 +122,12 @@ class DeclaredAccountSchema(_Strict):
     institution_number = fields.String(load_default=None, allow_none=True)
     transit_number = fields.String(load_default=None, allow_none=True)
     owners = fields.List(fields.Nested(DeclaredOwnerSchema), load_default=list, validate=validate.Length(max=10))
+    # The data plane (docs/data.md): exactly these transactions, and generated ones too if transactions_per_day.
+    transactions = fields.List(
+        fields.Nested(DeclaredTransactionSchema), load_default=list, validate=validate.Length(max=10_000)
+    )
+    transactions_per_day = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=1000))
+    credit_limit = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0))
 
     @post_load
     def _make(self, data: dict, **kwargs: Any) -> DeclaredAccount:

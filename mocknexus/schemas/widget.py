@@ -18,6 +18,7 @@ from mocknexus.schemas.common import (
     StrictBoolean,
     StrictString,
     message_scheme,
+    redirect_url,
 )
 
 # MX documents every type in WIDGET_TYPES; mocknexus serves the Connect widget, and says so (a 400).
@@ -51,7 +52,7 @@ class WidgetOptions(RequestSchema):
     disable_institution_search = StrictBoolean(load_default=False)
     include_transactions = StrictBoolean(load_default=True)
     wait_for_full_aggregation = StrictBoolean(load_default=False)
-    client_redirect_url = StrictString(load_default=None, allow_none=True, max_length=2048)
+    client_redirect_url = redirect_url(allow_none=True)
     oauth_referral_source = StrictString(load_default=None, allow_none=True, validate=validate.OneOf(_REFERRALS))
     use_cases = fields.List(StrictString(validate=validate.OneOf(["MONEY_MOVEMENT", "PFM"])), load_default=None)
     additional_product_option = StrictString(load_default=None, allow_none=True, validate=validate.OneOf(_PRODUCTS))

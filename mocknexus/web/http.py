@@ -16,6 +16,7 @@ from mocknexus.control.journal import Journal
 from mocknexus.control.worlds import World, Worlds
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.service import Emulator
+from mocknexus.schemas.common import JSONNumber
 from mocknexus.schemas.dialects import view
 from mocknexus.schemas.fastdump import dumper
 from mocknexus.web.apis import (
@@ -142,7 +143,7 @@ def read_json_object(required: bool = True) -> dict:
             raise MXError(ErrorKind.MISSING_PARAMETERS, "A request body is required.")
         return {}
     try:
-        data: Any = json.loads(raw)
+        data: Any = json.loads(raw, parse_float=JSONNumber)  # each number's text kept (schemas/common)
     except (ValueError, RecursionError):
         raise MXError(ErrorKind.BAD_REQUEST, "The request body is not valid JSON.") from None
     if not isinstance(data, dict):

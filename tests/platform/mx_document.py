@@ -57,6 +57,33 @@ OPERATIONS = [
     "verifyMicrodeposit",
     "listUserVerifications",
 ]
+# The data plane's (docs/data.md): transactions, categories, merchants, holdings, statements and their jobs;
+# tests/platform/test_data_plane.py covers them.
+DATA_OPERATIONS = [
+    "listTransactions",
+    "listTransactionsByMember",
+    "listTransactionsByAccount",
+    "readTransaction",
+    "updateTransaction",
+    "updateTransactionByAccount",
+    "listDefaultCategories",
+    "readDefaultCategory",
+    "listCategories",
+    "listDefaultCategoriesByUser",
+    "readCategory",
+    "listMerchants",
+    "readMerchant",
+    "listHoldings",
+    "listHoldingsByMember",
+    "listHoldingsByAccount",
+    "readHolding",
+    "listStatementsByMember",
+    "readStatementByMember",
+    "downloadStatementPDF",
+    "extendHistory",
+    "fetchStatements",
+]
+OPERATIONS += DATA_OPERATIONS
 # MX's errors page (not its document, which declares no error response): what the emulator answers besides
 # each operation's success code.
 DOCUMENTED_ELSEWHERE = {

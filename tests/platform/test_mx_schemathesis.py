@@ -61,6 +61,8 @@ def mx_document_as_served() -> dict:
                 continue
             success = next(iter(op["responses"].values()))
             media = next(iter(success.get("content") or {"application/vnd.mx.api.v1+json": None}))
+            if "json" not in media:  # a statement's PDF: its errors are MX's JSON errors
+                media = "application/vnd.mx.api.v1+json"
             for status in mx_document.DOCUMENTED_ELSEWHERE.get(op["operationId"], ()):
                 op["responses"][str(status)] = {"description": "MX's errors page"} if status == 204 else success
             for status in MX_ERRORS:

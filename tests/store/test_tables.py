@@ -27,6 +27,7 @@ def test_snapshots_carry_the_declared_tables():
     assert list(snapshot.TABLES) == [t.name for t in tables.SNAPSHOT_TABLES]
     assert list(snapshot.TABLES) == [
         "users", "api_tokens", "sessions", "members", "accounts", "micro_deposits", "declared_accounts",
+        "member_data",
     ]  # fmt: skip
 
 

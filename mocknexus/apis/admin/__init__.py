@@ -5,6 +5,7 @@ world at /__admin/clients/{client_id}/... (`blueprint.scope` says which)."""
 from mocknexus.apis.admin import (  # fmt: skip
     clients,
     clock,
+    data,
     faults,
     inspect,
     journal,
@@ -20,8 +21,8 @@ from mocknexus.apis.admin.blueprint import bp
 from mocknexus.web.apis import ADMIN_MEDIA_TYPE, Api, ClientInPath
 
 __all__ = [
-    "API", "bp", "clients", "clock", "faults", "inspect", "journal", "members", "oauth", "scenarios", "server", "state",
-    "test_data",
+    "API", "bp", "clients", "clock", "data", "faults", "inspect", "journal", "members", "oauth", "scenarios",
+    "server", "state", "test_data",
     "webhooks",
 ]  # fmt: skip
 

@@ -19,7 +19,9 @@ from typing import Any
 
 from mocknexus.control.webhooks.dispatcher import Dispatcher
 from mocknexus.control.webhooks.sender import Sender
+from mocknexus.control.webhooks.targets import TargetRefused, Targets
 from mocknexus.control.worlds import World, Worlds
+from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.core.tables import WEBHOOK_SERVER, WEBHOOK_SUBSCRIBERS
 from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.domain.webhooks.outbox import Outbox
@@ -27,13 +29,32 @@ from mocknexus.domain.webhooks.outbox import Outbox
 SUBSCRIBERS = WEBHOOK_SUBSCRIBERS
 
 
+def refusing(targets: Targets) -> webhook_config.Check:
+    """A configuration check (domain/webhooks/config.py) refusing, as an MX 400, URLs `targets` forbids."""
+
+    def check(url: str, where: str) -> None:
+        try:
+            targets.check_url(url)
+        except TargetRefused as exc:
+            raise MXError(ErrorKind.BAD_REQUEST, f"Webhook configuration: {where}: {exc}.") from None
+
+    return check
+
+
 class Webhooks:
     def __init__(
-        self, worlds: Worlds, *, timeout: float = 10.0, workers: int = 4, default: dict[str, Any] | None = None
+        self,
+        worlds: Worlds,
+        *,
+        timeout: float = 10.0,
+        workers: int = 16,
+        default: dict[str, Any] | None = None,
+        targets: Targets | None = None,
     ) -> None:
         self.worlds = worlds
+        self.targets = targets or Targets()  # where webhooks may go (never this server itself: targets.py)
         self.default = default  # from --webhook-url or a fixture file: survives a whole-server reset
-        self.dispatcher = Dispatcher(self, Sender(timeout), workers=workers)
+        self.dispatcher = Dispatcher(self, Sender(timeout, self.targets), workers=workers)
         worlds.on_build.append(self._attach)
         for world in list(worlds.built()):
             self._attach(world)
@@ -41,7 +62,12 @@ class Webhooks:
     def _attach(self, world: World) -> None:
         if world.client_id is None:
             return  # the shared world is read-only: it raises nothing
-        outbox = Outbox(world.emulator.store, world.client_id, fallback=self.server_config, on_enqueue=self._enqueued)
+        outbox = Outbox(
+            world.emulator.store,
+            world.client_id,
+            fallback=self.server_config,
+            on_enqueue=lambda: self._enqueued(world),
+        )
         world.emulator.events = outbox
 
     def outbox(self, world: World) -> Outbox:
@@ -64,12 +90,16 @@ class Webhooks:
         due = events.next_due()
         if due is not None and due <= world.clock.now():
             self.dispatcher.start()
-            self.dispatcher.wake()
+            self.dispatcher.wake(world)
         return due
 
-    def _enqueued(self) -> None:
+    def _enqueued(self, world: World) -> None:
         self.dispatcher.start()
-        self.dispatcher.wake()
+        self.dispatcher.wake(world)
+
+    def check_target(self, url: str, where: str) -> None:
+        """An MX 400 if the server must not send to `url` (itself, link-local and metadata addresses)."""
+        refusing(self.targets)(url, where)
 
     # ---- configuration ---------------------------------------------------------------------------------
 
@@ -77,7 +107,7 @@ class Webhooks:
         return self.worlds.root.get(WEBHOOK_SERVER, "config") or self.default
 
     def configure_server(self, raw: Any) -> dict[str, Any]:
-        parsed = webhook_config.parse(raw)
+        parsed = webhook_config.parse(raw, self.check_target)
         with self.worlds.root.transaction():
             self.worlds.root.put(WEBHOOK_SERVER, "config", parsed)
         self.dispatcher.start()
@@ -88,7 +118,7 @@ class Webhooks:
             self.worlds.root.delete(WEBHOOK_SERVER, "config")
 
     def configure(self, world: World, raw: Any) -> dict[str, Any]:
-        parsed = self.outbox(world).configure(raw)
+        parsed = self.outbox(world).configure(raw, self.check_target)
         with self.worlds.root.transaction():
             self.worlds.root.put(SUBSCRIBERS, world.client_id, True)  # type: ignore[arg-type]
         self.dispatcher.start()

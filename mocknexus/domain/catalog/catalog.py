@@ -64,6 +64,7 @@ class Scenario:
     end: ConnectionStatus
     description: str = ""
     accounts: int = 2  # accounts a successful job finds
+    account_types: tuple[str, ...] = ()  # their MX types, one per account (empty: checking and savings)
     account_numbers: bool = True  # whether a successful verification finds account numbers
     # For an OAuth member: what the bank answers when the user presses Authorize (SUCCESS, or an error
     # reason of MX's OAuth complete page), and how many clock seconds pass before that answer reaches the
@@ -133,6 +134,8 @@ class Institution:
     supports_account_verification: bool = True
     supports_oauth: bool = False
     supports_transaction_history: bool = True
+    # MX's limits on standard aggregations and balance checks (docs/compatibility.md); MX Bank has none.
+    aggregation_limits: bool = True
     # MX's (deprecated) has_*_accounts flags come from this list.
     account_types: tuple[str, ...] = ("CHECKING", "SAVINGS")
     iso_country_code: tuple[str, ...] = ("US",)

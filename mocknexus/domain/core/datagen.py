@@ -12,6 +12,7 @@ from faker import Faker
 
 from mocknexus.domain.core.ids import new_guid
 from mocknexus.domain.core.models import Account
+from mocknexus.domain.data import profiles
 
 # (account_type name, subtype, name stem); MX's account_type_name values.
 _ACCOUNT_KINDS = (
@@ -58,10 +59,19 @@ def aba_routing_number(rng: random.Random) -> str:
 
 
 def generate_accounts(
-    seed: int, seed_parts: tuple[str, ...], count: int, member_guid: str, user_guid: str, now: datetime
+    seed: int,
+    seed_parts: tuple[str, ...],
+    count: int,
+    member_guid: str,
+    user_guid: str,
+    now: datetime,
+    types: tuple[str, ...] = (),
 ) -> list[Account]:
-    """`count` accounts for one member, all at one routing number, as a real bank's would be."""
+    """`count` accounts for one member, all at one routing number, as a real bank's would be; `types` (MX's
+    account types, one per account) makes cards, loans and investments too (domain/data/profiles.py)."""
     rng, fake, routing, owner = _member_person(seed, seed_parts)
+    if types:
+        return [_typed(rng, fake, routing, owner, kind, member_guid, user_guid, now) for kind in types]
     accounts = []
     for index in range(count):
         type_name, subtype, stem = _ACCOUNT_KINDS[index % len(_ACCOUNT_KINDS)]
@@ -84,6 +94,31 @@ def generate_accounts(
             )
         )
     return accounts
+
+
+def _typed(rng: random.Random, fake: Faker, routing: str, owner: str, type_name: str, member_guid: str,
+           user_guid: str, now: datetime) -> Account:  # fmt: skip
+    kind = profiles.kind_of(type_name)
+    opening = profiles.opening(type_name, rng)
+    return Account(
+        guid=new_guid("ACT"),
+        member_guid=member_guid,
+        user_guid=user_guid,
+        name=f"{owner.split()[0]}'s {kind.stem} {fake.numerify('####')}",
+        type=type_name,
+        subtype=kind.subtype,
+        balance=opening.balance,
+        available_balance=opening.available,
+        currency_code="USD",
+        account_number=fake.numerify("%" + "#" * (kind.number_digits - 1)),
+        routing_number=routing,
+        created_at=now,
+        updated_at=now,
+        credit_limit=opening.credit_limit,
+        apr=opening.apr,
+        interest_rate=opening.interest_rate,
+        original_balance=opening.original_balance,
+    )
 
 
 @dataclass(frozen=True)

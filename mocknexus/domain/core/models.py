@@ -84,6 +84,10 @@ class Job:
     # From the call that started the job: its webhooks echo X-CALLBACK-PAYLOAD, or are not sent (MX-Skip-Webhook).
     callback_payload: str | None = None
     skip_webhooks: bool = False
+    # What an aggregation brought in (its AGGREGATION / HISTORY webhook's counts); a background one is MX's own.
+    transactions_created_count: int = 0
+    transactions_updated_count: int = 0
+    is_background: bool = False
 
 
 @dataclass
@@ -140,6 +144,11 @@ class Account:
     updated_at: datetime | None = None
     declared: bool = False  # declared as test data: its owners are the declared ones (perhaps none)
     declared_owners: list[DeclaredOwner] = field(default_factory=list)
+    # A card's or loan's terms (domain/data/profiles.py): None for a deposit account.
+    credit_limit: float | None = None
+    apr: float | None = None
+    interest_rate: float | None = None
+    original_balance: float | None = None
 
 
 @dataclass

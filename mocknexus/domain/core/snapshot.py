@@ -60,10 +60,27 @@ def check_server_document(state: Any) -> list[dict]:
     if not isinstance(state, dict) or state.get("version") != SNAPSHOT_VERSION:
         raise MXError(ErrorKind.BAD_REQUEST, f'A state snapshot needs "version": {SNAPSHOT_VERSION}.')
     _only_keys(state, SERVER_KEYS, 'A whole-server snapshot (records go in each of its "clients")')
+    _check_clock(state.get("clock"))
     dumps = state.get("clients")
     if not isinstance(dumps, list) or not all(isinstance(d, dict) for d in dumps):
         raise MXError(ErrorKind.BAD_REQUEST, "clients: must be a list of client snapshots.")
     return dumps
+
+
+def _check_clock(clock: Any) -> None:
+    """A whole-server snapshot's `clock` (the server clock when it was taken) is an ISO 8601 time with its offset
+    or absent. It records when the snapshot was taken; each client's clock is in its own snapshot, and loading
+    does not set the server clock from it (so a junk value is refused, not silently ignored)."""
+    if clock is None:
+        return
+    try:
+        valid = isinstance(clock, str) and datetime.fromisoformat(clock).tzinfo is not None
+    except ValueError:
+        valid = False
+    if not valid:
+        raise MXError(
+            ErrorKind.BAD_REQUEST, "clock: must be an ISO 8601 time with its offset, as GET /__admin/state gives it."
+        )
 
 
 def _only_keys(state: dict, allowed: frozenset[str], what: str) -> None:

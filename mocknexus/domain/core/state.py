@@ -13,7 +13,7 @@ from mocknexus.domain.catalog.catalog import Catalog, Institution, Scenario
 from mocknexus.domain.core import datagen
 from mocknexus.domain.core.clock import Clock
 from mocknexus.domain.core.errors import ErrorKind, MXError, not_found
-from mocknexus.domain.core.models import Member, User
+from mocknexus.domain.core.models import Job, Member, User
 from mocknexus.domain.core.owners import TokenOwners
 from mocknexus.domain.core.statuses import ConnectionStatus, JobType
 from mocknexus.domain.core.tables import (
@@ -26,6 +26,7 @@ from mocknexus.domain.core.tables import (
     USER_IDS,
     USERS,
 )
+from mocknexus.domain.data import profiles
 from mocknexus.domain.declared import declared
 from mocknexus.domain.members import jobs
 from mocknexus.domain.webhooks import triggers
@@ -114,6 +115,22 @@ class EmulatorState:
         domain.oauth.OAuthMembers."""
         return False
 
+    # ---- the data plane's hooks (domain/data/ops.py overrides them) ---------------------------------------
+
+    def _data_after_job(self, member: Member, job: Job) -> None:
+        """A job finished CONNECTED and its accounts are found: what it brings of their data."""
+
+    def _data_tick(self, member: Member) -> bool:
+        """What the clock alone does to the member's data (MX's background aggregation): whether it changed."""
+        return False
+
+    def _throttled(self, member: Member, job_type: JobType) -> bool:
+        """Whether MX's limits refuse to start this job now (it answers 202 and starts nothing)."""
+        return False
+
+    def _forget_data(self, member: Member) -> None:
+        """The member is deleted: so is its data."""
+
     def _scenario(self, member: Member) -> Scenario:
         name = member.job.scenario if member.job else member.scenario
         try:
@@ -169,6 +186,7 @@ class EmulatorState:
                 job.detail_code = NO_VERIFIABLE_ACCOUNTS
             identify = job.type == JobType.IDENTIFICATION.value
             self._add_accounts(member, scenario, verify, job.finished_at, identified=identify)
+            self._data_after_job(member, job)
         elif member.connection_status is ConnectionStatus.DENIED:
             member.failed_logins += 1
             if member.failed_logins >= PREVENTED_AFTER_DENIALS:
@@ -199,13 +217,21 @@ class EmulatorState:
                 accounts = declared.make_accounts(declaration, member, at)
             else:
                 accounts = datagen.generate_accounts(
-                    self.settings.seed, (member.data_seed,), scenario.accounts, member.guid, member.user_guid, at
+                    self.settings.seed,
+                    (member.data_seed,),
+                    scenario.accounts,
+                    member.guid,
+                    member.user_guid,
+                    at,
+                    scenario.account_types,
                 )
             member.account_guids = [a.guid for a in accounts]
         else:
             accounts = [self.store.get(ACCOUNTS, guid) for guid in member.account_guids]
         for account in accounts:
-            if verified:
+            # A verification finds the numbers of deposit accounts (cards, loans and investments have none to
+            # move money with); declared accounts are found as declared.
+            if verified and (account.declared or profiles.kind_of(account.type).has_routing):
                 account.numbers_verified = True
                 account.updated_at = at
             if identified:
@@ -253,6 +279,7 @@ class EmulatorState:
             self.owners.unbind(member.oauth.window_token)
         for guid in member.account_guids:
             self.store.delete(ACCOUNTS, guid)
+        self._forget_data(member)
         if member.external_guid:
             self.store.delete(EXTERNAL_GUIDS, member.external_guid)
         user = self.store.get(USERS, member.user_guid)

@@ -130,6 +130,8 @@ class JobType(Enum):
     VERIFICATION = "VERIFICATION"
     IDENTIFICATION = "IDENTIFICATION"
     BALANCE = "BALANCE"  # the Platform API's check_balance: a balance-only aggregation
+    HISTORY = "HISTORY"  # extend_history: an aggregation reaching MX's extended transaction history
+    STATEMENT = "STATEMENT"  # fetch_statements: the institution's monthly statements
 
 
 ANY_END = "END"  # in a wait: any end state, with no job running

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mocknexus.domain.core.models import Account, ApiToken, Member, Session, User, WidgetUrl
+from mocknexus.domain.data.records import MemberData
 from mocknexus.domain.declared.declared import Declaration
 from mocknexus.domain.microdeposits.microdeposits import MicroDeposit
 
@@ -27,6 +28,7 @@ WIDGET_URLS = "widget_urls"
 OAUTH_WINDOWS = "oauth_windows"
 MICRO_DEPOSITS = "micro_deposits"
 DECLARED_ACCOUNTS = "declared_accounts"
+MEMBER_DATA = "member_data"
 SCENARIOS = "scenarios"
 META = "meta"
 WEBHOOK_CONFIG = "webhook_config"
@@ -61,6 +63,14 @@ TABLES: dict[str, Table] = {
         Table(WIDGET_URLS, WidgetUrl, "token", "client", False, "Connect widget URLs' one-time tokens"),
         Table(MICRO_DEPOSITS, MicroDeposit, "guid", "client", True, "micro-deposits, each with its amounts"),
         Table(DECLARED_ACCOUNTS, Declaration, "name", "client", True, "accounts declared as test data"),
+        Table(
+            MEMBER_DATA,
+            MemberData,
+            "member_guid",
+            "client",
+            True,
+            "the data plane: each member's ledgers, aggregations, added transactions and edits",
+        ),
         Table(USER_IDS, None, "id", "client", False, "index: a partner's user id -> the user's guid"),
         Table(EXTERNAL_GUIDS, None, "external_guid", "client", False, "index: a member's external_guid -> guid"),
         Table(OAUTH_WINDOWS, None, "token", "client", False, "index: an OAuth window's one-time token -> member"),

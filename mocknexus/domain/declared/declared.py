@@ -16,6 +16,24 @@ from mocknexus.domain.core.models import Account, DeclaredOwner, Member, User
 
 
 @dataclass
+class DeclaredTransaction:
+    """A transaction a declared account holds: MX's fields; PENDING ones post at `posted_at` (None: when
+    posted through the control plane)."""
+
+    description: str
+    amount: float
+    transacted_at: datetime
+    type: str = "DEBIT"
+    status: str = "POSTED"
+    posted_at: datetime | None = None  # for a POSTED one, None means when it was made
+    category_guid: str | None = None
+    merchant_guid: str | None = None
+    memo: str | None = None
+    original_description: str | None = None
+    id: str | None = None
+
+
+@dataclass
 class DeclaredAccount:
     name: str
     type: str  # MX's account_type_name: CHECKING, SAVINGS, ...
@@ -28,6 +46,10 @@ class DeclaredAccount:
     institution_number: str | None = None
     transit_number: str | None = None
     owners: list[DeclaredOwner] = field(default_factory=list)
+    transactions: list[DeclaredTransaction] = field(default_factory=list)
+    # Generated transactions as well, at this many everyday purchases a day (None: only the declared ones).
+    transactions_per_day: float | None = None
+    credit_limit: float | None = None
 
 
 @dataclass
@@ -83,6 +105,7 @@ def make_accounts(declaration: Declaration, member: Member, at: datetime) -> lis
             transit_number=d.transit_number,
             declared=True,
             declared_owners=list(d.owners),
+            credit_limit=d.credit_limit,
             created_at=at,
             updated_at=at,
         )

@@ -201,6 +201,8 @@ class Members(OAuthMembers):
                 if member.job.type == job_type.value:  # type: ignore[union-attr]
                     return member, False
                 raise MXError(ErrorKind.CONFLICT, "Another job is already running for this member.")
+            if self._throttled(member, job_type):  # MX: 202, and no job starts
+                return member, False
             self._start_job(member, job_type, self.clock.now())
             member.revision += 1
             self._save_member(member)

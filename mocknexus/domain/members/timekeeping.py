@@ -33,7 +33,7 @@ class Timekeeping(EmulatorState):
         result = JobsAdvanced()
         with self.store.transaction():
             for member in self.store.values(MEMBERS):
-                if self._advance(member, by_clock=True, waive_polls=waive_polls):
+                if self._advance(member, by_clock=True, waive_polls=waive_polls) | self._data_tick(member):
                     result.moved.append(member)
                 due = _next_due(member, self, waive_polls)
                 if due is not None and (result.next_due is None or due < result.next_due):

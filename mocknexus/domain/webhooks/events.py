@@ -27,6 +27,10 @@ class EventType(Enum):
     # MX lists no separate identification webhook page; an identification's result is raised the way MX raises
     # every "member data updated" job result (AGGREGATION, BALANCE, HISTORY, STATEMENT): type = the job's (INFERRED).
     IDENTIFICATION = "IDENTIFICATION"
+    # "Member data updated" results of the data plane's jobs: check_balance, extend_history, fetch_statements.
+    BALANCE = "BALANCE"
+    HISTORY = "HISTORY"
+    STATEMENT = "STATEMENT"
     JOB_STATUS = "JOB_STATUS"  # the Nexus-era job webhook
     MICRODEPOSITS = "MICRODEPOSITS"  # a micro-deposit created or changed status (no member behind it)
 

@@ -58,8 +58,8 @@ class Outbox:
         """The configuration in force: the world's own, else the server's."""
         return self.own_config() or self._fallback()
 
-    def configure(self, raw: Any) -> dict[str, Any]:
-        parsed = webhook_config.parse(raw)
+    def configure(self, raw: Any, check: webhook_config.Check = webhook_config.no_check) -> dict[str, Any]:
+        parsed = webhook_config.parse(raw, check)
         with self.store.transaction():
             self.store.put(CONFIG, "config", parsed)
         return parsed
@@ -95,16 +95,18 @@ class Outbox:
                 callback_payload=original["callback_payload"],
                 fired=original["fired"],
             )
-            record = self._add(event, url or original["url"], redelivery_of=delivery_id)
+            event_id = original.get("event_id") or original["id"]  # the same event: the same id, sent as a header
+            record = self._add(event, url or original["url"], redelivery_of=delivery_id, event_id=event_id)
         self._on_enqueue()
         return record
 
-    def _add(self, event: Event, url: str, redelivery_of: str | None) -> dict[str, Any]:
+    def _add(self, event: Event, url: str, redelivery_of: str | None, event_id: str | None = None) -> dict[str, Any]:
         seq = (self.store.get(META, "seq") or 0) + 1
         self.store.put(META, "seq", seq)
         delivery_id = f"WHD-{seq:08d}"
         record = {
             "id": delivery_id,
+            "event_id": event_id or delivery_id,
             "seq": seq,
             "client_id": self.client_id,
             "type": event.type.name,
@@ -167,8 +169,12 @@ class Outbox:
                     break
         return claimed
 
-    def record_attempt(self, delivery_id: str, attempt: dict[str, Any], delivered: bool, now: datetime) -> dict | None:
-        """An attempt's outcome: delivered, retried later on MX's schedule, or failed after the last retry."""
+    def record_attempt(
+        self, delivery_id: str, attempt: dict[str, Any], delivered: bool, started: datetime
+    ) -> dict | None:
+        """An attempt's outcome: delivered, retried later on MX's schedule, or failed after the last retry. The
+        retry is scheduled from the emulated time the attempt *started*: a clock moved while it was being sent
+        (a test that saw the receiver's 500 and advanced at once) counts toward the wait."""
         with self.store.transaction():
             record = self.store.get(DELIVERIES, delivery_id)
             pending = self.store.get(PENDING, delivery_id)
@@ -182,7 +188,7 @@ class Outbox:
                 record["next_attempt_at"] = None
                 self.store.delete(PENDING, delivery_id)
             else:
-                due = (now + RETRY_DELAYS[retries_done]).isoformat()
+                due = (started + RETRY_DELAYS[retries_done]).isoformat()
                 record["next_attempt_at"] = due
                 self.store.put(PENDING, delivery_id, {**pending, "due": due, "lease": 0.0, "owner": None})
             attempts[-1]["next_attempt_at"] = record["next_attempt_at"]

@@ -15,6 +15,7 @@ from mocknexus.domain.core.statuses import ConnectionStatus, JobType
 from mocknexus.domain.webhooks.events import EventType
 
 DATA_UPDATED = "member_data_updated"
+_DATA_JOBS = (JobType.BALANCE.value, JobType.HISTORY.value, JobType.STATEMENT.value)
 
 # The Nexus-era Job Status webhook fires when a job is CHALLENGED, DENIED, PREVENTED, HALTED or COMPLETED.
 # Which member statuses map to HALTED is not captured: every other failed end is HALTED here (INFERRED).
@@ -97,10 +98,18 @@ def data_updated(
         "user_guid": member.user_guid,
         "user_id": user.id if user else None,
     }
+    counts = {
+        "transactions_created_count": job.transactions_created_count,
+        "transactions_updated_count": job.transactions_updated_count,
+    }
     if job.type == JobType.AGGREGATION.value:
-        # mocknexus generates accounts but no transactions: the counts are honest zeros.
-        extra = {"is_background": is_background, "transactions_created_count": 0, "transactions_updated_count": 0}
+        extra = {"is_background": is_background or job.is_background, **counts}
         return EventType.AGGREGATION, {**common, **extra, "type": EventType.AGGREGATION.value}
+    if job.type in _DATA_JOBS:
+        # MX's BALANCE / HISTORY / STATEMENT pages: the member_data_updated fields (HISTORY with the counts).
+        kind = EventType(job.type)
+        extra = counts if kind is EventType.HISTORY else {}
+        return kind, {**common, **extra, "type": kind.value}
     kind = EventType.VERIFICATION if job.type == JobType.VERIFICATION.value else EventType.IDENTIFICATION
     return kind, {"type": kind.value, "accounts": list(accounts), **common}
 

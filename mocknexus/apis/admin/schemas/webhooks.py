@@ -6,6 +6,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from mocknexus.apis.admin.schemas.clients import MAX_WAIT_SECONDS
+from mocknexus.domain.webhooks.config import masked_url
 from mocknexus.domain.webhooks.events import EventType
 from mocknexus.domain.webhooks.outbox import STATUSES
 from mocknexus.schemas.common import ErrorResponse, QuerySchema, RequestSchema, StrictString
@@ -45,10 +46,17 @@ class WebhookConfigResponse(Schema):
     )
 
 
+class MaskedURL(fields.String):
+    """A URL with any password in it (`http://user:secret@host`) masked."""
+
+    def _serialize(self, value, attr, obj, **kwargs):  # type: ignore[no-untyped-def]
+        return None if value is None else masked_url(str(value))
+
+
 class AttemptSchema(Schema):
     number = fields.Integer()
-    at = fields.String(metadata={"description": "emulated clock time of the attempt"})
-    url = fields.String()
+    at = fields.String(metadata={"description": "emulated clock time the attempt started"})
+    url = MaskedURL()
     headers = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "secrets masked"})
     status_code = fields.Integer(allow_none=True)
     latency_ms = fields.Float()
@@ -58,12 +66,15 @@ class AttemptSchema(Schema):
 
 class DeliverySchema(Schema):
     id = fields.String()
+    event_id = fields.String(
+        metadata={"description": "the event's id, sent as X-Mocknexus-Event-Id: the same on every retry and redelivery"}
+    )
     seq = fields.Integer()
     client_id = fields.String(allow_none=True)
     type = fields.String()
     member_guid = fields.String(allow_none=True)
     user_guid = fields.String(allow_none=True)
-    url = fields.String()
+    url = MaskedURL()
     payload = fields.Dict(metadata={"description": "the JSON body MX's receiver gets"})
     callback_payload = fields.String(allow_none=True, metadata={"description": "sent as X-CALLBACK-PAYLOAD"})
     created_at = fields.String()

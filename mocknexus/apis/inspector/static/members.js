@@ -1,6 +1,7 @@
 // The Members panel: every member with its user, institution, status, job progress, challenges, and the
 // timeline of statuses it went through with the request during which each change happened.
 import { call } from "./api.js";
+import { dataSection } from "./data.js";
 import { $, h, relativeSpan, shortTime, stamp, statusBadge } from "./dom.js";
 
 const LIMIT = 200;
@@ -150,6 +151,7 @@ function card(m) {
       m.failed_logins ? fact("Denied in a row", String(m.failed_logins)) : null,
     ),
     challenges ? [h("h3", {}, "Challenges"), challenges] : null,
+    dataSection(m),
     h("h3", {}, "Timeline"),
     timeline(m),
   );

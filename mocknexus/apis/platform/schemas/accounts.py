@@ -38,12 +38,12 @@ _NULL_INTEGERS = (
     "statement_balance_set_by subtype_set_by total_account_value_set_by type_set_by"
 )
 _NULL_NUMBERS = (
-    "apr apy available_credit calculated_apr cash_balance cash_surrender_value credit_limit feed_apr feed_apy "
+    "apy calculated_apr cash_balance cash_surrender_value feed_apr feed_apy "
     "feed_available_balance feed_balance feed_cash_balance feed_cash_surrender_value feed_credit_limit "
     "feed_holdings_value feed_interest_rate feed_last_payment feed_loan_amount feed_minimum_balance "
     "feed_minimum_payment feed_original_balance feed_payoff_balance feed_statement_balance "
-    "feed_total_account_value holdings_value interest_rate last_payment loan_amount margin_balance "
-    "minimum_balance minimum_payment original_balance pay_out_amount payoff_balance premium_amount "
+    "feed_total_account_value holdings_value last_payment loan_amount margin_balance "
+    "minimum_balance minimum_payment pay_out_amount payoff_balance premium_amount "
     "statement_balance today_ugl_amount today_ugl_percentage total_account_value total_account_value_ugl"
 )
 
@@ -69,6 +69,14 @@ class PlatformAccount(Schema):
     routing_number = text()
     balance = amount()
     available_balance = amount()
+    # A card's and a loan's terms (None for a deposit account).
+    credit_limit = amount()
+    available_credit = fields.Function(
+        lambda a: None if a.credit_limit is None else a.available_balance, metadata={"type": "number", "nullable": True}
+    )
+    apr = amount()
+    interest_rate = amount()
+    original_balance = amount()
     is_closed = flag()
     is_hidden = flag()
     is_manual = fields.Function(lambda a: False, metadata={"type": "boolean", "nullable": True})

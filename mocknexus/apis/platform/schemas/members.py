@@ -19,7 +19,7 @@ from mocknexus.apis.platform.schemas.common import (
     text,
 )
 from mocknexus.domain.platform import platform_view as pv
-from mocknexus.schemas.common import RequestSchema, StrictBoolean, StrictString, message_scheme
+from mocknexus.schemas.common import RequestSchema, StrictBoolean, StrictString, message_scheme, redirect_url
 from mocknexus.schemas.oauth import OAuthCreateOptions
 
 USE_CASES = pv.PLATFORM_USE_CASES
@@ -90,7 +90,7 @@ class PlatformAggregateQuery(PlatformQuery):
 
 
 class PlatformOAuthWindowQuery(PlatformQuery):
-    client_redirect_url = StrictString(load_default=None, max_length=2048)
+    client_redirect_url = redirect_url()
     enable_app2app = StrictString(load_default=None, validate=validate.OneOf(["true", "false"]))
     referral_source = StrictString(load_default=None, validate=validate.OneOf(["BROWSER", "APP"]))
     skip_aggregation = fields.Boolean(load_default=None)

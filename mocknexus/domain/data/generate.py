@@ -1,0 +1,242 @@
+"""Generated transactions: a pure function of (seed, account ledger, day), made only when read.
+
+Each day of an account has its calendar's recurring items (payroll on the 1st and 15th, rent, bills,
+card payments, loan payments, contributions) and a seeded number of everyday purchases (a Poisson draw
+around the account's `rate`). How many there are on a day is known without making them (`day_count`), so
+a page deep into 100 000 transactions makes only the days it shows. Card purchases post one to three days
+after they were made (ACH items post the same day); a restaurant's posted amount adds the tip its pending
+amount did not have (INFERRED: how card authorisations settle; MX passes on what the bank reports).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import NamedTuple
+
+from mocknexus.domain.data import categories as cat
+from mocknexus.domain.data import merchants as mer
+
+DEBIT, CREDIT = "DEBIT", "CREDIT"
+MAX_POSTING_DAYS = 3  # the longest a generated transaction stays pending
+_PURCHASES_PER_DAY = {"CHECKING": 1.6, "CREDIT_CARD": 1.2}  # at rate 1
+
+
+class Raw(NamedTuple):
+    """A transaction as the bank has it (before an aggregation decides what the partner sees of it)."""
+
+    guid: str
+    account_guid: str
+    transacted_at: datetime
+    posted_at: datetime | None  # None: pending until posted by hand (a stored transaction)
+    amount: float  # the posted amount
+    pending_amount: float  # what it shows while pending
+    type: str
+    category_guid: str
+    merchant_guid: str | None
+    description: str
+    original_description: str
+    memo: str | None = None
+    id: str | None = None
+    after_serial: int = 0  # a hand-added one: seen only by aggregations after this many
+    posted_after: int = 0  # ... and posted only for those after this many
+
+
+def _hash(*parts: object) -> int:
+    return int.from_bytes(hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8).digest(), "big")
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return _midnight(day.toordinal()) + timedelta(minutes=hour * 60 + minute)
+
+
+_MINUTES = tuple(timedelta(minutes=m) for m in range(24 * 60))
+
+
+@lru_cache(maxsize=4096)
+def _midnight(ordinal: int) -> datetime:
+    return datetime.combine(date.fromordinal(ordinal), time(0), UTC)
+
+
+def _last_day(day: date) -> bool:
+    return (day + timedelta(days=1)).month != day.month
+
+
+def _recurring_count(kind: str, day: date) -> int:
+    d = day.day
+    if kind == "CHECKING":
+        return (d in (1, 15)) + (d == 1) + (d == 3) + (d == 5) + (d == 12) + (d == 20) + (d == 22)
+    if kind == "SAVINGS":
+        return (d == 3) + _last_day(day)
+    if kind == "CREDIT_CARD":
+        return int(d == 25)
+    if kind == "LOAN":
+        return int(d == 10)
+    if kind == "MORTGAGE":
+        return int(d == 1)
+    if kind == "INVESTMENT":
+        return (d == 15) + (d == 28 and day.month % 3 == 0)
+    return 0
+
+
+def _purchases(seed: int, ledger_seed: str, kind: str, rate: float, ordinal: int) -> int:
+    mean = _PURCHASES_PER_DAY.get(kind, 0.0) * rate
+    if mean <= 0:
+        return 0
+    u = (_hash(seed, ledger_seed, ordinal, "n") % 1_000_000 + 0.5) / 1_000_000
+    if mean > 30:  # a busy account: the normal approximation of the Poisson draw
+        z = math.sqrt(2) * _erfinv(2 * u - 1)
+        return max(0, round(mean + z * math.sqrt(mean)))
+    k, p = 0, math.exp(-mean)
+    total = p
+    while u > total and k < 200:
+        k += 1
+        p *= mean / k
+        total += p
+    return k
+
+
+def _erfinv(y: float) -> float:
+    # Winitzki's approximation: enough to spread a busy account's daily counts.
+    a = 0.147
+    ln = math.log(1 - y * y)
+    first = 2 / (math.pi * a) + ln / 2
+    return math.copysign(math.sqrt(math.sqrt(first * first - ln / a) - first), y)
+
+
+def purchases_per_day(kind: str) -> float:
+    """The everyday purchases a day an account of this kind makes at rate 1."""
+    return _PURCHASES_PER_DAY.get(kind, 0.0)
+
+
+@lru_cache(maxsize=4096)
+def ledger_tag(seed: int, ledger_seed: str) -> bytes:
+    return hashlib.blake2b(f"{seed}:{ledger_seed}".encode(), digest_size=6).digest()
+
+
+def transaction_guid(seed: int, ledger_seed: str, ordinal: int, index: int) -> str:
+    """A generated transaction's guid: stable, and naming its account's ledger and its day, so a read by
+    guid makes one day (not the whole history) to find it."""
+    tail = hashlib.blake2b(f"{seed}:{ledger_seed}:{ordinal}:{index}".encode(), digest_size=5).digest()
+    h = (ledger_tag(seed, ledger_seed) + ordinal.to_bytes(3, "big") + index.to_bytes(2, "big") + tail).hex()
+    return f"TRN-{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def locate(guid: str) -> tuple[bytes, int] | None:
+    """(ledger tag, day ordinal) a generated transaction's guid names; None for any other guid."""
+    try:
+        raw = uuid.UUID(guid.removeprefix("TRN-")).bytes
+    except ValueError:
+        return None
+    return raw[:6], int.from_bytes(raw[6:9], "big")
+
+
+def day_count(seed: int, ledger_seed: str, kind: str, rate: float, day: date) -> int:
+    """How many transactions `day` has, without making them."""
+    return _recurring_count(kind, day) + _purchases(seed, ledger_seed, kind, rate, day.toordinal())
+
+
+@lru_cache(maxsize=256)
+def day_counts(seed: int, ledger_seed: str, kind: str, rate: float, first: int, last: int) -> tuple[int, ...]:
+    """`day_count` of every day from ordinal `first` to `last`, kept: a list's pages count the same days."""
+    return tuple(day_count(seed, ledger_seed, kind, rate, date.fromordinal(o)) for o in range(first, last + 1))
+
+
+@lru_cache(maxsize=1024)
+def day_transactions(
+    seed: int, ledger_seed: str, kind: str, rate: float, account_guid: str, ordinal: int
+) -> tuple[Raw, ...]:
+    """The account's transactions made on the day `ordinal` (date.toordinal), newest first."""
+    day = date.fromordinal(ordinal)
+    rng = random.Random(_hash(seed, ledger_seed, ordinal))
+    fixed = random.Random(_hash(seed, ledger_seed, "fixed"))  # what stays the same every month
+    made: list[tuple] = []
+    d = day.day
+
+    def ach(
+        hour: int, amount: float, kind_: str, category: str, merchant: mer.Merchant | None, text: str, feed: str
+    ) -> None:
+        made.append((_at(day, hour), 0, round(amount, 2), round(amount, 2), kind_, category, merchant, text, feed))
+
+    if kind == "CHECKING":
+        pay, rent, saving = (
+            round(fixed.uniform(1800, 3200), 2),
+            round(fixed.uniform(900, 2200), 0),
+            fixed.choice((100, 200, 250, 400)),
+        )
+        if d in (1, 15):
+            ach(6, pay, CREDIT, cat.PAYCHECK, mer.EMPLOYER, "MX Technologies", mer.EMPLOYER.feed_name)
+        if d == 1:
+            ach(9, rent, DEBIT, cat.HOME, None, "Rent Payment", "ONLINE PMT RENT " + str(fixed.randrange(1000, 9999)))
+        if d == 3:
+            ach(
+                8,
+                saving,
+                DEBIT,
+                cat.TRANSFER,
+                None,
+                "Transfer to Savings",
+                f"ONLINE TRANSFER TO SAV ...{fixed.randrange(10000):04d}",
+            )
+        for when, bill in ((5, mer.POWER), (12, mer.VERIZON), (20, mer.COMCAST), (22, mer.GEICO)):
+            if d == when:
+                made.append(
+                    (
+                        _at(day, 7),
+                        1,
+                        *(round(rng.uniform(bill.low, bill.high), 2),) * 2,
+                        DEBIT,
+                        bill.category_guid,
+                        bill,
+                        bill.name,
+                        bill.feed_name,
+                    )
+                )
+    elif kind == "SAVINGS":
+        if d == 3:
+            ach(
+                8,
+                fixed.choice((100, 200, 250, 400)),
+                CREDIT,
+                cat.TRANSFER,
+                None,
+                "Transfer from Checking",
+                "ONLINE TRANSFER FROM CHK",
+            )
+        if _last_day(day):
+            ach(23, rng.uniform(0.4, 18), CREDIT, cat.INCOME, None, "Interest Payment", "INTEREST PAID")
+    elif kind == "CREDIT_CARD" and d == 25:
+        ach(10, rng.uniform(150, 900), CREDIT, cat.TRANSFER, None, "Payment Thank You", "PAYMENT - THANK YOU")
+    elif kind == "LOAN" and d == 10:
+        ach(9, fixed.uniform(280, 560), CREDIT, cat.AUTO_PAYMENT, None, "Auto Loan Payment", "LOAN PAYMENT RECEIVED")
+    elif kind == "MORTGAGE" and d == 1:
+        ach(9, fixed.uniform(1200, 2600), CREDIT, cat.HOME, None, "Mortgage Payment", "MORTGAGE PAYMENT RECEIVED")
+    elif kind == "INVESTMENT":
+        if d == 15:
+            ach(12, fixed.choice((250, 500, 750, 1000)), CREDIT, cat.INVESTMENTS, None, "Contribution", "CONTRIBUTION")
+        if d == 28 and day.month % 3 == 0:
+            ach(12, rng.uniform(20, 240), CREDIT, cat.INCOME, None, "Dividend Received", "DIVIDEND RECEIVED")
+    # Everyday purchases: the hot loop of a busy account (plain arithmetic on rng.random(), one call each).
+    midnight, spending, count = _midnight(ordinal), mer.SPENDING, len(mer.SPENDING)
+    draw = rng.random
+    for _ in range(_purchases(seed, ledger_seed, kind, rate, ordinal)):
+        merchant = spending[int(draw() * count)]
+        amount = round(merchant.low + (merchant.high - merchant.low) * draw(), 2)
+        pending = round(amount / 1.18, 2) if merchant.tips else amount
+        code = int(draw() * 16_777_216)
+        feed = merchant.feed_name.format(n=100 + code % 9899, city="CINCINNATI OH", code=f"{code:06X}")
+        at = midnight + _MINUTES[420 + int(draw() * 960)]
+        made.append((at, 1 + int(draw() * MAX_POSTING_DAYS), amount, pending, DEBIT, merchant.category_guid,
+                     merchant, merchant.name, feed))  # fmt: skip
+    raws = []
+    for index, (at, lag, amount, pending, kind_, category, merchant, text, feed) in enumerate(made):
+        posted = at if lag == 0 else _midnight(ordinal + lag) + _MINUTES[300]
+        guid = transaction_guid(seed, ledger_seed, ordinal, index)
+        raws.append(Raw(guid, account_guid, at, posted, amount, pending, kind_, category,
+                        merchant.guid if merchant else None, text, feed))  # fmt: skip
+    raws.sort(key=lambda r: (r.transacted_at, r.guid), reverse=True)
+    return tuple(raws)

@@ -1,0 +1,142 @@
+"""Listing transactions the way MX's list operations filter and page them: by `date` between `from_date` and
+`to_date` (MX's defaults: 120 days back, 5 days forward), by created and updated dates, by category and
+top-level category; newest first (INFERRED: MX documents no order), in MX's pages.
+
+Without created/updated/category filters a page is found by counting whole days (`MemberView.count`) and
+making only the days the page shows, so page 500 of 100 000 transactions costs what page 1 does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from mocknexus.domain.core.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, MIN_PER_PAGE, Page
+from mocknexus.domain.data import categories, generate
+from mocknexus.domain.data.records import Ledger
+from mocknexus.domain.data.visibility import MemberView, Seen
+
+DAYS_BACK, DAYS_FORWARD = 120, 5
+
+
+@dataclass(frozen=True)
+class Query:
+    from_date: date | None = None
+    to_date: date | None = None
+    from_created: date | None = None
+    to_created: date | None = None
+    from_updated: date | None = None
+    to_updated: date | None = None
+    category_guids: frozenset[str] = frozenset()
+    top_level_guids: frozenset[str] = frozenset()
+
+    def dates(self, today: date) -> tuple[date, date]:
+        return (
+            self.from_date or today - timedelta(days=DAYS_BACK),
+            self.to_date or today + timedelta(days=DAYS_FORWARD),
+        )
+
+    @property
+    def simple(self) -> bool:
+        """Whether only the date range filters (the fast path)."""
+        return not (self.from_created or self.to_created or self.from_updated or self.to_updated
+                    or self.category_guids or self.top_level_guids)  # fmt: skip
+
+    def keeps(self, seen: Seen) -> bool:
+        created, updated = seen.created_at.date(), seen.updated_at.date()
+        if (self.from_created and created < self.from_created) or (self.to_created and created > self.to_created):
+            return False
+        if (self.from_updated and updated < self.from_updated) or (self.to_updated and updated > self.to_updated):
+            return False
+        guid = category_of(seen)
+        if self.category_guids and guid not in self.category_guids:
+            return False
+        category = categories.get(guid)
+        top = category.top_level_guid if category else guid
+        return not self.top_level_guids or top in self.top_level_guids
+
+
+def category_of(seen: Seen) -> str:
+    edited = seen.edit.category_guid if seen.edit else None
+    return edited or seen.raw.category_guid
+
+
+@dataclass(frozen=True)
+class Sources:
+    """One or more members' views, and the ledgers of theirs a list covers."""
+
+    parts: tuple[tuple[MemberView, tuple[Ledger, ...]], ...]
+
+
+def page_size(per_page: int | None) -> int:
+    return DEFAULT_PER_PAGE if per_page is None else min(max(per_page, MIN_PER_PAGE), MAX_PER_PAGE)
+
+
+def list_page(
+    sources: Sources, query: Query, today: date, page: int | None, per_page: int | None
+) -> tuple[list[Seen], Page]:
+    size, number = page_size(per_page), max(page or 1, 1)
+    start, end = query.dates(today)
+    bounds = [v.window() for v, _ in sources.parts]
+    reached = [b for b in bounds if b is not None]
+    if not reached or start > end:
+        return [], Page(number, size, 0, 0)
+    start = max(start, min(b[0] for b in reached))
+    end = min(end, max(b[1] for b in reached))
+    if query.simple:
+        return _fast(sources, start, end, number, size)
+    kept = [s for s in _seen_between(sources, start, end) if query.keeps(s)]
+    total = len(kept)
+    return kept[(number - 1) * size : number * size], Page(number, size, total, (total + size - 1) // size)
+
+
+def _fast(sources: Sources, start: date, end: date, number: int, size: int) -> tuple[list[Seen], Page]:
+    first, last = (number - 1) * size, number * size
+    low, high = start.toordinal(), end.toordinal()
+    per_day = [0] * (high - low + 1)
+    for view, ledgers in sources.parts:
+        for ledger in ledgers:
+            per_day = [a + b for a, b in zip(per_day, view.counts(ledger, low, high), strict=True)]
+    counted, found = 0, []
+    for ordinal in range(high, low - 1, -1):
+        day_total = per_day[ordinal - low]
+        if day_total and counted + day_total > first and counted < last:
+            seen = _seen_on(sources, ordinal)
+            found.extend(seen[max(0, first - counted) : last - counted])
+        counted += day_total
+    return found, Page(number, size, counted, (counted + size - 1) // size)
+
+
+def _seen_on(sources: Sources, ordinal: int) -> list[Seen]:
+    day: list[Seen] = []
+    for view, ledgers in sources.parts:
+        for ledger in ledgers:
+            day.extend(s for r in view.day(ledger, ordinal) if (s := view.seen(r)) is not None)
+    day.sort(key=lambda s: (s.raw.transacted_at, s.raw.guid), reverse=True)
+    return day
+
+
+def _seen_between(sources: Sources, start: date, end: date) -> list[Seen]:
+    found: list[Seen] = []
+    for ordinal in range(end.toordinal(), start.toordinal() - 1, -1):
+        found.extend(_seen_on(sources, ordinal))
+    return found
+
+
+def find(view: MemberView, ledgers: tuple[Ledger, ...], guid: str) -> Seen | None:
+    """One transaction by guid: a stored one by its record, a generated one by the day its guid names."""
+    for stored in view.data.stored:
+        if stored.guid == guid:
+            ledger = next((lg for lg in ledgers if lg.account_guid == stored.account_guid), None)
+            if ledger is None:
+                return None
+            return next((s for r in view.day(ledger, stored.transacted_at.date().toordinal())
+                         if r.guid == guid and (s := view.seen(r)) is not None), None)  # fmt: skip
+    located = generate.locate(guid) if guid.startswith("TRN-") else None
+    if located is None:
+        return None
+    tag, ordinal = located
+    for ledger in ledgers:
+        if generate.ledger_tag(view.seed, ledger.seed) == tag:
+            return next((view.seen(r) for r in view.day(ledger, ordinal) if r.guid == guid), None)
+    return None

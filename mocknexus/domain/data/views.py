@@ -1,0 +1,105 @@
+"""A transaction and a holding as MX's Platform API shows them: MX's fields, worked out from what the last
+aggregation saw (`visibility.Seen`) and the partner's edits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from mocknexus.domain.data import categories, merchants
+from mocknexus.domain.data.generate import CREDIT, DEBIT
+from mocknexus.domain.data.listing import category_of
+from mocknexus.domain.data.merchants import Merchant
+from mocknexus.domain.data.visibility import POSTED, Seen
+
+# MX's classification parent classes (TransactionIncludesResponse), by category.
+_CLASSES = {categories.PAYCHECK: "Payroll", categories.TRANSFER: "Transfer", categories.INVESTMENTS: "Investment",
+            categories.INCOME: "Deposit", categories.FEES: "Fees"}  # fmt: skip
+_BILLS = frozenset({categories.INTERNET, categories.MOBILE_PHONE, categories.UTILITIES, categories.AUTO_INSURANCE,
+                    categories.TELEVISION})  # fmt: skip
+_SUBSCRIPTIONS = frozenset({"Netflix"})
+
+
+@dataclass(frozen=True)
+class TransactionRecord:
+    guid: str
+    account_guid: str
+    member_guid: str
+    user_guid: str
+    user_id: str | None
+    currency_code: str
+    amount: float
+    type: str
+    status: str
+    date: str
+    transacted_at: datetime
+    posted_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    description: str
+    original_description: str
+    memo: str | None
+    category_guid: str | None
+    category: str | None
+    top_level_category: str | None
+    top_level_category_guid: str | None
+    merchant: Merchant | None
+    id: str | None
+    is_bill_pay: bool
+    is_direct_deposit: bool
+    is_expense: bool
+    is_fee: bool
+    is_income: bool
+    is_recurring: bool
+    is_subscription: bool
+
+    @property
+    def merchant_guid(self) -> str | None:
+        return self.merchant.guid if self.merchant else None
+
+    @property
+    def classification(self) -> dict | None:
+        parent = _CLASSES.get(self.category_guid or "") or ("Spend" if self.type == DEBIT else "Deposit")
+        return {"parent_class": parent}
+
+
+def transaction(seen: Seen, member_guid: str, user_guid: str, user_id: str | None, currency: str) -> TransactionRecord:
+    raw, edit = seen.raw, seen.edit
+    guid = category_of(seen) or None
+    category = categories.get(guid) if guid else None
+    top = categories.get(category.top_level_guid) if category else None
+    merchant = merchants.get(raw.merchant_guid) if raw.merchant_guid else None
+    top_guid = top.guid if top else None
+    return TransactionRecord(
+        guid=raw.guid,
+        account_guid=raw.account_guid,
+        member_guid=member_guid,
+        user_guid=user_guid,
+        user_id=user_id,
+        currency_code=currency,
+        amount=seen.amount,
+        type=raw.type,
+        status=seen.status,
+        # MX: `date` is "generally the same as transacted_at, but uses posted_at as a fallback".
+        date=(edit.date if edit and edit.date else raw.transacted_at.date().isoformat()),
+        transacted_at=raw.transacted_at,
+        posted_at=raw.posted_at if seen.status == POSTED else None,
+        created_at=seen.created_at,
+        updated_at=seen.updated_at,
+        description=(edit.description if edit and edit.description else raw.description),
+        original_description=raw.original_description,
+        memo=(edit.memo if edit and edit.memo is not None else raw.memo),
+        category_guid=guid,
+        category=category.name if category else None,
+        top_level_category=top.name if top else None,
+        top_level_category_guid=top_guid,
+        merchant=merchant,
+        id=raw.id,
+        is_bill_pay=guid in _BILLS,
+        is_direct_deposit=guid == categories.PAYCHECK,
+        is_expense=raw.type == DEBIT and top_guid != categories.TRANSFER,
+        is_fee=top_guid == categories.FEES,
+        is_income=raw.type == CREDIT and bool(category and category.is_income),
+        is_recurring=guid in _BILLS or guid == categories.PAYCHECK,
+        is_subscription=bool(merchant and merchant.name in _SUBSCRIPTIONS),
+    )

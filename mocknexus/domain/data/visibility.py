@@ -1,0 +1,162 @@
+"""What the partner sees of a member's transactions: which aggregations have brought each one in, whether it
+is still pending, and when MX created and last updated it.
+
+A transaction is seen by an aggregation made at or after it (and after it was added, for one added by
+hand) whose history window reaches its date. Its `created_at` is the first such aggregation's time; it is
+PENDING until an aggregation at or after its posting, which is its `updated_at` (INFERRED from MX's fields:
+the same guid moves from PENDING to POSTED, `posted_at` set, the amount the posted one).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from mocknexus.domain.data import generate
+from mocknexus.domain.data.generate import Raw
+from mocknexus.domain.data.records import Aggregation, Ledger, MemberData, StoredTransaction, TransactionEdit
+
+PENDING, POSTED = "PENDING", "POSTED"
+
+
+def raw_of(stored: StoredTransaction) -> Raw:
+    pending = stored.amount if stored.pending_amount is None else stored.pending_amount
+    return Raw(
+        stored.guid,
+        stored.account_guid,
+        stored.transacted_at,
+        stored.posted_at,
+        stored.amount,
+        pending,
+        stored.type,
+        stored.category_guid or "",
+        stored.merchant_guid,
+        stored.description,
+        stored.original_description or stored.description.upper(),
+        stored.memo,
+        stored.id,
+        stored.after_serial,
+        stored.posted_after,
+    )
+
+
+@dataclass
+class Seen:
+    """One transaction as the last aggregation left it."""
+
+    raw: Raw
+    created_at: datetime
+    updated_at: datetime
+    status: str
+    edit: TransactionEdit | None = None
+
+    @property
+    def amount(self) -> float:
+        return self.raw.amount if self.status == POSTED else self.raw.pending_amount
+
+
+@dataclass
+class MemberView:
+    """A member's data as of its last aggregation, with the indexes a read needs."""
+
+    seed: int
+    data: MemberData
+    ats: list[datetime] = field(init=False)
+    serials: list[int] = field(init=False)
+    stored_guids: set[str] = field(init=False)
+    stored_by_day: dict[tuple[str, int], list[Raw]] = field(init=False)
+    edits: dict[str, TransactionEdit] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ats = [a.at for a in self.data.aggregations]
+        self.serials = [a.serial for a in self.data.aggregations]
+        self.stored_by_day = defaultdict(list)
+        for s in self.data.stored:
+            self.stored_by_day[(s.account_guid, s.transacted_at.date().toordinal())].append(raw_of(s))
+        self.edits = {e.guid: e for e in self.data.edits}
+        self.stored_guids = {s.guid for s in self.data.stored}
+
+    @property
+    def latest(self) -> Aggregation | None:
+        return self.data.latest
+
+    def window(self) -> tuple[date, date] | None:
+        """The dates the last aggregation reaches (None: no aggregation yet)."""
+        latest = self.latest
+        return None if latest is None else (date.fromisoformat(latest.history_from), latest.at.date())
+
+    def day(self, ledger: Ledger, ordinal: int) -> list[Raw]:
+        """Everything the bank has for the account on that day (generated and stored), newest first."""
+        made: list[Raw] = []
+        if ledger.generated and ordinal >= date.fromisoformat(ledger.opened_on).toordinal():
+            made = list(generate.day_transactions(self.seed, ledger.seed, ledger.kind, ledger.rate,
+                                                  ledger.account_guid, ordinal))  # fmt: skip
+        stored = self.stored_by_day.get((ledger.account_guid, ordinal))
+        if stored:
+            made = sorted([*made, *stored], key=lambda r: (r.transacted_at, r.guid), reverse=True)
+        return made
+
+    def counts(self, ledger: Ledger, first: int, last: int) -> list[int]:
+        """`count` of every day from ordinal `first` to `last`: the days wholly seen from the kept counts."""
+        latest = self.latest
+        if latest is None or last < first:
+            return [0] * max(0, last - first + 1)
+        opened = date.fromisoformat(ledger.opened_on).toordinal()
+        whole_to = min(last, latest.at.date().toordinal() - 1)
+        found = [0] * (last - first + 1)
+        if ledger.generated and whole_to >= max(first, opened):
+            start = max(first, opened)
+            kept = generate.day_counts(self.seed, ledger.seed, ledger.kind, ledger.rate, start, whole_to)
+            found[start - first : whole_to - first + 1] = kept
+        for ordinal in range(max(first, whole_to + 1), last + 1):
+            found[ordinal - first] = self.count(ledger, ordinal)
+        for account_guid, ordinal in self.stored_by_day:
+            if account_guid == ledger.account_guid and first <= ordinal <= min(last, whole_to):
+                found[ordinal - first] = self.count(ledger, ordinal)
+        return found
+
+    def count(self, ledger: Ledger, ordinal: int) -> int:
+        """How many of that day's transactions the last aggregation saw (cheap for a day wholly inside)."""
+        latest = self.latest
+        if latest is None:
+            return 0
+        if ordinal < latest.at.date().toordinal() and (ledger.account_guid, ordinal) not in self.stored_by_day:
+            if not ledger.generated or ordinal < date.fromisoformat(ledger.opened_on).toordinal():
+                return 0
+            return generate.day_count(self.seed, ledger.seed, ledger.kind, ledger.rate, date.fromordinal(ordinal))
+        return sum(1 for r in self.day(ledger, ordinal) if self.seen(r) is not None)
+
+    def first_aggregation(self, raw: Raw, after: datetime, serial: int) -> Aggregation | None:
+        """The first aggregation at or after `after`, later than the `serial`-th, reaching the raw's date."""
+        aggregations = self.data.aggregations
+        day = raw.transacted_at.date().isoformat()
+        start = bisect_left(self.ats, after)
+        if serial:
+            start = max(start, bisect_right(self.serials, serial))
+        for index in range(start, len(aggregations)):
+            if day >= aggregations[index].history_from:
+                return aggregations[index]
+        return None
+
+    def seen(self, raw: Raw) -> Seen | None:
+        """The transaction as the last aggregation left it, or None if no aggregation has seen it."""
+        latest = self.latest
+        if latest is None or raw.transacted_at > latest.at or raw.after_serial >= latest.serial:
+            return None
+        if raw.transacted_at.date().isoformat() < latest.history_from:
+            return None
+        first = self.first_aggregation(raw, raw.transacted_at, raw.after_serial)
+        if first is None:
+            return None
+        posted_at = raw.posted_at
+        posted = posted_at is not None and posted_at <= latest.at and raw.posted_after < latest.serial
+        updated = first.at
+        if posted and (posted_at > first.at or raw.posted_after >= first.serial):  # type: ignore[operator]
+            posting = self.first_aggregation(raw, posted_at, raw.posted_after)  # type: ignore[arg-type]
+            updated = posting.at if posting else latest.at
+        edit = self.edits.get(raw.guid)
+        if edit is not None:
+            updated = max(updated, edit.updated_at)
+        return Seen(raw, first.at, updated, POSTED if posted else PENDING, edit)
