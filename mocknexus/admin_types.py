@@ -166,3 +166,12 @@ class Snapshot(TypedDict, total=False):
     users: list[dict[str, Any]]
     members: list[dict[str, Any]]
     secrets: str  # masked, unless ?reveal=true
+
+
+class MemberData(TypedDict, total=False):
+    accounts: list[dict[str, Any]]
+    transactions: list[dict[str, Any]]
+
+
+class DataSettings(TypedDict, total=False):
+    """A world's data settings (apis/admin/schemas: the keys in force)."""

@@ -187,18 +187,27 @@ class AdminClient:
         return self._call("POST", "/test_accounts", declaration)["test_account"]
 
     # ---- the data plane (docs/data.md)
+    @operation("POST", "/members/<member_guid>/transactions")
     def add_transactions(self, member_guid: str, account_guid: str, transactions: list[dict]) -> list[str]:
         """Add transactions to a member's account (MX's fields: description, amount, type, status PENDING or
         POSTED, transacted_at, ...): they show at its next aggregation. Returns their guids."""
         body = {"account_guid": account_guid, "transactions": transactions}
         return self._client_call("POST", f"/members/{member_guid}/transactions", body)["transactions"]
 
+    @operation("POST", "/members/<member_guid>/transactions/<guid>/post")
     def post_transaction(self, member_guid: str, transaction_guid: str, amount: float | None = None) -> None:
         """Post a pending transaction added by hand: POSTED (at `amount`, if given) at the next aggregation."""
         body = {} if amount is None else {"amount": amount}
         self._client_call("POST", f"/members/{member_guid}/transactions/{transaction_guid}/post", body)
 
-    def data_settings(self, **changes: Any) -> dict:
+    @operation("GET", "/members/<member_guid>/data")
+    def member_data(self, member_guid: str) -> t.MemberData:
+        """The member's accounts and newest transactions, as the partner sees them."""
+        return self._client_call("GET", f"/members/{_q(member_guid)}/data")
+
+    @operation("GET", "/data_settings")
+    @operation("PUT", "/data_settings")
+    def data_settings(self, **changes: Any) -> t.DataSettings:
         """A world's data settings; `limits` ("institution", "on", "off"), `background_aggregation` change them."""
         if changes:
             return self._client_call("PUT", "/data_settings", changes)["data_settings"]

@@ -104,7 +104,7 @@ def operation_id(api: str, method: str, path: str) -> str:
         return NEXUS[(method, path)]
     parts = [p for p in path.split("/") if p and p != "__admin"]
     suffix = ""
-    if parts and re.search(r"\.(json|xml)$", parts[-1]):
+    if parts and re.search(r"\.[a-z]+$", parts[-1]):  # a format (.json, .xml, .pdf): the same resource
         parts[-1], _, extension = parts[-1].rpartition(".")
         suffix = extension
     statics = [(i, p) for i, p in enumerate(parts) if not p.startswith("{")]
