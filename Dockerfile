@@ -16,7 +16,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MOCKNEXUS_HOST=0.0.0.0 \
     MOCKNEXUS_PORT=8080
 COPY --from=build /wheels /wheels
-RUN pip install /wheels/*.whl && rm -rf /wheels \
+# With the [postgresql] extra (psycopg 3 and its pool): `--store postgresql://...` for a team sandbox (docs/team.md).
+RUN pip install "$(ls /wheels/mocknexus-*.whl)[postgresql]" && rm -rf /wheels \
     && useradd --system --uid 10001 --no-create-home mocknexus \
     && mkdir /fixtures && chown mocknexus /fixtures
 USER mocknexus

@@ -13,7 +13,9 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -23,16 +25,18 @@ from bench import servers
 from bench.workloads import connection, one_flow
 
 
-def concurrent_flows(url: str, concurrency: int, runs: int) -> dict:
+def concurrent_flows(url: str, concurrency: int, runs: int, connect: Callable[[], Any] | None = None) -> dict:
     """`concurrency` clients; in each run every client starts one flow at the same moment (a barrier), and
-    reuses its connection from the previous run, so idle keep-alive connections are reused as well."""
+    reuses its connection from the previous run, so idle keep-alive connections are reused as well.
+    `connect`: how a client connects (bench/stores.py: to several replicas in turn); default one to `url`."""
+    connect = connect or (lambda: connection(url, timeout=60))
     barrier = threading.Barrier(concurrency)
     failures: collections.Counter[str] = collections.Counter()
     durations: list[float] = []
     lock = threading.Lock()
 
     def client() -> None:
-        conn = connection(url, timeout=60)
+        conn = connect()
         for _ in range(runs):
             with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(120)
@@ -42,7 +46,7 @@ def concurrent_flows(url: str, concurrency: int, runs: int) -> dict:
                 with lock:
                     failures[f"{type(exc).__name__}: {str(exc)[:80]}"] += 1
                 conn.close()
-                conn = connection(url, timeout=60)
+                conn = connect()
                 continue
             with lock:
                 durations.append(took)

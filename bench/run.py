@@ -18,6 +18,8 @@ Measures (each throughput figure the median of --runs runs; member-read runs go 
   6. webhooks: the flow with a subscribed receiver vs none, and deliveries per second (bench/webhooks.py);
   7. a world with 100 000 transactions: a page of 100 by member against a member read, p50/p95, and RSS
      (bench/transactions.py).
+  8. stores: member read and the one-client flow on memory, SQLite, PostgreSQL behind one and two replicas,
+     and concurrent flows across two PostgreSQL replicas (bench/stores.py).
 Load comes from wrk (installed with apt-get if missing); --loadgen python uses a small built-in
 generator instead (the smoke test, where installing is not wanted). Everything targets 127.0.0.1.
 """
@@ -37,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import flows, loadgen, report, servers, slowloris, transactions, webhooks, workloads
+from bench import flows, loadgen, report, servers, slowloris, stores, transactions, webhooks, workloads
 
 ROOT = servers.ROOT
 
@@ -53,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-gevent", action="store_true", help="leave out the gunicorn gevent candidate")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results.json"), help="where to write the results")
     parser.add_argument("--webhooks-only", action="store_true", help="only section 6 (bench/webhooks.py)")
+    parser.add_argument("--stores-only", action="store_true", help="only section 7 (bench/stores.py)")
     args = parser.parse_args(argv)
     if args.webhooks_only:
         return webhooks.main(["--quick"] if args.quick else [])
@@ -62,11 +65,23 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.loadgen == "wrk":
         loadgen.ensure_wrk()
+    load = loadgen.wrk if args.loadgen == "wrk" else loadgen.pyload
+
+    def stores_section() -> dict:
+        return stores.measure(
+            runs=runs, seconds=seconds, connections=args.connections, load=load, flow_count=20 if quick else 100,
+            concurrency=10 if quick else 300, concurrent_runs=1,
+        )  # fmt: skip
+
+    if args.stores_only:
+        found = stores_section()
+        print(stores.table(found))
+        Path(args.json).with_name("results_stores.json").write_text(json.dumps(found, indent=2))
+        return 0
     if not args.skip_moto and not shutil.which("moto_server"):
         _pip_install("moto[server]")
     if not args.skip_gevent and importlib.util.find_spec("gevent") is None:
         _pip_install("gevent")
-    load = loadgen.wrk if args.loadgen == "wrk" else loadgen.pyload
     candidates = [k for k in servers.MOCKNEXUS if not (args.skip_gevent and k == "gunicorn_gevent")]
 
     def measure(url: str, path: str, headers: dict, body: str | None = None) -> dict:
@@ -166,9 +181,13 @@ def main(argv: list[str] | None = None) -> int:
     # 7. The data plane at scale.
     results["transactions"] = transactions.measure(quick)
 
+    # 8. The stores side by side: memory, SQLite, PostgreSQL behind one and two replicas.
+    results["stores"] = stores_section()
+
     print(report.table(results))
     print("\n" + webhooks.table(results["webhooks"]))
     print("\n" + transactions.table(results["transactions"]))
+    print("\n" + stores.table(results["stores"]))
     Path(args.json).write_text(json.dumps(results, indent=2))
     print(f"\nwritten to {args.json}")
     return 0

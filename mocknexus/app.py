@@ -11,9 +11,10 @@ from flask import Flask, request
 from flask.globals import request_ctx
 
 from mocknexus.apis import admin, inspector, mdx, nexus, oauth, platform, sso, widget
-from mocknexus.config import Config
+from mocknexus.config import Config, store_spec
 from mocknexus.control.background import Background, JobTicker, OAuthTicker
 from mocknexus.control.journal import JournalBudget
+from mocknexus.control.leases import Lease
 from mocknexus.control.microdeposit_work import micro_deposit_ticker
 from mocknexus.control.webhooks import Webhooks
 from mocknexus.control.webhooks.hub import refusing
@@ -25,7 +26,8 @@ from mocknexus.domain.service import Settings
 from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.loader import load_catalog, load_webhooks, parse_scenario
 from mocknexus.request_log import RequestLog
-from mocknexus.store import MemoryStore, SQLiteStore, Store
+from mocknexus.store import Store
+from mocknexus.store.spec import open_store
 from mocknexus.web import apis, request_context
 from mocknexus.web.browser_headers import with_browser_headers
 from mocknexus.web.errors import register_error_handlers
@@ -128,16 +130,18 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
         session_ttl=timedelta(seconds=config.session_ttl),
         job_time_scale=config.job_time_scale,
     )
+    spec = store_spec(config)
     if store is None:
-        store = SQLiteStore(config.state_file, snapshot.encode, snapshot.decode) if config.state_file else MemoryStore()
+        store = open_store(spec, snapshot.encode, snapshot.decode)
+    app.extensions["mocknexus.store"] = (spec, store)  # /__admin/health says which, and whether it answers
     if clock is None:  # the server's clock; each client id's world runs its own over it
-        clock = StoredClock(store) if config.state_file else Clock()
+        clock = StoredClock(store) if spec.shared else Clock()
     worlds = Worlds(
         store,
         catalog,
         clock,
         settings,
-        persistent=bool(config.state_file),
+        persistent=spec.shared,
         seed=config.seed,
         journal_size=config.journal_size,
         journal_budget=JournalBudget(config.journal_bytes, config.journal_body_bytes),
@@ -160,7 +164,8 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     # clock moves and on its own daemon thread, never on a request thread. A world subscribed to webhooks
     # waives polls (its partner waits for webhooks): its jobs end by the clock alone. The webhooks ticker
     # wakes the dispatcher when a clock move makes a delivery (or a retry) due.
-    background = Background(worlds, interval=config.background_seconds)
+    lease = Lease(store, "background", max(10.0, 5 * config.background_seconds)) if spec.shared else None
+    background = Background(worlds, interval=config.background_seconds, lease=lease)
     background.add_ticker("jobs", JobTicker(waive_polls=webhooks.waives_polls))
     background.add_ticker("micro_deposits", micro_deposit_ticker)
     background.add_ticker("webhooks", webhooks.tick)

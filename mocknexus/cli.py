@@ -13,6 +13,7 @@ from mocknexus.client import AdminClient, AdminError
 from mocknexus.config import ENV_PREFIX, Config
 from mocknexus.domain.core.errors import MXError
 from mocknexus.loader import FixtureError, load_catalog, load_file
+from mocknexus.store.base import SchemaTooNew, StoreUnavailable
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,6 +119,9 @@ def _serve(config: Config) -> int:
         return 2
     except MXError as exc:  # a bad --webhook-url
         print(f"mocknexus: {exc.message}", file=sys.stderr)
+        return 2
+    except (StoreUnavailable, SchemaTooNew, ValueError) as exc:  # --store: unreachable, too new, not a store
+        print(f"mocknexus: {exc}", file=sys.stderr)  # never the password: the messages carry the redacted URL
         return 2
     from mocknexus.serving import serve
 

@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from mocknexus.store.spec import StoreSpec
+from mocknexus.store.spec import parse as parse_store
+
 ENV_PREFIX = "MOCKNEXUS_"
 MX_DIALECTS = ("union", "g21", "v1")  # the same names as mocknexus.schemas.dialects.DIALECTS
 LOG_FORMATS = ("text", "json")  # the same names as mocknexus.request_log.LOG_FORMATS
@@ -27,7 +30,12 @@ class Config:
     api_key: str = _opt("", "MD-API-KEY the MDX and SSO APIs accept (empty: any non-empty key)")
     client_id: str = _opt("", "client_id the MDX and SSO paths accept (empty: any)")
     admin_token: str = _opt("", "bearer token required on /__admin/ (except /__admin/health); empty: none")
-    state_file: str = _opt("", "SQLite file keeping the state across restarts and worker processes (empty: memory)")
+    store: str = _opt(
+        "memory",
+        "where the state lives: memory; a SQLite file (a path or sqlite:///path); or one PostgreSQL database "
+        "shared by several replicas (postgresql://user:password@host:5432/db, postgresql://user@/db?host=/dir)",
+    )
+    state_file: str = _opt("", "SQLite file keeping the state across restarts and worker processes (--store's alias)")
     job_time_scale: float = _opt(1.0, "multiplier on every scenario step's duration (0: jobs advance on polls alone)")
     background_seconds: float = _opt(
         1.0, "real seconds between runs of clock-driven work with no request (0: only when a clock is moved)"
@@ -73,11 +81,20 @@ class Config:
             raise ValueError(f"fixtures_mode must be merge or replace, not {config.fixtures_mode!r}")
         if not 0 < config.webhook_timeout <= 60:
             raise ValueError(f"webhook_timeout must be above 0 and at most 60 seconds, not {config.webhook_timeout!r}")
+        if config.state_file and config.store not in ("", "memory", config.state_file):
+            raise ValueError("state_file and store name two different stores: give one (--store)")
         if config.mx_dialect not in MX_DIALECTS:
             raise ValueError(f"mx_dialect must be one of {', '.join(MX_DIALECTS)}, not {config.mx_dialect!r}")
         if config.log_format not in LOG_FORMATS:
             raise ValueError(f"log_format must be one of {', '.join(LOG_FORMATS)}, not {config.log_format!r}")
+        store_spec(config)  # a bad --store is refused here, with the other settings
         return config
+
+
+def store_spec(config: Config) -> StoreSpec:
+    """The store the configuration names: --state-file (the older spelling of a SQLite store) if given, else
+    --store (ValueError if it names none)."""
+    return parse_store(config.state_file or config.store)
 
 
 def parse_bool(raw: str) -> bool:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import logging
+import os
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -22,7 +25,7 @@ def clock() -> Clock:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "config" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_stores"):
-        metafunc.parametrize("config", ["memory", "sqlite"], indirect=True)
+        metafunc.parametrize("config", ["memory", "sqlite", "postgresql"], indirect=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -44,12 +47,37 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item._nodeid = wanted
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One real PostgreSQL server per test process (each xdist worker starts its own), from pgserver's binaries
+    (tests/postgres_server.py). Under CI it must be there: a missing pgserver fails the tests that need it."""
+    if not os.environ.get("CI"):
+        pytest.importorskip("pgserver", reason="PostgreSQL tests need pgserver (pip install -e '.[test]')")
+        pytest.importorskip("psycopg_pool", reason="PostgreSQL tests need mocknexus[postgresql]")
+    from tests.postgres_server import PostgresServer
+
+    server = PostgresServer().init().start()  # in its own temporary directory, removed by close()
+    yield server
+    # Apps the tests built keep their pools and background threads until the process ends: their complaints
+    # once the server is gone (the session's last act) are not news.
+    logging.disable(logging.CRITICAL)
+    server.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A fresh, empty database on the test process's server: its URL, password included."""
+    return postgres_server.create_database("t_" + uuid.uuid4().hex[:16])
+
+
 @pytest.fixture
 def config(request, tmp_path) -> Config:
     """The app's configuration, on the memory store. The stores' equivalence is the store contract suite's job
-    (tests/store/); a test or module marked `both_stores` also runs end to end on SQLite."""
+    (tests/store/); a test or module marked `both_stores` also runs end to end on SQLite and on PostgreSQL."""
     if getattr(request, "param", "memory") == "sqlite":
         return Config(seed=7, state_file=str(tmp_path / "state.db"))
+    if getattr(request, "param", "memory") == "postgresql":  # a fresh database on the test process's server
+        return Config(seed=7, store=request.getfixturevalue("postgres_url"))
     return Config(seed=7)
 
 

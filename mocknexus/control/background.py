@@ -32,15 +32,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mocknexus.control.leases import Lease
 from mocknexus.control.worlds import World, Worlds
 from mocknexus.domain.core import causes
 from mocknexus.domain.core.clock import Clock
+from mocknexus.store.base import StoreUnavailable
 
 _log = logging.getLogger("mocknexus.background")
 
 Ticker = Callable[[World], datetime | None]
 Action = Callable[[], object]
 
+# Over a shared store the sweep's holder hears of no change another process makes (no version moves here),
+# so it runs every ticker this often: a job started on another replica moves by the clock within seconds.
+SHARED_FULL_RUN_SECONDS = 2.0
 FULL_RUN_SECONDS = 30.0  # the daemon runs every ticker at least this often: another worker process's
 # changes (a shared SQLite store) bump no version in this one
 
@@ -53,9 +58,13 @@ class _WorldWork:
 
 
 class Background:
-    def __init__(self, worlds: Worlds, interval: float = 1.0) -> None:
+    def __init__(self, worlds: Worlds, interval: float = 1.0, lease: Lease | None = None) -> None:
         self.worlds = worlds
         self.interval = interval
+        # Over a shared store (worker processes, replicas), the daemon's sweep runs in whichever process holds
+        # this lease, so each world's clock-driven work runs once, not once per process; a clock move still runs
+        # that world's work at once in the process that moved it (its changes are transactions: done once).
+        self.lease = lease
         self._tickers: dict[str, Ticker] = {}
         self._work: weakref.WeakKeyDictionary[World, _WorldWork] = weakref.WeakKeyDictionary()
         self._work_lock = threading.Lock()
@@ -111,7 +120,10 @@ class Background:
         """The daemon's run: every world, skipping tickers with nothing new and nothing due. A world with no
         change since its tickers last ran, no ticker due and no timed action is passed over at the cost of a
         few comparisons (with 20 000 idle worlds this loop is the idle server's work)."""
-        force = time.monotonic() - self._last_full_run >= FULL_RUN_SECONDS
+        if self.lease is not None and not self.lease.hold():
+            return  # another process sweeps (for as long as it renews the lease)
+        every = FULL_RUN_SECONDS if self.lease is None else SHARED_FULL_RUN_SECONDS
+        force = time.monotonic() - self._last_full_run >= every
         if force:
             self._last_full_run = time.monotonic()
         for world in self.worlds.all():
@@ -217,6 +229,8 @@ def _loop(ref: weakref.ref[Background], stop: threading.Event, interval: float) 
             return
         try:
             background._tick()
+        except StoreUnavailable as exc:  # the database restarting: said once a run, in a line, then retried
+            _log.warning("background work waits for the store: %s", exc)
         except Exception:  # the thread must outlive one bad run; the next run retries
             _log.exception("background work failed")
         del background

@@ -120,13 +120,21 @@ class Worlds:
         """A client's world if it has one (in this process, or with a persistent store in another), without
         creating it."""
         world = self._worlds.get(client_id)
+        if self._persistent:
+            # The store says which worlds exist: another process (a replica) may have forgotten or reset this
+            # one, and a World object kept here holds nothing but the way to its partition.
+            if self.root.get(WORLDS, client_id) is None:
+                if world is not None:
+                    with self._lock:
+                        self._worlds.pop(client_id, None)
+                        self._membership += 1
+                return None
+            if world is None:
+                return self._register(self._build(client_id), adopt=True)
         if world is not None:
             with contextlib.suppress(KeyError):  # dropped meanwhile by another thread
                 self._worlds.move_to_end(client_id)
-            return world
-        if self._persistent and self.root.get(WORLDS, client_id) is not None:
-            return self._register(self._build(client_id))
-        return None
+        return world
 
     def create(self, client_id: str) -> World:
         """A client's world, created (and registered) now if new: the control plane's explicit acts."""
@@ -152,7 +160,7 @@ class Worlds:
             try:
                 return self._register(world)
             except MXError:
-                self._discard(world)
+                self._discard(world, undo=True)
                 raise
         self._discard(world)
         return None
@@ -167,10 +175,8 @@ class Worlds:
 
     def client_ids(self) -> list[str]:
         """Every client id with a world, sorted: this process's, and (with a persistent store) any other's."""
-        if self._persistent:
-            known = set(self._worlds)
-            known.update(record["client_id"] for record in self.root.values(WORLDS))
-            return sorted(known)
+        if self._persistent:  # the store's list: worlds other processes created, none they have dropped
+            return sorted(record["client_id"] for record in self.root.values(WORLDS))
         membership, ids = self._sorted_ids
         if membership != self._membership:
             with self._lock:  # the registry cannot change while it is sorted
@@ -184,8 +190,18 @@ class Worlds:
 
     def all(self) -> list[World]:
         """Every client world, by client id."""
-        if self._persistent:  # another process's worlds are built here on first sight
-            return [w for w in (self.existing(client_id) for client_id in self.client_ids()) if w is not None]
+        if self._persistent:  # the store's list: another process's worlds are built here on first sight
+            ids = self.client_ids()
+            listed = set(ids)
+            with self._lock:
+                for gone in [c for c in self._worlds if c not in listed]:  # dropped by another process
+                    self._worlds.pop(gone, None)
+                    self._membership += 1
+            found = []
+            for client_id in ids:
+                world = self._worlds.get(client_id)
+                found.append(world if world is not None else self._register(self._build(client_id), adopt=True))
+            return found
         return [w for w in map(self._worlds.get, self.client_ids()) if w is not None]
 
     # ---- whole-server and per-world lifecycle ----------------------------------------------------------
@@ -223,19 +239,28 @@ class Worlds:
             self.root.delete(WORLDS, client_id)
             self.root.drop_partition(_partition(client_id))
 
-    def _discard(self, world: World) -> None:
-        """Undo a provisional world: whatever its call wrote, and its partition."""
+    def _discard(self, world: World, undo: bool = False) -> None:
+        """Undo a provisional world: whatever its call wrote, and its partition. `undo`: the call was accepted
+        but the registry is full, so what it wrote goes."""
         client_id = world.client_id
         if client_id is None or client_id in self._worlds or self.root.get(WORLDS, client_id) is not None:
             return  # another call (or process) registered this client meanwhile: its state is that world's now
+        if self._persistent and not undo:
+            # Over a shared store, another process's accepted call may have written to this partition since
+            # this call began, and registers it only once that call ends: clearing it would undo that call
+            # (a user created twice). A refused call's writes were rolled back with its transaction, and an
+            # empty partition is no rows at all: there is nothing of this call's to clear.
+            return
         if world.holds_state():  # a call refused after writing, or past the cap: undo it (tokens need a user)
             world.emulator.reset()
             self._unbind_tokens(client_id)
         self.root.drop_partition(_partition(client_id))
 
-    def _register(self, world: World) -> World:
+    def _register(self, world: World, adopt: bool = False) -> World:
         """Put a built world in the registry (or answer the one another call registered first), making room
-        by dropping least-recently-used worlds that hold nothing; MX's 503 if none can go."""
+        by dropping least-recently-used worlds that hold nothing; MX's 503 if none can go. `adopt`: a world
+        another process registered in the shared store (its record is not written again: if that process
+        has dropped it meanwhile, it stays dropped)."""
         client_id = world.client_id
         assert client_id is not None
         check_client_id(client_id)  # a call naming such an id is refused (and undone) rather than kept
@@ -247,7 +272,7 @@ class Worlds:
                 self._make_room()
             self._membership += 1
             with self.root.transaction():
-                if self.root.get(WORLDS, client_id) is None:
+                if not adopt and self.root.get(WORLDS, client_id) is None:
                     record = {"client_id": client_id, "created_at": self.clock.now().isoformat()}
                     self.root.put(WORLDS, client_id, record)
             self._worlds[client_id] = world

@@ -14,6 +14,15 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 
+class StoreUnavailable(Exception):
+    """The store cannot be reached now (a database restarting, a network cut): the call is answered with MX's
+    503 and may be tried again. Its message names where the store is, never a password."""
+
+
+class SchemaTooNew(RuntimeError):
+    """The store's schema was written by a newer mocknexus: this one cannot know what it means, and refuses it."""
+
+
 class Store(Protocol):
     def transaction(self) -> AbstractContextManager[None]:
         """Everything done inside is atomic with respect to every other transaction (re-entrant)."""

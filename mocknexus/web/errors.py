@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.schemas.common import ErrorResponse
+from mocknexus.store.base import StoreUnavailable
 from mocknexus.web import xmlio
 from mocknexus.web.http import CALLER_KEY, dumps, media_type
 from mocknexus.web.near_misses import NearMisses
@@ -88,6 +89,13 @@ def register_error_handlers(app: Flask) -> None:
         if rule is None or routes is None:
             return list(getattr(error, "valid_methods", None) or ())
         return sorted(routes.methods[routes.owner(rule.rule, request.path)])
+
+    @app.errorhandler(StoreUnavailable)
+    def _store_away(error: StoreUnavailable) -> Response:
+        # The database restarting or out of reach: MX's 503, which clients retry; the message (no password)
+        # goes to the log, not to the client.
+        app.logger.warning("%s %s: %s", request.method, request.path, error)
+        return render_error(MXError(ErrorKind.SERVICE_UNAVAILABLE))
 
     @app.errorhandler(Exception)
     def _crash(error: Exception) -> Response:

@@ -14,8 +14,10 @@ from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import ClientDisconnected, MethodNotAllowed
 
 from mocknexus.control.worlds import World
+from mocknexus.domain.core.clock import utcnow
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.parking import PARKING_KEY, Parking, pause
+from mocknexus.store.base import StoreUnavailable
 from mocknexus.web import request_context
 from mocknexus.web.apis import ADMIN_PREFIX
 from mocknexus.web.caller import Caller, choose_version, identify, open_caller
@@ -156,6 +158,8 @@ def _record(response: Response) -> Response:
             kept = worlds().settle(acted_in, accepted=response.status_code < 400)
         except MXError as error:  # the registry is full: the call was undone
             kept, response = None, render_error(error)
+        except StoreUnavailable:  # the database went away mid-call: MX's 503, the call may be sent again
+            kept, response = None, render_error(MXError(ErrorKind.SERVICE_UNAVAILABLE))
         if kept is not None:
             client_id = None
         acted_in = environ[WORLD_KEY] = kept or worlds().shared  # a dropped world's call: the server's journal
@@ -163,12 +167,19 @@ def _record(response: Response) -> Response:
     if path.startswith(ADMIN_PREFIX):
         return response
     if acted_in is None:  # found once per request: the lookups below reuse it
-        acted_in = world_of(req)
+        try:
+            acted_in = world_of(req)
+        except StoreUnavailable:  # the store could not say whose call it was (the call was a 503): the server's
+            acted_in = worlds().shared
     fault = environ.get(_FAULT)
     body = _raw_body(req)
+    try:
+        at = acted_in.emulator.clock.now()
+    except StoreUnavailable:  # a clock kept in the database that is away: the journal notes the real time
+        at = utcnow()
     acted_in.journal.record(
         id=environ.get(REQUEST_ID_KEY),  # allocated when the request started (web/request_context.py)
-        at=acted_in.emulator.clock.now(),
+        at=at,
         method=req.method,
         path=path,
         query=req.query_string,

@@ -1,9 +1,10 @@
 """The store contract (mocknexus/store/base.py), run against every store the app can be given.
 
 The domain talks to the `Store` interface only, so whatever it relies on is asserted here once for the memory
-store and for SQLite: records by table and key, transactions that make a read-modify-write atomic across
-threads, partitions (one per MX client id) that never see each other, and `clear` at either level.
-What only SQLite promises (persistence, processes sharing a file) is in test_sqlite_store.py.
+store, for SQLite and for PostgreSQL (a real server the tests start): records by table and key, transactions
+that make a read-modify-write atomic across threads, partitions (one per MX client id) that never see each other, and `clear` at either level.
+What only SQLite promises (persistence, processes sharing a file) is in test_sqlite_store.py; PostgreSQL's (its
+schema, replicas sharing a database) in test_postgres_store.py.
 """
 
 from __future__ import annotations
@@ -27,10 +28,16 @@ def decode(table: str, text: str) -> Any:
     return json.loads(text)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
 def store(request, tmp_path) -> Iterator[Store]:
     if request.param == "sqlite":
         yield SQLiteStore(str(tmp_path / "state.db"), encode, decode)
+    elif request.param == "postgresql":  # a real server (tests/conftest.py), a fresh database each test
+        from mocknexus.store.postgres import PostgresStore
+
+        pg = PostgresStore(request.getfixturevalue("postgres_url"), encode, decode)
+        yield pg
+        pg.close()
     else:
         yield MemoryStore()
 
@@ -237,10 +244,10 @@ def test_a_read_only_view_keeps_writes_to_its_own_transaction(store):
 
 def test_the_generation_moves_on_every_write_or_is_none(store):
     """What is derived from a store's records (a kept snapshot) is kept until its generation moves; a store
-    written by other processes (SQLite) cannot tell, and says None."""
+    written by other processes (SQLite, PostgreSQL) cannot tell, and says None."""
     part = store.partition("client:a")
     seen = part.generation()
-    if isinstance(store, SQLiteStore):
+    if not isinstance(store, MemoryStore):  # SQLite, PostgreSQL: other processes write unseen
         assert seen is None
         return
     for write in (

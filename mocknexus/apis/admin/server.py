@@ -9,7 +9,8 @@ from flask import Response, current_app
 import mocknexus
 from mocknexus.apis.admin.blueprint import route
 from mocknexus.apis.admin.schemas import admin as s
-from mocknexus.web.http import render, render_json
+from mocknexus.control.store_health import store_health
+from mocknexus.web.http import render_json
 from mocknexus.web.openapi import build_spec, doc
 
 health_response = s.HealthResponse()
@@ -18,7 +19,13 @@ health_response = s.HealthResponse()
 @route("/health", ["GET"], scoped=False)
 @doc("Ready?", response=health_response)
 def health() -> Response:
-    response = render(health_response, {"status": "ok", "version": mocknexus.__version__})
+    """Ready when the store answers: a replica whose database is away is taken out of a load balancer's (or
+    Kubernetes') rotation by this answer's 503, and put back by itself once the database answers again."""
+    store = store_health(*current_app.extensions["mocknexus.store"])
+    status = "ok" if store["answers"] else "unavailable"
+    # Dumped without the store's transaction `render` takes: this answer must not need the store.
+    body = health_response.dump({"status": status, "version": mocknexus.__version__, "store": store})
+    response = render_json(body, 200 if store["answers"] else 503)
     response.headers["X-Mocknexus-Worker"] = str(os.getpid())  # which process answered (several with gunicorn)
     return response
 

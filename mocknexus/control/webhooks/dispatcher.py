@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
 from mocknexus.control.webhooks.sender import Sender
+from mocknexus.store.base import StoreUnavailable
 
 if TYPE_CHECKING:
     from mocknexus.control.worlds import World, Worlds
@@ -109,6 +110,8 @@ class Dispatcher:
             self._wake.clear()
             try:
                 self.pump()
+            except StoreUnavailable as exc:  # the database restarting: a line, and the next tick tries again
+                log.warning("webhook dispatcher waits for the store: %s", exc)
             except Exception:  # a bad tick (a reset racing a read) must not end background work for good
                 log.exception("webhook dispatcher tick failed")
 

@@ -40,6 +40,7 @@ TOKEN_OWNERS = "token_owners"
 WORLDS = "worlds"
 WEBHOOK_SERVER = "webhook_server"
 WEBHOOK_SUBSCRIBERS = "webhook_subscribers"
+LEASES = "leases"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ TABLES: dict[str, Table] = {
         Table(WORLDS, None, "client_id", "root", False, "every client id with a world: {client_id, created_at}"),
         Table(WEBHOOK_SERVER, None, "name", "root", False, "the server's webhook configuration (`config`)"),
         Table(WEBHOOK_SUBSCRIBERS, None, "client_id", "root", False, "client ids with a webhook configuration"),
+        Table(LEASES, None, "name", "root", False, "work one process runs at a time: {owner, expires} (wall time)"),
     )
 }
 

@@ -155,6 +155,15 @@ class ScenarioListResponse(Schema):
     scenarios = fields.List(fields.Nested(ScenarioSummary))
 
 
+class StoreHealth(Schema):
+    kind = fields.String(metadata={"description": "memory, sqlite or postgresql"})
+    location = fields.String(metadata={"description": "the SQLite file or the PostgreSQL URL, never its password"})
+    answers = fields.Boolean(metadata={"description": "whether the store answered a read just now"})
+    latency_ms = fields.Float(allow_none=True)
+    error = fields.String(allow_none=True, metadata={"description": "why it did not answer"})
+
+
 class HealthResponse(Schema):
-    status = fields.String()
+    status = fields.String(metadata={"description": "ok; unavailable (with a 503) while the store does not answer"})
     version = fields.String()
+    store = fields.Nested(StoreHealth)

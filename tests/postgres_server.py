@@ -1,0 +1,115 @@
+"""A real PostgreSQL server for the tests (and bench/run.py), started from the binaries pip's `pgserver` bundles.
+
+pgserver's own `get_server` listens on a Unix socket alone, with no password; a team sandbox is reached over TCP
+with one, and the fault tests stop and start the server under running replicas. So this starts the bundled
+binaries itself: `initdb` with scram passwords for TCP (trust on the socket), `pg_ctl start` on 127.0.0.1 at a
+free port and on a socket in its own directory, `stop`, `start` again on the same port. As root (CI, this
+machine) PostgreSQL refuses to run, so it runs as the system user pgserver creates for that (`pgserver`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import subprocess
+import tempfile
+import warnings
+from pathlib import Path
+
+with warnings.catch_warnings():  # pgserver asks platformdirs for a runtime directory at import (XDG_RUNTIME_DIR)
+    warnings.simplefilter("ignore")
+    import pgserver.utils
+    from pgserver._commands import POSTGRES_BIN_PATH
+
+from tests.support import free_port
+
+SYSTEM_USER = "pgserver"  # the one pgserver's own root handling creates
+
+
+class PostgresServer:
+    def __init__(self, root: Path | None = None, password: str | None = None) -> None:
+        # Not under pytest's tmp_path: pytest makes its base directory 0700 again whenever a test process
+        # starts, which would lock the server's own user out of its data directory (pg_ctl stop, start).
+        self.root = Path(root or tempfile.mkdtemp(prefix="mocknexus-pg-"))
+        self.data = self.root / "data"
+        self.socket_dir = self.root / "socket"
+        self.password = password or "pw-" + secrets.token_hex(8)
+        self.port = free_port()
+        self._as_root = os.geteuid() == 0
+
+    # ---- addresses --------------------------------------------------------------------------------------
+
+    def url(self, database: str = "postgres", password: bool = True) -> str:
+        """postgresql://postgres:<password>@127.0.0.1:<port>/<database>: over TCP, with the password."""
+        secret = f":{self.password}" if password else ""
+        return f"postgresql://postgres{secret}@127.0.0.1:{self.port}/{database}"
+
+    def socket_url(self, database: str = "postgres") -> str:
+        """libpq's socket form: postgresql://postgres@/<database>?host=<dir>&port=<port>."""
+        return f"postgresql://postgres@/{database}?host={self.socket_dir}&port={self.port}"
+
+    # ---- lifecycle --------------------------------------------------------------------------------------
+
+    def _run(self, program: str, *args: str, timeout: float = 60) -> str:
+        user = SYSTEM_USER if self._as_root else None
+        out = subprocess.run(
+            [str(POSTGRES_BIN_PATH / program), *args], capture_output=True, text=True, timeout=timeout, user=user
+        )
+        if out.returncode != 0:
+            log = (self.root / "log").read_text() if (self.root / "log").exists() else ""
+            raise RuntimeError(f"{program} failed: {out.stderr or out.stdout}\n{log[-2000:]}")
+        return out.stdout
+
+    def init(self) -> PostgresServer:
+        self.data.mkdir(parents=True)
+        self.socket_dir.mkdir()
+        if self._as_root:
+            import pwd
+
+            pgserver.utils.ensure_user_exists(SYSTEM_USER)
+            pgserver.utils.ensure_prefix_permissions(self.data)
+            entry = pwd.getpwnam(SYSTEM_USER)
+            for path in (self.root, self.data, self.socket_dir):
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+        pwfile = self.root / "pw"
+        pwfile.write_text(self.password + "\n")
+        if self._as_root:
+            os.chown(pwfile, pwd.getpwnam(SYSTEM_USER).pw_uid, -1)
+        self._run(
+            "initdb", "-D", str(self.data), "-U", "postgres", "--pwfile", str(pwfile), "--auth-local=trust",
+            "--auth-host=scram-sha-256", "--encoding=utf8", "--no-sync",
+        )  # fmt: skip
+        pwfile.unlink()
+        with (self.data / "postgresql.conf").open("a") as conf:
+            # A test server: many connections (replicas x pool size, several test files), no fsync wait.
+            conf.write("max_connections = 300\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
+        return self
+
+    def start(self) -> PostgresServer:
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-w", "-t", "60", "-l", str(self.root / "log"),
+            "-o", f"-h 127.0.0.1 -p {self.port} -k {self.socket_dir}", "start",
+        )  # fmt: skip
+        return self
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-m", mode, "stop")
+
+    def create_database(self, name: str) -> str:
+        """A fresh database on this server; its TCP URL (with the password)."""
+        import psycopg
+
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.stop("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def start_server(root: Path | None = None) -> PostgresServer:
+    return PostgresServer(root).init().start()

@@ -1,0 +1,141 @@
+"""What the PostgreSQL store promises beyond the common contract (test_store_contract.py), on a real server: its
+schema is created and versioned on open, an older one is upgraded (by one of several replicas opening it at
+once), a newer one refused; several store objects (as replicas have) see each other's writes at once and
+serialize their transactions; leases are held by one owner at a time; and `--store` reads every spelling."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+import pytest
+
+from mocknexus.config import Config, store_spec
+from mocknexus.control.leases import Lease
+from mocknexus.store.base import SchemaTooNew, StoreUnavailable
+from mocknexus.store.postgres import MIGRATIONS, SCHEMA_VERSION, PostgresStore
+from mocknexus.store.spec import parse
+from tests.store.test_store_contract import decode, encode
+
+
+def open_store(url: str) -> PostgresStore:
+    return PostgresStore(url, encode, decode)
+
+
+def test_the_schema_is_created_and_versioned_on_open(postgres_url):
+    store = open_store(postgres_url)
+    assert store.schema_version() == SCHEMA_VERSION
+    with psycopg.connect(postgres_url) as conn:
+        tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+    assert {"mocknexus_schema", "records", "leases"} <= tables
+    store.close()
+    again = open_store(postgres_url)  # opening it again changes nothing
+    assert again.schema_version() == SCHEMA_VERSION
+    again.close()
+
+
+def test_an_older_schema_is_upgraded_and_keeps_its_records(postgres_url):
+    with psycopg.connect(postgres_url, autocommit=True) as conn:  # the database as version 1 left it
+        conn.execute("CREATE TABLE mocknexus_schema (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO mocknexus_schema VALUES (1)")
+        conn.execute(MIGRATIONS[1])
+        conn.execute("""INSERT INTO records VALUES ('client%3Aa/users', 'USR-1', '{"id": "kept"}')""")
+
+    with ThreadPoolExecutor(3) as pool:  # three replicas starting at once: the upgrade runs once, under a lock
+        stores = list(pool.map(lambda _: open_store(postgres_url), range(3)))
+    assert [s.schema_version() for s in stores] == [SCHEMA_VERSION] * 3
+    assert stores[0].partition("client:a").get("users", "USR-1") == {"id": "kept"}
+    assert Lease(stores[1], "sweep", 10, owner="one").hold()  # version 2's leases table is there
+    for s in stores:
+        s.close()
+
+
+def test_a_newer_schema_is_refused_with_a_clear_message(postgres_url):
+    open_store(postgres_url).close()
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("UPDATE mocknexus_schema SET version = %s", (SCHEMA_VERSION + 5,))
+    with pytest.raises(SchemaTooNew) as refused:
+        open_store(postgres_url)
+    message = str(refused.value)
+    assert f"schema version {SCHEMA_VERSION + 5}, newer than this mocknexus knows (version {SCHEMA_VERSION})" in message
+    assert "upgrade mocknexus" in message
+    assert ":pw-" not in message and "postgresql://postgres@127.0.0.1:" in message
+
+
+def test_store_objects_on_one_database_see_each_others_writes_at_once_and_serialize(postgres_url):
+    one, two, three = (open_store(postgres_url) for _ in range(3))
+    one.partition("c").put("t", "k", 1)
+    assert two.partition("c").get("t", "k") == 1  # no cache: the next read anywhere sees it
+    two.partition("c").clear()
+    assert one.partition("c").get("t", "k") is None
+    one.put("counters", "c", 0)
+
+    def bump(store: PostgresStore) -> None:
+        for _ in range(30):
+            with store.transaction():
+                store.put("counters", "c", store.get("counters", "c") + 1)
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(bump, [one, two, three] * 2))
+    assert three.get("counters", "c") == 180
+    for s in (one, two, three):
+        s.close()
+
+
+def test_a_lease_has_one_holder_until_it_runs_out(postgres_url):
+    one, two = open_store(postgres_url), open_store(postgres_url)
+    first, second = Lease(one, "background", 30, owner="replica-1"), Lease(two, "background", 30, owner="replica-2")
+    assert first.hold() and first.hold()  # taken, then renewed
+    assert not second.hold()
+    first.release()
+    assert second.hold() and not first.hold()
+    lapsing = Lease(two, "short", 0.0, owner="replica-2")
+    assert lapsing.hold()
+    assert Lease(one, "short", 30, owner="replica-1").hold()  # run out (by the database's clock): taken over
+    one.close()
+    two.close()
+
+
+def test_a_dead_database_is_store_unavailable_without_the_password(postgres_server):
+    store = open_store(postgres_server.create_database("doomed"))
+    with psycopg.connect(postgres_server.url(), autocommit=True) as conn:  # every connection of the store cut
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'doomed'")
+    assert store.get("t", "k") is None  # a dead pooled connection is replaced: the read goes through
+    with psycopg.connect(postgres_server.url(), autocommit=True) as conn:
+        conn.execute("DROP DATABASE doomed WITH (FORCE)")
+    with pytest.raises(StoreUnavailable) as away:
+        store.get("t", "k")
+    assert postgres_server.password not in str(away.value) and "postgresql://postgres@127.0.0.1" in str(away.value)
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("given", "kind", "target", "display"),
+    [
+        ("memory", "memory", "", "memory"),
+        ("/var/lib/mocknexus/state.db", "sqlite", "/var/lib/mocknexus/state.db", "/var/lib/mocknexus/state.db"),
+        ("sqlite:///var/lib/state.db", "sqlite", "/var/lib/state.db", "/var/lib/state.db"),
+        ("postgresql://team:s3cret@db:5432/sandbox", "postgresql", "postgresql://team:s3cret@db:5432/sandbox",
+         "postgresql://team@db:5432/sandbox"),
+        ("postgresql://team@/sandbox?host=/run/postgresql", "postgresql", "postgresql://team@/sandbox?host=/run/postgresql",
+         "postgresql://team@/sandbox?host=/run/postgresql"),
+        ("postgres://team@db/sandbox?password=s3cret&sslmode=require", "postgresql",
+         "postgres://team@db/sandbox?password=s3cret&sslmode=require", "postgres://team@db/sandbox?sslmode=require"),
+    ],
+)  # fmt: skip
+def test_store_urls_and_what_may_be_shown_of_them(given, kind, target, display):
+    spec = parse(given)
+    assert (spec.kind, spec.target, spec.display) == (kind, target, display)
+    assert "s3cret" not in spec.display
+
+
+def test_state_file_is_an_alias_and_bad_stores_are_refused():
+    assert store_spec(Config.from_env({}, state_file="/tmp/s.db")).kind == "sqlite"
+    assert store_spec(Config.from_env({"MOCKNEXUS_STORE": "postgresql://u@h/db"})).kind == "postgresql"
+    assert store_spec(Config.from_env({})).kind == "memory"
+    with pytest.raises(ValueError, match="two different stores"):
+        Config.from_env({}, state_file="/tmp/a.db", store="/tmp/b.db")
+    with pytest.raises(ValueError, match="redis:// is not a store"):
+        Config.from_env({}, store="redis://cache:6379")
+    with pytest.raises(ValueError, match="three slashes"):
+        Config.from_env({}, store="sqlite://relative.db")
