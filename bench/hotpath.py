@@ -8,6 +8,8 @@ The two figures issue 16 asks of `bench/run.py` (member read >= 0.80 of bare Fla
 measured the same way (wrk, 16 connections, the servers started as bench/run.py starts them and loaded
 round-robin so that a change of load on the machine hits both alike), without the other sections: a loop
 to iterate on the hot path in a minute instead of five. Quote bench/run.py for the record.
+`mocknexus_read_logged` is the member read on a server at the default log level (INFO: the request log
+writes one line per request, to a stderr the bench discards); the others run at WARNING, as bench/run.py.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         shipped = stack.enter_context(servers.mocknexus("waitress"))
         targets["mocknexus_read"] = (shipped, *workloads.prepare_member(shipped.url))
         targets["platform_read"] = (shipped, *workloads.prepare_platform_member(shipped.url))
+        # The same server at its default log level: the request log on (one line per request, to stderr).
+        logged = stack.enter_context(servers.mocknexus("waitress", {"MOCKNEXUS_LOG_LEVEL": "INFO"}))
+        targets["mocknexus_read_logged"] = (logged, *workloads.prepare_member(logged.url))
         bare = stack.enter_context(servers.bare("waitress"))
         targets["bare_read"] = (bare, "/members/MBR-x", {"MD-SESSION-TOKEN": "x"})
         found: dict[str, list[dict]] = {name: [] for name in targets}
@@ -59,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<18}{m['rps']:>8.0f}{m['req_per_cpu_s']:>11.0f}{m['p50_ms']:>9.2f}{m['p99_ms']:>9.2f}"
               f"{m['non_2xx']:>9.0f}")  # fmt: skip
     bare_read = reads["bare_read"]
-    for name in ("mocknexus_read", "platform_read"):
+    for name in ("mocknexus_read", "platform_read", "mocknexus_read_logged"):
         print(f"  {name} vs bare: {reads[name]['rps'] / bare_read['rps']:.2f} req/s, "
               f"{reads[name]['req_per_cpu_s'] / bare_read['req_per_cpu_s']:.2f} req/CPU-s")  # fmt: skip
     print(f"  one-client flow ({len(times)} flows): p50 {times[len(times) // 2] * 1000:.1f} ms, "

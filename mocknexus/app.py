@@ -25,6 +25,7 @@ from mocknexus.domain.core.clock import Clock, StoredClock
 from mocknexus.domain.service import Settings
 from mocknexus.domain.webhooks import config as webhook_config
 from mocknexus.loader import load_catalog, load_webhooks, parse_scenario
+from mocknexus.request_log import RequestLog
 from mocknexus.store import Store
 from mocknexus.store.spec import open_store
 from mocknexus.web import apis, request_context
@@ -178,4 +179,5 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     request_context.register(app)
     register_hooks(app)
     app.wsgi_app = with_browser_headers(app.wsgi_app)  # type: ignore[method-assign]  # nosniff on every answer
+    app.wsgi_app = RequestLog(app.wsgi_app, app.url_map)  # type: ignore[method-assign]  # one log line per request
     return app

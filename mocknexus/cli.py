@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import fields
 
+from mocknexus import APIS_SERVED, DESCRIPTION, __version__, fixture_check
 from mocknexus.client import AdminClient, AdminError
 from mocknexus.config import ENV_PREFIX, Config
 from mocknexus.domain.core.errors import MXError
-from mocknexus.loader import FixtureError, load_catalog
+from mocknexus.loader import FixtureError, load_catalog, load_file
 from mocknexus.store.base import SchemaTooNew, StoreUnavailable
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mocknexus", description="A local, offline emulator of MX's Nexus API.")
+    parser = argparse.ArgumentParser(prog="mocknexus", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"mocknexus {__version__}: {DESCRIPTION}")
     commands = parser.add_subparsers(dest="command")
-    serve = commands.add_parser("serve", help="run the emulator (the default command)")
+    serve = commands.add_parser(
+        "serve", help="run the emulator (the default command): " + ", ".join(APIS_SERVED) + ", on one port"
+    )
     for f in fields(Config):
         flag = "--" + f.name.replace("_", "-")
         help = f"{f.metadata['help']} (env {ENV_PREFIX}{f.name.upper()}, default {f.default!r})"
@@ -26,10 +31,16 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         kind = {"int": int, "float": float, "str": str}[str(f.type)]
         serve.add_argument(flag, type=kind, default=None, help=help)
-    validate = commands.add_parser("validate", help="check a fixture directory without serving")
-    validate.add_argument("directory")
+    validate = commands.add_parser(
+        "validate", help="check fixture files (files or directories) without serving: every problem, with its line"
+    )
+    validate.add_argument("paths", nargs="+", metavar="path", help="a fixture file, or a directory of them")
     admin = commands.add_parser("admin", help="drive a running server's control plane")
-    admin.add_argument("--url", default=f"http://127.0.0.1:{Config.port}", help="the server's base URL")
+    admin.add_argument(
+        "--url",
+        default=os.environ.get("MOCKNEXUS_URL") or f"http://127.0.0.1:{Config.port}",
+        help="the server's base URL (default: MOCKNEXUS_URL, as the pytest plugin, else http://127.0.0.1:8080)",
+    )
     admin.add_argument("--admin-token", default=None, help="bearer token, if the server requires one")
     admin.add_argument("--client-id", default=None, help="act on this MX client id's world alone (default: the server)")
     actions = admin.add_subparsers(dest="action", required=True)
@@ -86,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv if argv is not None else sys.argv[1:])
     if args.command == "validate":
-        return _validate(args.directory)
+        return _validate(args.paths)
     if args.command == "admin":
         return _admin(args)
     overrides = {f.name: getattr(args, f.name, None) for f in fields(Config)}
@@ -119,12 +130,17 @@ def _serve(config: Config) -> int:
     return 0
 
 
-def _validate(directory: str) -> int:
-    try:
-        catalog = load_catalog(directory)
-    except FixtureError as exc:
-        print(f"invalid: {exc}", file=sys.stderr)
+def _validate(paths: list[str]) -> int:
+    problems = fixture_check.validate(paths)
+    for problem in problems:
+        print(f"invalid: {problem}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}", file=sys.stderr)
         return 1
+    catalog = load_catalog()
+    files, _ = fixture_check.files_of(paths)
+    for path in files:
+        catalog.add(*load_file(path))
     print(f"ok: {len(catalog.institutions)} institutions, {len(catalog.scenarios)} scenarios (with the bundled ones)")
     return 0
 

@@ -15,63 +15,36 @@ ci.wait_for_member(member_guid, "CHALLENGED", timeout=5)   # the member, or Wait
 
 from __future__ import annotations
 
-import json
-import secrets
-import urllib.error
 import urllib.parse
-import urllib.request
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-NEXUS_MEDIA_TYPE = "application/vnd.mx.nexus.v1+json"
+from mocknexus import admin_types as t
+from mocknexus.client_http import NEXUS_MEDIA_TYPE, AdminError, WaitTimeout
+from mocknexus.client_http import http_call as _http
+from mocknexus.client_http import quote as _q
+from mocknexus.nexus_session import MX_BANK, MX_BANK_OAUTH, NexusSession, open_session
 
+__all__ = [
+    "CONTROL_PLANE", "MX_BANK", "MX_BANK_OAUTH", "NEXUS_MEDIA_TYPE", "AdminClient", "AdminError", "NexusSession",
+    "WaitTimeout", "open_session",
+]  # fmt: skip
 
-class AdminError(Exception):
-    """A call answered with an error status; `body` is MX's error object."""
-
-    def __init__(self, status: int, body: Any) -> None:
-        super().__init__(f"HTTP {status}: {body}")
-        self.status = status
-        self.body = body
-
-
-class WaitTimeout(AdminError):
-    """A server-side wait gave up (HTTP 408); `body` holds the error and the state at that moment
-    (`body["member"]`, or `body["requests"]` matched so far)."""
-
-
-@dataclass(frozen=True)
-class NexusSession:
-    """A user with an open Nexus session, as a client under test would hold it."""
-
-    base_url: str
-    user_id: str
-    user_guid: str
-    token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"MD-SESSION-TOKEN": self.token, "Accept": NEXUS_MEDIA_TYPE, "Content-Type": NEXUS_MEDIA_TYPE}
+F = TypeVar("F", bound=Callable[..., Any])
+# The control plane as the client sees it: (method, route under /__admin/ as the server writes it) -> the
+# AdminClient method that calls it. A route under /clients/<client_id>/ is the same operation on one client's
+# world (AdminClient(client_id=...)). tests/control/test_admin_client.py holds it equal to the server's routes.
+CONTROL_PLANE: dict[tuple[str, str], str] = {}
 
 
-def open_session(
-    base_url: str,
-    user_id: str | None = None,
-    skip_aggregation: bool = True,
-    client_id: str = "mocknexus",
-    api_key: str = "mocknexus",
-) -> NexusSession:
-    """Create a user (MDX), get it an api_token (SSO) and open a Nexus session: the flow's first three calls."""
-    base_url = base_url.rstrip("/")
-    user_id = user_id or f"user-{secrets.token_hex(6)}"
-    key = {"MD-API-KEY": api_key}
-    created = _http("POST", f"{base_url}/{_q(client_id)}/users.json", {"user": {"id": user_id}}, key)
-    token = _http("GET", f"{base_url}/{_q(client_id)}/users/{_q(user_id)}/api_token.json", None, key)
-    opened = _http(
-        "POST", f"{base_url}/sessions", {"session": {"skip_aggregation": skip_aggregation}},
-        {"MD-API-TOKEN": token["api_token"]["token"]},
-    )  # fmt: skip
-    return NexusSession(base_url, user_id, created["user"]["guid"], opened["session"]["token"])
+def operation(method: str, route: str) -> Callable[[F], F]:
+    """Declare the control-plane route an AdminClient method calls."""
+
+    def mark(func: F) -> F:
+        CONTROL_PLANE[(method, route)] = func.__name__
+        return func
+
+    return mark
 
 
 class AdminClient:
@@ -88,7 +61,8 @@ class AdminClient:
         return AdminClient(self.base_url, self.admin_token, self.timeout, client_id)
 
     # ---- client ids (server-wide)
-    def clients(self) -> list[dict]:
+    @operation("GET", "/clients")
+    def clients(self) -> list[t.ClientSummary]:
         """Every client id's world, with counts of its users, members, faults and requests (every page)."""
         found: list[dict] = []
         page = 1
@@ -99,6 +73,7 @@ class AdminClient:
                 return found
             page += 1
 
+    @operation("DELETE", "/clients/<client_id>")
     def forget_client(self, client_id: str | None = None) -> None:
         """Drop a client id's world altogether (its state, clock, faults and journal)."""
         client_id = client_id or self.client_id
@@ -107,15 +82,17 @@ class AdminClient:
         self._call("DELETE", f"/clients/{_q(client_id)}", scoped=False)
 
     # ---- waits
-    def wait_for_member(self, member_guid: str, status: str = "END", timeout: float = 5.0) -> dict:
+    @operation("GET", "/members/<guid>/wait")
+    def wait_for_member(self, member_guid: str, status: str = "END", timeout: float = 5.0) -> t.Member:
         """Block until the member reaches `status` (a connection_status; `END`: any end state with its job
         over; or several comma-separated), and return it; WaitTimeout after `timeout` seconds."""
         query = urllib.parse.urlencode({"status": status, "timeout": timeout})
         return self._wait(f"/members/{_q(member_guid)}/wait?{query}", timeout)["member"]
 
+    @operation("GET", "/requests/wait")
     def wait_for_requests(
         self, method: str | None = None, path: str | None = None, count: int = 1, timeout: float = 5.0
-    ) -> list[dict]:
+    ) -> list[t.JournalEntry]:
         """Block until the journal holds `count` requests matching `method` and the `path` glob; return them
         (newest first); WaitTimeout after `timeout` seconds."""
         query = {k: v for k, v in {"method": method, "path": path, "count": count, "timeout": timeout}.items() if v}
@@ -130,77 +107,107 @@ class AdminClient:
             raise
 
     # ---- state
-    def health(self) -> dict:
+    @operation("GET", "/health")
+    def health(self) -> t.Health:
         return self._call("GET", "/health", scoped=False)
 
+    @operation("POST", "/reset")
     def reset(self, user_id: str | None = None) -> None:
         self._call("POST", "/reset", {"user_id": user_id} if user_id else {})
 
-    def state(self) -> dict:
+    @operation("GET", "/state")
+    def state(self) -> t.Snapshot:
         return self._call("GET", "/state")
 
+    @operation("PUT", "/state")
     def load_state(self, state: dict) -> None:
         self._call("PUT", "/state", state)
 
-    def scenarios(self) -> list[dict]:
+    @operation("GET", "/scenarios")
+    def scenarios(self) -> list[t.Scenario]:
         return self._call("GET", "/scenarios")["scenarios"]
 
-    def upload_scenarios(self, scenarios: dict[str, dict]) -> list[dict]:
+    @operation("POST", "/scenarios")
+    def upload_scenarios(self, scenarios: dict[str, dict]) -> list[t.Scenario]:
         """Scenarios for this client id alone: name -> scenario in the fixture files' format."""
         if self.client_id is None:
             raise ValueError("scenarios are uploaded to a client id: AdminClient(..., client_id=...)")
         return self._call("POST", "/scenarios", {"scenarios": scenarios})["scenarios"]
 
+    @operation("DELETE", "/scenarios/<name>")
     def remove_scenario(self, name: str) -> None:
         self._call("DELETE", f"/scenarios/{_q(name)}")
 
     # ---- members
-    def drive_member(self, member_guid: str, scenario: str | None = None, start: str | None = None) -> dict:
+    @operation("POST", "/members/<guid>/scenario")
+    def drive_member(self, member_guid: str, scenario: str | None = None, start: str | None = None) -> t.Member:
         """Give a member a scenario; `start` ("VERIFICATION" or "AGGREGATION") also starts a job now."""
         body = {"scenario": scenario, "start": start}
         return self._call("POST", f"/members/{_q(member_guid)}/scenario", body)["member"]
 
-    def set_status(self, member_guid: str, connection_status: str) -> dict:
+    @operation("POST", "/members/<guid>/status")
+    def set_status(self, member_guid: str, connection_status: str) -> t.Member:
         return self._call("POST", f"/members/{_q(member_guid)}/status", {"connection_status": connection_status})[
             "member"
         ]
 
-    def finish_job(self, member_guid: str) -> dict:
+    @operation("POST", "/members/<guid>/oauth")
+    def complete_oauth(self, member_guid: str, outcome: str = "SUCCESS", delay_seconds: float = 0) -> t.OAuthCompletion:
+        """End an OAuth member's consent with `outcome` (SUCCESS, CANCELLED, DENIED, IMPEDED, PROVIDER_ERROR,
+        SERVER_ERROR, SESSION_ERROR), the bank's answer landing `delay_seconds` later by the clock, as the
+        consent page would: {"member", "oauth": {"post_message", "redirect_url", ...}} (docs/oauth.md)."""
+        body = {"outcome": outcome, "delay_seconds": delay_seconds}
+        return self._call("POST", f"/members/{_q(member_guid)}/oauth", body)
+
+    @operation("POST", "/members/<guid>/finish")
+    def finish_job(self, member_guid: str) -> t.Member:
         return self._call("POST", f"/members/{_q(member_guid)}/finish")["member"]
 
     # ---- micro-deposits and declared accounts
-    def micro_deposit(self, guid: str) -> dict:
+    @operation("GET", "/micro_deposits/<guid>")
+    def micro_deposit(self, guid: str) -> t.MicroDeposit:
         """A micro-deposit with what MX never shows: `deposit_amount_1`, `deposit_amount_2`, `attempts`."""
         return self._call("GET", f"/micro_deposits/{_q(guid)}")["micro_deposit"]
 
+    @operation("POST", "/micro_deposits/<guid>/status")
     def set_micro_deposit(
         self, guid: str, status: str | None = None, amounts: tuple[float, float] | None = None
-    ) -> dict:
+    ) -> t.MicroDeposit:
         """Force a micro-deposit's status (any of MX's) and/or the two amounts that verify it."""
         body: dict[str, Any] = {"status": status} if status else {}
         if amounts is not None:
             body.update(deposit_amount_1=amounts[0], deposit_amount_2=amounts[1])
         return self._call("POST", f"/micro_deposits/{_q(guid)}/status", body)["micro_deposit"]
 
-    def declare_accounts(self, declaration: dict) -> dict:
+    @operation("POST", "/test_accounts")
+    def declare_accounts(self, declaration: dict) -> t.TestAccount:
         """Accounts a successful job finds for a user id and/or credential values (docs/microdeposits.md)."""
         if self.client_id is None:
             raise ValueError("accounts are declared for a client id: AdminClient(..., client_id=...)")
         return self._call("POST", "/test_accounts", declaration)["test_account"]
 
     # ---- the data plane (docs/data.md)
+    @operation("POST", "/members/<member_guid>/transactions")
     def add_transactions(self, member_guid: str, account_guid: str, transactions: list[dict]) -> list[str]:
         """Add transactions to a member's account (MX's fields: description, amount, type, status PENDING or
         POSTED, transacted_at, ...): they show at its next aggregation. Returns their guids."""
         body = {"account_guid": account_guid, "transactions": transactions}
         return self._client_call("POST", f"/members/{member_guid}/transactions", body)["transactions"]
 
+    @operation("POST", "/members/<member_guid>/transactions/<guid>/post")
     def post_transaction(self, member_guid: str, transaction_guid: str, amount: float | None = None) -> None:
         """Post a pending transaction added by hand: POSTED (at `amount`, if given) at the next aggregation."""
         body = {} if amount is None else {"amount": amount}
         self._client_call("POST", f"/members/{member_guid}/transactions/{transaction_guid}/post", body)
 
-    def data_settings(self, **changes: Any) -> dict:
+    @operation("GET", "/members/<member_guid>/data")
+    def member_data(self, member_guid: str) -> t.MemberData:
+        """The member's accounts and newest transactions, as the partner sees them."""
+        return self._client_call("GET", f"/members/{_q(member_guid)}/data")
+
+    @operation("GET", "/data_settings")
+    @operation("PUT", "/data_settings")
+    def data_settings(self, **changes: Any) -> t.DataSettings:
         """A world's data settings; `limits` ("institution", "on", "off"), `background_aggregation` change them."""
         if changes:
             return self._client_call("PUT", "/data_settings", changes)["data_settings"]
@@ -212,33 +219,42 @@ class AdminClient:
         return self._call(method, path, body)
 
     # ---- clock
-    def clock(self) -> dict:
+    @operation("GET", "/clock")
+    def clock(self) -> t.Clock:
         return self._call("GET", "/clock")
 
-    def advance_clock(self, seconds: float) -> dict:
+    @operation("POST", "/clock/advance")
+    def advance_clock(self, seconds: float) -> t.Clock:
         return self._call("POST", "/clock/advance", {"seconds": seconds})
 
-    def freeze_clock(self, at: str | None = None) -> dict:
+    @operation("POST", "/clock/freeze")
+    def freeze_clock(self, at: str | None = None) -> t.Clock:
         return self._call("POST", "/clock/freeze", {"at": at} if at else {})
 
-    def unfreeze_clock(self) -> dict:
+    @operation("POST", "/clock/unfreeze")
+    def unfreeze_clock(self) -> t.Clock:
         return self._call("POST", "/clock/unfreeze")
 
     # ---- faults
-    def add_fault(self, path: str, **spec: Any) -> dict:
+    @operation("POST", "/faults")
+    def add_fault(self, path: str, **spec: Any) -> t.Fault:
         """`spec`: method, status, message, latency_ms, drop, probability, count."""
         return self._call("POST", "/faults", {"path": path, **spec})["fault"]
 
-    def faults(self) -> list[dict]:
+    @operation("GET", "/faults")
+    def faults(self) -> list[t.Fault]:
         return self._call("GET", "/faults")["faults"]
 
+    @operation("DELETE", "/faults/<fault_id>")
     def remove_fault(self, fault_id: str) -> None:
         self._call("DELETE", f"/faults/{_q(fault_id)}")
 
+    @operation("DELETE", "/faults")
     def clear_faults(self) -> None:
         self._call("DELETE", "/faults")
 
     # ---- journal
+    @operation("GET", "/requests")
     def requests(
         self,
         method: str | None = None,
@@ -246,7 +262,7 @@ class AdminClient:
         status: int | None = None,
         limit: int | None = None,
         client_id: str | None = None,
-    ) -> list[dict]:
+    ) -> list[t.JournalEntry]:
         """The journal, newest first (server-wide: every client's; `client_id` picks one)."""
         query = {
             k: v
@@ -262,27 +278,35 @@ class AdminClient:
         suffix = "?" + urllib.parse.urlencode(query) if query else ""
         return self._call("GET", "/requests" + suffix)["requests"]
 
+    @operation("DELETE", "/requests")
     def clear_requests(self) -> None:
         self._call("DELETE", "/requests")
 
     # ---- webhooks (this client id's, or the server's default for every client without its own)
-    def configure_webhooks(self, url: str | None = None, **config: Any) -> dict:
+    @operation("PUT", "/webhooks")
+    def configure_webhooks(self, url: str | None = None, **config: Any) -> t.WebhookConfig:
         """Subscribe: `url` for every type, or `urls={"CONNECTION_STATUS": ...}`; `basic_auth={"username",
         "password"}` or `oauth2={"token_url", "client_id", "client_secret"}`. Returns it, secrets masked."""
         return self._call("PUT", "/webhooks", {**({"url": url} if url else {}), **config})
 
-    def webhook_config(self) -> dict:
+    @operation("GET", "/webhooks")
+    def webhook_config(self) -> t.WebhookConfig:
         return self._call("GET", "/webhooks")
 
-    def remove_webhooks(self) -> dict:
+    @operation("DELETE", "/webhooks")
+    def remove_webhooks(self) -> t.WebhookConfig:
         return self._call("DELETE", "/webhooks")
 
-    def deliveries(self, type: str | None = None, member_guid: str | None = None, status: str | None = None) -> list:
+    @operation("GET", "/webhooks/deliveries")
+    def deliveries(
+        self, type: str | None = None, member_guid: str | None = None, status: str | None = None
+    ) -> list[t.Delivery]:
         """The outbox, oldest first: every event with its attempts (filters: type, member, status)."""
         query = {k: v for k, v in {"type": type, "member_guid": member_guid, "status": status}.items() if v}
         suffix = "?" + urllib.parse.urlencode(query) if query else ""
         return self._call("GET", "/webhooks/deliveries" + suffix)["deliveries"]
 
+    @operation("GET", "/webhooks/wait")
     def wait_for_deliveries(
         self, type: str | None = None, member_guid: str | None = None, status: str | None = None,
         count: int = 1, timeout: float = 5.0, attempts: int = 0,
@@ -294,12 +318,46 @@ class AdminClient:
         query = urllib.parse.urlencode({k: v for k, v in fields.items() if v})
         return self._wait("/webhooks/wait?" + query, timeout)["deliveries"]
 
-    def redeliver(self, delivery_id: str) -> dict:
+    @operation("POST", "/webhooks/deliveries/<delivery_id>/redeliver")
+    def redeliver(self, delivery_id: str) -> t.Delivery:
         return self._call("POST", f"/webhooks/deliveries/{_q(delivery_id)}/redeliver")["delivery"]
 
-    def fire_webhook(self, member_guid: str, type: str) -> list[dict]:
+    @operation("POST", "/members/<guid>/webhooks")
+    def fire_webhook(self, member_guid: str, type: str) -> list[t.Delivery]:
         """Send a webhook of `type` for the member's current state now (the deliveries it made)."""
         return self._call("POST", f"/members/{_q(member_guid)}/webhooks", {"type": type})["deliveries"]
+
+    # ---- what the inspector reads
+    @operation("GET", "/members")
+    def members(self, limit: int | None = None) -> list[t.InspectedMember]:
+        """Members, newest first, with their job progress, challenges (no answers) and timeline."""
+        suffix = f"?limit={limit}" if limit is not None else ""
+        return self._call("GET", "/members" + suffix)["members"]
+
+    @operation("GET", "/sessions")
+    def sessions(self) -> list[t.Session]:
+        """Sessions and api tokens with their expiry by the emulated clock (tokens masked)."""
+        return self._call("GET", "/sessions")["credentials"]
+
+    @operation("GET", "/openapi.json")
+    def openapi(self) -> dict[str, Any]:
+        """This server's OpenAPI document (every API it serves, the control plane included)."""
+        return self._call("GET", "/openapi.json", scoped=False)
+
+    # ---- test data
+    @operation("GET", "/test_accounts")
+    def test_accounts(self) -> list[t.TestAccount]:
+        """The accounts declared for this client id, and the fixture files'."""
+        return self._call("GET", "/test_accounts")["test_accounts"]
+
+    @operation("DELETE", "/test_accounts/<name>")
+    def remove_test_accounts(self, name: str) -> None:
+        self._call("DELETE", f"/test_accounts/{_q(name)}")
+
+    @operation("GET", "/webhooks/deliveries/<delivery_id>")
+    def delivery(self, delivery_id: str) -> t.Delivery:
+        """One delivery of the outbox, with its attempts."""
+        return self._call("GET", f"/webhooks/deliveries/{_q(delivery_id)}")["delivery"]
 
     def _call(
         self, method: str, path: str, body: Any = None, *, scoped: bool = True, http_timeout: float | None = None
@@ -308,27 +366,3 @@ class AdminClient:
         if scoped and self.client_id is not None:
             path = f"/clients/{_q(self.client_id)}{path}"
         return _http(method, self.base_url + "/__admin" + path, body, headers, http_timeout or self.timeout)
-
-
-def _http(method: str, url: str, body: Any, headers: dict[str, str], timeout: float = 10.0) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers={"Accept": "application/json", **headers})
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            raw = response.read()
-    except urllib.error.HTTPError as exc:
-        raise AdminError(exc.code, _parse(exc.read())) from None
-    return _parse(raw)
-
-
-def _q(segment: str) -> str:
-    return urllib.parse.quote(segment, safe="")
-
-
-def _parse(raw: bytes) -> Any:
-    try:
-        return json.loads(raw) if raw else None
-    except ValueError:
-        return raw.decode("utf-8", "replace")

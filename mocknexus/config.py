@@ -12,6 +12,7 @@ from mocknexus.store.spec import parse as parse_store
 
 ENV_PREFIX = "MOCKNEXUS_"
 MX_DIALECTS = ("union", "g21", "v1")  # the same names as mocknexus.schemas.dialects.DIALECTS
+LOG_FORMATS = ("text", "json")  # the same names as mocknexus.request_log.LOG_FORMATS
 
 
 def _opt(default: Any, help: str) -> Any:
@@ -59,7 +60,8 @@ class Config:
     )
     widget_poll_ms: int = _opt(3000, "how often the Connect widget page polls a connecting member, in ms")
     inspector_poll_ms: int = _opt(1500, "how often the inspector page refreshes its live view, in ms")
-    log_level: str = _opt("INFO", "log level: DEBUG, INFO, WARNING, ERROR")
+    log_level: str = _opt("INFO", "log level: DEBUG, INFO (one line per request), WARNING, ERROR")
+    log_format: str = _opt("text", "log lines as text, or json (one object per line, for CI log collectors)")
     mx_dialect: str = _opt(
         "union", "response keys of MX's docs: g21 (2021 Verification Guide), v1 (today's reference), union (both)"
     )
@@ -83,6 +85,8 @@ class Config:
             raise ValueError("state_file and store name two different stores: give one (--store)")
         if config.mx_dialect not in MX_DIALECTS:
             raise ValueError(f"mx_dialect must be one of {', '.join(MX_DIALECTS)}, not {config.mx_dialect!r}")
+        if config.log_format not in LOG_FORMATS:
+            raise ValueError(f"log_format must be one of {', '.join(LOG_FORMATS)}, not {config.log_format!r}")
         store_spec(config)  # a bad --store is refused here, with the other settings
         return config
 

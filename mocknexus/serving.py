@@ -18,6 +18,7 @@ from flask import Flask
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from waitress.task import ErrorTask, WSGITask
 
+from mocknexus import request_log
 from mocknexus.config import Config
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.parking import PARKING_KEY, Park, Parking, ParkingLot
@@ -190,7 +191,7 @@ def _servers(server: Any) -> list[Any]:
 
 def serve(app: Flask, config: Config) -> None:
     """Run until SIGINT or SIGTERM (as PID 1 in a container, SIGTERM would otherwise be ignored)."""
-    logging.basicConfig(level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    request_log.configure(config.log_level, config.log_format)  # INFO: one line per request (request_log.py)
     # "Task queue depth is N": every burst of more than `threads` requests at once (a load test) is normal
     # for an emulator; keep the log for what is not.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)

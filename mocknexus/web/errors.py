@@ -17,6 +17,7 @@ from mocknexus.schemas.common import ErrorResponse
 from mocknexus.store.base import StoreUnavailable
 from mocknexus.web import xmlio
 from mocknexus.web.http import CALLER_KEY, dumps, media_type
+from mocknexus.web.near_misses import NearMisses
 from mocknexus.web.negotiation import xml_media_type
 from mocknexus.web.routing import RouteTable
 
@@ -49,6 +50,8 @@ def render_error(error: MXError) -> Response:
 
 
 def register_error_handlers(app: Flask) -> None:
+    near = NearMisses(app.url_map)  # every blueprint is registered by now (app.py)
+
     @app.errorhandler(MXError)
     def _mx_error(error: MXError) -> Response:
         return render_error(error)
@@ -59,6 +62,10 @@ def register_error_handlers(app: Flask) -> None:
         kind = ErrorKind.for_http_status(status)
         if status == 404:
             message = f"No such endpoint: {request.method} {request.path}."
+            if request.url_rule is None:  # no route at all (not a view's own 404): the nearest ones
+                nearest = near.nearest(request.method, request.path)
+                if nearest:
+                    message += f" Did you mean {' or '.join(nearest)}?"
         elif status == 405:
             message = f"{request.method} is not allowed on {request.path}."
         else:

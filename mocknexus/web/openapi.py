@@ -21,6 +21,7 @@ from mocknexus.domain.core.errors import ErrorKind
 from mocknexus.schemas.common import ErrorResponse, MXDateTime, Rooted, UnixTime
 from mocknexus.schemas.dialects import UNION, is_view, view, view_class
 from mocknexus.web.apis import NEXUS_MEDIA_TYPE, Api, ClientInBasicAuth, ClientInPath, api_of, registry_of
+from mocknexus.web.operation_ids import operation_id
 from mocknexus.web.routing import RouteTable, segments
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -96,7 +97,7 @@ def build_spec(app: Flask) -> dict:
         openapi_version="3.0.3",
         plugins=[plugin],
         info={
-            "description": "A local emulator of MX's Nexus, MDX Real Time (users) and SSO (api_token) APIs.",
+            "description": mocknexus.DESCRIPTION,  # every API served (mocknexus.APIS_SERVED)
             "x-mx-dialect": dialect,  # response shapes below are this dialect's (--mx-dialect)
         },
     )
@@ -151,14 +152,41 @@ def build_spec(app: Flask) -> dict:
     # document in `openapi_rules` (JSON Schema keywords), next to its validator.
     for key, name in plugin.converter.refs.items():
         component = document["components"]["schemas"][name]
-        component.update(getattr(key[0], "openapi_rules", {}))
+        component.update(_as_constraint(getattr(key[0], "openapi_rules", {})))
         if _empty_unwrapped_is_whole(key[0]):
             component.pop("required", None)
     for component in document["components"]["schemas"].values():
         for name, prop in component.get("properties", {}).items():
             if prop.get("x-digits"):
                 component["properties"][name] = _digits_also(prop)
+    _nullable_enums(document)
     return document
+
+
+def _nullable_enums(node: Any) -> None:
+    """A nullable enum (`type`, `nullable: true`, null among its values) said as its values alone: a validator
+    accepts exactly the same, and openapi-python-client makes one enum model instead of three (it read the
+    null twice, once from `nullable` and once from the values)."""
+    if isinstance(node, dict):
+        if node.get("nullable") is True and None in (node.get("enum") or ()):
+            node.pop("nullable")
+            node.pop("type", None)
+        for value in node.values():
+            _nullable_enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            _nullable_enums(value)
+
+
+def _as_constraint(rules: dict) -> dict:
+    """A schema's cross-field rule "at least one of these holds" (`anyOf`), placed inside an `allOf`: the
+    same for a validator, but client generators (openapi-python-client) read an object's own `anyOf` as a
+    union of types: they dropped the body (Nexus POST /members) or made one model per alternative."""
+    if "anyOf" not in rules:
+        return rules
+    rules = dict(rules)
+    alternatives = rules.pop("anyOf")
+    return {**rules, "allOf": [*rules.get("allOf", []), {"anyOf": alternatives}]}
 
 
 def _empty_unwrapped_is_whole(schema: Any) -> bool:
@@ -187,7 +215,7 @@ def _operation(
         common_errors = (*common_errors, 503)
     operation: dict[str, Any] = {
         "summary": described.summary,
-        "operationId": re.sub(r"\W+", "_", f"{method.lower()}{path}").strip("_"),
+        "operationId": operation_id(api.name, method, path),
         "tags": [api.tag],
         "security": described.security if described.security is not None else security,
         "parameters": [

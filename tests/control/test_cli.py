@@ -34,7 +34,7 @@ def test_validate_accepts_good_fixtures_and_rejects_bad(tmp_path, capsys):
     assert "ok: 5 institutions" in capsys.readouterr().out
     (tmp_path / "bad.json").write_text(json.dumps({"version": 1, "scenarios": {"x": {}}}))
     assert main(["validate", str(tmp_path)]) == 1
-    assert "bad.json: scenarios.x.end: Missing data for required field." in capsys.readouterr().err
+    assert "bad.json:1: scenarios.x.end: Missing data for required field." in capsys.readouterr().err
 
 
 @pytest.mark.live

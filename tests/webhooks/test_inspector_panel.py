@@ -72,3 +72,15 @@ def test_the_webhooks_panel_shows_deliveries_live_and_redelivers_and_fires(drive
         assert t.receiver.wait_for("CONNECTION_STATUS", guid).json["connection_status"] == "CREATED"
         wait(driver, lambda d: entry_for(d, guid, "fired"), "the fired webhook never showed")
         screenshot(driver, "inspector-webhooks")
+
+
+def test_the_whole_server_view_does_not_say_no_url_above_delivered_webhooks(driver):
+    with rig(inspector_poll_ms=100) as t:  # a receiver subscribed for CLIENT alone; no server-wide URL
+        guid = t.member(t.session(), password="password")
+        t.receiver.wait_for("MEMBER", guid)
+        driver.execute_script("sessionStorage.clear()")
+        driver.get(f"{t.server.url}/__admin/ui#webhooks")
+        wait(driver, lambda d: entry_for(d, guid, "delivered"), "the client's delivery is not listed")
+        heading = driver.find_element(By.ID, "webhook-config").text
+        assert heading.startswith("Every client's deliveries.") and "No webhook URL configured" not in heading
+        assert "each client posts where its own configuration says" in heading

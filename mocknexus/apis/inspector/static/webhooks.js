@@ -1,6 +1,6 @@
 // The Webhooks panel: the outbox of the chosen world (every event and every attempt), live; each delivery
 // expandable, with Redeliver; a form to fire any webhook type for a member's current state.
-import { call } from "./api.js";
+import { call, world } from "./api.js";
 import { $, h, httpBadge, pretty, relativeSpan, report, shortTime, stamp } from "./dom.js";
 
 const nodes = new Map(); // delivery id -> { node, shown }: open entries stay open across refreshes
@@ -94,11 +94,20 @@ function query() {
 export async function refreshWebhooks() {
   const [config, listed] = await Promise.all([call("GET", "webhooks"), call("GET", `webhooks/deliveries?${query()}`)]);
   const c = config.body.config;
-  $("#webhook-config").textContent = c
-    ? `Posting to ${c.url || Object.values(c.urls || {}).join(", ")} (${config.body.source} configuration${
+  const posting = c
+    ? `${c.url || Object.values(c.urls || {}).join(", ")} (${config.body.source} configuration${
         c.basic_auth ? ", HTTP Basic" : c.oauth2 ? ", OAuth 2 bearer" : ""
-      }).`
-    : "No webhook URL configured for this world: PUT …/webhooks, --webhook-url, or a fixture file.";
+      })`
+    : "";
+  // The whole server's view lists every client's deliveries, each sent where its own client's configuration
+  // said: the server's default (or its absence) is not what they were sent by.
+  $("#webhook-config").textContent = world.clientId()
+    ? c
+      ? `Posting to ${posting}.`
+      : "No webhook URL configured for this world: PUT …/webhooks, --webhook-url, or a fixture file."
+    : `Every client's deliveries. ${
+        c ? `Server default, for clients without their own: ${posting}.` : "No server-wide default URL (--webhook-url)"
+      }${c ? "" : "; each client posts where its own configuration says (pick a client to see it)."}`;
   const deliveries = [...listed.body.deliveries].reverse(); // newest first
   const list = $("#webhook-list");
   const keep = new Set();
