@@ -17,6 +17,7 @@ from flask import Flask
 from marshmallow import Schema
 
 import mocknexus
+from mocknexus.control.worlds import MAX_CLIENT_ID_LENGTH
 from mocknexus.domain.core.errors import ErrorKind
 from mocknexus.schemas.common import ErrorResponse, MXDateTime, Rooted, UnixTime
 from mocknexus.schemas.dialects import UNION, is_view, view, view_class
@@ -219,7 +220,7 @@ def _operation(
         "tags": [api.tag],
         "security": described.security if described.security is not None else security,
         "parameters": [
-            {"in": "path", "name": arg, "required": True, "schema": _path_parameter(rule.rule, arg, routes)}
+            {"in": "path", "name": arg, "required": True, "schema": _path_parameter(rule.rule, arg, routes, method)}
             for arg in sorted(rule.arguments)
         ],
         "responses": {},
@@ -316,7 +317,7 @@ def _digits_also(prop: dict) -> dict:
     return {"anyOf": [number, digits], **shared}
 
 
-def _path_parameter(template: str, arg: str, routes: RouteTable) -> dict:
+def _path_parameter(template: str, arg: str, routes: RouteTable, method: str) -> dict:
     """A path parameter's schema, minus the values with which another template owns the URL
     (web/routing.py): `/{client_id}/users` with client_id `members` is Nexus's `/members/{guid}`, and
     `/{client_id}/users/{user_id}` with a user_id ending in `.json` is the `.json` route's."""
@@ -324,6 +325,10 @@ def _path_parameter(template: str, arg: str, routes: RouteTable) -> dict:
     placeholder = rf"<(?:[^:<>]+:)?{re.escape(arg)}>"
     index = next(i for i, segment in enumerate(ours) if re.search(placeholder, segment))
     schema: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
+    # A write may make the client's world, so its client id is one a world may be made for
+    # (control/worlds.check_client_id); reads and deletes make none, and answer any id.
+    if arg == "client_id" and method not in ("GET", "HEAD", "DELETE"):
+        schema.update(maxLength=MAX_CLIENT_ID_LENGTH, pattern=r"^[^/\u0000-\u001f\u007f]+$")
     if not re.fullmatch(placeholder, ours[index]):
         return schema  # part of a segment (`{user_id}.json`)
     literals, suffixes = routes.excluded_values(template, index)

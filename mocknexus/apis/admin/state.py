@@ -6,6 +6,7 @@ from flask import Response
 
 from mocknexus.apis.admin.blueprint import absent, route, scope
 from mocknexus.apis.admin.schemas import admin as s
+from mocknexus.control.worlds import check_client_id
 from mocknexus.domain.core import snapshot
 from mocknexus.domain.core.errors import ErrorKind, MXError, not_found
 from mocknexus.web.http import read_body, read_json_object, read_query, render_json, render_json_text, worlds
@@ -20,6 +21,8 @@ state_query = s.StateQuery()
 def reset(client_id: str | None = None) -> Response:
     """The whole server back to its fixtures (every client forgotten, the server clock, faults and journal), or
     one client back to nothing; with a user_id, only that user's data (in every client that has it)."""
+    if client_id is not None:
+        check_client_id(client_id)  # as every other write: an id no world can be made for is MX's 400
     user_id = read_body(reset_request, required=False)["user_id"]
     if absent(client_id) and not user_id:
         return render_json({})  # nothing to reset
