@@ -4,6 +4,10 @@ marshmallow's generic machinery (accessors, defaults, per-field dispatch) is mos
 `dumper(schema)` walks the schema's fields once and returns a function that calls each field's own
 `_serialize` directly. Schemas with dump hooks, or fields it does not know, fall back to `schema.dump`;
 a test checks that both give identical output for every response schema.
+
+An object that is not a dict is dumped by a function compiled from the same plan (one line per field, no
+loop, no per-field call where a plain value passes as is): a list of 100 transactions of ~50 keys each is
+5000 fields, and the loop's own overhead was most of their cost.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ def _plan(schema: Schema) -> Dumper:
     if schema.many or "pre_dump" in schema._hooks or "post_dump" in schema._hooks:
         return schema.dump
     steps: list[tuple[str, str, Callable[[Any, Any], Any], bool]] = []
+    kinds: list[tuple[str, Any]] = []  # per step, what the compiled dumper does with it
     for name, field in schema.dump_fields.items():
         out = field.data_key or name
         attr = field.attribute or name
@@ -37,15 +42,27 @@ def _plan(schema: Schema) -> Dumper:
             inner = dumper(field.schema)
             many = bool(field.many)
             steps.append((out, attr, _nested(inner, many), True))
+            kinds.append(("nested_many" if many else "nested", inner))
         elif isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
             inner = dumper(field.inner.schema)
             steps.append((out, attr, _nested(inner, True), True))
+            kinds.append(("nested_many", inner))
         elif type(field).serialize is not fields.Field.serialize:
             return schema.dump  # a field with its own serialize(): not ours to second-guess
         else:
             steps.append((out, attr, _field(field, attr), field._CHECK_ATTRIBUTE))
+            plain = _PLAIN.get(type(field))
+            if not field._CHECK_ATTRIBUTE:
+                kinds.append(("computed", field._serialize))
+            elif plain is not None and not getattr(field, "as_string", False):
+                kinds.append(("plain", (plain, field._serialize)))
+            else:
+                kinds.append(("field", steps[-1][2]))
+    compiled = _compile(steps, kinds)
 
     def dump(obj: Any) -> dict:
+        if not isinstance(obj, dict):
+            return compiled(obj)
         result = {}
         get = obj.get if isinstance(obj, dict) else None  # decided once per object, not once per field
         for out, attr, convert, needs_value in steps:
@@ -84,3 +101,33 @@ def _nested(inner: Dumper, many: bool) -> Callable[[Any, Any], Any]:
     if many:
         return lambda value, obj: None if value is None else [inner(v) for v in value]
     return lambda value, obj: None if value is None else inner(value)
+
+
+def _compile(steps: list[tuple[str, str, Callable[[Any, Any], Any], bool]], kinds: list[tuple[str, Any]]) -> Dumper:
+    """The plan as one Python function over an object's attributes (what `dump` does for a non-dict)."""
+    names: dict[str, Any] = {"_MISSING": _MISSING}
+    lines = ["def dump(obj):", "    result = {}"]
+    for index, ((out, attr, _, _), (kind, how)) in enumerate(zip(steps, kinds, strict=True)):
+        key = repr(out)
+        if kind == "computed":  # a field that reads no attribute (fields.Function): its value as it gives it
+            names[f"s{index}"] = how
+            lines.append(f"    result[{key}] = s{index}(None, {attr!r}, obj)")
+            continue
+        lines += [f"    v = getattr(obj, {attr!r}, _MISSING)", "    if v is not _MISSING:"]
+        if kind == "plain":  # a str (int, bool, float) or None passes as is; anything else goes to the field
+            names[f"t{index}"], names[f"s{index}"] = how
+            lines.append(
+                f"        result[{key}] = v if v is None or type(v) is t{index} else s{index}(v, {attr!r}, obj)"
+            )
+        elif kind == "nested":
+            names[f"d{index}"] = how
+            lines.append(f"        result[{key}] = None if v is None else d{index}(v)")
+        elif kind == "nested_many":
+            names[f"d{index}"] = how
+            lines.append(f"        result[{key}] = None if v is None else [d{index}(x) for x in v]")
+        else:
+            names[f"c{index}"] = how
+            lines.append(f"        result[{key}] = c{index}(v, obj)")
+    lines.append("    return result")
+    exec("\n".join(lines), names)  # the source is built above from the schema's own field names
+    return names["dump"]

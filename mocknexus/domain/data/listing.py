@@ -101,19 +101,20 @@ def _fast(sources: Sources, start: date, end: date, number: int, size: int) -> t
     for ordinal in range(high, low - 1, -1):
         day_total = per_day[ordinal - low]
         if day_total and counted + day_total > first and counted < last:
-            seen = _seen_on(sources, ordinal)
-            found.extend(seen[max(0, first - counted) : last - counted])
+            found.extend(_seen_on(sources, ordinal, max(0, first - counted), last - counted, day_total))
         counted += day_total
     return found, Page(number, size, counted, (counted + size - 1) // size)
 
 
-def _seen_on(sources: Sources, ordinal: int) -> list[Seen]:
-    day: list[Seen] = []
-    for view, ledgers in sources.parts:
-        for ledger in ledgers:
-            day.extend(s for r in view.day(ledger, ordinal) if (s := view.seen(r)) is not None)
-    day.sort(key=lambda s: (s.raw.transacted_at, s.raw.guid), reverse=True)
-    return day
+def _seen_on(sources: Sources, ordinal: int, low: int = 0, high: int | None = None, total: int = -1) -> list[Seen]:
+    """The day's transactions the last aggregation saw, newest first, from the `low`-th to before the `high`-th.
+    When `total` (the day's count) is all the bank has that day, every one is seen: only the slice is worked out."""
+    made = [(r, view) for view, ledgers in sources.parts for ledger in ledgers for r in view.day(ledger, ordinal)]
+    if sum(len(ledgers) for _, ledgers in sources.parts) > 1:  # one ledger's day comes newest first already
+        made.sort(key=lambda m: (m[0].transacted_at, m[0].guid), reverse=True)
+    if total == len(made):
+        return [s for r, view in made[low:high] if (s := view.seen(r)) is not None]
+    return [s for r, view in made if (s := view.seen(r)) is not None][low:high]
 
 
 def _seen_between(sources: Sources, start: date, end: date) -> list[Seen]:
