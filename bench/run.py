@@ -55,10 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-gevent", action="store_true", help="leave out the gunicorn gevent candidate")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results.json"), help="where to write the results")
     parser.add_argument("--webhooks-only", action="store_true", help="only section 6 (bench/webhooks.py)")
-    parser.add_argument("--stores-only", action="store_true", help="only section 7 (bench/stores.py)")
+    parser.add_argument("--stores-only", action="store_true", help="only section 8 (bench/stores.py)")
+    parser.add_argument("--transactions-only", action="store_true", help="only section 7 (bench/transactions.py)")
     args = parser.parse_args(argv)
     if args.webhooks_only:
         return webhooks.main(["--quick"] if args.quick else [])
+    if args.transactions_only:
+        return transactions.main(["--quick"] if args.quick else [])
     quick = args.quick
     runs = args.runs or (1 if quick else 3)
     seconds = args.seconds or (1.0 if quick else 5.0)

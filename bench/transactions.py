@@ -3,6 +3,7 @@
 
     python bench/transactions.py                # 100 000 transactions, 400 samples of each read
     python bench/transactions.py --quick        # 10 000 transactions, 60 samples (the smoke test)
+    python bench/transactions.py --src ../main  # the same run against another checkout's server (before/after)
 
 One MX Bank member whose login is declared (control plane) with one checking account generating enough
 everyday purchases a day that, once extend_history has reached its 24 months, the member holds about
@@ -10,7 +11,8 @@ everyday purchases a day that, once extend_history has reached its 24 months, th
 random page of the whole history: `from_date` two years back) and the Platform member read of the same
 member, on the shipped server (waitress), and reports each one's p50/p95 and their ratio. Memory: the
 server's RSS after the member connected (before any transaction was read), after paging through every page
-once, and the process's RSS before the member existed.
+once, and the process's RSS before the member existed. A read is timed to its last byte (the body is read,
+not parsed: parsing 126 kB of JSON in this client is not the server's answer).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import json
 import random
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -71,8 +75,33 @@ def _settle(conn, read: str) -> None:
 
 def _timed(conn, path: str) -> float:
     started = time.perf_counter()
-    workloads.call(conn, "GET", path, HEADERS)
-    return time.perf_counter() - started
+    conn.request("GET", path, headers=HEADERS)
+    response = conn.getresponse()
+    response.read()
+    spent = time.perf_counter() - started
+    if response.status != 200:
+        raise RuntimeError(f"GET {path}: {response.status}")
+    return spent
+
+
+@contextmanager
+def _server(src: str) -> Iterator[servers.Server]:
+    """The shipped server (waitress) from this checkout, or from `src` (another checkout: before/after)."""
+    env = {**servers.QUIET, "MOCKNEXUS_JOB_TIME_SCALE": "0"}
+    if not src:
+        with servers.mocknexus("waitress", env) as server:
+            yield server
+        return
+    port = servers.free_port()
+    argv = [a.replace("{port}", str(port)) for a in servers.MOCKNEXUS["waitress"]]
+    # `-m mocknexus` would import this checkout (the bench's working directory) first.
+    root = str(Path(src).resolve())
+    start = f"import sys; sys.path.insert(0, {root!r}); from mocknexus.cli import main; sys.exit(main())"
+    server = servers.Server("mocknexus", [argv[0], "-c", start, *argv[3:]], port, "/__admin/health", env)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def _pct(samples: list[float], q: float) -> float:
@@ -80,12 +109,12 @@ def _pct(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
 
 
-def measure(quick: bool = False, samples: int | None = None) -> dict:
+def measure(quick: bool = False, samples: int | None = None, src: str = "") -> dict:
     target = 10_000 if quick else 100_000
     samples = samples or (60 if quick else 400)
     # A checking account makes 1.6 purchases a day at rate 1 plus its bills; 730 days of history.
     per_day = round(target / 731 - 0.25, 1)
-    with servers.mocknexus("waitress", {"MOCKNEXUS_JOB_TIME_SCALE": "0"}) as server:
+    with _server(src) as server:
         rss_empty = server.rss_mb()
         page_path, member_path, total = world(server.url, per_day)
         rss_connected = server.rss_mb()
@@ -138,8 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--samples", type=int, default=None)
+    parser.add_argument("--src", default="", help="run the server from this checkout (default: this one)")
     args = parser.parse_args(argv)
-    found = measure(args.quick, args.samples)
+    found = measure(args.quick, args.samples, args.src)
     print(table(found))
     print(json.dumps(found))
     return 0
