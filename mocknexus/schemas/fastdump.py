@@ -2,7 +2,8 @@
 
 marshmallow's generic machinery (accessors, defaults, per-field dispatch) is most of a response's cost.
 `dumper(schema)` walks the schema's fields once and returns a function that calls each field's own
-`_serialize` directly. Schemas with dump hooks, or fields it does not know, fall back to `schema.dump`;
+`_serialize` directly (or, for a field that offers one, its `serialize_value(value)`: a pure function of the
+value, None included). Schemas with dump hooks, or fields it does not know, fall back to `schema.dump`;
 a test checks that both give identical output for every response schema.
 
 An object that is not a dict is dumped by a function compiled from the same plan (one line per field, no
@@ -12,6 +13,7 @@ loop, no per-field call where a plain value passes as is): a list of 100 transac
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -52,10 +54,14 @@ def _plan(schema: Schema) -> Dumper:
         else:
             steps.append((out, attr, _field(field, attr), field._CHECK_ATTRIBUTE))
             plain = _PLAIN.get(type(field))
+            by_value = getattr(field, "serialize_value", None)
             if not field._CHECK_ATTRIBUTE:
-                kinds.append(("computed", field._serialize))
+                function = _one_argument(field)
+                kinds.append(("function", function) if function else ("computed", field._serialize))
             elif plain is not None and not getattr(field, "as_string", False):
                 kinds.append(("plain", (plain, field._serialize)))
+            elif by_value is not None:
+                kinds.append(("by_value", by_value))
             else:
                 kinds.append(("field", steps[-1][2]))
     compiled = _compile(steps, kinds)
@@ -97,6 +103,19 @@ def _field(field: fields.Field, attr: str) -> Callable[[Any, Any], Any]:
     return lambda value, obj: serialize(value, attr, obj)
 
 
+def _one_argument(field: fields.Field) -> Callable[[Any], Any] | None:
+    """A fields.Function's function when marshmallow would call it with the object alone (one parameter)."""
+    function = getattr(field, "serialize_func", None)
+    if type(field) is not fields.Function or not callable(function):
+        return None
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return function if len(parameters) == 1 and parameters[0].kind in positional else None
+
+
 def _nested(inner: Dumper, many: bool) -> Callable[[Any, Any], Any]:
     if many:
         return lambda value, obj: None if value is None else [inner(v) for v in value]
@@ -109,9 +128,13 @@ def _compile(steps: list[tuple[str, str, Callable[[Any, Any], Any], bool]], kind
     lines = ["def dump(obj):", "    result = {}"]
     for index, ((out, attr, _, _), (kind, how)) in enumerate(zip(steps, kinds, strict=True)):
         key = repr(out)
-        if kind == "computed":  # a field that reads no attribute (fields.Function): its value as it gives it
+        if kind == "computed":  # a field that reads no attribute: its value as it gives it
             names[f"s{index}"] = how
             lines.append(f"    result[{key}] = s{index}(None, {attr!r}, obj)")
+            continue
+        if kind == "function":  # fields.Function(f) with f of the object alone: what its _serialize calls
+            names[f"f{index}"] = how
+            lines.append(f"    result[{key}] = f{index}(obj)")
             continue
         lines += [f"    v = getattr(obj, {attr!r}, _MISSING)", "    if v is not _MISSING:"]
         if kind == "plain":  # a str (int, bool, float) or None passes as is; anything else goes to the field
@@ -119,6 +142,9 @@ def _compile(steps: list[tuple[str, str, Callable[[Any, Any], Any], bool]], kind
             lines.append(
                 f"        result[{key}] = v if v is None or type(v) is t{index} else s{index}(v, {attr!r}, obj)"
             )
+        elif kind == "by_value":  # a field whose text is a function of the value alone (its serialize_value)
+            names[f"b{index}"] = how
+            lines.append(f"        result[{key}] = b{index}(v)")
         elif kind == "nested":
             names[f"d{index}"] = how
             lines.append(f"        result[{key}] = None if v is None else d{index}(v)")

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+import operator
 import random
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import NamedTuple
@@ -121,9 +123,22 @@ def ledger_tag(seed: int, ledger_seed: str) -> bytes:
 def transaction_guid(seed: int, ledger_seed: str, ordinal: int, index: int) -> str:
     """A generated transaction's guid: stable, and naming its account's ledger and its day, so a read by
     guid makes one day (not the whole history) to find it."""
-    tail = hashlib.blake2b(f"{seed}:{ledger_seed}:{ordinal}:{index}".encode(), digest_size=5).digest()
-    h = (ledger_tag(seed, ledger_seed) + ordinal.to_bytes(3, "big") + index.to_bytes(2, "big") + tail).hex()
-    return f"TRN-{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return _day_guids(seed, ledger_seed, ordinal)(index)
+
+
+def _day_guids(seed: int, ledger_seed: str, ordinal: int) -> Callable[[int], str]:
+    """`transaction_guid` for one day's indexes: what they share (the ledger's tag, the day) made once."""
+    head = (ledger_tag(seed, ledger_seed) + ordinal.to_bytes(3, "big")).hex()
+    named = f"TRN-{head[:8]}-{head[8:12]}-{head[12:16]}-{head[16:]}"
+    prefix = f"{seed}:{ledger_seed}:{ordinal}:"
+    blake2b = hashlib.blake2b
+
+    def guid(index: int) -> str:
+        tail = blake2b(f"{prefix}{index}".encode(), digest_size=5).hexdigest()
+        number = f"{index:04x}"  # two bytes, across the fourth group's end
+        return f"{named}{number[:2]}-{number[2:]}{tail}"
+
+    return guid
 
 
 def locate(guid: str) -> tuple[bytes, int] | None:
@@ -233,10 +248,13 @@ def day_transactions(
         made.append((at, 1 + int(draw() * MAX_POSTING_DAYS), amount, pending, DEBIT, merchant.category_guid,
                      merchant, merchant.name, feed))  # fmt: skip
     raws = []
+    guid_of = _day_guids(seed, ledger_seed, ordinal)
     for index, (at, lag, amount, pending, kind_, category, merchant, text, feed) in enumerate(made):
         posted = at if lag == 0 else _midnight(ordinal + lag) + _MINUTES[300]
-        guid = transaction_guid(seed, ledger_seed, ordinal, index)
-        raws.append(Raw(guid, account_guid, at, posted, amount, pending, kind_, category,
+        raws.append(Raw(guid_of(index), account_guid, at, posted, amount, pending, kind_, category,
                         merchant.guid if merchant else None, text, feed))  # fmt: skip
-    raws.sort(key=lambda r: (r.transacted_at, r.guid), reverse=True)
+    raws.sort(key=_NEWEST_KEY, reverse=True)
     return tuple(raws)
+
+
+_NEWEST_KEY = operator.itemgetter(2, 0)  # (transacted_at, guid): a day's order, newest first when reversed

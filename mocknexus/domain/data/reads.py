@@ -51,7 +51,8 @@ class DataReads(EmulatorState):
             scope = self._scope(user, member_guid, account_guid)
             sources = Sources(tuple((view, ledgers) for _, view, ledgers in scope.parts))
             found, shown = listing.list_page(sources, query, self.clock.now().date(), page, per_page)
-            return [self._record(scope, s) for s in found], shown
+            accounts: dict[str, Account | None] = {}  # a page's transactions share a few accounts: each read once
+            return [self._record(scope, s, accounts) for s in found], shown
 
     def read_transaction(self, user: User, guid: str, member_guid: str | None = None,
                          account_guid: str | None = None) -> TransactionRecord:  # fmt: skip
@@ -221,8 +222,14 @@ class DataReads(EmulatorState):
                 raise not_found("Account")
         return _Scope(user, parts)
 
-    def _record(self, scope: _Scope, seen: Any) -> TransactionRecord:
-        account: Account | None = self.store.get(ACCOUNTS, seen.raw.account_guid)
+    def _record(self, scope: _Scope, seen: Any, accounts: dict[str, Account | None] | None = None) -> TransactionRecord:
+        guid = seen.raw.account_guid
+        if accounts is None:
+            account: Account | None = self.store.get(ACCOUNTS, guid)
+        elif guid in accounts:
+            account = accounts[guid]
+        else:
+            account = accounts[guid] = self.store.get(ACCOUNTS, guid)
         member_guid = account.member_guid if account else ""
         currency = account.currency_code if account else "USD"
         return views.transaction(seen, member_guid, scope.user.guid, scope.user.id, currency)

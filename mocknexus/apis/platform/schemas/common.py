@@ -28,6 +28,11 @@ class PlatformTime(fields.Field):
     """MX's Platform timestamps: ISO 8601 in UTC to the second, `2015-04-13T12:01:23Z` (its examples)."""
 
     def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return self.serialize_value(value)
+
+    @staticmethod
+    def serialize_value(value: datetime | None) -> str | None:
+        """The text of `value` alone (schemas/fastdump.py calls it straight)."""
         return None if value is None else _platform_time(value)
 
 
