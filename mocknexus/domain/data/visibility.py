@@ -126,6 +126,13 @@ class MemberView:
             if not ledger.generated or ordinal < date.fromisoformat(ledger.opened_on).toordinal():
                 return 0
             return generate.day_count(self.seed, ledger.seed, ledger.kind, ledger.rate, date.fromordinal(ordinal))
+        if (ledger.account_guid, ordinal) not in self.stored_by_day and latest.serial > 0:
+            # Only generated ones: `seen` finds the latest aggregation for any made by its time and dated in its
+            # window, so counting their times is enough (every page counts today's; `seen` on each was most of it).
+            if date.fromordinal(ordinal).isoformat() < latest.history_from:
+                return 0
+            at = latest.at
+            return sum(1 for r in self.day(ledger, ordinal) if r.transacted_at <= at)
         return sum(1 for r in self.day(ledger, ordinal) if self.seen(r) is not None)
 
     def first_aggregation(self, raw: Raw, after: datetime, serial: int) -> Aggregation | None:
