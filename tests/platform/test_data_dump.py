@@ -1,0 +1,102 @@
+"""The dumper a transaction list is written with (schemas/fastdump.py, compiled from the schema's own fields)
+gives exactly what marshmallow's `schema.dump` gives, for every transaction shape a world can hold: generated
+ones pending and posted in every kind of account, declared ones (pending, with a memo and a partner id),
+injected ones (pending, and posted at another amount), and ones the partner edited."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+
+from mocknexus.apis.platform.schemas import transactions as s
+from mocknexus.app import create_app
+from mocknexus.config import Config
+from mocknexus.domain.data import categories
+from mocknexus.domain.data.listing import Query
+from mocknexus.schemas.fastdump import dumper
+from tests.platform.support import Platform
+from tests.support import FlaskHttp
+
+CLIENT = "platform-client"  # the client id Platform's Basic auth names
+DAY = 86_400
+
+
+@pytest.fixture
+def app():
+    return create_app(Config(seed=13, job_time_scale=0))
+
+
+def _admin(http: FlaskHttp, method: str, path: str, body: dict | None = None) -> dict:
+    answer = http.client.open(f"/__admin/clients/{CLIENT}{path}", method=method, json=body)
+    assert answer.status_code < 300, answer.get_data(as_text=True)
+    return answer.get_json()
+
+
+def test_the_compiled_dump_of_every_kind_of_transaction_is_marshmallows(app):
+    http = FlaskHttp(app)
+    mx = Platform(http)
+    _admin(http, "POST", "/clock/freeze", {"at": "2026-01-01T12:00:00+00:00"})
+    _admin(http, "POST", "/test_accounts", {"name": "exact", "user_id": "declared", "accounts": [{
+        "name": "Everyday Checking", "type": "CHECKING", "account_number": "1234567890",
+        "routing_number": "091000019", "balance": 1000.0, "transactions_per_day": 4, "transactions": [
+            {"description": "Corner Cafe", "amount": 4.5, "transacted_at": "2026-01-01T09:00:00+00:00",
+             "status": "PENDING", "memo": "latte", "id": "partner-1"},
+            {"description": "Payroll", "amount": 2500, "type": "CREDIT", "transacted_at": "2025-12-30T06:00:00+00:00",
+             "category_guid": categories.PAYCHECK},
+        ],
+    }]})  # fmt: skip
+    declared = mx.user("declared")["guid"]
+    declared_member = mx.member(declared, "password", background_aggregation_is_disabled=True)["guid"]
+    mx.finish(declared, declared_member)
+    rich = mx.user()["guid"]
+    rich_member = mx.member(rich, "all_accounts", background_aggregation_is_disabled=True)["guid"]
+    mx.finish(rich, rich_member)
+    account = mx.get(f"/users/{declared}/members/{declared_member}/accounts", expect=200).json["accounts"][0]
+    injected = _admin(http, "POST", f"/members/{declared_member}/transactions", {
+        "account_guid": account["guid"],
+        "transactions": [{"description": "Bakery", "amount": 12.5, "status": "PENDING"},
+                         {"description": "Refund", "amount": 3.0, "type": "CREDIT"}],
+    })["transactions"]  # fmt: skip
+    _admin(http, "POST", "/clock/advance", {"seconds": DAY})
+    for user, member in ((declared, declared_member), (rich, rich_member)):
+        mx.post(f"/users/{user}/members/{member}/aggregate", expect=202)
+        mx.finish(user, member)
+    _admin(http, "POST", f"/members/{declared_member}/transactions/{injected[0]}/post", {"amount": 14.75})
+    _admin(http, "POST", "/clock/advance", {"seconds": 3600})
+    mx.post(f"/users/{declared}/members/{declared_member}/aggregate", expect=202)
+    mx.finish(declared, declared_member)
+    listed = mx.get(f"/users/{rich}/transactions?records_per_page=10", expect=200).json["transactions"]
+    edits = [
+        {"memo": "edited"},
+        {"description": "Team lunch", "category_guid": categories.FOOD},
+        {"date": "2025-12-01"},
+    ]
+    for transaction, edit in zip(listed[:3], edits, strict=True):
+        mx.put(f"/users/{rich}/transactions/{transaction['guid']}", json={"transaction": edit}, expect=200)
+
+    emulator = app.extensions["mocknexus.worlds"].get(CLIENT).emulator
+    records = []
+    for user_guid in (declared, rich):
+        user = emulator.get_user(user_guid)
+        found, _ = emulator.list_transactions(user, Query(from_date=date(2025, 1, 1)), 1, 1000)
+        records += found
+    statuses = {(r.status, r.type, r.id is not None, r.memo is not None, r.merchant is not None) for r in records}
+    assert {r.guid for r in records} >= set(injected) and len(records) > 100
+    assert {"PENDING", "POSTED"} <= {status for status, *_ in statuses} and len(statuses) >= 6
+    assert {"Team lunch", "Bakery", "Corner Cafe"} <= {r.description for r in records}
+
+    schemas = [s.PlatformTransactionResponse(), s.transaction_list(frozenset(), one=True)]
+    schemas += [
+        s.transaction_list(frozenset(chosen))
+        for size in range(len(s.INCLUDES) + 1)
+        for chosen in itertools.combinations(s.INCLUDES, size)
+    ]
+    for schema in schemas:
+        key = next(iter(schema.fields))
+        for record in records:
+            body = {key: record if key == "transaction" else [record]}
+            assert dumper(schema)(body) == schema.dump(body), (type(schema).__name__, record.guid)
+    item = s.PlatformTransactionFields()
+    assert all(dumper(item)(record) == item.dump(record) for record in records)
