@@ -14,6 +14,7 @@ loop, no per-field call where a plain value passes as is): a list of 100 transac
 from __future__ import annotations
 
 import inspect
+import keyword
 from collections.abc import Callable
 from typing import Any
 
@@ -123,37 +124,44 @@ def _nested(inner: Dumper, many: bool) -> Callable[[Any, Any], Any]:
 
 
 def _compile(steps: list[tuple[str, str, Callable[[Any, Any], Any], bool]], kinds: list[tuple[str, Any]]) -> Dumper:
-    """The plan as one Python function over an object's attributes (what `dump` does for a non-dict)."""
+    """The plan as Python functions over an object's attributes (what `dump` does for a non-dict): one that
+    reads every attribute straight, and, should one be missing, one that leaves out what the object lacks."""
     names: dict[str, Any] = {"_MISSING": _MISSING}
-    lines = ["def dump(obj):", "    result = {}"]
+    safe, fast = ["def safe(obj):", "    result = {}"], ["def dump(obj):", "    try:", "        result = {}"]
     for index, ((out, attr, _, _), (kind, how)) in enumerate(zip(steps, kinds, strict=True)):
         key = repr(out)
         if kind == "computed":  # a field that reads no attribute: its value as it gives it
             names[f"s{index}"] = how
-            lines.append(f"    result[{key}] = s{index}(None, {attr!r}, obj)")
-            continue
-        if kind == "function":  # fields.Function(f) with f of the object alone: what its _serialize calls
+            value = f"s{index}(None, {attr!r}, obj)"
+        elif kind == "function":  # fields.Function(f) with f of the object alone: what its _serialize calls
             names[f"f{index}"] = how
-            lines.append(f"    result[{key}] = f{index}(obj)")
-            continue
-        lines += [f"    v = getattr(obj, {attr!r}, _MISSING)", "    if v is not _MISSING:"]
-        if kind == "plain":  # a str (int, bool, float) or None passes as is; anything else goes to the field
+            value = f"f{index}(obj)"
+        elif kind == "plain":  # a str (int, bool, float) or None passes as is; anything else goes to the field
             names[f"t{index}"], names[f"s{index}"] = how
-            lines.append(
-                f"        result[{key}] = v if v is None or type(v) is t{index} else s{index}(v, {attr!r}, obj)"
-            )
+            value = f"v if v is None or type(v) is t{index} else s{index}(v, {attr!r}, obj)"
         elif kind == "by_value":  # a field whose text is a function of the value alone (its serialize_value)
             names[f"b{index}"] = how
-            lines.append(f"        result[{key}] = b{index}(v)")
+            value = f"b{index}(v)"
         elif kind == "nested":
             names[f"d{index}"] = how
-            lines.append(f"        result[{key}] = None if v is None else d{index}(v)")
+            value = f"None if v is None else d{index}(v)"
         elif kind == "nested_many":
             names[f"d{index}"] = how
-            lines.append(f"        result[{key}] = None if v is None else [d{index}(x) for x in v]")
+            value = f"None if v is None else [d{index}(x) for x in v]"
         else:
             names[f"c{index}"] = how
-            lines.append(f"        result[{key}] = c{index}(v, obj)")
-    lines.append("    return result")
-    exec("\n".join(lines), names)  # the source is built above from the schema's own field names
+            value = f"c{index}(v, obj)"
+        if kind in ("computed", "function"):
+            safe.append(f"    result[{key}] = {value}")
+            fast.append(f"        result[{key}] = {value}")
+            continue
+        safe += [f"    v = getattr(obj, {attr!r}, _MISSING)", "    if v is not _MISSING:"]
+        safe.append(f"        result[{key}] = {value}")
+        read = f"obj.{attr}" if attr.isidentifier() and not keyword.iskeyword(attr) else f"getattr(obj, {attr!r})"
+        fast += [f"        v = {read}", f"        result[{key}] = {value}"]
+    safe.append("    return result")
+    fast += ["    except AttributeError:", "        return safe(obj)", "    return result"]
+    # The source is built above from the schema's own field names.
+    exec("\n".join(safe), names)
+    exec("\n".join(fast), names)
     return names["dump"]
