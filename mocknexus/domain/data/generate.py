@@ -249,10 +249,13 @@ def day_transactions(
                      merchant, merchant.name, feed))  # fmt: skip
     raws = []
     guid_of = _day_guids(seed, ledger_seed, ordinal)
+    # Posted at 05:00 one to three days later (lag 0: when made); Raw's fields in order, built as a tuple is.
+    posting = [None, *(_midnight(ordinal + lag) + _MINUTES[300] for lag in range(1, MAX_POSTING_DAYS + 1))]
+    make = tuple.__new__
     for index, (at, lag, amount, pending, kind_, category, merchant, text, feed) in enumerate(made):
-        posted = at if lag == 0 else _midnight(ordinal + lag) + _MINUTES[300]
-        raws.append(Raw(guid_of(index), account_guid, at, posted, amount, pending, kind_, category,
-                        merchant.guid if merchant else None, text, feed))  # fmt: skip
+        posted, merchant_guid = posting[lag] if lag else at, merchant.guid if merchant else None
+        raws.append(make(Raw, (guid_of(index), account_guid, at, posted, amount, pending, kind_, category,
+                               merchant_guid, text, feed, None, None, 0, 0)))  # fmt: skip
     raws.sort(key=_NEWEST_KEY, reverse=True)
     return tuple(raws)
 
