@@ -91,6 +91,9 @@ _PLAIN: dict[type, type] = {fields.String: str, fields.Integer: int, fields.Bool
 
 def _field(field: fields.Field, attr: str) -> Callable[[Any, Any], Any]:
     serialize = field._serialize
+    func = getattr(field, "serialize_func", None)
+    if type(field) is fields.Function and func is not None and _takes_one_argument(func):
+        return lambda value, obj: func(obj)  # what Function._serialize calls, in marshmallow 3 and 4 alike
     if isinstance(field, fields.List) and type(field.inner) in _PLAIN and not getattr(field.inner, "as_string", False):
         item = _PLAIN[type(field.inner)]  # a list of plain values (a member's account types, say): copied as is
         return lambda value, obj: (
@@ -107,14 +110,17 @@ def _field(field: fields.Field, attr: str) -> Callable[[Any, Any], Any]:
 def _one_argument(field: fields.Field) -> Callable[[Any], Any] | None:
     """A fields.Function's function when marshmallow would call it with the object alone (one parameter)."""
     function = getattr(field, "serialize_func", None)
-    if type(field) is not fields.Function or not callable(function):
+    if type(field) is not fields.Function or function is None or not _takes_one_argument(function):
         return None
+    return function
+
+
+def _takes_one_argument(func: Callable[..., Any]) -> bool:
+    """marshmallow 3 hands a two-argument serialize function the schema's context too: left to it."""
     try:
-        parameters = list(inspect.signature(function).parameters.values())
+        return len(inspect.signature(func).parameters) == 1
     except (TypeError, ValueError):
-        return None
-    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return function if len(parameters) == 1 and parameters[0].kind in positional else None
+        return False
 
 
 def _nested(inner: Dumper, many: bool) -> Callable[[Any, Any], Any]:
