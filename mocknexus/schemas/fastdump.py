@@ -55,7 +55,7 @@ def _plan(schema: Schema) -> Dumper:
         else:
             steps.append((out, attr, _field(field, attr), field._CHECK_ATTRIBUTE))
             plain = _PLAIN.get(type(field))
-            by_value = getattr(field, "serialize_value", None)
+            by_value = _by_value(field)
             if not field._CHECK_ATTRIBUTE:
                 function = _one_argument(field)
                 kinds.append(("function", function) if function else ("computed", field._serialize))
@@ -105,6 +105,14 @@ def _field(field: fields.Field, attr: str) -> Callable[[Any, Any], Any]:
     if plain is not None and not getattr(field, "as_string", False):
         return lambda value, obj: value if value is None or type(value) is plain else serialize(value, attr, obj)
     return lambda value, obj: serialize(value, attr, obj)
+
+
+def _by_value(field: fields.Field) -> Callable[[Any], Any] | None:
+    """A field's `serialize_value`, where its `_serialize` is the one written beside it (not a subclass's)."""
+    owner = next((c for c in type(field).__mro__ if "serialize_value" in c.__dict__), None)
+    if owner is None or type(field)._serialize is not owner._serialize:
+        return None
+    return field.serialize_value  # type: ignore[attr-defined]
 
 
 def _one_argument(field: fields.Field) -> Callable[[Any], Any] | None:
