@@ -76,7 +76,7 @@ def read_holding(caller: Caller, holding_guid: str) -> Response:
 # ---- statements ---------------------------------------------------------------------------------------------
 
 
-def _statement_view(statement: statements.Statement, pdf: bytes | None) -> SimpleNamespace:
+def statement_view(statement: statements.Statement, pdf: bytes | None) -> SimpleNamespace:
     uri = f"/users/{statement.user_guid}/members/{statement.member_guid}/statements/{statement.guid}.pdf"
     return SimpleNamespace(**vars(statement), uri=uri, content_hash=statements.content_hash(pdf) if pdf else None)
 
@@ -88,7 +88,7 @@ def list_statements_by_member(caller: Caller, member_guid: str) -> Response:
     api = emulator()
     shown, page = page_of(api.list_statements(caller.user, member_guid), args, MAX_PER_PAGE)
     # Each listed statement's content_hash is its PDF's: made for this page only.
-    views = [_statement_view(st, api.read_statement(caller.user, member_guid, st.guid)[1]) for st in shown]
+    views = [statement_view(st, api.read_statement(caller.user, member_guid, st.guid)[1]) for st in shown]
     return listing(statement_list, "statements", views, page)
 
 
@@ -96,7 +96,7 @@ def list_statements_by_member(caller: Caller, member_guid: str) -> Response:
 @doc("Read a statement", response=statement_response)
 def read_statement_by_member(caller: Caller, member_guid: str, statement_guid: str) -> Response:
     found, pdf = emulator().read_statement(caller.user, member_guid, statement_guid)
-    return render(statement_response, {"statement": _statement_view(found, pdf)})
+    return render(statement_response, {"statement": statement_view(found, pdf)})
 
 
 @bp.get(_MEMBER + "/statements/<statement_guid>.pdf")
