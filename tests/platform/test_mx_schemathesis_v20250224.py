@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
+from mocknexus.domain.data.categories import PAYCHECK
 from tests.platform import mx_document
 from tests.platform.support import Platform, basic
 from tests.platform.test_mx_schemathesis import mx_document_as_served
@@ -63,13 +64,25 @@ def server():
     with LiveServer(create_app(Config(seed=9, job_time_scale=0))) as live:
         mx = Platform(LiveHttp(live.url), client_id="schemathesis", version=V)
         user = mx.user("fuzz-user")
-        member = mx.created("fuzz-user", "password", products=["account_verification"], id="fuzz-member")
+        # A member of every account type (the data plane's records too), its statements fetched.
+        member = mx.created("fuzz-user", "all_accounts", products=["account_verification"], id="fuzz-member")
         mx.finish("fuzz-user", "fuzz-member")
         account = mx.get("/users/fuzz-user/accounts", expect=200).json["accounts"][0]
+        for job in ("aggregate", "fetch_statements"):  # a verification finds accounts, not their transactions
+            mx.post(f"/users/fuzz-user/members/fuzz-member/{job}", expect=202)
+            mx.finish("fuzz-user", "fuzz-member")
+        transaction = mx.get(f"/users/{user['guid']}/accounts/{account['guid']}/transactions", expect=200).json
+        holding = mx.get(f"/users/{user['guid']}/investment_holdings", expect=200).json["investment_holdings"][0]
+        statements = f"/users/{user['guid']}/members/{member['guid']}/statements"
+        statement = mx.get(statements, expect=200).json["statements"][0]
         real = {
             "user_guid": user["guid"], "member_guid": member["guid"], "account_guid": account["guid"],
             "user_identifier": "fuzz-user", "member_identifier": "fuzz-member", "account_identifier": account["guid"],
             "institution_code": "mxbank", "institution_identifier": "mxbank",
+            "transaction_guid": transaction["transactions"][0]["guid"],
+            "transaction_identifier": transaction["transactions"][0]["guid"],
+            "holding_guid": holding["guid"], "statement_guid": statement["guid"],
+            "category_guid": PAYCHECK, "merchant_guid": "MCH-7ed79542-884d-2b1b-dd74-501c5cc9d25b",
         }  # fmt: skip
         yield live.url, real
     print(
