@@ -61,7 +61,7 @@ def transaction_list(includes: frozenset[str], one: bool = False) -> Schema:
     shape: dict = {"transactions": item}
     if not one:
         shape["pagination"] = fields.Nested(PlatformPagination)
-    return Schema.from_dict(shape, name="TransactionListV20250224")()
+    return Schema.from_dict(shape, name="TransactionOneV20250224" if one else "TransactionListV20250224")()
 
 
 class TransactionQueryV20250224(PlatformPageQuery):
