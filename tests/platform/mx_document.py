@@ -92,7 +92,7 @@ DATA_OPERATIONS = [
 VERIFICATION_OPERATIONS = list(OPERATIONS)
 OPERATIONS += DATA_OPERATIONS
 # The data-plane operations MX's v20250224 document adds (tests/platform/test_v20250224_data.py covers them).
-V20250224_DATA_OPERATIONS = ["listTransactionsByAccountPerMember", "readTransactionByAccount"]
+V20250224_DATA_OPERATIONS = ["listTransactionsByAccountPerMember", "readTransactionByAccount", "mergeAccounts"]
 # MX's errors page (not its document, which declares no error response): what the emulator answers besides
 # each operation's success code, with the body of the documented success (204: none).
 DOCUMENTED_ELSEWHERE = {

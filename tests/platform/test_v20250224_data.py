@@ -88,6 +88,9 @@ def test_every_data_operation_answers_as_mx_s_v20250224_document_has_it(app, mx:
     assert (pdf.status_code, pdf.content_type, pdf.data[:5]) == (200, "application/vnd.mx.api.v1+pdf", b"%PDF-")
     assert hashlib.sha256(pdf.data).hexdigest() == statement["content_hash"]
     mx.seen.add("downloadStatementPDF")
+    savings = next(a["guid"] for a in accounts if a["type"] == "SAVINGS")
+    merged = mx.post(f"/users/{g}/accounts/merge", json={"account": {"account_guids": [checking, savings]}}, expect=200)
+    assert merged.json["account"]["guid"] == checking
     assert set(mx_document.DATA_OPERATIONS + mx_document.V20250224_DATA_OPERATIONS) - mx.seen == set()
 
 
@@ -144,3 +147,31 @@ def test_identifiers_updates_and_the_added_reads(mx: Platform):
     # One world: the description set through v20250224 is what v20111101 reads.
     mx.put(path, json={"transaction": {"description": "Rent"}}, expect=200)
     assert old.get(f"/users/{g}/transactions/{t['guid']}", expect=200).json["transactions"][0]["description"] == "Rent"
+
+
+def test_merging_accounts_keeps_the_first_and_deletes_the_others(mx: Platform):
+    g, mg = connected(mx)
+    accounts = mx.get(f"/users/{g}/accounts", expect=200).json["accounts"]
+    kept, gone = accounts[0]["guid"], accounts[1]["guid"]
+    path = f"/users/{g}/accounts/merge"
+    # Fewer than two distinct accounts, or one that is not the user's: refused, nothing changes.
+    assert (
+        "two" in mx.post(path, json={"account": {"account_guids": [kept, kept]}}, expect=400).json["error"]["message"]
+    )
+    mx.post(path, json={"account": {"account_guids": [kept, "ACT-nope"]}}, expect=404)
+    mx.post(path, json={"account": {}}, expect=400)
+    assert len(mx.get(f"/users/{g}/accounts", expect=200).json["accounts"]) == len(accounts)
+    body = mx.post(path, json={"account": {"account_guids": [kept, gone]}}, expect=200).json["account"]
+    assert body["guid"] == kept and body["member_guid"] == mg
+    left = [a["guid"] for a in mx.get(f"/users/{g}/members/{mg}/accounts", expect=200).json["accounts"]]
+    assert kept in left and gone not in left and len(left) == len(accounts) - 1
+    mx.get(f"/users/{g}/accounts/{gone}", expect=404)
+    mx.get(f"/users/{g}/accounts/{gone}/transactions", expect=404)
+    # The member's transactions are its remaining accounts', and a later aggregation does not bring it back.
+    listed = mx.get(f"/users/{g}/members/{mg}/transactions?records_per_page=1000", expect=200).json["transactions"]
+    assert listed and gone not in {t["account_guid"] for t in listed}
+    mx.post(f"/users/{g}/members/{mg}/aggregate", expect=202)
+    mx.finish(g, mg)
+    assert gone not in [a["guid"] for a in mx.get(f"/users/{g}/accounts", expect=200).json["accounts"]]
+    # v20111101 has no merge: MX's 404 there.
+    Platform(mx.http, version="v20111101").post(path, json={"account": {"account_guids": [kept, gone]}}, expect=404)

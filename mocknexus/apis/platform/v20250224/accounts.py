@@ -1,10 +1,12 @@
 """Accounts, account numbers and owners in v20250224 (MX's leaner AccountResponse; `{account_identifier}`
-the account's guid), and widget URLs with v20250224's request fields."""
+the account's guid), the merge of duplicate accounts v20250224 adds, and widget URLs with v20250224's request
+fields."""
 
 from __future__ import annotations
 
 from flask import Response, request
 
+from mocknexus.apis.platform.blueprint import bp
 from mocknexus.apis.platform.common import listing, page_of, query, read_changes
 from mocknexus.apis.platform.schemas import accounts as legacy
 from mocknexus.apis.platform.schemas import widgets as legacy_widgets
@@ -13,8 +15,10 @@ from mocknexus.apis.platform.schemas.v20250224 import accounts as s
 from mocknexus.apis.platform.schemas.v20250224.widgets import WidgetUrlRequestV20250224
 from mocknexus.apis.platform.versions import V20250224, VERSIONS
 from mocknexus.domain.platform.identifiers import member_guid as member_by
+from mocknexus.domain.platform.merge import merge_accounts
 from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, read_body, render
+from mocknexus.web.openapi import doc
 from mocknexus.web.widget_links import answer, widget_urls
 
 account_response = s.AccountResponseV20250224()
@@ -27,6 +31,7 @@ page_query = PlatformPageQuery()
 account_update = legacy.PlatformAccountUpdateRequest()
 widget_request = WidgetUrlRequestV20250224()
 widget_response = legacy_widgets.PlatformWidgetUrlResponse()
+merge_request = s.AccountsMergeRequest()
 
 
 def _guid(identifier: str) -> str:
@@ -97,3 +102,14 @@ def request_widget_url(caller: Caller) -> Response:
     options = read_body(widget_request)["widget_url"]
     url = widget_urls().issue_for(caller.user, options.pop("widget_type"), options)
     return render(widget_response, {"widget_url": answer(url)})
+
+
+@bp.post("/users/<user_guid>/accounts/merge")
+@doc("Merge duplicate accounts (v20250224): the first named is kept, the others deleted", response=account_response,
+     body=merge_request)  # fmt: skip
+def merge_user_accounts(caller: Caller) -> Response:
+    guids = read_body(merge_request)["account"]["account_guids"]
+    return render(account_response, {"account": merge_accounts(emulator(), caller.user, guids)})
+
+
+VERSIONS.since(V20250224, "platform.merge_user_accounts")
