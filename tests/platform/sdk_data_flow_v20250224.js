@@ -3,7 +3,7 @@
 // at the built SDK's parent (.cache/, see .ci/build-mx-node-sdk-v3). It connects MX Bank's all-account-types
 // login by the partner's ids, lists the member's accounts, pages its transactions by member and by account
 // (and by account per member), reads one (and by account), lists holdings, extends the history, fetches
-// statements, lists them and downloads one's PDF. Prints one JSON line; any rejected call fails the run.
+// statements, lists them, downloads one's PDF and merges two accounts. Prints one JSON line; any rejected call fails the run.
 const sdk = require("mx-platform-node-v3");
 const { Configuration, UsersApi, InstitutionsApi, MembersApi, AccountsApi } = sdk;
 const { TransactionsApi, InvestmentHoldingsApi, StatementsApi } = sdk;
@@ -78,6 +78,13 @@ async function main(basePath) {
   const pdf = await statements.downloadStatementPDF(V, member, listed.statements[0].guid, user,
     { responseType: "arraybuffer" });
   report.pdf = Buffer.from(pdf.data).subarray(0, 5).toString();
+
+  // The savings account is the checking account's duplicate: merged, the checking account is what is left.
+  const savings = found.find((a) => a.type === "SAVINGS").guid;
+  const merged = (await accounts.mergeAccounts(V, user, { account: { account_guids: [checking, savings] } })).data;
+  const left = (await accounts.listMemberAccounts(V, U, M)).data.accounts.map((a) => a.guid);
+  report.merged = [merged.account.guid === checking, left.includes(savings), left.length];
+  report.mergedEntries = (await transactions.listTransactionsByMember(V, U, M, 1, 10, since2000)).data.pagination.total_entries;
   return report;
 }
 

@@ -4,7 +4,7 @@ but for its basePath (sdk_flow_v20250224.js): users by the partner's id, institu
 resume, a second verification, account numbers, the leaner account, a widget URL with v20250224's new fields.
 Then what the SDK made is read through v20111101 and Nexus's admin view: the same member, the same job.
 The same SDK reads the data plane (sdk_data_flow_v20250224.js): accounts, transactions paged by member and by
-account, one read, holdings, extend_history, statements and a PDF.
+account, one read, holdings, extend_history, statements and a PDF, and merges two accounts.
 
 The SDK is not on the npm registry: .ci/build-mx-node-sdk-v3 builds it from MX's source (../shared/vendor/)
 into .cache/ (the test runs the script when the build is missing). Without node, npm or the source the test
@@ -99,6 +99,7 @@ def test_mx_v3_node_sdk_reads_accounts_transactions_holdings_and_statements(node
     assert report["read"][:2] == [True, True] and report["read"][2] and report["readByAccount"]
     assert report["holdings"][0] >= 3 and report["holdings"][1] and report["holding"]
     assert report["extended"] == "CONNECTED" and report["historyEntries"] > total
-    assert old["pagination"]["total_entries"] == report["historyEntries"]  # one world, two versions
+    assert report["merged"] == [True, False, 5] and report["mergedEntries"] < report["historyEntries"]
+    assert old["pagination"]["total_entries"] == report["mergedEntries"]  # one world, two versions
     assert report["fetched"] == "CONNECTED" and report["statements"][0] >= 6 and report["statements"][1]
     assert report["pdf"] == "%PDF-"
