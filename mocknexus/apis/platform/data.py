@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from flask import Response
 
 from mocknexus.apis.platform.blueprint import bp
-from mocknexus.apis.platform.common import listing, member_view, page_of, query
+from mocknexus.apis.platform.common import listing, member_view, page_of, paged, query
 from mocknexus.apis.platform.schemas import holdings as s
 from mocknexus.apis.platform.schemas import members as member_schemas
 from mocknexus.apis.platform.schemas.common import PlatformPageQuery
@@ -43,28 +43,27 @@ merchant_query = s.MerchantQuery()
 # ---- holdings -----------------------------------------------------------------------------------------------
 
 
+def _holdings(caller: Caller, **scope: str) -> Response:
+    """The user's holdings, or a member's or an account's (`scope`), one page of up to 1000."""
+    return paged(holding_list, "investment_holdings", emulator().list_holdings(caller.user, **scope), MAX_PER_PAGE)
+
+
 @bp.get("/users/<user_guid>/investment_holdings")
 @doc("List a user's investment holdings", response=holding_list, query=page_query)
 def list_holdings(caller: Caller) -> Response:
-    args = query(page_query)
-    found = emulator().list_holdings(caller.user)
-    return listing(holding_list, "investment_holdings", *page_of(found, args, MAX_PER_PAGE))
+    return _holdings(caller)
 
 
 @bp.get(_MEMBER + "/investment_holdings")
 @doc("List a member's investment holdings", response=holding_list, query=page_query)
 def list_holdings_by_member(caller: Caller, member_guid: str) -> Response:
-    args = query(page_query)
-    found = emulator().list_holdings(caller.user, member_guid=member_guid)
-    return listing(holding_list, "investment_holdings", *page_of(found, args, MAX_PER_PAGE))
+    return _holdings(caller, member_guid=member_guid)
 
 
 @bp.get("/users/<user_guid>/accounts/<account_guid>/investment_holdings")
 @doc("List an account's investment holdings", response=holding_list, query=page_query)
 def list_holdings_by_account(caller: Caller, account_guid: str) -> Response:
-    args = query(page_query)
-    found = emulator().list_holdings(caller.user, account_guid=account_guid)
-    return listing(holding_list, "investment_holdings", *page_of(found, args, MAX_PER_PAGE))
+    return _holdings(caller, account_guid=account_guid)
 
 
 @bp.get("/users/<user_guid>/investment_holdings/<holding_guid>")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Response, request
 
 from mocknexus.apis.platform.blueprint import bp
-from mocknexus.apis.platform.common import listing, page_of, query, read_changes
+from mocknexus.apis.platform.common import listing, page_of, paged, query, read_changes
 from mocknexus.apis.platform.schemas import accounts as legacy
 from mocknexus.apis.platform.schemas import widgets as legacy_widgets
 from mocknexus.apis.platform.schemas.common import PlatformPageQuery
@@ -74,25 +74,22 @@ def update_account_by_member(caller: Caller, member_guid: str, account_guid: str
     return render(account_response, {"account": view})
 
 
-def _numbers(numbers: list) -> Response:
-    return listing(account_number_list, "account_numbers", *page_of(numbers, query(page_query)))
-
-
 @VERSIONS.view_for(V20250224, "platform.list_account_numbers_by_member")
 def list_account_numbers_by_member(caller: Caller, member_guid: str) -> Response:
-    return _numbers(emulator().account_numbers(caller.user_guid, member_guid))  # MX's v20250224: the guids
+    numbers = emulator().account_numbers(caller.user_guid, member_guid)  # MX's v20250224: the guids
+    return paged(account_number_list, "account_numbers", numbers)
 
 
 @VERSIONS.view_for(V20250224, "platform.list_account_numbers_by_account")
 def list_account_numbers_by_account(caller: Caller, account_guid: str) -> Response:
-    return _numbers(emulator().account_numbers_for_account(caller.user_guid, account_guid))
+    numbers = emulator().account_numbers_for_account(caller.user_guid, account_guid)
+    return paged(account_number_list, "account_numbers", numbers)
 
 
 @VERSIONS.view_for(V20250224, "platform.list_account_owners_by_member")
 def list_account_owners_by_member(caller: Caller, member_guid: str) -> Response:
-    args = query(page_query)
     owners = emulator().account_owners(caller.user_guid, _guid(member_guid))
-    return listing(account_owner_list, "account_owners", *page_of(owners, args))
+    return paged(account_owner_list, "account_owners", owners)
 
 
 @VERSIONS.view_for(V20250224, "platform.request_widget_url")
