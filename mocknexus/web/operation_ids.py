@@ -65,6 +65,14 @@ PLATFORM = {
     ("PUT", "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}"): (
         "updateTransactionByAccount"
     ),
+    # Served in v20250224 only: MX's names from its v20250224 document.
+    ("POST", "/users/{user_guid}/accounts/merge"): "mergeAccounts",
+    ("GET", "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions"): (
+        "listTransactionsByAccountPerMember"
+    ),
+    ("GET", "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}"): (
+        "readTransactionByAccount"
+    ),
     ("GET", "/users/{user_guid}/investment_holdings"): "listHoldings",
     ("GET", "/users/{user_guid}/investment_holdings/{holding_guid}"): "readHolding",
     ("GET", "/users/{user_guid}/accounts/{account_guid}/investment_holdings"): "listHoldingsByAccount",
