@@ -37,73 +37,29 @@ from psycopg import conninfo
 
 from mocknexus.store.base import SchemaTooNew, StoreUnavailable
 from mocknexus.store.postgres_cache import Copies, Key, Pending, Version, newer
+from mocknexus.store.postgres_sql import (
+    BUMP,
+    CREATE,
+    EPOCH,
+    GET,
+    LOCK,
+    MIGRATIONS,
+    SCHEMA_LOCK,
+    SCHEMA_VERSION,
+    TABLE,
+    VERSIONED_GET,
+    VERSIONED_TABLE,
+    Statement,
+    configure,
+    first,
+    literal,
+    partition_of,
+    write_statement,
+)
 from mocknexus.store.spec import redact
 
 Encode = Callable[[str, Any], str]
 Decode = Callable[[str, str], Any]
-
-# The schema upgrade's advisory lock key (a bigint nobody else in the database uses).
-SCHEMA_LOCK = 0x6D6F636B6E7802
-EPOCH = "*"  # the `partitions` row `clear` of the root moves (no partition's name: theirs are quoted, and end in "/")
-
-# Each version's DDL, applied in order to bring a database from the version before it. Text columns collate as
-# "C" (bytes): a partition's tables are a range of names (see `clear`), which a locale's collation would reorder.
-MIGRATIONS: dict[int, str] = {
-    1: """
-        CREATE TABLE records (
-            tbl TEXT COLLATE "C" NOT NULL,
-            key TEXT COLLATE "C" NOT NULL,
-            value TEXT NOT NULL,
-            PRIMARY KEY (tbl, key)
-        )
-    """,
-    # Leases for clock-driven work (control/leases.py), judged by the database's clock: replicas on several
-    # machines need not agree on the time for one of them to run a world's work at a time.
-    2: """
-        CREATE TABLE leases (
-            name TEXT COLLATE "C" PRIMARY KEY,
-            owner TEXT NOT NULL,
-            expires_at TIMESTAMPTZ NOT NULL
-        )
-    """,
-    # A version per partition ("" the root's, "<quoted name>/" a partition's), moved by every write to it, so a
-    # replica knows whether what it read is still what the database holds (postgres_cache.py); its row is
-    # also the partition's lock. The rows of the records already there are made here.
-    3: """
-        CREATE TABLE partitions (
-            name TEXT COLLATE "C" PRIMARY KEY,
-            version BIGINT NOT NULL
-        );
-        INSERT INTO partitions (name, version)
-            SELECT DISTINCT CASE WHEN position('/' IN tbl) > 0 THEN split_part(tbl, '/', 1) || '/' ELSE '' END, 1
-            FROM records
-        UNION SELECT '', 1 UNION SELECT '*', 1
-    """,
-}
-SCHEMA_VERSION = max(MIGRATIONS)
-
-Statement = tuple[str, tuple]
-
-# A partition's lock and its version (with the epoch's) in one statement; a partition never written has no row.
-LOCK = "SELECT p.version, e.version FROM partitions p, partitions e WHERE p.name = %s AND e.name = '*' FOR UPDATE OF p"
-CREATE = "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING"
-# Every write moves its partition's version, in the writer's transaction (which holds the row until it commits).
-BUMP = (
-    "INSERT INTO partitions (name, version) VALUES (%s, 1) ON CONFLICT (name) DO UPDATE "
-    "SET version = partitions.version + 1 RETURNING version, (SELECT version FROM partitions WHERE name = '*')"
-)
-GET = "SELECT value FROM records WHERE tbl = %s AND key = %s"
-TABLE = "SELECT key, value FROM records WHERE tbl = %s"
-# Reads outside a lock carry the partition's version, in the same statement (one snapshot).
-_PARTITION_VERSION = "COALESCE((SELECT version FROM partitions WHERE name = %s), 0)"
-_EPOCH_VERSION = "(SELECT version FROM partitions WHERE name = '*')"
-VERSIONED_GET = (
-    f"SELECT {_PARTITION_VERSION}, {_EPOCH_VERSION}, (SELECT value FROM records WHERE tbl = %s AND key = %s)"
-)
-VERSIONED_TABLE = (
-    f"SELECT v.pv, v.ev, r.key, r.value FROM (SELECT {_PARTITION_VERSION} AS pv, {_EPOCH_VERSION} AS ev) v "
-    "LEFT JOIN records r ON r.tbl = %s"
-)
 
 POOL_SIZE = 24  # request threads (8 by default), the background thread, the webhook dispatcher and its senders
 CONNECT_SECONDS = 10.0  # how long opening the store waits for the database
@@ -127,7 +83,7 @@ class PostgresStore:
             # prepare_threshold None: statements carry their values as literals, so few repeat; preparing them
             # cost more CPU in bookkeeping than it saved.
             kwargs={"autocommit": True, "connect_timeout": int(CONNECT_SECONDS), "prepare_threshold": None},
-            configure=_configure,
+            configure=configure,
             open=False,
             timeout=BUSY_SECONDS,
             reconnect_timeout=24 * 3600.0,  # keep trying through a long outage, never give the pool up
@@ -185,7 +141,7 @@ class PostgresStore:
         """Statements in one round trip, each one's rows. They go as one text in the simple query protocol, their
         values written in as SQL literals (`_literal`): measured, that costs this process a third of the CPU of
         psycopg's pipeline of prepared statements, and the round trip half its time."""
-        text = ";".join(sql % tuple(map(_literal, params)) if params else sql for sql, params in statements)
+        text = ";".join(sql % tuple(map(literal, params)) if params else sql for sql, params in statements)
         try:
             cursor = conn.execute(text)  # type: ignore[arg-type]  # our own SQL, values as literals
             found = []
@@ -343,7 +299,7 @@ class PostgresStore:
         began = pending.conn is None
         statements = [("BEGIN", ())] if began else []
         statements += [(BUMP, (name,)) for name in names]
-        statements += [_write_statement(key, text) for key, text in pending.writes.items()]
+        statements += [write_statement(key, text) for key, text in pending.writes.items()]
         rows = self._send_in(pending, [*statements, ("COMMIT", ())], began)
         versions = rows[int(began) : int(began) + len(names)]
         scope = getattr(self._local, "scope", None)
@@ -352,7 +308,7 @@ class PostgresStore:
             if pending.cleared:
                 self._copies.forget(name)
             else:
-                writes = {key: text for key, text in pending.writes.items() if _partition_of(key[0]) == name}
+                writes = {key: text for key, text in pending.writes.items() if partition_of(key[0]) == name}
                 self._copies.committed(name, (after[0] - 1, after[1]), after, writes)
             if scope is not None:
                 scope[name] = after
@@ -370,16 +326,16 @@ class PostgresStore:
         if wanted in pending.writes:
             return pending.writes[wanted]
         if pending.cleared:
-            return _first(self._in_transaction(pending, [(GET, wanted)])[0])
+            return first(self._in_transaction(pending, [(GET, wanted)])[0])
         if part in pending.locked:
             copy = self._copies.at(part, pending.locked[part])
             if wanted in copy.records:
                 return copy.records[wanted]
-            text = _first(self._in_transaction(pending, [(GET, wanted)])[0])
+            text = first(self._in_transaction(pending, [(GET, wanted)])[0])
             copy.records[wanted] = text
             return text
         if part in pending.wanted:  # its lock and the read in one round trip
-            text = _first(self._in_transaction(pending, [(GET, wanted)])[0])
+            text = first(self._in_transaction(pending, [(GET, wanted)])[0])
             self._copies.at(part, pending.locked[part]).records[wanted] = text
             return text
         return self._unlocked_text(part, wanted, pending)
@@ -450,13 +406,13 @@ class PostgresStore:
         own that moves the partition's version."""
         pending, part = self._pending(), self._prefix
         if pending is None:
-            rows = self._alone([("BEGIN", ()), (BUMP, (part,)), _write_statement((name, key), text), ("COMMIT", ())])
+            rows = self._alone([("BEGIN", ()), (BUMP, (part,)), write_statement((name, key), text), ("COMMIT", ())])
             after: Version = (rows[1][0][0], rows[1][0][1])
             self._copies.committed(part, (after[0] - 1, after[1]), after, {(name, key): text})
             return
         pending.written.add(part)
         if pending.cleared:  # after a clear in this transaction every statement goes to the database
-            self._in_transaction(pending, [_write_statement((name, key), text)])
+            self._in_transaction(pending, [write_statement((name, key), text)])
         else:
             pending.writes[(name, key)] = text
 
@@ -495,7 +451,7 @@ class PostgresStore:
             self._copies.forget(part or None)
             return
         # The writes kept so far go first; from here to the commit, this transaction reads the database alone.
-        flushed = [_write_statement(key, text) for key, text in pending.writes.items()]
+        flushed = [write_statement(key, text) for key, text in pending.writes.items()]
         pending.writes.clear()
         pending.cleared = True
         pending.written.update(moved)
@@ -534,43 +490,3 @@ class PostgresStore:
 
     def release(self, name: str, owner: str) -> None:
         self._alone([("DELETE FROM leases WHERE name = %s AND owner = %s", (name, owner))])
-
-
-def _write_statement(key: Key, text: str | None) -> Statement:
-    if text is None:
-        return "DELETE FROM records WHERE tbl = %s AND key = %s", key
-    return (
-        "INSERT INTO records (tbl, key, value) VALUES (%s, %s, %s) "
-        "ON CONFLICT (tbl, key) DO UPDATE SET value = EXCLUDED.value",
-        (*key, text),
-    )
-
-
-def _configure(conn: psycopg.Connection) -> None:
-    """Each new connection: values are sent as literals (`_literal`), so a backslash must stay a backslash
-    whatever the server's or the database's default."""
-    conn.execute("SET standard_conforming_strings = on")
-
-
-def _literal(value: str | float | None) -> str:
-    """A value as an SQL literal. Strings as standard-conforming literals (every connection sets
-    standard_conforming_strings: a backslash is itself), a quote doubled; PostgreSQL's text holds no NUL."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("PostgreSQL text cannot hold a NUL character")
-        return "'" + value.replace("'", "''") + "'"
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"no SQL literal for {type(value).__name__}")
-    return repr(value)
-
-
-def _partition_of(name: str) -> str:
-    """The partition a table's full name belongs to: "<quoted name>/" before its "/", the root's "" if none."""
-    slash = name.find("/")
-    return name[: slash + 1] if slash >= 0 else ""
-
-
-def _first(rows: list[tuple]) -> Any:
-    return rows[0][0] if rows else None
