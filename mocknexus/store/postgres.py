@@ -54,6 +54,7 @@ from mocknexus.store.postgres_sql import (
     first,
     literal,
     partition_of,
+    refill_statement,
     write_statement,
 )
 from mocknexus.store.spec import redact
@@ -249,20 +250,41 @@ class PostgresStore:
 
     def _in_transaction(self, pending: Pending, statements: list[Statement]) -> list[list[tuple]]:
         """Statements (reads) in the thread's transaction, after BEGIN if it is its first and the locks it still
-        needs, all in one round trip."""
+        needs, all in one round trip. With each lock goes a read of the records the thread's replica read last in
+        that world, answered only if the world has moved since its copy (another replica wrote): they refill the
+        copy at once instead of one round trip each."""
         began = pending.conn is None
         wanted = [name for name in pending.wanted if name not in pending.locked]
-        prologue = ([("BEGIN", ())] if began else []) + [(LOCK, (name,)) for name in wanted]
+        prologue: list[Statement] = [("BEGIN", ())] if began else []
+        refills: list[tuple[str, Version | None, list[Key]]] = []
+        for name in wanted:
+            prologue.append((LOCK, (name,)))
+            kept, hot = self._copies.current(name), self._copies.hot(name)
+            if hot:
+                known = kept.version if kept is not None else None
+                prologue.append(refill_statement(name, known, hot))
+                refills.append((name, known, hot))
+            else:
+                refills.append((name, None, []))
         rows = self._send_in(pending, prologue + statements, began)
-        locks, answers = rows[len(prologue) - len(wanted) : len(prologue)], rows[len(prologue) :]
+        answers = rows[len(prologue) :]
+        found_rows = iter(rows[int(began) : len(prologue)])
         pending.wanted.clear()
         again = False
-        for name, found in zip(wanted, locks, strict=True):
+        for name, known, hot in refills:
+            found = next(found_rows)
+            refilled = next(found_rows) if hot else []
             if not found:  # a partition never written: its row made now, then locked; the reads sent again
                 self._send(pending.conn, [(CREATE, (name,))])  # type: ignore[arg-type]
                 found = self._send(pending.conn, [(LOCK, (name,))])[0]  # type: ignore[arg-type]
-                again = True
-            pending.locked[name] = (found[0][0], found[0][1])
+                again, hot = True, []
+            version: Version = (found[0][0], found[0][1])
+            pending.locked[name] = version
+            if hot and version != known:  # the refill ran under the lock: the world as it is now
+                copy = self._copies.at(name, version)
+                texts = {(tbl, key): text for tbl, key, text in refilled}
+                for wanted_key in hot:
+                    copy.records[wanted_key] = texts.get(wanted_key)
         if again and statements:
             answers = self._send(pending.conn, statements)  # type: ignore[arg-type]
         return answers
@@ -329,12 +351,14 @@ class PostgresStore:
             return first(self._in_transaction(pending, [(GET, wanted)])[0])
         if part in pending.locked:
             copy = self._copies.at(part, pending.locked[part])
+            self._copies.touch(part, wanted)
             if wanted in copy.records:
                 return copy.records[wanted]
             text = first(self._in_transaction(pending, [(GET, wanted)])[0])
             copy.records[wanted] = text
             return text
         if part in pending.wanted:  # its lock and the read in one round trip
+            self._copies.touch(part, wanted)
             text = first(self._in_transaction(pending, [(GET, wanted)])[0])
             self._copies.at(part, pending.locked[part]).records[wanted] = text
             return text

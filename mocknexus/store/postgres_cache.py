@@ -27,6 +27,7 @@ Version = tuple[int, int]  # (the partition's version, the database's epoch)
 Key = tuple[str, str]  # (the table's full name, with its partition's prefix; the record's key)
 
 MAX_PARTITIONS = 2000  # partitions kept per replica (least recently used dropped): a bound on memory
+HOT_KEYS = 32  # per partition: the records read last, fetched again with the lock when another replica wrote
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Copies:
     def __init__(self, limit: int = MAX_PARTITIONS) -> None:
         self._lock = threading.Lock()
         self._copies: OrderedDict[str, Copy] = OrderedDict()
+        self._hot: dict[str, OrderedDict[Key, None]] = {}  # per partition, the keys read last (a copy's or not)
         self._limit = limit
 
     def at(self, partition: str, version: Version) -> Copy:
@@ -57,10 +59,29 @@ class Copies:
             if found is None or found.version != version:
                 found = self._copies[partition] = Copy(version)
                 if len(self._copies) > self._limit:
-                    self._copies.popitem(last=False)
+                    gone, _ = self._copies.popitem(last=False)
+                    self._hot.pop(gone, None)
             else:
                 self._copies.move_to_end(partition)
             return found
+
+    def touch(self, partition: str, key: Key) -> None:
+        """`key` was just read in `partition` under its lock."""
+        hot = self._hot.get(partition)
+        if hot is None:
+            hot = self._hot.setdefault(partition, OrderedDict())
+        with self._lock:
+            hot[key] = None
+            hot.move_to_end(key)
+            if len(hot) > HOT_KEYS:
+                hot.popitem(last=False)
+
+    def hot(self, partition: str) -> list[Key]:
+        found = self._hot.get(partition)
+        if not found:
+            return []
+        with self._lock:
+            return list(found)
 
     def current(self, partition: str) -> Copy | None:
         return self._copies.get(partition)

@@ -87,6 +87,17 @@ def write_statement(key: Key, text: str | None) -> Statement:
     )
 
 
+def refill_statement(name: str, known: tuple[int, int] | None, keys: list[Key]) -> Statement:
+    """After a partition's LOCK: `keys`' records, if the partition is no longer at version `known` (None: always)."""
+    pairs = ", ".join(f"({literal(tbl)}, {literal(key)})" for tbl, key in keys)
+    moved = (
+        "TRUE"
+        if known is None
+        else (f"NOT ({_PARTITION_VERSION.replace('%s', literal(name))} = {known[0]} AND {_EPOCH_VERSION} = {known[1]})")
+    )
+    return f"SELECT tbl, key, value FROM records WHERE (tbl, key) IN ({pairs}) AND {moved}", ()
+
+
 def configure(conn: psycopg.Connection) -> None:
     """Each new connection: values are sent as literals (`literal`), so a backslash must stay a backslash
     whatever the server's or the database's default."""

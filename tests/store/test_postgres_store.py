@@ -116,6 +116,28 @@ def test_what_a_replica_keeps_is_never_answered_once_another_has_written(postgre
         s.close()
 
 
+def test_a_world_another_replica_wrote_is_read_again_with_the_lock(postgres_url):
+    """The records a replica read last in a world come back with the world's lock once another replica has written
+    there: the new values, and absent ones absent."""
+    one, two = open_store(postgres_url), open_store(postgres_url)
+    a_one, a_two = one.partition("client:a"), two.partition("client:a")
+    a_one.put("users", "u", 1)
+    a_one.put("users", "v", 1)
+    with a_one.transaction():  # read under the lock: these are the records fetched again later
+        assert (a_one.get("users", "u"), a_one.get("users", "v"), a_one.get("users", "w")) == (1, 1, None)
+    with a_two.transaction():
+        a_two.put("users", "u", 2)
+        a_two.delete("users", "v")
+        a_two.put("users", "w", 3)
+    with a_one.transaction():
+        assert (a_one.get("users", "u"), a_one.get("users", "v"), a_one.get("users", "w")) == (2, None, 3)
+        a_one.put("users", "u", 4)
+    with a_two.transaction():
+        assert a_two.get("users", "u") == 4
+    for s in (one, two):
+        s.close()
+
+
 def test_a_transaction_sends_its_writes_with_its_commit_and_locks_one_world_alone(postgres_url):
     """Writes are sent at commit, in one round trip; a transaction on one world does not wait for another's."""
     one, two = open_store(postgres_url), open_store(postgres_url)
