@@ -10,7 +10,7 @@ import fnmatch
 import itertools
 import random
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 
@@ -52,12 +52,15 @@ class Faults:
         self._rng = random.Random(seed)  # seeded: "fail 30% of calls" fails the same calls every run
         self.client_id = client_id
         self._server = server  # the server's faults, tried before this client's own
+        self.on_change: Callable[[], None] | None = None  # told after a fault is added (the registry's holders)
 
     def add(self, **spec: object) -> Fault:
         with self._lock:
             fault = Fault(id=f"FLT-{next(self._ids)}", client_id=self.client_id, **spec)  # type: ignore[arg-type]
             self._rules.append(fault)
-            return fault
+        if self.on_change is not None:
+            self.on_change()
+        return fault
 
     def list(self) -> list[Fault]:
         with self._lock:

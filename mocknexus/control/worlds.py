@@ -19,6 +19,7 @@ per process (as they always were).
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import threading
 from collections import OrderedDict
@@ -26,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mocknexus.control.faults import Faults
+from mocknexus.control.holders import ChangeLog, Holders
 from mocknexus.control.journal import Entry, Journal, JournalBudget
 from mocknexus.control.world import World
 from mocknexus.domain.catalog.catalog import Catalog, Scenario
@@ -37,7 +39,7 @@ from mocknexus.domain.core.owners import TOKEN_OWNERS, TokenOwners, owner_of
 from mocknexus.domain.core.tables import API_TOKENS, SESSIONS, WORLDS  # WORLDS: client ids, listed across processes
 from mocknexus.domain.service import Emulator, Settings
 from mocknexus.domain.static_members.static_members import is_static_member
-from mocknexus.store import ReadOnlyView, Store
+from mocknexus.store import MemoryStore, ReadOnlyView, Store
 
 __all__ = ["SHARED_PARTITION", "World", "Worlds"]
 
@@ -92,6 +94,11 @@ class Worlds:
         # so server-wide reads (a page of clients, the inspector's polls) do not sort 20 000 ids each time.
         self._membership = 0
         self._sorted_ids: tuple[int, list[str]] = (-1, [])
+        # Every change to a world, numbered (control/holders.py): server-wide reads visit the worlds holding
+        # what they list. Only a store this process alone writes (memory) tells of every write.
+        self._changes = ChangeLog()
+        self._holders: dict[str, Holders] = {}
+        self._tracks_writes = not persistent and isinstance(root, MemoryStore)
         # Called with each client world as it is built (webhooks attach its outbox there).
         self.on_build: list[Callable[[World], None]] = []
         # The shared world's faults are the server's (every call tries them first); its journal keeps the
@@ -184,6 +191,17 @@ class Worlds:
             self._sorted_ids = (membership, ids)
         return list(ids)
 
+    def holding(self, what: str, holds: Callable[[World], bool]) -> list[World]:
+        """The client worlds for which `holds` is true (`what` names the test), by client id; it may name a
+        world that has just stopped holding it. Over a store this process alone writes, looks again only at
+        the worlds changed since the last such read; over a shared one, at every world."""
+        if not self._tracks_writes:
+            return [world for world in self.all() if holds(world)]
+        holders = self._holders.get(what)
+        if holders is None:
+            holders = self._holders.setdefault(what, Holders(self._changes, holds, self._worlds.get))
+        return holders.worlds()
+
     def built(self) -> list[World]:
         """The client worlds this process has built so far (no store read, nothing created)."""
         return list(self._worlds.values())
@@ -238,6 +256,7 @@ class Worlds:
             self._worlds.pop(client_id, None)
             self.root.delete(WORLDS, client_id)
             self.root.drop_partition(_partition(client_id))
+        self._changes.forget([client_id])
 
     def _discard(self, world: World, undo: bool = False) -> None:
         """Undo a provisional world: whatever its call wrote, and its partition. `undo`: the call was accepted
@@ -278,13 +297,15 @@ class Worlds:
             self._worlds[client_id] = world
             world.on_change = self._changed
             self._maybe_empty[client_id] = None
-            return world
+        self._changes.mark(client_id)
+        return world
 
     def _changed(self, world: World) -> None:
         """A registered world changed (World.notify): it may hold nothing now. Runs on every call: O(1)."""
         client_id = world.client_id
         if client_id is not None and self._worlds.get(client_id) is world:
             self._maybe_empty[client_id] = None
+            self._changes.mark(client_id)
 
     def _make_room(self) -> None:
         """Drop worlds holding nothing, those changed longest ago first, until one more fits (under
@@ -296,6 +317,7 @@ class Worlds:
                 self._worlds.pop(client_id, None)
                 self.root.delete(WORLDS, client_id)
                 self.root.drop_partition(_partition(client_id))
+                self._changes.forget([client_id])
         if len(self._worlds) >= self.max_clients:
             raise MXError(
                 ErrorKind.SERVICE_UNAVAILABLE,
@@ -332,6 +354,7 @@ class Worlds:
                 self.root.clear()
             self._worlds.clear()
             self._maybe_empty.clear()
+            self._changes.forget()
             self._membership += 1
             self.clock.reset()
             self.server_faults.clear()
@@ -409,11 +432,14 @@ class Worlds:
 
     def _build(self, client_id: str) -> World:
         store = self.root.partition(_partition(client_id))
+        if self._tracks_writes:
+            store.on_write = functools.partial(self._changes.mark, client_id)  # type: ignore[attr-defined]
         clock = StoredClock(store, base=self.clock) if self._persistent else Clock(base=self.clock)
         catalog = ClientCatalog(self.catalog, store, self._parse_scenario)
         emulator = Emulator(store, catalog, clock, self.settings, owners=TokenOwners(self.root, client_id))  # type: ignore[arg-type]  # ClientCatalog stands in for Catalog
         world: World
         faults = Faults(self._seed, client_id=client_id, server=self.server_faults, ids=self._fault_ids)
+        faults.on_change = functools.partial(self._changes.mark, client_id)
         journal = Journal(
             self._journal_size,
             client_id=client_id,

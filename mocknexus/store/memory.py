@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -14,6 +14,8 @@ class MemoryStore:
         self._tables: dict[str, dict[str, Any]] = {}
         self._partitions: dict[str, MemoryStore] = {}
         self._generation = 0  # moves on every write: see `generation`
+        # Told after every write to this store's records (the registry keeps which worlds hold what by it).
+        self.on_write: Callable[[], None] | None = None
 
     def transaction(self) -> AbstractContextManager[None]:
         # One lock for a partition's whole state: every domain operation is a few dict operations, so finer
@@ -28,11 +30,15 @@ class MemoryStore:
         with self._lock:
             self._tables.setdefault(table, {})[key] = value
             self._generation += 1
+        if self.on_write is not None:
+            self.on_write()
 
     def delete(self, table: str, key: str) -> None:
         with self._lock:
             self._tables.get(table, {}).pop(key, None)
             self._generation += 1
+        if self.on_write is not None:
+            self.on_write()
 
     def values(self, table: str) -> Iterator[Any]:
         with self._lock:
@@ -58,6 +64,8 @@ class MemoryStore:
             # Partitions are dropped, not cleared: clearing one would take its lock under this one, while a
             # partition's transaction may be waiting for this lock (to index a token): a deadlock.
             self._partitions = {}
+        if self.on_write is not None:
+            self.on_write()
 
     def partition(self, name: str) -> MemoryStore:
         part = self._partitions.get(name)
