@@ -19,6 +19,7 @@ per process (as they always were).
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import functools
 import itertools
 import threading
@@ -29,6 +30,7 @@ from typing import Any
 from mocknexus.control.faults import Faults
 from mocknexus.control.holders import ChangeLog, Holders
 from mocknexus.control.journal import Entry, Journal, JournalBudget
+from mocknexus.control.journal_index import Follower, JournalIndex
 from mocknexus.control.world import World
 from mocknexus.domain.catalog.catalog import Catalog, Scenario
 from mocknexus.domain.catalog.client_catalog import ClientCatalog, Parse
@@ -83,6 +85,7 @@ class Worlds:
         self._journal_budget = journal_budget or JournalBudget()  # bytes, shared by every journal
         self._fault_ids = itertools.count(1)
         self._entry_ids = itertools.count(1)
+        self._journal_index = JournalIndex()  # every journal's entries in the order recorded (server-wide reads)
         self._lock = threading.Lock()
         self.max_clients = max_clients
         self._worlds: OrderedDict[str, World] = OrderedDict()  # least recently used first
@@ -105,7 +108,11 @@ class Worlds:
         # calls that reached no client.
         self.server_faults = Faults(seed, ids=self._fault_ids)
         self.server_journal = Journal(
-            journal_size, ids=self._entry_ids, on_record=lambda: self.shared.notify(), budget=self._journal_budget
+            journal_size,
+            ids=self._entry_ids,
+            on_record=lambda: self.shared.notify(),
+            budget=self._journal_budget,
+            index=self._journal_index,
         )
         self.shared = self._build_shared()
 
@@ -135,6 +142,7 @@ class Worlds:
                     with self._lock:
                         self._worlds.pop(client_id, None)
                         self._membership += 1
+                    world.journal.detach()
                 return None
             if world is None:
                 return self._register(self._build(client_id), adopt=True)
@@ -213,7 +221,7 @@ class Worlds:
             listed = set(ids)
             with self._lock:
                 for gone in [c for c in self._worlds if c not in listed]:  # dropped by another process
-                    self._worlds.pop(gone, None)
+                    self._worlds.pop(gone).journal.detach()
                     self._membership += 1
             found = []
             for client_id in ids:
@@ -253,7 +261,9 @@ class Worlds:
     def _drop(self, client_id: str) -> None:
         with self._lock:
             self._membership += 1
-            self._worlds.pop(client_id, None)
+            dropped = self._worlds.pop(client_id, None)
+            if dropped is not None:
+                dropped.journal.detach()
             self.root.delete(WORLDS, client_id)
             self.root.drop_partition(_partition(client_id))
         self._changes.forget([client_id])
@@ -315,6 +325,7 @@ class Worlds:
             world = self._worlds.get(client_id)
             if world is not None and not world.holds_state():
                 self._worlds.pop(client_id, None)
+                world.journal.detach()  # its entries leave the server-wide journal with it
                 self.root.delete(WORLDS, client_id)
                 self.root.drop_partition(_partition(client_id))
                 self._changes.forget([client_id])
@@ -361,6 +372,7 @@ class Worlds:
             self.server_journal.clear()
             self.shared = self._build_shared()
         for world in worlds:
+            world.journal.detach()
             world.notify()
 
     def world_of_member(self, member_guid: str) -> World:
@@ -412,17 +424,40 @@ class Worlds:
         method: str | None = None,
         path: str | None = None,
         status: int | None = None,
+        limit: int | None = None,
     ) -> list[Entry]:
-        """Every journal's matching entries (or one client's), newest first: entry ids order them across journals."""
+        """Every journal's matching entries (or one client's), newest first (entry ids order them across
+        journals), at most `limit`. Server-wide, it costs the entries it walks back over, not a look at every
+        journal (`JournalIndex.newest`)."""
         if client_id is not None:
             world = self.existing(client_id)
             if world is not None:
-                return world.journal.matching(method, path, status)
-            # Calls that left no world (refused, or reads) are in the server's journal, under their client id.
-            return [e for e in self.server_journal.matching(method, path, status) if e.client_id == client_id]
-        journals = [self.server_journal, *(w.journal for w in self.all())]
-        found = [e for j in journals for e in j.matching(method, path, status)]
-        return sorted(found, key=lambda e: e.id, reverse=True)
+                found = world.journal.matching(method, path, status)
+            else:
+                # Calls that left no world (refused, or reads) are in the server's journal, under their client id.
+                found = [e for e in self.server_journal.matching(method, path, status) if e.client_id == client_id]
+            return found[:limit] if limit else found
+        return self._journal_index.newest(limit or None, matcher(method, path, status))
+
+    def journal_follower(
+        self, client_id: str | None = None, method: str | None = None, path: str | None = None
+    ) -> Callable[[], list[Entry]]:
+        """For a wait: a callable answering `journal_matching(client_id, method, path)` that looks only at
+        the entries recorded since it was last called (server-wide waits are woken by every world's calls)."""
+        keep = matcher(method, path, None)
+        if client_id is None:
+            follow = Follower(self._journal_index, keep)
+            return lambda: [entry for _, entry in follow()]
+        # A client with no world yet: its refused calls are in the server's journal; once its world exists,
+        # its own journal alone (as `journal_matching` answers).
+        follow = Follower(self._journal_index, lambda j, e: e.client_id == client_id and keep(j, e))
+
+        def find() -> list[Entry]:
+            world = self._worlds.get(client_id)
+            wanted = self.server_journal if world is None else world.journal
+            return [entry for journal, entry in follow() if journal is wanted]
+
+        return find
 
     def notify_all(self) -> None:
         for world in list(self._worlds.values()):
@@ -446,6 +481,7 @@ class Worlds:
             ids=self._entry_ids,
             on_record=lambda: world.notify(),
             budget=self._journal_budget,
+            index=self._journal_index,
         )
         world = World(client_id, emulator, faults, journal, self.clock.now(), server=self.shared)
         for hook in self.on_build:
@@ -458,6 +494,20 @@ class Worlds:
         # token) land here, read-only: nothing they do is kept for anybody else to see.
         emulator = Emulator(ReadOnlyView(store), self.catalog, self.clock, self.settings)
         return World(None, emulator, self.server_faults, self.server_journal, self.clock.now())
+
+
+def matcher(method: str | None, path: str | None, status: int | None) -> Callable[[Journal, Entry], bool]:
+    """The test `Journal.matching` applies, for the server-wide index."""
+    method = method.upper() if method is not None else None
+
+    def keep(journal: Journal, e: Entry) -> bool:
+        return (
+            (method is None or e.method == method)
+            and (path is None or fnmatch.fnmatchcase(e.path, path))
+            and (status is None or e.status == status)
+        )
+
+    return keep
 
 
 def _partition(client_id: str) -> str:
