@@ -31,6 +31,7 @@ from mocknexus.control.faults import Faults
 from mocknexus.control.holders import ChangeLog, Holders
 from mocknexus.control.journal import Entry, Journal, JournalBudget
 from mocknexus.control.journal_index import Follower, JournalIndex
+from mocknexus.control.server_snapshot import ServerSnapshot, moves_with_time
 from mocknexus.control.world import World
 from mocknexus.domain.catalog.catalog import Catalog, Scenario
 from mocknexus.domain.catalog.client_catalog import ClientCatalog, Parse
@@ -102,6 +103,12 @@ class Worlds:
         self._changes = ChangeLog()
         self._holders: dict[str, Holders] = {}
         self._tracks_writes = not persistent and isinstance(root, MemoryStore)
+        self._server_snapshot = ServerSnapshot(
+            self._changes,
+            self.client_ids,
+            self._worlds.get,
+            lambda: self.holding("snapshot moves with time", moves_with_time),
+        )
         # Called with each client world as it is built (webhooks attach its outbox there).
         self.on_build: list[Callable[[World], None]] = []
         # The shared world's faults are the server's (every call tries them first); its journal keeps the
@@ -395,6 +402,8 @@ class Worlds:
     def dump_all_json(self, reveal: bool) -> bytes:
         """`dump_all` as JSON text, secrets masked unless `reveal`: only the worlds written to since the
         last snapshot are converted and encoded again (`domain/core/kept_snapshot.py`)."""
+        if self._tracks_writes:  # only the worlds changed since the last one are asked (server_snapshot.py)
+            return self._server_snapshot.document(self.clock.now().isoformat(), reveal)
         clients = [world.emulator.dump_state_json(reveal) for world in self.all()]
         return kept_snapshot.server_document(self.clock.now().isoformat(), clients, reveal)
 
@@ -484,6 +493,7 @@ class Worlds:
             index=self._journal_index,
         )
         world = World(client_id, emulator, faults, journal, self.clock.now(), server=self.shared)
+        clock.on_move(world.clock_moved)  # a move by a direct call (no request) is a change too
         for hook in self.on_build:
             hook(world)
         return world

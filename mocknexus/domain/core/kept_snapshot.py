@@ -43,8 +43,9 @@ class KeptSnapshot:
         return _encode(head)[:-1], tail  # two objects' members in one
 
 
-def server_document(clock: str, clients: list[tuple[bytes, bytes]], reveal: bool) -> bytes:
-    """A whole-server snapshot's JSON text (the outline `Worlds.dump_all` gives) from its clients' pieces."""
+def server_document(clock: str, clients: list[tuple[bytes, ...]], reveal: bool) -> bytes:
+    """A whole-server snapshot's JSON text (the outline `Worlds.dump_all` gives) from its clients' pieces (each
+    client's, joined in order, is its snapshot)."""
     head = _encode({"version": snapshot.SNAPSHOT_VERSION, "clock": clock})[:-1] + b',"clients":['
     tail = b"]}" if reveal else b"]," + _encode(dict([snapshot.MASKED_MARKER]))[1:]
     pieces = [head]
