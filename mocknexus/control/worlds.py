@@ -217,6 +217,21 @@ class Worlds:
             holders = self._holders.setdefault(what, Holders(self._changes, holds, self._worlds.get))
         return holders.worlds()
 
+    def is_registered(self, world: World) -> bool:
+        return world.client_id is not None and self._worlds.get(world.client_id) is world
+
+    @property
+    def tracks_changes(self) -> bool:
+        """Whether every change to a world is heard of here (`changed_since`): a store this process alone writes."""
+        return self._tracks_writes
+
+    def changed_since(self, seq: int) -> tuple[int, list[World]]:
+        """(the newest change's number, the registered worlds changed after change `seq`): only meaningful
+        when `tracks_changes`."""
+        seq, ids = self._changes.since(seq)
+        found = [self._worlds.get(client_id) for client_id in ids]
+        return seq, [world for world in found if world is not None]
+
     def built(self) -> list[World]:
         """The client worlds this process has built so far (no store read, nothing created)."""
         return list(self._worlds.values())
