@@ -52,7 +52,7 @@ class Faults:
         self._rng = random.Random(seed)  # seeded: "fail 30% of calls" fails the same calls every run
         self.client_id = client_id
         self._server = server  # the server's faults, tried before this client's own
-        self.on_change: Callable[[], None] | None = None  # told after a fault is added (the registry's holders)
+        self.on_change: Callable[[], None] | None = None  # told after faults are added or removed (the registry's)
 
     def add(self, **spec: object) -> Fault:
         with self._lock:
@@ -70,12 +70,17 @@ class Faults:
         with self._lock:
             before = len(self._rules)
             self._rules = [f for f in self._rules if f.id != fault_id]
-            return len(self._rules) != before
+            removed = len(self._rules) != before
+        if removed and self.on_change is not None:
+            self.on_change()
+        return removed
 
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()
             self._rng = random.Random(self._seed)
+        if self.on_change is not None:
+            self.on_change()
 
     def take(self, method: str, path: str) -> Fault | None:
         """The first live fault for this call (the server's, then this client's), counted as used; None if no

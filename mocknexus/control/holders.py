@@ -34,6 +34,14 @@ class ChangeLog:
             self._last[client_id] = self._seq
             self._last.move_to_end(client_id)
 
+    def mark_again(self, client_id: str) -> None:
+        """Mark `client_id` again if it was ever marked (a world registered after its first call wrote)."""
+        with self._lock:
+            if client_id in self._last:
+                self._seq += 1
+                self._last[client_id] = self._seq
+                self._last.move_to_end(client_id)
+
     def since(self, seq: int) -> tuple[int, list[str]]:
         """(the newest change's number, the client ids changed after change `seq`, newest first)."""
         found = []

@@ -39,7 +39,13 @@ from mocknexus.domain.core import kept_snapshot, snapshot
 from mocknexus.domain.core.clock import Clock, StoredClock
 from mocknexus.domain.core.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.core.owners import TOKEN_OWNERS, TokenOwners, owner_of
-from mocknexus.domain.core.tables import API_TOKENS, SESSIONS, WORLDS  # WORLDS: client ids, listed across processes
+from mocknexus.domain.core.tables import (  # WORLDS: client ids, listed across processes
+    API_TOKENS,
+    MEMBERS,
+    SESSIONS,
+    WEBHOOK_DELIVERIES,
+    WORLDS,
+)
 from mocknexus.domain.service import Emulator, Settings
 from mocknexus.domain.static_members.static_members import is_static_member
 from mocknexus.store import MemoryStore, ReadOnlyView, Store
@@ -49,6 +55,16 @@ __all__ = ["SHARED_PARTITION", "World", "Worlds"]
 SHARED_PARTITION = "shared"  # a client's partition is "client:<id>", so no client id can name this one
 # Our bound (MX's client ids are short generated strings; it publishes no limit): longer ids make no world.
 MAX_CLIENT_ID_LENGTH = 255
+
+
+# The concepts server-wide reads list (`holding`), and the tables whose writes change them (faults are not
+# records: a fault added tells its own).
+WATCHED: dict[str, tuple[str, ...]] = {
+    "members": (MEMBERS,),
+    "credentials": (SESSIONS, API_TOKENS),
+    "deliveries": (WEBHOOK_DELIVERIES,),
+    "faults": (),
+}
 
 
 def check_client_id(client_id: object) -> str:
@@ -101,6 +117,13 @@ class Worlds:
         # Every change to a world, numbered (control/holders.py): server-wide reads visit the worlds holding
         # what they list. Only a store this process alone writes (memory) tells of every write.
         self._changes = ChangeLog()
+        # Per concept a server-wide read lists, a log of the worlds whose records of it changed: a world holding
+        # users alone never enters the members' log, so reading members never looks at it.
+        self._concept_logs = {what: ChangeLog() for what in WATCHED}
+        self._logs_by_table: dict[str, list[ChangeLog]] = {}
+        for what, tables in WATCHED.items():
+            for table in tables:
+                self._logs_by_table.setdefault(table, []).append(self._concept_logs[what])
         self._holders: dict[str, Holders] = {}
         self._tracks_writes = not persistent and isinstance(root, MemoryStore)
         self._server_snapshot = ServerSnapshot(
@@ -214,7 +237,8 @@ class Worlds:
             return [world for world in self.all() if holds(world)]
         holders = self._holders.get(what)
         if holders is None:
-            holders = self._holders.setdefault(what, Holders(self._changes, holds, self._worlds.get))
+            log = self._concept_logs.get(what, self._changes)
+            holders = self._holders.setdefault(what, Holders(log, holds, self._worlds.get))
         return holders.worlds()
 
     def is_registered(self, world: World) -> bool:
@@ -288,7 +312,7 @@ class Worlds:
                 dropped.journal.detach()
             self.root.delete(WORLDS, client_id)
             self.root.drop_partition(_partition(client_id))
-        self._changes.forget([client_id])
+        self._forget_changes([client_id])
 
     def _discard(self, world: World, undo: bool = False) -> None:
         """Undo a provisional world: whatever its call wrote, and its partition. `undo`: the call was accepted
@@ -330,6 +354,8 @@ class Worlds:
             world.on_change = self._changed
             self._maybe_empty[client_id] = None
         self._changes.mark(client_id)
+        for log in self._concept_logs.values():  # what its first call wrote, while it was not yet registered
+            log.mark_again(client_id)
         return world
 
     def _changed(self, world: World) -> None:
@@ -350,7 +376,7 @@ class Worlds:
                 world.journal.detach()  # its entries leave the server-wide journal with it
                 self.root.delete(WORLDS, client_id)
                 self.root.drop_partition(_partition(client_id))
-                self._changes.forget([client_id])
+                self._forget_changes([client_id])
         if len(self._worlds) >= self.max_clients:
             raise MXError(
                 ErrorKind.SERVICE_UNAVAILABLE,
@@ -387,7 +413,7 @@ class Worlds:
                 self.root.clear()
             self._worlds.clear()
             self._maybe_empty.clear()
-            self._changes.forget()
+            self._forget_changes(None)
             self._membership += 1
             self.clock.reset()
             self.server_faults.clear()
@@ -492,13 +518,13 @@ class Worlds:
     def _build(self, client_id: str) -> World:
         store = self.root.partition(_partition(client_id))
         if self._tracks_writes:
-            store.on_write = functools.partial(self._changes.mark, client_id)  # type: ignore[attr-defined]
+            store.on_write = functools.partial(self._written, client_id)  # type: ignore[attr-defined]
         clock = StoredClock(store, base=self.clock) if self._persistent else Clock(base=self.clock)
         catalog = ClientCatalog(self.catalog, store, self._parse_scenario)
         emulator = Emulator(store, catalog, clock, self.settings, owners=TokenOwners(self.root, client_id))  # type: ignore[arg-type]  # ClientCatalog stands in for Catalog
         world: World
         faults = Faults(self._seed, client_id=client_id, server=self.server_faults, ids=self._fault_ids)
-        faults.on_change = functools.partial(self._changes.mark, client_id)
+        faults.on_change = functools.partial(self._faults_changed, client_id)
         journal = Journal(
             self._journal_size,
             client_id=client_id,
@@ -512,6 +538,20 @@ class Worlds:
         for hook in self.on_build:
             hook(world)
         return world
+
+    def _written(self, client_id: str, table: str | None) -> None:
+        """A write to a world's store (`MemoryStore.on_write`): logged, and in the logs of its table's concepts."""
+        self._changes.mark(client_id)
+        for log in self._logs_by_table.get(table, ()) if table is not None else self._concept_logs.values():  # type: ignore[arg-type]
+            log.mark(client_id)
+
+    def _faults_changed(self, client_id: str) -> None:
+        self._changes.mark(client_id)
+        self._concept_logs["faults"].mark(client_id)
+
+    def _forget_changes(self, client_ids: list[str] | None) -> None:
+        for log in (self._changes, *self._concept_logs.values()):
+            log.forget(client_ids)
 
     def _build_shared(self) -> World:
         store = self.root.partition(SHARED_PARTITION)

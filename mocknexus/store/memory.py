@@ -14,8 +14,9 @@ class MemoryStore:
         self._tables: dict[str, dict[str, Any]] = {}
         self._partitions: dict[str, MemoryStore] = {}
         self._generation = 0  # moves on every write: see `generation`
-        # Told after every write to this store's records (the registry keeps which worlds hold what by it).
-        self.on_write: Callable[[], None] | None = None
+        # Told after every write to this store's records, with the table (None: every table), so that the
+        # registry keeps which worlds hold what.
+        self.on_write: Callable[[str | None], None] | None = None
 
     def transaction(self) -> AbstractContextManager[None]:
         # One lock for a partition's whole state: every domain operation is a few dict operations, so finer
@@ -31,14 +32,14 @@ class MemoryStore:
             self._tables.setdefault(table, {})[key] = value
             self._generation += 1
         if self.on_write is not None:
-            self.on_write()
+            self.on_write(table)
 
     def delete(self, table: str, key: str) -> None:
         with self._lock:
             self._tables.get(table, {}).pop(key, None)
             self._generation += 1
         if self.on_write is not None:
-            self.on_write()
+            self.on_write(table)
 
     def values(self, table: str) -> Iterator[Any]:
         with self._lock:
@@ -65,7 +66,7 @@ class MemoryStore:
             # partition's transaction may be waiting for this lock (to index a token): a deadlock.
             self._partitions = {}
         if self.on_write is not None:
-            self.on_write()
+            self.on_write(None)
 
     def partition(self, name: str) -> MemoryStore:
         part = self._partitions.get(name)
