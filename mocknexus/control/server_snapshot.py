@@ -38,11 +38,15 @@ class ServerSnapshot:
         client_ids: Callable[[], list[str]],
         world_of: Callable[[str], World | None],
         moving: Callable[[], list[World]],
+        membership: Callable[[], int],
     ) -> None:
         self._changes = changes
         self._client_ids = client_ids
         self._world_of = world_of
         self._moving = moving  # the worlds for which `moves_with_time` may hold
+        self._membership = membership  # moves when a world joins or leaves the registry
+        # reveal -> (membership, the last document's segments), while no world changed or moves with time
+        self._segments: dict[bool, tuple[int, list[bytes]] | None] = {}
         self._lock = threading.Lock()
         self._seen = {False: 0, True: 0}
         # reveal -> client id -> (the head up to its clock's value, the records), of worlds on the server's time
@@ -57,31 +61,42 @@ class ServerSnapshot:
             self._seen[reveal], changed = self._changes.since(self._seen[reveal])
             for client_id in changed:
                 kept.pop(client_id, None)
-            fresh: dict[str, tuple[bytes, ...]] = {}
-            for world in self._moving():
-                fresh[world.client_id] = world.emulator.dump_state_json(reveal)  # type: ignore[index]
-            ids = self._client_ids()
-            clients: list[tuple[bytes, ...]] = []
-            for client_id in ids:
-                pieces = fresh.get(client_id)
-                if pieces is None:
-                    on_server_time = kept.get(client_id)
-                    if on_server_time is not None:
-                        pieces = (on_server_time[0], clock_json, on_server_time[1])
-                    else:
-                        pieces = self._pieces(client_id, reveal, kept, clock_json)
-                        if pieces is None:
-                            continue  # left the registry meanwhile
-                clients.append(pieces)
-            if len(kept) > len(ids) + 1024:  # worlds that left the registry: their pieces go
-                listed = set(ids)
-                for gone in [client_id for client_id in kept if client_id not in listed]:
-                    del kept[gone]
-        return kept_snapshot.server_document(clock, clients, reveal)
+            moving = self._moving()
+            membership = self._membership()
+            segments = self._segments.get(reveal)
+            if changed or moving or segments is None or segments[0] != membership:
+                segments = (membership, self._cut(kept, moving, reveal))
+                # With a world whose snapshot moves with time, its pieces are asked again next read.
+                self._segments[reveal] = segments if not moving else None  # type: ignore[assignment]
+        return clock_json.join(segments[1])
+
+    def _cut(self, kept: dict[str, tuple[bytes, bytes]], moving: list[World], reveal: bool) -> list[bytes]:
+        """The document's segments between the server clock's places (`kept_snapshot.server_segments`)."""
+        fresh: dict[str, tuple[bytes | None, ...]] = {}
+        for world in moving:
+            fresh[world.client_id] = world.emulator.dump_state_json(reveal)  # type: ignore[index]
+        ids = self._client_ids()
+        clients: list[tuple[bytes | None, ...]] = []
+        for client_id in ids:
+            pieces = fresh.get(client_id)
+            if pieces is None:
+                on_server_time = kept.get(client_id)
+                if on_server_time is not None:
+                    pieces = (on_server_time[0], None, on_server_time[1])
+                else:
+                    pieces = self._pieces(client_id, reveal, kept)
+                    if pieces is None:
+                        continue  # left the registry meanwhile
+            clients.append(pieces)
+        if len(kept) > len(ids) + 1024:  # worlds that left the registry: their pieces go
+            listed = set(ids)
+            for gone in [client_id for client_id in kept if client_id not in listed]:
+                del kept[gone]
+        return kept_snapshot.server_segments(clients, reveal)
 
     def _pieces(
-        self, client_id: str, reveal: bool, kept: dict[str, tuple[bytes, bytes]], clock_json: bytes
-    ) -> tuple[bytes, ...] | None:
+        self, client_id: str, reveal: bool, kept: dict[str, tuple[bytes, bytes]]
+    ) -> tuple[bytes | None, ...] | None:
         """A world's pieces, asked of it; kept (without its clock) if it runs on the server's time."""
         world = self._world_of(client_id)
         if world is None:
@@ -91,4 +106,4 @@ class ServerSnapshot:
             return head, records  # asked again next time (it is among `moving` from then on)
         cut = head.rindex(_CLOCK_KEY) + len(_CLOCK_KEY)  # the clock is the head's last key
         kept[client_id] = (head[:cut], records)
-        return head[:cut], clock_json, records
+        return head[:cut], None, records  # None: the server's clock goes there

@@ -126,11 +126,14 @@ class Worlds:
                 self._logs_by_table.setdefault(table, []).append(self._concept_logs[what])
         self._holders: dict[str, Holders] = {}
         self._tracks_writes = not persistent and isinstance(root, MemoryStore)
+        # Worlds whose records were written (a read marks `_changes`, not this): what a snapshot asks again.
+        self._written_log = ChangeLog()
         self._server_snapshot = ServerSnapshot(
-            self._changes,
+            self._written_log,
             self.client_ids,
             self._worlds.get,
             lambda: self.holding("snapshot moves with time", moves_with_time),
+            lambda: self._membership,
         )
         # Called with each client world as it is built (webhooks attach its outbox there).
         self.on_build: list[Callable[[World], None]] = []
@@ -354,6 +357,7 @@ class Worlds:
             world.on_change = self._changed
             self._maybe_empty[client_id] = None
         self._changes.mark(client_id)
+        self._written_log.mark(client_id)
         for log in self._concept_logs.values():  # what its first call wrote, while it was not yet registered
             log.mark_again(client_id)
         return world
@@ -542,6 +546,7 @@ class Worlds:
     def _written(self, client_id: str, table: str | None) -> None:
         """A write to a world's store (`MemoryStore.on_write`): logged, and in the logs of its table's concepts."""
         self._changes.mark(client_id)
+        self._written_log.mark(client_id)
         for log in self._logs_by_table.get(table, ()) if table is not None else self._concept_logs.values():  # type: ignore[arg-type]
             log.mark(client_id)
 
@@ -550,7 +555,7 @@ class Worlds:
         self._concept_logs["faults"].mark(client_id)
 
     def _forget_changes(self, client_ids: list[str] | None) -> None:
-        for log in (self._changes, *self._concept_logs.values()):
+        for log in (self._changes, self._written_log, *self._concept_logs.values()):
             log.forget(client_ids)
 
     def _build_shared(self) -> World:
