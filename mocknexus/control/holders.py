@@ -15,8 +15,19 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from mocknexus.domain.core.tables import API_TOKENS, MEMBERS, SESSIONS, WEBHOOK_DELIVERIES
+
 if TYPE_CHECKING:
     from mocknexus.control.world import World
+
+# The concepts server-wide reads list (`WorldChanges.holding`), and the tables whose writes change them (faults
+# are not records: a fault added or removed tells its own).
+WATCHED: dict[str, tuple[str, ...]] = {
+    "members": (MEMBERS,),
+    "credentials": (SESSIONS, API_TOKENS),
+    "deliveries": (WEBHOOK_DELIVERIES,),
+    "faults": (),
+}
 
 
 class ChangeLog:
@@ -92,3 +103,55 @@ class Holders:
                 else:
                     found.append(world)
             return found
+
+
+class WorldChanges:
+    """The registry's change logs: `any` (every change: a write, a call, a clock move; the background daemon's),
+    `written` (writes to a world's records alone: what a snapshot asks again) and one per WATCHED concept
+    (writes to its tables: a world holding users alone never enters the members' log), and the `Holders`
+    server-wide reads use."""
+
+    def __init__(self, world_of: Callable[[str], World | None]) -> None:
+        self._world_of = world_of
+        self.any = ChangeLog()
+        self.written = ChangeLog()
+        self._concepts = {what: ChangeLog() for what in WATCHED}
+        self._by_table: dict[str, list[ChangeLog]] = {}
+        for what, tables in WATCHED.items():
+            for table in tables:
+                self._by_table.setdefault(table, []).append(self._concepts[what])
+        self._holders: dict[str, Holders] = {}
+        self._lock = threading.Lock()
+
+    def holding(self, what: str, holds: Callable[[World], bool]) -> list[World]:
+        """The worlds for which `holds` may be true (a WATCHED concept's, or any other test over `any`)."""
+        holders = self._holders.get(what)
+        if holders is None:
+            with self._lock:
+                log = self._concepts.get(what, self.any)
+                holders = self._holders.setdefault(what, Holders(log, holds, self._world_of))
+        return holders.worlds()
+
+    def written_to(self, client_id: str, table: str | None) -> None:
+        """A write to a world's store (`MemoryStore.on_write`; table None: every table)."""
+        self.any.mark(client_id)
+        self.written.mark(client_id)
+        for log in self._by_table.get(table, ()) if table is not None else self._concepts.values():
+            log.mark(client_id)
+
+    def faults_changed(self, client_id: str) -> None:
+        self.any.mark(client_id)
+        self._concepts["faults"].mark(client_id)
+
+    def registered(self, client_id: str) -> None:
+        """A world joined the registry: a change, and what its first call wrote (before it was registered)
+        counts again in each concept's log."""
+        self.any.mark(client_id)
+        self.written.mark(client_id)
+        for log in self._concepts.values():
+            log.mark_again(client_id)
+
+    def forget(self, client_ids: list[str] | None) -> None:
+        """Worlds that left the registry (None: every one): no log keeps their ids."""
+        for log in (self.any, self.written, *self._concepts.values()):
+            log.forget(client_ids)

@@ -15,6 +15,7 @@ which tells a reader walking back from the newest when no older entry can be amo
 
 from __future__ import annotations
 
+import fnmatch
 import heapq
 import threading
 from collections import deque
@@ -123,3 +124,37 @@ class Follower:
         self._seq, new = self._index.since(self._seq, self._keep)
         self._found = [(j, e) for j, e in self._found if still_kept(j, e)] + new
         return sorted(self._found, key=lambda pair: pair[1].id, reverse=True)
+
+
+def matcher(method: str | None, path: str | None, status: int | None) -> Keep:
+    """The test `Journal.matching` applies (method, path glob, status), for the index."""
+    method = method.upper() if method is not None else None
+
+    def keep(journal: Journal, e: Entry) -> bool:
+        return (
+            (method is None or e.method == method)
+            and (path is None or fnmatch.fnmatchcase(e.path, path))
+            and (status is None or e.status == status)
+        )
+
+    return keep
+
+
+def following(
+    index: JournalIndex,
+    keep: Keep,
+    client_id: str | None = None,
+    journal: Callable[[], Journal] | None = None,
+) -> Callable[[], list[Entry]]:
+    """A wait's `find`: the entries `keep` accepts, newest first, each call looking only at new entries; with a
+    `client_id`, that client's entries in the journal `journal()` names at the time of the call."""
+    if client_id is None or journal is None:
+        follow = Follower(index, keep)
+        return lambda: [entry for _, entry in follow()]
+    follow = Follower(index, lambda j, e: e.client_id == client_id and keep(j, e))
+
+    def find() -> list[Entry]:
+        wanted = journal()
+        return [entry for owner, entry in follow() if owner is wanted]
+
+    return find

@@ -19,7 +19,6 @@ per process (as they always were).
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import functools
 import itertools
 import threading
@@ -28,9 +27,9 @@ from collections.abc import Callable
 from typing import Any
 
 from mocknexus.control.faults import Faults
-from mocknexus.control.holders import ChangeLog, Holders
+from mocknexus.control.holders import WorldChanges
 from mocknexus.control.journal import Entry, Journal, JournalBudget
-from mocknexus.control.journal_index import Follower, JournalIndex
+from mocknexus.control.journal_index import JournalIndex, following, matcher
 from mocknexus.control.server_snapshot import ServerSnapshot, moves_with_time
 from mocknexus.control.world import World
 from mocknexus.domain.catalog.catalog import Catalog, Scenario
@@ -39,13 +38,7 @@ from mocknexus.domain.core import kept_snapshot, snapshot
 from mocknexus.domain.core.clock import Clock, StoredClock
 from mocknexus.domain.core.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.core.owners import TOKEN_OWNERS, TokenOwners, owner_of
-from mocknexus.domain.core.tables import (  # WORLDS: client ids, listed across processes
-    API_TOKENS,
-    MEMBERS,
-    SESSIONS,
-    WEBHOOK_DELIVERIES,
-    WORLDS,
-)
+from mocknexus.domain.core.tables import API_TOKENS, SESSIONS, WORLDS  # WORLDS: client ids, listed across processes
 from mocknexus.domain.service import Emulator, Settings
 from mocknexus.domain.static_members.static_members import is_static_member
 from mocknexus.store import MemoryStore, ReadOnlyView, Store
@@ -55,16 +48,6 @@ __all__ = ["SHARED_PARTITION", "World", "Worlds"]
 SHARED_PARTITION = "shared"  # a client's partition is "client:<id>", so no client id can name this one
 # Our bound (MX's client ids are short generated strings; it publishes no limit): longer ids make no world.
 MAX_CLIENT_ID_LENGTH = 255
-
-
-# The concepts server-wide reads list (`holding`), and the tables whose writes change them (faults are not
-# records: a fault added tells its own).
-WATCHED: dict[str, tuple[str, ...]] = {
-    "members": (MEMBERS,),
-    "credentials": (SESSIONS, API_TOKENS),
-    "deliveries": (WEBHOOK_DELIVERIES,),
-    "faults": (),
-}
 
 
 def check_client_id(client_id: object) -> str:
@@ -116,20 +99,10 @@ class Worlds:
         self._sorted_ids: tuple[int, list[str]] = (-1, [])
         # Every change to a world, numbered (control/holders.py): server-wide reads visit the worlds holding
         # what they list. Only a store this process alone writes (memory) tells of every write.
-        self._changes = ChangeLog()
-        # Per concept a server-wide read lists, a log of the worlds whose records of it changed: a world holding
-        # users alone never enters the members' log, so reading members never looks at it.
-        self._concept_logs = {what: ChangeLog() for what in WATCHED}
-        self._logs_by_table: dict[str, list[ChangeLog]] = {}
-        for what, tables in WATCHED.items():
-            for table in tables:
-                self._logs_by_table.setdefault(table, []).append(self._concept_logs[what])
-        self._holders: dict[str, Holders] = {}
         self._tracks_writes = not persistent and isinstance(root, MemoryStore)
-        # Worlds whose records were written (a read marks `_changes`, not this): what a snapshot asks again.
-        self._written_log = ChangeLog()
+        self.changes = WorldChanges(self._worlds.get)
         self._server_snapshot = ServerSnapshot(
-            self._written_log,
+            self.changes.written,
             self.client_ids,
             self._worlds.get,
             lambda: self.holding("snapshot moves with time", moves_with_time),
@@ -238,11 +211,7 @@ class Worlds:
         the worlds changed since the last such read; over a shared one, at every world."""
         if not self._tracks_writes:
             return [world for world in self.all() if holds(world)]
-        holders = self._holders.get(what)
-        if holders is None:
-            log = self._concept_logs.get(what, self._changes)
-            holders = self._holders.setdefault(what, Holders(log, holds, self._worlds.get))
-        return holders.worlds()
+        return self.changes.holding(what, holds)
 
     def is_registered(self, world: World) -> bool:
         return world.client_id is not None and self._worlds.get(world.client_id) is world
@@ -255,7 +224,7 @@ class Worlds:
     def changed_since(self, seq: int) -> tuple[int, list[World]]:
         """(the newest change's number, the registered worlds changed after change `seq`): only meaningful
         when `tracks_changes`."""
-        seq, ids = self._changes.since(seq)
+        seq, ids = self.changes.any.since(seq)
         found = [self._worlds.get(client_id) for client_id in ids]
         return seq, [world for world in found if world is not None]
 
@@ -315,7 +284,7 @@ class Worlds:
                 dropped.journal.detach()
             self.root.delete(WORLDS, client_id)
             self.root.drop_partition(_partition(client_id))
-        self._forget_changes([client_id])
+        self.changes.forget([client_id])
 
     def _discard(self, world: World, undo: bool = False) -> None:
         """Undo a provisional world: whatever its call wrote, and its partition. `undo`: the call was accepted
@@ -333,6 +302,8 @@ class Worlds:
             world.emulator.reset()
             self._unbind_tokens(client_id)
         self.root.drop_partition(_partition(client_id))
+        if client_id not in self._worlds:  # so refused calls naming new ids do not grow the change logs
+            self.changes.forget([client_id])
 
     def _register(self, world: World, adopt: bool = False) -> World:
         """Put a built world in the registry (or answer the one another call registered first), making room
@@ -356,10 +327,7 @@ class Worlds:
             self._worlds[client_id] = world
             world.on_change = self._changed
             self._maybe_empty[client_id] = None
-        self._changes.mark(client_id)
-        self._written_log.mark(client_id)
-        for log in self._concept_logs.values():  # what its first call wrote, while it was not yet registered
-            log.mark_again(client_id)
+        self.changes.registered(client_id)
         return world
 
     def _changed(self, world: World) -> None:
@@ -367,7 +335,7 @@ class Worlds:
         client_id = world.client_id
         if client_id is not None and self._worlds.get(client_id) is world:
             self._maybe_empty[client_id] = None
-            self._changes.mark(client_id)
+            self.changes.any.mark(client_id)
 
     def _make_room(self) -> None:
         """Drop worlds holding nothing, those changed longest ago first, until one more fits (under
@@ -380,7 +348,7 @@ class Worlds:
                 world.journal.detach()  # its entries leave the server-wide journal with it
                 self.root.delete(WORLDS, client_id)
                 self.root.drop_partition(_partition(client_id))
-                self._forget_changes([client_id])
+                self.changes.forget([client_id])
         if len(self._worlds) >= self.max_clients:
             raise MXError(
                 ErrorKind.SERVICE_UNAVAILABLE,
@@ -417,7 +385,7 @@ class Worlds:
                 self.root.clear()
             self._worlds.clear()
             self._maybe_empty.clear()
-            self._forget_changes(None)
+            self.changes.forget(None)
             self._membership += 1
             self.clock.reset()
             self.server_faults.clear()
@@ -498,20 +466,14 @@ class Worlds:
     ) -> Callable[[], list[Entry]]:
         """For a wait: a callable answering `journal_matching(client_id, method, path)` that looks only at
         the entries recorded since it was last called (server-wide waits are woken by every world's calls)."""
-        keep = matcher(method, path, None)
         if client_id is None:
-            follow = Follower(self._journal_index, keep)
-            return lambda: [entry for _, entry in follow()]
-        # A client with no world yet: its refused calls are in the server's journal; once its world exists,
-        # its own journal alone (as `journal_matching` answers).
-        follow = Follower(self._journal_index, lambda j, e: e.client_id == client_id and keep(j, e))
+            return following(self._journal_index, matcher(method, path, None))
 
-        def find() -> list[Entry]:
+        def journal() -> Journal:  # before its world exists, the server's (its refused calls); then its own
             world = self._worlds.get(client_id)
-            wanted = self.server_journal if world is None else world.journal
-            return [entry for journal, entry in follow() if journal is wanted]
+            return self.server_journal if world is None else world.journal
 
-        return find
+        return following(self._journal_index, matcher(method, path, None), client_id, journal)
 
     def notify_all(self) -> None:
         for world in list(self._worlds.values()):
@@ -522,13 +484,13 @@ class Worlds:
     def _build(self, client_id: str) -> World:
         store = self.root.partition(_partition(client_id))
         if self._tracks_writes:
-            store.on_write = functools.partial(self._written, client_id)  # type: ignore[attr-defined]
+            store.on_write = functools.partial(self.changes.written_to, client_id)  # type: ignore[attr-defined]
         clock = StoredClock(store, base=self.clock) if self._persistent else Clock(base=self.clock)
         catalog = ClientCatalog(self.catalog, store, self._parse_scenario)
         emulator = Emulator(store, catalog, clock, self.settings, owners=TokenOwners(self.root, client_id))  # type: ignore[arg-type]  # ClientCatalog stands in for Catalog
         world: World
         faults = Faults(self._seed, client_id=client_id, server=self.server_faults, ids=self._fault_ids)
-        faults.on_change = functools.partial(self._faults_changed, client_id)
+        faults.on_change = functools.partial(self.changes.faults_changed, client_id)
         journal = Journal(
             self._journal_size,
             client_id=client_id,
@@ -543,41 +505,12 @@ class Worlds:
             hook(world)
         return world
 
-    def _written(self, client_id: str, table: str | None) -> None:
-        """A write to a world's store (`MemoryStore.on_write`): logged, and in the logs of its table's concepts."""
-        self._changes.mark(client_id)
-        self._written_log.mark(client_id)
-        for log in self._logs_by_table.get(table, ()) if table is not None else self._concept_logs.values():  # type: ignore[arg-type]
-            log.mark(client_id)
-
-    def _faults_changed(self, client_id: str) -> None:
-        self._changes.mark(client_id)
-        self._concept_logs["faults"].mark(client_id)
-
-    def _forget_changes(self, client_ids: list[str] | None) -> None:
-        for log in (self._changes, self._written_log, *self._concept_logs.values()):
-            log.forget(client_ids)
-
     def _build_shared(self) -> World:
         store = self.root.partition(SHARED_PARTITION)
         # Calls that name no client (MX's static `test_session`, answered by `static_members`, or an unknown
         # token) land here, read-only: nothing they do is kept for anybody else to see.
         emulator = Emulator(ReadOnlyView(store), self.catalog, self.clock, self.settings)
         return World(None, emulator, self.server_faults, self.server_journal, self.clock.now())
-
-
-def matcher(method: str | None, path: str | None, status: int | None) -> Callable[[Journal, Entry], bool]:
-    """The test `Journal.matching` applies, for the server-wide index."""
-    method = method.upper() if method is not None else None
-
-    def keep(journal: Journal, e: Entry) -> bool:
-        return (
-            (method is None or e.method == method)
-            and (path is None or fnmatch.fnmatchcase(e.path, path))
-            and (status is None or e.status == status)
-        )
-
-    return keep
 
 
 def _partition(client_id: str) -> str:
