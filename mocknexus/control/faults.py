@@ -52,14 +52,15 @@ class Faults:
         self._rng = random.Random(seed)  # seeded: "fail 30% of calls" fails the same calls every run
         self.client_id = client_id
         self._server = server  # the server's faults, tried before this client's own
-        self.on_change: Callable[[], None] | None = None  # told after faults are added or removed (the registry's)
+        # Told (with these faults) after faults are added or removed: the registry's, one for every world.
+        self.on_change: Callable[[Faults], None] | None = None
 
     def add(self, **spec: object) -> Fault:
         with self._lock:
             fault = Fault(id=f"FLT-{next(self._ids)}", client_id=self.client_id, **spec)  # type: ignore[arg-type]
             self._rules.append(fault)
         if self.on_change is not None:
-            self.on_change()
+            self.on_change(self)
         return fault
 
     def list(self) -> list[Fault]:
@@ -72,7 +73,7 @@ class Faults:
             self._rules = [f for f in self._rules if f.id != fault_id]
             removed = len(self._rules) != before
         if removed and self.on_change is not None:
-            self.on_change()
+            self.on_change(self)
         return removed
 
     def clear(self) -> None:
@@ -80,7 +81,7 @@ class Faults:
             self._rules.clear()
             self._rng = random.Random(self._seed)
         if self.on_change is not None:
-            self.on_change()
+            self.on_change(self)
 
     def take(self, method: str, path: str) -> Fault | None:
         """The first live fault for this call (the server's, then this client's), counted as used; None if no

@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING
 from mocknexus.domain.core.tables import API_TOKENS, MEMBERS, SESSIONS, WEBHOOK_DELIVERIES
 
 if TYPE_CHECKING:
+    from mocknexus.control.faults import Faults
     from mocknexus.control.world import World
+
+CLIENT_PARTITION = "client:"  # a client's store partition is this and its id (control/worlds.py)
 
 # The concepts server-wide reads list (`WorldChanges.holding`), and the tables whose writes change them (faults
 # are not records: a fault added or removed tells its own).
@@ -132,14 +135,21 @@ class WorldChanges:
                 holders = self._holders.setdefault(what, Holders(log, holds, self._world_of))
         return holders.worlds()
 
-    def written_to(self, client_id: str, table: str | None) -> None:
-        """A write to a world's store (`MemoryStore.on_write`; table None: every table)."""
+    def store_written(self, partition: str | None, table: str | None) -> None:
+        """A write to a world's store (`MemoryStore.on_write`: its partition, "client:<id>"; table None: every
+        table)."""
+        if partition is None or not partition.startswith(CLIENT_PARTITION):
+            return
+        client_id = partition[len(CLIENT_PARTITION) :]
         self.any.mark(client_id)
         self.written.mark(client_id)
         for log in self._by_table.get(table, ()) if table is not None else self._concepts.values():
             log.mark(client_id)
 
-    def faults_changed(self, client_id: str) -> None:
+    def faults_changed(self, faults: Faults) -> None:
+        client_id = faults.client_id
+        if client_id is None:
+            return  # the server's: no world's
         self.any.mark(client_id)
         self._concepts["faults"].mark(client_id)
 

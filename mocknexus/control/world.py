@@ -81,10 +81,6 @@ class World:
         if self._server is not None:
             self._server.notify()
 
-    def clock_moved(self, clock: Clock) -> None:
-        """This world's clock was advanced, frozen or let run (`Clock.on_move`): its waits look again."""
-        self.notify()
-
     def wait_until(self, check: Callable[[], tuple[bool, T]], timeout: float, recheck: float) -> tuple[bool, T]:
         """Run `check` now and again whenever this world changes, and at least every `recheck` seconds (time
         moves jobs on without a call, and another worker process's changes wake nobody here), until it says

@@ -19,7 +19,6 @@ per process (as they always were).
 from __future__ import annotations
 
 import contextlib
-import functools
 import itertools
 import threading
 from collections import OrderedDict
@@ -27,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mocknexus.control.faults import Faults
-from mocknexus.control.holders import WorldChanges
+from mocknexus.control.holders import CLIENT_PARTITION, WorldChanges
 from mocknexus.control.journal import Entry, Journal, JournalBudget
 from mocknexus.control.journal_index import JournalIndex, following, matcher
 from mocknexus.control.server_snapshot import ServerSnapshot, moves_with_time
@@ -101,6 +100,10 @@ class Worlds:
         # what they list. Only a store this process alone writes (memory) tells of every write.
         self._tracks_writes = not persistent and isinstance(root, MemoryStore)
         self.changes = WorldChanges(self._worlds.get)
+        # One bound method each for every world's store and faults (a callable per world would be 40 000 more
+        # objects for the garbage collector to walk).
+        self._on_write = self.changes.store_written
+        self._on_faults = self.changes.faults_changed
         self._server_snapshot = ServerSnapshot(
             self.changes.written,
             self.client_ids,
@@ -121,6 +124,13 @@ class Worlds:
             index=self._journal_index,
         )
         self.shared = self._build_shared()
+        clock.on_move(self._clock_moved)  # one listener for every client's clock (each runs over the server's)
+
+    def _clock_moved(self, clock: Clock) -> None:
+        """A client's clock moved, perhaps by a direct call (no request): a change to its world."""
+        world = self._worlds.get(clock.owner) if clock.owner is not None else None
+        if world is not None and world.clock is clock:
+            world.notify()
 
     @property
     def persistent(self) -> bool:
@@ -484,13 +494,13 @@ class Worlds:
     def _build(self, client_id: str) -> World:
         store = self.root.partition(_partition(client_id))
         if self._tracks_writes:
-            store.on_write = functools.partial(self.changes.written_to, client_id)  # type: ignore[attr-defined]
+            store.on_write = self._on_write  # type: ignore[attr-defined]
         clock = StoredClock(store, base=self.clock) if self._persistent else Clock(base=self.clock)
         catalog = ClientCatalog(self.catalog, store, self._parse_scenario)
         emulator = Emulator(store, catalog, clock, self.settings, owners=TokenOwners(self.root, client_id))  # type: ignore[arg-type]  # ClientCatalog stands in for Catalog
         world: World
         faults = Faults(self._seed, client_id=client_id, server=self.server_faults, ids=self._fault_ids)
-        faults.on_change = functools.partial(self.changes.faults_changed, client_id)
+        faults.on_change = self._on_faults
         journal = Journal(
             self._journal_size,
             client_id=client_id,
@@ -500,7 +510,7 @@ class Worlds:
             index=self._journal_index,
         )
         world = World(client_id, emulator, faults, journal, self.clock.now(), server=self.shared)
-        clock.on_move(world.clock_moved)  # a move by a direct call (no request) is a change too
+        clock.owner = client_id  # so that `_clock_moved` knows whose it is
         for hook in self.on_build:
             hook(world)
         return world
@@ -514,7 +524,7 @@ class Worlds:
 
 
 def _partition(client_id: str) -> str:
-    return "client:" + client_id  # so no client id can name the shared partition
+    return CLIENT_PARTITION + client_id  # so no client id can name the shared partition
 
 
 def _no_uploads(name: str, raw: Any) -> Scenario:

@@ -9,14 +9,15 @@ from typing import Any
 
 
 class MemoryStore:
-    def __init__(self) -> None:
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name  # a partition's name (None: a root store)
         self._lock = threading.RLock()
         self._tables: dict[str, dict[str, Any]] = {}
         self._partitions: dict[str, MemoryStore] = {}
         self._generation = 0  # moves on every write: see `generation`
-        # Told after every write to this store's records, with the table (None: every table), so that the
-        # registry keeps which worlds hold what.
-        self.on_write: Callable[[str | None], None] | None = None
+        # Told after every write to this store's records, with its name and the table (None: every table), so
+        # that the registry keeps which worlds hold what (one callable for every partition: nothing per world).
+        self.on_write: Callable[[str | None, str | None], None] | None = None
 
     def transaction(self) -> AbstractContextManager[None]:
         # One lock for a partition's whole state: every domain operation is a few dict operations, so finer
@@ -32,14 +33,14 @@ class MemoryStore:
             self._tables.setdefault(table, {})[key] = value
             self._generation += 1
         if self.on_write is not None:
-            self.on_write(table)
+            self.on_write(self.name, table)
 
     def delete(self, table: str, key: str) -> None:
         with self._lock:
             self._tables.get(table, {}).pop(key, None)
             self._generation += 1
         if self.on_write is not None:
-            self.on_write(table)
+            self.on_write(self.name, table)
 
     def values(self, table: str) -> Iterator[Any]:
         with self._lock:
@@ -66,13 +67,13 @@ class MemoryStore:
             # partition's transaction may be waiting for this lock (to index a token): a deadlock.
             self._partitions = {}
         if self.on_write is not None:
-            self.on_write(None)
+            self.on_write(self.name, None)
 
     def partition(self, name: str) -> MemoryStore:
         part = self._partitions.get(name)
         if part is None:
             with self._lock:
-                part = self._partitions.setdefault(name, MemoryStore())
+                part = self._partitions.setdefault(name, MemoryStore(name))
         return part
 
     def drop_partition(self, name: str) -> None:

@@ -46,9 +46,7 @@ def _counting(monkeypatch, owner, name: str) -> list:
     return calls
 
 
-def test_the_server_wide_members_and_sessions_reads_visit_only_the_worlds_changed_since_the_last(
-    crowded, monkeypatch
-):
+def test_the_server_wide_members_and_sessions_reads_visit_only_the_worlds_changed_since_the_last(crowded, monkeypatch):
     _, _, http = crowded
     created = create_member(http, open_session(http), password="password")
     assert [m["guid"] for m in http.get("/__admin/members").json["members"]] == [created["guid"]]
@@ -64,7 +62,7 @@ def test_the_server_wide_members_and_sessions_reads_visit_only_the_worlds_change
 
 
 def test_server_wide_faults_and_deliveries_follow_their_worlds_without_visiting_the_others(crowded):
-    _, registry, http = crowded
+    _, _, http = crowded
     assert http.get("/__admin/faults").json["faults"] == []
     http.post("/__admin/clients/client-00042/faults", json={"path": "/users/*", "status": 500})
     [fault] = http.get("/__admin/faults").json["faults"]
@@ -139,7 +137,7 @@ def test_a_whole_server_snapshot_asks_only_the_worlds_changed_since_the_last(cro
 
 
 def test_the_idle_daemon_visits_no_world_and_a_changed_one_alone(crowded, monkeypatch):
-    app, registry, http = crowded
+    app, _, http = crowded
     background = app.extensions["mocknexus.background"]
     background._tick()  # every world is new to it: each runs once
     runs = _counting(monkeypatch, background, "_run_world")
