@@ -27,7 +27,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from mocknexus.domain.core.datagen import is_valid_aba
 from mocknexus.domain.core.models import DeclaredOwner
-from mocknexus.domain.declared.declared import Declaration, DeclaredAccount, DeclaredTransaction
+from mocknexus.domain.declared.declared import (
+    Declaration,
+    DeclaredAccount,
+    DeclaredHolding,
+    DeclaredStatement,
+    DeclaredTransaction,
+)
 from mocknexus.domain.microdeposits.microdeposits import (
     RULE_ENDS,
     BlockedReason,
@@ -110,6 +116,40 @@ class DeclaredTransactionSchema(_Strict):
         return DeclaredTransaction(**data)
 
 
+class DeclaredHoldingSchema(_Strict):
+    """A security an INVESTMENT account holds, exactly (MX's holding fields); its prices stay as declared."""
+
+    symbol = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    # MX's holding_type names (EQUITY, EXCHANGE_TRADED_FUND, MUTUAL_FUND, MONEY_MARKET, BOND, ...).
+    holding_type = fields.String(load_default="EQUITY", validate=validate.Regexp(r"^[A-Z][A-Z_]{0,63}$"))
+    quantity = fields.Float(required=True, validate=validate.Range(min=0, max=1e12))
+    current_price = fields.Float(required=True, validate=validate.Range(min=0, max=1e9))
+    purchase_price = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=1e9))
+    previous_price = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=1e9))
+
+    @post_load
+    def _make(self, data: dict, **kwargs: Any) -> DeclaredHolding:
+        return DeclaredHolding(**data)
+
+
+class DeclaredStatementSchema(_Strict):
+    """A statement an account offers: found by a statement fetch after its period ends."""
+
+    period_end = fields.Date(required=True)
+    period_start = fields.Date(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _ordered(self, data: dict, **kwargs: Any) -> None:
+        start = data.get("period_start")
+        if start is not None and start > data["period_end"]:
+            raise ValidationError("must not be after period_end", "period_start")
+
+    @post_load
+    def _make(self, data: dict, **kwargs: Any) -> DeclaredStatement:
+        return DeclaredStatement(**data)
+
+
 class DeclaredAccountSchema(_Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     type = fields.String(load_default="CHECKING", validate=validate.OneOf(ACCOUNT_KINDS))
@@ -128,6 +168,25 @@ class DeclaredAccountSchema(_Strict):
     )
     transactions_per_day = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0, max=1000))
     credit_limit = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    # Exactly these holdings (an INVESTMENT account's: its balance is their market value) and statements;
+    # without them, both are generated from the seed.
+    holdings = fields.List(
+        fields.Nested(DeclaredHoldingSchema), load_default=None, allow_none=True, validate=validate.Length(max=500)
+    )
+    statements = fields.List(
+        fields.Nested(DeclaredStatementSchema), load_default=None, allow_none=True, validate=validate.Length(max=120)
+    )
+
+    @validates_schema
+    def _holdings_and_statements(self, data: dict, **kwargs: Any) -> None:
+        if data.get("holdings") and data.get("type", "CHECKING") != "INVESTMENT":
+            raise ValidationError("only an INVESTMENT account holds securities", "holdings")
+        symbols = [h.symbol for h in data.get("holdings") or ()]
+        if len(symbols) != len(set(symbols)):
+            raise ValidationError("each symbol once", "holdings")
+        ends = [s.period_end for s in data.get("statements") or ()]
+        if len(ends) != len(set(ends)):
+            raise ValidationError("one statement per period_end", "statements")
 
     @post_load
     def _make(self, data: dict, **kwargs: Any) -> DeclaredAccount:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from flask import Blueprint, Flask, Request, current_app
 from werkzeug.exceptions import HTTPException
 
+from mocknexus.web.partner_auth import basic_credentials
 from mocknexus.web.versions import Versions
 
 if TYPE_CHECKING:
@@ -65,8 +66,8 @@ class ClientInBasicAuth:
     """The client id is the Basic user name (MX's Platform API: `client_id:api_key`)."""
 
     def __call__(self, request: Request) -> Where:
-        auth = request.authorization
-        return (auth.username or None) if auth is not None and auth.type == "basic" else None, None
+        found = basic_credentials(request.environ.get("HTTP_AUTHORIZATION"))
+        return (found[0] or None) if found is not None else None, None
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 
 from flask import Request
+from werkzeug.datastructures import Authorization
 
 from mocknexus.config import Config
 from mocknexus.domain.core.errors import ErrorKind, MXError
@@ -25,15 +27,26 @@ def require_api_key(config: Config, request: Request) -> None:
         raise MXError(ErrorKind.UNAUTHORIZED, "Unknown client_id.")
 
 
+@functools.lru_cache(maxsize=256)
+def basic_credentials(header: str | None) -> tuple[str, str] | None:
+    """(client_id, api_key) of an `Authorization: Basic` header as werkzeug parses it; None for none or another
+    scheme. A client sends the same header on every call: parsed once, not once per call."""
+    auth = Authorization.from_header(header)
+    if auth is None or auth.type != "basic":
+        return None
+    return auth.username or "", auth.password or ""
+
+
 def require_basic_auth(config: Config, request: Request) -> None:
     """`Authorization: Basic base64(client_id:api_key)`: any non-empty pair, or the configured ones. A CORS
     preflight (OPTIONS) carries no credentials and needs none."""
     if request.method == "OPTIONS":
         return
-    auth = request.authorization
-    if auth is None or auth.type != "basic" or not auth.username or not auth.password:
+    found = basic_credentials(request.environ.get("HTTP_AUTHORIZATION"))
+    if found is None or not found[0] or not found[1]:
         raise MXError(ErrorKind.UNAUTHORIZED, "Basic authentication with client_id:api_key is required.")
-    if config.client_id and not hmac.compare_digest(auth.username.encode(), config.client_id.encode()):
+    username, password = found
+    if config.client_id and not hmac.compare_digest(username.encode(), config.client_id.encode()):
         raise MXError(ErrorKind.UNAUTHORIZED, INVALID_BASIC)
-    if config.api_key and not hmac.compare_digest(auth.password.encode(), config.api_key.encode()):
+    if config.api_key and not hmac.compare_digest(password.encode(), config.api_key.encode()):
         raise MXError(ErrorKind.UNAUTHORIZED, INVALID_BASIC)

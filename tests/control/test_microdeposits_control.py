@@ -318,3 +318,19 @@ def test_an_amount_past_28_digits_is_an_answer_not_a_500(http, clock, amount):
     assert steered.status == (400 if amount < 0.01 or amount > 999_999.99 else 200), steered.json
     assert verify(http, headers, guid, amount, amount).status in (200, 400)
     assert http.get(f"{ADMIN}/micro_deposits/{guid}").status == 200
+
+
+@pytest.mark.both_stores  # declared holdings and statements (dates among them) round-trip through the stores
+def test_declared_holdings_and_statements_are_kept_as_declared(http):
+    brokerage = {
+        "name": "Brokerage", "type": "INVESTMENT", "account_number": "5550001", "routing_number": "091000019",
+        "holdings": [{"symbol": "VTI", "quantity": 2.5, "current_price": 250.0}],
+        "statements": [{"period_start": "2025-10-15", "period_end": "2025-11-14"}],
+    }  # fmt: skip
+    declaration = {"name": "investor", "user_id": "investor-1", "accounts": [brokerage]}
+    assert http.post(f"{ADMIN}/test_accounts", json=declaration).status == 200
+    (listed,) = http.get(f"{ADMIN}/test_accounts").json["test_accounts"]
+    (account,) = listed["accounts"]
+    assert account["holdings"] == [{"symbol": "VTI", "quantity": 2.5, "current_price": 250.0, "description": None,
+                                    "holding_type": "EQUITY", "purchase_price": None, "previous_price": None}]  # fmt: skip
+    assert account["statements"] == [{"period_start": "2025-10-15", "period_end": "2025-11-14"}]

@@ -5,17 +5,19 @@ plane, MX's limits, and every answer judged by MX's document (tests/platform/sup
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 
-from tests.platform.support import Platform
+from tests.platform.support import Platform, basic
 from tests.support import CLIENT
 from tests.webhooks.support import START, Rig, rig
 
 pytestmark = pytest.mark.live
 DAY = 86_400
+PDF = "application/vnd.mx.api.v1+pdf"
 
 
 @contextmanager
@@ -199,6 +201,63 @@ def test_a_declared_login_finds_exactly_its_transactions_and_a_pending_one_posts
         assert read["status"] == "POSTED"
         (account,) = p.get(f"/users/{user}/members/{member}/accounts", expect=200).json["accounts"]
         assert (account["balance"], account["available_balance"]) == (995.5, 900.0)
+
+
+def test_a_declared_login_finds_exactly_its_holdings_and_statements_and_a_bad_one_is_refused():
+    with platform() as (t, p):
+        t.admin.declare_accounts({
+            "name": "portfolio", "user_id": "investor",
+            "accounts": [
+                {"name": "Brokerage", "type": "INVESTMENT", "account_number": "5550001", "routing_number": "091000019",
+                 "holdings": [
+                     {"symbol": "VTI", "quantity": 10, "current_price": 250.0, "purchase_price": 200.0,
+                      "previous_price": 245.0, "holding_type": "EXCHANGE_TRADED_FUND"},
+                     {"symbol": "ACME", "description": "Acme Corp.", "quantity": 3, "current_price": 12.5},
+                 ],
+                 "statements": []},
+                {"name": "Checking", "type": "CHECKING", "account_number": "5550002", "routing_number": "091000019",
+                 "balance": 100.0, "transactions": [
+                     {"description": "Rent", "amount": 40, "transacted_at": "2025-11-03T12:00:00+00:00"}],
+                 "statements": [{"period_end": "2025-11-30"}, {"period_end": "2025-10-31"},
+                                {"period_start": "2025-12-15", "period_end": "2026-01-14"}]},
+            ],
+        })  # fmt: skip
+        user = p.user("investor")["guid"]
+        member = p.member(user, "password", background_aggregation_is_disabled=True)["guid"]
+        p.finish(user, member)
+        accounts = {
+            a["type"]: a for a in p.get(f"/users/{user}/members/{member}/accounts", expect=200).json["accounts"]
+        }
+        assert accounts["INVESTMENT"]["balance"] == 2537.5, "an investment account is worth its holdings"
+        held = p.get(f"/users/{user}/accounts/{accounts['INVESTMENT']['guid']}/investment_holdings", expect=200).json
+        shown = sorted((h["symbol"], h["description"], h["holding_type"], h["quantity"], h["market_value"],
+                        h["cost_basis"], h["daily_change"]) for h in held["investment_holdings"])  # fmt: skip
+        assert shown == [("ACME", "Acme Corp.", "EQUITY", "3.0", 37.5, 37.5, 0.0),
+                         ("VTI", "VTI", "EXCHANGE_TRADED_FUND", "10.0", 2500.0, 2000.0, 5.0)]  # fmt: skip
+        t.clock.advance(30 * DAY)
+        p.post(f"/users/{user}/members/{member}/aggregate", expect=202)
+        p.finish(user, member)
+        again = p.get(f"/users/{user}/investment_holdings", expect=200).json["investment_holdings"]
+        assert sorted(h["market_value"] for h in again) == [37.5, 2500.0], "a declared price does not move"
+
+        p.post(f"/users/{user}/members/{member}/fetch_statements", expect=202)
+        p.finish(user, member)
+        listed = p.get(f"/users/{user}/members/{member}/statements", expect=200).json["statements"]
+        assert [s["account_guid"] for s in listed] == [accounts["CHECKING"]["guid"]] * 3, "exactly those declared"
+        asked = urllib.request.Request(t.server.url + listed[-1]["uri"], headers={**basic(CLIENT), "Accept": PDF})
+        with urllib.request.urlopen(asked, timeout=30) as pdf:
+            assert pdf.read(5) == b"%PDF-", "a declared statement is a real PDF"
+
+        checking = {"name": "Checking", "type": "CHECKING", "account_number": "1", "routing_number": "091000019"}
+        for wrong, named in (
+            ({"holdings": [{"symbol": "VTI", "quantity": 1, "current_price": 1}]}, "accounts.0.holdings"),
+            ({"statements": [{"period_end": "2025-11-30", "period_start": "2025-12-01"}]}, "period_start"),
+            ({"statements": [{"period_end": "2025-11-30"}, {"period_end": "2025-11-30"}]}, "accounts.0.statements"),
+        ):
+            body = {"name": "bad", "user_id": "x", "accounts": [{**checking, **wrong}]}
+            refused = t.http.post(f"/__admin/clients/{CLIENT}/test_accounts", json=body)
+            assert refused.status == 400 and named in refused.json["error"]["message"], refused.json
+        assert [d["name"] for d in t.admin.test_accounts()] == ["portfolio"], "nothing refused was kept"
 
 
 def test_the_cli_adds_and_posts_a_transaction_and_changes_the_data_settings(capsys):

@@ -8,7 +8,7 @@ import functools
 import json
 import types
 import typing
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -127,7 +127,7 @@ def to_data(value: Any) -> Any:
     names = _field_names(kind)
     if names is not None:  # a record: its plain fields copied without a call each
         return {name: v if type(v := getattr(value, name)) in _PLAIN else to_data(v) for name in names}
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime too
         return value.isoformat()
     if isinstance(value, Enum):
         return value.name
@@ -185,6 +185,8 @@ def _convert(hint: Any, raw: Any) -> Any:
         return dict(raw)
     if hint is datetime:
         return datetime.fromisoformat(raw)
+    if hint is date:
+        return date.fromisoformat(raw)
     if isinstance(hint, type) and issubclass(hint, Enum):
         return hint[raw]
     if dataclasses.is_dataclass(hint):

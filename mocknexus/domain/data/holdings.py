@@ -67,6 +67,8 @@ def price(symbol: str, base: float, day: date) -> float:
 
 
 def holdings(seed: int, ledger: Ledger, user_guid: str, as_of: date) -> list[Holding]:
+    if ledger.holdings is not None:
+        return _declared(seed, ledger, user_guid, as_of)
     rng = random.Random(f"{seed}:{ledger.seed}:holdings")
     chosen = rng.sample(SECURITIES, rng.randint(3, 6))
     bought = date.fromisoformat(ledger.opened_on)
@@ -81,6 +83,20 @@ def holdings(seed: int, ledger: Ledger, user_guid: str, as_of: date) -> list[Hol
             created_at=ledger.anchor_at,
         ))  # fmt: skip
     return found
+
+
+def _declared(seed: int, ledger: Ledger, user_guid: str, as_of: date) -> list[Holding]:
+    """A declared account's holdings, exactly as declared (their prices do not move)."""
+    return [
+        Holding(
+            guid=derived_guid("HOL", str(seed), ledger.seed, str(index), spec.symbol),
+            account_guid=ledger.account_guid, user_guid=user_guid, symbol=spec.symbol, description=spec.description,
+            holding_type=spec.holding_type, quantity=spec.quantity, purchase_price=spec.purchase_price,
+            current_price=spec.current_price, previous_price=spec.previous_price, as_of=as_of,
+            created_at=ledger.anchor_at,
+        )
+        for index, spec in enumerate(ledger.holdings or ())
+    ]  # fmt: skip
 
 
 def value(seed: int, ledger: Ledger, as_of: date) -> float:

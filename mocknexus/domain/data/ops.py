@@ -24,7 +24,14 @@ from mocknexus.domain.core.state import EmulatorState
 from mocknexus.domain.core.statuses import ConnectionStatus, JobType
 from mocknexus.domain.core.tables import ACCOUNTS, MEMBER_DATA, MEMBERS, META
 from mocknexus.domain.data import balances, generate, holdings, profiles
-from mocknexus.domain.data.records import Aggregation, Ledger, MemberData, StoredTransaction
+from mocknexus.domain.data.records import (
+    Aggregation,
+    HoldingSpec,
+    Ledger,
+    MemberData,
+    StatementPeriod,
+    StoredTransaction,
+)
 from mocknexus.domain.data.visibility import POSTED, MemberView
 from mocknexus.domain.webhooks import payloads
 from mocknexus.domain.webhooks.events import Event
@@ -170,6 +177,7 @@ class DataJobs(EmulatorState):
                 data.stored.extend(made)
                 # The declared balance already holds what had posted by then.
                 ledger.counted = [s.guid for s in made if s.posted_at is not None and s.posted_at <= at]
+                ledger.holdings, ledger.statements = _holdings_from(spec), _statements_from(spec)
             data.ledgers.append(ledger)
             view = MemberView(self.settings.seed, data)
             if account.type == "INVESTMENT":
@@ -209,6 +217,29 @@ def _hold(view: MemberView, ledger: Ledger, account: Account, at: datetime) -> f
     if profiles.kind_of(ledger.kind).liability or ledger.kind == "INVESTMENT":
         return 0.0
     return round(account.balance - account.available_balance - pending, 2)
+
+
+def _holdings_from(spec: Any) -> list[HoldingSpec] | None:
+    if spec.holdings is None:
+        return None
+    return [
+        HoldingSpec(
+            symbol=h.symbol, description=h.description or h.symbol, holding_type=h.holding_type,
+            quantity=h.quantity, current_price=h.current_price,
+            purchase_price=h.current_price if h.purchase_price is None else h.purchase_price,
+            previous_price=h.current_price if h.previous_price is None else h.previous_price,
+        )
+        for h in spec.holdings
+    ]  # fmt: skip
+
+
+def _statements_from(spec: Any) -> list[StatementPeriod] | None:
+    if spec.statements is None:
+        return None
+    return [
+        StatementPeriod((s.period_start or s.period_end.replace(day=1)).isoformat(), s.period_end.isoformat())
+        for s in spec.statements
+    ]
 
 
 def _stored_from(spec: Any, account_guid: str, at: datetime) -> list[StoredTransaction]:

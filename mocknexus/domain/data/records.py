@@ -24,6 +24,27 @@ class Aggregation:
 
 
 @dataclass
+class HoldingSpec:
+    """A holding declared exactly (a declared account's): its prices stay as declared."""
+
+    symbol: str
+    description: str
+    holding_type: str
+    quantity: float
+    purchase_price: float
+    current_price: float
+    previous_price: float
+
+
+@dataclass
+class StatementPeriod:
+    """A statement declared exactly: its first and last day (ISO dates)."""
+
+    start: str
+    end: str
+
+
+@dataclass
 class Ledger:
     """One account's data: its kind (which transactions it generates), and its balance's anchor."""
 
@@ -40,6 +61,9 @@ class Ledger:
     balance_at: datetime | None = None  # when the balance was last brought up to date
     balance: float | None = None  # the balance then (None: the anchor's)
     counted: list[str] = field(default_factory=list)  # transactions added by hand that the balance includes
+    # A declared account's exact holdings and statements (None: generated from the seed).
+    holdings: list[HoldingSpec] | None = None
+    statements: list[StatementPeriod] | None = None
 
 
 @dataclass

@@ -36,7 +36,11 @@ class Statement:
 
 
 def periods(ledger: Ledger, fetched_at: datetime) -> list[tuple[date, date]]:
-    """The months a fetch at `fetched_at` finds for the account, newest first."""
+    """The months a fetch at `fetched_at` finds for the account, newest first: a declared account's declared
+    periods that ended before it, else its months back to a year."""
+    if ledger.statements is not None:
+        declared = [(date.fromisoformat(p.start), date.fromisoformat(p.end)) for p in ledger.statements]
+        return sorted((p for p in declared if p[1] < fetched_at.date()), key=lambda p: p[1], reverse=True)
     opened = date.fromisoformat(ledger.opened_on)
     end = fetched_at.date().replace(day=1) - timedelta(days=1)
     found = []

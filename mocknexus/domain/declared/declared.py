@@ -9,7 +9,7 @@ ones; every other member keeps its seeded, deterministic data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from mocknexus.domain.core.ids import new_guid
 from mocknexus.domain.core.models import Account, DeclaredOwner, Member, User
@@ -34,6 +34,28 @@ class DeclaredTransaction:
 
 
 @dataclass
+class DeclaredHolding:
+    """A security a declared INVESTMENT account holds, exactly: its price stays as declared (generated holdings'
+    prices move day by day; a declared one is what the test says it is)."""
+
+    symbol: str
+    quantity: float
+    current_price: float
+    description: str | None = None  # the symbol, when not declared
+    holding_type: str = "EQUITY"
+    purchase_price: float | None = None  # the current price, when not declared
+    previous_price: float | None = None  # yesterday's close (daily_change), the current price when not declared
+
+
+@dataclass
+class DeclaredStatement:
+    """A statement a declared account offers: a statement fetch after `period_end` finds it."""
+
+    period_end: date
+    period_start: date | None = None  # the first of period_end's month, when not declared
+
+
+@dataclass
 class DeclaredAccount:
     name: str
     type: str  # MX's account_type_name: CHECKING, SAVINGS, ...
@@ -50,6 +72,9 @@ class DeclaredAccount:
     # Generated transactions as well, at this many everyday purchases a day (None: only the declared ones).
     transactions_per_day: float | None = None
     credit_limit: float | None = None
+    # Exactly these (None: generated from the seed, an INVESTMENT account's holdings and every account's months).
+    holdings: list[DeclaredHolding] | None = None
+    statements: list[DeclaredStatement] | None = None
 
 
 @dataclass
