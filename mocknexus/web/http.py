@@ -4,6 +4,7 @@ parsing, and rendering in MX's media types."""
 from __future__ import annotations
 
 import functools
+import io
 import json
 from typing import Any
 
@@ -128,8 +129,18 @@ def render_json(body: Any, status: int = 200) -> Response:
 
 
 def render_json_text(text: bytes, status: int = 200) -> Response:
-    """A body already encoded as JSON (the admin state snapshot, kept encoded between reads)."""
-    return Response(text, status=status, mimetype=media_type())
+    """A body already encoded as JSON (the admin state snapshot, kept encoded between reads). A large one goes to
+    a server that offers `wsgi.file_wrapper` (waitress) as a file it sends from: copied into its out-buffer, it
+    would be written to a temporary file (past 1 MB) and read back, all under the interpreter's lock."""
+    wrap = request.environ.get("wsgi.file_wrapper")
+    if wrap is None or len(text) < FILE_WRAP_BYTES or request.method == "HEAD":
+        return Response(text, status=status, mimetype=media_type())
+    response = Response(wrap(io.BytesIO(text)), status=status, mimetype=media_type(), direct_passthrough=True)
+    response.content_length = len(text)
+    return response
+
+
+FILE_WRAP_BYTES = 1024 * 1024
 
 
 def read_body(schema: Schema, required: bool = True) -> dict:
