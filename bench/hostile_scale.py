@@ -126,13 +126,16 @@ def _with_journal_waits(server: servers.Server, seconds: float = 3.0) -> dict:
     found = {}
     parked: list[threading.Thread] = []
     for waiters in (0, 1, 4):
-        while len(parked) < waiters:
-            wait = "/__admin/requests/wait?path=/no-such-path&count=1&timeout=20"
+        while len(parked) < waiters:  # each ends (408) after the phase that holds it
+            timeout = round((seconds + 0.5) * (2 if waiters == 1 else 1) + 0.5, 1)
+            wait = f"/__admin/requests/wait?path=/no-such-path&count=1&timeout={timeout}"
             thread = threading.Thread(target=_timed, args=(server, "GET", wait), daemon=True)
             thread.start()
             parked.append(thread)
         time.sleep(0.5)  # each wait's first look (at every entry) is over
         found[f"{waiters}_waits"] = _read_rate(server, seconds)
+    for thread in parked:  # none is left to cost anything in what is measured next
+        thread.join()
     base = found["0_waits"]["cpu_ms_per_read"]
     for waiters in (1, 4):
         found[f"{waiters}_waits"]["cpu_per_read_vs_0"] = round(found[f"{waiters}_waits"]["cpu_ms_per_read"] / base, 2)
