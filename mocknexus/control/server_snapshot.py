@@ -52,9 +52,9 @@ class ServerSnapshot:
         # reveal -> client id -> (the head up to its clock's value, the records), of worlds on the server's time
         self._kept: dict[bool, dict[str, tuple[bytes, bytes]]] = {False: {}, True: {}}
 
-    def document(self, clock: str, reveal: bool) -> bytes:
-        """The server's snapshot (`Worlds.dump_all`'s outline) as JSON text, secrets masked unless `reveal`;
-        `clock`: the server's time, shown by every world running over it."""
+    def document(self, clock: str, reveal: bool) -> list[bytes]:
+        """The server's snapshot (`Worlds.dump_all`'s outline) as JSON text in pieces to be sent one after the
+        other, secrets masked unless `reveal`; `clock`: the server's time, shown by every world running over it."""
         clock_json = json.dumps(clock).encode("ascii")
         with self._lock:  # one read refreshes the kept pieces at a time; no world's lock is held meanwhile
             kept = self._kept[reveal]
@@ -68,7 +68,10 @@ class ServerSnapshot:
                 segments = (membership, self._cut(kept, moving, reveal))
                 # With a world whose snapshot moves with time, its pieces are asked again next read.
                 self._segments[reveal] = segments if not moving else None  # type: ignore[assignment]
-        return clock_json.join(segments[1])
+        cut = segments[1]
+        pieces: list[bytes] = [clock_json] * (2 * len(cut) - 1)
+        pieces[::2] = cut  # the segments, with the clock's text between each two
+        return pieces
 
     def _cut(self, kept: dict[str, tuple[bytes, bytes]], moving: list[World], reveal: bool) -> list[bytes]:
         """The document's segments between the server clock's places (`kept_snapshot.server_segments`)."""

@@ -425,10 +425,14 @@ class Worlds:
     def dump_all_json(self, reveal: bool) -> bytes:
         """`dump_all` as JSON text, secrets masked unless `reveal`: only the worlds written to since the
         last snapshot are converted and encoded again (`domain/core/kept_snapshot.py`)."""
+        return b"".join(self.dump_all_pieces(reveal))
+
+    def dump_all_pieces(self, reveal: bool) -> list[bytes]:
+        """`dump_all_json` in pieces to be sent one after the other (not joined: web/pieces_file.py)."""
         if self._tracks_writes:  # only the worlds changed since the last one are asked (server_snapshot.py)
             return self._server_snapshot.document(self.clock.now().isoformat(), reveal)
         clients = [world.emulator.dump_state_json(reveal) for world in self.all()]
-        return kept_snapshot.server_document(self.clock.now().isoformat(), clients, reveal)
+        return [kept_snapshot.server_document(self.clock.now().isoformat(), clients, reveal)]
 
     def load_all(self, state: Any) -> None:
         """Replace every client's state with a `dump_all` document; a bad document changes nothing."""
