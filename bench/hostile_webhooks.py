@@ -9,7 +9,6 @@ client with a healthy receiver firing an event every 0.2 s meanwhile. It reports
 from __future__ import annotations
 
 import json
-import socket
 import statistics
 import threading
 import time
@@ -19,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bench import servers
 from bench.workloads import call, connection
+from tests.hostile_receivers import socket_receiver
 
 KEY = {"MD-API-KEY": "bench-key"}
 
@@ -47,40 +47,6 @@ def _http_receiver(status: int, on_post: Callable[[dict], None] | None = None) -
     finally:
         server.shutdown()
         server.server_close()
-
-
-@contextmanager
-def _socket_receiver(trickle: bool) -> Iterator[str]:
-    """hang: accepts and reads, never answers; trickle: a status line, then a byte every 0.2 s for ever."""
-    listener = socket.create_server(("127.0.0.1", 0), backlog=512)
-    stop = threading.Event()
-
-    def serve(conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.recv(65536)
-                if trickle:
-                    conn.sendall(b"HTTP/1.1 200 OK\r\n")
-                while not stop.wait(0.2):
-                    if trickle:
-                        conn.sendall(b"X")
-            except OSError:
-                return
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
-    finally:
-        stop.set()
-        listener.close()
 
 
 def _session(url: str, client: str) -> dict:
@@ -116,8 +82,8 @@ def run(n: int, mocknexus: Callable) -> dict:  # mocknexus: hostile._mocknexus, 
     with (
         mocknexus() as server,
         _http_receiver(500) as failing,
-        _socket_receiver(trickle=False) as hanging,
-        _socket_receiver(trickle=True) as trickling,
+        socket_receiver(trickle=False) as hanging,
+        socket_receiver(trickle=True) as trickling,
         _http_receiver(204, healthy_post) as healthy,
     ):
         refused = f"http://127.0.0.1:{servers.free_port()}/hook"  # nobody listens there

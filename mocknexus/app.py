@@ -107,6 +107,17 @@ class MockNexusFlask(Flask):
         return None
 
 
+def in_scope(wsgi_app: Any, scope: Any) -> Any:
+    """`wsgi_app` with each request inside one of the store's scopes: a partition's version, once confirmed by
+    the database in a request, is not asked for again by that request's reads (store/postgres_cache.py)."""
+
+    def app(environ: dict, start_response: Any) -> Any:
+        with scope():
+            return wsgi_app(environ, start_response)
+
+    return app
+
+
 def create_app(config: Config | None = None, *, clock: Clock | None = None, store: Store | None = None) -> Flask:
     config = config or Config()
     app = MockNexusFlask("mocknexus", static_folder=None)
@@ -179,5 +190,8 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     request_context.register(app)
     register_hooks(app)
     app.wsgi_app = with_browser_headers(app.wsgi_app)  # type: ignore[method-assign]  # nosniff on every answer
+    scope = getattr(store, "scope", None)  # a shared store's request scope (store/postgres_cache.py)
+    if scope is not None:
+        app.wsgi_app = in_scope(app.wsgi_app, scope)  # type: ignore[method-assign]
     app.wsgi_app = RequestLog(app.wsgi_app, app.url_map)  # type: ignore[method-assign]  # one log line per request
     return app

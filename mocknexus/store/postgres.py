@@ -1,13 +1,17 @@
 """The shared store: one PostgreSQL database, for several mocknexus replicas (on several machines) at once.
 
 It follows the SQLite store's seams (sqlite.py): one table of records by (table, key), values as text made by
-the encoder the domain hands in, a partition as a prefix on the table name. Nothing is cached here: every read
-asks the database, so a write on one replica is seen by the next read on any other.
+the encoder the domain hands in, a partition as a prefix on the table name. Each partition (a client's world,
+the shared world, the root's indexes) has a row in `partitions` whose version moves with every write to it.
 
-A transaction is a database transaction that first takes one transaction-scoped advisory lock: read-modify-
-writes serialize across replicas as SQLite's `BEGIN IMMEDIATE` serializes them across processes (and as the
-memory store's lock does within one). One lock, not one per partition: a client's transaction also writes
-the root's token index, and a single lock can never be taken in two orders (no deadlock to detect and retry).
+A transaction locks its partition's row (`SELECT ... FOR UPDATE`): read-modify-writes of one world serialize
+across replicas as the memory store's lock per partition serializes them within one process, and two worlds
+never wait for each other. A transaction entering another partition's transaction locks that one too (a
+client's world, then the root's). Its writes are sent with its COMMIT, in one round trip.
+
+A replica keeps the records it has read, per partition, with the version they were read at, and answers from
+them only when the database has just confirmed that version (postgres_cache.py says how, and why that cannot
+go stale): a member read is a few round trips, not one per record.
 
 Connections come from a psycopg_pool pool. When the database goes away (a restart, a network cut) an operation
 raises `StoreUnavailable`, which the web layer answers as MX's 503; a connection found dead when a transaction
@@ -32,38 +36,31 @@ import psycopg_pool
 from psycopg import conninfo
 
 from mocknexus.store.base import SchemaTooNew, StoreUnavailable
+from mocknexus.store.postgres_cache import Copies, Key, Pending, Version, newer
+from mocknexus.store.postgres_sql import (
+    BUMP,
+    CREATE,
+    EPOCH,
+    GET,
+    LOCK,
+    MIGRATIONS,
+    SCHEMA_LOCK,
+    SCHEMA_VERSION,
+    TABLE,
+    VERSIONED_GET,
+    VERSIONED_TABLE,
+    Statement,
+    configure,
+    first,
+    literal,
+    partition_of,
+    refill_statement,
+    write_statement,
+)
 from mocknexus.store.spec import redact
 
 Encode = Callable[[str, Any], str]
 Decode = Callable[[str, str], Any]
-
-# The advisory lock keys (any two bigints nobody else in the database uses): every transaction's, and the
-# schema upgrade's.
-TRANSACTION_LOCK = 0x6D6F636B6E7801
-SCHEMA_LOCK = 0x6D6F636B6E7802
-
-# Each version's DDL, applied in order to bring a database from the version before it. Text columns collate as
-# "C" (bytes): a partition's tables are a range of names (see `clear`), which a locale's collation would reorder.
-MIGRATIONS: dict[int, str] = {
-    1: """
-        CREATE TABLE records (
-            tbl TEXT COLLATE "C" NOT NULL,
-            key TEXT COLLATE "C" NOT NULL,
-            value TEXT NOT NULL,
-            PRIMARY KEY (tbl, key)
-        )
-    """,
-    # Leases for clock-driven work (control/leases.py), judged by the database's clock: replicas on several
-    # machines need not agree on the time for one of them to run a world's work at a time.
-    2: """
-        CREATE TABLE leases (
-            name TEXT COLLATE "C" PRIMARY KEY,
-            owner TEXT NOT NULL,
-            expires_at TIMESTAMPTZ NOT NULL
-        )
-    """,
-}
-SCHEMA_VERSION = max(MIGRATIONS)
 
 POOL_SIZE = 24  # request threads (8 by default), the background thread, the webhook dispatcher and its senders
 CONNECT_SECONDS = 10.0  # how long opening the store waits for the database
@@ -77,13 +74,17 @@ class PostgresStore:
         self._secret = conninfo.conninfo_to_dict(url).get("password") or None
         self._encode = encode
         self._decode = decode
-        self._local = threading.local()
+        self._local = threading.local()  # the thread's transaction (`tx`, `depth`) and request scope (`scope`)
+        self._copies = Copies()  # what this replica read, per partition (postgres_cache.py)
         self._prefix = ""  # a partition's: "<quoted name>/", as in sqlite.py
         self._pool = psycopg_pool.ConnectionPool(
             url,
             min_size=2,
             max_size=pool_size,
-            kwargs={"autocommit": True, "connect_timeout": int(CONNECT_SECONDS)},
+            # prepare_threshold None: statements carry their values as literals, so few repeat; preparing them
+            # cost more CPU in bookkeeping than it saved.
+            kwargs={"autocommit": True, "connect_timeout": int(CONNECT_SECONDS), "prepare_threshold": None},
+            configure=configure,
             open=False,
             timeout=BUSY_SECONDS,
             reconnect_timeout=24 * 3600.0,  # keep trying through a long outage, never give the pool up
@@ -129,10 +130,7 @@ class PostgresStore:
             elif found < SCHEMA_VERSION:
                 conn.execute("UPDATE mocknexus_schema SET version = %s", (SCHEMA_VERSION,))
 
-    def schema_version(self) -> int:
-        return self._read("SELECT version FROM mocknexus_schema", ())[0][0]
-
-    # ---- connections and transactions ---------------------------------------------------------------------
+    # ---- connections -------------------------------------------------------------------------------------
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._secret, "***") if self._secret else text
@@ -140,99 +138,34 @@ class PostgresStore:
     def _unavailable(self, exc: Exception) -> StoreUnavailable:
         return StoreUnavailable(f"PostgreSQL at {self.display} is unavailable: {self._scrub(str(exc).strip())}")
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Re-entrant per thread. The database transaction begins (and takes the lock) at its first statement:
-        an operation that turns out to need nothing from the store costs no round trip."""
-        local = self._local
-        depth = getattr(local, "depth", 0)
-        local.depth = depth + 1
-        if depth:
-            try:
-                yield
-            finally:
-                local.depth -= 1
-            return
-        local.conn, local.seen = None, {}
+    def _send(self, conn: psycopg.Connection, statements: list[Statement]) -> list[list[tuple]]:
+        """Statements in one round trip, each one's rows. They go as one text in the simple query protocol, their
+        values written in as SQL literals (`_literal`): measured, that costs this process a third of the CPU of
+        psycopg's pipeline of prepared statements, and the round trip half its time."""
+        text = ";".join(sql % tuple(map(literal, params)) if params else sql for sql, params in statements)
         try:
-            try:
-                yield
-            except BaseException:
-                conn = local.conn
-                if conn is not None and not conn.broken:
-                    with contextlib.suppress(psycopg.Error):  # died meanwhile: the server rolled it back
-                        conn.execute("ROLLBACK")
-                raise
-            if local.conn is not None:
-                try:
-                    local.conn.execute("COMMIT")
-                except psycopg.OperationalError as exc:
-                    raise self._unavailable(exc) from None
-        finally:
-            conn, local.conn, local.seen, local.depth = local.conn, None, None, 0
-            if conn is not None:
-                self._pool.putconn(conn)  # a broken connection is discarded, not reused
+            cursor = conn.execute(text)  # type: ignore[arg-type]  # our own SQL, values as literals
+            found = []
+            while True:
+                found.append(cursor.fetchall() if cursor.description is not None else [])
+                if not cursor.nextset():
+                    return found
+        except psycopg.OperationalError as exc:
+            raise self._unavailable(exc) from None
 
-    def _in_transaction(self) -> psycopg.Connection | None:
-        """The thread's transaction's connection, begun now if this is its first statement; None outside one."""
-        local = self._local
-        if not getattr(local, "depth", 0):
-            return None
-        conn = local.conn
-        if conn is None:
-            conn = local.conn = self._begin()
-        return conn
-
-    def _begin(self) -> psycopg.Connection:
-        """A connection in a new transaction holding the lock; a dead connection (the database restarted
-        since it was pooled) is replaced once."""
-        for attempt in (1, 2):
-            try:
-                conn = self._pool.getconn()
-            except psycopg_pool.PoolTimeout as exc:
-                raise self._unavailable(exc) from None
-            try:
-                # No parameters: one round trip (the simple protocol takes both statements at once).
-                conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({TRANSACTION_LOCK})")  # type: ignore[arg-type]
-                return conn
-            except psycopg.OperationalError as exc:
-                self._pool.putconn(conn)
-                if attempt == 2 or not conn.broken:
-                    raise self._unavailable(exc) from None
-                self._drop_dead()
-        raise AssertionError("unreachable")
-
-    def _read(self, sql: str, params: tuple) -> list[tuple]:
-        conn = self._in_transaction()
-        if conn is not None:
-            try:
-                return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
-            except psycopg.OperationalError as exc:
-                raise self._unavailable(exc) from None
-        return self._alone(lambda c: c.execute(sql, params).fetchall())  # type: ignore[arg-type]
-
-    def _write(self, sql: str, params: tuple) -> None:
-        conn = self._in_transaction()
-        if conn is not None:
-            try:
-                conn.execute(sql, params)  # type: ignore[arg-type]
-            except psycopg.OperationalError as exc:
-                raise self._unavailable(exc) from None
-            return
-        self._alone(lambda c: c.execute(sql, params))  # type: ignore[arg-type]
-
-    def _alone(self, run: Callable[[psycopg.Connection], Any]) -> Any:
-        """One statement outside a transaction (autocommit): each is idempotent, so a dead pooled connection is
-        replaced and the statement sent once more."""
+    def _alone(self, statements: list[Statement]) -> list[list[tuple]]:
+        """Statements outside a transaction (each is idempotent, or a whole BEGIN ... COMMIT), on a pooled
+        connection: one found dead (the database restarted since it was pooled) is replaced and they are sent
+        once more."""
         for attempt in (1, 2):
             try:
                 with self._pool.connection() as conn:
-                    return run(conn)
+                    return self._send(conn, statements)
             except psycopg_pool.PoolTimeout as exc:
                 raise self._unavailable(exc) from None
-            except psycopg.OperationalError as exc:
+            except StoreUnavailable:
                 if attempt == 2:
-                    raise self._unavailable(exc) from None
+                    raise
                 self._drop_dead()
         raise AssertionError("unreachable")
 
@@ -262,66 +195,291 @@ class PostgresStore:
     def close(self) -> None:
         self._pool.close()
 
-    # ---- records ------------------------------------------------------------------------------------------
+    # ---- transactions and request scopes -----------------------------------------------------------------
 
-    # Inside a transaction, a record read once is not asked for again (`seen`: its text, or None if absent):
-    # the transaction holds the lock every writer takes, so no other replica can change it meanwhile, and
-    # this transaction's own writes update it. It lives as long as the transaction: nothing outlives a
-    # transaction, so nothing can go stale (each domain operation reads a session's clock several times).
+    @contextmanager
+    def scope(self) -> Iterator[None]:
+        """One HTTP request (app.py wraps each in one): a partition whose version a read in it has confirmed is
+        not asked about again by a read outside a transaction in it (postgres_cache.py says why that is safe)."""
+        local = self._local
+        if getattr(local, "scope", None) is not None:
+            yield
+            return
+        local.scope = {}
+        try:
+            yield
+        finally:
+            local.scope = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Re-entrant per thread, across partitions: one database transaction, begun at its first read (with
+        the lock of every partition whose transaction was entered) or at its commit; an operation that needs
+        nothing from the store costs no round trip."""
+        local = self._local
+        depth = getattr(local, "depth", 0)
+        if depth:
+            pending: Pending = local.tx
+            if self._prefix not in pending.locked and self._prefix not in pending.wanted:
+                pending.wanted.append(self._prefix)  # locked by the next statement sent
+            local.depth = depth + 1
+            try:
+                yield
+            finally:
+                local.depth -= 1
+            return
+        pending = local.tx = Pending()
+        pending.wanted.append(self._prefix)
+        local.depth = 1
+        try:
+            try:
+                yield
+            except BaseException:
+                if pending.conn is not None and not pending.conn.broken:
+                    with contextlib.suppress(psycopg.Error):  # died meanwhile: the server rolled it back
+                        pending.conn.execute("ROLLBACK")
+                raise
+            self._commit(pending)
+        finally:
+            local.tx, local.depth = None, 0
+            if pending.conn is not None:
+                self._pool.putconn(pending.conn)  # a broken connection is discarded, not reused
+
+    def _pending(self) -> Pending | None:
+        return getattr(self._local, "tx", None)
+
+    def _in_transaction(self, pending: Pending, statements: list[Statement]) -> list[list[tuple]]:
+        """Statements (reads) in the thread's transaction, after BEGIN if it is its first and the locks it still
+        needs, all in one round trip. With each lock goes a read of the records the thread's replica read last in
+        that world, answered only if the world has moved since its copy (another replica wrote): they refill the
+        copy at once instead of one round trip each."""
+        began = pending.conn is None
+        wanted = [name for name in pending.wanted if name not in pending.locked]
+        prologue: list[Statement] = [("BEGIN", ())] if began else []
+        refills: list[tuple[str, Version | None, list[Key]]] = []
+        for name in wanted:
+            prologue.append((LOCK, (name,)))
+            kept, hot = self._copies.current(name), self._copies.hot(name)
+            if hot:
+                known = kept.version if kept is not None else None
+                prologue.append(refill_statement(name, known, hot))
+                refills.append((name, known, hot))
+            else:
+                refills.append((name, None, []))
+        rows = self._send_in(pending, prologue + statements, began)
+        answers = rows[len(prologue) :]
+        found_rows = iter(rows[int(began) : len(prologue)])
+        pending.wanted.clear()
+        again = False
+        for name, known, hot in refills:
+            found = next(found_rows)
+            refilled = next(found_rows) if hot else []
+            if not found:  # a partition never written: its row made now, then locked; the reads sent again
+                self._send(pending.conn, [(CREATE, (name,))])  # type: ignore[arg-type]
+                found = self._send(pending.conn, [(LOCK, (name,))])[0]  # type: ignore[arg-type]
+                again, hot = True, []
+            version: Version = (found[0][0], found[0][1])
+            pending.locked[name] = version
+            if hot and version != known:  # the refill ran under the lock: the world as it is now
+                copy = self._copies.at(name, version)
+                texts = {(tbl, key): text for tbl, key, text in refilled}
+                for wanted_key in hot:
+                    copy.records[wanted_key] = texts.get(wanted_key)
+        if again and statements:
+            answers = self._send(pending.conn, statements)  # type: ignore[arg-type]
+        return answers
+
+    def _send_in(self, pending: Pending, statements: list[Statement], began: bool) -> list[list[tuple]]:
+        """Statements on the transaction's connection; when they begin it (`began`), on a pooled connection, and
+        once more on another if that one was dead (the database restarted since it was pooled): nothing of the
+        transaction had reached the database."""
+        for attempt in (1, 2):
+            if began:
+                try:
+                    pending.conn = self._pool.getconn()
+                except psycopg_pool.PoolTimeout as exc:
+                    raise self._unavailable(exc) from None
+            try:
+                return self._send(pending.conn, statements)  # type: ignore[arg-type]
+            except StoreUnavailable:
+                conn = pending.conn
+                if not began or attempt == 2 or conn is None or not conn.broken:
+                    raise
+                pending.conn = None
+                self._pool.putconn(conn)
+                self._drop_dead()
+        raise AssertionError("unreachable")
+
+    def _commit(self, pending: Pending) -> None:
+        """Send the transaction's writes and every written partition's new version with its COMMIT (one round
+        trip); then this replica's copies follow."""
+        if not pending.written:
+            if pending.conn is not None:
+                self._send(pending.conn, [("COMMIT", ())])
+            return
+        names = sorted(pending.written)  # rows always locked in one order
+        began = pending.conn is None
+        statements = [("BEGIN", ())] if began else []
+        statements += [(BUMP, (name,)) for name in names]
+        statements += [write_statement(key, text) for key, text in pending.writes.items()]
+        rows = self._send_in(pending, [*statements, ("COMMIT", ())], began)
+        versions = rows[int(began) : int(began) + len(names)]
+        scope = getattr(self._local, "scope", None)
+        for name, found in zip(names, versions, strict=True):
+            after: Version = (found[0][0], found[0][1])
+            if pending.cleared:
+                self._copies.forget(name)
+            else:
+                writes = {key: text for key, text in pending.writes.items() if partition_of(key[0]) == name}
+                self._copies.committed(name, (after[0] - 1, after[1]), after, writes)
+            if scope is not None:
+                scope[name] = after
+        if EPOCH in pending.written:
+            self._copies.forget()
+
+    # ---- records -----------------------------------------------------------------------------------------
+
+    def _text(self, name: str, key: str) -> str | None:
+        """A record's stored text (None: absent), from the transaction's writes, this replica's copy of the
+        partition when the database has confirmed it, or the database."""
+        pending, part, wanted = self._pending(), self._prefix, (name, key)
+        if pending is None:
+            return self._unlocked_text(part, wanted, None)
+        if wanted in pending.writes:
+            return pending.writes[wanted]
+        if pending.cleared:
+            return first(self._in_transaction(pending, [(GET, wanted)])[0])
+        if part in pending.locked:
+            copy = self._copies.at(part, pending.locked[part])
+            self._copies.touch(part, wanted)
+            if wanted in copy.records:
+                return copy.records[wanted]
+            text = first(self._in_transaction(pending, [(GET, wanted)])[0])
+            copy.records[wanted] = text
+            return text
+        if part in pending.wanted:  # its lock and the read in one round trip
+            self._copies.touch(part, wanted)
+            text = first(self._in_transaction(pending, [(GET, wanted)])[0])
+            self._copies.at(part, pending.locked[part]).records[wanted] = text
+            return text
+        return self._unlocked_text(part, wanted, pending)
+
+    def _unlocked_text(self, part: str, wanted: Key, pending: Pending | None) -> str | None:
+        """A record of a partition this thread has not locked: from the copy if this request has confirmed its
+        version already, else with its version in one statement."""
+        scope = getattr(self._local, "scope", None)
+        confirmed = scope.get(part) if scope is not None else None
+        if confirmed is not None:
+            copy = self._copies.current(part)
+            if copy is not None and newer(copy.version, confirmed) and wanted in copy.records:
+                return copy.records[wanted]
+        statement = (VERSIONED_GET, (part, *wanted))
+        if pending is not None:  # in the transaction's round trip (with its BEGIN and locks, if they are due)
+            row = self._in_transaction(pending, [statement])[0][0]
+        else:
+            row = self._alone([statement])[0][0]
+        version: Version = (row[0], row[1])
+        self._copies.at(part, version).records[wanted] = row[2]
+        if scope is not None:
+            scope[part] = version
+        return row[2]
+
+    def _table_texts(self, table: str) -> dict[str, str]:
+        """Every record of a table as key -> text (a fresh dict), as `_text` finds one."""
+        pending, part, name = self._pending(), self._prefix, self._prefix + table
+        if pending is None:
+            found = self._unlocked_table(part, name, None)
+        elif pending.cleared:
+            found = dict(self._in_transaction(pending, [(TABLE, (name,))])[0])  # type: ignore[arg-type]
+        elif part in pending.locked or part in pending.wanted:
+            copy = self._copies.at(part, pending.locked[part]) if part in pending.locked else None
+            kept = copy.tables.get(name) if copy is not None else None
+            if kept is None:
+                kept = dict(self._in_transaction(pending, [(TABLE, (name,))])[0])  # type: ignore[arg-type]
+                self._copies.at(part, pending.locked[part]).tables[name] = kept
+            found = dict(kept)
+        else:
+            found = self._unlocked_table(part, name, pending)
+        if pending is not None:
+            for (table_name, key), text in pending.writes.items():
+                if table_name == name:
+                    if text is None:
+                        found.pop(key, None)
+                    else:
+                        found[key] = text
+        return found
+
+    def _unlocked_table(self, part: str, name: str, pending: Pending | None) -> dict[str, str]:
+        scope = getattr(self._local, "scope", None)
+        confirmed = scope.get(part) if scope is not None else None
+        if confirmed is not None:
+            copy = self._copies.current(part)
+            if copy is not None and newer(copy.version, confirmed) and name in copy.tables:
+                return dict(copy.tables[name])
+        statement = (VERSIONED_TABLE, (part, name))
+        rows = self._in_transaction(pending, [statement])[0] if pending is not None else self._alone([statement])[0]
+        version: Version = (rows[0][0], rows[0][1])
+        kept = {key: text for _, _, key, text in rows if key is not None}
+        self._copies.at(part, version).tables[name] = kept
+        if scope is not None:
+            scope[part] = version
+        return dict(kept)
+
+    def _store(self, name: str, key: str, text: str | None) -> None:
+        """Write (None: delete) a record: kept for the transaction's commit, or at once in a transaction of its
+        own that moves the partition's version."""
+        pending, part = self._pending(), self._prefix
+        if pending is None:
+            rows = self._alone([("BEGIN", ()), (BUMP, (part,)), write_statement((name, key), text), ("COMMIT", ())])
+            after: Version = (rows[1][0][0], rows[1][0][1])
+            self._copies.committed(part, (after[0] - 1, after[1]), after, {(name, key): text})
+            return
+        pending.written.add(part)
+        if pending.cleared:  # after a clear in this transaction every statement goes to the database
+            self._in_transaction(pending, [write_statement((name, key), text)])
+        else:
+            pending.writes[(name, key)] = text
 
     def get(self, table: str, key: str) -> Any | None:
-        name = self._prefix + table
-        seen = getattr(self._local, "seen", None)
-        if seen is not None and (name, key) in seen:
-            text = seen[(name, key)]
-        else:
-            rows = self._read("SELECT value FROM records WHERE tbl = %s AND key = %s", (name, key))
-            text = rows[0][0] if rows else None
-            if seen is not None:
-                seen[(name, key)] = text
+        text = self._text(self._prefix + table, key)
         return None if text is None else self._decode(table, text)
 
     def put(self, table: str, key: str, value: Any) -> None:
-        name, text = self._prefix + table, self._encode(table, value)
-        self._write(
-            "INSERT INTO records (tbl, key, value) VALUES (%s, %s, %s) "
-            "ON CONFLICT (tbl, key) DO UPDATE SET value = EXCLUDED.value",
-            (name, key, text),
-        )
-        seen = getattr(self._local, "seen", None)
-        if seen is not None:
-            seen[(name, key)] = text
+        self._store(self._prefix + table, key, self._encode(table, value))
 
     def delete(self, table: str, key: str) -> None:
-        name = self._prefix + table
-        self._write("DELETE FROM records WHERE tbl = %s AND key = %s", (name, key))
-        seen = getattr(self._local, "seen", None)
-        if seen is not None:
-            seen[(name, key)] = None
+        self._store(self._prefix + table, key, None)
 
     def values(self, table: str) -> Iterator[Any]:
-        rows = self._read("SELECT value FROM records WHERE tbl = %s", (self._prefix + table,))
-        return iter([self._decode(table, text) for (text,) in rows])
+        return iter([self._decode(table, text) for text in self._table_texts(table).values()])
 
     def items(self, table: str) -> Iterator[tuple[str, Any]]:
-        rows = self._read("SELECT key, value FROM records WHERE tbl = %s", (self._prefix + table,))
-        return iter([(key, self._decode(table, text)) for key, text in rows])
+        return iter([(key, self._decode(table, text)) for key, text in self._table_texts(table).items()])
 
     def count(self, table: str) -> int:
-        return self._read("SELECT COUNT(*) FROM records WHERE tbl = %s", (self._prefix + table,))[0][0]
+        return len(self._table_texts(table))
 
     def generation(self) -> None:
         return None  # other replicas write to the same database unseen
 
     def clear(self) -> None:
-        seen = getattr(self._local, "seen", None)
-        if seen is not None:
-            seen.clear()
-        if not self._prefix:
-            self._write("DELETE FROM records", ())
+        """Empty this partition (the root: every partition, and the epoch moves, so every copy is dropped)."""
+        part = self._prefix
+        if part:
+            moved, delete = [part], ("DELETE FROM records WHERE tbl >= %s AND tbl < %s", (part, part[:-1] + "0"))
+        else:  # "0" follows "/": a partition's tables are the names from "<name>/" up to "<name>0"
+            moved, delete = ["", EPOCH], ("DELETE FROM records", ())
+        pending = self._pending()
+        if pending is None:
+            self._alone([("BEGIN", ()), *[(BUMP, (name,)) for name in moved], delete, ("COMMIT", ())])
+            self._copies.forget(part or None)
             return
-        # Every table of this partition: names from "<name>/" up to (not including) "<name>0" ("0" follows "/").
-        self._write("DELETE FROM records WHERE tbl >= %s AND tbl < %s", (self._prefix, self._prefix[:-1] + "0"))
+        # The writes kept so far go first; from here to the commit, this transaction reads the database alone.
+        flushed = [write_statement(key, text) for key, text in pending.writes.items()]
+        pending.writes.clear()
+        pending.cleared = True
+        pending.written.update(moved)
+        self._in_transaction(pending, [*flushed, delete])
 
     def drop_partition(self, name: str) -> None:
         """Forget partition `name` and its records (a client id's world dropped from the registry)."""
@@ -330,22 +488,29 @@ class PostgresStore:
     def partition(self, name: str) -> PostgresStore:
         if self._prefix:
             raise ValueError("partitions do not nest")
-        view = copy.copy(self)  # shares the pool, the thread's transaction and the codec
+        view = copy.copy(self)  # shares the pool, the thread's transaction, the copies and the codec
         view._prefix = urllib.parse.quote(name, safe="") + "/"
         return view
+
+    def schema_version(self) -> int:
+        return self._alone([("SELECT version FROM mocknexus_schema", ())])[0][0][0]
 
     # ---- leases (control/leases.py) -----------------------------------------------------------------------
 
     def lease(self, name: str, owner: str, seconds: float) -> bool:
         """Take or renew the lease `name` for `seconds` by the database's clock: True if `owner` holds it now
         (it was free, had run out, or was its own already)."""
-        rows = self._read(
-            "INSERT INTO leases (name, owner, expires_at) VALUES (%s, %s, now() + make_interval(secs => %s)) "
-            "ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at "
-            "WHERE leases.owner = EXCLUDED.owner OR leases.expires_at < now() RETURNING owner",
-            (name, owner, seconds),
-        )
+        rows = self._alone(
+            [
+                (
+                    "INSERT INTO leases (name, owner, expires_at) VALUES (%s, %s, now() + make_interval(secs => %s)) "
+                    "ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at "
+                    "WHERE leases.owner = EXCLUDED.owner OR leases.expires_at < now() RETURNING owner",
+                    (name, owner, seconds),
+                )
+            ]
+        )[0]
         return bool(rows)
 
     def release(self, name: str, owner: str) -> None:
-        self._write("DELETE FROM leases WHERE name = %s AND owner = %s", (name, owner))
+        self._alone([("DELETE FROM leases WHERE name = %s AND owner = %s", (name, owner))])

@@ -161,7 +161,24 @@ def build_spec(app: Flask) -> dict:
             if prop.get("x-digits"):
                 component["properties"][name] = _digits_also(prop)
     _nullable_enums(document)
+    _one_or_several(document)
     return document
+
+
+def _one_or_several(document: dict) -> None:
+    """MX's filters taken as one value (`category_guid`) or several (`category_guid[]`) are two query
+    parameters whose names differ by `[]` alone. Client generators derive one identifier from both, and
+    openapi-python-client drops the whole operation on that clash ("Parameters with same Python identifier").
+    The one-value form is declared by `content` (its text, the same schema): the document still lists both of
+    MX's names, and openapi-python-client, which takes only `schema` parameters, keeps the operation with the
+    `[]` form (one value or several) under the shared name."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            query = [p for p in operation.get("parameters", []) if p["in"] == "query"]
+            several = {p["name"].removesuffix("[]") for p in query if p["name"].endswith("[]")}
+            for parameter in query:
+                if parameter["name"] in several and "schema" in parameter:
+                    parameter["content"] = {"text/plain": {"schema": parameter.pop("schema")}}
 
 
 def _nullable_enums(node: Any) -> None:

@@ -51,6 +51,37 @@ PLATFORM = {
     ("GET", "/users/{user_guid}/micro_deposits/{micro_deposit_guid}"): "readUserMicrodeposit",
     ("DELETE", "/users/{user_guid}/micro_deposits/{micro_deposit_guid}"): "deleteMicrodeposit",
     ("POST", "/users/{user_guid}/widget_urls"): "requestWidgetURL",
+    # The data plane (docs/data.md).
+    ("GET", "/categories/default"): "listDefaultCategories",
+    ("GET", "/categories/{category_guid}"): "readDefaultCategory",
+    ("GET", "/users/{user_guid}/categories"): "listCategories",
+    ("GET", "/users/{user_guid}/categories/default"): "listDefaultCategoriesByUser",
+    ("GET", "/users/{user_guid}/categories/{category_guid}"): "readCategory",
+    ("GET", "/users/{user_guid}/transactions"): "listTransactions",
+    ("GET", "/users/{user_guid}/transactions/{transaction_guid}"): "readTransaction",
+    ("PUT", "/users/{user_guid}/transactions/{transaction_guid}"): "updateTransaction",
+    ("GET", "/users/{user_guid}/accounts/{account_guid}/transactions"): "listTransactionsByAccount",
+    ("GET", "/users/{user_guid}/members/{member_guid}/transactions"): "listTransactionsByMember",
+    ("PUT", "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}"): (
+        "updateTransactionByAccount"
+    ),
+    # Served in v20250224 only: MX's names from its v20250224 document.
+    ("POST", "/users/{user_guid}/accounts/merge"): "mergeAccounts",
+    ("GET", "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions"): (
+        "listTransactionsByAccountPerMember"
+    ),
+    ("GET", "/users/{user_guid}/members/{member_guid}/accounts/{account_guid}/transactions/{transaction_guid}"): (
+        "readTransactionByAccount"
+    ),
+    ("GET", "/users/{user_guid}/investment_holdings"): "listHoldings",
+    ("GET", "/users/{user_guid}/investment_holdings/{holding_guid}"): "readHolding",
+    ("GET", "/users/{user_guid}/accounts/{account_guid}/investment_holdings"): "listHoldingsByAccount",
+    ("GET", "/users/{user_guid}/members/{member_guid}/investment_holdings"): "listHoldingsByMember",
+    ("POST", "/users/{user_guid}/members/{member_guid}/extend_history"): "extendHistory",
+    ("POST", "/users/{user_guid}/members/{member_guid}/fetch_statements"): "fetchStatements",
+    ("GET", "/users/{user_guid}/members/{member_guid}/statements"): "listStatementsByMember",
+    ("GET", "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}"): "readStatementByMember",
+    ("GET", "/users/{user_guid}/members/{member_guid}/statements/{statement_guid}.pdf"): "downloadStatementPDF",
 }
 
 # Nexus operations MX names in its Platform API (the same operation there): MX's name, prefixed.

@@ -7,8 +7,9 @@ SDK flows the tests run.
   operation (`served_operations`).
 - validated: the operation is in the list whose every answer the version's conformance test judges by MX's
   document (tests/platform/mx_document.py `VALIDATED`; each conformance test asserts it met them all).
-- SDK: the operation is called by a flow the SDK tests run (sdk_flow.py: mx-platform-python 1.12.0 and
-  sdk_flow.js: mx-platform-node 2.1.0 for v20111101; sdk_flow_v20250224.js: mx-platform-node 3.0.0).
+- SDK: the operation is called by a flow the SDK tests run (sdk_flow.py and sdk_data_flow.py:
+  mx-platform-python 1.12.0 and sdk_flow.js: mx-platform-node 2.1.0 for v20111101; sdk_flow_v20250224.js and
+  sdk_data_flow_v20250224.js: mx-platform-node 3.0.0).
 
 `python -m tests.platform.coverage` writes the table; tests/platform/test_coverage_table.py fails when the
 committed one is stale.
@@ -32,8 +33,11 @@ ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "docs" / "platform-coverage.md"
 HERE = Path(__file__).parent
 SDK_FLOWS = {
-    "v20111101": {"mx-platform-python 1.12.0": HERE / "sdk_flow.py", "mx-platform-node 2.1.0": HERE / "sdk_flow.js"},
-    "v20250224": {"mx-platform-node 3.0.0": HERE / "sdk_flow_v20250224.js"},
+    "v20111101": {
+        "mx-platform-python 1.12.0": (HERE / "sdk_flow.py", HERE / "sdk_data_flow.py"),
+        "mx-platform-node 2.1.0": (HERE / "sdk_flow.js",),
+    },
+    "v20250224": {"mx-platform-node 3.0.0": (HERE / "sdk_flow_v20250224.js", HERE / "sdk_data_flow_v20250224.js")},
 }
 VERSIONS = ("v20111101", "v20250224")
 YES, NO = "yes", "-"
@@ -78,8 +82,8 @@ def sdk_operations(version: str) -> dict[str, set[str]]:
     ops = mx_document.DOCUMENTS[version].operations
     by_name = {**{op: op for op in ops}, **{_snake(op): op for op in ops}}
     found = {}
-    for sdk, flow in SDK_FLOWS[version].items():
-        called = set(re.findall(r"\.(\w+)\(", flow.read_text(encoding="utf-8")))
+    for sdk, flows in SDK_FLOWS[version].items():
+        called = {name for flow in flows for name in re.findall(r"\.(\w+)\(", flow.read_text(encoding="utf-8"))}
         found[sdk] = {by_name[name] for name in called if name in by_name}
     return found
 
@@ -143,8 +147,8 @@ def table() -> str:
         "",
         "## Not served",
         "",
-        "MX's operations outside the verification path (mocknexus answers them 404, as MX answers a path it",
-        "does not know). `removed` marks the two v20111101 operations v20250224 dropped.",
+        "MX's operations mocknexus does not serve (it answers them 404, as MX answers a path it does not",
+        "know; docs/data.md says why). `removed` marks the two v20111101 operations v20250224 dropped.",
         "",
         "| operation | path | in v20111101 | in v20250224 |",
         "|---|---|---|---|",

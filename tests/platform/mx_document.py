@@ -89,7 +89,10 @@ DATA_OPERATIONS = [
     "extendHistory",
     "fetchStatements",
 ]
+VERIFICATION_OPERATIONS = list(OPERATIONS)
 OPERATIONS += DATA_OPERATIONS
+# The data-plane operations MX's v20250224 document adds (tests/platform/test_v20250224_data.py covers them).
+V20250224_DATA_OPERATIONS = ["listTransactionsByAccountPerMember", "readTransactionByAccount", "mergeAccounts"]
 # MX's errors page (not its document, which declares no error response): what the emulator answers besides
 # each operation's success code, with the body of the documented success (204: none).
 DOCUMENTED_ELSEWHERE = {
@@ -150,7 +153,7 @@ class Document:
     def operation_for(self, method: str, path: str) -> str:
         """The operationId whose template matches a concrete path (literal segments win, as in MX's routing)."""
         best = None
-        for op_id in (o for o in OPERATIONS if o in self.operations):
+        for op_id in (o for o in [*OPERATIONS, *V20250224_DATA_OPERATIONS] if o in self.operations):
             op_method, template, _ = self.operations[op_id]
             pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
             if op_method == method and re.match(pattern, path.split("?")[0]):
@@ -221,9 +224,8 @@ V20250224 = Document("v20250224", REFERENCE / "mx_platform_api_v20250224.yml", D
 DOCUMENTS = {d.version: d for d in (V20111101, V20250224)}
 # Per version, the operations whose every answer its conformance test judges by that version's document (and
 # asserts it met them all): the coverage table's "validated" column (tests/platform/coverage.py).
-# v20250224: the verification path's operations; the data plane's answer there with v20111101's views (not yet
-# judged by MX's v20250224 document, whose transactions differ).
-V20250224_OPERATIONS = [op for op in OPERATIONS if op not in DATA_OPERATIONS]
+# v20250224: the verification path's and the data plane's, and the data-plane operations v20250224 adds.
+V20250224_OPERATIONS = OPERATIONS + V20250224_DATA_OPERATIONS
 VALIDATED: dict[str, list[str]] = {"v20111101": OPERATIONS, "v20250224": V20250224_OPERATIONS}
 
 

@@ -127,6 +127,30 @@ class Platform:
             f"/users/{user_guid}/members/{member_guid}/resume", json={"member": {"challenges": answers}}, expect=202
         ).json["member"]
 
+    def walk_accounts_and_jobs(self, u: str, m: str, numbers: list[dict], g: str | None = None) -> None:
+        """A verified member's account reads (masked numbers: the full ones are `numbers`), a nickname, then
+        its identify, aggregate and check_balance jobs: the part of each version's every-operation walk that
+        both versions take alike. `u` and `m` name the user and member; `g` is the user's guid, for the one
+        path v20250224 names by guid only (v20111101 names every user by guid: `u`)."""
+        g = g or u
+        accounts = self.get(f"/users/{u}/accounts", expect=200).json["accounts"]
+        a = accounts[0]["guid"]
+        assert {n["account_guid"] for n in numbers} == {account["guid"] for account in accounts}
+        assert len(accounts[0]["account_number"]) == 4  # account reads are masked; numbers come from account_numbers
+        self.get(f"/users/{g}/accounts/{a}", expect=200)
+        self.get(f"/users/{u}/accounts/{a}/account_numbers", expect=200)
+        self.get(f"/users/{u}/members/{m}/accounts", expect=200)
+        self.get(f"/users/{u}/members/{m}/accounts/{a}", expect=200)
+        updated = self.put(f"/users/{u}/members/{m}/accounts/{a}", json={"account": {"nickname": "Bills"}}, expect=200)
+        assert updated.json["account"]["nickname"] == "Bills"
+        self.post(f"/users/{u}/members/{m}/identify", expect=202)
+        self.finish(u, m)
+        owners = self.get(f"/users/{u}/members/{m}/account_owners", expect=200).json["account_owners"]
+        assert owners and owners[0]["owner_name"]
+        for job in ("aggregate", "check_balance"):
+            self.post(f"/users/{u}/members/{m}/{job}", expect=202)
+            self.finish(u, m)
+
 
 def _answer_for(challenge: dict, value: str) -> str:
     """The option whose value is `value` for OPTIONS / IMAGE_OPTIONS, the text itself otherwise."""

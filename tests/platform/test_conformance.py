@@ -46,23 +46,7 @@ def test_every_operation_answers_as_mx_documents_it(mx: Platform):
     status = mx.finish(u, m)
     assert status["connection_status"] == "CONNECTED" and status["has_processed_account_numbers"], status
     numbers = mx.get(f"/users/{u}/members/{m}/account_numbers", expect=200).json["account_numbers"]
-    accounts = mx.get(f"/users/{u}/accounts", expect=200).json["accounts"]
-    a = accounts[0]["guid"]
-    assert {n["account_guid"] for n in numbers} == {a["guid"] for a in accounts}
-    assert len(accounts[0]["account_number"]) == 4  # account reads are masked; numbers come from account_numbers
-    mx.get(f"/users/{u}/accounts/{a}", expect=200)
-    mx.get(f"/users/{u}/accounts/{a}/account_numbers", expect=200)
-    mx.get(f"/users/{u}/members/{m}/accounts", expect=200)
-    mx.get(f"/users/{u}/members/{m}/accounts/{a}", expect=200)
-    updated = mx.put(f"/users/{u}/members/{m}/accounts/{a}", json={"account": {"nickname": "Bills"}}, expect=200)
-    assert updated.json["account"]["nickname"] == "Bills"
-    mx.post(f"/users/{u}/members/{m}/identify", expect=202)
-    mx.finish(u, m)
-    owners = mx.get(f"/users/{u}/members/{m}/account_owners", expect=200).json["account_owners"]
-    assert owners and owners[0]["owner_name"]
-    mx.post(f"/users/{u}/members/{m}/aggregate", expect=202)
-    mx.finish(u, m)
-    mx.post(f"/users/{u}/members/{m}/check_balance", expect=202)
+    mx.walk_accounts_and_jobs(u, m, numbers)
     mx.post(f"/users/{u}/widget_urls", json={"widget_url": {"widget_type": "connect_widget"}}, expect=200)
     # Micro-deposits (plain JSON, as MX's document declares them); the control plane deposits one now.
     account = {"account_number": "333312345", "routing_number": "091000019", "account_type": "CHECKING"}

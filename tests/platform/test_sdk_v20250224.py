@@ -3,6 +3,8 @@ but for its basePath (sdk_flow_v20250224.js): users by the partner's id, institu
 `supported_products`, a member created with `data_request.products` and read by its own id, MFA through
 resume, a second verification, account numbers, the leaner account, a widget URL with v20250224's new fields.
 Then what the SDK made is read through v20111101 and Nexus's admin view: the same member, the same job.
+The same SDK reads the data plane (sdk_data_flow_v20250224.js): accounts, transactions paged by member and by
+account, one read, holdings, extend_history, statements and a PDF, and merges two accounts.
 
 The SDK is not on the npm registry: .ci/build-mx-node-sdk-v3 builds it from MX's source (../shared/vendor/)
 into .cache/ (the test runs the script when the build is missing). Without node, npm or the source the test
@@ -28,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / ".ci" / "build-mx-node-sdk-v3"
 BUILT = ROOT / ".cache" / "mx-platform-node-v3"
 FLOW = Path(__file__).with_name("sdk_flow_v20250224.js")
+DATA_FLOW = Path(__file__).with_name("sdk_data_flow_v20250224.js")
 pytestmark = [pytest.mark.sdk, pytest.mark.live, pytest.mark.xdist_group("platform_sdk_v20250224")]
 
 
@@ -48,9 +51,9 @@ def node_sdk_v3() -> Path:
     return BUILT.parent  # NODE_PATH: require("mx-platform-node-v3") finds the built folder
 
 
-def _run_flow(url: str, mode: str, node_path: Path) -> dict:
+def _run_flow(url: str, mode: str, node_path: Path, flow: Path = FLOW) -> dict:
     run = subprocess.run(
-        ["node", str(FLOW), url, mode],
+        ["node", str(flow), url, mode],
         capture_output=True, text=True, timeout=600, env={**os.environ, "NODE_PATH": str(node_path)},
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-4000:]
@@ -78,3 +81,25 @@ def test_mx_v3_node_sdk_runs_the_verification_flow(node_sdk_v3: Path, mode: str)
     assert report["widgetUrl"].startswith(server.url + "/md/connect/")
     # One world, two versions: the member the v3 SDK created is v20111101's, with its own id.
     assert (user["id"], member["id"], member["connection_status"]) == ("node3-user", "node3-member", "CONNECTED")
+
+
+def test_mx_v3_node_sdk_reads_accounts_transactions_holdings_and_statements(node_sdk_v3: Path):
+    with LiveServer(create_app(Config(seed=5, job_time_scale=0))) as server:
+        report = _run_flow(server.url, "plain", node_sdk_v3, DATA_FLOW)
+        # The description the v3 SDK's world holds is v20111101's too: read it through the old version.
+        legacy = Platform(LiveHttp(server.url), client_id="node3-data", api_key="node-key")
+        user = legacy.get("/users", expect=200).json["users"][0]
+        old = legacy.get(f"/users/{user['guid']}/transactions?from_date=2000-01-01", expect=200).json
+    assert report["connected"] == "CONNECTED"
+    assert report["accountTypes"] == ["CHECKING", "CREDIT_CARD", "INVESTMENT", "LOAN", "MORTGAGE", "SAVINGS"]
+    fetched, total = report["byMember"]
+    assert fetched == total > 100, "more than one page of 100, every one fetched"
+    assert report["statuses"] == ["PENDING", "POSTED"]
+    assert report["byAccount"] == [10, 2] and report["allOfTheAccount"] and report["perMember"]
+    assert report["read"][:2] == [True, True] and report["read"][2] and report["readByAccount"]
+    assert report["holdings"][0] >= 3 and report["holdings"][1] and report["holding"]
+    assert report["extended"] == "CONNECTED" and report["historyEntries"] > total
+    assert report["merged"] == [True, False, 5] and report["mergedEntries"] < report["historyEntries"]
+    assert old["pagination"]["total_entries"] == report["mergedEntries"]  # one world, two versions
+    assert report["fetched"] == "CONNECTED" and report["statements"][0] >= 6 and report["statements"][1]
+    assert report["pdf"] == "%PDF-"

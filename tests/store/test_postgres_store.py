@@ -82,6 +82,77 @@ def test_store_objects_on_one_database_see_each_others_writes_at_once_and_serial
         s.close()
 
 
+def test_what_a_replica_keeps_is_never_answered_once_another_has_written(postgres_url):
+    """A replica answers from its copies only after the database confirmed their version: in a new request (scope),
+    in a transaction (its lock), after a root reset (the epoch), and never with a rolled-back write."""
+    one, two = open_store(postgres_url), open_store(postgres_url)
+    a_one, a_two = one.partition("client:a"), two.partition("client:a")
+    a_one.put("users", "u", {"name": "first"})
+    one.put("token_owners", "t", "a")
+    with one.scope():
+        assert a_one.get("users", "u") == {"name": "first"} and one.get("token_owners", "t") == "a"  # now kept
+        a_two.put("users", "u", {"name": "second"})
+        assert a_one.get("users", "u") == {"name": "first"}  # this request began before that write ended
+        with a_one.transaction():  # a transaction's lock confirms the version again
+            assert a_one.get("users", "u") == {"name": "second"}
+    with one.scope():  # the next request sees every write that ended before it
+        a_two.put("users", "u", {"name": "third"})
+        two.delete("token_owners", "t")
+    with one.scope():
+        assert a_one.get("users", "u") == {"name": "third"} and one.get("token_owners", "t") is None
+        assert [k for k, _ in a_one.items("users")] == ["u"] and a_one.count("users") == 1
+    with two.transaction():
+        two.clear()  # the whole database: every replica's copies go (the epoch moves)
+    with one.scope():
+        assert a_one.get("users", "u") is None and a_one.count("users") == 0
+    a_one.put("users", "u", {"name": "kept"})
+    with pytest.raises(RuntimeError), one.scope(), a_one.transaction():
+        a_one.put("users", "u", {"name": "rolled back"})
+        assert a_one.get("users", "u") == {"name": "rolled back"}  # its own write, before commit
+        raise RuntimeError("the call fails")
+    with one.scope():
+        assert a_one.get("users", "u") == {"name": "kept"} and a_two.get("users", "u") == {"name": "kept"}
+    for s in (one, two):
+        s.close()
+
+
+def test_a_world_another_replica_wrote_is_read_again_with_the_lock(postgres_url):
+    """The records a replica read last in a world come back with the world's lock once another replica has written
+    there: the new values, and absent ones absent."""
+    one, two = open_store(postgres_url), open_store(postgres_url)
+    a_one, a_two = one.partition("client:a"), two.partition("client:a")
+    a_one.put("users", "u", 1)
+    a_one.put("users", "v", 1)
+    with a_one.transaction():  # read under the lock: these are the records fetched again later
+        assert (a_one.get("users", "u"), a_one.get("users", "v"), a_one.get("users", "w")) == (1, 1, None)
+    with a_two.transaction():
+        a_two.put("users", "u", 2)
+        a_two.delete("users", "v")
+        a_two.put("users", "w", 3)
+    with a_one.transaction():
+        assert (a_one.get("users", "u"), a_one.get("users", "v"), a_one.get("users", "w")) == (2, None, 3)
+        a_one.put("users", "u", 4)
+    with a_two.transaction():
+        assert a_two.get("users", "u") == 4
+    for s in (one, two):
+        s.close()
+
+
+def test_a_transaction_sends_its_writes_with_its_commit_and_locks_one_world_alone(postgres_url):
+    """Writes are sent at commit, in one round trip; a transaction on one world does not wait for another's."""
+    one, two = open_store(postgres_url), open_store(postgres_url)
+    with one.partition("client:a").transaction():
+        assert one.partition("client:a").get("users", "u") is None  # client:a's lock taken with this read
+        one.partition("client:a").put("users", "u", 1)
+        assert two.partition("client:a").get("users", "u") is None  # not committed yet
+        with two.partition("client:b").transaction():  # another world: not held up by client:a's lock
+            two.partition("client:b").put("users", "u", 2)
+            assert two.partition("client:b").get("users", "u") == 2
+    assert two.partition("client:a").get("users", "u") == 1 and one.partition("client:b").get("users", "u") == 2
+    for s in (one, two):
+        s.close()
+
+
 def test_a_lease_has_one_holder_until_it_runs_out(postgres_url):
     one, two = open_store(postgres_url), open_store(postgres_url)
     first, second = Lease(one, "background", 30, owner="replica-1"), Lease(two, "background", 30, owner="replica-2")

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
 from mocknexus.client import AdminClient
 from mocknexus.domain.core.tables import WEBHOOK_PENDING
 from mocknexus.webhook_receiver import WebhookReceiver
+from tests.hostile_receivers import socket_receiver
 from tests.support import API_KEY, CLIENT, create_member, free_port, open_session, session_headers
 from tests.webhooks.support import rig
 
@@ -75,40 +72,8 @@ def test_an_oauth_token_fetched_for_one_client_is_never_sent_for_another():
 # ---- point 3: a deadline per attempt, a share per world, a lease that follows the timeout -------------------
 
 
-@contextmanager
-def trickling_receiver() -> Iterator[str]:
-    """A receiver that answers a status line at once and then one header byte every 0.1 s, for ever."""
-    server = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
-
-    def trickle(conn: socket.socket) -> None:
-        with conn:
-            conn.recv(65536)
-            conn.sendall(b"HTTP/1.1 200 OK\r\n")
-            while not stop.wait(0.1):
-                try:
-                    conn.sendall(b"X")
-                except OSError:
-                    return
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                return
-            threading.Thread(target=trickle, args=(conn,), daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}/hook"
-    finally:
-        stop.set()
-        server.close()
-
-
 def test_a_trickling_receiver_is_cut_off_at_the_attempts_deadline():
-    with rig(subscribe=False) as t, trickling_receiver() as url:
+    with rig(subscribe=False) as t, socket_receiver(trickle=True, every=0.1) as url:
         t.admin.configure_webhooks(url, timeout=1)
         guid = member_for(t, open_session(t.http))
         started = time.monotonic()

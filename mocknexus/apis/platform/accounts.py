@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response
 
 from mocknexus.apis.platform.blueprint import bp
-from mocknexus.apis.platform.common import listing, page_of, query, read_changes
+from mocknexus.apis.platform.common import listing, page_of, paged, query, read_changes
 from mocknexus.apis.platform.schemas import accounts as s
 from mocknexus.apis.platform.schemas.common import PlatformPageQuery
 from mocknexus.web.caller import Caller
@@ -52,10 +52,8 @@ def read_account(caller: Caller, account_guid: str) -> Response:
 @bp.get("/users/<user_guid>/accounts/<account_guid>/account_numbers")
 @doc("An account's numbers (after a verification)", response=account_number_list, query=page_query)
 def list_account_numbers_by_account(caller: Caller, account_guid: str) -> Response:
-    args = query(page_query)
-    api = caller.emulator
-    numbers = api.account_numbers_for_account(caller.user_guid, account_guid)
-    return listing(account_number_list, "account_numbers", *page_of(numbers, args))
+    numbers = caller.emulator.account_numbers_for_account(caller.user_guid, account_guid)
+    return paged(account_number_list, "account_numbers", numbers)
 
 
 @bp.get(_MEMBER + "/accounts")
@@ -84,16 +82,12 @@ def update_account_by_member(caller: Caller, member_guid: str, account_guid: str
 @bp.get(_MEMBER + "/account_numbers")
 @doc("A member's account numbers (after a verification)", response=account_number_list, query=page_query)
 def list_account_numbers_by_member(caller: Caller, member_guid: str) -> Response:
-    args = query(page_query)
-    api = caller.emulator
-    numbers = api.account_numbers(caller.user_guid, member_guid)
-    return listing(account_number_list, "account_numbers", *page_of(numbers, args))
+    numbers = caller.emulator.account_numbers(caller.user_guid, member_guid)
+    return paged(account_number_list, "account_numbers", numbers)
 
 
 @bp.get(_MEMBER + "/account_owners")
 @doc("A member's account owners (after an identification)", response=account_owner_list, query=page_query)
 def list_account_owners_by_member(caller: Caller, member_guid: str) -> Response:
-    args = query(page_query)
-    api = caller.emulator
-    owners = api.account_owners(caller.user_guid, member_guid)
-    return listing(account_owner_list, "account_owners", *page_of(owners, args))
+    owners = caller.emulator.account_owners(caller.user_guid, member_guid)
+    return paged(account_owner_list, "account_owners", owners)

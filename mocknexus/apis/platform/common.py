@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response
 from marshmallow import Schema
 
-from mocknexus.apis.platform.schemas.common import MAX_PER_PAGE, per_page
+from mocknexus.apis.platform.schemas.common import MAX_PER_PAGE, PlatformPageQuery, per_page
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.core.models import Member, User
 from mocknexus.domain.core.pagination import Page, paginate
@@ -27,6 +27,15 @@ def page_of(items: Sequence[Any], args: dict[str, Any], maximum: int = MAX_PER_P
 
 def listing(schema: Schema, key: str, items: list[Any], page: Page, status: int = 200) -> Response:
     return render(schema, {key: items, "pagination": page}, status)
+
+
+_PAGES = PlatformPageQuery()
+
+
+def paged(schema: Schema, key: str, items: Sequence[Any], maximum: int = MAX_PER_PAGE) -> Response:
+    """The list body of one page of `items`, for a list whose only query parameters are MX's `page` and
+    `records_per_page` (its `@doc` names PlatformPageQuery)."""
+    return listing(schema, key, *page_of(items, query(_PAGES), maximum))
 
 
 def member_view(member: Member, user: User) -> Member:

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from flask import Response
 
 from mocknexus.apis.platform.blueprint import bp
-from mocknexus.apis.platform.common import listing, member_view, page_of, query
+from mocknexus.apis.platform.common import listing, member_view, page_of, paged, query
 from mocknexus.apis.platform.schemas import holdings as s
 from mocknexus.apis.platform.schemas import members as member_schemas
 from mocknexus.apis.platform.schemas.common import PlatformPageQuery
@@ -43,28 +43,27 @@ merchant_query = s.MerchantQuery()
 # ---- holdings -----------------------------------------------------------------------------------------------
 
 
+def _holdings(caller: Caller, **scope: str) -> Response:
+    """The user's holdings, or a member's or an account's (`scope`), one page of up to 1000."""
+    return paged(holding_list, "investment_holdings", emulator().list_holdings(caller.user, **scope), MAX_PER_PAGE)
+
+
 @bp.get("/users/<user_guid>/investment_holdings")
 @doc("List a user's investment holdings", response=holding_list, query=page_query)
 def list_holdings(caller: Caller) -> Response:
-    args = query(page_query)
-    found = emulator().list_holdings(caller.user)
-    return listing(holding_list, "investment_holdings", *page_of(found, args, MAX_PER_PAGE))
+    return _holdings(caller)
 
 
 @bp.get(_MEMBER + "/investment_holdings")
 @doc("List a member's investment holdings", response=holding_list, query=page_query)
 def list_holdings_by_member(caller: Caller, member_guid: str) -> Response:
-    args = query(page_query)
-    found = emulator().list_holdings(caller.user, member_guid=member_guid)
-    return listing(holding_list, "investment_holdings", *page_of(found, args, MAX_PER_PAGE))
+    return _holdings(caller, member_guid=member_guid)
 
 
 @bp.get("/users/<user_guid>/accounts/<account_guid>/investment_holdings")
 @doc("List an account's investment holdings", response=holding_list, query=page_query)
 def list_holdings_by_account(caller: Caller, account_guid: str) -> Response:
-    args = query(page_query)
-    found = emulator().list_holdings(caller.user, account_guid=account_guid)
-    return listing(holding_list, "investment_holdings", *page_of(found, args, MAX_PER_PAGE))
+    return _holdings(caller, account_guid=account_guid)
 
 
 @bp.get("/users/<user_guid>/investment_holdings/<holding_guid>")
@@ -76,7 +75,7 @@ def read_holding(caller: Caller, holding_guid: str) -> Response:
 # ---- statements ---------------------------------------------------------------------------------------------
 
 
-def _statement_view(statement: statements.Statement, pdf: bytes | None) -> SimpleNamespace:
+def statement_view(statement: statements.Statement, pdf: bytes | None) -> SimpleNamespace:
     uri = f"/users/{statement.user_guid}/members/{statement.member_guid}/statements/{statement.guid}.pdf"
     return SimpleNamespace(**vars(statement), uri=uri, content_hash=statements.content_hash(pdf) if pdf else None)
 
@@ -88,7 +87,7 @@ def list_statements_by_member(caller: Caller, member_guid: str) -> Response:
     api = emulator()
     shown, page = page_of(api.list_statements(caller.user, member_guid), args, MAX_PER_PAGE)
     # Each listed statement's content_hash is its PDF's: made for this page only.
-    views = [_statement_view(st, api.read_statement(caller.user, member_guid, st.guid)[1]) for st in shown]
+    views = [statement_view(st, api.read_statement(caller.user, member_guid, st.guid)[1]) for st in shown]
     return listing(statement_list, "statements", views, page)
 
 
@@ -96,7 +95,7 @@ def list_statements_by_member(caller: Caller, member_guid: str) -> Response:
 @doc("Read a statement", response=statement_response)
 def read_statement_by_member(caller: Caller, member_guid: str, statement_guid: str) -> Response:
     found, pdf = emulator().read_statement(caller.user, member_guid, statement_guid)
-    return render(statement_response, {"statement": _statement_view(found, pdf)})
+    return render(statement_response, {"statement": statement_view(found, pdf)})
 
 
 @bp.get(_MEMBER + "/statements/<statement_guid>.pdf")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Response
 
 from mocknexus.apis.platform.blueprint import bp
-from mocknexus.apis.platform.common import listing, member_view, page_of, query, read_changes
+from mocknexus.apis.platform.common import listing, member_view, page_of, paged, query, read_changes
 from mocknexus.apis.platform.schemas import institutions as si
 from mocknexus.apis.platform.schemas import members as s
 from mocknexus.apis.platform.schemas.common import PlatformPageQuery
@@ -97,8 +97,6 @@ def delete_member(caller: Caller, member_guid: str) -> Response:
 @bp.get("/users/<user_guid>/members/<member_guid>/credentials")
 @doc("The credentials the member's institution requires", response=credential_list, query=page_query)
 def list_member_credentials(caller: Caller, member_guid: str) -> Response:
-    args = query(page_query)
     api = caller.emulator
     member = api.read_member(caller.user_guid, member_guid, poll=False)
-    credentials = api.read_institution(member.institution_guid).credentials
-    return listing(credential_list, "credentials", *page_of(credentials, args))
+    return paged(credential_list, "credentials", api.read_institution(member.institution_guid).credentials)

@@ -3,11 +3,14 @@ account verifications, over the same user-keyed operations Nexus's micro-deposit
 micro-deposit made here is read and verified through Nexus too, and raises the same MICRODEPOSITS webhooks).
 
 MX's document declares these six responses `application/json` (not the Platform's vnd type), and MX's SDKs
-send that Accept: they are answered so, errors included (their `@doc`'s `error_media`, which the request's
-caller reads). The delete declares no body, so its errors keep the Platform's type.
+send that Accept: they are answered so, errors included (`_json_doc`: their `@doc`'s `error_media`, which the
+request's caller reads). The delete declares no body, so its errors keep the Platform's type.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Response
 
@@ -22,11 +25,17 @@ from mocknexus.web.http import emulator, read_body, render
 from mocknexus.web.openapi import doc
 
 JSON = "application/json"
+F = TypeVar("F", bound=Callable[..., Any])
 create_request = s.PlatformMicroDepositRequest()
 verify_request = s.PlatformMicroDepositVerifyRequest()
 record_response = s.PlatformMicroDepositResponse()
 record_list = s.PlatformMicroDepositList()
 page_query = PlatformPageQuery()
+
+
+def _json_doc(summary: str, **details: Any) -> Callable[[F], F]:
+    """A route MX declares `application/json`: its answer, and its errors, in that type."""
+    return doc(summary, media=JSON, error_media=JSON, **details)
 
 
 def _records(records: list) -> Response:
@@ -35,12 +44,10 @@ def _records(records: list) -> Response:
 
 
 @bp.post("/users/<user_guid>/micro_deposits")
-@doc(
+@_json_doc(
     "Create a micro-deposit (or pre-initiate one with first_name, last_name and email)",
     response=record_response,
     body=create_request,
-    media=JSON,
-    error_media=JSON,
     errors=(422,),
     unchecked={"positive_data_acceptance": ROUTING_CHECK},
 )
@@ -55,7 +62,7 @@ def create_microdeposit(caller: Caller) -> Response:
 
 
 @bp.get("/users/<user_guid>/micro_deposits")
-@doc("List a user's micro-deposits", response=record_list, query=page_query, media=JSON, error_media=JSON)
+@_json_doc("List a user's micro-deposits", response=record_list, query=page_query)
 def list_user_microdeposits(caller: Caller) -> Response:
     args = query(page_query)
     api = caller.emulator
@@ -64,12 +71,7 @@ def list_user_microdeposits(caller: Caller) -> Response:
 
 
 @bp.get("/users/<user_guid>/micro_deposits/<micro_deposit_guid>")
-@doc(
-    "Read a micro-deposit (a read moves its status on, as at MX)",
-    response=record_response,
-    media=JSON,
-    error_media=JSON,
-)
+@_json_doc("Read a micro-deposit (a read moves its status on, as at MX)", response=record_response)
 def read_user_microdeposit(caller: Caller, micro_deposit_guid: str) -> Response:
     api = caller.emulator
     return _records([api.read_micro_deposit(caller.user_guid, micro_deposit_guid)])
@@ -84,12 +86,10 @@ def delete_microdeposit(caller: Caller, micro_deposit_guid: str) -> Response:
 
 
 @bp.put("/micro_deposits/<micro_deposit_guid>/verify")
-@doc(
+@_json_doc(
     "Verify a micro-deposit with its two amounts (MX names no user here)",
     response=record_response,
     body=verify_request,
-    media=JSON,
-    error_media=JSON,
     errors=(422,),
 )
 def verify_microdeposit(micro_deposit_guid: str) -> Response:
@@ -103,12 +103,7 @@ def verify_microdeposit(micro_deposit_guid: str) -> Response:
 
 
 @bp.get("/users/<user_guid>/account_verifications")
-@doc(
-    "The user's account verifications: its micro-deposits and their statuses",
-    response=record_response,
-    media=JSON,
-    error_media=JSON,
-)
+@_json_doc("The user's account verifications: its micro-deposits and their statuses", response=record_response)
 def list_user_verifications(caller: Caller) -> Response:
     # INFERRED: MX documents "the account verifications associated with the user" in MicrodepositResponseBody;
     # mocknexus's verifications by amounts are its micro-deposits.

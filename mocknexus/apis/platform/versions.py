@@ -67,6 +67,13 @@ _USER_IDENTIFIERS = frozenset(
         "list_member_accounts",
         "read_account_by_member",
         "update_account_by_member",
+        # The data plane's (listTransactionsByAccount, the holdings and statements keep `{user_guid}`).
+        "list_transactions",
+        "list_transactions_by_member",
+        "update_transaction_by_account",
+        "read_transaction_by_account",
+        "extend_history",
+        "fetch_statements",
     ]
 )
 

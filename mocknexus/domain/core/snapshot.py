@@ -8,6 +8,7 @@ import functools
 import json
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -148,14 +149,14 @@ def from_data(cls: type, data: dict) -> Any:
     """Rebuild a record dataclass from `to_data` output; raises ValueError naming the bad field."""
     if not isinstance(data, dict):
         raise ValueError(f"a {cls.__name__} must be an object")
-    hints, known = _shape(cls)
-    unknown = sorted(set(data) - known)
-    if unknown:
+    converters, known = _shape(cls)
+    if not known.issuperset(data):
+        unknown = sorted(set(data) - known)
         raise ValueError(f"{cls.__name__} has no field(s) {', '.join(unknown)}")
     values = {}
     for name, raw in data.items():
         try:
-            values[name] = _convert(hints[name], raw)
+            values[name] = converters[name](raw)
         except (TypeError, ValueError, KeyError) as exc:
             raise ValueError(f"{cls.__name__}.{name}: {exc}") from None
     try:
@@ -165,36 +166,51 @@ def from_data(cls: type, data: dict) -> Any:
 
 
 @functools.cache
-def _shape(cls: type) -> tuple[dict[str, Any], frozenset[str]]:
-    """A record type's field types and names: resolving type hints is most of a decode's cost, and a
-    SQLite store decodes on every read (a member with its timeline is a dozen nested records)."""
-    return typing.get_type_hints(cls), frozenset(f.name for f in dataclasses.fields(cls))
+def _shape(cls: type) -> tuple[dict[str, Callable[[Any], Any]], frozenset[str]]:
+    """A record type's fields, each with the function that converts its stored value, and their names: working
+    out what each field needs from its type hint was most of a decode's cost, and a store that persists (SQLite,
+    PostgreSQL) decodes on reads (a member with its timeline is a dozen nested records)."""
+    hints = typing.get_type_hints(cls)
+    fields = frozenset(f.name for f in dataclasses.fields(cls))
+    return {name: _converter(hint) for name, hint in hints.items() if name in fields}, fields
 
 
-def _convert(hint: Any, raw: Any) -> Any:
+@functools.cache
+def _converter(hint: Any) -> Callable[[Any], Any]:
+    """What turns a stored value back into a field of type `hint` (raising TypeError, ValueError or KeyError)."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        if raw is None:
-            return None
         options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _convert(options[0], raw)
+        inner = _converter(options[0])
+        return lambda raw: None if raw is None else inner(raw)
     if origin is list:
         (item,) = typing.get_args(hint)
-        return [_convert(item, v) for v in raw]
+        each = _converter(item)
+        return lambda raw: [each(v) for v in raw]
     if origin is dict:
-        return dict(raw)
+        return dict
     if hint is datetime:
-        return datetime.fromisoformat(raw)
+        return datetime.fromisoformat
     if hint is date:
-        return date.fromisoformat(raw)
+        return date.fromisoformat
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return hint[raw]
+        return hint.__getitem__
     if dataclasses.is_dataclass(hint):
-        return from_data(hint, raw)
-    if hint in (int, float, str, bool) and not isinstance(raw, hint):
-        if hint is float and isinstance(raw, int):
-            return float(raw)
-        raise ValueError(f"expected {hint.__name__}, got {type(raw).__name__}")
+        return functools.partial(from_data, hint)
+    if hint in (int, float, str, bool):
+        return functools.partial(_checked, hint)
+    return _same
+
+
+def _checked(hint: type, raw: Any) -> Any:
+    if isinstance(raw, hint):
+        return raw
+    if hint is float and isinstance(raw, int):
+        return float(raw)
+    raise ValueError(f"expected {hint.__name__}, got {type(raw).__name__}")
+
+
+def _same(raw: Any) -> Any:
     return raw
 
 

@@ -8,4 +8,11 @@ They answer with v20250224's shapes (schemas/v20250224/) and read v20250224's `{
 from __future__ import annotations
 
 # The views, one module per concept (imported for the views they register).
-from mocknexus.apis.platform.v20250224 import accounts, institutions, members, users  # noqa: F401
+from mocknexus.apis.platform.v20250224 import (  # noqa: F401
+    accounts,
+    data,
+    institutions,
+    members,
+    transactions,
+    users,
+)

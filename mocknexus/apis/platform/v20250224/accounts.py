@@ -1,11 +1,13 @@
 """Accounts, account numbers and owners in v20250224 (MX's leaner AccountResponse; `{account_identifier}`
-the account's guid), and widget URLs with v20250224's request fields."""
+the account's guid), the merge of duplicate accounts v20250224 adds, and widget URLs with v20250224's request
+fields."""
 
 from __future__ import annotations
 
 from flask import Response, request
 
-from mocknexus.apis.platform.common import listing, page_of, query, read_changes
+from mocknexus.apis.platform.blueprint import bp
+from mocknexus.apis.platform.common import listing, page_of, paged, query, read_changes
 from mocknexus.apis.platform.schemas import accounts as legacy
 from mocknexus.apis.platform.schemas import widgets as legacy_widgets
 from mocknexus.apis.platform.schemas.common import PlatformPageQuery
@@ -13,8 +15,10 @@ from mocknexus.apis.platform.schemas.v20250224 import accounts as s
 from mocknexus.apis.platform.schemas.v20250224.widgets import WidgetUrlRequestV20250224
 from mocknexus.apis.platform.versions import V20250224, VERSIONS
 from mocknexus.domain.platform.identifiers import member_guid as member_by
+from mocknexus.domain.platform.merge import merge_accounts
 from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, read_body, render
+from mocknexus.web.openapi import doc
 from mocknexus.web.widget_links import answer, widget_urls
 
 account_response = s.AccountResponseV20250224()
@@ -27,6 +31,7 @@ page_query = PlatformPageQuery()
 account_update = legacy.PlatformAccountUpdateRequest()
 widget_request = WidgetUrlRequestV20250224()
 widget_response = legacy_widgets.PlatformWidgetUrlResponse()
+merge_request = s.AccountsMergeRequest()
 
 
 def _guid(identifier: str) -> str:
@@ -69,25 +74,22 @@ def update_account_by_member(caller: Caller, member_guid: str, account_guid: str
     return render(account_response, {"account": view})
 
 
-def _numbers(numbers: list) -> Response:
-    return listing(account_number_list, "account_numbers", *page_of(numbers, query(page_query)))
-
-
 @VERSIONS.view_for(V20250224, "platform.list_account_numbers_by_member")
 def list_account_numbers_by_member(caller: Caller, member_guid: str) -> Response:
-    return _numbers(emulator().account_numbers(caller.user_guid, member_guid))  # MX's v20250224: the guids
+    numbers = emulator().account_numbers(caller.user_guid, member_guid)  # MX's v20250224: the guids
+    return paged(account_number_list, "account_numbers", numbers)
 
 
 @VERSIONS.view_for(V20250224, "platform.list_account_numbers_by_account")
 def list_account_numbers_by_account(caller: Caller, account_guid: str) -> Response:
-    return _numbers(emulator().account_numbers_for_account(caller.user_guid, account_guid))
+    numbers = emulator().account_numbers_for_account(caller.user_guid, account_guid)
+    return paged(account_number_list, "account_numbers", numbers)
 
 
 @VERSIONS.view_for(V20250224, "platform.list_account_owners_by_member")
 def list_account_owners_by_member(caller: Caller, member_guid: str) -> Response:
-    args = query(page_query)
     owners = emulator().account_owners(caller.user_guid, _guid(member_guid))
-    return listing(account_owner_list, "account_owners", *page_of(owners, args))
+    return paged(account_owner_list, "account_owners", owners)
 
 
 @VERSIONS.view_for(V20250224, "platform.request_widget_url")
@@ -97,3 +99,14 @@ def request_widget_url(caller: Caller) -> Response:
     options = read_body(widget_request)["widget_url"]
     url = widget_urls().issue_for(caller.user, options.pop("widget_type"), options)
     return render(widget_response, {"widget_url": answer(url)})
+
+
+@bp.post("/users/<user_guid>/accounts/merge")
+@doc("Merge duplicate accounts (v20250224): the first named is kept, the others deleted", response=account_response,
+     body=merge_request)  # fmt: skip
+def merge_user_accounts(caller: Caller) -> Response:
+    guids = read_body(merge_request)["account"]["account_guids"]
+    return render(account_response, {"account": merge_accounts(emulator(), caller.user, guids)})
+
+
+VERSIONS.since(V20250224, "platform.merge_user_accounts")

@@ -4,11 +4,12 @@ and numbers whose `account_guid` (and an owner's `email`) are never null."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from mocknexus.apis.platform.schemas.accounts import PlatformAccount, PlatformAccountNumber, PlatformAccountOwner
 from mocknexus.apis.platform.schemas.common import PlatformPagination
 from mocknexus.apis.platform.schemas.v20250224.common import NoNulls
+from mocknexus.schemas.common import RequestSchema, StrictString
 
 # v20111101's account keys that v20250224's AccountResponse no longer has.
 _DROPPED = (
@@ -53,3 +54,14 @@ class AccountNumberV20250224(PlatformAccountNumber):
 class AccountNumberListV20250224(Schema):
     account_numbers = fields.List(fields.Nested(AccountNumberV20250224))
     pagination = fields.Nested(PlatformPagination)
+
+
+class AccountsMergeFields(RequestSchema):
+    """MX's AccountsMergeRequest: "A list of account GUIDs to merge. Must include at least two GUIDs belonging
+    to the same user." (the count is checked by the domain, which says why)."""
+
+    account_guids = fields.List(StrictString(max_length=64), required=True, validate=validate.Length(max=100))
+
+
+class AccountsMergeRequest(RequestSchema):
+    account = fields.Nested(AccountsMergeFields, required=True)

@@ -1,0 +1,132 @@
+"""What a PostgreSQL replica keeps in memory between requests, and why it cannot go stale.
+
+Every write to a partition's records (a client's world, the shared one, or the root's indexes) moves that
+partition's row in `partitions` (its version) in the same database transaction, and `clear` of the root moves
+the epoch row. A replica keeps, per partition, the records it has read (their stored text) together with the
+(version, epoch) they were read at. It answers from them only after the database said, in the same round trip
+as something it had to send anyway, that the partition is still at that version:
+
+- a transaction (`PostgresStore.transaction`) takes its partition's row `FOR UPDATE` and reads the versions in
+  one round trip; no other writer can move the partition until it commits, so what it holds is the database's;
+- a read outside a transaction sends the versions with the record it asks for (one statement, one snapshot);
+  within one HTTP request (`PostgresStore.scope`), a partition checked once is not checked again: a request
+  that began after a write finished on another replica checks after that write, so it sees it.
+
+So a write on one replica is seen by the next read on any other: nothing is answered from memory that the
+database has not just confirmed. A replica's own writes enter its copy only once committed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+Version = tuple[int, int]  # (the partition's version, the database's epoch)
+Key = tuple[str, str]  # (the table's full name, with its partition's prefix; the record's key)
+
+MAX_PARTITIONS = 2000  # partitions kept per replica (least recently used dropped): a bound on memory
+HOT_KEYS = 32  # per partition: the records read last, fetched again with the lock when another replica wrote
+
+
+@dataclass
+class Copy:
+    """One partition's records as the database held them at `version`: a record's text or None (absent), and
+    the tables read whole (key -> text)."""
+
+    version: Version
+    records: dict[Key, str | None] = field(default_factory=dict)
+    tables: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+class Copies:
+    """Every partition's copy in this replica, shared by its threads (a lock guards the dict, not the reads)."""
+
+    def __init__(self, limit: int = MAX_PARTITIONS) -> None:
+        self._lock = threading.Lock()
+        self._copies: OrderedDict[str, Copy] = OrderedDict()
+        self._hot: dict[str, OrderedDict[Key, None]] = {}  # per partition, the keys read last (a copy's or not)
+        self._limit = limit
+
+    def at(self, partition: str, version: Version) -> Copy:
+        """The partition's copy at `version`: the one kept if it is at that version, else a new empty one (kept,
+        unless the one kept is newer: a slower reader then fills a copy of its own, thrown away)."""
+        with self._lock:
+            found = self._copies.get(partition)
+            if found is not None and found.version != version and newer(found.version, version):
+                return Copy(version)
+            if found is None or found.version != version:
+                found = self._copies[partition] = Copy(version)
+                if len(self._copies) > self._limit:
+                    gone, _ = self._copies.popitem(last=False)
+                    self._hot.pop(gone, None)
+            else:
+                self._copies.move_to_end(partition)
+            return found
+
+    def touch(self, partition: str, key: Key) -> None:
+        """`key` was just read in `partition` under its lock."""
+        hot = self._hot.get(partition)
+        if hot is None:
+            hot = self._hot.setdefault(partition, OrderedDict())
+        with self._lock:
+            hot[key] = None
+            hot.move_to_end(key)
+            if len(hot) > HOT_KEYS:
+                hot.popitem(last=False)
+
+    def hot(self, partition: str) -> list[Key]:
+        found = self._hot.get(partition)
+        if not found:
+            return []
+        with self._lock:
+            return list(found)
+
+    def current(self, partition: str) -> Copy | None:
+        return self._copies.get(partition)
+
+    def committed(self, partition: str, before: Version, after: Version, writes: dict[Key, str | None]) -> None:
+        """A transaction moved `partition` from `before` to `after` with `writes`: the copy follows if it was at
+        `before` (nothing else can have happened in between); otherwise it starts again, empty, at `after`."""
+        with self._lock:
+            found = self._copies.get(partition)
+            if found is None or found.version != before:
+                self._copies[partition] = Copy(after)
+                return
+            found.version = after
+            for (name, key), text in writes.items():
+                found.records[(name, key)] = text
+                table = found.tables.get(name)
+                if table is not None:
+                    if text is None:
+                        table.pop(key, None)
+                    else:
+                        table[key] = text
+
+    def forget(self, partition: str | None = None) -> None:
+        with self._lock:
+            if partition is None:
+                self._copies.clear()
+            else:
+                self._copies.pop(partition, None)
+
+
+def newer(one: Version, other: Version) -> bool:
+    """Whether `one` is at or past `other` in both parts (versions and the epoch only grow)."""
+    return one[0] >= other[0] and one[1] >= other[1]
+
+
+class Pending:
+    """One thread's database transaction: its connection, the partitions whose lock it still needs (`wanted`:
+    their transactions were entered) and those it holds (with the versions found), the writes not yet sent
+    (sent with the COMMIT, in one round trip), the partitions whose version moves at commit, and whether it
+    cleared any (from then on it reads and writes the database alone)."""
+
+    def __init__(self) -> None:
+        self.conn: Any = None  # a psycopg.Connection, once the first statement needs one
+        self.wanted: list[str] = []
+        self.locked: dict[str, Version] = {}
+        self.writes: dict[Key, str | None] = {}
+        self.written: set[str] = set()
+        self.cleared = False

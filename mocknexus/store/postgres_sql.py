@@ -1,0 +1,128 @@
+"""The PostgreSQL store's SQL (store/postgres.py): its schema, versioned, and the statements it sends.
+
+Statements go as text in the simple query protocol, several in one round trip, their values written in as
+literals (`literal`); every connection sets standard_conforming_strings, so a backslash is itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+
+from mocknexus.store.postgres_cache import Key
+
+Statement = tuple[str, tuple]
+
+# The schema upgrade's advisory lock key (a bigint nobody else in the database uses).
+SCHEMA_LOCK = 0x6D6F636B6E7802
+EPOCH = "*"  # the `partitions` row `clear` of the root moves (no partition's name: theirs are quoted, and end in "/")
+
+# Each version's DDL, applied in order to bring a database from the version before it. Text columns collate as
+# "C" (bytes): a partition's tables are a range of names (see `clear`), which a locale's collation would reorder.
+MIGRATIONS: dict[int, str] = {
+    1: """
+        CREATE TABLE records (
+            tbl TEXT COLLATE "C" NOT NULL,
+            key TEXT COLLATE "C" NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (tbl, key)
+        )
+    """,
+    # Leases for clock-driven work (control/leases.py), judged by the database's clock: replicas on several
+    # machines need not agree on the time for one of them to run a world's work at a time.
+    2: """
+        CREATE TABLE leases (
+            name TEXT COLLATE "C" PRIMARY KEY,
+            owner TEXT NOT NULL,
+            expires_at TIMESTAMPTZ NOT NULL
+        )
+    """,
+    # A version per partition ("" the root's, "<quoted name>/" a partition's), moved by every write to it, so a
+    # replica knows whether what it read is still what the database holds (postgres_cache.py); its row is
+    # also the partition's lock. The rows of the records already there are made here.
+    3: """
+        CREATE TABLE partitions (
+            name TEXT COLLATE "C" PRIMARY KEY,
+            version BIGINT NOT NULL
+        );
+        INSERT INTO partitions (name, version)
+            SELECT DISTINCT CASE WHEN position('/' IN tbl) > 0 THEN split_part(tbl, '/', 1) || '/' ELSE '' END, 1
+            FROM records
+        UNION SELECT '', 1 UNION SELECT '*', 1
+    """,
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+# A partition's lock and its version (with the epoch's) in one statement; a partition never written has no row.
+LOCK = "SELECT p.version, e.version FROM partitions p, partitions e WHERE p.name = %s AND e.name = '*' FOR UPDATE OF p"
+CREATE = "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING"
+# Every write moves its partition's version, in the writer's transaction (which holds the row until it commits).
+BUMP = (
+    "INSERT INTO partitions (name, version) VALUES (%s, 1) ON CONFLICT (name) DO UPDATE "
+    "SET version = partitions.version + 1 RETURNING version, (SELECT version FROM partitions WHERE name = '*')"
+)
+GET = "SELECT value FROM records WHERE tbl = %s AND key = %s"
+TABLE = "SELECT key, value FROM records WHERE tbl = %s"
+# Reads outside a lock carry the partition's version, in the same statement (one snapshot).
+_PARTITION_VERSION = "COALESCE((SELECT version FROM partitions WHERE name = %s), 0)"
+_EPOCH_VERSION = "(SELECT version FROM partitions WHERE name = '*')"
+VERSIONED_GET = (
+    f"SELECT {_PARTITION_VERSION}, {_EPOCH_VERSION}, (SELECT value FROM records WHERE tbl = %s AND key = %s)"
+)
+VERSIONED_TABLE = (
+    f"SELECT v.pv, v.ev, r.key, r.value FROM (SELECT {_PARTITION_VERSION} AS pv, {_EPOCH_VERSION} AS ev) v "
+    "LEFT JOIN records r ON r.tbl = %s"
+)
+
+
+def write_statement(key: Key, text: str | None) -> Statement:
+    if text is None:
+        return "DELETE FROM records WHERE tbl = %s AND key = %s", key
+    return (
+        "INSERT INTO records (tbl, key, value) VALUES (%s, %s, %s) "
+        "ON CONFLICT (tbl, key) DO UPDATE SET value = EXCLUDED.value",
+        (*key, text),
+    )
+
+
+def refill_statement(name: str, known: tuple[int, int] | None, keys: list[Key]) -> Statement:
+    """After a partition's LOCK: `keys`' records, if the partition is no longer at version `known` (None: always)."""
+    pairs = ", ".join(f"({literal(tbl)}, {literal(key)})" for tbl, key in keys)
+    moved = (
+        "TRUE"
+        if known is None
+        else (f"NOT ({_PARTITION_VERSION.replace('%s', literal(name))} = {known[0]} AND {_EPOCH_VERSION} = {known[1]})")
+    )
+    return f"SELECT tbl, key, value FROM records WHERE (tbl, key) IN ({pairs}) AND {moved}", ()
+
+
+def configure(conn: psycopg.Connection) -> None:
+    """Each new connection: values are sent as literals (`literal`), so a backslash must stay a backslash
+    whatever the server's or the database's default."""
+    conn.execute("SET standard_conforming_strings = on")
+
+
+def literal(value: str | float | None) -> str:
+    """A value as an SQL literal. Strings as standard-conforming literals (every connection sets
+    standard_conforming_strings: a backslash is itself), a quote doubled; PostgreSQL's text holds no NUL."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("PostgreSQL text cannot hold a NUL character")
+        return "'" + value.replace("'", "''") + "'"
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"no SQL literal for {type(value).__name__}")
+    return repr(value)
+
+
+def partition_of(name: str) -> str:
+    """The partition a table's full name belongs to: "<quoted name>/" before its "/", the root's "" if none."""
+    slash = name.find("/")
+    return name[: slash + 1] if slash >= 0 else ""
+
+
+def first(rows: list[tuple]) -> Any:
+    return rows[0][0] if rows else None
