@@ -9,8 +9,9 @@ schemathesis  every check under --api-key and --admin-token, each --mx-dialect (
 webhooks  four worlds whose receivers refuse, answer 500, hang or trickle (N events each), and a healthy
           fifth client's webhook lag meanwhile (bench/hostile_webhooks.py)
 scale     N clients holding data at --max-clients N: refused creations' latency and another client's reads
-          meanwhile, an inspector refresh's server time, one client's reads while snapshots run, the idle
-          server's CPU with a server-wide webhook URL (bench/hostile_scale.py)
+          meanwhile, an inspector refresh's server time, one client's reads while snapshots run and with
+          server-wide journal waits parked, the idle server's CPU with a server-wide webhook URL
+          (bench/hostile_scale.py)
 
 --src DIR runs the server from another checkout (the code before a change), the same bench driving it.
 

@@ -3,6 +3,8 @@ client ids holding a user each, then
 - cap: refused creations (503) timed, and another client's reads timed meanwhile;
 - inspector: each server-wide poll of one inspector refresh timed, and the server's CPU time for all of them;
 - snapshots: one client's reads timed while whole-server snapshots (GET /__admin/state) run back to back;
+- journal waits: one client's reads (4 threads, 3 s) with 0, 1 and 4 server-wide journal waits parked (each
+  woken by every call), as reads/s and the server's CPU time per read;
 - idle: the server's CPU share over 10 s with nothing to do and a server-wide webhook URL configured.
 Every request goes to 127.0.0.1; the webhook URL is a loopback receiver.
 """
@@ -93,6 +95,53 @@ def _reads_while(server: servers.Server, busy: Callable[[threading.Event], None]
     return reads, count[0]
 
 
+def _read_rate(server: servers.Server, seconds: float, threads: int = 4) -> dict:
+    """One client's reads back to back on `threads` threads: reads/s and the server's CPU ms per read."""
+    count = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def read() -> None:
+        while time.perf_counter() < deadline:
+            status, _ = _timed(server, "GET", "/client-1/users/u.json", headers=KEY)
+            assert status == 200, status
+            with lock:
+                count[0] += 1
+
+    cpu_before, started = server.cpu_seconds(), time.perf_counter()
+    workers = [threading.Thread(target=read) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    cpu_ms = (server.cpu_seconds() - cpu_before) * 1000
+    return {
+        "reads_per_s": round(count[0] / (time.perf_counter() - started)),
+        "cpu_ms_per_read": round(cpu_ms / count[0], 3),
+    }
+
+
+def _with_journal_waits(server: servers.Server, seconds: float = 3.0) -> dict:
+    """Reads with 0, 1 and 4 server-wide journal waits parked (for a path no call takes)."""
+    found = {}
+    parked: list[threading.Thread] = []
+    for waiters in (0, 1, 4):
+        while len(parked) < waiters:  # each ends (408) after the phase that holds it
+            timeout = round((seconds + 0.5) * (2 if waiters == 1 else 1) + 0.5, 1)
+            wait = f"/__admin/requests/wait?path=/no-such-path&count=1&timeout={timeout}"
+            thread = threading.Thread(target=_timed, args=(server, "GET", wait), daemon=True)
+            thread.start()
+            parked.append(thread)
+        time.sleep(0.5)  # each wait's first look (at every entry) is over
+        found[f"{waiters}_waits"] = _read_rate(server, seconds)
+    for thread in parked:  # none is left to cost anything in what is measured next
+        thread.join()
+    base = found["0_waits"]["cpu_ms_per_read"]
+    for waiters in (1, 4):
+        found[f"{waiters}_waits"]["cpu_per_read_vs_0"] = round(found[f"{waiters}_waits"]["cpu_ms_per_read"] / base, 2)
+    return found
+
+
 def _receiver() -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -139,6 +188,7 @@ def scale(n: int, mocknexus: Callable, polls: Iterable[str]) -> dict:
             snapshots.append(ms)
 
         reads_during_snapshots, _ = _reads_while(server, snapshot, 10)
+        journal_waits = _with_journal_waits(server)
 
         receiver = _receiver()
         url = f"http://127.0.0.1:{receiver.server_address[1]}/hook"
@@ -163,6 +213,7 @@ def scale(n: int, mocknexus: Callable, polls: Iterable[str]) -> dict:
                 "server_cpu_ms": round(refresh_cpu_ms, 1),
             },
             "snapshots": {"admin_state": _ms(snapshots), "one_clients_reads_meanwhile": _ms(reads_during_snapshots)},
+            "reads_with_server_wide_journal_waits": journal_waits,
             "idle_with_server_webhook_url": {"cpu_share_of_a_core": round(idle_share, 3), "seconds": 10},
             "rss_mb": round(server.rss_mb(), 1),
         }

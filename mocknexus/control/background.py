@@ -10,9 +10,11 @@ They run (1) at once, on the caller's thread, whenever a clock moves (`Clock.on_
 advance, freeze or unfreeze, or a test's `clock.advance`): advancing a client's clock runs that world,
 advancing the server's runs every world, so a test sees the effect as soon as the advance returns, with no
 sleep; (2) every `interval` real seconds on a daemon thread (`start`/`stop`), for clocks that run with real
-time; and (3) whenever a test calls `run_due()`. The daemon skips a world whose state has not changed since
-its last run and whose next due instant has not come, so an idle server does next to nothing and a request
-thread never waits for it (request handlers do no background work at all).
+time; and (3) whenever a test calls `run_due()`. Over the memory store (whose every change this process
+hears of: `Worlds.changed_since`) the daemon visits only the worlds changed since its last run and those whose
+timer has come (a heap of each world's next due instant, in real time): an idle server with 20 000 worlds
+visits none. Over a shared store it walks every world, skipping one whose state has not changed and whose
+next due instant has not come. A request thread never waits for it (request handlers do no background work).
 
 Why the standard library's `sched` for timed actions: it takes any time function, so each world's queue runs
 on that world's emulated clock, and `run(blocking=False)` runs exactly what is due and returns, which a
@@ -23,6 +25,8 @@ own threads; an emulated clock that jumps an hour in one call, and a test that m
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import logging
 import sched
 import threading
@@ -30,7 +34,7 @@ import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from mocknexus.control.leases import Lease
 from mocknexus.control.worlds import World, Worlds
@@ -46,6 +50,7 @@ Action = Callable[[], object]
 # Over a shared store the sweep's holder hears of no change another process makes (no version moves here),
 # so it runs every ticker this often: a job started on another replica moves by the clock within seconds.
 SHARED_FULL_RUN_SECONDS = 2.0
+_AT_LEAST = timedelta(seconds=1)  # the soonest the daemon looks again at a world with something due later
 FULL_RUN_SECONDS = 30.0  # the daemon runs every ticker at least this often: another worker process's
 # changes (a shared SQLite store) bump no version in this one
 
@@ -55,6 +60,7 @@ class _WorldWork:
     queue: sched.scheduler
     seen_version: int | None = None  # the world's version when its tickers last ran
     due: dict[str, datetime | None] = field(default_factory=dict)  # ticker name -> next emulated instant
+    timer: float | None = None  # the real (monotonic) instant this world is next looked at by the daemon
 
 
 class Background:
@@ -71,6 +77,12 @@ class Background:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_full_run = time.monotonic()
+        # Over a store whose every change is heard of here (memory), the daemon visits only the worlds changed
+        # since its last run and those whose next due instant has come: a heap of (real instant, n, world).
+        self._changes_seen = 0
+        self._timers: list[tuple[float, int, World]] = []
+        self._timer_ids = itertools.count()
+        self._timers_lock = threading.Lock()
         worlds.clock.on_move(self._clock_moved)  # every client's clock runs over the server's
 
     # ---- registering work ------------------------------------------------------------------------------
@@ -81,7 +93,9 @@ class Background:
 
     def at(self, world: World, when: datetime, action: Action) -> sched.Event:
         """Call `action()` once `world`'s clock reaches `when` (at the next run after it does)."""
-        return self._of(world).queue.enterabs(when.timestamp(), 0, action)
+        event = self._of(world).queue.enterabs(when.timestamp(), 0, action)
+        self._schedule(world, when)
+        return event
 
     def cancel(self, world: World, event: sched.Event) -> None:
         """Drop a timed action that has not run yet (one that has run, or is unknown, is ignored)."""
@@ -122,6 +136,9 @@ class Background:
         few comparisons (with 20 000 idle worlds this loop is the idle server's work)."""
         if self.lease is not None and not self.lease.hold():
             return  # another process sweeps (for as long as it renews the lease)
+        if self.worlds.tracks_changes:
+            self._tick_due()
+            return
         every = FULL_RUN_SECONDS if self.lease is None else SHARED_FULL_RUN_SECONDS
         force = time.monotonic() - self._last_full_run >= every
         if force:
@@ -130,6 +147,40 @@ class Background:
             if not force and self._idle(world):
                 continue
             self._run(world, force=force)
+
+    def _tick_due(self) -> None:
+        """The daemon's run over a store this process alone writes: the worlds changed since the last run
+        (every ticker runs for them), and those whose timer has come (what is due runs). No other world is
+        visited: an idle server with 20 000 worlds does nothing."""
+        self._changes_seen, changed = self.worlds.changed_since(self._changes_seen)
+        for world in changed:
+            self._run(world, force=True)
+        now = time.monotonic()
+        due: list[World] = []
+        with self._timers_lock:
+            while self._timers and self._timers[0][0] <= now:
+                at, _, world = heapq.heappop(self._timers)
+                work = self._work.get(world)
+                if work is not None and work.timer == at:  # not a timer since moved or already run
+                    work.timer = None
+                    due.append(world)
+        for world in due:
+            if self.worlds.is_registered(world):
+                self._run(world, force=False)
+
+    def _schedule(self, world: World, when: datetime | None) -> None:
+        """Have the daemon look at `world` when its clock reaches `when` (in real time from now: a clock that
+        is frozen then is looked at and put back; a clock move runs the world at once anyway)."""
+        if when is None or world.client_id is None or not self.worlds.tracks_changes:
+            return
+        seconds = (when - world.clock.now()).total_seconds()
+        at = time.monotonic() + max(seconds, 0.0)
+        work = self._of(world)
+        with self._timers_lock:
+            if work.timer is not None and work.timer <= at:
+                return  # an earlier look is already set: it sets the next one
+            work.timer = at
+            heapq.heappush(self._timers, (at, next(self._timer_ids), world))
 
     def _idle(self, world: World) -> bool:
         work = self._work.get(world)
@@ -176,6 +227,14 @@ class Background:
             work.queue.run(blocking=False)
         except Exception:  # as above: the failed action is dropped, the rest run next time
             _log.exception("a background action failed for client %s", world.client_id)
+        dues = [due for due in work.due.values() if due is not None]
+        queue = work.queue.queue
+        if queue:
+            dues.append(datetime.fromtimestamp(queue[0].time, tz=now.tzinfo))
+        if dues:
+            # At least a second on: a clock that is frozen (or a due instant that does not move) is not
+            # looked at on every run.
+            self._schedule(world, max(min(dues), world.clock.now() + _AT_LEAST))
 
     def _of(self, world: World) -> _WorldWork:
         work = self._work.get(world)

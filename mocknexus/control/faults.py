@@ -10,7 +10,7 @@ import fnmatch
 import itertools
 import random
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 
@@ -52,12 +52,16 @@ class Faults:
         self._rng = random.Random(seed)  # seeded: "fail 30% of calls" fails the same calls every run
         self.client_id = client_id
         self._server = server  # the server's faults, tried before this client's own
+        # Told (with these faults) after faults are added or removed: the registry's, one for every world.
+        self.on_change: Callable[[Faults], None] | None = None
 
     def add(self, **spec: object) -> Fault:
         with self._lock:
             fault = Fault(id=f"FLT-{next(self._ids)}", client_id=self.client_id, **spec)  # type: ignore[arg-type]
             self._rules.append(fault)
-            return fault
+        if self.on_change is not None:
+            self.on_change(self)
+        return fault
 
     def list(self) -> list[Fault]:
         with self._lock:
@@ -67,12 +71,17 @@ class Faults:
         with self._lock:
             before = len(self._rules)
             self._rules = [f for f in self._rules if f.id != fault_id]
-            return len(self._rules) != before
+            removed = len(self._rules) != before
+        if removed and self.on_change is not None:
+            self.on_change(self)
+        return removed
 
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()
             self._rng = random.Random(self._seed)
+        if self.on_change is not None:
+            self.on_change(self)
 
     def take(self, method: str, path: str) -> Fault | None:
         """The first live fault for this call (the server's, then this client's), counted as used; None if no

@@ -13,12 +13,15 @@ import functools
 import itertools
 import json
 import re
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from mocknexus.control.journal_index import JournalIndex
 
 MASK = "****"
 # Per entry besides its bytes: the object, its tuples and strings (measured: about 400 bytes).
@@ -44,6 +47,7 @@ class Entry:
     client_id: str | None = None  # the world it reached; None: MX's shared fixtures, or no world at all
     body_size: int = 0  # the body's length as sent; more than len(body) when only a prefix was kept
     footprint: int = 0  # roughly the bytes this entry holds, for the journals' byte budget (`footprint`)
+    seq: int = 0  # its place in the order entries were recorded, across journals (journal_index.py)
 
     def view(self) -> dict[str, Any]:
         """The entry as the journal shows it: secrets masked, body decoded."""
@@ -122,6 +126,7 @@ class Journal:
         ids: Iterator[int] | None = None,
         on_record: Callable[[], None] | None = None,
         budget: JournalBudget | None = None,
+        index: JournalIndex | None = None,
     ) -> None:
         self._lock = threading.Lock()
         self._size = size
@@ -130,6 +135,10 @@ class Journal:
         self.client_id = client_id
         self._on_record = on_record  # a wait on this journal is woken by it
         self._budget = budget or JournalBudget()
+        self._index = index or JournalIndex()  # every journal's entries in one order (server-wide reads)
+        # The number (Entry.seq) of the oldest entry still kept: entries are dropped oldest first, so an
+        # entry of the index is still here if its number is at least this (journal_index.py).
+        self.floor = 0
 
     def next_id(self) -> int:
         """An id for a request that is starting; `record` files its entry under it when it ends."""
@@ -146,13 +155,17 @@ class Journal:
         with self._lock:  # ids in the order entries are kept
             entry_id = id if id is not None else next(self._ids)
             client_id = fields.pop("client_id", self.client_id)  # a call whose provisional world was dropped
-            entry = Entry(
+            entry = self._index.add(self, lambda seq: Entry(
                 id=entry_id, client_id=client_id, headers=headers, body=body, body_size=size,
-                footprint=footprint(fields["path"], fields["query"], headers, body), **fields,
-            )  # fmt: skip
+                footprint=footprint(fields["path"], fields["query"], headers, body), seq=seq, **fields,
+            ))  # fmt: skip
             self._entries.append(entry)
             while len(self._entries) > self._size:
                 dropped.append(self._entries.popleft())
+            if dropped:
+                self.floor = max(self.floor, dropped[-1].seq + 1)
+        if dropped:
+            self._index.left(len(dropped))
         # Outside this journal's lock: the budget may take entries from any journal (lock order: budget,
         # then a journal).
         self._budget.kept(self, entry, dropped)
@@ -163,8 +176,12 @@ class Journal:
         """Let the budget take this journal's oldest entry, if it is still the one with `entry_id`."""
         with self._lock:
             if self._entries and self._entries[0].id == entry_id:
-                return self._entries.popleft()
-        return None
+                taken = self._entries.popleft()
+                self.floor = max(self.floor, taken.seq + 1)
+            else:
+                return None
+        self._index.left(1)
+        return taken
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -194,7 +211,15 @@ class Journal:
         with self._lock:
             dropped = list(self._entries)
             self._entries.clear()
+            self.floor = max(self.floor, self._index.next_seq)
+        self._index.left(len(dropped))
         self._budget.kept(self, None, dropped)
+
+    def detach(self) -> None:
+        """Empty this journal for good (its world left the registry): nothing recorded in it later is shown."""
+        self.clear()
+        with self._lock:
+            self.floor = sys.maxsize
 
 
 class JournalBudget:

@@ -26,7 +26,10 @@ from collections.abc import Callable
 from typing import Any
 
 from mocknexus.control.faults import Faults
+from mocknexus.control.holders import CLIENT_PARTITION, WorldChanges
 from mocknexus.control.journal import Entry, Journal, JournalBudget
+from mocknexus.control.journal_index import JournalIndex, following, matcher
+from mocknexus.control.server_snapshot import ServerSnapshot, moves_with_time
 from mocknexus.control.world import World
 from mocknexus.domain.catalog.catalog import Catalog, Scenario
 from mocknexus.domain.catalog.client_catalog import ClientCatalog, Parse
@@ -37,7 +40,7 @@ from mocknexus.domain.core.owners import TOKEN_OWNERS, TokenOwners, owner_of
 from mocknexus.domain.core.tables import API_TOKENS, SESSIONS, WORLDS  # WORLDS: client ids, listed across processes
 from mocknexus.domain.service import Emulator, Settings
 from mocknexus.domain.static_members.static_members import is_static_member
-from mocknexus.store import ReadOnlyView, Store
+from mocknexus.store import MemoryStore, ReadOnlyView, Store
 
 __all__ = ["SHARED_PARTITION", "World", "Worlds"]
 
@@ -81,6 +84,7 @@ class Worlds:
         self._journal_budget = journal_budget or JournalBudget()  # bytes, shared by every journal
         self._fault_ids = itertools.count(1)
         self._entry_ids = itertools.count(1)
+        self._journal_index = JournalIndex()  # every journal's entries in the order recorded (server-wide reads)
         self._lock = threading.Lock()
         self.max_clients = max_clients
         self._worlds: OrderedDict[str, World] = OrderedDict()  # least recently used first
@@ -92,15 +96,41 @@ class Worlds:
         # so server-wide reads (a page of clients, the inspector's polls) do not sort 20 000 ids each time.
         self._membership = 0
         self._sorted_ids: tuple[int, list[str]] = (-1, [])
+        # Every change to a world, numbered (control/holders.py): server-wide reads visit the worlds holding
+        # what they list. Only a store this process alone writes (memory) tells of every write.
+        self._tracks_writes = not persistent and isinstance(root, MemoryStore)
+        self.changes = WorldChanges(self._worlds.get)
+        # One bound method each for every world's store and faults (a callable per world would be 40 000 more
+        # objects for the garbage collector to walk).
+        self._on_write = self.changes.store_written
+        self._on_faults = self.changes.faults_changed
+        self._server_snapshot = ServerSnapshot(
+            self.changes.written,
+            self.client_ids,
+            self._worlds.get,
+            lambda: self.holding("snapshot moves with time", moves_with_time),
+            lambda: self._membership,
+        )
         # Called with each client world as it is built (webhooks attach its outbox there).
         self.on_build: list[Callable[[World], None]] = []
         # The shared world's faults are the server's (every call tries them first); its journal keeps the
         # calls that reached no client.
         self.server_faults = Faults(seed, ids=self._fault_ids)
         self.server_journal = Journal(
-            journal_size, ids=self._entry_ids, on_record=lambda: self.shared.notify(), budget=self._journal_budget
+            journal_size,
+            ids=self._entry_ids,
+            on_record=lambda: self.shared.notify(),
+            budget=self._journal_budget,
+            index=self._journal_index,
         )
         self.shared = self._build_shared()
+        clock.on_move(self._clock_moved)  # one listener for every client's clock (each runs over the server's)
+
+    def _clock_moved(self, clock: Clock) -> None:
+        """A client's clock moved, perhaps by a direct call (no request): a change to its world."""
+        world = self._worlds.get(clock.owner) if clock.owner is not None else None
+        if world is not None and world.clock is clock:
+            world.notify()
 
     @property
     def persistent(self) -> bool:
@@ -128,6 +158,7 @@ class Worlds:
                     with self._lock:
                         self._worlds.pop(client_id, None)
                         self._membership += 1
+                    world.journal.detach()
                 return None
             if world is None:
                 return self._register(self._build(client_id), adopt=True)
@@ -184,6 +215,29 @@ class Worlds:
             self._sorted_ids = (membership, ids)
         return list(ids)
 
+    def holding(self, what: str, holds: Callable[[World], bool]) -> list[World]:
+        """The client worlds for which `holds` is true (`what` names the test), by client id; it may name a
+        world that has just stopped holding it. Over a store this process alone writes, looks again only at
+        the worlds changed since the last such read; over a shared one, at every world."""
+        if not self._tracks_writes:
+            return [world for world in self.all() if holds(world)]
+        return self.changes.holding(what, holds)
+
+    def is_registered(self, world: World) -> bool:
+        return world.client_id is not None and self._worlds.get(world.client_id) is world
+
+    @property
+    def tracks_changes(self) -> bool:
+        """Whether every change to a world is heard of here (`changed_since`): a store this process alone writes."""
+        return self._tracks_writes
+
+    def changed_since(self, seq: int) -> tuple[int, list[World]]:
+        """(the newest change's number, the registered worlds changed after change `seq`): only meaningful
+        when `tracks_changes`."""
+        seq, ids = self.changes.any.since(seq)
+        found = [self._worlds.get(client_id) for client_id in ids]
+        return seq, [world for world in found if world is not None]
+
     def built(self) -> list[World]:
         """The client worlds this process has built so far (no store read, nothing created)."""
         return list(self._worlds.values())
@@ -195,7 +249,7 @@ class Worlds:
             listed = set(ids)
             with self._lock:
                 for gone in [c for c in self._worlds if c not in listed]:  # dropped by another process
-                    self._worlds.pop(gone, None)
+                    self._worlds.pop(gone).journal.detach()
                     self._membership += 1
             found = []
             for client_id in ids:
@@ -235,9 +289,12 @@ class Worlds:
     def _drop(self, client_id: str) -> None:
         with self._lock:
             self._membership += 1
-            self._worlds.pop(client_id, None)
+            dropped = self._worlds.pop(client_id, None)
+            if dropped is not None:
+                dropped.journal.detach()
             self.root.delete(WORLDS, client_id)
             self.root.drop_partition(_partition(client_id))
+        self.changes.forget([client_id])
 
     def _discard(self, world: World, undo: bool = False) -> None:
         """Undo a provisional world: whatever its call wrote, and its partition. `undo`: the call was accepted
@@ -255,6 +312,8 @@ class Worlds:
             world.emulator.reset()
             self._unbind_tokens(client_id)
         self.root.drop_partition(_partition(client_id))
+        if client_id not in self._worlds:  # so refused calls naming new ids do not grow the change logs
+            self.changes.forget([client_id])
 
     def _register(self, world: World, adopt: bool = False) -> World:
         """Put a built world in the registry (or answer the one another call registered first), making room
@@ -278,13 +337,15 @@ class Worlds:
             self._worlds[client_id] = world
             world.on_change = self._changed
             self._maybe_empty[client_id] = None
-            return world
+        self.changes.registered(client_id)
+        return world
 
     def _changed(self, world: World) -> None:
         """A registered world changed (World.notify): it may hold nothing now. Runs on every call: O(1)."""
         client_id = world.client_id
         if client_id is not None and self._worlds.get(client_id) is world:
             self._maybe_empty[client_id] = None
+            self.changes.any.mark(client_id)
 
     def _make_room(self) -> None:
         """Drop worlds holding nothing, those changed longest ago first, until one more fits (under
@@ -294,8 +355,10 @@ class Worlds:
             world = self._worlds.get(client_id)
             if world is not None and not world.holds_state():
                 self._worlds.pop(client_id, None)
+                world.journal.detach()  # its entries leave the server-wide journal with it
                 self.root.delete(WORLDS, client_id)
                 self.root.drop_partition(_partition(client_id))
+                self.changes.forget([client_id])
         if len(self._worlds) >= self.max_clients:
             raise MXError(
                 ErrorKind.SERVICE_UNAVAILABLE,
@@ -332,12 +395,14 @@ class Worlds:
                 self.root.clear()
             self._worlds.clear()
             self._maybe_empty.clear()
+            self.changes.forget(None)
             self._membership += 1
             self.clock.reset()
             self.server_faults.clear()
             self.server_journal.clear()
             self.shared = self._build_shared()
         for world in worlds:
+            world.journal.detach()
             world.notify()
 
     def world_of_member(self, member_guid: str) -> World:
@@ -360,8 +425,14 @@ class Worlds:
     def dump_all_json(self, reveal: bool) -> bytes:
         """`dump_all` as JSON text, secrets masked unless `reveal`: only the worlds written to since the
         last snapshot are converted and encoded again (`domain/core/kept_snapshot.py`)."""
+        return b"".join(self.dump_all_pieces(reveal))
+
+    def dump_all_pieces(self, reveal: bool) -> list[bytes]:
+        """`dump_all_json` in pieces to be sent one after the other (not joined: web/pieces_file.py)."""
+        if self._tracks_writes:  # only the worlds changed since the last one are asked (server_snapshot.py)
+            return self._server_snapshot.document(self.clock.now().isoformat(), reveal)
         clients = [world.emulator.dump_state_json(reveal) for world in self.all()]
-        return kept_snapshot.server_document(self.clock.now().isoformat(), clients, reveal)
+        return [kept_snapshot.server_document(self.clock.now().isoformat(), clients, reveal)]
 
     def load_all(self, state: Any) -> None:
         """Replace every client's state with a `dump_all` document; a bad document changes nothing."""
@@ -389,17 +460,34 @@ class Worlds:
         method: str | None = None,
         path: str | None = None,
         status: int | None = None,
+        limit: int | None = None,
     ) -> list[Entry]:
-        """Every journal's matching entries (or one client's), newest first: entry ids order them across journals."""
+        """Every journal's matching entries (or one client's), newest first (entry ids order them across
+        journals), at most `limit`. Server-wide, it costs the entries it walks back over, not a look at every
+        journal (`JournalIndex.newest`)."""
         if client_id is not None:
             world = self.existing(client_id)
             if world is not None:
-                return world.journal.matching(method, path, status)
-            # Calls that left no world (refused, or reads) are in the server's journal, under their client id.
-            return [e for e in self.server_journal.matching(method, path, status) if e.client_id == client_id]
-        journals = [self.server_journal, *(w.journal for w in self.all())]
-        found = [e for j in journals for e in j.matching(method, path, status)]
-        return sorted(found, key=lambda e: e.id, reverse=True)
+                found = world.journal.matching(method, path, status)
+            else:
+                # Calls that left no world (refused, or reads) are in the server's journal, under their client id.
+                found = [e for e in self.server_journal.matching(method, path, status) if e.client_id == client_id]
+            return found[:limit] if limit else found
+        return self._journal_index.newest(limit or None, matcher(method, path, status))
+
+    def journal_follower(
+        self, client_id: str | None = None, method: str | None = None, path: str | None = None
+    ) -> Callable[[], list[Entry]]:
+        """For a wait: a callable answering `journal_matching(client_id, method, path)` that looks only at
+        the entries recorded since it was last called (server-wide waits are woken by every world's calls)."""
+        if client_id is None:
+            return following(self._journal_index, matcher(method, path, None))
+
+        def journal() -> Journal:  # before its world exists, the server's (its refused calls); then its own
+            world = self._worlds.get(client_id)
+            return self.server_journal if world is None else world.journal
+
+        return following(self._journal_index, matcher(method, path, None), client_id, journal)
 
     def notify_all(self) -> None:
         for world in list(self._worlds.values()):
@@ -409,19 +497,24 @@ class Worlds:
 
     def _build(self, client_id: str) -> World:
         store = self.root.partition(_partition(client_id))
+        if self._tracks_writes:
+            store.on_write = self._on_write  # type: ignore[attr-defined]
         clock = StoredClock(store, base=self.clock) if self._persistent else Clock(base=self.clock)
         catalog = ClientCatalog(self.catalog, store, self._parse_scenario)
         emulator = Emulator(store, catalog, clock, self.settings, owners=TokenOwners(self.root, client_id))  # type: ignore[arg-type]  # ClientCatalog stands in for Catalog
         world: World
         faults = Faults(self._seed, client_id=client_id, server=self.server_faults, ids=self._fault_ids)
+        faults.on_change = self._on_faults
         journal = Journal(
             self._journal_size,
             client_id=client_id,
             ids=self._entry_ids,
             on_record=lambda: world.notify(),
             budget=self._journal_budget,
+            index=self._journal_index,
         )
         world = World(client_id, emulator, faults, journal, self.clock.now(), server=self.shared)
+        clock.owner = client_id  # so that `_clock_moved` knows whose it is
         for hook in self.on_build:
             hook(world)
         return world
@@ -435,7 +528,7 @@ class Worlds:
 
 
 def _partition(client_id: str) -> str:
-    return "client:" + client_id  # so no client id can name the shared partition
+    return CLIENT_PARTITION + client_id  # so no client id can name the shared partition
 
 
 def _no_uploads(name: str, raw: Any) -> Scenario:

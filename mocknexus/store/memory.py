@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
 
 class MemoryStore:
-    def __init__(self) -> None:
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name  # a partition's name (None: a root store)
         self._lock = threading.RLock()
         self._tables: dict[str, dict[str, Any]] = {}
         self._partitions: dict[str, MemoryStore] = {}
         self._generation = 0  # moves on every write: see `generation`
+        # Told after every write to this store's records, with its name and the table (None: every table), so
+        # that the registry keeps which worlds hold what (one callable for every partition: nothing per world).
+        self.on_write: Callable[[str | None, str | None], None] | None = None
 
     def transaction(self) -> AbstractContextManager[None]:
         # One lock for a partition's whole state: every domain operation is a few dict operations, so finer
@@ -28,11 +32,15 @@ class MemoryStore:
         with self._lock:
             self._tables.setdefault(table, {})[key] = value
             self._generation += 1
+        if self.on_write is not None:
+            self.on_write(self.name, table)
 
     def delete(self, table: str, key: str) -> None:
         with self._lock:
             self._tables.get(table, {}).pop(key, None)
             self._generation += 1
+        if self.on_write is not None:
+            self.on_write(self.name, table)
 
     def values(self, table: str) -> Iterator[Any]:
         with self._lock:
@@ -58,12 +66,14 @@ class MemoryStore:
             # Partitions are dropped, not cleared: clearing one would take its lock under this one, while a
             # partition's transaction may be waiting for this lock (to index a token): a deadlock.
             self._partitions = {}
+        if self.on_write is not None:
+            self.on_write(self.name, None)
 
     def partition(self, name: str) -> MemoryStore:
         part = self._partitions.get(name)
         if part is None:
             with self._lock:
-                part = self._partitions.setdefault(name, MemoryStore())
+                part = self._partitions.setdefault(name, MemoryStore(name))
         return part
 
     def drop_partition(self, name: str) -> None:

@@ -28,6 +28,7 @@ from mocknexus.web.apis import (
     Api,
     api_of,
 )
+from mocknexus.web.pieces_file import PiecesFile
 
 # Re-exported for the modules that name a media type (the registry declares them: web/apis.py).
 __all__ = ["ADMIN_MEDIA_TYPE", "MDX_MEDIA_TYPE", "NEXUS_MEDIA_TYPE", "PLATFORM_MEDIA_TYPE", "SSO_MEDIA_TYPE"]
@@ -127,9 +128,22 @@ def render_json(body: Any, status: int = 200) -> Response:
     return Response(dumps(body), status=status, mimetype=media_type())
 
 
-def render_json_text(text: bytes, status: int = 200) -> Response:
-    """A body already encoded as JSON (the admin state snapshot, kept encoded between reads)."""
-    return Response(text, status=status, mimetype=media_type())
+def render_json_text(text: bytes | list[bytes], status: int = 200) -> Response:
+    """A body already encoded as JSON (the admin state snapshot, kept encoded between reads), whole or in pieces
+    to be sent one after the other. A large one goes to a server that offers `wsgi.file_wrapper` (waitress) as a
+    file it sends from (web/pieces_file.py): copied into its out-buffer, it would be written to a temporary file
+    (past 1 MB) and read back, all under the interpreter's lock."""
+    pieces = [text] if isinstance(text, bytes) else text
+    wrap = request.environ.get("wsgi.file_wrapper")
+    body = PiecesFile(pieces)
+    if wrap is None or len(body) < FILE_WRAP_BYTES or request.method == "HEAD":
+        return Response(b"".join(pieces), status=status, mimetype=media_type())
+    response = Response(wrap(body), status=status, mimetype=media_type(), direct_passthrough=True)
+    response.content_length = len(body)
+    return response
+
+
+FILE_WRAP_BYTES = 1024 * 1024
 
 
 def read_body(schema: Schema, required: bool = True) -> dict:

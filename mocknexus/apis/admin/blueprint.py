@@ -53,6 +53,13 @@ class Scope:
     def emulators(self) -> list[Emulator]:
         return [w.emulator for w in self.worlds]
 
+    def holding(self, what: str, holds: Callable[[World], bool]) -> list[World]:
+        """The client worlds in scope for which `holds` is true: this one (if so), or every one holding it,
+        found without visiting the others (`Worlds.holding`; it may name one that has just stopped)."""
+        if self.client is not None:
+            return [self.client] if holds(self.client) else []
+        return self.registry.holding(what, holds)
+
     @property
     def clock(self) -> Clock:
         """The client's clock, or the server's (every client's runs over it, unless frozen on its own)."""
@@ -68,7 +75,7 @@ class Scope:
         """Every fault list in scope: the client's, or the server's and every client's."""
         if self.client is not None:
             return [self.client.faults]
-        return [self.registry.server_faults, *(w.faults for w in self.registry.all())]
+        return [self.registry.server_faults, *(w.faults for w in self.registry.holding("faults", _holds_faults))]
 
     @property
     def journals(self) -> list[Journal]:
@@ -76,6 +83,10 @@ class Scope:
         if self.client is not None:
             return [self.client.journal]
         return [self.registry.server_journal, *(w.journal for w in self.registry.all())]
+
+
+def _holds_faults(world: World) -> bool:
+    return bool(world.faults.list())
 
 
 def scope(client_id: str | None, *, create: bool = False) -> Scope:

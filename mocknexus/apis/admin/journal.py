@@ -32,7 +32,7 @@ def list_requests(client_id: str | None = None) -> Response:
     if target.client is not None:
         found = target.client.journal.matching(**query) if wanted in (None, client_id) else []
     else:
-        found = worlds().journal_matching(wanted, **query)
+        found = worlds().journal_matching(wanted, **query, limit=limit)
     return render(journal_response, {"requests": views(found, limit)})
 
 
@@ -67,13 +67,9 @@ def wait_for_requests(client_id: str | None = None) -> Response:
             target, lambda: target.journal.matching(method, path), count, timeout, request.environ
         )
     else:
-        done, found = waits.wait_for_requests(
-            registry.shared,
-            lambda: registry.journal_matching(client_id, method, path),
-            count,
-            timeout,
-            request.environ,
-        )
+        # Woken by every world's calls: each check looks only at the entries recorded since the last.
+        find = registry.journal_follower(client_id, method, path)
+        done, found = waits.wait_for_requests(registry.shared, find, count, timeout, request.environ)
     if done:
         return render(requests_found, {"requests": views(found)})
     error = MXError(

@@ -51,7 +51,7 @@ def read_state(client_id: str | None = None) -> Response:
     target = scope(client_id)
     if target.client is not None:
         return render_json_text(b"".join(target.client.emulator.dump_state_json(reveal)))
-    return render_json_text(worlds().dump_all_json(reveal))
+    return render_json_text(worlds().dump_all_pieces(reveal))
 
 
 @route("/state", ["PUT"])

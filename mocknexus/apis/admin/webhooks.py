@@ -88,9 +88,13 @@ def _config_view(config: dict[str, Any] | None, source: str) -> Response:
 # ---- the outbox ------------------------------------------------------------------------------------------
 
 
+def _holds_deliveries(world: World) -> bool:
+    return world.emulator.store.count(DELIVERIES) > 0
+
+
 def _matching(client_id: str | None, query: dict) -> list[dict]:
     """Deliveries of the addressed client (or every client's, ordered by world then sequence)."""
-    sources = scope(client_id).worlds
+    sources = scope(client_id).holding("deliveries", _holds_deliveries)
     filters = {k: query.get(k) for k in ("type", "member_guid", "status")} | {"attempts": query.get("attempts") or 0}
     return list(itertools.chain.from_iterable(hub().outbox(w).deliveries(**filters) for w in sources))
 
@@ -129,7 +133,7 @@ def wait_for_deliveries(client_id: str | None = None) -> Response:
 
 
 def _delivery_world(client_id: str | None, delivery_id: str) -> World:
-    for world in scope(client_id).worlds:
+    for world in scope(client_id).holding("deliveries", _holds_deliveries):
         if world.emulator.store.get(DELIVERIES, delivery_id) is not None:
             return world
     raise not_found("Webhook delivery")

@@ -46,6 +46,7 @@ class Clock:
         self._initial_frozen_at = frozen_at
         self._state: tuple[timedelta, datetime | None] = (timedelta(0), frozen_at)
         self._listeners: list[weakref.WeakMethod] = []
+        self.owner: str | None = None  # whose clock this is (a client id), for listeners told of its moves
 
     def on_move(self, listener: Callable[[Clock], None]) -> None:
         """Call `listener(clock)` after this clock, or any clock running over it (a client's over the

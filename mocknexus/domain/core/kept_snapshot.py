@@ -43,15 +43,31 @@ class KeptSnapshot:
         return _encode(head)[:-1], tail  # two objects' members in one
 
 
-def server_document(clock: str, clients: list[tuple[bytes, bytes]], reveal: bool) -> bytes:
-    """A whole-server snapshot's JSON text (the outline `Worlds.dump_all` gives) from its clients' pieces."""
-    head = _encode({"version": snapshot.SNAPSHOT_VERSION, "clock": clock})[:-1] + b',"clients":['
-    tail = b"]}" if reveal else b"]," + _encode(dict([snapshot.MASKED_MARKER]))[1:]
-    pieces = [head]
+def server_document(clock: str, clients: list[tuple[bytes | None, ...]], reveal: bool) -> bytes:
+    """A whole-server snapshot's JSON text (the outline `Worlds.dump_all` gives) from its clients' pieces (each
+    client's, joined in order, is its snapshot; None stands for the server's clock)."""
+    return _encode(clock).join(server_segments(clients, reveal))
+
+
+def server_segments(clients: list[tuple[bytes | None, ...]], reveal: bool) -> list[bytes]:
+    """The whole-server snapshot's text cut at every place the server's clock goes (the document's own clock,
+    and each client's piece None): joined with the clock's JSON text between them, it is the document. Kept,
+    the document of unchanged worlds is one C-level join at any later time."""
+    version = _encode(snapshot.SNAPSHOT_VERSION)
+    segments: list[bytes] = [b'{"version":' + version + b',"clock":']
+    current: list[bytes] = [b',"clients":[']
     for number, client in enumerate(clients):
-        pieces += (b"," if number else b"", *client)
-    pieces.append(tail)
-    return b"".join(pieces)
+        if number:
+            current.append(b",")
+        for piece in client:
+            if piece is None:
+                segments.append(b"".join(current))
+                current = []
+            else:
+                current.append(piece)
+    current.append(b"]}" if reveal else b"]," + _encode(dict([snapshot.MASKED_MARKER]))[1:])
+    segments.append(b"".join(current))
+    return segments
 
 
 def _encode(data: Any) -> bytes:
