@@ -25,6 +25,10 @@ CLIENT_PARTITION = "client:"  # a client's store partition is this and its id (c
 
 # The concepts server-wide reads list (`WorldChanges.holding`), and the tables whose writes change them (faults
 # are not records: a fault added or removed tells its own).
+# Tables no background ticker reads: a write to them alone (a Nexus session's expiry sliding on every call) gives
+# the daemon nothing to run (`WorldChanges.ticked`).
+UNTICKED = frozenset({SESSIONS, API_TOKENS})
+
 WATCHED: dict[str, tuple[str, ...]] = {
     "members": (MEMBERS,),
     "credentials": (SESSIONS, API_TOKENS),
@@ -109,7 +113,9 @@ class Holders:
 
 
 class WorldChanges:
-    """The registry's change logs: `any` (every change: a write, a call, a clock move; the background daemon's),
+    """The registry's change logs: `any` (every change: a write, a call, a clock move), `ticked` (what may give
+    the background daemon's tickers work: a world joining, a write to a table one of them reads; not a call that
+    wrote nothing else, or with a world of 100 000 members every read would make each ticker walk them all),
     `written` (writes to a world's records alone: what a snapshot asks again) and one per WATCHED concept
     (writes to its tables: a world holding users alone never enters the members' log), and the `Holders`
     server-wide reads use."""
@@ -117,6 +123,7 @@ class WorldChanges:
     def __init__(self, world_of: Callable[[str], World | None]) -> None:
         self._world_of = world_of
         self.any = ChangeLog()
+        self.ticked = ChangeLog()
         self.written = ChangeLog()
         self._concepts = {what: ChangeLog() for what in WATCHED}
         self._by_table: dict[str, list[ChangeLog]] = {}
@@ -143,6 +150,8 @@ class WorldChanges:
         client_id = partition[len(CLIENT_PARTITION) :]
         self.any.mark(client_id)
         self.written.mark(client_id)
+        if table not in UNTICKED:
+            self.ticked.mark(client_id)
         for log in self._by_table.get(table, ()) if table is not None else self._concepts.values():
             log.mark(client_id)
 
@@ -157,11 +166,12 @@ class WorldChanges:
         """A world joined the registry: a change, and what its first call wrote (before it was registered)
         counts again in each concept's log."""
         self.any.mark(client_id)
+        self.ticked.mark(client_id)
         self.written.mark(client_id)
         for log in self._concepts.values():
             log.mark_again(client_id)
 
     def forget(self, client_ids: list[str] | None) -> None:
         """Worlds that left the registry (None: every one): no log keeps their ids."""
-        for log in (self.any, self.written, *self._concepts.values()):
+        for log in (self.any, self.ticked, self.written, *self._concepts.values()):
             log.forget(client_ids)

@@ -232,9 +232,9 @@ class Worlds:
         return self._tracks_writes
 
     def changed_since(self, seq: int) -> tuple[int, list[World]]:
-        """(the newest change's number, the registered worlds changed after change `seq`): only meaningful
-        when `tracks_changes`."""
-        seq, ids = self.changes.any.since(seq)
+        """(the newest change's number, the registered worlds changed after change `seq` in a way that may give
+        background work: holders.py's `ticked`): only meaningful when `tracks_changes`."""
+        seq, ids = self.changes.ticked.since(seq)
         found = [self._worlds.get(client_id) for client_id in ids]
         return seq, [world for world in found if world is not None]
 

@@ -148,5 +148,24 @@ def test_the_idle_daemon_visits_no_world_and_a_changed_one_alone(crowded, monkey
     assert [args[0].client_id for args in runs] == ["client-00009"]
 
 
+def test_calls_that_write_only_their_session_give_the_daemon_no_walk_of_the_world(crowded, clock, monkeypatch):
+    """A Nexus session's expiry slides on every call (a write); no ticker reads sessions, so a world whose calls
+    wrote nothing else is not run again: with 100 000 members each run walked them all (bench/README.md)."""
+    app, registry, http = crowded
+    background = app.extensions["mocknexus.background"]
+    headers = open_session(http)
+    clock.advance(60)  # runs every world's tickers at once (a clock move), and makes the next call slide the session
+    background._tick()
+    runs = _counting(monkeypatch, background, "_run_world")
+    before = registry.get(CLIENT).emulator.store.get("sessions", headers["MD-SESSION-TOKEN"]).last_used_at
+    assert http.get("/members", headers=headers).status == 200
+    assert registry.get(CLIENT).emulator.store.get("sessions", headers["MD-SESSION-TOKEN"]).last_used_at > before
+    background._tick()
+    assert runs == [], "a session's slide alone runs no ticker"
+    create_member(http, headers, password="password")
+    background._tick()
+    assert [args[0].client_id for args in runs] == [CLIENT], "a member created does"
+
+
 def _entry() -> dict:
     return {"at": datetime(2026, 1, 1, tzinfo=UTC), "content_type": "", "duration_ms": 1.0}
