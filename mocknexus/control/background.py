@@ -13,8 +13,9 @@ sleep; (2) every `interval` real seconds on a daemon thread (`start`/`stop`), fo
 time; and (3) whenever a test calls `run_due()`. Over the memory store (whose every change this process
 hears of: `Worlds.changed_since`) the daemon visits only the worlds changed since its last run in a way a ticker
 reads (a call that only slid its session's expiry is not one) and those whose timer has come (a heap of each
-world's next due instant, in real time): an idle server with 20 000 worlds visits none. Over a shared store it walks every world, skipping one whose state has not changed and whose
-next due instant has not come. A request thread never waits for it (request handlers do no background work).
+world's next due instant, in real time): an idle server with 20 000 worlds visits none. Over a shared store it
+walks every world, skipping one whose state has not changed and whose next due instant has not come. A request
+thread never waits for it (request handlers do no background work).
 
 Why the standard library's `sched` for timed actions: it takes any time function, so each world's queue runs
 on that world's emulated clock, and `run(blocking=False)` runs exactly what is due and returns, which a
