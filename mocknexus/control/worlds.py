@@ -25,19 +25,19 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from mocknexus.control.client_ids import check_client_id
 from mocknexus.control.faults import Faults
 from mocknexus.control.holders import CLIENT_PARTITION, WorldChanges
-from mocknexus.control.journal import Entry, Journal, JournalBudget
-from mocknexus.control.journal_index import JournalIndex, following, matcher
+from mocknexus.control.journal import Journal, JournalBudget
+from mocknexus.control.journal_index import JournalIndex
 from mocknexus.control.server_snapshot import ServerSnapshot, moves_with_time
 from mocknexus.control.world import World
 from mocknexus.domain.catalog.catalog import Catalog, Scenario
 from mocknexus.domain.catalog.client_catalog import ClientCatalog, Parse
-from mocknexus.domain.core import kept_snapshot, snapshot
 from mocknexus.domain.core.clock import Clock, StoredClock
 from mocknexus.domain.core.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.core.owners import TOKEN_OWNERS, TokenOwners, owner_of
-from mocknexus.domain.core.tables import API_TOKENS, SESSIONS, WORLDS  # WORLDS: client ids, listed across processes
+from mocknexus.domain.core.tables import WORLDS  # WORLDS: client ids, listed across processes
 from mocknexus.domain.service import Emulator, Settings
 from mocknexus.domain.static_members.static_members import is_static_member
 from mocknexus.store import MemoryStore, ReadOnlyView, Store
@@ -45,17 +45,6 @@ from mocknexus.store import MemoryStore, ReadOnlyView, Store
 __all__ = ["SHARED_PARTITION", "World", "Worlds"]
 
 SHARED_PARTITION = "shared"  # a client's partition is "client:<id>", so no client id can name this one
-# Our bound (MX's client ids are short generated strings; it publishes no limit): longer ids make no world.
-MAX_CLIENT_ID_LENGTH = 255
-
-
-def check_client_id(client_id: object) -> str:
-    """A client id a world may be made for; MX's 400 otherwise (too long, empty, or holding control characters)."""
-    if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_CLIENT_ID_LENGTH:
-        raise MXError(ErrorKind.BAD_REQUEST, f"A client id is 1 to {MAX_CLIENT_ID_LENGTH} characters.")
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in client_id):
-        raise MXError(ErrorKind.BAD_REQUEST, "A client id holds no control characters.")
-    return client_id
 
 
 class Worlds:
@@ -84,7 +73,7 @@ class Worlds:
         self._journal_budget = journal_budget or JournalBudget()  # bytes, shared by every journal
         self._fault_ids = itertools.count(1)
         self._entry_ids = itertools.count(1)
-        self._journal_index = JournalIndex()  # every journal's entries in the order recorded (server-wide reads)
+        self.journal_index = JournalIndex()  # every journal's entries in the order recorded (server-wide reads)
         self._lock = threading.Lock()
         self.max_clients = max_clients
         self._worlds: OrderedDict[str, World] = OrderedDict()  # least recently used first
@@ -104,7 +93,7 @@ class Worlds:
         # objects for the garbage collector to walk).
         self._on_write = self.changes.store_written
         self._on_faults = self.changes.faults_changed
-        self._server_snapshot = ServerSnapshot(
+        self.server_snapshot = ServerSnapshot(
             self.changes.written,
             self.client_ids,
             self._worlds.get,
@@ -121,7 +110,7 @@ class Worlds:
             ids=self._entry_ids,
             on_record=lambda: self.shared.notify(),
             budget=self._journal_budget,
-            index=self._journal_index,
+            index=self.journal_index,
         )
         self.shared = self._build_shared()
         clock.on_move(self._clock_moved)  # one listener for every client's clock (each runs over the server's)
@@ -237,6 +226,10 @@ class Worlds:
         seq, ids = self.changes.ticked.since(seq)
         found = [self._worlds.get(client_id) for client_id in ids]
         return seq, [world for world in found if world is not None]
+
+    def built_world(self, client_id: str) -> World | None:
+        """A client's world if this process has built it (no store read)."""
+        return self._worlds.get(client_id)
 
     def built(self) -> list[World]:
         """The client worlds this process has built so far (no store read, nothing created)."""
@@ -376,17 +369,6 @@ class Worlds:
                 raise MXError(ErrorKind.BAD_REQUEST, f"scenarios.{name}: {exc}") from None
         return parsed
 
-    def load_client(self, client_id: str, state: dict[str, Any]) -> None:
-        """Replace one client's state with its snapshot (creating its world); a bad snapshot changes nothing."""
-        check_client_id(client_id)
-        world = self.existing(client_id)
-        if world is None:
-            world = self.for_client(client_id)
-            world.emulator.load_state(state)  # raises before writing anything if the snapshot is bad
-            self.settle(world, accepted=True)
-        else:
-            world.emulator.load_state(state)
-
     def reset_all(self) -> None:
         """The whole server back to its fixtures: every world gone, the server clock, faults and journal."""
         worlds = list(self._worlds.values())
@@ -414,81 +396,6 @@ class Worlds:
             raise MXError(ErrorKind.FORBIDDEN, "MX's static test fixtures are shared and read-only.")
         raise not_found("Member")
 
-    def dump_all(self) -> dict[str, Any]:
-        """Every client's snapshot, in one document `load_all` takes back."""
-        return {
-            "version": snapshot.SNAPSHOT_VERSION,
-            "clock": self.clock.now().isoformat(),
-            "clients": [world.emulator.dump_state() for world in self.all()],
-        }
-
-    def dump_all_json(self, reveal: bool) -> bytes:
-        """`dump_all` as JSON text, secrets masked unless `reveal`: only the worlds written to since the
-        last snapshot are converted and encoded again (`domain/core/kept_snapshot.py`)."""
-        return b"".join(self.dump_all_pieces(reveal))
-
-    def dump_all_pieces(self, reveal: bool) -> list[bytes]:
-        """`dump_all_json` in pieces to be sent one after the other (not joined: web/pieces_file.py)."""
-        if self._tracks_writes:  # only the worlds changed since the last one are asked (server_snapshot.py)
-            return self._server_snapshot.document(self.clock.now().isoformat(), reveal)
-        clients = [world.emulator.dump_state_json(reveal) for world in self.all()]
-        return [kept_snapshot.server_document(self.clock.now().isoformat(), clients, reveal)]
-
-    def load_all(self, state: Any) -> None:
-        """Replace every client's state with a `dump_all` document; a bad document changes nothing."""
-        dumps = snapshot.check_server_document(state)
-        ids = [d.get("client_id") for d in dumps]
-        if not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
-            raise MXError(ErrorKind.BAD_REQUEST, "clients: each snapshot needs its own client_id.")
-        for client_id in ids:
-            check_client_id(client_id)
-        if len(ids) > self.max_clients:
-            raise MXError(ErrorKind.BAD_REQUEST, f"clients: at most {self.max_clients} (--max-clients).")
-        tokens: list[str] = []
-        for dump, client_id in zip(dumps, ids, strict=True):
-            loaded = self.shared.emulator.check_state(dump, client_id)
-            tokens += [t.token for table in (SESSIONS, API_TOKENS) for t in loaded[table]]
-        if len(set(tokens)) != len(tokens):
-            raise MXError(ErrorKind.CONFLICT, "Two client snapshots hold the same token.")
-        self.reset_all()
-        for dump, client_id in zip(dumps, ids, strict=True):
-            self.get(client_id).emulator.load_state(dump)
-
-    def journal_matching(
-        self,
-        client_id: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        status: int | None = None,
-        limit: int | None = None,
-    ) -> list[Entry]:
-        """Every journal's matching entries (or one client's), newest first (entry ids order them across
-        journals), at most `limit`. Server-wide, it costs the entries it walks back over, not a look at every
-        journal (`JournalIndex.newest`)."""
-        if client_id is not None:
-            world = self.existing(client_id)
-            if world is not None:
-                found = world.journal.matching(method, path, status)
-            else:
-                # Calls that left no world (refused, or reads) are in the server's journal, under their client id.
-                found = [e for e in self.server_journal.matching(method, path, status) if e.client_id == client_id]
-            return found[:limit] if limit else found
-        return self._journal_index.newest(limit or None, matcher(method, path, status))
-
-    def journal_follower(
-        self, client_id: str | None = None, method: str | None = None, path: str | None = None
-    ) -> Callable[[], list[Entry]]:
-        """For a wait: a callable answering `journal_matching(client_id, method, path)` that looks only at
-        the entries recorded since it was last called (server-wide waits are woken by every world's calls)."""
-        if client_id is None:
-            return following(self._journal_index, matcher(method, path, None))
-
-        def journal() -> Journal:  # before its world exists, the server's (its refused calls); then its own
-            world = self._worlds.get(client_id)
-            return self.server_journal if world is None else world.journal
-
-        return following(self._journal_index, matcher(method, path, None), client_id, journal)
-
     def notify_all(self) -> None:
         for world in list(self._worlds.values()):
             world.notify()
@@ -511,7 +418,7 @@ class Worlds:
             ids=self._entry_ids,
             on_record=lambda: world.notify(),
             budget=self._journal_budget,
-            index=self._journal_index,
+            index=self.journal_index,
         )
         world = World(client_id, emulator, faults, journal, self.clock.now(), server=self.shared)
         clock.owner = client_id  # so that `_clock_moved` knows whose it is

@@ -17,8 +17,7 @@ Connections come from a psycopg_pool pool. When the database goes away (a restar
 raises `StoreUnavailable`, which the web layer answers as MX's 503; a connection found dead when a transaction
 or a lone read starts is replaced and the operation tried once more, so replicas recover by themselves.
 
-The schema is this module's (`MIGRATIONS`), versioned in `mocknexus_schema`: opening a store brings an older
-database up to date under a lock (replicas starting together upgrade it once), and refuses a newer one.
+Opening the store (postgres_open.py) brings an older schema up to date and refuses a newer one.
 """
 
 from __future__ import annotations
@@ -35,22 +34,21 @@ import psycopg
 import psycopg_pool
 from psycopg import conninfo
 
-from mocknexus.store.base import SchemaTooNew, StoreUnavailable
+from mocknexus.store.base import StoreUnavailable
 from mocknexus.store.postgres_cache import Copies, Key, Pending, Version, newer
+from mocknexus.store.postgres_open import open_pool
 from mocknexus.store.postgres_sql import (
     BUMP,
     CREATE,
     EPOCH,
     GET,
     LOCK,
-    MIGRATIONS,
-    SCHEMA_LOCK,
-    SCHEMA_VERSION,
+    RELEASE_LEASE,
     TABLE,
+    TAKE_LEASE,
     VERSIONED_GET,
     VERSIONED_TABLE,
     Statement,
-    configure,
     first,
     literal,
     partition_of,
@@ -63,8 +61,6 @@ Encode = Callable[[str, Any], str]
 Decode = Callable[[str, str], Any]
 
 POOL_SIZE = 24  # request threads (8 by default), the background thread, the webhook dispatcher and its senders
-CONNECT_SECONDS = 10.0  # how long opening the store waits for the database
-BUSY_SECONDS = 5.0  # how long an operation waits for a connection before it is a 503
 PING_SECONDS = 1.5  # how long the health check waits for one
 
 
@@ -77,58 +73,7 @@ class PostgresStore:
         self._local = threading.local()  # the thread's transaction (`tx`, `depth`) and request scope (`scope`)
         self._copies = Copies()  # what this replica read, per partition (postgres_cache.py)
         self._prefix = ""  # a partition's: "<quoted name>/", as in sqlite.py
-        self._pool = psycopg_pool.ConnectionPool(
-            url,
-            min_size=2,
-            max_size=pool_size,
-            # prepare_threshold None: statements carry their values as literals, so few repeat; preparing them
-            # cost more CPU in bookkeeping than it saved.
-            kwargs={"autocommit": True, "connect_timeout": int(CONNECT_SECONDS), "prepare_threshold": None},
-            configure=configure,
-            open=False,
-            timeout=BUSY_SECONDS,
-            reconnect_timeout=24 * 3600.0,  # keep trying through a long outage, never give the pool up
-            name="mocknexus",
-        )
-        try:
-            self._pool.open(wait=True, timeout=CONNECT_SECONDS)
-        except psycopg_pool.PoolTimeout:
-            reason = self._probe()
-            self._pool.close()
-            raise StoreUnavailable(f"cannot reach PostgreSQL at {self.display}: {reason}") from None
-        try:
-            self._upgrade()
-        except BaseException:
-            self._pool.close()
-            raise
-
-    # ---- the schema ---------------------------------------------------------------------------------------
-
-    def _probe(self) -> str:
-        """Why the database does not answer, in libpq's words (which never hold the password)."""
-        try:
-            psycopg.connect(self._pool.conninfo, connect_timeout=int(CONNECT_SECONDS)).close()
-        except psycopg.Error as exc:
-            return self._scrub(str(exc).strip()) or type(exc).__name__
-        return "it did not answer in time"
-
-    def _upgrade(self) -> None:
-        with self._pool.connection() as conn, conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
-            conn.execute("CREATE TABLE IF NOT EXISTS mocknexus_schema (version INTEGER NOT NULL)")
-            row = conn.execute("SELECT version FROM mocknexus_schema").fetchone()
-            found = 0 if row is None else row[0]
-            if found > SCHEMA_VERSION:
-                raise SchemaTooNew(
-                    f"the database at {self.display} holds mocknexus schema version {found}, newer than this "
-                    f"mocknexus knows (version {SCHEMA_VERSION}): upgrade mocknexus, or point it at another database"
-                )
-            for version in range(found + 1, SCHEMA_VERSION + 1):
-                conn.execute(MIGRATIONS[version])  # type: ignore[arg-type]  # our own constant DDL
-            if row is None:
-                conn.execute("INSERT INTO mocknexus_schema (version) VALUES (%s)", (SCHEMA_VERSION,))
-            elif found < SCHEMA_VERSION:
-                conn.execute("UPDATE mocknexus_schema SET version = %s", (SCHEMA_VERSION,))
+        self._pool = open_pool(url, pool_size, self.display, self._scrub)
 
     # ---- connections -------------------------------------------------------------------------------------
 
@@ -500,17 +445,7 @@ class PostgresStore:
     def lease(self, name: str, owner: str, seconds: float) -> bool:
         """Take or renew the lease `name` for `seconds` by the database's clock: True if `owner` holds it now
         (it was free, had run out, or was its own already)."""
-        rows = self._alone(
-            [
-                (
-                    "INSERT INTO leases (name, owner, expires_at) VALUES (%s, %s, now() + make_interval(secs => %s)) "
-                    "ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at "
-                    "WHERE leases.owner = EXCLUDED.owner OR leases.expires_at < now() RETURNING owner",
-                    (name, owner, seconds),
-                )
-            ]
-        )[0]
-        return bool(rows)
+        return bool(self._alone([(TAKE_LEASE, (name, owner, seconds))])[0])
 
     def release(self, name: str, owner: str) -> None:
-        self._alone([("DELETE FROM leases WHERE name = %s AND owner = %s", (name, owner))])
+        self._alone([(RELEASE_LEASE, (name, owner))])

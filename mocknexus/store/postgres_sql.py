@@ -126,3 +126,12 @@ def partition_of(name: str) -> str:
 
 def first(rows: list[tuple]) -> Any:
     return rows[0][0] if rows else None
+
+
+# A lease (control/leases.py) taken or renewed by the database's clock: a row back if `owner` holds it now.
+TAKE_LEASE = (
+    "INSERT INTO leases (name, owner, expires_at) VALUES (%s, %s, now() + make_interval(secs => %s)) "
+    "ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at "
+    "WHERE leases.owner = EXCLUDED.owner OR leases.expires_at < now() RETURNING owner"
+)
+RELEASE_LEASE = "DELETE FROM leases WHERE name = %s AND owner = %s"

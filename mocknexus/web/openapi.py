@@ -17,7 +17,7 @@ from flask import Flask
 from marshmallow import Schema
 
 import mocknexus
-from mocknexus.control.worlds import MAX_CLIENT_ID_LENGTH
+from mocknexus.control.client_ids import MAX_CLIENT_ID_LENGTH
 from mocknexus.domain.core.errors import ErrorKind
 from mocknexus.schemas.common import ErrorResponse, MXDateTime, Rooted, UnixTime
 from mocknexus.schemas.dialects import UNION, is_view, view, view_class
@@ -343,7 +343,7 @@ def _path_parameter(template: str, arg: str, routes: RouteTable, method: str) ->
     index = next(i for i, segment in enumerate(ours) if re.search(placeholder, segment))
     schema: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
     # A write may make the client's world, so its client id is one a world may be made for
-    # (control/worlds.check_client_id); reads and deletes make none, and answer any id.
+    # (control/client_ids.check_client_id); reads and deletes make none, and answer any id.
     if arg == "client_id" and method not in ("GET", "HEAD", "DELETE"):
         schema.update(maxLength=MAX_CLIENT_ID_LENGTH, pattern=r"^[^/\u0000-\u001f\u007f]+$")
     if not re.fullmatch(placeholder, ours[index]):

@@ -12,6 +12,7 @@ import json
 
 import pytest
 
+from mocknexus.control import server_state
 from mocknexus.domain.core import snapshot
 from tests.support import API_KEY, CLIENT, api_token, create_member, new_user, open_session
 
@@ -136,9 +137,9 @@ def test_the_text_of_a_snapshot_is_the_document_masked_or_revealed(app, http, cl
     new_user(http)  # after the member: the kept records are converted again
     registry = app.extensions["mocknexus.worlds"]
     for _ in range(2):  # the second time, from what was kept
-        revealed = json.loads(registry.dump_all_json(reveal=True))
-        assert revealed == json.loads(json.dumps(registry.dump_all()))
-        assert json.loads(registry.dump_all_json(reveal=False)) == json.loads(
-            json.dumps(snapshot.mask_secrets(registry.dump_all()))
+        revealed = json.loads(server_state.dump_all_json(registry, reveal=True))
+        assert revealed == json.loads(json.dumps(server_state.dump_all(registry)))
+        assert json.loads(server_state.dump_all_json(registry, reveal=False)) == json.loads(
+            json.dumps(snapshot.mask_secrets(server_state.dump_all(registry)))
         )
-    assert "mxuser" in json.dumps(revealed) and b"mxuser" not in registry.dump_all_json(reveal=False)
+    assert "mxuser" in json.dumps(revealed) and b"mxuser" not in server_state.dump_all_json(registry, reveal=False)

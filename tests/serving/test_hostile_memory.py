@@ -10,6 +10,7 @@ import requests
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
+from mocknexus.control import server_journal
 from tests.serving.image_server import ImageServer
 from tests.support import API_KEY, CLIENT, FlaskHttp
 
@@ -55,7 +56,7 @@ def test_every_journal_shares_one_byte_budget_oldest_first(clock):
     # Each entry holds about 4 KiB of body plus its overhead: the budget keeps some 40 of 153, across journals.
     assert 20 <= len(kept) <= budget // 4096
     ids = sorted(e["id"] for e in kept)
-    everything = app.extensions["mocknexus.worlds"].journal_matching()
+    everything = server_journal.journal_matching(app.extensions["mocknexus.worlds"])
     assert ids[-1] == max(e.id for e in everything)  # the newest are the ones kept
     assert ids == list(range(ids[0], ids[0] + len(ids)))  # and they are the most recent, across journals
     assert sum(e.footprint for e in everything) <= budget

@@ -13,7 +13,8 @@ import pytest
 from mocknexus.config import Config, store_spec
 from mocknexus.control.leases import Lease
 from mocknexus.store.base import SchemaTooNew, StoreUnavailable
-from mocknexus.store.postgres import MIGRATIONS, SCHEMA_VERSION, PostgresStore
+from mocknexus.store.postgres import PostgresStore
+from mocknexus.store.postgres_sql import MIGRATIONS, SCHEMA_VERSION
 from mocknexus.store.spec import parse
 from tests.store.test_store_contract import decode, encode
 

@@ -9,7 +9,7 @@ from mocknexus.apis.admin.blueprint import absent, route, scope
 from mocknexus.apis.admin.members import wait_timeout
 from mocknexus.apis.admin.schemas import admin as s
 from mocknexus.apis.admin.schemas import clients as c
-from mocknexus.control import waits
+from mocknexus.control import server_journal, waits
 from mocknexus.control.journal import views
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.web.errors import error_envelope
@@ -32,7 +32,7 @@ def list_requests(client_id: str | None = None) -> Response:
     if target.client is not None:
         found = target.client.journal.matching(**query) if wanted in (None, client_id) else []
     else:
-        found = worlds().journal_matching(wanted, **query, limit=limit)
+        found = server_journal.journal_matching(worlds(), wanted, **query, limit=limit)
     return render(journal_response, {"requests": views(found, limit)})
 
 
@@ -68,7 +68,7 @@ def wait_for_requests(client_id: str | None = None) -> Response:
         )
     else:
         # Woken by every world's calls: each check looks only at the entries recorded since the last.
-        find = registry.journal_follower(client_id, method, path)
+        find = server_journal.journal_follower(registry, client_id, method, path)
         done, found = waits.wait_for_requests(registry.shared, find, count, timeout, request.environ)
     if done:
         return render(requests_found, {"requests": views(found)})

@@ -6,7 +6,8 @@ from flask import Response
 
 from mocknexus.apis.admin.blueprint import absent, route, scope
 from mocknexus.apis.admin.schemas import admin as s
-from mocknexus.control.worlds import check_client_id
+from mocknexus.control import server_state
+from mocknexus.control.client_ids import check_client_id
 from mocknexus.domain.core import snapshot
 from mocknexus.domain.core.errors import ErrorKind, MXError, not_found
 from mocknexus.web.http import read_body, read_json_object, read_query, render_json, render_json_text, worlds
@@ -51,7 +52,7 @@ def read_state(client_id: str | None = None) -> Response:
     target = scope(client_id)
     if target.client is not None:
         return render_json_text(b"".join(target.client.emulator.dump_state_json(reveal)))
-    return render_json_text(worlds().dump_all_pieces(reveal))
+    return render_json_text(server_state.dump_all_pieces(worlds(), reveal))
 
 
 @route("/state", ["PUT"])
@@ -78,7 +79,7 @@ def load_state(client_id: str | None = None) -> Response:
         raise MXError(ErrorKind.BAD_REQUEST, 'A whole-server snapshot ("clients") loads at /__admin/state.')
     named = client_id if client_id is not None else state.get("client_id")
     if "clients" in state:
-        worlds().load_all(state)
+        server_state.load_all(worlds(), state)
     elif not isinstance(named, str):
         raise MXError(
             ErrorKind.BAD_REQUEST,
@@ -86,5 +87,5 @@ def load_state(client_id: str | None = None) -> Response:
             'here, send a whole-server snapshot ("clients") or one that names its client_id.',
         )
     else:
-        worlds().load_client(named, state)
+        server_state.load_client(worlds(), named, state)
     return render_json({})
