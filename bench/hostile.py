@@ -166,24 +166,7 @@ def flood(n: int) -> dict:
 def clients(n: int) -> dict:
     with _mocknexus({"MOCKNEXUS_MAX_CLIENTS": str(n + 1000)}) as server:  # each id holds a user: all kept
         before = server.rss_mb()
-        started = time.perf_counter()
-        lock = threading.Lock()
-        ids = iter(range(n))
-
-        def create() -> None:
-            while True:
-                with lock:
-                    i = next(ids, None)
-                if i is None:
-                    return
-                _call(server.port, "POST", f"/client-{i}/users.json", b'{"user": {"id": "u"}}', KEY)
-
-        workers = [threading.Thread(target=create) for _ in range(8)]
-        for w in workers:
-            w.start()
-        for w in workers:
-            w.join()
-        created_s = time.perf_counter() - started
+        created_s = hostile_scale.fill(server, n)
         return {
             "client_ids": n,
             "created_in_s": round(created_s, 1),

@@ -50,7 +50,8 @@ def _timed(
         conn.close()
 
 
-def _fill(server: servers.Server, n: int) -> float:
+def fill(server: servers.Server, n: int) -> float:
+    """Clients client-0 .. client-{n-1}, each holding a user, made by 8 threads; the seconds it took."""
     started = time.perf_counter()
     lock = threading.Lock()
     ids = iter(range(n))
@@ -162,7 +163,7 @@ def _receiver() -> ThreadingHTTPServer:
 
 def scale(n: int, mocknexus: Callable, polls: Iterable[str]) -> dict:
     with mocknexus({"MOCKNEXUS_MAX_CLIENTS": str(n)}) as server:
-        created_s = _fill(server, n)
+        created_s = fill(server, n)
         baseline, _ = _reads_while(server, lambda stop: stop.wait(0.05), 3)
 
         refusals: list[float] = []
