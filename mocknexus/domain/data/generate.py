@@ -127,18 +127,28 @@ def transaction_guid(seed: int, ledger_seed: str, ordinal: int, index: int) -> s
 
 
 def _day_guids(seed: int, ledger_seed: str, ordinal: int) -> Callable[[int], str]:
-    """`transaction_guid` for one day's indexes: what they share (the ledger's tag, the day) made once."""
+    """`transaction_guid` for one day's indexes: what they share (the ledger's tag, the day, the hash of the
+    shared prefix: a copy of it takes the index, the same digest as hashing the whole text) made once."""
     head = (ledger_tag(seed, ledger_seed) + ordinal.to_bytes(3, "big")).hex()
     named = f"TRN-{head[:8]}-{head[8:12]}-{head[12:16]}-{head[16:]}"
-    prefix = f"{seed}:{ledger_seed}:{ordinal}:"
-    blake2b = hashlib.blake2b
+    shared = hashlib.blake2b(f"{seed}:{ledger_seed}:{ordinal}:".encode(), digest_size=5)
+    copy, numbers, texts, kept = shared.copy, _INDEX_GROUPS, _INDEX_TEXTS, len(_INDEX_TEXTS)
 
     def guid(index: int) -> str:
-        tail = blake2b(f"{prefix}{index}".encode(), digest_size=5).hexdigest()
+        tail = copy()
+        if index < kept:
+            tail.update(texts[index])
+            return f"{named}{numbers[index]}{tail.hexdigest()}"
+        tail.update(str(index).encode())
         number = f"{index:04x}"  # two bytes, across the fourth group's end
-        return f"{named}{number[:2]}-{number[2:]}{tail}"
+        return f"{named}{number[:2]}-{number[2:]}{tail.hexdigest()}"
 
     return guid
+
+
+# A day's first indexes as guid text: the index's two bytes across the fourth group's end, and as hashed.
+_INDEX_GROUPS = tuple(f"{n >> 8:02x}-{n & 255:02x}" for n in range(4096))
+_INDEX_TEXTS = tuple(str(n).encode() for n in range(4096))
 
 
 def locate(guid: str) -> tuple[bytes, int] | None:
@@ -235,29 +245,49 @@ def day_transactions(
             ach(12, fixed.choice((250, 500, 750, 1000)), CREDIT, cat.INVESTMENTS, None, "Contribution", "CONTRIBUTION")
         if d == 28 and day.month % 3 == 0:
             ach(12, rng.uniform(20, 240), CREDIT, cat.INCOME, None, "Dividend Received", "DIVIDEND RECEIVED")
-    # Everyday purchases: the hot loop of a busy account (plain arithmetic on rng.random(), one call each).
-    midnight, spending, count = _midnight(ordinal), mer.SPENDING, len(mer.SPENDING)
-    draw = rng.random
-    for _ in range(_purchases(seed, ledger_seed, kind, rate, ordinal)):
-        merchant = spending[int(draw() * count)]
-        amount = round(merchant.low + (merchant.high - merchant.low) * draw(), 2)
-        pending = round(amount / 1.18, 2) if merchant.tips else amount
-        code = int(draw() * 16_777_216)
-        feed = merchant.feed_name.format(n=100 + code % 9899, city="CINCINNATI OH", code=f"{code:06X}")
-        at = midnight + _MINUTES[420 + int(draw() * 960)]
-        made.append((at, 1 + int(draw() * MAX_POSTING_DAYS), amount, pending, DEBIT, merchant.category_guid,
-                     merchant, merchant.name, feed))  # fmt: skip
-    raws = []
     guid_of = _day_guids(seed, ledger_seed, ordinal)
     # Posted at 05:00 one to three days later (lag 0: when made); Raw's fields in order, built as a tuple is.
     posting = [None, *(_midnight(ordinal + lag) + _MINUTES[300] for lag in range(1, MAX_POSTING_DAYS + 1))]
     make = tuple.__new__
+    raws = []
     for index, (at, lag, amount, pending, kind_, category, merchant, text, feed) in enumerate(made):
         posted, merchant_guid = posting[lag] if lag else at, merchant.guid if merchant else None
         raws.append(make(Raw, (guid_of(index), account_guid, at, posted, amount, pending, kind_, category,
                                merchant_guid, text, feed, None, None, 0, 0)))  # fmt: skip
+    # Everyday purchases: the hot loop of a busy account (plain arithmetic on rng.random(), one call each), each
+    # made as its Raw straight away.
+    midnight, spending, count = _midnight(ordinal), _SPENDING, len(_SPENDING)
+    draw, append, minutes, index = rng.random, raws.append, _MINUTES, len(made)
+    for _ in range(_purchases(seed, ledger_seed, kind, rate, ordinal)):
+        category, guid, name, low, span, tips, feed_of = spending[int(draw() * count)]
+        amount = round(low + span * draw(), 2)
+        pending = round(amount / 1.18, 2) if tips else amount
+        code = int(draw() * 16_777_216)
+        at = midnight + minutes[420 + int(draw() * 960)]
+        append(make(Raw, (guid_of(index), account_guid, at, posting[1 + int(draw() * MAX_POSTING_DAYS)], amount,
+                          pending, DEBIT, category, guid, name, feed_of(code), None, None, 0, 0)))  # fmt: skip
+        index += 1
     raws.sort(key=_NEWEST_KEY, reverse=True)
     return tuple(raws)
+
+
+def _feed(merchant: mer.Merchant) -> Callable[[int], str]:
+    """What the bank's feed calls a purchase at `merchant` with its drawn code: the merchant's feed_name with its
+    store number (`n`, from the code), the city and the code as hex, where it names them."""
+    pattern = merchant.feed_name.replace("{city}", _CITY)
+    if pattern.count("{") == 1 and "{n}" in pattern:
+        head, tail = pattern.split("{n}")
+        return lambda code: f"{head}{100 + code % 9899}{tail}"
+    if pattern.count("{") == 1 and "{code}" in pattern:
+        head, tail = pattern.split("{code}")
+        return lambda code: f"{head}{code:06X}{tail}"
+    return lambda code: merchant.feed_name.format(n=100 + code % 9899, city=_CITY, code=f"{code:06X}")
+
+
+_CITY = "CINCINNATI OH"
+# What a purchase needs of each spending merchant, in the order drawn: (category guid, guid, name, low price,
+# price span, tips, its feed text from the drawn code).
+_SPENDING = tuple((m.category_guid, m.guid, m.name, m.low, m.high - m.low, m.tips, _feed(m)) for m in mer.SPENDING)
 
 
 _NEWEST_KEY = operator.itemgetter(2, 0)  # (transacted_at, guid): a day's order, newest first when reversed
