@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import Request, Response, current_app, request
@@ -115,6 +116,22 @@ def render(schema: Schema, obj: Any, status: int = 200) -> Response:
     with found.world.emulator.transaction():
         body = dumper(view(schema, found.dialect))(obj)
     return Response(_ENCODER.encode(body), status=status, content_type=_content_type(found.media_type))
+
+
+def render_viewed(schema: Schema, write: Callable[[Schema], bytes], status: int = 200) -> Response:
+    """`render` for a body written by `write` from `schema` as the caller's dialect views it (a body assembled
+    from kept parts: apis/platform/transaction_bytes.py), with render's media type."""
+    found = request.environ.get(CALLER_KEY)
+    world_now, dialect_now = (found.world, found.dialect) if found is not None else (world(), dialect())
+    with world_now.emulator.transaction():
+        body = write(view(schema, dialect_now))
+    mimetype = found.media_type if found is not None else media_type()
+    return Response(body, status=status, content_type=_content_type(mimetype))
+
+
+def encode_json(body: Any) -> bytes:
+    """`body` as render writes it, in bytes."""
+    return _ENCODER.encode(body).encode()
 
 
 @functools.cache

@@ -1,7 +1,10 @@
 """The dumper a transaction list is written with (schemas/fastdump.py, compiled from the schema's own fields)
 gives exactly what marshmallow's `schema.dump` gives, for every transaction shape a world can hold: generated
 ones pending and posted in every kind of account, declared ones (pending, with a memo and a partner id),
-injected ones (pending, and posted at another amount), and ones the partner edited."""
+injected ones (pending, and posted at another amount), and ones the partner edited. A page served from kept
+transaction bytes (apis/platform/transaction_bytes.py) is byte for byte marshmallow's dump of the same page,
+encoded as every answer is, in both API versions and with every `includes`, read once and read again, and it
+follows whatever changes a transaction (posting, an edit, a new aggregation)."""
 
 from __future__ import annotations
 
@@ -10,13 +13,17 @@ from datetime import date
 
 import pytest
 
+from mocknexus.apis.platform import transaction_bytes
 from mocknexus.apis.platform.schemas import transactions as s
+from mocknexus.apis.platform.schemas.v20250224 import transactions as s25
 from mocknexus.app import create_app
 from mocknexus.config import Config
 from mocknexus.domain.data import categories
 from mocknexus.domain.data.listing import Query
+from mocknexus.schemas.dialects import view
 from mocknexus.schemas.fastdump import dumper
-from tests.platform.support import Platform
+from mocknexus.web.http import encode_json as encode
+from tests.platform.support import Platform, basic
 from tests.support import FlaskHttp
 
 CLIENT = "platform-client"  # the client id Platform's Basic auth names
@@ -34,7 +41,8 @@ def _admin(http: FlaskHttp, method: str, path: str, body: dict | None = None) ->
     return answer.get_json()
 
 
-def test_the_compiled_dump_of_every_kind_of_transaction_is_marshmallows(app):
+def _every_kind(app) -> tuple[FlaskHttp, Platform, list[str], str, str, str]:
+    """A world holding every kind of transaction: (http, mx, injected guids, declared user and member, rich user)."""
     http = FlaskHttp(app)
     mx = Platform(http)
     _admin(http, "POST", "/clock/freeze", {"at": "2026-01-01T12:00:00+00:00"})
@@ -75,7 +83,11 @@ def test_the_compiled_dump_of_every_kind_of_transaction_is_marshmallows(app):
     ]
     for transaction, edit in zip(listed[:3], edits, strict=True):
         mx.put(f"/users/{rich}/transactions/{transaction['guid']}", json={"transaction": edit}, expect=200)
+    return http, mx, injected, declared, declared_member, rich
 
+
+def test_the_compiled_dump_of_every_kind_of_transaction_is_marshmallows(app):
+    _, _, injected, declared, _, rich = _every_kind(app)
     emulator = app.extensions["mocknexus.worlds"].get(CLIENT).emulator
     records = []
     for user_guid in (declared, rich):
@@ -100,3 +112,77 @@ def test_the_compiled_dump_of_every_kind_of_transaction_is_marshmallows(app):
             assert dumper(schema)(body) == schema.dump(body), (type(schema).__name__, record.guid)
     item = s.PlatformTransactionFields()
     assert all(dumper(item)(record) == item.dump(record) for record in records)
+
+
+def _includes_combinations() -> list[frozenset[str]]:
+    return [
+        frozenset(chosen) for size in range(len(s.INCLUDES) + 1) for chosen in itertools.combinations(s.INCLUDES, size)
+    ]
+
+
+def _assert_pages_are_fresh_dumps(app, http: FlaskHttp, users: list[str], combinations: list[frozenset[str]]) -> None:
+    """Every page of `users`' transactions, as served (kept bytes where there are some), is marshmallow's dump of
+    the page's records made now, encoded as every answer is: in both versions, with each `includes` asked for."""
+    emulator = app.extensions["mocknexus.worlds"].get(CLIENT).emulator
+    dialect = app.config["MOCKNEXUS"].mx_dialect
+    for version, lists in (("v20111101", s.transaction_list), ("v20250224", s25.transaction_list)):
+        for user_guid in users:
+            user = emulator.get_user(user_guid)
+            for includes in combinations:
+                for page in (1, 2):
+                    records, shown = emulator.list_transactions(user, Query(from_date=date(2025, 1, 1)), page, 20)
+                    schema = view(lists(includes), dialect)
+                    fresh = encode(schema.dump({"transactions": records, "pagination": shown}))
+                    path = f"/users/{user_guid}/transactions?from_date=2025-01-01&records_per_page=20&page={page}"
+                    served = http.client.get(
+                        f"{path}&includes={','.join(sorted(includes))}", headers=basic(version=version)
+                    )
+                    assert served.status_code == 200, served.get_data(as_text=True)
+                    assert served.data == fresh, (version, includes, page)
+
+
+def test_a_page_from_kept_bytes_is_the_fresh_dump_read_once_and_again(app):
+    _, _, _, declared, _, rich = _every_kind(app)
+    transaction_bytes.KEPT.clear()
+    _assert_pages_are_fresh_dumps(app, http := FlaskHttp(app), [declared, rich], _includes_combinations())
+    assert transaction_bytes.KEPT.parts  # the second reading of each page came from kept bytes
+    _assert_pages_are_fresh_dumps(app, http, [declared, rich], _includes_combinations())
+
+
+def test_kept_bytes_follow_postings_edits_and_aggregations(app):
+    http, mx, _, declared, declared_member, _ = _every_kind(app)
+    everything = [frozenset(), frozenset(s.INCLUDES)]
+    _assert_pages_are_fresh_dumps(app, http, [declared], everything)  # what is kept now
+    listed = f"/users/{declared}/transactions?from_date=2025-01-01&records_per_page=20"
+    account = mx.get(f"/users/{declared}/members/{declared_member}/accounts", expect=200).json["accounts"][0]
+    added = _admin(http, "POST", f"/members/{declared_member}/transactions", {
+        "account_guid": account["guid"], "transactions": [{"description": "Hardware", "amount": 20.0, "status": "PENDING"}],
+    })["transactions"][0]  # fmt: skip
+    _admin(http, "POST", "/clock/advance", {"seconds": 600})
+    mx.post(f"/users/{declared}/members/{declared_member}/aggregate", expect=202)
+    mx.finish(declared, declared_member)
+    _assert_pages_are_fresh_dumps(app, http, [declared], everything)
+    shown = {t["guid"]: t for t in mx.get(listed, expect=200).json["transactions"]}
+    assert (shown[added]["status"], shown[added]["amount"]) == ("PENDING", 20.0)
+
+    _admin(http, "POST", f"/members/{declared_member}/transactions/{added}/post", {"amount": 21.5})
+    _admin(http, "POST", "/clock/advance", {"seconds": 600})
+    mx.post(f"/users/{declared}/members/{declared_member}/aggregate", expect=202)
+    mx.finish(declared, declared_member)
+    _assert_pages_are_fresh_dumps(app, http, [declared], everything)
+    shown = {t["guid"]: t for t in mx.get(listed, expect=200).json["transactions"]}
+    assert (shown[added]["status"], shown[added]["amount"]) == ("POSTED", 21.5)
+
+    mx.put(f"/users/{declared}/transactions/{added}", json={"transaction": {"description": "Tools"}}, expect=200)
+    _assert_pages_are_fresh_dumps(app, http, [declared], everything)
+    assert {t["guid"]: t for t in mx.get(listed, expect=200).json["transactions"]}[added]["description"] == "Tools"
+
+
+def test_kept_bytes_stay_within_their_bound(app, monkeypatch):
+    _, _, _, declared, _, rich = _every_kind(app)
+    transaction_bytes.KEPT.clear()
+    monkeypatch.setattr(transaction_bytes.KEPT, "limit", 40_000)
+    _assert_pages_are_fresh_dumps(app, FlaskHttp(app), [declared, rich], [frozenset(), frozenset(s.INCLUDES)])
+    kept = transaction_bytes.KEPT
+    assert 0 < kept.size <= 40_000
+    assert kept.size == sum(len(part) + transaction_bytes.ENTRY_OVERHEAD for part in kept.parts.values())

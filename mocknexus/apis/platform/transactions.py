@@ -17,6 +17,7 @@ from mocknexus.apis.platform.blueprint import bp
 from mocknexus.apis.platform.common import listing, page_of, query
 from mocknexus.apis.platform.schemas import transactions as s
 from mocknexus.apis.platform.schemas.common import PlatformPageQuery, per_page
+from mocknexus.apis.platform.transaction_bytes import render_page
 from mocknexus.domain.core.errors import ErrorKind, MXError, not_found
 from mocknexus.domain.data import categories as category_data
 from mocknexus.domain.data.listing import Query
@@ -73,10 +74,10 @@ def _includes(args: dict[str, Any]) -> frozenset[str]:
 
 
 def _list(caller: Caller, args: dict[str, Any], **scope: str) -> Response:
-    found, page = emulator().list_transactions(
+    found, page = emulator().list_transaction_inputs(
         caller.user, _query(args), args.get("page"), per_page(args, MAX_TRANSACTIONS_PER_PAGE), **scope
     )
-    return render(s.transaction_list(_includes(args)), {"transactions": found, "pagination": page})
+    return render_page(s.transaction_list(_includes(args)), found, page)
 
 
 @bp.get("/users/<user_guid>/transactions")

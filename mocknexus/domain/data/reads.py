@@ -22,7 +22,7 @@ from mocknexus.domain.data.holdings import Holding
 from mocknexus.domain.data.listing import Query, Sources
 from mocknexus.domain.data.records import Ledger, MemberData, StoredTransaction, TransactionEdit
 from mocknexus.domain.data.statements import Statement
-from mocknexus.domain.data.views import TransactionRecord
+from mocknexus.domain.data.views import RecordInputs, TransactionRecord
 from mocknexus.domain.data.visibility import MemberView
 
 TRANSACTIONS_PER_INJECTION = 100  # Plaid's sandbox takes 10 at a time; a test here may want more
@@ -47,12 +47,26 @@ class DataReads(EmulatorState):
         account_guid: str | None = None,
     ) -> tuple[list[TransactionRecord], Page]:
         """A user's transactions, or a member's, or an account's (of that member, when both are given)."""
+        found, shown = self.list_transaction_inputs(user, query, page, per_page, member_guid, account_guid)
+        return [views.transaction(given) for given in found], shown
+
+    def list_transaction_inputs(
+        self,
+        user: User,
+        query: Query,
+        page: int | None,
+        per_page: int | None,
+        member_guid: str | None = None,
+        account_guid: str | None = None,
+    ) -> tuple[list[RecordInputs], Page]:
+        """`list_transactions` before its records are made: what each is made from (`views.transaction`), for a
+        reader that keeps what it made of a record by what it was made from."""
         with self.store.transaction():
             scope = self._scope(user, member_guid, account_guid)
             sources = Sources(tuple((view, ledgers) for _, view, ledgers in scope.parts))
             found, shown = listing.list_page(sources, query, self.clock.now().date(), page, per_page)
             accounts: dict[str, Account | None] = {}  # a page's transactions share a few accounts: each read once
-            return [self._record(scope, s, accounts) for s in found], shown
+            return [self._inputs(scope, s, accounts) for s in found], shown
 
     def read_transaction(self, user: User, guid: str, member_guid: str | None = None,
                          account_guid: str | None = None) -> TransactionRecord:  # fmt: skip
@@ -61,7 +75,7 @@ class DataReads(EmulatorState):
             for _, view, ledgers in scope.parts:
                 seen = listing.find(view, ledgers, guid)
                 if seen is not None:
-                    return self._record(scope, seen)
+                    return views.transaction(self._inputs(scope, seen))
             raise not_found("Transaction")
 
     def update_transaction(self, user: User, guid: str, changes: dict[str, Any], member_guid: str | None = None,
@@ -222,7 +236,7 @@ class DataReads(EmulatorState):
                 raise not_found("Account")
         return _Scope(user, parts)
 
-    def _record(self, scope: _Scope, seen: Any, accounts: dict[str, Account | None] | None = None) -> TransactionRecord:
+    def _inputs(self, scope: _Scope, seen: Any, accounts: dict[str, Account | None] | None = None) -> RecordInputs:
         guid = seen.raw.account_guid
         if accounts is None:
             account: Account | None = self.store.get(ACCOUNTS, guid)
@@ -232,4 +246,4 @@ class DataReads(EmulatorState):
             account = accounts[guid] = self.store.get(ACCOUNTS, guid)
         member_guid = account.member_guid if account else ""
         currency = account.currency_code if account else "USD"
-        return views.transaction(seen, member_guid, scope.user.guid, scope.user.id, currency)
+        return views.inputs(seen, member_guid, scope.user.guid, scope.user.id, currency)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from mocknexus.domain.data import categories, merchants
-from mocknexus.domain.data.generate import CREDIT, DEBIT
-from mocknexus.domain.data.listing import category_of
+from mocknexus.domain.data.generate import CREDIT, DEBIT, Raw
 from mocknexus.domain.data.merchants import Merchant
 from mocknexus.domain.data.visibility import POSTED, Seen
 
@@ -64,9 +64,40 @@ class TransactionRecord:
         return {"parent_class": parent}
 
 
-def transaction(seen: Seen, member_guid: str, user_guid: str, user_id: str | None, currency: str) -> TransactionRecord:
-    raw, edit = seen.raw, seen.edit
-    guid = category_of(seen) or None
+class Edited(NamedTuple):
+    """What a partner's edit changes of a transaction's fields (`records.TransactionEdit` without its times)."""
+
+    description: str | None
+    memo: str | None
+    category_guid: str | None
+    date: str | None
+
+
+class RecordInputs(NamedTuple):
+    """Everything a `TransactionRecord` is made from, and nothing else (`transaction` reads only these): equal
+    inputs make an equal record, so they key what is kept of one (apis/platform/transaction_bytes.py)."""
+
+    raw: Raw
+    created_at: datetime
+    updated_at: datetime
+    status: str
+    edit: Edited | None
+    member_guid: str
+    user_guid: str
+    user_id: str | None
+    currency: str
+
+
+def inputs(seen: Seen, member_guid: str, user_guid: str, user_id: str | None, currency: str) -> RecordInputs:
+    edit = seen.edit
+    edited = None if edit is None else Edited(edit.description, edit.memo, edit.category_guid, edit.date)
+    return RecordInputs(seen.raw, seen.created_at, seen.updated_at, seen.status, edited, member_guid, user_guid,
+                        user_id, currency)  # fmt: skip
+
+
+def transaction(given: RecordInputs) -> TransactionRecord:
+    raw, edit, status = given.raw, given.edit, given.status
+    guid = (edit.category_guid if edit else None) or raw.category_guid or None  # listing.category_of's choice
     category = categories.get(guid) if guid else None
     top = categories.get(category.top_level_guid) if category else None
     merchant = merchants.get(raw.merchant_guid) if raw.merchant_guid else None
@@ -74,19 +105,19 @@ def transaction(seen: Seen, member_guid: str, user_guid: str, user_id: str | Non
     return TransactionRecord(
         guid=raw.guid,
         account_guid=raw.account_guid,
-        member_guid=member_guid,
-        user_guid=user_guid,
-        user_id=user_id,
-        currency_code=currency,
-        amount=seen.amount,
+        member_guid=given.member_guid,
+        user_guid=given.user_guid,
+        user_id=given.user_id,
+        currency_code=given.currency,
+        amount=raw.amount if status == POSTED else raw.pending_amount,
         type=raw.type,
-        status=seen.status,
+        status=status,
         # MX: `date` is "generally the same as transacted_at, but uses posted_at as a fallback".
         date=(edit.date if edit and edit.date else raw.transacted_at.date().isoformat()),
         transacted_at=raw.transacted_at,
-        posted_at=raw.posted_at if seen.status == POSTED else None,
-        created_at=seen.created_at,
-        updated_at=seen.updated_at,
+        posted_at=raw.posted_at if status == POSTED else None,
+        created_at=given.created_at,
+        updated_at=given.updated_at,
         description=(edit.description if edit and edit.description else raw.description),
         original_description=raw.original_description,
         memo=(edit.memo if edit and edit.memo is not None else raw.memo),

@@ -19,6 +19,7 @@ from mocknexus.apis.platform.common import query
 from mocknexus.apis.platform.schemas.common import per_page
 from mocknexus.apis.platform.schemas.transactions import INCLUDES
 from mocknexus.apis.platform.schemas.v20250224 import transactions as s
+from mocknexus.apis.platform.transaction_bytes import render_page
 from mocknexus.apis.platform.versions import V20250224, VERSIONS
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.data.listing import Query
@@ -80,10 +81,10 @@ def _includes(args: dict[str, Any]) -> frozenset[str]:
 
 
 def _list(caller: Caller, args: dict[str, Any], **scope: str) -> Response:
-    found, page = emulator().list_transactions(
+    found, page = emulator().list_transaction_inputs(
         caller.user, _query(args), args.get("page"), per_page(args, MAX_TRANSACTIONS_PER_PAGE), **scope
     )
-    return render(s.transaction_list(_includes(args)), {"transactions": found, "pagination": page})
+    return render_page(s.transaction_list(_includes(args)), found, page)
 
 
 def _one(caller: Caller, guid: str, member_guid: str | None = None, account_guid: str | None = None) -> Response:
