@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from flask import Request, Response, current_app, request
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.utils import get_content_type
@@ -131,7 +132,10 @@ def render_viewed(schema: Schema, write: Callable[[Schema], bytes], status: int 
 
 def encode_json(body: Any) -> bytes:
     """`body` as render writes it, in bytes."""
-    return _ENCODER.encode(body).encode()
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return _ENCODER.encode(body).encode()
 
 
 @functools.cache
