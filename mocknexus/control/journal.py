@@ -31,7 +31,9 @@ SECRET_HEADERS = frozenset({"md-session-token", "md-api-token", "md-api-key", "a
 SECRET_KEYS = frozenset({"value", "api_token", "token", "password"})
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, though never changed once recorded: a frozen dataclass sets each field through
+# object.__setattr__, which made building one (on every call) 2.2 us instead of 0.5.
+@dataclass(slots=True)
 class Entry:
     id: int
     at: datetime  # emulator clock time
