@@ -131,14 +131,6 @@ def render_viewed(schema: Schema, write: Callable[[Schema], bytes], status: int 
     return Response(body, status=status, content_type=_content_type(mimetype))
 
 
-def encode_json(body: Any) -> bytes:
-    """`body` as render writes it, in bytes."""
-    try:
-        return orjson.dumps(body)
-    except TypeError:
-        return _ENCODER.encode(body).encode()
-
-
 @functools.cache
 def _content_type(mimetype: str) -> str:
     """The Content-Type werkzeug would build from `mimetype` (with a charset where it adds one), once."""

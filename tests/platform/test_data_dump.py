@@ -22,7 +22,7 @@ from mocknexus.domain.data import categories
 from mocknexus.domain.data.listing import Query
 from mocknexus.schemas.dialects import view
 from mocknexus.schemas.fastdump import dumper
-from mocknexus.web.http import encode_json as encode
+from mocknexus.web.http import encode
 from tests.platform.support import Platform, basic
 from tests.support import FlaskHttp
 

@@ -23,7 +23,7 @@ from mocknexus.domain.core.pagination import Page
 from mocknexus.domain.data import views
 from mocknexus.domain.data.views import RecordInputs
 from mocknexus.schemas.fastdump import dumper
-from mocknexus.web.http import encode_json, render_viewed
+from mocknexus.web.http import encode, render_viewed
 
 MAX_BYTES = 48 * 1024 * 1024
 ENTRY_OVERHEAD = 400  # what an entry holds beyond its JSON: the key's two tuples, the bytes object, the slot
@@ -95,11 +95,11 @@ def _encode_each(bodies: list[dict]) -> list[bytes]:
     one encoder call per body costs several times its share of one call for all (measured: ~3 us a transaction
     against ~0.5). Should the cut not give one part per body, each is encoded alone."""
     if len(bodies) < 2 or not bodies[0]:
-        return [encode_json(body) for body in bodies]
-    opening = b"{" + encode_json(next(iter(bodies[0]))) + b":"
-    cut = encode_json(bodies)[1:-1].split(b"}," + opening)
+        return [encode(body) for body in bodies]
+    opening = b"{" + encode(next(iter(bodies[0]))) + b":"
+    cut = encode(bodies)[1:-1].split(b"}," + opening)
     if len(cut) != len(bodies):
-        return [encode_json(body) for body in bodies]
+        return [encode(body) for body in bodies]
     return [cut[0] + b"}", *(opening + part + b"}" for part in cut[1:-1]), opening + cut[-1]]
 
 
@@ -108,7 +108,7 @@ def render_page(list_schema: Schema, given: list[RecordInputs], page: Page) -> R
 
     def write(viewed: Schema) -> bytes:
         parts = transaction_bytes(item_schema(viewed), given)
-        frame = encode_json(dumper(viewed)({_LIST_KEY: [], "pagination": page}))
+        frame = encode(dumper(viewed)({_LIST_KEY: [], "pagination": page}))
         head, found, tail = frame.partition(_EMPTY_LIST)
         assert found, "the list body leads with its transactions"
         return b"".join((head, b'"transactions":[', b",".join(parts), b"]", tail))
