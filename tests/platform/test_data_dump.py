@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
@@ -18,7 +19,7 @@ from mocknexus.apis.platform.schemas import transactions as s
 from mocknexus.apis.platform.schemas.v20250224 import transactions as s25
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.domain.data import categories
+from mocknexus.domain.data import categories, views
 from mocknexus.domain.data.listing import Query
 from mocknexus.schemas.dialects import view
 from mocknexus.schemas.fastdump import dumper
@@ -141,12 +142,21 @@ def _assert_pages_are_fresh_dumps(app, http: FlaskHttp, users: list[str], combin
                     assert served.data == fresh, (version, includes, page)
 
 
-def test_a_page_from_kept_bytes_is_the_fresh_dump_read_once_and_again(app):
+def test_a_page_from_kept_bytes_is_the_fresh_dump_read_once_and_again(app, monkeypatch):
     _, _, _, declared, _, rich = _every_kind(app)
     transaction_bytes.KEPT.clear()
     _assert_pages_are_fresh_dumps(app, http := FlaskHttp(app), [declared, rich], _includes_combinations())
-    assert transaction_bytes.KEPT.parts  # the second reading of each page came from kept bytes
+    kept = list(transaction_bytes.KEPT.parts.items())
+    assert len(kept) > 1000
+    for (item, given), part in kept:  # each kept part is its transaction's JSON as dumped and encoded alone
+        assert bytes(part) == encode(item.dump(views.transaction(given)))
+    # Read again, every page is made of kept parts: no record is made for it.
+    monkeypatch.setattr(transaction_bytes, "views", SimpleNamespace(transaction=_no_record))
     _assert_pages_are_fresh_dumps(app, http, [declared, rich], _includes_combinations())
+
+
+def _no_record(given: object) -> None:
+    raise AssertionError("a page read again was made, not spliced from kept parts")
 
 
 def test_kept_bytes_follow_postings_edits_and_aggregations(app):

@@ -5,7 +5,8 @@ and encoding it is most of what a page read again costs. What a transaction's JS
 `views.RecordInputs` (the bank's transaction, what the aggregations made of it: created, updated, status, the
 partner's edit; its member, user and currency) and the schema written with (version, dialect, `includes`),
 and from nothing else: that pair is the key, so a change (a posting, an edit, a new aggregation) is a new key,
-never stale bytes. The page is the schema's own body with its list spliced in from the kept parts.
+never stale bytes. A page whose transactions are all kept is the schema's own body with its list spliced in
+from the kept parts; any other is made whole, as `render` makes it, and its transactions kept as slices of it.
 
 Kept in one process-wide store, the least recently used dropped past `MAX_BYTES` (the JSON plus an estimate of
 each entry's own objects: its key's tuples, the dict and list slots).
@@ -26,19 +27,21 @@ from mocknexus.schemas.fastdump import dumper
 from mocknexus.web.http import encode, render_viewed
 
 MAX_BYTES = 48 * 1024 * 1024
-ENTRY_OVERHEAD = 400  # what an entry holds beyond its JSON: the key's two tuples, the bytes object, the slot
+ENTRY_OVERHEAD = 400  # what an entry holds beyond its JSON: the key's two tuples, the memoryview, the slot
 _LIST_KEY = "transactions"
 _EMPTY_LIST = b'"transactions":[]'
+_LIST_OPENING = b'{"transactions":['  # what a list body's first transaction follows
+_LIST_CLOSING = b'],"pagination":'  # and where its last one ends
 
 
 class _Kept:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.size = 0
-        self.parts: OrderedDict[tuple[Schema, RecordInputs], bytes] = OrderedDict()
+        self.parts: OrderedDict[tuple[Schema, RecordInputs], bytes | memoryview] = OrderedDict()
         self.lock = threading.Lock()
 
-    def found(self, keys: list[tuple[Schema, RecordInputs]]) -> list[bytes | None]:
+    def found(self, keys: list[tuple[Schema, RecordInputs]]) -> list[bytes | memoryview | None]:
         parts = self.parts
         with self.lock:
             got = [parts.get(key) for key in keys]
@@ -47,7 +50,7 @@ class _Kept:
                     parts.move_to_end(key)
         return got
 
-    def keep(self, made: list[tuple[tuple[Schema, RecordInputs], bytes]]) -> None:
+    def keep(self, made: list[tuple[tuple[Schema, RecordInputs], bytes | memoryview]]) -> None:
         parts = self.parts
         with self.lock:
             for key, part in made:
@@ -74,43 +77,50 @@ def item_schema(list_schema: Schema) -> Schema:
     return listed.inner.schema
 
 
-def transaction_bytes(item: Schema, given: list[RecordInputs]) -> list[bytes]:
-    """Each transaction's JSON as `item` writes it: kept ones as kept, the others made (and kept)."""
+def page_bytes(list_schema: Schema, given: list[RecordInputs], page: Page) -> bytes:
+    """The list body of these transactions and this page, as `list_schema` (a viewed one) writes it. With every
+    transaction kept, the kept parts joined in the schema's own frame; else the whole body made and encoded at
+    once (what `render` does: one encoder call per transaction would cost several times its share), and its
+    transactions kept as slices of it."""
+    item = item_schema(list_schema)
     keys = [(item, g) for g in given]
     found = KEPT.found(keys)
-    if all(part is not None for part in found):
-        return found  # type: ignore[return-value]
-    dump = dumper(item)
-    missing = [index for index, part in enumerate(found) if part is None]
-    made = _encode_each([dump(views.transaction(given[index])) for index in missing])
-    for index, part in zip(missing, made, strict=True):
-        found[index] = part
-    KEPT.keep([(keys[index], part) for index, part in zip(missing, made, strict=True)])
-    return found  # type: ignore[return-value]
+    if given and all(part is not None for part in found):
+        frame = encode(dumper(list_schema)({_LIST_KEY: [], "pagination": page}))
+        head, empty, tail = frame.partition(_EMPTY_LIST)
+        if empty:
+            return b"".join((head, b'"transactions":[', b",".join(found), b"]", tail))  # type: ignore[arg-type]
+    records = [views.transaction(g) for g in given]
+    whole = encode(dumper(list_schema)({_LIST_KEY: records, "pagination": page}))
+    made = _cut(whole, item, records)
+    if made is not None:
+        KEPT.keep([(key, part) for key, part, kept in zip(keys, made, found, strict=True) if kept is None])
+    return whole
 
 
-def _encode_each(bodies: list[dict]) -> list[bytes]:
-    """Each body's JSON, as encoding it alone writes it: one encoding of the list, cut where one body ends and the
-    next begins (its first key's opening; none can occur inside a JSON string, whose quotes are escaped), since
-    one encoder call per body costs several times its share of one call for all (measured: ~3 us a transaction
-    against ~0.5). Should the cut not give one part per body, each is encoded alone."""
-    if len(bodies) < 2 or not bodies[0]:
-        return [encode(body) for body in bodies]
-    opening = b"{" + encode(next(iter(bodies[0]))) + b":"
-    cut = encode(bodies)[1:-1].split(b"}," + opening)
-    if len(cut) != len(bodies):
-        return [encode(body) for body in bodies]
-    return [cut[0] + b"}", *(opening + part + b"}" for part in cut[1:-1]), opening + cut[-1]]
+def _cut(whole: bytes, item: Schema, records: list[views.TransactionRecord]) -> list[memoryview] | None:
+    """Each transaction's JSON within a list body, as encoding it alone writes it: the body's list cut where one
+    transaction ends and the next begins (the closing brace, a comma and the first key's opening: none can occur
+    inside a JSON string, whose quotes are escaped). None where the body does not cut into one part each."""
+    first = next((field.data_key or name for name, field in item.dump_fields.items()), None)
+    opening = _LIST_OPENING
+    if not records or first is None or not whole.startswith(opening):
+        return None
+    between = b'},{"' + first.encode() + b'":'
+    view, start, parts = memoryview(whole), len(opening), []
+    for _ in range(len(records) - 1):
+        end = whole.find(between, start)
+        if end < 0:
+            return None
+        parts.append(view[start : end + 1])
+        start = end + 2
+    end = whole.find(_LIST_CLOSING, start)
+    if end < 0 or whole.find(between, start, end) >= 0 or whole[start : start + 1] != b"{":
+        return None
+    parts.append(view[start:end])
+    return parts
 
 
 def render_page(list_schema: Schema, given: list[RecordInputs], page: Page) -> Response:
     """`render(list_schema, {"transactions": records, "pagination": page})`'s answer, byte for byte."""
-
-    def write(viewed: Schema) -> bytes:
-        parts = transaction_bytes(item_schema(viewed), given)
-        frame = encode(dumper(viewed)({_LIST_KEY: [], "pagination": page}))
-        head, found, tail = frame.partition(_EMPTY_LIST)
-        assert found, "the list body leads with its transactions"
-        return b"".join((head, b'"transactions":[', b",".join(parts), b"]", tail))
-
-    return render_viewed(list_schema, write)
+    return render_viewed(list_schema, lambda viewed: page_bytes(viewed, given, page))
