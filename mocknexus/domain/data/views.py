@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 from mocknexus.domain.data import categories, merchants
@@ -98,10 +99,7 @@ def inputs(seen: Seen, member_guid: str, user_guid: str, user_id: str | None, cu
 def transaction(given: RecordInputs) -> TransactionRecord:
     raw, edit, status = given.raw, given.edit, given.status
     guid = (edit.category_guid if edit else None) or raw.category_guid or None  # listing.category_of's choice
-    category = categories.get(guid) if guid else None
-    top = categories.get(category.top_level_guid) if category else None
-    merchant = merchants.get(raw.merchant_guid) if raw.merchant_guid else None
-    top_guid = top.guid if top else None
+    found = _classified(guid, raw.type, raw.merchant_guid)
     return TransactionRecord(
         guid=raw.guid,
         account_guid=raw.account_guid,
@@ -122,16 +120,53 @@ def transaction(given: RecordInputs) -> TransactionRecord:
         original_description=raw.original_description,
         memo=(edit.memo if edit and edit.memo is not None else raw.memo),
         category_guid=guid,
+        category=found.category,
+        top_level_category=found.top_level_category,
+        top_level_category_guid=found.top_level_category_guid,
+        merchant=found.merchant,
+        id=raw.id,
+        is_bill_pay=found.is_bill_pay,
+        is_direct_deposit=found.is_direct_deposit,
+        is_expense=found.is_expense,
+        is_fee=found.is_fee,
+        is_income=found.is_income,
+        is_recurring=found.is_recurring,
+        is_subscription=found.is_subscription,
+    )
+
+
+class _Classified(NamedTuple):
+    category: str | None
+    top_level_category: str | None
+    top_level_category_guid: str | None
+    merchant: Merchant | None
+    is_bill_pay: bool
+    is_direct_deposit: bool
+    is_expense: bool
+    is_fee: bool
+    is_income: bool
+    is_recurring: bool
+    is_subscription: bool
+
+
+@lru_cache(maxsize=4096)
+def _classified(guid: str | None, kind: str, merchant_guid: str | None) -> _Classified:
+    """What a transaction's category, type and merchant say of it (a few hundred combinations: each worked out
+    once, not once a transaction)."""
+    category = categories.get(guid) if guid else None
+    top = categories.get(category.top_level_guid) if category else None
+    merchant = merchants.get(merchant_guid) if merchant_guid else None
+    top_guid = top.guid if top else None
+    return _Classified(
         category=category.name if category else None,
         top_level_category=top.name if top else None,
         top_level_category_guid=top_guid,
         merchant=merchant,
-        id=raw.id,
         is_bill_pay=guid in _BILLS,
         is_direct_deposit=guid == categories.PAYCHECK,
-        is_expense=raw.type == DEBIT and top_guid != categories.TRANSFER,
+        is_expense=kind == DEBIT and top_guid != categories.TRANSFER,
         is_fee=top_guid == categories.FEES,
-        is_income=raw.type == CREDIT and bool(category and category.is_income),
+        is_income=kind == CREDIT and bool(category and category.is_income),
         is_recurring=guid in _BILLS or guid == categories.PAYCHECK,
         is_subscription=bool(merchant and merchant.name in _SUBSCRIPTIONS),
     )

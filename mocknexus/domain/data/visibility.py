@@ -65,6 +65,7 @@ class MemberView:
     data: MemberData
     ats: list[datetime] = field(init=False)
     serials: list[int] = field(init=False)
+    reaches: list[int] = field(init=False)  # each aggregation's history_from as a day ordinal
     stored_guids: set[str] = field(init=False)
     stored_by_day: dict[tuple[str, int], list[Raw]] = field(init=False)
     edits: dict[str, TransactionEdit] = field(init=False)
@@ -72,6 +73,7 @@ class MemberView:
     def __post_init__(self) -> None:
         self.ats = [a.at for a in self.data.aggregations]
         self.serials = [a.serial for a in self.data.aggregations]
+        self.reaches = [date.fromisoformat(a.history_from).toordinal() for a in self.data.aggregations]
         self.stored_by_day = defaultdict(list)
         for s in self.data.stored:
             self.stored_by_day[(s.account_guid, s.transacted_at.date().toordinal())].append(raw_of(s))
@@ -137,13 +139,13 @@ class MemberView:
 
     def first_aggregation(self, raw: Raw, after: datetime, serial: int) -> Aggregation | None:
         """The first aggregation at or after `after`, later than the `serial`-th, reaching the raw's date."""
-        aggregations = self.data.aggregations
-        day = raw.transacted_at.date().isoformat()
+        aggregations, reaches = self.data.aggregations, self.reaches
+        day = raw.transacted_at.toordinal()  # its date's, as history_from is a date
         start = bisect_left(self.ats, after)
         if serial:
             start = max(start, bisect_right(self.serials, serial))
         for index in range(start, len(aggregations)):
-            if day >= aggregations[index].history_from:
+            if day >= reaches[index]:
                 return aggregations[index]
         return None
 
@@ -152,7 +154,7 @@ class MemberView:
         latest = self.latest
         if latest is None or raw.transacted_at > latest.at or raw.after_serial >= latest.serial:
             return None
-        if raw.transacted_at.date().isoformat() < latest.history_from:
+        if raw.transacted_at.toordinal() < self.reaches[-1]:
             return None
         first = self.first_aggregation(raw, raw.transacted_at, raw.after_serial)
         if first is None:
