@@ -25,6 +25,17 @@ Dumper = Callable[[Any], Any]
 _MISSING = missing
 
 
+def constant(value: Any) -> Callable[[Any], Any]:
+    """A `fields.Function`'s function that gives `value` whatever the object: the compiled dump writes the value
+    itself instead of calling it (a transaction has 15 such keys, MX's that mocknexus has no data for)."""
+
+    def give(_obj: Any) -> Any:
+        return value
+
+    give.fastdump_constant = value  # type: ignore[attr-defined]
+    return give
+
+
 def dumper(schema: Schema) -> Dumper:
     cached = getattr(schema, "_fast_dumper", None)
     if cached is None:
@@ -147,6 +158,9 @@ def _compile(steps: list[tuple[str, str, Callable[[Any, Any], Any], bool]], kind
         if kind == "computed":  # a field that reads no attribute: its value as it gives it
             names[f"s{index}"] = how
             value = f"s{index}(None, {attr!r}, obj)"
+        elif kind == "function" and hasattr(how, "fastdump_constant"):  # `constant(value)`: the value itself
+            names[f"k{index}"] = how.fastdump_constant
+            value = f"k{index}"
         elif kind == "function":  # fields.Function(f) with f of the object alone: what its _serialize calls
             names[f"f{index}"] = how
             value = f"f{index}(obj)"

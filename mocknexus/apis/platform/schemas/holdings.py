@@ -15,6 +15,7 @@ from mocknexus.apis.platform.schemas.common import (
     text,
 )
 from mocknexus.schemas.common import StrictString
+from mocknexus.schemas.fastdump import constant
 
 
 class PlatformHolding(Schema):
@@ -56,7 +57,7 @@ class PlatformHolding(Schema):
     )
     user_guid = text()
     created_at = PlatformTime(metadata={"type": "string", "nullable": True})
-    issue_date = fields.Function(lambda _: None, allow_none=True, metadata={"type": "string", "nullable": True})
+    issue_date = fields.Function(constant(None), allow_none=True, metadata={"type": "string", "nullable": True})
     locals().update(nulls("coupon_yield expiration frequency maturity_date term vesting_start_date "
                           "vesting_end_date put_or_call term_unit", "string"))  # fmt: skip
     locals().update(nulls("face_value rate strike_price unvested_quantity unvested_value vested_quantity "

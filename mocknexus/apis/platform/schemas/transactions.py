@@ -22,6 +22,7 @@ from mocknexus.apis.platform.schemas.common import (
     text,
 )
 from mocknexus.schemas.common import RequestSchema, StrictString
+from mocknexus.schemas.fastdump import constant
 
 INCLUDES = ("repeating_transactions", "merchants", "classifications", "geolocations")
 # The key each `includes` option adds to a transaction.
@@ -30,8 +31,7 @@ INCLUDE_KEYS = {"repeating_transactions": "repeating_transaction", "merchants": 
 _DATE = validate.Regexp(r"^\d{4}-\d{2}-\d{2}$", error="must be a date, YYYY-MM-DD")
 
 
-def _false(_: object) -> bool:
-    return False
+_false = constant(False)
 
 
 class PlatformMerchantRef(Schema):
@@ -174,7 +174,7 @@ class PlatformCategory(Schema):
     name = text()
     parent_guid = text()
     is_income = flag()
-    is_default = fields.Function(lambda _: True, metadata={"type": "boolean", "nullable": True})
+    is_default = fields.Function(constant(True), metadata={"type": "boolean", "nullable": True})
     # MX: created_at / updated_at "will always be null when is_default is true"; no metadata on defaults.
     locals().update(nulls("created_at updated_at metadata", "string"))
 
