@@ -6,11 +6,12 @@ and encoding it is most of what a page read again costs. What a transaction's JS
 partner's edit; its member, user and currency) and the schema written with (version, dialect, `includes`),
 and from nothing else: that pair is the key, so a change (a posting, an edit, a new aggregation) is a new key,
 never stale bytes. A page whose transactions are all kept is the schema's own body with its list spliced in
-from the kept parts; any other is made whole, as `render` makes it, and its transactions kept as slices of it.
+from the kept parts; any other is made whole, as `render` makes it, and its transactions kept (copies of their
+slices of it).
 
 Kept in one process-wide store from a page's second read on (the first is only remembered), the least recently
 used dropped past `MAX_BYTES` (the JSON plus an estimate of each entry's own objects: its key's tuples, the
-memoryview, the dict slot).
+bytes object, the dict slot).
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from mocknexus.domain.data.views import RecordInputs
 from mocknexus.schemas.fastdump import dumper
 from mocknexus.web.http import encode, render_viewed
 
-MAX_BYTES = 48 * 1024 * 1024
+MAX_BYTES = 16 * 1024 * 1024  # ~10 000 transactions (100 pages of 100)
 PAGES_REMEMBERED = 4096  # pages read once, by their fingerprint (an int: ~0.1 kB each)
-ENTRY_OVERHEAD = 400  # what an entry holds beyond its JSON: the key's two tuples, the memoryview, the slot
+ENTRY_OVERHEAD = 450  # what an entry holds beyond its JSON (measured ~430 B)
 _LIST_KEY = "transactions"
 _EMPTY_LIST = b'"transactions":[]'
 _LIST_OPENING = b'{"transactions":['  # what a list body's first transaction follows
@@ -40,11 +41,11 @@ class _Kept:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.size = 0
-        self.parts: OrderedDict[tuple[Schema, RecordInputs], bytes | memoryview] = OrderedDict()
+        self.parts: OrderedDict[tuple[Schema, RecordInputs], bytes] = OrderedDict()
         self.read_once: OrderedDict[int, None] = OrderedDict()
         self.lock = threading.Lock()
 
-    def found(self, keys: list[tuple[Schema, RecordInputs]]) -> list[bytes | memoryview | None]:
+    def found(self, keys: list[tuple[Schema, RecordInputs]]) -> list[bytes | None]:
         parts = self.parts
         with self.lock:
             got = [parts.get(key) for key in keys]
@@ -53,7 +54,7 @@ class _Kept:
                     parts.move_to_end(key)
         return got
 
-    def keep(self, made: list[tuple[tuple[Schema, RecordInputs], bytes | memoryview]]) -> None:
+    def keep(self, made: list[tuple[tuple[Schema, RecordInputs], bytes]]) -> None:
         parts = self.parts
         with self.lock:
             for key, part in made:
@@ -97,7 +98,7 @@ def page_bytes(list_schema: Schema, given: list[RecordInputs], page: Page) -> by
     """The list body of these transactions and this page, as `list_schema` (a viewed one) writes it. With every
     transaction kept, the kept parts joined in the schema's own frame; else the whole body made and encoded at
     once (what `render` does: one encoder call per transaction would cost several times its share), and, when
-    the same page was read before, its transactions kept as slices of it."""
+    the same page was read before, its transactions kept as copies of their slices of it."""
     item = item_schema(list_schema)
     keys = [(item, g) for g in given]
     found = KEPT.found(keys)
@@ -115,7 +116,7 @@ def page_bytes(list_schema: Schema, given: list[RecordInputs], page: Page) -> by
     return whole
 
 
-def _cut(whole: bytes, item: Schema, records: list[views.TransactionRecord]) -> list[memoryview] | None:
+def _cut(whole: bytes, item: Schema, records: list[views.TransactionRecord]) -> list[bytes] | None:
     """Each transaction's JSON within a list body, as encoding it alone writes it: the body's list cut where one
     transaction ends and the next begins (the closing brace, a comma and the first key's opening: none can occur
     inside a JSON string, whose quotes are escaped). None where the body does not cut into one part each."""
@@ -124,17 +125,19 @@ def _cut(whole: bytes, item: Schema, records: list[views.TransactionRecord]) -> 
     if not records or first is None or not whole.startswith(opening):
         return None
     between = b'},{"' + first.encode() + b'":'
-    view, start, parts = memoryview(whole), len(opening), []
+    # Copies, not views of `whole`: orjson's bytes keep the capacity they grew to (a page's ~126 kB sits in up
+    # to twice that), which views would keep alive.
+    start, parts = len(opening), []
     for _ in range(len(records) - 1):
         end = whole.find(between, start)
         if end < 0:
             return None
-        parts.append(view[start : end + 1])
+        parts.append(whole[start : end + 1])
         start = end + 2
     end = whole.find(_LIST_CLOSING, start)
     if end < 0 or whole.find(between, start, end) >= 0 or whole[start : start + 1] != b"{":
         return None
-    parts.append(view[start:end])
+    parts.append(whole[start:end])
     return parts
 
 
