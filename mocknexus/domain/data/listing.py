@@ -8,8 +8,10 @@ making only the days the page shows, so page 500 of 100 000 transactions costs w
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 
 from mocknexus.domain.core.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, MIN_PER_PAGE, Page
 from mocknexus.domain.data import categories, generate
@@ -93,16 +95,22 @@ def list_page(
 def _fast(sources: Sources, start: date, end: date, number: int, size: int) -> tuple[list[Seen], Page]:
     first, last = (number - 1) * size, number * size
     low, high = start.toordinal(), end.toordinal()
-    per_day = [0] * (high - low + 1)
+    per_day: list[int] | None = None
     for view, ledgers in sources.parts:
         for ledger in ledgers:
-            per_day = [a + b for a, b in zip(per_day, view.counts(ledger, low, high), strict=True)]
-    counted, found = 0, []
-    for ordinal in range(high, low - 1, -1):
-        day_total = per_day[ordinal - low]
-        if day_total and counted + day_total > first and counted < last:
-            found.extend(_seen_on(sources, ordinal, max(0, first - counted), last - counted, day_total))
-        counted += day_total
+            counts = view.counts(ledger, low, high)
+            per_day = counts if per_day is None else [a + b for a, b in zip(per_day, counts, strict=True)]
+    newest_first = (per_day or [0] * (high - low + 1))[::-1]
+    ends = list(accumulate(newest_first))  # how many there are up to each day's end, newest day first
+    found: list[Seen] = []
+    index = bisect_right(ends, first)  # the first day ending past the page's first transaction
+    while index < len(ends) and ends[index] - newest_first[index] < last:
+        day_total = newest_first[index]
+        if day_total:
+            counted = ends[index] - day_total
+            found.extend(_seen_on(sources, high - index, max(0, first - counted), last - counted, day_total))
+        index += 1
+    counted = ends[-1] if ends else 0
     return found, Page(number, size, counted, (counted + size - 1) // size)
 
 

@@ -42,7 +42,7 @@ def raw_of(stored: StoredTransaction) -> Raw:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class Seen:
     """One transaction as the last aggregation left it."""
 
