@@ -7,8 +7,9 @@ figures far less than it changes the served ones; as bench/inprocess.py does for
     python bench/transactions_cpu.py --src ../main   # the same against another checkout (before/after)
 
 Pages are drawn at random over the whole history (`from_date` two years back): the first visit to each is
-"cold" (its days are made then), the second "warm" (the days kept). Each call is timed in the calling thread's CPU
-time through the app's WSGI callable.
+"cold" (its days are made then), the second "warm" (the days kept), the third finds the page's transactions'
+JSON kept too where the checkout keeps it (from a page's second read on: apis/platform/transaction_bytes.py).
+Each call is timed in the calling thread's CPU time through the app's WSGI callable.
 """
 
 from __future__ import annotations
@@ -100,15 +101,18 @@ def measure(samples: int = 300, target: int = 100_000) -> dict:
     calls = [_caller(app, f"{page_path}&page={page}") for page in pages]
     for _ in range(50):
         read()
-    cold, warm, reads = [], [], []
+    cold, warm, third, reads = [], [], [], []
     for call in calls:
         cold.append(call())
         reads.append(read())
     for call in calls:
         warm.append(call())
         reads.append(read())
+    for call in calls[-50:]:  # the 50 pages read last: within what a checkout that keeps JSON keeps (16 MB)
+        third.append(call())
+        reads.append(read())
     found = {"transactions": total, "pages": len(pages)}
-    for name, values in (("page_cold", cold), ("page_warm", warm), ("member_read", reads)):
+    for name, values in (("page_cold", cold), ("page_warm", warm), ("page_third", third), ("member_read", reads)):
         found[f"{name}_p50_ms"], found[f"{name}_p95_ms"] = _pct(values, 0.5), _pct(values, 0.95)
     return found
 
@@ -117,7 +121,7 @@ def table(found: dict) -> str:
     read = found["member_read_p95_ms"]
     lines = [f"in process, CPU ms per call: {found['transactions']} transactions, {found['pages']} random pages of 100"]
     for name, label in (("page_cold", "page, first visit"), ("page_warm", "page, second visit"),
-                        ("member_read", "member read")):  # fmt: skip
+                        ("page_third", "page, third visit"), ("member_read", "member read")):  # fmt: skip
         p50, p95 = found[f"{name}_p50_ms"], found[f"{name}_p95_ms"]
         lines.append(f"  {label:<20} p50 {p50:6.2f}   p95 {p95:6.2f}   p95 / member read p95 {p95 / read:5.2f}")
     return "\n".join(lines)
