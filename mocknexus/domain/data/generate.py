@@ -57,6 +57,7 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 _MINUTES = tuple(timedelta(minutes=m) for m in range(24 * 60))
+_SHOPPING_MINUTES = _MINUTES[420 : 420 + 960]  # when an everyday purchase is made: 07:00 to 22:59
 
 
 @lru_cache(maxsize=4096)
@@ -257,17 +258,20 @@ def day_transactions(
     # Everyday purchases: the hot loop of a busy account (plain arithmetic on rng.random(), one call each), each
     # made as its Raw straight away.
     midnight, spending, count = _midnight(ordinal), _SPENDING, len(_SPENDING)
-    draw, append, minutes, index = rng.random, raws.append, _MINUTES, len(made)
+    draw, append, minutes, index, later = rng.random, raws.append, _SHOPPING_MINUTES, len(made), posting[1:]
     for _ in range(_purchases(seed, ledger_seed, kind, rate, ordinal)):
         category, guid, name, low, span, tips, feed_of = spending[int(draw() * count)]
         amount = round(low + span * draw(), 2)
         pending = round(amount / 1.18, 2) if tips else amount
         code = int(draw() * 16_777_216)
-        at = midnight + minutes[420 + int(draw() * 960)]
-        append(make(Raw, (guid_of(index), account_guid, at, posting[1 + int(draw() * MAX_POSTING_DAYS)], amount,
+        at = midnight + minutes[int(draw() * 960)]
+        append(make(Raw, (guid_of(index), account_guid, at, later[int(draw() * MAX_POSTING_DAYS)], amount,
                           pending, DEBIT, category, guid, name, feed_of(code), None, None, 0, 0)))  # fmt: skip
         index += 1
-    raws.sort(key=_NEWEST_KEY, reverse=True)
+    # A day's order: (transacted_at, guid), newest first. Two stable sorts on one field each (guid, then time)
+    # give it without a key tuple per transaction.
+    raws.sort(key=_GUID, reverse=True)
+    raws.sort(key=_TRANSACTED_AT, reverse=True)
     return tuple(raws)
 
 
@@ -290,4 +294,4 @@ _CITY = "CINCINNATI OH"
 _SPENDING = tuple((m.category_guid, m.guid, m.name, m.low, m.high - m.low, m.tips, _feed(m)) for m in mer.SPENDING)
 
 
-_NEWEST_KEY = operator.itemgetter(2, 0)  # (transacted_at, guid): a day's order, newest first when reversed
+_GUID, _TRANSACTED_AT = operator.itemgetter(0), operator.itemgetter(2)
