@@ -38,6 +38,8 @@ _LIST_CLOSING = b'],"pagination":'  # and where its last one ends
 
 
 class _Kept:
+    """Transactions' JSON by (schema, inputs), least recently used first, and the pages read once lately."""
+
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.size = 0
@@ -114,32 +116,32 @@ def page_bytes(list_schema: Schema, given: list[RecordInputs], page: Page) -> by
         head, empty, tail = frame.partition(_EMPTY_LIST)
         if empty:
             return b"".join((head, b'"transactions":[', b",".join(found), b"]", tail))  # type: ignore[arg-type]
-    records = [views.transaction(g) for g in given]
-    whole = encode(dumper(list_schema)({_LIST_KEY: records, "pagination": page}))
-    made = _cut(whole, item, records)
+    whole = _made(list_schema, given, page)
+    made = _cut(whole, item, len(given))
     if made is not None:
         KEPT.keep([(key, part) for key, part, kept in zip(keys, made, found, strict=True) if kept is None])
     return whole
 
 
 def _made(list_schema: Schema, given: list[RecordInputs], page: Page) -> bytes:
+    """The body as `render` makes it: the records, dumped and encoded at once."""
     records = [views.transaction(g) for g in given]
     return encode(dumper(list_schema)({_LIST_KEY: records, "pagination": page}))
 
 
-def _cut(whole: bytes, item: Schema, records: list[views.TransactionRecord]) -> list[bytes] | None:
+def _cut(whole: bytes, item: Schema, count: int) -> list[bytes] | None:
     """Each transaction's JSON within a list body, as encoding it alone writes it: the body's list cut where one
     transaction ends and the next begins (the closing brace, a comma and the first key's opening: none can occur
     inside a JSON string, whose quotes are escaped). None where the body does not cut into one part each."""
     first = next((field.data_key or name for name, field in item.dump_fields.items()), None)
     opening = _LIST_OPENING
-    if not records or first is None or not whole.startswith(opening):
+    if not count or first is None or not whole.startswith(opening):
         return None
     between = b'},{"' + first.encode() + b'":'
     # Copies, not views of `whole`: orjson's bytes keep the capacity they grew to (a page's ~126 kB sits in up
     # to twice that), which views would keep alive.
     start, parts = len(opening), []
-    for _ in range(len(records) - 1):
+    for _ in range(count - 1):
         end = whole.find(between, start)
         if end < 0:
             return None
