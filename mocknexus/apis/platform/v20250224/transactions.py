@@ -3,8 +3,8 @@ unix timestamps and without categories, `{user_identifier}`/`{member_identifier}
 document has them, an update of `description` only, and the two reads v20250224 adds: an account's
 transactions per member and one transaction by account.
 
-An account's identifier is its guid (mocknexus's accounts have no partner id), and so is a transaction's
-(`{transaction_identifier}`: MX's `id` of an aggregated transaction is the institution's, not the partner's).
+The caller has resolved the path's identifiers to guids where MX's document takes them (an account's or a
+transaction's partner `id`: apis/platform/versions.py, domain/platform/identifiers.py).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from mocknexus.apis.platform.schemas.v20250224 import transactions as s
 from mocknexus.apis.platform.versions import V20250224, VERSIONS
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.data.listing import Query
-from mocknexus.domain.platform.identifiers import member_guid as member_by
 from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, read_body, render
 from mocknexus.web.openapi import doc
@@ -36,10 +35,6 @@ user_query = s.UserTransactionQueryV20250224()
 includes_query = s.IncludesQueryV20250224()
 
 _ACCOUNT = "/users/<user_guid>/members/<member_guid>/accounts/<account_guid>"
-
-
-def _guid(identifier: str) -> str:
-    return member_by(emulator().store, identifier)
 
 
 def _day(args: dict[str, Any], key: str) -> date | None:
@@ -99,7 +94,7 @@ def list_transactions(caller: Caller) -> Response:
 
 @VERSIONS.view_for(V20250224, "platform.list_transactions_by_member")
 def list_transactions_by_member(caller: Caller, member_guid: str) -> Response:
-    return _list(caller, query(member_query), member_guid=_guid(member_guid))
+    return _list(caller, query(member_query), member_guid=member_guid)
 
 
 @VERSIONS.view_for(V20250224, "platform.list_transactions_by_account")
@@ -124,7 +119,7 @@ def update_transaction_by_account(
     caller: Caller, member_guid: str, account_guid: str, transaction_guid: str
 ) -> Response:
     changes = read_body(update_request)["transaction"]
-    found = emulator().update_transaction(caller.user, transaction_guid, changes, _guid(member_guid), account_guid)
+    found = emulator().update_transaction(caller.user, transaction_guid, changes, member_guid, account_guid)
     return render(transaction_response, {"transaction": found})
 
 
@@ -135,14 +130,14 @@ def update_transaction_by_account(
 @doc("List an account's transactions, by its member (v20250224)", response=s.transaction_list(frozenset()),
      query=account_query)  # fmt: skip
 def list_transactions_by_account_per_member(caller: Caller, member_guid: str, account_guid: str) -> Response:
-    return _list(caller, query(account_query), member_guid=_guid(member_guid), account_guid=account_guid)
+    return _list(caller, query(account_query), member_guid=member_guid, account_guid=account_guid)
 
 
 @bp.get(_ACCOUNT + "/transactions/<transaction_guid>")
 @doc("Read one of an account's transactions (v20250224; the list body, with the one transaction)",
      response=s.transaction_list(frozenset(), one=True), query=includes_query)  # fmt: skip
 def read_transaction_by_account(caller: Caller, member_guid: str, account_guid: str, transaction_guid: str) -> Response:
-    return _one(caller, transaction_guid, _guid(member_guid), account_guid)
+    return _one(caller, transaction_guid, member_guid, account_guid)
 
 
 VERSIONS.since(V20250224, "platform.list_transactions_by_account_per_member")
