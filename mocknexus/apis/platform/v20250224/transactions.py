@@ -1,15 +1,14 @@
 """Transactions in v20250224: MX's TransactionResponse (schemas/v20250224/transactions.py), the filters as
-unix timestamps and without categories, `{user_identifier}`/`{member_identifier}` where MX's v20250224
-document has them, an update of `description` only, and the two reads v20250224 adds: an account's
-transactions per member and one transaction by account.
+unix timestamps honoured to the second and without categories, an update of `description` only, and the two
+reads v20250224 adds: an account's transactions per member and one transaction by account.
 
-The caller has resolved the path's identifiers to guids where MX's document takes them (an account's or a
-transaction's partner `id`: apis/platform/versions.py, domain/platform/identifiers.py).
+The caller has resolved the path's identifiers to guids where MX's document takes them (the user's, member's,
+account's or transaction's partner `id`: apis/platform/versions.py, domain/platform/identifiers.py).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import Response
@@ -37,35 +36,41 @@ includes_query = s.IncludesQueryV20250224()
 _ACCOUNT = "/users/<user_guid>/members/<member_guid>/accounts/<account_guid>"
 
 
-def _day(args: dict[str, Any], key: str) -> date | None:
-    """A filter's day: a unix timestamp's UTC day (MX's v20250224 form), or a YYYY-MM-DD day. mocknexus
-    filters by whole days, so a timestamp inside a day keeps that whole day (INFERRED granularity)."""
+def _instant(args: dict[str, Any], key: str, upper: bool = False) -> datetime | None:
+    """A filter's bound to the second: a unix timestamp (MX's v20250224 form: "This only supports unix
+    timestamp format"), or a YYYY-MM-DD day, v20111101's form, kept as its whole day (INFERRED: MX documents
+    only timestamps; its first second as a lower bound, its last as an upper one)."""
     text = args.get(key)
     if text is None:
         return None
     try:
-        return date.fromisoformat(text) if "-" in text else datetime.fromtimestamp(int(text), UTC).date()
+        if "-" in text[1:]:  # a day (a leading "-" is a negative timestamp)
+            day = datetime.combine(date.fromisoformat(text), time(0), UTC)
+            return day + timedelta(days=1, microseconds=-1) if upper else day
+        return datetime.fromtimestamp(int(text), UTC)
     except (ValueError, OverflowError, OSError):
         raise MXError(ErrorKind.BAD_REQUEST, f"{key} is not a unix timestamp.") from None
 
 
-def _later(*days: date | None) -> date | None:
-    return max((d for d in days if d is not None), default=None)
+def _later(*bounds: datetime | None) -> datetime | None:
+    return max((b for b in bounds if b is not None), default=None)
 
 
-def _earlier(*days: date | None) -> date | None:
-    return min((d for d in days if d is not None), default=None)
+def _earlier(*bounds: datetime | None) -> datetime | None:
+    return min((b for b in bounds if b is not None), default=None)
 
 
 def _query(args: dict[str, Any]) -> Query:
+    """The filters to the second; without `from_date`/`to_date`, MX's defaults (120 days back, 5 days forward)
+    as whole days, as in v20111101 (INFERRED: MX counts them in days from "the day the request is made")."""
     return Query(
-        from_date=_day(args, "from_date"),
-        to_date=_day(args, "to_date"),
+        from_date=_instant(args, "from_date"),
+        to_date=_instant(args, "to_date", upper=True),
         # By member, `from_timestamp`/`to_timestamp` filter the created time as the created_at pair does.
-        from_created=_later(_day(args, "from_created_at"), _day(args, "from_timestamp")),
-        to_created=_earlier(_day(args, "to_created_at"), _day(args, "to_timestamp")),
-        from_updated=_day(args, "from_updated_at"),
-        to_updated=_day(args, "to_updated_at"),
+        from_created=_later(_instant(args, "from_created_at"), _instant(args, "from_timestamp")),
+        to_created=_earlier(_instant(args, "to_created_at", True), _instant(args, "to_timestamp", True)),
+        from_updated=_instant(args, "from_updated_at"),
+        to_updated=_instant(args, "to_updated_at", True),
     )
 
 
