@@ -20,12 +20,20 @@ import heapq
 import threading
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
-if TYPE_CHECKING:
-    from mocknexus.control.journal import Entry, Journal
+from mocknexus.control.journal_entry import Entry
 
-Keep = Callable[["Journal", "Entry"], bool]
+
+class Journal(Protocol):
+    """A journal as the index sees it (control/journal.py's): whose it is, and the number of its oldest entry
+    still kept."""
+
+    client_id: str | None
+    floor: int
+
+
+Keep = Callable[[Journal, Entry], bool]
 
 
 class _Place(NamedTuple):

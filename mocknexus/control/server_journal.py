@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mocknexus.control.journal import Entry, Journal
+from mocknexus.control.journal import Journal
+from mocknexus.control.journal_entry import Entry
 from mocknexus.control.journal_index import following, matcher
 from mocknexus.control.worlds import Worlds
 

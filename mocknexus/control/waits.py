@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mocknexus import parking
-from mocknexus.control.journal import Entry
+from mocknexus.control.journal_entry import Entry
 from mocknexus.control.worlds import World
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.core.models import Member

@@ -152,6 +152,8 @@ class DeclaredStatementSchema(_Strict):
 
 class DeclaredAccountSchema(_Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    # The partner's id of the account: MX shows it as `id`, and v20250224 paths take it as `{account_identifier}`.
+    id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=255))
     type = fields.String(load_default="CHECKING", validate=validate.OneOf(ACCOUNT_KINDS))
     subtype = fields.String(load_default=None, allow_none=True)
     balance = fields.Float(load_default=0.0)
@@ -187,6 +189,9 @@ class DeclaredAccountSchema(_Strict):
         ends = [s.period_end for s in data.get("statements") or ()]
         if len(ends) != len(set(ends)):
             raise ValidationError("one statement per period_end", "statements")
+        ids = [t.id for t in data.get("transactions") or () if t.id is not None]
+        if len(ids) != len(set(ids)):  # each names one transaction as `{transaction_identifier}`
+            raise ValidationError("each transaction id once", "transactions")
 
     @post_load
     def _make(self, data: dict, **kwargs: Any) -> DeclaredAccount:
@@ -204,6 +209,9 @@ class DeclarationSchema(_Strict):
     def _names_someone(self, data: dict, **kwargs: Any) -> None:
         if data.get("user_id") is None and not data.get("credentials"):
             raise ValidationError("a declaration needs a user_id, credentials, or both", "user_id")
+        ids = [a.id for a in data.get("accounts") or () if a.id is not None]
+        if len(ids) != len(set(ids)):  # each names one account of a member as `{account_identifier}`
+            raise ValidationError("each account id once", "accounts")
 
     @post_load
     def _make(self, data: dict, **kwargs: Any) -> Declaration:

@@ -55,7 +55,7 @@ from mocknexus.store.postgres_sql import (
     refill_statement,
     write_statement,
 )
-from mocknexus.store.spec import redact
+from mocknexus.store.redaction import redact
 
 Encode = Callable[[str, Any], str]
 Decode = Callable[[str, str], Any]

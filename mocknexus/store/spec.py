@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from mocknexus.store.base import Store
 from mocknexus.store.memory import MemoryStore
+from mocknexus.store.redaction import redact
 from mocknexus.store.sqlite import SQLiteStore
 
 MEMORY, SQLITE, POSTGRESQL = "memory", "sqlite", "postgresql"
@@ -65,17 +65,3 @@ def open_store(spec: StoreSpec, encode: Callable[[str, Any], str], decode: Calla
     except ImportError:
         raise ValueError(f"store: PostgreSQL needs psycopg and psycopg_pool ({INSTALL_HINT})") from None
     return PostgresStore(spec.target, encode, decode)
-
-
-def redact(url: str) -> str:
-    """A PostgreSQL URL as it may be shown: its password gone, from the user part and from the query alike."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = parts.port
-    except ValueError:
-        return "postgresql://(an unreadable URL)"
-    netloc = (f"{parts.username}@" if parts.username else "") + (f"[{host}]" if ":" in host else host)
-    netloc += f":{port}" if port else ""
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "password"], safe="/")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))

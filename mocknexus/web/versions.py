@@ -26,9 +26,9 @@ class Version:
     media_type: str | None = None  # its JSON answers' and errors' media type; None: the API's
     dialect: str | None = None  # the response dialect it renders (schemas/dialects.py); None: the server's
     error_body: Callable[[MXError], dict] | None = None  # its errors' body, when not its API's (web/errors.py)
-    # The operations (endpoints) whose `{user_guid}` path segment is MX's `{user_identifier}` in this version:
-    # the user's guid or the partner's `id` (web/caller.py resolves it so).
-    user_identifiers: frozenset[str] = frozenset()
+    # endpoint -> the path segments that take MX's identifiers in this version (`{user_guid}` is then MX's
+    # `{user_identifier}`: the guid or the partner's `id`); the API's caller resolves them (web/caller.py).
+    identifiers: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass

@@ -36,7 +36,7 @@ def test_a_long_body_is_kept_as_a_prefix_that_says_it_was_cut_with_secrets_maske
 
 
 def test_every_journal_shares_one_byte_budget_oldest_first(clock):
-    from mocknexus.control.journal import ENTRY_OVERHEAD
+    from mocknexus.control.journal_entry import ENTRY_OVERHEAD
 
     budget = 200_000
     app = create_app(Config(journal_bytes=budget, journal_body_bytes=4096), clock=clock)

@@ -10,7 +10,7 @@ from mocknexus.apis.admin.members import wait_timeout
 from mocknexus.apis.admin.schemas import admin as s
 from mocknexus.apis.admin.schemas import clients as c
 from mocknexus.control import server_journal, waits
-from mocknexus.control.journal import views
+from mocknexus.control.journal_entry import views
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.web.errors import error_envelope
 from mocknexus.web.http import read_query, render, render_json, worlds

@@ -14,9 +14,10 @@ from typing import Any
 
 from flask import Request
 
+from mocknexus.domain.platform.identifiers import USER, resolve
 from mocknexus.web.caller import Caller
 
-USER_ARG = "user_guid"  # the path segment naming the user, as MX's v20111101 document names it
+USER_ARG = USER  # the path segment naming the user, as MX's v20111101 document names it
 
 
 def claims(environ: Mapping[str, Any]) -> bool:
@@ -31,14 +32,21 @@ def claims(environ: Mapping[str, Any]) -> bool:
 
 
 def acting_user(caller: Caller, req: Request) -> None:
+    """The user the path names (by guid, or by guid or partner `id` where the operation takes MX's
+    `{user_identifier}`), then the path's other identifiers the version takes, each resolved once here
+    (domain/platform/identifiers.py): a view receives guids and an institution code."""
     args = req.view_args
-    if not args or USER_ARG not in args or not caller.route.takes_caller:
-        return
-    identifier = args.pop(USER_ARG)
-    if req.method == "OPTIONS":  # a browser's CORS preflight carries no credentials and acts for nobody
+    if not args or req.method == "OPTIONS":  # a browser's CORS preflight carries no credentials, acts for nobody
+        if args and caller.route.takes_caller:
+            args.pop(USER_ARG, None)
         return
     route, version = caller.route, caller.version
-    by_id = route.user_by_id or (version is not None and route.endpoint in version.user_identifiers)
+    taken = version.identifiers.get(route.endpoint, ()) if version is not None else ()
     emulator = caller.world.emulator
-    user = caller.user = emulator.find_user(identifier) if by_id else emulator.get_user(identifier)
-    caller.user_guid = user.guid
+    if USER_ARG in args and route.takes_caller:
+        identifier = args.pop(USER_ARG)
+        by_id = route.user_by_id or USER_ARG in taken
+        user = caller.user = emulator.find_user(identifier) if by_id else emulator.get_user(identifier)
+        caller.user_guid = user.guid
+    if taken:
+        resolve(emulator.store, emulator.catalog, caller.user, args, taken)

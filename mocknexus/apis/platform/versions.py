@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mocknexus.apis.platform.schemas.v20250224 import errors as current_errors
+from mocknexus.domain.platform.identifiers import ACCOUNT, INSTITUTION, MEMBER, TRANSACTION, USER
 from mocknexus.web.apis import PLATFORM_MEDIA_TYPE
 from mocknexus.web.versions import Version, Versions
 
@@ -39,43 +40,32 @@ def _asked(environ: Mapping[str, Any]) -> str | None:
     return V20111101 if "vnd.mx.api.v1+json" in environ.get("HTTP_ACCEPT", "") else None
 
 
-# The operations whose `{user_guid}` is `{user_identifier}` in MX's v20250224 document (the guid or the
-# partner's id); account numbers by member, read account and micro-deposits keep `{user_guid}` there.
-_USER_IDENTIFIERS = frozenset(
-    f"platform.{name}"
-    for name in [
-        "read_user",
-        "update_user",
-        "delete_user",
-        "create_member",
-        "list_members",
-        "read_member",
-        "update_member",
-        "delete_member",
-        "read_member_status",
-        "verify_member",
-        "identify_member",
-        "aggregate_member",
-        "check_balances",
-        "resume_aggregation",
-        "list_member_challenges",
-        "list_member_credentials",
-        "request_oauth_window_uri",
-        "list_account_numbers_by_account",
-        "list_account_owners_by_member",
-        "list_user_accounts",
-        "list_member_accounts",
-        "read_account_by_member",
-        "update_account_by_member",
-        # The data plane's (listTransactionsByAccount, the holdings and statements keep `{user_guid}`).
-        "list_transactions",
-        "list_transactions_by_member",
-        "update_transaction_by_account",
-        "read_transaction_by_account",
-        "extend_history",
-        "fetch_statements",
-    ]
-)
+# The path segments each operation takes as MX's identifiers in v20250224 (MX's v20250224 document: the
+# `{user_identifier}`, `{member_identifier}`, `{account_identifier}`, `{transaction_identifier}` and
+# `{institution_identifier}` of its paths; tests/platform/test_v20250224_identifiers.py holds this table to
+# it). The segments keep v20111101's names; an operation not listed takes guids only there (e.g. account
+# numbers by member, read account, the holdings, statements and micro-deposits keep `{user_guid}`).
+_USER = frozenset({USER})
+_MEMBER = frozenset({USER, MEMBER})
+_ACCOUNT = frozenset({USER, MEMBER, ACCOUNT})
+_IDENTIFIERS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        ["read_user", "update_user", "delete_user", "create_member", "list_members", "list_user_accounts",
+         "list_transactions"],
+        _USER,
+    ),
+    **dict.fromkeys(
+        ["read_member", "update_member", "delete_member", "read_member_status", "verify_member", "identify_member",
+         "aggregate_member", "check_balances", "resume_aggregation", "list_member_challenges",
+         "list_member_credentials", "request_oauth_window_uri", "list_account_owners_by_member",
+         "list_member_accounts", "list_transactions_by_member", "extend_history", "fetch_statements"],
+        _MEMBER,
+    ),
+    **dict.fromkeys(["read_account_by_member", "update_account_by_member"], _ACCOUNT),
+    **dict.fromkeys(["read_transaction_by_account", "update_transaction_by_account"], _ACCOUNT | {TRANSACTION}),
+    "list_account_numbers_by_account": frozenset({USER, ACCOUNT}),
+    "list_institution_credentials": frozenset({INSTITUTION}),
+}  # fmt: skip
 
 VERSIONS = Versions(
     versions=(
@@ -84,7 +74,7 @@ VERSIONS = Versions(
             V20250224,
             media_type="application/json",  # MX's v20250224 document answers application/json
             error_body=current_errors.error_body,
-            user_identifiers=_USER_IDENTIFIERS,
+            identifiers={f"platform.{name}": names for name, names in _IDENTIFIERS.items()},
         ),
     ),
     pick=_asked,

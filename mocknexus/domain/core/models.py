@@ -143,6 +143,7 @@ class Account:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     declared: bool = False  # declared as test data: its owners are the declared ones (perhaps none)
+    id: str | None = None  # MX's "partner-defined identifier for the account": a declared account may carry one
     declared_owners: list[DeclaredOwner] = field(default_factory=list)
     # A card's or loan's terms (domain/data/profiles.py): None for a deposit account.
     credit_limit: float | None = None

@@ -1,6 +1,8 @@
 """Listing transactions the way MX's list operations filter and page them: by `date` between `from_date` and
 `to_date` (MX's defaults: 120 days back, 5 days forward), by created and updated dates, by category and
-top-level category; newest first (INFERRED: MX documents no order), in MX's pages.
+top-level category; newest first (INFERRED: MX documents no order), in MX's pages. A bound is a day
+(v20111101's YYYY-MM-DD, the whole day) or an instant (v20250224's unix timestamps, to the second: a
+`from_date`/`to_date` instant bounds the transaction's `transacted_at`).
 
 Without created/updated/category filters a page is found by counting whole days (`MemberView.count`) and
 making only the days the page shows, so page 500 of 100 000 transactions costs what page 1 does.
@@ -9,8 +11,9 @@ making only the days the page shows, so page 500 of 100 000 transactions costs w
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 
 from mocknexus.domain.core.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, MIN_PER_PAGE, Page
@@ -21,22 +24,44 @@ from mocknexus.domain.data.visibility import MemberView, Seen
 DAYS_BACK, DAYS_FORWARD = 120, 5
 
 
+# A filter's bound: a whole day, or an instant to the second (a `datetime`, itself a `date`: test it first).
+Bound = date | datetime
+
+
+def _day(bound: Bound | None) -> date | None:
+    return bound.astimezone(UTC).date() if isinstance(bound, datetime) else bound
+
+
+def _within(at: datetime, low: Bound | None, high: Bound | None) -> bool:
+    """Whether `at` is between the bounds, both included: an instant's to the second, a day's whole."""
+    if low is not None and (at < low if isinstance(low, datetime) else at.date() < low):
+        return False
+    return high is None or not (at > high if isinstance(high, datetime) else at.date() > high)
+
+
 @dataclass(frozen=True)
 class Query:
-    from_date: date | None = None
-    to_date: date | None = None
-    from_created: date | None = None
-    to_created: date | None = None
-    from_updated: date | None = None
-    to_updated: date | None = None
+    from_date: Bound | None = None
+    to_date: Bound | None = None
+    from_created: Bound | None = None
+    to_created: Bound | None = None
+    from_updated: Bound | None = None
+    to_updated: Bound | None = None
     category_guids: frozenset[str] = frozenset()
     top_level_guids: frozenset[str] = frozenset()
 
     def dates(self, today: date) -> tuple[date, date]:
+        """The days the list spans (MX's defaults as whole days: "120 days ago", "5 days forward from the day
+        the request is made")."""
         return (
-            self.from_date or today - timedelta(days=DAYS_BACK),
-            self.to_date or today + timedelta(days=DAYS_FORWARD),
+            _day(self.from_date) or today - timedelta(days=DAYS_BACK),
+            _day(self.to_date) or today + timedelta(days=DAYS_FORWARD),
         )
+
+    @property
+    def timed(self) -> bool:
+        """Whether `from_date` or `to_date` is an instant: the first and last days are then cut to the second."""
+        return isinstance(self.from_date, datetime) or isinstance(self.to_date, datetime)
 
     @property
     def simple(self) -> bool:
@@ -45,10 +70,11 @@ class Query:
                     or self.category_guids or self.top_level_guids)  # fmt: skip
 
     def keeps(self, seen: Seen) -> bool:
-        created, updated = seen.created_at.date(), seen.updated_at.date()
-        if (self.from_created and created < self.from_created) or (self.to_created and created > self.to_created):
+        if self.timed and not _within(seen.raw.transacted_at, self.from_date, self.to_date):
             return False
-        if (self.from_updated and updated < self.from_updated) or (self.to_updated and updated > self.to_updated):
+        if not _within(seen.created_at, self.from_created, self.to_created):
+            return False
+        if not _within(seen.updated_at, self.from_updated, self.to_updated):
             return False
         guid = category_of(seen)
         if self.category_guids and guid not in self.category_guids:
@@ -86,13 +112,18 @@ def list_page(
     start = max(start, min(b[0] for b in reached))
     end = min(end, max(b[1] for b in reached))
     if query.simple:
-        return _fast(sources, start, end, number, size)
+        return _fast(sources, start, end, number, size, query.keeps if query.timed else None)
     kept = [s for s in _seen_between(sources, start, end) if query.keeps(s)]
     total = len(kept)
     return kept[(number - 1) * size : number * size], Page(number, size, total, (total + size - 1) // size)
 
 
-def _fast(sources: Sources, start: date, end: date, number: int, size: int) -> tuple[list[Seen], Page]:
+def _fast(
+    sources: Sources, start: date, end: date, number: int, size: int, cut: Callable[[Seen], bool] | None = None
+) -> tuple[list[Seen], Page]:
+    """A page by counting whole days; with `cut` (instant bounds), the first and last days are made and cut
+    to the second, and every day between them counted whole. The page's days are found by bisecting the running
+    counts, newest day first."""
     first, last = (number - 1) * size, number * size
     low, high = start.toordinal(), end.toordinal()
     per_day: list[int] | None = None
@@ -100,15 +131,25 @@ def _fast(sources: Sources, start: date, end: date, number: int, size: int) -> t
         for ledger in ledgers:
             counts = view.counts(ledger, low, high)
             per_day = counts if per_day is None else [a + b for a, b in zip(per_day, counts, strict=True)]
-    newest_first = (per_day or [0] * (high - low + 1))[::-1]
+    if per_day is None:
+        per_day = [0] * (high - low + 1)
+    edges: dict[int, list[Seen]] = {}
+    if cut is not None:
+        for ordinal in {low, high}:
+            edges[ordinal] = [s for s in _seen_on(sources, ordinal) if cut(s)]
+            per_day[ordinal - low] = len(edges[ordinal])
+    newest_first = per_day[::-1]
     ends = list(accumulate(newest_first))  # how many there are up to each day's end, newest day first
     found: list[Seen] = []
     index = bisect_right(ends, first)  # the first day ending past the page's first transaction
     while index < len(ends) and ends[index] - newest_first[index] < last:
-        day_total = newest_first[index]
+        day_total, ordinal = newest_first[index], high - index
         if day_total:
             counted = ends[index] - day_total
-            found.extend(_seen_on(sources, high - index, max(0, first - counted), last - counted, day_total))
+            if ordinal in edges:
+                found.extend(edges[ordinal][max(0, first - counted) : last - counted])
+            else:
+                found.extend(_seen_on(sources, ordinal, max(0, first - counted), last - counted, day_total))
         index += 1
     counted = ends[-1] if ends else 0
     return found, Page(number, size, counted, (counted + size - 1) // size)

@@ -75,6 +75,7 @@ class DeclaredAccount:
     # Exactly these (None: generated from the seed, an INVESTMENT account's holdings and every account's months).
     holdings: list[DeclaredHolding] | None = None
     statements: list[DeclaredStatement] | None = None
+    id: str | None = None  # the partner's id of the account (MX's AccountResponse `id`; v20250224's identifier)
 
 
 @dataclass
@@ -129,6 +130,7 @@ def make_accounts(declaration: Declaration, member: Member, at: datetime) -> lis
             institution_number=d.institution_number,
             transit_number=d.transit_number,
             declared=True,
+            id=d.id,
             declared_owners=list(d.owners),
             credit_limit=d.credit_limit,
             created_at=at,

@@ -24,7 +24,7 @@ from mocknexus.schemas.common import RequestSchema, StrictBoolean, StrictString
 _NULL_STRINGS = (
     "account_ownership annuity_policy_to_date annuity_provider federal_insurance_status feed_account_number "
     "feed_currency_code feed_last_payment_at feed_matures_on feed_name feed_nickname feed_payment_due_at "
-    "feed_routing_number feed_started_on id imported_at insured_name last_payment_at matures_on metadata "
+    "feed_routing_number feed_started_on imported_at insured_name last_payment_at matures_on metadata "
     "payment_due_at property_type started_on"
 )
 _NULL_INTEGERS = (
@@ -52,6 +52,7 @@ class PlatformAccount(Schema):
     """What an account read shows (an `AccountView`: the account with its member's institution and ids)."""
 
     guid = text()
+    id = text()  # the partner's id: a declared account's, else null
     member_guid = text()
     member_id = text()
     user_guid = text()

@@ -1,6 +1,6 @@
-"""Accounts, account numbers and owners in v20250224 (MX's leaner AccountResponse; `{account_identifier}`
-the account's guid), the merge of duplicate accounts v20250224 adds, and widget URLs with v20250224's request
-fields."""
+"""Accounts, account numbers and owners in v20250224 (MX's leaner AccountResponse; the caller has resolved
+`{member_identifier}` and `{account_identifier}` to guids), the merge of duplicate accounts v20250224 adds,
+and widget URLs with v20250224's request fields."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from mocknexus.apis.platform.schemas.common import PlatformPageQuery
 from mocknexus.apis.platform.schemas.v20250224 import accounts as s
 from mocknexus.apis.platform.schemas.v20250224.widgets import WidgetUrlRequestV20250224
 from mocknexus.apis.platform.versions import V20250224, VERSIONS
-from mocknexus.domain.platform.identifiers import member_guid as member_by
 from mocknexus.domain.platform.merge import merge_accounts
 from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, read_body, render
@@ -32,10 +31,6 @@ account_update = legacy.PlatformAccountUpdateRequest()
 widget_request = WidgetUrlRequestV20250224()
 widget_response = legacy_widgets.PlatformWidgetUrlResponse()
 merge_request = s.AccountsMergeRequest()
-
-
-def _guid(identifier: str) -> str:
-    return member_by(emulator().store, identifier)
 
 
 def _accounts(args: dict, views: list) -> Response:
@@ -58,19 +53,19 @@ def read_account(caller: Caller, account_guid: str) -> Response:
 @VERSIONS.view_for(V20250224, "platform.list_member_accounts")
 def list_member_accounts(caller: Caller, member_guid: str) -> Response:
     args = query(member_accounts_query)
-    return _accounts(args, emulator().account_views(caller.user, _guid(member_guid)))
+    return _accounts(args, emulator().account_views(caller.user, member_guid))
 
 
 @VERSIONS.view_for(V20250224, "platform.read_account_by_member")
 def read_account_by_member(caller: Caller, member_guid: str, account_guid: str) -> Response:
-    view = emulator().account_view(caller.user, account_guid, _guid(member_guid))
+    view = emulator().account_view(caller.user, account_guid, member_guid)
     return render(account_response, {"account": view})
 
 
 @VERSIONS.view_for(V20250224, "platform.update_account_by_member")
 def update_account_by_member(caller: Caller, member_guid: str, account_guid: str) -> Response:
     changes = read_changes(account_update, "account")
-    view = emulator().update_platform_account(caller.user, _guid(member_guid), account_guid, changes)
+    view = emulator().update_platform_account(caller.user, member_guid, account_guid, changes)
     return render(account_response, {"account": view})
 
 
@@ -88,7 +83,7 @@ def list_account_numbers_by_account(caller: Caller, account_guid: str) -> Respon
 
 @VERSIONS.view_for(V20250224, "platform.list_account_owners_by_member")
 def list_account_owners_by_member(caller: Caller, member_guid: str) -> Response:
-    owners = emulator().account_owners(caller.user_guid, _guid(member_guid))
+    owners = emulator().account_owners(caller.user_guid, member_guid)
     return paged(account_owner_list, "account_owners", owners)
 
 

@@ -14,7 +14,6 @@ from mocknexus.apis.platform.schemas.v20250224 import holdings as s
 from mocknexus.apis.platform.schemas.v20250224.members import MemberResponseV20250224
 from mocknexus.apis.platform.versions import V20250224, VERSIONS
 from mocknexus.domain.core.statuses import JobType
-from mocknexus.domain.platform.identifiers import member_guid as member_by
 from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, render
 
@@ -67,9 +66,8 @@ def read_statement_by_member(caller: Caller, member_guid: str, statement_guid: s
     return render(statement_response, {"statement": v20111101.statement_view(found, pdf)})
 
 
-def _job(caller: Caller, member_identifier: str, job_type: JobType) -> Response:
-    api = emulator()
-    member, _ = api.start_platform_job(caller.user, member_by(api.store, member_identifier), job_type)
+def _job(caller: Caller, member_guid: str, job_type: JobType) -> Response:
+    member, _ = emulator().start_platform_job(caller.user, member_guid, job_type)
     return render(member_response, {"member": member_view(member, caller.user)}, 202)
 
 

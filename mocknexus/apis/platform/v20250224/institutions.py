@@ -1,5 +1,6 @@
 """Institutions in v20250224: `supported_products` (filter and field), `guid`, `created_at`, `is_hidden`;
-`{institution_identifier}` (credentials) the code or the guid."""
+`{institution_identifier}` (credentials) the code or the guid, resolved by the caller; a read takes MX's
+`{institution_code}` only."""
 
 from __future__ import annotations
 
@@ -8,12 +9,10 @@ from typing import Any
 from flask import Response, request
 from marshmallow import fields
 
-from mocknexus.apis.platform import institutions as v20111101
 from mocknexus.apis.platform.common import listing, page_of
 from mocknexus.apis.platform.schemas import institutions as legacy
 from mocknexus.apis.platform.schemas.common import MAX_INSTITUTIONS_PER_PAGE
 from mocknexus.apis.platform.schemas.v20250224 import institutions as s
-from mocknexus.apis.platform.v20250224.registry import identified, same_shape
 from mocknexus.apis.platform.versions import V20250224, VERSIONS
 from mocknexus.domain.platform.products import matches
 from mocknexus.web.http import emulator, load, render
@@ -54,8 +53,4 @@ def list_favorite_institutions() -> Response:
 
 @VERSIONS.view_for(V20250224, "platform.read_institution")
 def read_institution(institution_code: str) -> Response:
-    code = identified({"institution_code": institution_code})["institution_code"]
-    return render(institution_response, {"institution": emulator().institution_by_code(code)})
-
-
-same_shape("platform.list_institution_credentials", v20111101.list_institution_credentials)
+    return render(institution_response, {"institution": emulator().institution_by_code(institution_code)})

@@ -1,21 +1,18 @@
 """Members and their jobs in v20250224: create takes `data_request.products` (no `skip_aggregation`) and
 answers MX's 201 when a product failed; `most_recent_job_guid` is the job's guid; `{member_identifier}` takes
-the guid or the partner's id. Challenges, credentials and the OAuth window answer as in v20111101."""
+the guid or the partner's id (resolved by the caller). Delete, challenges, credentials and the OAuth window
+answer as in v20111101."""
 
 from __future__ import annotations
 
 from flask import Response
 
-from mocknexus.apis.platform import jobs as v20111101_jobs
-from mocknexus.apis.platform import members as v20111101_members
 from mocknexus.apis.platform.common import listing, member_view, page_of, query, read_changes
 from mocknexus.apis.platform.schemas import members as legacy
 from mocknexus.apis.platform.schemas.v20250224 import members as s
-from mocknexus.apis.platform.v20250224.registry import same_shape
 from mocknexus.apis.platform.versions import V20250224, VERSIONS
 from mocknexus.domain.core.models import Member
 from mocknexus.domain.core.statuses import JobType
-from mocknexus.domain.platform.identifiers import member_guid
 from mocknexus.domain.platform.products import create_member as create_with_products
 from mocknexus.domain.service import MemberChanges
 from mocknexus.web.caller import Caller
@@ -30,10 +27,6 @@ member_response = s.MemberResponseV20250224()
 created_response = s.CreatedMemberResponseV20250224()
 member_list = s.MemberListV20250224()
 status_response = s.MemberStatusResponseV20250224()
-
-
-def _guid(identifier: str) -> str:
-    return member_guid(emulator().store, identifier)
 
 
 def _member(member: Member, caller: Caller, status: int = 200) -> Response:
@@ -66,7 +59,7 @@ def list_members(caller: Caller) -> Response:
 
 @VERSIONS.view_for(V20250224, "platform.read_member")
 def read_member(caller: Caller, member_guid: str) -> Response:
-    return _member(emulator().read_member(caller.user_guid, _guid(member_guid)), caller)
+    return _member(emulator().read_member(caller.user_guid, member_guid), caller)
 
 
 @VERSIONS.view_for(V20250224, "platform.update_member")
@@ -81,7 +74,7 @@ def update_member(caller: Caller, member_guid: str) -> Response:
         external_guid=fields.get("id"),
         background_aggregation_is_disabled=fields.get("background_aggregation_is_disabled"),
     )
-    member = api.update_member(caller.user_guid, _guid(member_guid), changes)
+    member = api.update_member(caller.user_guid, member_guid, changes)
     if fields.get("use_cases") is not None:
         member = api.set_use_cases(caller.user, member.guid, fields["use_cases"])
     return _member(member, caller)
@@ -89,11 +82,11 @@ def update_member(caller: Caller, member_guid: str) -> Response:
 
 @VERSIONS.view_for(V20250224, "platform.read_member_status")
 def read_member_status(caller: Caller, member_guid: str) -> Response:
-    return render(status_response, {"member": emulator().member_status(caller.user, _guid(member_guid))})
+    return render(status_response, {"member": emulator().member_status(caller.user, member_guid)})
 
 
 def _job(caller: Caller, member_guid: str, job_type: JobType, status: int) -> Response:
-    member, started = emulator().start_platform_job(caller.user, _guid(member_guid), job_type)
+    member, started = emulator().start_platform_job(caller.user, member_guid, job_type)
     return _member(member, caller, status if started else 202)
 
 
@@ -121,11 +114,5 @@ def check_balances(caller: Caller, member_guid: str) -> Response:
 @VERSIONS.view_for(V20250224, "platform.resume_aggregation")
 def resume_aggregation(caller: Caller, member_guid: str) -> Response:
     answers = read_body(resume_request)["member"]["challenges"]
-    member = emulator().resume_member(caller.user_guid, _guid(member_guid), answers)
+    member = emulator().resume_member(caller.user_guid, member_guid, answers)
     return _member(member, caller, 202)
-
-
-same_shape("platform.delete_member", v20111101_members.delete_member)
-same_shape("platform.list_member_credentials", v20111101_members.list_member_credentials)
-same_shape("platform.list_member_challenges", v20111101_jobs.list_member_challenges)
-same_shape("platform.request_oauth_window_uri", v20111101_jobs.request_oauth_window_uri)

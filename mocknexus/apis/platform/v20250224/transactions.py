@@ -1,15 +1,14 @@
 """Transactions in v20250224: MX's TransactionResponse (schemas/v20250224/transactions.py), the filters as
-unix timestamps and without categories, `{user_identifier}`/`{member_identifier}` where MX's v20250224
-document has them, an update of `description` only, and the two reads v20250224 adds: an account's
-transactions per member and one transaction by account.
+unix timestamps honoured to the second and without categories, an update of `description` only, and the two
+reads v20250224 adds: an account's transactions per member and one transaction by account.
 
-An account's identifier is its guid (mocknexus's accounts have no partner id), and so is a transaction's
-(`{transaction_identifier}`: MX's `id` of an aggregated transaction is the institution's, not the partner's).
+The caller has resolved the path's identifiers to guids where MX's document takes them (the user's, member's,
+account's or transaction's partner `id`: apis/platform/versions.py, domain/platform/identifiers.py).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import Response
@@ -23,7 +22,6 @@ from mocknexus.apis.platform.transaction_bytes import render_page
 from mocknexus.apis.platform.versions import V20250224, VERSIONS
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.data.listing import Query
-from mocknexus.domain.platform.identifiers import member_guid as member_by
 from mocknexus.web.caller import Caller
 from mocknexus.web.http import emulator, read_body, render
 from mocknexus.web.openapi import doc
@@ -39,39 +37,41 @@ includes_query = s.IncludesQueryV20250224()
 _ACCOUNT = "/users/<user_guid>/members/<member_guid>/accounts/<account_guid>"
 
 
-def _guid(identifier: str) -> str:
-    return member_by(emulator().store, identifier)
-
-
-def _day(args: dict[str, Any], key: str) -> date | None:
-    """A filter's day: a unix timestamp's UTC day (MX's v20250224 form), or a YYYY-MM-DD day. mocknexus
-    filters by whole days, so a timestamp inside a day keeps that whole day (INFERRED granularity)."""
+def _instant(args: dict[str, Any], key: str, upper: bool = False) -> datetime | None:
+    """A filter's bound to the second: a unix timestamp (MX's v20250224 form: "This only supports unix
+    timestamp format"), or a YYYY-MM-DD day, v20111101's form, kept as its whole day (INFERRED: MX documents
+    only timestamps; its first second as a lower bound, its last as an upper one)."""
     text = args.get(key)
     if text is None:
         return None
     try:
-        return date.fromisoformat(text) if "-" in text else datetime.fromtimestamp(int(text), UTC).date()
+        if "-" in text[1:]:  # a day (a leading "-" is a negative timestamp)
+            day = datetime.combine(date.fromisoformat(text), time(0), UTC)
+            return day + timedelta(days=1, microseconds=-1) if upper else day
+        return datetime.fromtimestamp(int(text), UTC)
     except (ValueError, OverflowError, OSError):
         raise MXError(ErrorKind.BAD_REQUEST, f"{key} is not a unix timestamp.") from None
 
 
-def _later(*days: date | None) -> date | None:
-    return max((d for d in days if d is not None), default=None)
+def _later(*bounds: datetime | None) -> datetime | None:
+    return max((b for b in bounds if b is not None), default=None)
 
 
-def _earlier(*days: date | None) -> date | None:
-    return min((d for d in days if d is not None), default=None)
+def _earlier(*bounds: datetime | None) -> datetime | None:
+    return min((b for b in bounds if b is not None), default=None)
 
 
 def _query(args: dict[str, Any]) -> Query:
+    """The filters to the second; without `from_date`/`to_date`, MX's defaults (120 days back, 5 days forward)
+    as whole days, as in v20111101 (INFERRED: MX counts them in days from "the day the request is made")."""
     return Query(
-        from_date=_day(args, "from_date"),
-        to_date=_day(args, "to_date"),
+        from_date=_instant(args, "from_date"),
+        to_date=_instant(args, "to_date", upper=True),
         # By member, `from_timestamp`/`to_timestamp` filter the created time as the created_at pair does.
-        from_created=_later(_day(args, "from_created_at"), _day(args, "from_timestamp")),
-        to_created=_earlier(_day(args, "to_created_at"), _day(args, "to_timestamp")),
-        from_updated=_day(args, "from_updated_at"),
-        to_updated=_day(args, "to_updated_at"),
+        from_created=_later(_instant(args, "from_created_at"), _instant(args, "from_timestamp")),
+        to_created=_earlier(_instant(args, "to_created_at", True), _instant(args, "to_timestamp", True)),
+        from_updated=_instant(args, "from_updated_at"),
+        to_updated=_instant(args, "to_updated_at", True),
     )
 
 
@@ -100,7 +100,7 @@ def list_transactions(caller: Caller) -> Response:
 
 @VERSIONS.view_for(V20250224, "platform.list_transactions_by_member")
 def list_transactions_by_member(caller: Caller, member_guid: str) -> Response:
-    return _list(caller, query(member_query), member_guid=_guid(member_guid))
+    return _list(caller, query(member_query), member_guid=member_guid)
 
 
 @VERSIONS.view_for(V20250224, "platform.list_transactions_by_account")
@@ -125,7 +125,7 @@ def update_transaction_by_account(
     caller: Caller, member_guid: str, account_guid: str, transaction_guid: str
 ) -> Response:
     changes = read_body(update_request)["transaction"]
-    found = emulator().update_transaction(caller.user, transaction_guid, changes, _guid(member_guid), account_guid)
+    found = emulator().update_transaction(caller.user, transaction_guid, changes, member_guid, account_guid)
     return render(transaction_response, {"transaction": found})
 
 
@@ -136,14 +136,14 @@ def update_transaction_by_account(
 @doc("List an account's transactions, by its member (v20250224)", response=s.transaction_list(frozenset()),
      query=account_query)  # fmt: skip
 def list_transactions_by_account_per_member(caller: Caller, member_guid: str, account_guid: str) -> Response:
-    return _list(caller, query(account_query), member_guid=_guid(member_guid), account_guid=account_guid)
+    return _list(caller, query(account_query), member_guid=member_guid, account_guid=account_guid)
 
 
 @bp.get(_ACCOUNT + "/transactions/<transaction_guid>")
 @doc("Read one of an account's transactions (v20250224; the list body, with the one transaction)",
      response=s.transaction_list(frozenset(), one=True), query=includes_query)  # fmt: skip
 def read_transaction_by_account(caller: Caller, member_guid: str, account_guid: str, transaction_guid: str) -> Response:
-    return _one(caller, transaction_guid, _guid(member_guid), account_guid)
+    return _one(caller, transaction_guid, member_guid, account_guid)
 
 
 VERSIONS.since(V20250224, "platform.list_transactions_by_account_per_member")
