@@ -34,7 +34,7 @@ import psycopg
 import psycopg_pool
 from psycopg import conninfo
 
-from mocknexus.store.base import StoreUnavailable
+from mocknexus.store.base import StoreUnavailable, WorldMoved
 from mocknexus.store.postgres_cache import Copies, Key, Pending, Version, newer
 from mocknexus.store.postgres_open import open_pool
 from mocknexus.store.postgres_sql import (
@@ -42,6 +42,7 @@ from mocknexus.store.postgres_sql import (
     CREATE,
     EPOCH,
     GET,
+    HOLD,
     LOCK,
     RELEASE_LEASE,
     TABLE,
@@ -49,10 +50,12 @@ from mocknexus.store.postgres_sql import (
     VERSIONED_GET,
     VERSIONED_TABLE,
     Statement,
+    check_statement,
     first,
     literal,
     partition_of,
     refill_statement,
+    unmoved,
     write_statement,
 )
 from mocknexus.store.spec import redact
@@ -83,10 +86,11 @@ class PostgresStore:
     def _unavailable(self, exc: Exception) -> StoreUnavailable:
         return StoreUnavailable(f"PostgreSQL at {self.display} is unavailable: {self._scrub(str(exc).strip())}")
 
-    def _send(self, conn: psycopg.Connection, statements: list[Statement]) -> list[list[tuple]]:
+    def _send(self, conn: psycopg.Connection, statements: list[Statement], moved: bool = False) -> list[list[tuple]]:
         """Statements in one round trip, each one's rows. They go as one text in the simple query protocol, their
         values written in as SQL literals (`_literal`): measured, that costs this process a third of the CPU of
-        psycopg's pipeline of prepared statements, and the round trip half its time."""
+        psycopg's pipeline of prepared statements, and the round trip half its time. `moved`: they are an
+        optimistic commit, whose check (or a deadlock) failing is WorldMoved, the transaction rolled back."""
         text = ";".join(sql % tuple(map(literal, params)) if params else sql for sql, params in statements)
         try:
             cursor = conn.execute(text)  # type: ignore[arg-type]  # our own SQL, values as literals
@@ -95,17 +99,27 @@ class PostgresStore:
                 found.append(cursor.fetchall() if cursor.description is not None else [])
                 if not cursor.nextset():
                     return found
+        except (
+            psycopg.errors.DivisionByZero,
+            psycopg.errors.DeadlockDetected,
+            psycopg.errors.SerializationFailure,
+        ) as exc:
+            if not moved:
+                raise self._unavailable(exc) from None
+            with contextlib.suppress(psycopg.Error):
+                conn.execute("ROLLBACK")
+            raise WorldMoved("the world moved under an optimistic transaction") from None
         except psycopg.OperationalError as exc:
             raise self._unavailable(exc) from None
 
-    def _alone(self, statements: list[Statement]) -> list[list[tuple]]:
+    def _alone(self, statements: list[Statement], moved: bool = False) -> list[list[tuple]]:
         """Statements outside a transaction (each is idempotent, or a whole BEGIN ... COMMIT), on a pooled
         connection: one found dead (the database restarted since it was pooled) is replaced and they are sent
         once more."""
         for attempt in (1, 2):
             try:
                 with self._pool.connection() as conn:
-                    return self._send(conn, statements)
+                    return self._send(conn, statements, moved)
             except psycopg_pool.PoolTimeout as exc:
                 raise self._unavailable(exc) from None
             except StoreUnavailable:
@@ -143,18 +157,24 @@ class PostgresStore:
     # ---- transactions and request scopes -----------------------------------------------------------------
 
     @contextmanager
-    def scope(self) -> Iterator[None]:
+    def scope(self, optimistic: bool = False) -> Iterator[None]:
         """One HTTP request (app.py wraps each in one): a partition whose version a read in it has confirmed is
-        not asked about again by a read outside a transaction in it (postgres_cache.py says why that is safe)."""
+        not asked about again by a read outside a transaction in it (postgres_cache.py says why that is safe).
+        `optimistic`: its transactions lock nothing to read, until it has written (`_commit_optimistic`)."""
         local = self._local
         if getattr(local, "scope", None) is not None:
             yield
             return
-        local.scope = {}
+        local.scope, local.optimistic = {}, optimistic
         try:
             yield
         finally:
-            local.scope = None
+            local.scope, local.optimistic = None, False
+
+    def _wrote(self) -> None:
+        """Something was committed in this request: from now on its transactions lock as they read (WorldMoved,
+        which runs the request again, would repeat what is written)."""
+        self._local.optimistic = False
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -165,7 +185,9 @@ class PostgresStore:
         depth = getattr(local, "depth", 0)
         if depth:
             pending: Pending = local.tx
-            if self._prefix not in pending.locked and self._prefix not in pending.wanted:
+            if pending.optimistic:
+                pass  # locks only at its commit
+            elif self._prefix not in pending.locked and self._prefix not in pending.wanted:
                 pending.wanted.append(self._prefix)  # locked by the next statement sent
             local.depth = depth + 1
             try:
@@ -174,7 +196,9 @@ class PostgresStore:
                 local.depth -= 1
             return
         pending = local.tx = Pending()
-        pending.wanted.append(self._prefix)
+        pending.optimistic = getattr(local, "optimistic", False)
+        if not pending.optimistic:
+            pending.wanted.append(self._prefix)
         local.depth = 1
         try:
             try:
@@ -258,6 +282,9 @@ class PostgresStore:
     def _commit(self, pending: Pending) -> None:
         """Send the transaction's writes and every written partition's new version with its COMMIT (one round
         trip); then this replica's copies follow."""
+        if pending.optimistic:
+            self._commit_optimistic(pending)
+            return
         if not pending.written:
             if pending.conn is not None:
                 self._send(pending.conn, [("COMMIT", ())])
@@ -281,6 +308,40 @@ class PostgresStore:
                 scope[name] = after
         if EPOCH in pending.written:
             self._copies.forget()
+        self._wrote()
+
+    def _commit_optimistic(self, pending: Pending) -> None:
+        """An optimistic transaction's commit: nothing to send if it wrote nothing (it locked nothing, began
+        nothing). Else one round trip: every partition it read or wrote locked in one order (written ones moved),
+        then a check that what it read is still so (`unmoved`), its writes and COMMIT; WorldMoved if the check
+        fails (or the locks deadlock with a transaction taking them as it reads), nothing written."""
+        if not pending.written:
+            return
+        # One order, the root's last, as a transaction locking as it reads takes them (a world's, then the root's).
+        names = sorted(pending.written | pending.seen.keys(), key=lambda name: (name == "", name))
+        statements: list[Statement] = [("BEGIN", ())]
+        statements += [(BUMP if name in pending.written else HOLD, (name,)) for name in names]
+        reads: dict[str, list[tuple[Key, str | None]]] = {}
+        for key, text in pending.read.items():
+            reads.setdefault(partition_of(key[0]), []).append((key, text))
+        checks = [
+            unmoved(name, seen, name in pending.written, reads.get(name, []), name in pending.whole)
+            for name, seen in pending.seen.items()
+        ]
+        if checks:
+            statements.append(check_statement(checks))
+        statements += [write_statement(key, text) for key, text in pending.writes.items()]
+        rows = self._alone([*statements, ("COMMIT", ())], moved=True)
+        scope = getattr(self._local, "scope", None)
+        for index, name in enumerate(names, start=1):
+            if name not in pending.written:
+                continue
+            after: Version = (rows[index][0][0], rows[index][0][1])
+            writes = {key: text for key, text in pending.writes.items() if partition_of(key[0]) == name}
+            self._copies.committed(name, (after[0] - 1, after[1]), after, writes)
+            if scope is not None:
+                scope[name] = after
+        self._wrote()
 
     # ---- records -----------------------------------------------------------------------------------------
 
@@ -289,9 +350,14 @@ class PostgresStore:
         partition when the database has confirmed it, or the database."""
         pending, part, wanted = self._pending(), self._prefix, (name, key)
         if pending is None:
-            return self._unlocked_text(part, wanted, None)
+            return self._unlocked_text(part, wanted, None)[0]
         if wanted in pending.writes:
             return pending.writes[wanted]
+        if pending.optimistic:  # no lock: the record with its partition's version, checked at commit if it writes
+            text, version = self._unlocked_text(part, wanted, None)
+            self._saw(pending, part, version)
+            pending.read.setdefault(wanted, text)
+            return text
         if pending.cleared:
             return first(self._in_transaction(pending, [(GET, wanted)])[0])
         if part in pending.locked:
@@ -307,17 +373,27 @@ class PostgresStore:
             text = first(self._in_transaction(pending, [(GET, wanted)])[0])
             self._copies.at(part, pending.locked[part]).records[wanted] = text
             return text
-        return self._unlocked_text(part, wanted, pending)
+        return self._unlocked_text(part, wanted, pending)[0]
 
-    def _unlocked_text(self, part: str, wanted: Key, pending: Pending | None) -> str | None:
+    @staticmethod
+    def _saw(pending: Pending, part: str, version: Version) -> None:
+        """An optimistic transaction read `part` at `version`: all its reads of a partition are at one version
+        (else they may not agree with each other), or it is run again with locks."""
+        seen = pending.seen.setdefault(part, version)
+        if seen != version:
+            raise WorldMoved(f"partition {part!r} moved between two reads of one transaction")
+
+    def _unlocked_text(self, part: str, wanted: Key, pending: Pending | None) -> tuple[str | None, Version]:
         """A record of a partition this thread has not locked: from the copy if this request has confirmed its
-        version already, else with its version in one statement."""
+        version already, else with its version in one statement; with the version it is at."""
         scope = getattr(self._local, "scope", None)
         confirmed = scope.get(part) if scope is not None else None
         if confirmed is not None:
             copy = self._copies.current(part)
-            if copy is not None and newer(copy.version, confirmed) and wanted in copy.records:
-                return copy.records[wanted]
+            if copy is not None and newer(at := copy.version, confirmed) and wanted in copy.records:
+                text = copy.records[wanted]
+                if copy.version == at:  # not moved on by a commit (`Copies.committed`) meanwhile
+                    return text, at
         statement = (VERSIONED_GET, (part, *wanted))
         if pending is not None:  # in the transaction's round trip (with its BEGIN and locks, if they are due)
             row = self._in_transaction(pending, [statement])[0][0]
@@ -327,13 +403,17 @@ class PostgresStore:
         self._copies.at(part, version).records[wanted] = row[2]
         if scope is not None:
             scope[part] = version
-        return row[2]
+        return row[2], version
 
     def _table_texts(self, table: str) -> dict[str, str]:
         """Every record of a table as key -> text (a fresh dict), as `_text` finds one."""
         pending, part, name = self._pending(), self._prefix, self._prefix + table
         if pending is None:
-            found = self._unlocked_table(part, name, None)
+            found = self._unlocked_table(part, name, None)[0]
+        elif pending.optimistic:  # no lock: the table with its partition's version, which its commit checks
+            found, version = self._unlocked_table(part, name, None)
+            self._saw(pending, part, version)
+            pending.whole.add(part)
         elif pending.cleared:
             found = dict(self._in_transaction(pending, [(TABLE, (name,))])[0])  # type: ignore[arg-type]
         elif part in pending.locked or part in pending.wanted:
@@ -344,7 +424,7 @@ class PostgresStore:
                 self._copies.at(part, pending.locked[part]).tables[name] = kept
             found = dict(kept)
         else:
-            found = self._unlocked_table(part, name, pending)
+            found = self._unlocked_table(part, name, pending)[0]
         if pending is not None:
             for (table_name, key), text in pending.writes.items():
                 if table_name == name:
@@ -354,13 +434,15 @@ class PostgresStore:
                         found[key] = text
         return found
 
-    def _unlocked_table(self, part: str, name: str, pending: Pending | None) -> dict[str, str]:
+    def _unlocked_table(self, part: str, name: str, pending: Pending | None) -> tuple[dict[str, str], Version]:
         scope = getattr(self._local, "scope", None)
         confirmed = scope.get(part) if scope is not None else None
         if confirmed is not None:
             copy = self._copies.current(part)
-            if copy is not None and newer(copy.version, confirmed) and name in copy.tables:
-                return dict(copy.tables[name])
+            if copy is not None and newer(at := copy.version, confirmed) and name in copy.tables:
+                found = dict(copy.tables[name])
+                if copy.version == at:
+                    return found, at
         statement = (VERSIONED_TABLE, (part, name))
         rows = self._in_transaction(pending, [statement])[0] if pending is not None else self._alone([statement])[0]
         version: Version = (rows[0][0], rows[0][1])
@@ -368,7 +450,7 @@ class PostgresStore:
         self._copies.at(part, version).tables[name] = kept
         if scope is not None:
             scope[part] = version
-        return dict(kept)
+        return dict(kept), version
 
     def _store(self, name: str, key: str, text: str | None) -> None:
         """Write (None: delete) a record: kept for the transaction's commit, or at once in a transaction of its
@@ -378,6 +460,7 @@ class PostgresStore:
             rows = self._alone([("BEGIN", ()), (BUMP, (part,)), write_statement((name, key), text), ("COMMIT", ())])
             after: Version = (rows[1][0][0], rows[1][0][1])
             self._copies.committed(part, (after[0] - 1, after[1]), after, {(name, key): text})
+            self._wrote()
             return
         pending.written.add(part)
         if pending.cleared:  # after a clear in this transaction every statement goes to the database
@@ -418,7 +501,10 @@ class PostgresStore:
         if pending is None:
             self._alone([("BEGIN", ()), *[(BUMP, (name,)) for name in moved], delete, ("COMMIT", ())])
             self._copies.forget(part or None)
+            self._wrote()
             return
+        if pending.optimistic:  # it reads the database alone from here, under the locks: run again with them
+            raise WorldMoved("a clear takes its locks as it reads")
         # The writes kept so far go first; from here to the commit, this transaction reads the database alone.
         flushed = [write_statement(key, text) for key, text in pending.writes.items()]
         pending.writes.clear()

@@ -130,3 +130,8 @@ class Pending:
         self.writes: dict[Key, str | None] = {}
         self.written: set[str] = set()
         self.cleared = False
+        # Optimistic (a request's scope allows it): no lock until its commit, which checks what it read is so.
+        self.optimistic = False
+        self.seen: dict[str, Version] = {}  # the version each partition it read was read at
+        self.read: dict[Key, str | None] = {}  # each record as it first read it (None: absent)
+        self.whole: set[str] = set()  # partitions of which it read a table whole (their version alone tells)

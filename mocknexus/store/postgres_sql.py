@@ -77,6 +77,36 @@ VERSIONED_TABLE = (
 )
 
 
+# An optimistic transaction's commit (store/postgres.py) locks a partition it read but does not write, without
+# moving its version: ON CONFLICT DO UPDATE locks the row even when its WHERE holds for no row (PostgreSQL's
+# INSERT documentation); a partition never written gets its row (version 0, as an absent one reads).
+HOLD = "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO UPDATE SET version = 0 WHERE FALSE"
+
+
+def unmoved(name: str, seen: tuple[int, int], written: bool, reads: list[tuple[Key, str | None]], whole: bool) -> str:
+    """SQL true if what a transaction read in partition `name` at version `seen` is what the database holds now,
+    under the partition's lock (after its BUMP if it wrote there): the partition's version has not moved (but
+    for its own BUMP), or every record it read is as it read it (absent ones absent); with a table read whole,
+    only the version tells. The epoch never moved."""
+    epoch = f"{_EPOCH_VERSION} = {seen[1]}"
+    version = f"{_PARTITION_VERSION.replace('%s', literal(name))} = {seen[0] + int(written)}"
+    if whole or not reads:
+        return f"({epoch} AND {version})"
+    rows = ", ".join(f"({literal(tbl)}, {literal(key)}, {literal(text)})" for (tbl, key), text in reads)
+    same = (
+        f"NOT EXISTS (SELECT 1 FROM (VALUES {rows}) AS v(tbl, key, value) LEFT JOIN records r "
+        "ON r.tbl = v.tbl AND r.key = v.key WHERE r.value IS DISTINCT FROM v.value)"
+    )
+    return f"({epoch} AND ({version} OR {same}))"
+
+
+def check_statement(conditions: list[str]) -> Statement:
+    """A statement that fails (division by zero, store/postgres.py's sign that the world moved) unless every
+    condition holds: the commit's writes after it are then not made. Plain SQL has no RAISE; the division by a
+    value computed from the table is not folded away when the statement is planned."""
+    return f"SELECT 1 / (CASE WHEN {' AND '.join(conditions)} THEN 1 ELSE 0 END)", ()
+
+
 def write_statement(key: Key, text: str | None) -> Statement:
     if text is None:
         return "DELETE FROM records WHERE tbl = %s AND key = %s", key
