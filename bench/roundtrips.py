@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import sys
 import threading
 from collections.abc import Iterator
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from tests.postgres_server import PostgresServer
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     _count_sends()
     pg = PostgresServer().init().start()
     results = {}

@@ -56,6 +56,7 @@ from mocknexus.store.postgres_sql import (
     partition_of,
     refill_statement,
     unmoved,
+    versioned_get_statement,
     write_statement,
 )
 from mocknexus.store.spec import redact
@@ -394,16 +395,28 @@ class PostgresStore:
                 text = copy.records[wanted]
                 if copy.version == at:  # not moved on by a commit (`Copies.committed`) meanwhile
                     return text, at
-        statement = (VERSIONED_GET, (part, *wanted))
+        refilled: list[Key] = []
         if pending is not None:  # in the transaction's round trip (with its BEGIN and locks, if they are due)
-            row = self._in_transaction(pending, [statement])[0][0]
-        else:
-            row = self._alone([statement])[0][0]
-        version: Version = (row[0], row[1])
-        self._copies.at(part, version).records[wanted] = row[2]
+            row = self._in_transaction(pending, [(VERSIONED_GET, (part, *wanted))])[0][0]
+            rows = [(row[0], row[1], None, None, row[2])]
+        else:  # with the records read last there, if the partition moved since its copy (another replica wrote)
+            kept = self._copies.current(part)
+            known = kept.version if kept is not None else None
+            hot = [key for key in self._copies.hot(part) if key != wanted]
+            rows = self._alone([versioned_get_statement(part, wanted, known, hot)])[0]
+            self._copies.touch(part, wanted)
+            if hot and (known is None or (rows[0][0], rows[0][1]) != known):
+                refilled = hot  # the statement sent them (those absent: no row)
+        version: Version = (rows[0][0], rows[0][1])
+        copy = self._copies.at(part, version)
+        if refilled:
+            texts = {(tbl, key): text for _, _, tbl, key, text in rows[1:]}
+            for key in refilled:
+                copy.records[key] = texts.get(key)
+        copy.records[wanted] = text = rows[0][4]
         if scope is not None:
             scope[part] = version
-        return row[2], version
+        return text, version
 
     def _table_texts(self, table: str) -> dict[str, str]:
         """Every record of a table as key -> text (a fresh dict), as `_text` finds one."""

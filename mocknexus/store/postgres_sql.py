@@ -128,6 +128,24 @@ def refill_statement(name: str, known: tuple[int, int] | None, keys: list[Key]) 
     return f"SELECT tbl, key, value FROM records WHERE (tbl, key) IN ({pairs}) AND {moved}", ()
 
 
+def versioned_get_statement(name: str, wanted: Key, known: tuple[int, int] | None, keys: list[Key]) -> Statement:
+    """A record with its partition's version (a first row, always), and `keys`' records (not it) with it in the same
+    snapshot if the partition is no longer at version `known` (None: always): the records a replica read last
+    in a world another replica wrote, refilled in the read's round trip instead of one round trip each."""
+    first_row = f"SELECT {_PARTITION_VERSION} AS pv, {_EPOCH_VERSION} AS ev"
+    read = f"{first_row}, NULL, NULL, (SELECT value FROM records WHERE tbl = %s AND key = %s)"
+    if not keys:
+        return read, (name, *wanted)
+    # Written in, with the statement's own values still to be: a literal's "%" doubled for that.
+    pairs = ", ".join(f"({literal(tbl)}, {literal(key)})" for tbl, key in keys).replace("%", "%%")
+    moved = "TRUE" if known is None else f"NOT (v.pv = {known[0]} AND v.ev = {known[1]})"
+    refill = (
+        f"SELECT v.pv, v.ev, r.tbl, r.key, r.value FROM ({first_row}) v, records r "
+        f"WHERE (r.tbl, r.key) IN ({pairs}) AND {moved}"
+    )
+    return f"({read}) UNION ALL ({refill})", (name, *wanted, name)
+
+
 def configure(conn: psycopg.Connection) -> None:
     """Each new connection: values are sent as literals (`literal`), so a backslash must stay a backslash
     whatever the server's or the database's default."""
