@@ -31,7 +31,9 @@ SECRET_HEADERS = frozenset({"md-session-token", "md-api-token", "md-api-key", "a
 SECRET_KEYS = frozenset({"value", "api_token", "token", "password"})
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, though never changed once recorded: a frozen dataclass sets each field through
+# object.__setattr__, which made building one (on every call) 2.2 us instead of 0.5.
+@dataclass(slots=True)
 class Entry:
     id: int
     at: datetime  # emulator clock time
@@ -90,7 +92,7 @@ _SECRET_VALUE = re.compile(r'("(?:' + "|".join(sorted(SECRET_KEYS)) + r')"\s*:\s
 def footprint(path: str, query: bytes, headers: tuple[tuple[str, str], ...], body: bytes | None) -> int:
     """Roughly the bytes an entry holds, for the journals' byte budget (computed once, when recorded)."""
     kept = len(body or b"") + len(path) + len(query)
-    return ENTRY_OVERHEAD + kept + sum(len(k) + len(v) for k, v in headers)
+    return ENTRY_OVERHEAD + kept + len("".join(itertools.chain.from_iterable(headers)))  # the cheapest sum here
 
 
 @functools.lru_cache(maxsize=512)
@@ -146,22 +148,24 @@ class Journal:
 
     def record(self, id: int | None = None, headers: Any = (), body: bytes | None = None, **fields: Any) -> None:
         # Slots and tuples: a kept entry is one object for the garbage collector to track, not four, which
-        # matters with a thousand entries kept per client id and a hundred client ids.
+        # matters with a thousand entries kept per client id and a hundred client ids. Built before any lock
+        # is taken: this runs on every call.
         headers = tuple(headers)
         size = len(body) if body else 0
-        if body and size > self._budget.body_limit:
-            body = body[: self._budget.body_limit]
+        if size > self._budget.body_limit:
+            body = body[: self._budget.body_limit]  # type: ignore[index]
+        fields.setdefault("client_id", self.client_id)  # given: a call whose provisional world was dropped
+        weight = footprint(fields["path"], fields["query"], headers, body)
+        entry = Entry(id=id, headers=headers, body=body, body_size=size, footprint=weight, **fields)  # type: ignore[arg-type]
+        entries = self._entries
         dropped: list[Entry] = []
-        with self._lock:  # ids in the order entries are kept
-            entry_id = id if id is not None else next(self._ids)
-            client_id = fields.pop("client_id", self.client_id)  # a call whose provisional world was dropped
-            entry = self._index.add(self, lambda seq: Entry(
-                id=entry_id, client_id=client_id, headers=headers, body=body, body_size=size,
-                footprint=footprint(fields["path"], fields["query"], headers, body), seq=seq, **fields,
-            ))  # fmt: skip
-            self._entries.append(entry)
-            while len(self._entries) > self._size:
-                dropped.append(self._entries.popleft())
+        with self._lock:  # ids, and places in the server-wide order, in the order entries are kept
+            if id is None:
+                entry.id = next(self._ids)
+            self._index.add(self, entry)
+            entries.append(entry)
+            while len(entries) > self._size:
+                dropped.append(entries.popleft())
             if dropped:
                 self.floor = max(self.floor, dropped[-1].seq + 1)
         if dropped:
@@ -239,7 +243,8 @@ class JournalBudget:
 
     def kept(self, journal: Journal, entry: Entry | None, dropped: list[Entry]) -> None:
         with self._lock:
-            self.used -= sum(e.footprint for e in dropped)
+            for gone in dropped:
+                self.used -= gone.footprint
             if entry is not None:
                 self.used += entry.footprint
                 self._order.append((journal, entry.id))

@@ -48,22 +48,21 @@ class JournalIndex:
         """The number the next recorded entry gets."""
         return self._next_seq
 
-    def add(self, journal: Journal, build: Callable[[int], Entry]) -> Entry:
-        """Record the entry `build(seq)` makes (called under the journal's lock, so that a journal's entries
-        are numbered in the order it keeps them)."""
+    def add(self, journal: Journal, entry: Entry) -> None:
+        """Number `entry` (its `seq`) and place it in the server-wide order (called under its journal's lock,
+        so that a journal's entries are numbered in the order it keeps them)."""
         with self._lock:
-            seq = self._next_seq
-            self._next_seq += 1
-            entry = build(seq)
-            self._top_id = max(self._top_id, entry.id)
-            self._places.append(_Place(seq, self._top_id, journal, entry))
-            self._kept += 1
+            entry.seq = seq = self._next_seq
+            self._next_seq = seq + 1
+            if entry.id > self._top_id:
+                self._top_id = entry.id
             places = self._places
-            while places and not _kept(places[0]):
+            places.append(_Place(seq, self._top_id, journal, entry))
+            self._kept += 1
+            while places and places[0].seq < places[0].journal.floor:  # left its journal
                 places.popleft()
             if len(places) > 2 * self._kept + 1024:
                 self._places = deque(p for p in places if _kept(p))
-        return entry
 
     def left(self, count: int) -> None:
         """`count` entries left their journal (dropped or cleared)."""

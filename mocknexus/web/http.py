@@ -7,6 +7,7 @@ import functools
 import json
 from typing import Any
 
+import orjson
 from flask import Request, Response, current_app, request
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.utils import get_content_type
@@ -39,7 +40,8 @@ WORLD_KEY = "mocknexus.world"  # where a request keeps the world it acts in (WSG
 REQUEST_ID_KEY = "mocknexus.request_id"  # and its journal id (web/request_context.py)
 CALLER_KEY = "mocknexus.caller"  # and who calls: its API, version, world and user (web/caller.py)
 
-# Built once: `json.dumps` with any keyword builds a new encoder per call.
+# The fallback for what orjson refuses (integers past 64 bits, keys that are not strings); built once:
+# `json.dumps` with any keyword builds a new encoder per call.
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
@@ -111,10 +113,10 @@ def render(schema: Schema, obj: Any, status: int = 200) -> Response:
     if found is None:
         with emulator().transaction():
             body = dumper(view(schema, dialect()))(obj)
-        return Response(_ENCODER.encode(body), status=status, content_type=_content_type(media_type()))
+        return Response(encode(body), status=status, content_type=_content_type(media_type()))
     with found.world.emulator.transaction():
         body = dumper(view(schema, found.dialect))(obj)
-    return Response(_ENCODER.encode(body), status=status, content_type=_content_type(found.media_type))
+    return Response(encode(body), status=status, content_type=_content_type(found.media_type))
 
 
 @functools.cache
@@ -216,5 +218,14 @@ def _flatten(messages: Any, path: str = ""):
         yield f"{path}: {messages}" if path else str(messages)
 
 
+def encode(body: Any) -> bytes:
+    """A response body as compact UTF-8 JSON: orjson, several times faster than the standard library on every
+    answer (a page of 100 transactions is ~130 kB); the standard encoder for the rare value orjson refuses."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return _ENCODER.encode(body).encode()
+
+
 def dumps(body: Any) -> str:
-    return _ENCODER.encode(body)
+    return encode(body).decode()
