@@ -167,10 +167,14 @@ class PostgresStore:
             yield
             return
         local.scope, local.optimistic = {}, optimistic
+        # Its first read, the first in another partition, and whether that was the one read (`_first_read`).
+        local.first = local.ahead = local.used = None
         try:
             yield
         finally:
             local.scope, local.optimistic = None, False
+            if isinstance(local.used, tuple):
+                self._copies.learn(local.first, local.used)
 
     def _wrote(self) -> None:
         """Something was committed in this request: from now on its transactions lock as they read (WorldMoved,
@@ -390,33 +394,75 @@ class PostgresStore:
         scope = getattr(self._local, "scope", None)
         confirmed = scope.get(part) if scope is not None else None
         if confirmed is not None:
+            ahead = getattr(self._local, "ahead", None)
+            if ahead is not None and ahead[0] == part:
+                self._followed(ahead, wanted)
             copy = self._copies.current(part)
             if copy is not None and newer(at := copy.version, confirmed) and wanted in copy.records:
                 text = copy.records[wanted]
                 if copy.version == at:  # not moved on by a commit (`Copies.committed`) meanwhile
                     return text, at
-        refilled: list[Key] = []
         if pending is not None:  # in the transaction's round trip (with its BEGIN and locks, if they are due)
             row = self._in_transaction(pending, [(VERSIONED_GET, (part, *wanted))])[0][0]
-            rows = [(row[0], row[1], None, None, row[2])]
-        else:  # with the records read last there, if the partition moved since its copy (another replica wrote)
+            version: Version = (row[0], row[1])
+            self._copies.at(part, version).records[wanted] = row[2]
+            if scope is not None:
+                scope[part] = version
+            return row[2], version
+        reads = [(part, wanted)]
+        if scope is not None and confirmed is None:  # this request's first read there
+            reads += self._first_read(part, wanted)
+        return self._read_alone(reads, scope)[0]
+
+    def _first_read(self, part: str, wanted: Key) -> list[tuple[str, Key]]:
+        """A request's first read in a partition (its scope has not confirmed it), about to be sent: the request's
+        first read of all brings its follower (`Copies.learn`) into its round trip; the first read in a second
+        partition is its follower, learnt for next time (and so is a read there other than the one brought)."""
+        local = self._local
+        first, ahead = getattr(local, "first", None), getattr(local, "ahead", None)
+        if first is None:
+            local.first = (part, wanted)
+            follower = self._copies.follower(local.first)
+            if follower is None or follower[0] == part:
+                return []
+            local.ahead = follower
+            return [follower]
+        if ahead is None:
+            local.ahead, local.used = (part, wanted), True
+            self._copies.learn(first, local.ahead)
+        return []
+
+    def _followed(self, ahead: tuple[str, Key], wanted: Key) -> None:
+        """A read in the partition whose record the request's first round trip brought (`ahead`): if the first
+        such read is of another record, that one is learnt instead, when the request ends (`scope`)."""
+        local = self._local
+        if local.used is None:
+            local.used = wanted == ahead[1] or (ahead[0], wanted)
+
+    def _read_alone(self, reads: list[tuple[str, Key]], scope: dict | None) -> list[tuple[str | None, Version]]:
+        """Records, each with its partition's version, in one round trip; with each, the records its replica read
+        last in that partition if it moved since its copy (another replica wrote): they refill the copy."""
+        statements, refills = [], []
+        for part, wanted in reads:
             kept = self._copies.current(part)
             known = kept.version if kept is not None else None
             hot = [key for key in self._copies.hot(part) if key != wanted]
-            rows = self._alone([versioned_get_statement(part, wanted, known, hot)])[0]
+            statements.append(versioned_get_statement(part, wanted, known, hot))
+            refills.append((known, hot))
             self._copies.touch(part, wanted)
-            if hot and (known is None or (rows[0][0], rows[0][1]) != known):
-                refilled = hot  # the statement sent them (those absent: no row)
-        version: Version = (rows[0][0], rows[0][1])
-        copy = self._copies.at(part, version)
-        if refilled:
-            texts = {(tbl, key): text for _, _, tbl, key, text in rows[1:]}
-            for key in refilled:
-                copy.records[key] = texts.get(key)
-        copy.records[wanted] = text = rows[0][4]
-        if scope is not None:
-            scope[part] = version
-        return text, version
+        found = []
+        for (part, wanted), (known, hot), rows in zip(reads, refills, self._alone(statements), strict=True):
+            version: Version = (rows[0][0], rows[0][1])
+            copy = self._copies.at(part, version)
+            if hot and version != known:  # the statement sent them (those absent: no row)
+                texts = {(tbl, key): text for _, _, tbl, key, text in rows[1:]}
+                for key in hot:
+                    copy.records[key] = texts.get(key)
+            copy.records[wanted] = text = rows[0][4]
+            if scope is not None:
+                scope[part] = version
+            found.append((text, version))
+        return found
 
     def _table_texts(self, table: str) -> dict[str, str]:
         """Every record of a table as key -> text (a fresh dict), as `_text` finds one."""

@@ -28,6 +28,7 @@ Key = tuple[str, str]  # (the table's full name, with its partition's prefix; th
 
 MAX_PARTITIONS = 2000  # partitions kept per replica (least recently used dropped): a bound on memory
 HOT_KEYS = 32  # per partition: the records read last, fetched again with the lock when another replica wrote
+MAX_FOLLOWS = 10_000  # first reads whose follower is kept (least recently learnt dropped): a bound on memory
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Copies:
         self._lock = threading.Lock()
         self._copies: OrderedDict[str, Copy] = OrderedDict()
         self._hot: dict[str, OrderedDict[Key, None]] = {}  # per partition, the keys read last (a copy's or not)
+        self._follows: OrderedDict[tuple[str, Key], tuple[str, Key]] = OrderedDict()  # `learn`
         self._limit = limit
 
     def at(self, partition: str, version: Version) -> Copy:
@@ -82,6 +84,18 @@ class Copies:
             return []
         with self._lock:
             return list(found)
+
+    def learn(self, first: tuple[str, Key], then: tuple[str, Key]) -> None:
+        """A request's first read was `first`, and its first read in another partition `then` (a token's owner,
+        then its session in the owner's world): next time, `then` is read in `first`'s round trip."""
+        with self._lock:
+            self._follows[first] = then
+            self._follows.move_to_end(first)
+            if len(self._follows) > MAX_FOLLOWS:
+                self._follows.popitem(last=False)
+
+    def follower(self, first: tuple[str, Key]) -> tuple[str, Key] | None:
+        return self._follows.get(first)
 
     def current(self, partition: str) -> Copy | None:
         return self._copies.get(partition)

@@ -78,9 +78,11 @@ VERSIONED_TABLE = (
 
 
 # An optimistic transaction's commit (store/postgres.py) locks a partition it read but does not write, without
-# moving its version: ON CONFLICT DO UPDATE locks the row even when its WHERE holds for no row (PostgreSQL's
-# INSERT documentation); a partition never written gets its row (version 0, as an absent one reads).
-HOLD = "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO UPDATE SET version = 0 WHERE FALSE"
+# moving its version, in share mode: two commits that read one partition (the root's) do not wait for each
+# other, a writer of it waits for both. A partition never written has no row to lock: a writer making it then
+# either committed before the check (which sees its records) or comes after this transaction in every respect
+# (anything it read that this one writes, it reads under that partition's lock, after this one's commit).
+HOLD = "SELECT 1 FROM partitions WHERE name = %s FOR SHARE"
 
 
 def unmoved(name: str, seen: tuple[int, int], written: bool, reads: list[tuple[Key, str | None]], whole: bool) -> str:
