@@ -446,13 +446,17 @@ class PostgresStore:
         for part, wanted in reads:
             kept = self._copies.current(part)
             known = kept.version if kept is not None else None
-            hot = [key for key in self._copies.hot(part) if key != wanted]
+            # The refill only where the copy was out of date last time (another replica writes there): the
+            # records' names in the statement cost the database time to read, every time.
+            hot = [key for key in self._copies.hot(part) if key != wanted] if self._copies.stale(part) else []
             statements.append(versioned_get_statement(part, wanted, known, hot))
             refills.append((known, hot))
             self._copies.touch(part, wanted)
         found = []
         for (part, wanted), (known, hot), rows in zip(reads, refills, self._alone(statements), strict=True):
             version: Version = (rows[0][0], rows[0][1])
+            if scope is None or part not in scope:  # the request's first look there: later ones find it current
+                self._copies.found(part, known, version)
             copy = self._copies.at(part, version)
             if hot and version != known:  # the statement sent them (those absent: no row)
                 texts = {(tbl, key): text for _, _, tbl, key, text in rows[1:]}

@@ -28,6 +28,7 @@ Key = tuple[str, str]  # (the table's full name, with its partition's prefix; th
 
 MAX_PARTITIONS = 2000  # partitions kept per replica (least recently used dropped): a bound on memory
 HOT_KEYS = 32  # per partition: the records read last, fetched again with the lock when another replica wrote
+STALE_LOOKS = 8  # a partition found moved by another replica is refilled for its next requests' first reads
 MAX_FOLLOWS = 10_000  # first reads whose follower is kept (least recently learnt dropped): a bound on memory
 
 
@@ -48,6 +49,7 @@ class Copies:
         self._lock = threading.Lock()
         self._copies: OrderedDict[str, Copy] = OrderedDict()
         self._hot: dict[str, OrderedDict[Key, None]] = {}  # per partition, the keys read last (a copy's or not)
+        self._stale: dict[str, int] = {}  # partitions whose copy was found out of date lately: looks left (`found`)
         self._follows: OrderedDict[tuple[str, Key], tuple[str, Key]] = OrderedDict()  # `learn`
         self._limit = limit
 
@@ -93,6 +95,22 @@ class Copies:
             self._follows.move_to_end(first)
             if len(self._follows) > MAX_FOLLOWS:
                 self._follows.popitem(last=False)
+
+    def found(self, partition: str, known: Version | None, version: Version) -> None:
+        """A request's first read in `partition` found it at `version`, its copy at `known` (None: no copy)."""
+        if known is not None and known != version:
+            self._stale[partition] = STALE_LOOKS
+        elif partition in self._stale:
+            left = self._stale[partition] - 1
+            if left:
+                self._stale[partition] = left
+            else:
+                del self._stale[partition]
+
+    def stale(self, partition: str) -> bool:
+        """Whether one of the last STALE_LOOKS first reads of `partition` found its copy out of date (another
+        replica writes there), or it has no copy."""
+        return partition in self._stale or partition not in self._copies
 
     def follower(self, first: tuple[str, Key]) -> tuple[str, Key] | None:
         return self._follows.get(first)
