@@ -4,10 +4,14 @@ It follows the SQLite store's seams (sqlite.py): one table of records by (table,
 the encoder the domain hands in, a partition as a prefix on the table name. Each partition (a client's world,
 the shared world, the root's indexes) has a row in `partitions` whose version moves with every write to it.
 
-A transaction locks its partition's row (`SELECT ... FOR UPDATE`): read-modify-writes of one world serialize
-across replicas as the memory store's lock per partition serializes them within one process, and two worlds
-never wait for each other. A transaction entering another partition's transaction locks that one too (a
-client's world, then the root's). Its writes are sent with its COMMIT, in one round trip.
+In a request's first run (`scope(optimistic=True)`, web/request_scope.py) a transaction locks nothing to read:
+one that wrote nothing sends nothing to end; one that wrote locks the partitions it touched in its COMMIT's round
+trip and checks there that what it read is still so, else WorldMoved (nothing written) and the request is run
+again. Otherwise (that second run, a request that has written, work outside requests) a transaction locks its
+partition's row as it reads (`SELECT ... FOR UPDATE`): read-modify-writes of one world serialize across
+replicas as the memory store's lock per partition serializes them within one process, and two worlds never
+wait for each other. A transaction entering another partition's transaction locks that one too (a client's
+world, then the root's). Its writes are sent with its COMMIT, in one round trip.
 
 A replica keeps the records it has read, per partition, with the version they were read at, and answers from
 them only when the database has just confirmed that version (postgres_cache.py says how, and why that cannot

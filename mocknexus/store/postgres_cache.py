@@ -6,11 +6,14 @@ the epoch row. A replica keeps, per partition, the records it has read (their st
 (version, epoch) they were read at. It answers from them only after the database said, in the same round trip
 as something it had to send anyway, that the partition is still at that version:
 
-- a transaction (`PostgresStore.transaction`) takes its partition's row `FOR UPDATE` and reads the versions in
-  one round trip; no other writer can move the partition until it commits, so what it holds is the database's;
-- a read outside a transaction sends the versions with the record it asks for (one statement, one snapshot);
-  within one HTTP request (`PostgresStore.scope`), a partition checked once is not checked again: a request
-  that began after a write finished on another replica checks after that write, so it sees it.
+- a transaction that locks as it reads (`PostgresStore.transaction` outside a request's first run) takes its
+  partition's row `FOR UPDATE` and reads the versions in one round trip; no other writer can move the partition
+  until it commits, so what it holds is the database's;
+- a read without a lock (outside a transaction, or in an optimistic one) sends the versions with the record it
+  asks for (one statement, one snapshot); within one HTTP request (`PostgresStore.scope`), a partition checked
+  once is not checked again: a request that began after a write finished on another replica checks after that
+  write, so it sees it. An optimistic transaction's reads of a partition are all at one version, and if it
+  writes, its commit checks under the partitions' locks that what it read is still so (postgres_sql.unmoved).
 
 So a write on one replica is seen by the next read on any other: nothing is answered from memory that the
 database has not just confirmed. A replica's own writes enter its copy only once committed.
