@@ -96,7 +96,8 @@ class PostgresStore(LockFreeReads):
             cursor = conn.execute(text)  # type: ignore[arg-type]  # our own SQL, values as literals
             found = []
             while True:
-                found.append(cursor.fetchall() if cursor.description is not None else [])
+                result = cursor.pgresult  # its field count, not `description` (which builds a Column per field)
+                found.append(cursor.fetchall() if result is not None and result.nfields else [])
                 if not cursor.nextset():
                     return found
         except (
