@@ -69,15 +69,25 @@ def _read_load(urls: list[str], path: str, headers: dict, seconds: float, connec
     }
 
 
-def _flow_times(connect: Callable[[], object], count: int) -> dict:
-    conn = connect()
-    workloads.one_flow("", conn)  # warm-up
-    times = sorted(workloads.one_flow("", conn) for _ in range(count))
-    return {
-        "flows": count,
-        "p50_ms": times[len(times) // 2] * 1000,
-        "p95_ms": times[int(len(times) * 0.95)] * 1000,
-    }
+def _flow_times(connects: dict[str, Callable[[], object]], count: int) -> dict[str, dict]:
+    """`count` one-client flows per store, interleaved round by round (one flow of each store in turn, as the
+    member read goes round-robin): a change of load on the machine hits every store alike."""
+    conns = {name: connect() for name, connect in connects.items()}
+    for conn in conns.values():
+        workloads.one_flow("", conn)  # warm-up
+    found: dict[str, list[float]] = {name: [] for name in conns}
+    for _ in range(count):
+        for name, conn in conns.items():
+            found[name].append(workloads.one_flow("", conn))
+    results = {}
+    for name, times in found.items():
+        times.sort()
+        results[name] = {
+            "flows": count,
+            "p50_ms": times[len(times) // 2] * 1000,
+            "p95_ms": times[int(len(times) * 0.95)] * 1000,
+        }
+    return results
 
 
 def measure(*, runs: int, seconds: float, connections: int, load: Callable, flow_count: int, concurrency: int,
@@ -107,10 +117,11 @@ def measure(*, runs: int, seconds: float, connections: int, load: Callable, flow
                 for name, (urls, path, headers) in targets.items():
                     found[name].append(_read_load(urls, path, headers, seconds, connections, load))
             results["member_read"] = {name: loadgen.median(f) for name, f in found.items()}
-            # One client's flow, every call of it alternating between the replicas where there are two.
-            results["flow"] = {
-                name: _flow_times(lambda urls=urls: Alternating(urls), flow_count) for name, urls in started.items()
-            }
+            # One client's flow, every call of it alternating between the replicas where there are two; the
+            # stores' flows interleaved.
+            results["flow"] = _flow_times(
+                {name: (lambda urls=urls: Alternating(urls)) for name, urls in started.items()}, flow_count
+            )
             pg_two = started["postgresql_2_replicas"]
             results["concurrent_flows_2_replicas"] = flows.concurrent_flows(
                 pg_two[0], concurrency, concurrent_runs, connect=lambda: Alternating(pg_two)

@@ -33,6 +33,7 @@ from mocknexus.web.browser_headers import with_browser_headers
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
 from mocknexus.web.http import CALLER_KEY
+from mocknexus.web.request_scope import in_scope
 from mocknexus.web.routing import ApiMap, LazyBuildRule
 
 # The APIs this server serves, in registration order: the control plane first, then the fixed-path Nexus API and
@@ -105,17 +106,6 @@ class MockNexusFlask(Flask):
                 if answer is not None:
                     return answer
         return None
-
-
-def in_scope(wsgi_app: Any, scope: Any) -> Any:
-    """`wsgi_app` with each request inside one of the store's scopes: a partition's version, once confirmed by
-    the database in a request, is not asked for again by that request's reads (store/postgres_cache.py)."""
-
-    def app(environ: dict, start_response: Any) -> Any:
-        with scope():
-            return wsgi_app(environ, start_response)
-
-    return app
 
 
 def create_app(config: Config | None = None, *, clock: Clock | None = None, store: Store | None = None) -> Flask:
@@ -192,6 +182,6 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     app.wsgi_app = with_browser_headers(app.wsgi_app)  # type: ignore[method-assign]  # nosniff on every answer
     scope = getattr(store, "scope", None)  # a shared store's request scope (store/postgres_cache.py)
     if scope is not None:
-        app.wsgi_app = in_scope(app.wsgi_app, scope)  # type: ignore[method-assign]
+        app.wsgi_app = in_scope(app.wsgi_app, scope, config.max_body_bytes)  # type: ignore[method-assign]
     app.wsgi_app = RequestLog(app.wsgi_app, app.url_map)  # type: ignore[method-assign]  # one log line per request
     return app

@@ -19,6 +19,13 @@ class StoreUnavailable(Exception):
     503 and may be tried again. Its message names where the store is, never a password."""
 
 
+class WorldMoved(BaseException):
+    """An optimistic transaction (store/postgres.py: one that took no lock to read) found that another writer
+    changed what it had read: nothing of it was written. Raised only in a request scope that allows it, whose
+    request has written nothing yet: the web layer runs the request again, locking as it reads (app.py). A
+    BaseException, so that no `except Exception` on the way (Flask's error handlers) turns it into an answer."""
+
+
 class SchemaTooNew(RuntimeError):
     """The store's schema was written by a newer mocknexus: this one cannot know what it means, and refuses it."""
 

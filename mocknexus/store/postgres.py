@@ -4,10 +4,14 @@ It follows the SQLite store's seams (sqlite.py): one table of records by (table,
 the encoder the domain hands in, a partition as a prefix on the table name. Each partition (a client's world,
 the shared world, the root's indexes) has a row in `partitions` whose version moves with every write to it.
 
-A transaction locks its partition's row (`SELECT ... FOR UPDATE`): read-modify-writes of one world serialize
-across replicas as the memory store's lock per partition serializes them within one process, and two worlds
-never wait for each other. A transaction entering another partition's transaction locks that one too (a
-client's world, then the root's). Its writes are sent with its COMMIT, in one round trip.
+In a request's first run (`scope(optimistic=True)`, web/request_scope.py) a transaction locks nothing to read:
+one that wrote nothing sends nothing to end; one that wrote locks the partitions it touched in its COMMIT's round
+trip and checks there that what it read is still so, else WorldMoved (nothing written) and the request is run
+again. Otherwise (that second run, a request that has written, work outside requests) a transaction locks its
+partition's row as it reads (`SELECT ... FOR UPDATE`): read-modify-writes of one world serialize across
+replicas as the memory store's lock per partition serializes them within one process, and two worlds never
+wait for each other. A transaction entering another partition's transaction locks that one too (a client's
+world, then the root's). Its writes are sent with its COMMIT, in one round trip.
 
 A replica keeps the records it has read, per partition, with the version they were read at, and answers from
 them only when the database has just confirmed that version (postgres_cache.py says how, and why that cannot
@@ -34,9 +38,10 @@ import psycopg
 import psycopg_pool
 from psycopg import conninfo
 
-from mocknexus.store.base import StoreUnavailable
-from mocknexus.store.postgres_cache import Copies, Key, Pending, Version, newer
+from mocknexus.store.base import StoreUnavailable, WorldMoved
+from mocknexus.store.postgres_cache import Copies, Key, Pending, Version
 from mocknexus.store.postgres_open import open_pool
+from mocknexus.store.postgres_reads import LockFreeReads
 from mocknexus.store.postgres_sql import (
     BUMP,
     CREATE,
@@ -46,8 +51,6 @@ from mocknexus.store.postgres_sql import (
     RELEASE_LEASE,
     TABLE,
     TAKE_LEASE,
-    VERSIONED_GET,
-    VERSIONED_TABLE,
     Statement,
     first,
     literal,
@@ -64,7 +67,7 @@ POOL_SIZE = 24  # request threads (8 by default), the background thread, the web
 PING_SECONDS = 1.5  # how long the health check waits for one
 
 
-class PostgresStore:
+class PostgresStore(LockFreeReads):
     def __init__(self, url: str, encode: Encode, decode: Decode, *, pool_size: int = POOL_SIZE) -> None:
         self.display = redact(url)
         self._secret = conninfo.conninfo_to_dict(url).get("password") or None
@@ -83,29 +86,41 @@ class PostgresStore:
     def _unavailable(self, exc: Exception) -> StoreUnavailable:
         return StoreUnavailable(f"PostgreSQL at {self.display} is unavailable: {self._scrub(str(exc).strip())}")
 
-    def _send(self, conn: psycopg.Connection, statements: list[Statement]) -> list[list[tuple]]:
+    def _send(self, conn: psycopg.Connection, statements: list[Statement], moved: bool = False) -> list[list[tuple]]:
         """Statements in one round trip, each one's rows. They go as one text in the simple query protocol, their
         values written in as SQL literals (`_literal`): measured, that costs this process a third of the CPU of
-        psycopg's pipeline of prepared statements, and the round trip half its time."""
+        psycopg's pipeline of prepared statements, and the round trip half its time. `moved`: they are an
+        optimistic commit, whose check (or a deadlock) failing is WorldMoved, the transaction rolled back."""
         text = ";".join(sql % tuple(map(literal, params)) if params else sql for sql, params in statements)
         try:
             cursor = conn.execute(text)  # type: ignore[arg-type]  # our own SQL, values as literals
             found = []
             while True:
-                found.append(cursor.fetchall() if cursor.description is not None else [])
+                result = cursor.pgresult  # its field count, not `description` (which builds a Column per field)
+                found.append(cursor.fetchall() if result is not None and result.nfields else [])
                 if not cursor.nextset():
                     return found
+        except (
+            psycopg.errors.DivisionByZero,
+            psycopg.errors.DeadlockDetected,
+            psycopg.errors.SerializationFailure,
+        ) as exc:
+            if not moved:
+                raise self._unavailable(exc) from None
+            with contextlib.suppress(psycopg.Error):
+                conn.execute("ROLLBACK")
+            raise WorldMoved("the world moved under an optimistic transaction") from None
         except psycopg.OperationalError as exc:
             raise self._unavailable(exc) from None
 
-    def _alone(self, statements: list[Statement]) -> list[list[tuple]]:
+    def _alone(self, statements: list[Statement], moved: bool = False) -> list[list[tuple]]:
         """Statements outside a transaction (each is idempotent, or a whole BEGIN ... COMMIT), on a pooled
         connection: one found dead (the database restarted since it was pooled) is replaced and they are sent
         once more."""
         for attempt in (1, 2):
             try:
                 with self._pool.connection() as conn:
-                    return self._send(conn, statements)
+                    return self._send(conn, statements, moved)
             except psycopg_pool.PoolTimeout as exc:
                 raise self._unavailable(exc) from None
             except StoreUnavailable:
@@ -143,18 +158,28 @@ class PostgresStore:
     # ---- transactions and request scopes -----------------------------------------------------------------
 
     @contextmanager
-    def scope(self) -> Iterator[None]:
+    def scope(self, optimistic: bool = False) -> Iterator[None]:
         """One HTTP request (app.py wraps each in one): a partition whose version a read in it has confirmed is
-        not asked about again by a read outside a transaction in it (postgres_cache.py says why that is safe)."""
+        not asked about again by a read outside a transaction in it (postgres_cache.py says why that is safe).
+        `optimistic`: its transactions lock nothing to read, until it has written (`_commit_optimistic`)."""
         local = self._local
         if getattr(local, "scope", None) is not None:
             yield
             return
-        local.scope = {}
+        local.scope, local.optimistic = {}, optimistic
+        # Its first read, the first in another partition, and whether that was the one read (`_first_read`).
+        local.first = local.ahead = local.used = None
         try:
             yield
         finally:
-            local.scope = None
+            local.scope, local.optimistic = None, False
+            if isinstance(local.used, tuple):
+                self._copies.learn(local.first, local.used)
+
+    def _wrote(self) -> None:
+        """Something was committed in this request: from now on its transactions lock as they read (WorldMoved,
+        which runs the request again, would repeat what is written)."""
+        self._local.optimistic = False
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -165,7 +190,9 @@ class PostgresStore:
         depth = getattr(local, "depth", 0)
         if depth:
             pending: Pending = local.tx
-            if self._prefix not in pending.locked and self._prefix not in pending.wanted:
+            if pending.optimistic:
+                pass  # locks only at its commit
+            elif self._prefix not in pending.locked and self._prefix not in pending.wanted:
                 pending.wanted.append(self._prefix)  # locked by the next statement sent
             local.depth = depth + 1
             try:
@@ -174,7 +201,9 @@ class PostgresStore:
                 local.depth -= 1
             return
         pending = local.tx = Pending()
-        pending.wanted.append(self._prefix)
+        pending.optimistic = getattr(local, "optimistic", False)
+        if not pending.optimistic:
+            pending.wanted.append(self._prefix)
         local.depth = 1
         try:
             try:
@@ -258,6 +287,9 @@ class PostgresStore:
     def _commit(self, pending: Pending) -> None:
         """Send the transaction's writes and every written partition's new version with its COMMIT (one round
         trip); then this replica's copies follow."""
+        if pending.optimistic:
+            self._commit_optimistic(pending)
+            return
         if not pending.written:
             if pending.conn is not None:
                 self._send(pending.conn, [("COMMIT", ())])
@@ -281,17 +313,21 @@ class PostgresStore:
                 scope[name] = after
         if EPOCH in pending.written:
             self._copies.forget()
-
-    # ---- records -----------------------------------------------------------------------------------------
+        self._wrote()
 
     def _text(self, name: str, key: str) -> str | None:
         """A record's stored text (None: absent), from the transaction's writes, this replica's copy of the
         partition when the database has confirmed it, or the database."""
         pending, part, wanted = self._pending(), self._prefix, (name, key)
         if pending is None:
-            return self._unlocked_text(part, wanted, None)
+            return self._unlocked_text(part, wanted, None)[0]
         if wanted in pending.writes:
             return pending.writes[wanted]
+        if pending.optimistic:  # no lock: the record with its partition's version, checked at commit if it writes
+            text, version = self._unlocked_text(part, wanted, None)
+            self._saw(pending, part, version)
+            pending.read.setdefault(wanted, text)
+            return text
         if pending.cleared:
             return first(self._in_transaction(pending, [(GET, wanted)])[0])
         if part in pending.locked:
@@ -307,33 +343,17 @@ class PostgresStore:
             text = first(self._in_transaction(pending, [(GET, wanted)])[0])
             self._copies.at(part, pending.locked[part]).records[wanted] = text
             return text
-        return self._unlocked_text(part, wanted, pending)
-
-    def _unlocked_text(self, part: str, wanted: Key, pending: Pending | None) -> str | None:
-        """A record of a partition this thread has not locked: from the copy if this request has confirmed its
-        version already, else with its version in one statement."""
-        scope = getattr(self._local, "scope", None)
-        confirmed = scope.get(part) if scope is not None else None
-        if confirmed is not None:
-            copy = self._copies.current(part)
-            if copy is not None and newer(copy.version, confirmed) and wanted in copy.records:
-                return copy.records[wanted]
-        statement = (VERSIONED_GET, (part, *wanted))
-        if pending is not None:  # in the transaction's round trip (with its BEGIN and locks, if they are due)
-            row = self._in_transaction(pending, [statement])[0][0]
-        else:
-            row = self._alone([statement])[0][0]
-        version: Version = (row[0], row[1])
-        self._copies.at(part, version).records[wanted] = row[2]
-        if scope is not None:
-            scope[part] = version
-        return row[2]
+        return self._unlocked_text(part, wanted, pending)[0]
 
     def _table_texts(self, table: str) -> dict[str, str]:
         """Every record of a table as key -> text (a fresh dict), as `_text` finds one."""
         pending, part, name = self._pending(), self._prefix, self._prefix + table
         if pending is None:
-            found = self._unlocked_table(part, name, None)
+            found = self._unlocked_table(part, name, None)[0]
+        elif pending.optimistic:  # no lock: the table with its partition's version, which its commit checks
+            found, version = self._unlocked_table(part, name, None)
+            self._saw(pending, part, version)
+            pending.whole.add(part)
         elif pending.cleared:
             found = dict(self._in_transaction(pending, [(TABLE, (name,))])[0])  # type: ignore[arg-type]
         elif part in pending.locked or part in pending.wanted:
@@ -344,7 +364,7 @@ class PostgresStore:
                 self._copies.at(part, pending.locked[part]).tables[name] = kept
             found = dict(kept)
         else:
-            found = self._unlocked_table(part, name, pending)
+            found = self._unlocked_table(part, name, pending)[0]
         if pending is not None:
             for (table_name, key), text in pending.writes.items():
                 if table_name == name:
@@ -354,22 +374,6 @@ class PostgresStore:
                         found[key] = text
         return found
 
-    def _unlocked_table(self, part: str, name: str, pending: Pending | None) -> dict[str, str]:
-        scope = getattr(self._local, "scope", None)
-        confirmed = scope.get(part) if scope is not None else None
-        if confirmed is not None:
-            copy = self._copies.current(part)
-            if copy is not None and newer(copy.version, confirmed) and name in copy.tables:
-                return dict(copy.tables[name])
-        statement = (VERSIONED_TABLE, (part, name))
-        rows = self._in_transaction(pending, [statement])[0] if pending is not None else self._alone([statement])[0]
-        version: Version = (rows[0][0], rows[0][1])
-        kept = {key: text for _, _, key, text in rows if key is not None}
-        self._copies.at(part, version).tables[name] = kept
-        if scope is not None:
-            scope[part] = version
-        return dict(kept)
-
     def _store(self, name: str, key: str, text: str | None) -> None:
         """Write (None: delete) a record: kept for the transaction's commit, or at once in a transaction of its
         own that moves the partition's version."""
@@ -378,6 +382,7 @@ class PostgresStore:
             rows = self._alone([("BEGIN", ()), (BUMP, (part,)), write_statement((name, key), text), ("COMMIT", ())])
             after: Version = (rows[1][0][0], rows[1][0][1])
             self._copies.committed(part, (after[0] - 1, after[1]), after, {(name, key): text})
+            self._wrote()
             return
         pending.written.add(part)
         if pending.cleared:  # after a clear in this transaction every statement goes to the database
@@ -418,7 +423,10 @@ class PostgresStore:
         if pending is None:
             self._alone([("BEGIN", ()), *[(BUMP, (name,)) for name in moved], delete, ("COMMIT", ())])
             self._copies.forget(part or None)
+            self._wrote()
             return
+        if pending.optimistic:  # it reads the database alone from here, under the locks: run again with them
+            raise WorldMoved("a clear takes its locks as it reads")
         # The writes kept so far go first; from here to the commit, this transaction reads the database alone.
         flushed = [write_statement(key, text) for key, text in pending.writes.items()]
         pending.writes.clear()

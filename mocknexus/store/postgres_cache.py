@@ -6,11 +6,14 @@ the epoch row. A replica keeps, per partition, the records it has read (their st
 (version, epoch) they were read at. It answers from them only after the database said, in the same round trip
 as something it had to send anyway, that the partition is still at that version:
 
-- a transaction (`PostgresStore.transaction`) takes its partition's row `FOR UPDATE` and reads the versions in
-  one round trip; no other writer can move the partition until it commits, so what it holds is the database's;
-- a read outside a transaction sends the versions with the record it asks for (one statement, one snapshot);
-  within one HTTP request (`PostgresStore.scope`), a partition checked once is not checked again: a request
-  that began after a write finished on another replica checks after that write, so it sees it.
+- a transaction that locks as it reads (`PostgresStore.transaction` outside a request's first run) takes its
+  partition's row `FOR UPDATE` and reads the versions in one round trip; no other writer can move the partition
+  until it commits, so what it holds is the database's;
+- a read without a lock (outside a transaction, or in an optimistic one) sends the versions with the record it
+  asks for (one statement, one snapshot); within one HTTP request (`PostgresStore.scope`), a partition checked
+  once is not checked again: a request that began after a write finished on another replica checks after that
+  write, so it sees it. An optimistic transaction's reads of a partition are all at one version, and if it
+  writes, its commit checks under the partitions' locks that what it read is still so (postgres_sql.unmoved).
 
 So a write on one replica is seen by the next read on any other: nothing is answered from memory that the
 database has not just confirmed. A replica's own writes enter its copy only once committed.
@@ -28,6 +31,8 @@ Key = tuple[str, str]  # (the table's full name, with its partition's prefix; th
 
 MAX_PARTITIONS = 2000  # partitions kept per replica (least recently used dropped): a bound on memory
 HOT_KEYS = 32  # per partition: the records read last, fetched again with the lock when another replica wrote
+STALE_LOOKS = 8  # a partition found moved by another replica is refilled for its next requests' first reads
+MAX_FOLLOWS = 10_000  # first reads whose follower is kept (least recently learnt dropped): a bound on memory
 
 
 @dataclass
@@ -47,6 +52,8 @@ class Copies:
         self._lock = threading.Lock()
         self._copies: OrderedDict[str, Copy] = OrderedDict()
         self._hot: dict[str, OrderedDict[Key, None]] = {}  # per partition, the keys read last (a copy's or not)
+        self._stale: dict[str, int] = {}  # partitions whose copy was found out of date lately: looks left (`found`)
+        self._follows: OrderedDict[tuple[str, Key], tuple[str, Key]] = OrderedDict()  # `learn`
         self._limit = limit
 
     def at(self, partition: str, version: Version) -> Copy:
@@ -82,6 +89,34 @@ class Copies:
             return []
         with self._lock:
             return list(found)
+
+    def learn(self, first: tuple[str, Key], then: tuple[str, Key]) -> None:
+        """A request's first read was `first`, and its first read in another partition `then` (a token's owner,
+        then its session in the owner's world): next time, `then` is read in `first`'s round trip."""
+        with self._lock:
+            self._follows[first] = then
+            self._follows.move_to_end(first)
+            if len(self._follows) > MAX_FOLLOWS:
+                self._follows.popitem(last=False)
+
+    def found(self, partition: str, known: Version | None, version: Version) -> None:
+        """A request's first read in `partition` found it at `version`, its copy at `known` (None: no copy)."""
+        if known is not None and known != version:
+            self._stale[partition] = STALE_LOOKS
+        elif partition in self._stale:
+            left = self._stale[partition] - 1
+            if left:
+                self._stale[partition] = left
+            else:
+                del self._stale[partition]
+
+    def stale(self, partition: str) -> bool:
+        """Whether one of the last STALE_LOOKS first reads of `partition` found its copy out of date (another
+        replica writes there), or it has no copy."""
+        return partition in self._stale or partition not in self._copies
+
+    def follower(self, first: tuple[str, Key]) -> tuple[str, Key] | None:
+        return self._follows.get(first)
 
     def current(self, partition: str) -> Copy | None:
         return self._copies.get(partition)
@@ -130,3 +165,8 @@ class Pending:
         self.writes: dict[Key, str | None] = {}
         self.written: set[str] = set()
         self.cleared = False
+        # Optimistic (a request's scope allows it): no lock until its commit, which checks what it read is so.
+        self.optimistic = False
+        self.seen: dict[str, Version] = {}  # the version each partition it read was read at
+        self.read: dict[Key, str | None] = {}  # each record as it first read it (None: absent)
+        self.whole: set[str] = set()  # partitions of which it read a table whole (their version alone tells)

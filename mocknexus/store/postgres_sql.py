@@ -77,6 +77,38 @@ VERSIONED_TABLE = (
 )
 
 
+# An optimistic transaction's commit (store/postgres.py) locks a partition it read but does not write, without
+# moving its version, in share mode: two commits that read one partition (the root's) do not wait for each
+# other, a writer of it waits for both. A partition never written has no row to lock: a writer making it then
+# either committed before the check (which sees its records) or comes after this transaction in every respect
+# (anything it read that this one writes, it reads under that partition's lock, after this one's commit).
+HOLD = "SELECT 1 FROM partitions WHERE name = %s FOR SHARE"
+
+
+def unmoved(name: str, seen: tuple[int, int], written: bool, reads: list[tuple[Key, str | None]], whole: bool) -> str:
+    """SQL true if what a transaction read in partition `name` at version `seen` is what the database holds now,
+    under the partition's lock (after its BUMP if it wrote there): the partition's version has not moved (but
+    for its own BUMP), or every record it read is as it read it (absent ones absent); with a table read whole,
+    only the version tells. The epoch never moved."""
+    epoch = f"{_EPOCH_VERSION} = {seen[1]}"
+    version = f"{_PARTITION_VERSION.replace('%s', literal(name))} = {seen[0] + int(written)}"
+    if whole or not reads:
+        return f"({epoch} AND {version})"
+    rows = ", ".join(f"({literal(tbl)}, {literal(key)}, {literal(text)})" for (tbl, key), text in reads)
+    same = (
+        f"NOT EXISTS (SELECT 1 FROM (VALUES {rows}) AS v(tbl, key, value) LEFT JOIN records r "
+        "ON r.tbl = v.tbl AND r.key = v.key WHERE r.value IS DISTINCT FROM v.value)"
+    )
+    return f"({epoch} AND ({version} OR {same}))"
+
+
+def check_statement(conditions: list[str]) -> Statement:
+    """A statement that fails (division by zero, store/postgres.py's sign that the world moved) unless every
+    condition holds: the commit's writes after it are then not made. Plain SQL has no RAISE; the division by a
+    value computed from the table is not folded away when the statement is planned."""
+    return f"SELECT 1 / (CASE WHEN {' AND '.join(conditions)} THEN 1 ELSE 0 END)", ()
+
+
 def write_statement(key: Key, text: str | None) -> Statement:
     if text is None:
         return "DELETE FROM records WHERE tbl = %s AND key = %s", key
@@ -96,6 +128,24 @@ def refill_statement(name: str, known: tuple[int, int] | None, keys: list[Key]) 
         else (f"NOT ({_PARTITION_VERSION.replace('%s', literal(name))} = {known[0]} AND {_EPOCH_VERSION} = {known[1]})")
     )
     return f"SELECT tbl, key, value FROM records WHERE (tbl, key) IN ({pairs}) AND {moved}", ()
+
+
+def versioned_get_statement(name: str, wanted: Key, known: tuple[int, int] | None, keys: list[Key]) -> Statement:
+    """A record with its partition's version (a first row, always), and `keys`' records (not it) with it in the same
+    snapshot if the partition is no longer at version `known` (None: always): the records a replica read last
+    in a world another replica wrote, refilled in the read's round trip instead of one round trip each."""
+    first_row = f"SELECT {_PARTITION_VERSION} AS pv, {_EPOCH_VERSION} AS ev"
+    read = f"{first_row}, NULL, NULL, (SELECT value FROM records WHERE tbl = %s AND key = %s)"
+    if not keys:
+        return read, (name, *wanted)
+    # Written in, with the statement's own values still to be: a literal's "%" doubled for that.
+    pairs = ", ".join(f"({literal(tbl)}, {literal(key)})" for tbl, key in keys).replace("%", "%%")
+    moved = "TRUE" if known is None else f"NOT (v.pv = {known[0]} AND v.ev = {known[1]})"
+    refill = (
+        f"SELECT v.pv, v.ev, r.tbl, r.key, r.value FROM ({first_row}) v, records r "
+        f"WHERE (r.tbl, r.key) IN ({pairs}) AND {moved}"
+    )
+    return f"({read}) UNION ALL ({refill})", (name, *wanted, name)
 
 
 def configure(conn: psycopg.Connection) -> None:

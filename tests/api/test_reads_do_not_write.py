@@ -77,3 +77,24 @@ def test_a_poll_writes_only_while_the_running_step_still_wants_it(counted, clock
     clock.advance(3)
     http.get(path, headers=headers)  # the step ends and the next one is entered: saved
     assert writes["members"] >= 2
+
+
+def test_a_call_in_the_same_emulated_second_does_not_write_its_session(counted, clock):
+    """A session's slide is kept at MX's precision (whole seconds): a call in the second of the last slide writes
+    nothing; one in the next second slides it, and the 30 minutes run from that second."""
+    http, writes = counted
+    headers = open_session(http)
+    clock.advance(0.4)
+    writes.clear()
+    assert http.get("/members", headers=headers).status == 200
+    assert writes["sessions"] == 0
+    clock.advance(0.5)  # 12:00:00.9
+    assert http.get("/members", headers=headers).status == 200
+    assert writes["sessions"] == 0
+    clock.advance(0.2)  # 12:00:01.1: the next second
+    assert http.get("/members", headers=headers).status == 200
+    assert writes["sessions"] == 1
+    clock.advance(30 * 60 - 1.2)  # 12:29:59.9: 30 minutes after 12:00:01 not yet reached
+    assert http.get("/members", headers=headers).status == 200
+    clock.advance(30 * 60 + 1)  # idle since 12:29:59
+    assert http.get("/members", headers=headers).json["error"]["code"] == 4011

@@ -1,0 +1,180 @@
+"""The PostgreSQL store's reads without a lock, and the optimistic transaction's commit (store/postgres.py).
+
+A read without a lock carries its partition's version in its statement (postgres_cache.py says why a copy
+answered after that cannot be stale). A request's first read brings, in its round trip, the record its first
+read was followed by last time in another partition (a token's owner, then that token's session in the owner's
+world): a member read is one round trip. Where another replica wrote lately, a read brings again the records
+its replica read last there. An optimistic transaction (a request's first run) reads this way, each partition
+at one version, and its commit checks under the partitions' locks that what it read is still so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mocknexus.store.base import WorldMoved
+from mocknexus.store.postgres_cache import Copies, Key, Pending, Version, newer
+from mocknexus.store.postgres_sql import (
+    BUMP,
+    HOLD,
+    VERSIONED_GET,
+    VERSIONED_TABLE,
+    Statement,
+    check_statement,
+    partition_of,
+    unmoved,
+    versioned_get_statement,
+    write_statement,
+)
+
+
+class LockFreeReads:
+    """PostgresStore's reads without a lock and its optimistic commits: a mixin, using the store's thread state
+    (`_local`), its copies, and its `_alone`, `_in_transaction` and `_wrote`."""
+
+    _local: Any
+    _copies: Copies
+    _alone: Any
+    _in_transaction: Any
+    _wrote: Any
+
+    def _commit_optimistic(self, pending: Pending) -> None:
+        """An optimistic transaction's commit: nothing to send if it wrote nothing (it locked nothing, began
+        nothing). Else one round trip: every partition it read or wrote locked in one order (written ones moved),
+        then a check that what it read is still so (`unmoved`), its writes and COMMIT; WorldMoved if the check
+        fails (or the locks deadlock with a transaction taking them as it reads), nothing written."""
+        if not pending.written:
+            return
+        # One order, the root's last, as a transaction locking as it reads takes them (a world's, then the root's).
+        names = sorted(pending.written | pending.seen.keys(), key=lambda name: (name == "", name))
+        statements: list[Statement] = [("BEGIN", ())]
+        statements += [(BUMP if name in pending.written else HOLD, (name,)) for name in names]
+        reads: dict[str, list[tuple[Key, str | None]]] = {}
+        for key, text in pending.read.items():
+            reads.setdefault(partition_of(key[0]), []).append((key, text))
+        checks = [
+            unmoved(name, seen, name in pending.written, reads.get(name, []), name in pending.whole)
+            for name, seen in pending.seen.items()
+        ]
+        if checks:
+            statements.append(check_statement(checks))
+        statements += [write_statement(key, text) for key, text in pending.writes.items()]
+        rows = self._alone([*statements, ("COMMIT", ())], moved=True)
+        scope = getattr(self._local, "scope", None)
+        for index, name in enumerate(names, start=1):
+            if name not in pending.written:
+                continue
+            after: Version = (rows[index][0][0], rows[index][0][1])
+            writes = {key: text for key, text in pending.writes.items() if partition_of(key[0]) == name}
+            self._copies.committed(name, (after[0] - 1, after[1]), after, writes)
+            if scope is not None:
+                scope[name] = after
+        self._wrote()
+
+    # ---- records -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _saw(pending: Pending, part: str, version: Version) -> None:
+        """An optimistic transaction read `part` at `version`: all its reads of a partition are at one version
+        (else they may not agree with each other), or it is run again with locks."""
+        seen = pending.seen.setdefault(part, version)
+        if seen != version:
+            raise WorldMoved(f"partition {part!r} moved between two reads of one transaction")
+
+    def _unlocked_text(self, part: str, wanted: Key, pending: Pending | None) -> tuple[str | None, Version]:
+        """A record of a partition this thread has not locked: from the copy if this request has confirmed its
+        version already, else with its version in one statement; with the version it is at."""
+        scope = getattr(self._local, "scope", None)
+        confirmed = scope.get(part) if scope is not None else None
+        if confirmed is not None:
+            ahead = getattr(self._local, "ahead", None)
+            if ahead is not None and ahead[0] == part:
+                self._followed(ahead, wanted)
+            copy = self._copies.current(part)
+            if copy is not None and newer(at := copy.version, confirmed) and wanted in copy.records:
+                text = copy.records[wanted]
+                if copy.version == at:  # not moved on by a commit (`Copies.committed`) meanwhile
+                    return text, at
+        if pending is not None:  # in the transaction's round trip (with its BEGIN and locks, if they are due)
+            row = self._in_transaction(pending, [(VERSIONED_GET, (part, *wanted))])[0][0]
+            version: Version = (row[0], row[1])
+            self._copies.at(part, version).records[wanted] = row[2]
+            if scope is not None:
+                scope[part] = version
+            return row[2], version
+        reads = [(part, wanted)]
+        if scope is not None and confirmed is None:  # this request's first read there
+            reads += self._first_read(part, wanted)
+        return self._read_alone(reads, scope)[0]
+
+    def _first_read(self, part: str, wanted: Key) -> list[tuple[str, Key]]:
+        """A request's first read in a partition (its scope has not confirmed it), about to be sent: the request's
+        first read of all brings its follower (`Copies.learn`) into its round trip; the first read in a second
+        partition is its follower, learnt for next time (and so is a read there other than the one brought)."""
+        local = self._local
+        first, ahead = getattr(local, "first", None), getattr(local, "ahead", None)
+        if first is None:
+            local.first = (part, wanted)
+            follower = self._copies.follower(local.first)
+            if follower is None or follower[0] == part:
+                return []
+            local.ahead = follower
+            return [follower]
+        if ahead is None:
+            local.ahead, local.used = (part, wanted), True
+            self._copies.learn(first, local.ahead)
+        return []
+
+    def _followed(self, ahead: tuple[str, Key], wanted: Key) -> None:
+        """A read in the partition whose record the request's first round trip brought (`ahead`): if the first
+        such read is of another record, that one is learnt instead, when the request ends (`scope`)."""
+        local = self._local
+        if local.used is None:
+            local.used = wanted == ahead[1] or (ahead[0], wanted)
+
+    def _read_alone(self, reads: list[tuple[str, Key]], scope: dict | None) -> list[tuple[str | None, Version]]:
+        """Records, each with its partition's version, in one round trip; with each, the records its replica read
+        last in that partition if it moved since its copy (another replica wrote): they refill the copy."""
+        statements, refills = [], []
+        for part, wanted in reads:
+            kept = self._copies.current(part)
+            known = kept.version if kept is not None else None
+            # The refill only where the copy was out of date last time (another replica writes there): the
+            # records' names in the statement cost the database time to read, every time.
+            hot = [key for key in self._copies.hot(part) if key != wanted] if self._copies.stale(part) else []
+            statements.append(versioned_get_statement(part, wanted, known, hot))
+            refills.append((known, hot))
+            self._copies.touch(part, wanted)
+        found = []
+        for (part, wanted), (known, hot), rows in zip(reads, refills, self._alone(statements), strict=True):
+            version: Version = (rows[0][0], rows[0][1])
+            if scope is None or part not in scope:  # the request's first look there: later ones find it current
+                self._copies.found(part, known, version)
+            copy = self._copies.at(part, version)
+            if hot and version != known:  # the statement sent them (those absent: no row)
+                texts = {(tbl, key): text for _, _, tbl, key, text in rows[1:]}
+                for key in hot:
+                    copy.records[key] = texts.get(key)
+            copy.records[wanted] = text = rows[0][4]
+            if scope is not None:
+                scope[part] = version
+            found.append((text, version))
+        return found
+
+    def _unlocked_table(self, part: str, name: str, pending: Pending | None) -> tuple[dict[str, str], Version]:
+        scope = getattr(self._local, "scope", None)
+        confirmed = scope.get(part) if scope is not None else None
+        if confirmed is not None:
+            copy = self._copies.current(part)
+            if copy is not None and newer(at := copy.version, confirmed) and name in copy.tables:
+                found = dict(copy.tables[name])
+                if copy.version == at:
+                    return found, at
+        statement = (VERSIONED_TABLE, (part, name))
+        rows = self._in_transaction(pending, [statement])[0] if pending is not None else self._alone([statement])[0]
+        version: Version = (rows[0][0], rows[0][1])
+        kept = {key: text for _, _, key, text in rows if key is not None}
+        self._copies.at(part, version).tables[name] = kept
+        if scope is not None:
+            scope[part] = version
+        return dict(kept), version

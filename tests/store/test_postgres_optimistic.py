@@ -1,0 +1,140 @@
+"""The PostgreSQL store's optimistic transactions (a request's first run, store/postgres.py): they lock nothing to
+read, send nothing to commit when they wrote nothing, and write only if what they read is still so at their
+commit (WorldMoved otherwise, nothing written); the web layer then runs the request again, locking as it reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from mocknexus.store.base import WorldMoved
+from mocknexus.store.postgres import PostgresStore
+from tests.store.test_store_contract import decode, encode
+
+
+@pytest.fixture
+def replicas(postgres_url):
+    one, two = PostgresStore(postgres_url, encode, decode), PostgresStore(postgres_url, encode, decode)
+    yield one.partition("client:a"), two.partition("client:a")
+    one.close()
+    two.close()
+
+
+def _sends(store: PostgresStore, monkeypatch) -> list[str]:
+    sent: list[str] = []
+    send = PostgresStore._send
+
+    def counted(self, conn, statements, *args, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(";".join(sql for sql, _ in statements))
+        return send(self, conn, statements, *args, **kwargs)
+
+    monkeypatch.setattr(PostgresStore, "_send", counted)
+    return sent
+
+
+def test_a_read_only_transaction_locks_nothing_and_sends_no_commit(replicas, monkeypatch):
+    one, two = replicas
+    one.put("users", "u", 1)
+    sent = _sends(one, monkeypatch)
+    with one.scope(optimistic=True), one.transaction():
+        assert one.get("users", "u") == 1
+        assert len(sent) == 1 and not any(word in sent[0] for word in ("BEGIN", "FOR UPDATE", "COMMIT"))
+        with two.transaction():  # a writer of the same world, in this thread: it would wait forever for a lock
+            two.put("users", "v", 2)
+        del sent[:]
+    assert sent == []  # its end sent nothing
+
+
+def test_a_write_over_what_another_replica_changed_meanwhile_is_not_made(replicas):
+    one, two = replicas
+    one.put("users", "u", 1)
+    with pytest.raises(WorldMoved), one.scope(optimistic=True), one.transaction():
+        assert one.get("users", "u") == 1
+        two.put("users", "u", 2)  # another replica's write, committed
+        one.put("users", "u", one.get("users", "u") + 10)
+        one.put("users", "w", "made with u")
+    assert (two.get("users", "u"), two.get("users", "w")) == (2, None)
+
+
+def test_an_absent_record_another_replica_made_meanwhile_is_a_conflict(replicas):
+    """Uniqueness: two replicas creating one id; the second finds it made at its commit."""
+    one, two = replicas
+    with pytest.raises(WorldMoved), one.scope(optimistic=True), one.transaction():
+        assert one.get("logins", "alice") is None
+        two.put("logins", "alice", "two's")
+        one.put("logins", "alice", "one's")
+    assert two.get("logins", "alice") == "two's"
+
+
+def test_a_write_beside_another_replicas_write_in_the_same_world_is_made(replicas):
+    """The world moved, but not what the transaction read: its writes are made."""
+    one, two = replicas
+    one.put("users", "u", 1)
+    with one.scope(optimistic=True), one.transaction():
+        assert one.get("users", "u") == 1
+        two.put("users", "v", 2)
+        one.put("users", "u", 3)
+    assert (two.get("users", "u"), two.get("users", "v")) == (3, 2)
+
+
+def test_a_table_read_whole_conflicts_with_any_write_to_its_world(replicas):
+    one, two = replicas
+    one.put("users", "u", 1)
+    with pytest.raises(WorldMoved), one.scope(optimistic=True), one.transaction():
+        assert one.count("users") == 1
+        two.put("users", "v", 2)
+        one.put("counts", "users", 1)
+    assert two.get("counts", "users") is None
+
+
+def test_two_reads_of_one_transaction_at_two_versions_are_a_conflict(replicas):
+    one, two = replicas
+    one.put("users", "u", 1)
+    with pytest.raises(WorldMoved), one.scope(optimistic=True), one.transaction():
+        assert one.get("users", "u") == 1
+        two.put("users", "v", 2)
+        one.get("users", "v")  # not in the copy: read from the database, at the next version
+
+
+def test_once_a_request_has_written_its_transactions_lock_as_they_read(replicas):
+    """Running it again would repeat what it wrote: after a commit, a request's transactions cannot conflict."""
+    one, two = replicas
+    one.put("users", "u", 1)
+    with one.scope(optimistic=True):
+        with one.transaction():
+            one.put("users", "w", 1)
+        with one.transaction():
+            assert one.get("users", "u") == 1  # the world's lock taken with this read
+            one.put("users", "u", 5)
+    assert two.get("users", "u") == 5
+
+
+def test_a_request_whose_world_moved_is_run_again_locking_as_it_reads_on_the_same_body():
+    """web/request_scope.py: WorldMoved from a request's first run runs it again, its body read again."""
+    import io
+    from contextlib import contextmanager
+
+    from mocknexus.web.request_scope import in_scope
+
+    runs: list[tuple[bool, bytes]] = []
+
+    @contextmanager
+    def scope(optimistic: bool = False):
+        runs.append((optimistic, b""))
+        yield
+
+    def wsgi_app(environ, start_response):  # type: ignore[no-untyped-def]
+        runs[-1] = (runs[-1][0], environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])))
+        if len(runs) == 1:
+            raise WorldMoved("moved")
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    app = in_scope(wsgi_app, scope, max_body=100)
+    environ = {"CONTENT_LENGTH": "5", "wsgi.input": io.BytesIO(b"hello")}
+    assert app(environ, lambda *args: None) == [b"ok"]
+    assert runs == [(True, b"hello"), (False, b"hello")]
+    runs.clear()  # a body larger than the server takes is not kept: the request locks as it reads at once
+    environ = {"CONTENT_LENGTH": "500", "wsgi.input": io.BytesIO(b"x" * 500)}
+    with pytest.raises(WorldMoved):  # (this fake raises on any first run)
+        app(environ, lambda *args: None)
+    assert runs == [(False, b"x" * 500)]
