@@ -25,13 +25,14 @@ def in_scope(wsgi_app: Any, scope: Any, max_body: int) -> Any:
         if body is None:
             with scope():
                 return wsgi_app(environ, start_response)
+        given = dict(environ)  # as the server gave it: the run again resolves its caller, user and session anew
         try:
             with scope(optimistic=True):
                 return wsgi_app(environ, start_response)
         except WorldMoved:
-            environ["wsgi.input"] = io.BytesIO(body)
+            again = {**given, "wsgi.input": io.BytesIO(body)}
             with scope():
-                return wsgi_app(environ, start_response)
+                return wsgi_app(again, start_response)
 
     return app
 

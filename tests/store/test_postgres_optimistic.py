@@ -125,7 +125,9 @@ def test_a_request_whose_world_moved_is_run_again_locking_as_it_reads_on_the_sam
     def wsgi_app(environ, start_response):  # type: ignore[no-untyped-def]
         runs[-1] = (runs[-1][0], environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])))
         if len(runs) == 1:
+            environ["mocknexus.caller"] = "resolved in the first run"
             raise WorldMoved("moved")
+        assert "mocknexus.caller" not in environ  # nothing the first run resolved is reused
         start_response("200 OK", [])
         return [b"ok"]
 
