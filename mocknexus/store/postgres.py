@@ -66,6 +66,8 @@ Decode = Callable[[str, str], Any]
 
 POOL_SIZE = 24  # request threads (8 by default), the background thread, the webhook dispatcher and its senders
 PING_SECONDS = 1.5  # how long the health check waits for one
+MAX_PLAIN = 4096  # decoded plain records kept (`get`), all dropped when full: a bound on memory
+PLAIN = frozenset({str, int, float, bool})  # immutable: shared as they are
 WAIT_SECONDS = 0.1  # a wait for the database's answer wakes this often (as psycopg's own), e.g. for Ctrl-C
 TUPLES_OK, COMMAND_OK, EMPTY_QUERY, FATAL_ERROR = (
     pq.ExecStatus.TUPLES_OK,
@@ -110,6 +112,9 @@ class PostgresStore(LockFreeReads):
         self._decode = decode
         self._local = threading.local()  # the thread's transaction (`tx`, `depth`) and request scope (`scope`)
         self._copies = Copies()  # what this replica read, per partition (postgres_cache.py)
+        # Records that decode to a string or a flat dict (an index entry, the clock, a world's entry), by their
+        # text: the clock alone is read four times a request. Handed out as a copy (a dict), so never changed.
+        self._plain: dict[tuple[str, str], Any] = {}
         self._prefix = ""  # a partition's: "<quoted name>/", as in sqlite.py
         self._pool = open_pool(url, pool_size, self.display, self._scrub)
 
@@ -427,7 +432,18 @@ class PostgresStore(LockFreeReads):
 
     def get(self, table: str, key: str) -> Any | None:
         text = self._text(self._prefix + table, key)
-        return None if text is None else self._decode(table, text)
+        if text is None:
+            return None
+        plain = self._plain.get((table, text))
+        if plain is not None:
+            return dict(plain) if type(plain) is dict else plain
+        value = self._decode(table, text)
+        if type(value) in PLAIN or (type(value) is dict and all(type(v) in PLAIN for v in value.values())):
+            if len(self._plain) >= MAX_PLAIN:
+                self._plain.clear()
+            self._plain[(table, text)] = value
+            return dict(value) if type(value) is dict else value
+        return value
 
     def put(self, table: str, key: str, value: Any) -> None:
         self._store(self._prefix + table, key, self._encode(table, value))

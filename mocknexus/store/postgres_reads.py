@@ -139,9 +139,11 @@ class LockFreeReads:
         for part, wanted in reads:
             kept = self._copies.current(part)
             known = kept.version if kept is not None else None
-            # The refill only where the copy was out of date last time (another replica writes there): the
-            # records' names in the statement cost the database time to read, every time.
-            hot = [key for key in self._copies.hot(part) if key != wanted] if self._copies.stale(part) else []
+            # The refill only where the copy was out of date last time (another replica writes there), and not
+            # once this request has confirmed the copy's version (it would not be used): the records' names in
+            # the statement cost the database time to read, every time.
+            refill = self._copies.stale(part) and not (scope and known is not None and scope.get(part) == known)
+            hot = [key for key in self._copies.hot(part) if key != wanted] if refill else []
             statements.append(versioned_get_statement(part, wanted, known, hot))
             refills.append((known, hot))
             self._copies.touch(part, wanted)
