@@ -68,6 +68,7 @@ POOL_SIZE = 24  # request threads (8 by default), the background thread, the web
 PING_SECONDS = 1.5  # how long the health check waits for one
 MAX_PLAIN = 4096  # decoded plain records kept (`get`), all dropped when full: a bound on memory
 PLAIN = frozenset({str, int, float, bool})  # immutable: shared as they are
+LEFT_IN_TRANSACTION = (pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR)
 WAIT_SECONDS = 0.1  # a wait for the database's answer wakes this often (as psycopg's own), e.g. for Ctrl-C
 TUPLES_OK, COMMAND_OK, EMPTY_QUERY, FATAL_ERROR = (
     pq.ExecStatus.TUPLES_OK,
@@ -158,13 +159,16 @@ class PostgresStore(LockFreeReads):
             except psycopg_pool.PoolTimeout as exc:
                 raise self._unavailable(exc) from None
             try:
-                # Not `pool.connection()`: its `with conn` costs a generator and a lock per use, to COMMIT or
-                # ROLLBACK what the pool itself rolls back on return (a connection left in a transaction).
+                # Not `pool.connection()`: its `with conn` costs a generator and a lock per use, to find in
+                # autocommit that there is nothing to commit (a failed BEGIN ... COMMIT is rolled back below).
                 return self._send(conn, statements, moved)
             except StoreUnavailable:
                 if attempt == 2:
                     raise
             finally:
+                if conn.pgconn.transaction_status in LEFT_IN_TRANSACTION:  # a list failed between BEGIN and COMMIT
+                    with contextlib.suppress(psycopg.Error):
+                        conn.rollback()  # as `pool.connection()` did, not the pool's warning that it rolls back
                 self._pool.putconn(conn)
             self._drop_dead()
         raise AssertionError("unreachable")
@@ -189,6 +193,9 @@ class PostgresStore(LockFreeReads):
                 if attempt == 2 or not conn.broken:  # a pooled connection the database dropped: one more
                     raise self._unavailable(exc) from None
             finally:
+                if conn.pgconn.transaction_status in LEFT_IN_TRANSACTION:  # a list failed between BEGIN and COMMIT
+                    with contextlib.suppress(psycopg.Error):
+                        conn.rollback()  # as `pool.connection()` did, not the pool's warning that it rolls back
                 self._pool.putconn(conn)
             self._drop_dead()
 
