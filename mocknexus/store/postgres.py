@@ -30,6 +30,7 @@ import contextlib
 import copy
 import threading
 import urllib.parse
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -49,6 +50,8 @@ from mocknexus.store.postgres_sql import (
     EPOCH,
     GET,
     LOCK,
+    PREPARE_GET,
+    PREPARED_GET,
     RELEASE_LEASE,
     TABLE,
     TAKE_LEASE,
@@ -116,6 +119,7 @@ class PostgresStore(LockFreeReads):
         # Records that decode to a string or a flat dict (an index entry, the clock, a world's entry), by their
         # text: the clock alone is read four times a request. Handed out as a copy (a dict), so never changed.
         self._plain: dict[tuple[str, str], Any] = {}
+        self._prepared: weakref.WeakSet[psycopg.Connection] = weakref.WeakSet()  # those with PREPARE_GET done
         self._prefix = ""  # a partition's: "<quoted name>/", as in sqlite.py
         self._pool = open_pool(url, pool_size, self.display, self._scrub)
 
@@ -135,6 +139,9 @@ class PostgresStore(LockFreeReads):
         check (or a deadlock) failing is WorldMoved, the transaction rolled back."""
         text = ";".join(sql % tuple(map(literal, params)) if params else sql for sql, params in statements)
         try:
+            if conn not in self._prepared and any(sql is PREPARED_GET for sql, _ in statements):
+                _exchange(conn, PREPARE_GET)  # once per connection, in a round trip of its own
+                self._prepared.add(conn)
             return _exchange(conn, text)
         except (
             psycopg.errors.DivisionByZero,
