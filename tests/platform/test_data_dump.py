@@ -9,13 +9,15 @@ follows whatever changes a transaction (posting, an edit, a new aggregation)."""
 from __future__ import annotations
 
 import itertools
-from datetime import date
+import random
+from datetime import UTC, date, datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
 
 from mocknexus.apis.platform import transaction_bytes
 from mocknexus.apis.platform.schemas import transactions as s
+from mocknexus.apis.platform.schemas.common import PlatformTime
 from mocknexus.apis.platform.schemas.v20250224 import transactions as s25
 from mocknexus.app import create_app
 from mocknexus.config import Config
@@ -201,3 +203,17 @@ def test_kept_bytes_stay_within_their_bound(app, monkeypatch):
     kept = transaction_bytes.KEPT
     assert 0 < kept.size <= 40_000
     assert kept.size == sum(len(part) + transaction_bytes.ENTRY_OVERHEAD for part in kept.parts.values())
+
+
+def test_platform_time_writes_strftimes_text_for_any_datetime():
+    """PlatformTime writes a timestamp from kept parts (its day's, minute's, second's text): the text strftime
+    writes of it in UTC, for naive, UTC and offset datetimes across the years, microseconds dropped."""
+    rng = random.Random(26)
+    zones = [None, UTC, timezone(timedelta(0)), timezone(timedelta(hours=-7)), timezone(timedelta(hours=5, minutes=45))]
+    for _ in range(20_000):
+        zone = rng.choice(zones)
+        at = datetime(rng.randrange(2, 9999), rng.randrange(1, 13), rng.randrange(1, 29), rng.randrange(24),
+                      rng.randrange(60), rng.randrange(60), rng.randrange(1_000_000), tzinfo=zone)  # fmt: skip
+        expected = (at.astimezone(UTC) if zone is not None else at).strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert PlatformTime.serialize_value(at) == expected
+    assert PlatformTime.serialize_value(None) is None

@@ -18,6 +18,7 @@ from itertools import accumulate
 
 from mocknexus.domain.core.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE, MIN_PER_PAGE, Page
 from mocknexus.domain.data import categories, generate
+from mocknexus.domain.data.generate import Raw
 from mocknexus.domain.data.records import Ledger
 from mocknexus.domain.data.visibility import MemberView, Seen
 
@@ -158,12 +159,22 @@ def _fast(
 def _seen_on(sources: Sources, ordinal: int, low: int = 0, high: int | None = None, total: int = -1) -> list[Seen]:
     """The day's transactions the last aggregation saw, newest first, from the `low`-th to before the `high`-th.
     When `total` (the day's count) is all the bank has that day, every one is seen: only the slice is worked out."""
+    if len(sources.parts) == 1:  # one member's: its view works out the slice's (or the day's) at once
+        view, ledgers = sources.parts[0]
+        raws = [r for ledger in ledgers for r in view.day(ledger, ordinal)]
+        if len(ledgers) > 1:  # one ledger's day comes newest first already
+            raws.sort(key=_newest_order, reverse=True)
+        return view.seen_each(raws[low:high]) if total == len(raws) else view.seen_each(raws)[low:high]
     made = [(r, view) for view, ledgers in sources.parts for ledger in ledgers for r in view.day(ledger, ordinal)]
     if sum(len(ledgers) for _, ledgers in sources.parts) > 1:  # one ledger's day comes newest first already
         made.sort(key=lambda m: (m[0].transacted_at, m[0].guid), reverse=True)
     if total == len(made):
         return [s for r, view in made[low:high] if (s := view.seen(r)) is not None]
     return [s for r, view in made if (s := view.seen(r)) is not None][low:high]
+
+
+def _newest_order(raw: Raw) -> tuple[datetime, str]:
+    return raw.transacted_at, raw.guid
 
 
 def _seen_between(sources: Sources, start: date, end: date) -> list[Seen]:

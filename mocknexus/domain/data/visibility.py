@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -151,21 +152,33 @@ class MemberView:
 
     def seen(self, raw: Raw) -> Seen | None:
         """The transaction as the last aggregation left it, or None if no aggregation has seen it."""
+        found = self.seen_each((raw,))
+        return found[0] if found else None
+
+    def seen_each(self, raws: Iterable[Raw]) -> list[Seen]:
+        """`seen` of each of `raws`, those seen, in order: the latest aggregation and the indexes read once, not
+        once a transaction (a page's 100)."""
         latest = self.latest
-        if latest is None or raw.transacted_at > latest.at or raw.after_serial >= latest.serial:
-            return None
-        if raw.transacted_at.toordinal() < self.reaches[-1]:
-            return None
-        first = self.first_aggregation(raw, raw.transacted_at, raw.after_serial)
-        if first is None:
-            return None
-        posted_at = raw.posted_at
-        posted = posted_at is not None and posted_at <= latest.at and raw.posted_after < latest.serial
-        updated = first.at
-        if posted and (posted_at > first.at or raw.posted_after >= first.serial):  # type: ignore[operator]
-            posting = self.first_aggregation(raw, posted_at, raw.posted_after)  # type: ignore[arg-type]
-            updated = posting.at if posting else latest.at
-        edit = self.edits.get(raw.guid)
-        if edit is not None:
-            updated = max(updated, edit.updated_at)
-        return Seen(raw, first.at, updated, POSTED if posted else PENDING, edit)
+        if latest is None:
+            return []
+        at, serial, reach = latest.at, latest.serial, self.reaches[-1]
+        edits, first_aggregation = self.edits, self.first_aggregation
+        found: list[Seen] = []
+        for raw in raws:
+            transacted_at = raw.transacted_at
+            if transacted_at > at or raw.after_serial >= serial or transacted_at.toordinal() < reach:
+                continue
+            first = first_aggregation(raw, transacted_at, raw.after_serial)
+            if first is None:
+                continue
+            posted_at = raw.posted_at
+            posted = posted_at is not None and posted_at <= at and raw.posted_after < serial
+            updated = first.at
+            if posted and (posted_at > first.at or raw.posted_after >= first.serial):  # type: ignore[operator]
+                posting = first_aggregation(raw, posted_at, raw.posted_after)  # type: ignore[arg-type]
+                updated = posting.at if posting else at
+            edit = edits.get(raw.guid)
+            if edit is not None:
+                updated = max(updated, edit.updated_at)
+            found.append(Seen(raw, first.at, updated, POSTED if posted else PENDING, edit))
+        return found
