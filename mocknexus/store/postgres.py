@@ -17,9 +17,10 @@ A replica keeps the records it has read, per partition, with the version they we
 them only when the database has just confirmed that version (postgres_cache.py says how, and why that cannot
 go stale): a member read is a few round trips, not one per record.
 
-Connections come from a psycopg_pool pool (postgres_wire.py sends on them). When the database goes away (a
-restart, a network cut) an operation raises `StoreUnavailable`, which the web layer answers as MX's 503; a connection found dead when a transaction
-or a lone read starts is replaced and the operation tried once more, so replicas recover by themselves.
+Connections come from a psycopg_pool pool (postgres_wire.py sends on them). When the database goes away (a restart,
+a network cut) an operation raises `StoreUnavailable`, which the web layer answers as MX's 503; a connection found
+dead when a transaction or a lone read starts is replaced and the operation tried once more, so replicas recover by
+themselves.
 
 Opening the store (postgres_open.py) brings an older schema up to date and refuses a newer one.
 """
