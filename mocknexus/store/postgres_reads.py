@@ -81,6 +81,26 @@ class LockFreeReads:
         if seen != version:
             raise WorldMoved(f"partition {part!r} moved between two reads of one transaction")
 
+    def _kept_text(self, part: str, wanted: Key) -> tuple[str | None, Version] | None:
+        """`_unlocked_text`'s fast path: a record of a partition this request has confirmed, from the copy at that
+        version or newer; None if the database must be asked."""
+        local = self._local
+        scope = local.scope
+        confirmed = scope.get(part) if scope is not None else None
+        if confirmed is None:
+            return None
+        if local.used is None and (ahead := local.ahead) is not None and ahead[0] == part:
+            self._followed(ahead, wanted)
+        copy = self._copies.current(part)
+        if copy is None:
+            return None
+        at = copy.version
+        if at[0] >= confirmed[0] and at[1] >= confirmed[1] and wanted in copy.records:  # `newer`, inlined
+            text = copy.records[wanted]
+            if copy.version == at:  # not moved on by a commit (`Copies.committed`) meanwhile
+                return text, at
+        return None
+
     def _unlocked_text(self, part: str, wanted: Key, pending: Pending | None) -> tuple[str | None, Version]:
         """A record of a partition this thread has not locked: from the copy if this request has confirmed its
         version already, else with its version in one statement; with the version it is at."""

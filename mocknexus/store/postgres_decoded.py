@@ -1,0 +1,127 @@
+"""Records a PostgreSQL replica keeps decoded, by their stored text, and hands out as copies (store/postgres.py).
+
+A read of a record that the database confirmed gives its stored text; the same text always decodes to the same
+value, so a replica decodes a text once and keeps the value by (table, text): nothing here can go stale, since a
+record written anew has a new text (the copies of postgres_cache.py say which text is current). Decoding a
+member (json.loads, then its dataclass and the nested records of its timeline, its job, its OAuth state) was a
+tenth of a member read's CPU on this store; a copy costs a fraction of that.
+
+The domain changes the records it reads and writes them back, and a request may be run again (WorldMoved): the
+value kept is never handed out, each read gets a copy of its own, as deep as the value's mutable parts (a
+record's lists, dicts and nested records; strings, numbers, datetimes and enum members are shared, being
+immutable).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime
+import decimal
+import enum
+import threading
+from collections.abc import Callable
+from typing import Any
+
+MAX_CHARS = 8_000_000  # the texts of the values kept, all dropped when past it: a bound on memory
+IMMUTABLE: set[type] = {
+    str,
+    int,
+    float,
+    bool,
+    type(None),
+    bytes,
+    datetime.datetime,
+    datetime.date,
+    datetime.time,
+    datetime.timedelta,
+    decimal.Decimal,
+}
+
+Copier = Callable[[Any], Any]
+
+
+class Decoded:
+    """Values by (table, their stored text), shared by a replica's threads (a lost race decodes twice)."""
+
+    def __init__(self, decode: Callable[[str, str], Any], max_chars: int = MAX_CHARS) -> None:
+        self._decode = decode
+        self._kept: dict[tuple[str, str], tuple[Any, Copier | None]] = {}
+        self._chars = 0
+        self._max_chars = max_chars
+        self._lock = threading.Lock()
+
+    def value(self, table: str, text: str) -> Any:
+        """The value `text` decodes to in `table`, a copy of its own for the caller."""
+        found = self._kept.get((table, text))
+        if found is None:
+            value = self._decode(table, text)
+            found = (value, copier(type(value)))
+            with self._lock:
+                if self._chars + len(text) > self._max_chars:
+                    self._kept.clear()
+                    self._chars = 0
+                self._kept[(table, text)] = found
+                self._chars += len(text)
+        value, copy_of = found
+        return value if copy_of is None else copy_of(value)
+
+
+_copiers: dict[type, Copier | None] = {}
+
+
+def copier(kind: type) -> Copier | None:
+    """How to copy a value of type `kind` (None: it is immutable, shared as it is)."""
+    try:
+        return _copiers[kind]
+    except KeyError:
+        pass
+    if kind in IMMUTABLE or issubclass(kind, enum.Enum):
+        IMMUTABLE.add(kind)  # an enum's members: checked as the built-in ones are, without a call
+        found = None
+    elif kind is dict:
+        found = _copy_dict
+    elif kind is list:
+        found = _copy_list
+    elif kind is tuple:
+        found = _copy_tuple
+    elif dataclasses.is_dataclass(kind) and not hasattr(kind, "__slots__"):
+        found = _record_copier(kind)
+    else:
+        found = copy.deepcopy  # anything else: slower, still a copy of its own
+    _copiers[kind] = found
+    return found
+
+
+def copy_of(value: Any) -> Any:
+    """A copy of `value`, as deep as its mutable parts."""
+    kind = type(value)
+    found = _copiers[kind] if kind in _copiers else copier(kind)
+    return value if found is None else found(value)
+
+
+def _copy_dict(value: dict) -> dict:
+    return {key: item if type(item) in IMMUTABLE else copy_of(item) for key, item in value.items()}
+
+
+def _copy_list(value: list) -> list:
+    return [item if type(item) in IMMUTABLE else copy_of(item) for item in value]
+
+
+def _copy_tuple(value: tuple) -> tuple:
+    return tuple(item if type(item) in IMMUTABLE else copy_of(item) for item in value)
+
+
+def _record_copier(kind: type) -> Copier:
+    """A dataclass's copier: a new instance (its __init__ and __post_init__ not run again: the state copied is
+    what they made) whose attributes are the original's, each copied as deep as it is mutable."""
+    new = object.__new__
+
+    def copy_record(value: Any) -> Any:
+        made = new(kind)
+        made.__dict__.update(
+            {name: item if type(item) in IMMUTABLE else copy_of(item) for name, item in value.__dict__.items()}
+        )
+        return made
+
+    return copy_record
