@@ -43,7 +43,7 @@ from mocknexus.store.base import StoreUnavailable, WorldMoved
 from mocknexus.store.postgres_cache import Copies, Key, Pending, Version
 from mocknexus.store.postgres_decoded import Decoded
 from mocknexus.store.postgres_open import open_pool
-from mocknexus.store.postgres_reads import LockFreeReads
+from mocknexus.store.postgres_reads import MISS, LockFreeReads
 from mocknexus.store.postgres_sql import (
     BUMP,
     CREATE,
@@ -324,7 +324,9 @@ class PostgresStore(Connections, LockFreeReads):
             pending.writes[(name, key)] = text
 
     def get(self, table: str, key: str) -> Any | None:
-        text = self._text(self._prefix + table, key)
+        text = self._fast_text(self._prefix + table, key)
+        if text is MISS:
+            text = self._text(self._prefix + table, key)
         return None if text is None else self._decoded.value(table, text)
 
     def put(self, table: str, key: str, value: Any) -> None:

@@ -20,6 +20,8 @@ import datetime
 import decimal
 import enum
 import threading
+import types
+import typing
 from collections.abc import Callable
 from typing import Any
 
@@ -114,7 +116,42 @@ def _copy_tuple(value: tuple) -> tuple:
 
 def _record_copier(kind: type) -> Copier:
     """A dataclass's copier: a new instance (its __init__ and __post_init__ not run again: the state copied is
-    what they made) whose attributes are the original's, each copied as deep as it is mutable."""
+    what they made) with the original's attributes, those whose type hint is mutable copied. The values copied
+    come from the decoder, whose fields are of their hinted types (snapshot.from_data checks them); one with
+    other attributes than its fields is copied attribute by attribute, each as deep as it is mutable."""
+    names = frozenset(f.name for f in dataclasses.fields(kind))
+    try:
+        hints = typing.get_type_hints(kind)
+    except (NameError, TypeError):  # a hint that does not resolve: every field checked as it is copied
+        hints = {}
+    mutable = sorted(name for name in names if not _immutable(hints.get(name, Any)))
+    checks = "".join(
+        f"    v = d[{name!r}]\n    if type(v) not in IMMUTABLE:\n        n[{name!r}] = copy_of(v)\n" for name in mutable
+    )
+    source = (
+        "def copy_record(value):\n"
+        "    d = value.__dict__\n"
+        "    if d.keys() != NAMES:\n"
+        "        return every(value)\n"
+        "    n = d.copy()\n"
+        f"{checks}"
+        "    made = new(kind)\n"
+        "    made.__dict__ = n\n"
+        "    return made\n"
+    )
+    scope = {
+        "IMMUTABLE": IMMUTABLE,
+        "NAMES": names,
+        "copy_of": copy_of,
+        "every": _attribute_copier(kind),
+        "new": object.__new__,
+        "kind": kind,
+    }
+    exec(compile(source, f"<copier of {kind.__qualname__}>", "exec"), scope)  # its text made of field names alone
+    return scope["copy_record"]
+
+
+def _attribute_copier(kind: type) -> Copier:
     new = object.__new__
 
     def copy_record(value: Any) -> Any:
@@ -125,3 +162,12 @@ def _record_copier(kind: type) -> Copier:
         return made
 
     return copy_record
+
+
+def _immutable(hint: Any) -> bool:
+    """Whether every value of type `hint` is immutable (an optional one too)."""
+    if hint in IMMUTABLE or (isinstance(hint, type) and issubclass(hint, enum.Enum)):
+        return True
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return all(_immutable(option) for option in typing.get_args(hint))
+    return typing.get_origin(hint) is typing.Literal
