@@ -25,7 +25,7 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-MAX_CHARS = 8_000_000  # the texts of the values kept, all dropped when past it: a bound on memory
+MAX_CHARS = 2_000_000  # the texts of the values kept, all dropped when past it: a bound on memory (a member: 3 bytes a character, text and value)
 IMMUTABLE: set[type] = {
     str,
     int,
