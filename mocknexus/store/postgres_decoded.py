@@ -25,7 +25,9 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-MAX_CHARS = 2_000_000  # the texts of the values kept, all dropped when past it: a bound on memory (a member: 3 bytes a character, text and value)
+# The texts of the values kept, all dropped when past it: a bound on memory (a member takes 3 bytes a character,
+# its text and its value: ~6 MB).
+MAX_CHARS = 2_000_000
 IMMUTABLE: set[type] = {
     str,
     int,
