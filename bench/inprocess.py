@@ -131,7 +131,9 @@ def _postgresql(rounds: int, calls: int) -> int:
         for name, runs in found.items():
             print(f"  {name:<12} least {min(runs):>7.1f} us   median {statistics.median(runs):>7.1f} us")
         print(f"  memory / postgresql (least): {min(found['memory']) / min(found['postgresql']):.2f}")
-        apps["postgresql"].extensions["mocknexus.store"][1].close()  # before its server stops
+        for app in apps.values():  # the background thread, then the pool, before the server stops
+            app.extensions["mocknexus.background"].stop()
+        apps["postgresql"].extensions["mocknexus.store"][1].close()
     finally:
         server.close()
     return 0
