@@ -15,7 +15,8 @@ world, then the root's). Its writes are sent with its COMMIT, in one round trip.
 
 A replica keeps the records it has read, per partition, with the version they were read at, and answers from
 them only when the database has just confirmed that version (postgres_cache.py says how, and why that cannot
-go stale): a member read is a few round trips, not one per record.
+go stale): a member read is a few round trips, not one per record. A read of a partition another replica wrote
+since the copy brings every record changed since, in its round trip (postgres_changes.py).
 
 Connections come from a psycopg_pool pool (postgres_wire.py sends on them). When the database goes away (a restart,
 a network cut) an operation raises `StoreUnavailable`, which the web layer answers as MX's 503; a connection found

@@ -15,8 +15,15 @@ as something it had to send anyway, that the partition is still at that version:
   write, so it sees it. An optimistic transaction's reads of a partition are all at one version, and if it
   writes, its commit checks under the partitions' locks that what it read is still so (postgres_sql.unmoved).
 
+A copy found out of date is brought to the partition's version in that same statement (or under that lock)
+when the database holds every change since the copy's version: each record carries the version it was last
+written at and each deletion leaves a tombstone, so the records and tombstones past the copy's version are
+all that changed (postgres_changes.py). Where they may not all be there (a `clear`, tombstones pruned, more
+than a copy takes, a write by an older mocknexus) the database says so and the copy starts again, empty.
+
 So a write on one replica is seen by the next read on any other: nothing is answered from memory that the
-database has not just confirmed. A replica's own writes enter its copy only once committed.
+database has not just confirmed, or brought forward to what it just confirmed. A replica's own writes enter
+its copy only once committed.
 """
 
 from __future__ import annotations

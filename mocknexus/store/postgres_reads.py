@@ -3,8 +3,8 @@
 A read without a lock carries its partition's version in its statement (postgres_cache.py says why a copy
 answered after that cannot be stale). A request's first read brings, in its round trip, the record its first
 read was followed by last time in another partition (a token's owner, then that token's session in the owner's
-world): a member read is one round trip. Where another replica wrote lately, a read brings again the records
-its replica read last there. An optimistic transaction (a request's first run) reads this way, each partition
+world): a member read is one round trip. Where another replica wrote since this replica's copy, a read brings
+every record changed there since (postgres_changes.py), so the copy is current again. An optimistic transaction (a request's first run) reads this way, each partition
 at one version, and its commit checks under the partitions' locks that what it read is still so.
 """
 
