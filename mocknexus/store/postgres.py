@@ -43,7 +43,7 @@ from psycopg import conninfo
 
 from mocknexus.store.base import StoreUnavailable, WorldMoved
 from mocknexus.store.postgres_cache import Copies, Pending, Version
-from mocknexus.store.postgres_changes import BUMP, CLEAR_TOMBSTONES, CLEARED, brought, changes_statement, whole
+from mocknexus.store.postgres_changes import BUMP, CLEAR_TOMBSTONES, CLEARED, brought, changes_statement
 from mocknexus.store.postgres_open import open_pool
 from mocknexus.store.postgres_reads import LockFreeReads
 from mocknexus.store.postgres_sql import (
@@ -175,7 +175,7 @@ class PostgresStore(Connections, LockFreeReads):
         again = False
         for name, known in zip(wanted, knowns, strict=True):
             found = next(found_rows)
-            changed = next(found_rows) if known is not None else []
+            changed = next(found_rows)[0] if known is not None else (0, 0, False, None, None)
             if not found:  # a partition never written: its row made now, then locked; the reads sent again
                 self._send(pending.conn, [(CREATE, (name,))])  # type: ignore[arg-type]
                 found = self._send(pending.conn, [(LOCK, (name,))])[0]  # type: ignore[arg-type]
@@ -183,8 +183,7 @@ class PostgresStore(Connections, LockFreeReads):
             version: Version = (found[0][0], found[0][1])
             pending.locked[name] = version
             # The changes were read under the lock: the world as it is now.
-            complete = whole(known, version, found[0][2], found[0][3])
-            self._copies.advance(name, known, version, brought(changed) if complete else None)
+            self._copies.advance(name, known, version, brought(changed[2], changed[4]))
         if again and statements:
             answers = self._send(pending.conn, statements)  # type: ignore[arg-type]
         return answers

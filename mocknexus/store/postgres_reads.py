@@ -4,8 +4,9 @@ A read without a lock carries its partition's version in its statement (postgres
 answered after that cannot be stale). A request's first read brings, in its round trip, the record its first
 read was followed by last time in another partition (a token's owner, then that token's session in the owner's
 world): a member read is one round trip. Where another replica wrote since this replica's copy, a read brings
-every record changed there since (postgres_changes.py), so the copy is current again. An optimistic transaction (a request's first run) reads this way, each partition
-at one version, and its commit checks under the partitions' locks that what it read is still so.
+every record changed there since (postgres_changes.py), so the copy is current again. An optimistic
+transaction (a request's first run) reads this way, each partition at one version, and its commit checks under
+the partitions' locks that what it read is still so.
 """
 
 from __future__ import annotations
@@ -144,9 +145,9 @@ class LockFreeReads:
             knowns.append(known)
         found = []
         for (part, wanted), known, rows in zip(reads, knowns, self._alone(statements), strict=True):
-            pv, ev, whole, _, _, text = rows[0]
+            pv, ev, moved, text, changes = rows[0]
             version: Version = (pv, ev)
-            copy = self._copies.advance(part, known, version, brought([row[3:] for row in rows[1:]]) if whole else None)
+            copy = self._copies.advance(part, known, version, brought(moved, changes))
             copy.records[wanted] = text
             if scope is not None:
                 scope[part] = version

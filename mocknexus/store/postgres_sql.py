@@ -59,12 +59,8 @@ MIGRATIONS: dict[int, str] = {
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
-# A partition's lock and its version (with the epoch's, and from which version its changes are whole:
-# postgres_changes.py) in one statement; a partition never written has no row.
-LOCK = (
-    "SELECT p.version, e.version, p.kept, p.logged FROM partitions p, partitions e WHERE p.name = %s AND e.name = '*' "
-    "FOR UPDATE OF p"
-)
+# A partition's lock and its version (with the epoch's) in one statement; a partition never written has no row.
+LOCK = "SELECT p.version, e.version FROM partitions p, partitions e WHERE p.name = %s AND e.name = '*' FOR UPDATE OF p"
 CREATE = "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING"
 GET = "SELECT value FROM records WHERE tbl = %s AND key = %s"
 TABLE = "SELECT key, value FROM records WHERE tbl = %s"
