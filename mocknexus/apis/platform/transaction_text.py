@@ -25,7 +25,7 @@ from datetime import UTC
 import orjson
 from marshmallow import Schema, fields
 
-from mocknexus.apis.platform.schemas.common import PlatformTime
+from mocknexus.apis.platform.schemas.common import PlatformTime, time_text
 from mocknexus.apis.platform.schemas.v20250224.common import NoNulls
 from mocknexus.domain.data import views
 from mocknexus.domain.data.views import RecordInputs
@@ -51,7 +51,7 @@ TEMPLATES_KEPT = 4096  # classes of transaction per schema (a world has a few hu
 # What orjson does not write as it is inside quotes: the quote, the backslash and control characters (it escapes
 # them), lone surrogates (it refuses them: web/http.py's `encode` then writes the page with the standard library).
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\ud800-\udfff]').search
-_time_text = PlatformTime.serialize_value
+_kept_time_text = PlatformTime.serialize_value
 
 
 class _Plan:
@@ -137,7 +137,7 @@ def transactions_text(item: Schema, given: list[RecordInputs]) -> str | None:
     if plan is None:
         return None
     templates, make, amounts = plan.templates, plan.template, _AMOUNT_TEXTS
-    escape, time_text = _NEEDS_ESCAPE, _time_text
+    escape, kept_text, own_text = _NEEDS_ESCAPE, _kept_time_text, time_text
     written: list[str] = []
     extend = written.extend
     for g in given:
@@ -167,14 +167,14 @@ def transactions_text(item: Schema, given: list[RecordInputs]) -> str | None:
         guid, original, at = raw.guid, raw.original_description, raw.transacted_at
         if escape(guid) or escape(original):
             return None  # a string with an escape in it: the encoder's text, the whole page
-        at_text = time_text(at)
+        at_text = own_text(at)  # mostly written once: not kept
         zone = at.tzinfo
         # Its date: the time's text's own where that is its date's ISO text (a UTC or naive time, a 4-digit year).
         day = at_text[:10] if (zone is UTC or zone is None) and at_text[4] == "-" else at.date().isoformat()
         c0, c1, c2, c3, c4, c5, c6, c7, c8 = template
         extend((
-            c0, amount_text, c1, time_text(g.created_at), c2, day, c3, guid, c4, original,
-            c5, time_text(raw.posted_at) if posted else "null", c6, at_text, c7, time_text(g.updated_at), c8, ",",
+            c0, amount_text, c1, kept_text(g.created_at), c2, day, c3, guid, c4, original,
+            c5, kept_text(raw.posted_at) if posted else "null", c6, at_text, c7, kept_text(g.updated_at), c8, ",",
         ))  # fmt: skip
     if written:
         written.pop()  # the last comma
