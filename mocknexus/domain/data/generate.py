@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-import operator
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from mocknexus.domain.data import categories as cat
 from mocknexus.domain.data import merchants as mer
@@ -173,9 +172,7 @@ def day_counts(seed: int, ledger_seed: str, kind: str, rate: float, first: int, 
 
 
 @lru_cache(maxsize=1024)
-def day_transactions(
-    seed: int, ledger_seed: str, kind: str, rate: float, account_guid: str, ordinal: int
-) -> tuple[Raw, ...]:
+def day_transactions(seed: int, ledger_seed: str, kind: str, rate: float, account_guid: str, ordinal: int) -> Day:
     """The account's transactions made on the day `ordinal` (date.toordinal), newest first."""
     day = date.fromordinal(ordinal)
     rng = random.Random(_hash(seed, ledger_seed, ordinal))
@@ -250,29 +247,92 @@ def day_transactions(
     # Posted at 05:00 one to three days later (lag 0: when made); Raw's fields in order, built as a tuple is.
     posting = [None, *(_midnight(ordinal + lag) + _MINUTES[300] for lag in range(1, MAX_POSTING_DAYS + 1))]
     make = tuple.__new__
-    raws = []
+    raws: list[Raw | None] = []
     for index, (at, lag, amount, pending, kind_, category, merchant, text, feed) in enumerate(made):
         posted, merchant_guid = posting[lag] if lag else at, merchant.guid if merchant else None
         raws.append(make(Raw, (guid_of(index), account_guid, at, posted, amount, pending, kind_, category,
                                merchant_guid, text, feed, None, None, 0, 0)))  # fmt: skip
-    # Everyday purchases: the hot loop of a busy account (plain arithmetic on rng.random(), one call each), each
-    # made as its Raw straight away.
-    midnight, spending, count = _midnight(ordinal), _SPENDING, len(_SPENDING)
-    draw, append, minutes, index, later = rng.random, raws.append, _SHOPPING_MINUTES, len(made), posting[1:]
-    for _ in range(_purchases(seed, ledger_seed, kind, rate, ordinal)):
-        category, guid, name, low, span, tips, feed_of = spending[int(draw() * count)]
-        amount = round(low + span * draw(), 2)
-        pending = round(amount / 1.18, 2) if tips else amount
-        code = int(draw() * 16_777_216)
-        at = midnight + minutes[int(draw() * 960)]
-        append(make(Raw, (guid_of(index), account_guid, at, later[int(draw() * MAX_POSTING_DAYS)], amount,
-                          pending, DEBIT, category, guid, name, feed_of(code), None, None, 0, 0)))  # fmt: skip
-        index += 1
-    # A day's order: (transacted_at, guid), newest first. Two stable sorts on one field each (guid, then time)
-    # give it without a key tuple per transaction.
-    raws.sort(key=_GUID, reverse=True)
-    raws.sort(key=_TRANSACTED_AT, reverse=True)
-    return tuple(raws)
+    # Everyday purchases: every draw now (five a purchase, in the order they were always drawn), each purchase
+    # made as its Raw only when read (`Day`): its time is all the day's order needs of it.
+    purchases = _purchases(seed, ledger_seed, kind, rate, ordinal)
+    draw = rng.random
+    draws = [draw() for _ in range(5 * purchases)]
+    minutes = [m.hour * 60 + m.minute for m in (r.transacted_at for r in raws)]  # type: ignore[union-attr]
+    minutes += [420 + int(d * 960) for d in draws[3::5]]  # _SHOPPING_MINUTES' first is 07:00
+    raws += [None] * purchases
+    return Day(raws, draws, minutes, len(made), guid_of, account_guid, _midnight(ordinal), posting[1:])
+
+
+class Day(Sequence[Raw]):
+    """One ledger's day, newest first (by transacted_at, then guid: the order sorting its Raws gives), each
+    purchase made as its Raw when first read: a page shows a slice of a day or two, and its first read made
+    every purchase of them (~1.4 us of each one's ~2 a guid, a feed text, its amounts). Reads by index, slice
+    and iteration give the same Raws (made once, then kept) as making them all at once did."""
+
+    __slots__ = ("_account", "_draws", "_first", "_guid_of", "_later", "_midnight", "_order", "_raws")
+
+    def __init__(self, raws: list[Raw | None], draws: list[float], minutes: list[int], first: int,
+                 guid_of: Callable[[int], str], account_guid: str, midnight: datetime,
+                 later: list[datetime]) -> None:  # fmt: skip
+        self._raws, self._draws, self._first, self._guid_of = raws, draws, first, guid_of
+        self._account, self._midnight, self._later = account_guid, midnight, later
+        # Newest first; equal minutes by guid, newest first too (the guids of those alone are made for it).
+        order = sorted(range(len(minutes)), key=minutes.__getitem__, reverse=True)
+        start = 0
+        for end in range(1, len(order) + 1):
+            if end == len(order) or minutes[order[end]] != minutes[order[start]]:
+                if end - start > 1:
+                    order[start:end] = sorted(order[start:end], key=guid_of, reverse=True)
+                start = end
+        self._order = order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __iter__(self) -> Iterator[Raw]:
+        return iter(self._made(self._order))
+
+    @overload
+    def __getitem__(self, index: int) -> Raw: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Raw]: ...
+
+    def __getitem__(self, index: int | slice) -> Raw | list[Raw]:
+        if isinstance(index, slice):
+            return self._made(self._order[index])
+        return self._made([self._order[index]])[0]
+
+    def _made(self, indexes: list[int]) -> list[Raw]:
+        """The Raws at these indexes (as made), each made now if not yet: the purchase loop as it always ran, on
+        its five kept draws."""
+        raws = self._raws
+        if all(raws[i] is not None for i in indexes):
+            return [raws[i] for i in indexes]  # type: ignore[misc]
+        draws, guid_of, account_guid, first = self._draws, self._guid_of, self._account, self._first
+        midnight, later, spending, count, minutes = (
+            self._midnight,
+            self._later,
+            _SPENDING,
+            len(_SPENDING),
+            _SHOPPING_MINUTES,
+        )
+        make = tuple.__new__
+        found = []
+        for index in indexes:
+            raw = raws[index]
+            if raw is None:
+                at = 5 * (index - first)
+                category, guid, name, low, span, tips, feed_of = spending[int(draws[at] * count)]
+                amount = round(low + span * draws[at + 1], 2)
+                pending = round(amount / 1.18, 2) if tips else amount
+                raw = raws[index] = make(Raw, (
+                    guid_of(index), account_guid, midnight + minutes[int(draws[at + 3] * 960)],
+                    later[int(draws[at + 4] * MAX_POSTING_DAYS)], amount, pending, DEBIT, category, guid, name,
+                    feed_of(int(draws[at + 2] * 16_777_216)), None, None, 0, 0,
+                ))  # fmt: skip
+            found.append(raw)
+        return found
 
 
 def _feed(merchant: mer.Merchant) -> Callable[[int], str]:
@@ -292,6 +352,3 @@ _CITY = "CINCINNATI OH"
 # What a purchase needs of each spending merchant, in the order drawn: (category guid, guid, name, low price,
 # price span, tips, its feed text from the drawn code).
 _SPENDING = tuple((m.category_guid, m.guid, m.name, m.low, m.high - m.low, m.tips, _feed(m)) for m in mer.SPENDING)
-
-
-_GUID, _TRANSACTED_AT = operator.itemgetter(0), operator.itemgetter(2)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -90,15 +90,16 @@ class MemberView:
         latest = self.latest
         return None if latest is None else (date.fromisoformat(latest.history_from), latest.at.date())
 
-    def day(self, ledger: Ledger, ordinal: int) -> list[Raw]:
-        """Everything the bank has for the account on that day (generated and stored), newest first."""
-        made: list[Raw] = []
+    def day(self, ledger: Ledger, ordinal: int) -> Sequence[Raw]:
+        """Everything the bank has for the account on that day (generated and stored), newest first: the generated
+        day itself where nothing was stored that day (its Raws made as read: a slice of it makes only the slice)."""
+        made: Sequence[Raw] = ()
         if ledger.generated and ordinal >= date.fromisoformat(ledger.opened_on).toordinal():
-            made = list(generate.day_transactions(self.seed, ledger.seed, ledger.kind, ledger.rate,
-                                                  ledger.account_guid, ordinal))  # fmt: skip
+            made = generate.day_transactions(self.seed, ledger.seed, ledger.kind, ledger.rate,
+                                             ledger.account_guid, ordinal)  # fmt: skip
         stored = self.stored_by_day.get((ledger.account_guid, ordinal))
         if stored:
-            made = sorted([*made, *stored], key=lambda r: (r.transacted_at, r.guid), reverse=True)
+            return sorted([*made, *stored], key=lambda r: (r.transacted_at, r.guid), reverse=True)
         return made
 
     def counts(self, ledger: Ledger, first: int, last: int) -> list[int]:
