@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -263,19 +264,23 @@ def day_transactions(seed: int, ledger_seed: str, kind: str, rate: float, accoun
     return Day(raws, draws, minutes, len(made), guid_of, account_guid, _midnight(ordinal), posting[1:])
 
 
+_MAKING = threading.Lock()  # a Day's Raws are made under it
+
+
 class Day(Sequence[Raw]):
     """One ledger's day, newest first (by transacted_at, then guid: the order sorting its Raws gives), each
     purchase made as its Raw when first read: a page shows a slice of a day or two, and its first read made
     every purchase of them (~1.4 us of each one's ~2 a guid, a feed text, its amounts). Reads by index, slice
     and iteration give the same Raws (made once, then kept) as making them all at once did."""
 
-    __slots__ = ("_account", "_draws", "_first", "_guid_of", "_later", "_midnight", "_order", "_raws")
+    __slots__ = ("_account", "_draws", "_first", "_guid_of", "_later", "_midnight", "_order", "_raws", "_unmade")
 
     def __init__(self, raws: list[Raw | None], draws: list[float], minutes: list[int], first: int,
                  guid_of: Callable[[int], str], account_guid: str, midnight: datetime,
                  later: list[datetime]) -> None:  # fmt: skip
         self._raws, self._draws, self._first, self._guid_of = raws, draws, first, guid_of
         self._account, self._midnight, self._later = account_guid, midnight, later
+        self._unmade = len(raws) - first  # purchases not made yet: their draws are let go once all are made
         # Newest first; equal minutes by guid, newest first too (the guids of those alone are made for it).
         order = sorted(range(len(minutes)), key=minutes.__getitem__, reverse=True)
         start = 0
@@ -305,33 +310,31 @@ class Day(Sequence[Raw]):
 
     def _made(self, indexes: list[int]) -> list[Raw]:
         """The Raws at these indexes (as made), each made now if not yet: the purchase loop as it always ran, on
-        its five kept draws."""
+        its five kept draws. Making is one thread at a time (a Raw made once, the draws let go once all are)."""
         raws = self._raws
         if all(raws[i] is not None for i in indexes):
             return [raws[i] for i in indexes]  # type: ignore[misc]
-        draws, guid_of, account_guid, first = self._draws, self._guid_of, self._account, self._first
-        midnight, later, spending, count, minutes = (
-            self._midnight,
-            self._later,
-            _SPENDING,
-            len(_SPENDING),
-            _SHOPPING_MINUTES,
-        )
-        make = tuple.__new__
-        found = []
-        for index in indexes:
-            raw = raws[index]
-            if raw is None:
-                at = 5 * (index - first)
-                category, guid, name, low, span, tips, feed_of = spending[int(draws[at] * count)]
-                amount = round(low + span * draws[at + 1], 2)
-                pending = round(amount / 1.18, 2) if tips else amount
-                raw = raws[index] = make(Raw, (
-                    guid_of(index), account_guid, midnight + minutes[int(draws[at + 3] * 960)],
-                    later[int(draws[at + 4] * MAX_POSTING_DAYS)], amount, pending, DEBIT, category, guid, name,
-                    feed_of(int(draws[at + 2] * 16_777_216)), None, None, 0, 0,
-                ))  # fmt: skip
-            found.append(raw)
+        with _MAKING:
+            draws, guid_of, first = self._draws, self._guid_of, self._first
+            account_guid, midnight, later = self._account, self._midnight, self._later
+            spending, count, minutes, make = _SPENDING, len(_SPENDING), _SHOPPING_MINUTES, tuple.__new__
+            found = []
+            for index in indexes:
+                raw = raws[index]
+                if raw is None:
+                    self._unmade -= 1
+                    at = 5 * (index - first)
+                    category, guid, name, low, span, tips, feed_of = spending[int(draws[at] * count)]
+                    amount = round(low + span * draws[at + 1], 2)
+                    pending = round(amount / 1.18, 2) if tips else amount
+                    raw = raws[index] = make(Raw, (
+                        guid_of(index), account_guid, midnight + minutes[int(draws[at + 3] * 960)],
+                        later[int(draws[at + 4] * MAX_POSTING_DAYS)], amount, pending, DEBIT, category, guid, name,
+                        feed_of(int(draws[at + 2] * 16_777_216)), None, None, 0, 0,
+                    ))  # fmt: skip
+                found.append(raw)
+            if not self._unmade:
+                self._draws = []
         return found
 
 
