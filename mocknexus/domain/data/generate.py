@@ -312,8 +312,9 @@ class Day(Sequence[Raw]):
         """The Raws at these indexes (as made), each made now if not yet: the purchase loop as it always ran, on
         its five kept draws. Making is one thread at a time (a Raw made once, the draws let go once all are)."""
         raws = self._raws
-        if all(raws[i] is not None for i in indexes):
-            return [raws[i] for i in indexes]  # type: ignore[misc]
+        found = [raws[i] for i in indexes]
+        if None not in found:
+            return found  # type: ignore[return-value]
         with _MAKING:
             draws, guid_of, first = self._draws, self._guid_of, self._first
             account_guid, midnight, later = self._account, self._midnight, self._later

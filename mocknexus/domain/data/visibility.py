@@ -20,6 +20,7 @@ from mocknexus.domain.data.generate import Raw
 from mocknexus.domain.data.records import Aggregation, Ledger, MemberData, StoredTransaction, TransactionEdit
 
 PENDING, POSTED = "PENDING", "POSTED"
+_UNKNOWN = Aggregation(datetime.min, "")  # not worked out yet (a dict's missing value)
 
 
 def raw_of(stored: StoredTransaction) -> Raw:
@@ -162,14 +163,23 @@ class MemberView:
         latest = self.latest
         if latest is None:
             return []
-        at, serial, reach = latest.at, latest.serial, self.reaches[-1]
+        at, serial, reach, earliest = latest.at, latest.serial, self.reaches[-1], self.ats[0]
         edits, first_aggregation = self.edits, self.first_aggregation
+        # Made before every aggregation and not added by hand: its first aggregation is the first reaching its
+        # day, the same for the whole day (worked out once a day, not once a transaction).
+        firsts: dict[int, Aggregation | None] = {}
         found: list[Seen] = []
         for raw in raws:
             transacted_at = raw.transacted_at
-            if transacted_at > at or raw.after_serial >= serial or transacted_at.toordinal() < reach:
+            day = transacted_at.toordinal()
+            if transacted_at > at or raw.after_serial >= serial or day < reach:
                 continue
-            first = first_aggregation(raw, transacted_at, raw.after_serial)
+            if transacted_at <= earliest and not raw.after_serial:
+                first = firsts.get(day, _UNKNOWN)  # type: ignore[arg-type]
+                if first is _UNKNOWN:
+                    first = firsts[day] = first_aggregation(raw, transacted_at, 0)
+            else:
+                first = first_aggregation(raw, transacted_at, raw.after_serial)
             if first is None:
                 continue
             posted_at = raw.posted_at
