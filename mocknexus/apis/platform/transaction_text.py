@@ -46,7 +46,6 @@ _HOLES: dict[str, type[fields.Field]] = {
 }
 _MARK_HEAD = "@@mocknexus-hole-"
 _MARK = _MARK_HEAD + "{}@@"
-_AMOUNTS_KEPT = 65536  # amounts' text by value
 TEMPLATES_KEPT = 4096  # classes of transaction per schema (a world has a few hundred)
 # What orjson does not write as it is inside quotes: the quote, the backslash and control characters (it escapes
 # them), lone surrogates (it refuses them: web/http.py's `encode` then writes the page with the standard library).
@@ -136,7 +135,7 @@ def transactions_text(item: Schema, given: list[RecordInputs]) -> str | None:
     plan = plan_of(item)
     if plan is None:
         return None
-    templates, make, amounts = plan.templates, plan.template, _AMOUNT_TEXTS
+    templates, make = plan.templates, plan.template
     escape, kept_text, own_text = _NEEDS_ESCAPE, _kept_time_text, time_text
     written: list[str] = []
     extend = written.extend
@@ -159,8 +158,11 @@ def transactions_text(item: Schema, given: list[RecordInputs]) -> str | None:
         if not template:
             return None
         amount = raw.amount if posted else raw.pending_amount
-        amount_text = amounts.get(amount) if amount else None  # 0.0 and -0.0 are equal keys, not equal texts
-        if amount_text is None:
+        if type(amount) is float:  # its repr, where that is orjson's text (no exponent, not inf or nan)
+            amount_text = repr(amount)
+            if "e" in amount_text or "n" in amount_text:
+                return None
+        else:
             amount_text = _amount_text(amount)
             if amount_text is None:
                 return None
@@ -184,19 +186,10 @@ def transactions_text(item: Schema, given: list[RecordInputs]) -> str | None:
 def _amount_text(amount: object) -> str | None:
     """A float's JSON text as orjson writes it: its `repr` wherever that has no exponent (checked over a million
     floats of every magnitude); an int's as a Float field writes it (as a float: a generated rent or transfer is
-    a whole number); None for anything else. Kept by value (a page's amounts repeat across days)."""
+    a whole number); None for anything else."""
     if type(amount) is int and -(10**15) < amount < 10**15:
         amount = float(amount)
     if type(amount) is not float:
         return None
     text = repr(amount)
-    if "e" in text or "n" in text:  # 1e+16, inf, nan
-        return None
-    if amount:
-        if len(_AMOUNT_TEXTS) >= _AMOUNTS_KEPT:
-            _AMOUNT_TEXTS.clear()
-        _AMOUNT_TEXTS[amount] = text
-    return text
-
-
-_AMOUNT_TEXTS: dict[float, str] = {}
+    return None if "e" in text or "n" in text else text  # 1e+16, inf, nan
