@@ -283,12 +283,15 @@ class Day(Sequence[Raw]):
         self._unmade = len(raws) - first  # purchases not made yet: their draws are let go once all are made
         # Newest first; equal minutes by guid, newest first too (the guids of those alone are made for it).
         order = sorted(range(len(minutes)), key=minutes.__getitem__, reverse=True)
-        start = 0
-        for end in range(1, len(order) + 1):
-            if end == len(order) or minutes[order[end]] != minutes[order[start]]:
-                if end - start > 1:
-                    order[start:end] = sorted(order[start:end], key=guid_of, reverse=True)
-                start = end
+        ordered = [minutes[i] for i in order]
+        ties = [k for k in range(1, len(order)) if ordered[k] == ordered[k - 1]]  # each equal to the one before it
+        index = 0
+        while index < len(ties):  # a run of equal minutes: from the one before its first tie to its last
+            first = last = ties[index]
+            while index + 1 < len(ties) and ties[index + 1] == last + 1:
+                index, last = index + 1, last + 1
+            order[first - 1 : last + 1] = sorted(order[first - 1 : last + 1], key=guid_of, reverse=True)
+            index += 1
         self._order = order
 
     def __len__(self) -> int:
