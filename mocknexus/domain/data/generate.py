@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import repeat
 from typing import NamedTuple, overload
 
 from mocknexus.domain.data import categories as cat
@@ -256,8 +257,7 @@ def day_transactions(seed: int, ledger_seed: str, kind: str, rate: float, accoun
     # Everyday purchases: every draw now (five a purchase, in the order they were always drawn), each purchase
     # made as its Raw only when read (`Day`): its time is all the day's order needs of it.
     purchases = _purchases(seed, ledger_seed, kind, rate, ordinal)
-    draw = rng.random
-    draws = [draw() for _ in range(5 * purchases)]
+    draws = list(map(random.Random.random, repeat(rng, 5 * purchases)))  # rng.random() each, called from C
     minutes = [m.hour * 60 + m.minute for m in (r.transacted_at for r in raws)]  # type: ignore[union-attr]
     minutes += [420 + int(d * 960) for d in draws[3::5]]  # _SHOPPING_MINUTES' first is 07:00
     raws += [None] * purchases
