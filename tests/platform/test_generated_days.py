@@ -42,7 +42,7 @@ def test_a_day_read_in_slices_is_the_day_read_whole():
             high = low + rng.randrange(1, 40)
             assert day[low:high] == whole[low:high]
             assert day[low] == whole[low] and day[-1 - low] == whole[-1 - low]
-        assert list(day) == whole and day._draws == []  # every purchase made: the draws let go
+        assert list(day) == whole and not day._draws  # every purchase made: the draws let go
 
 
 def test_threads_reading_a_day_at_once_share_one_made_day():
@@ -60,7 +60,7 @@ def test_threads_reading_a_day_at_once_share_one_made_day():
         made = list(day)
         assert made == whole and all(a is b for a, b in zip(made, list(day), strict=True))
         assert all(part == whole[i : i + 7] for got in seen for i, part in got)
-        assert day._draws == []
+        assert not day._draws
 
 
 def _read(day: generate.Day, offset: int, start: threading.Barrier, seen: list) -> None:

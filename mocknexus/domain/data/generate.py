@@ -15,6 +15,7 @@ import math
 import random
 import threading
 import uuid
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -257,7 +258,8 @@ def day_transactions(seed: int, ledger_seed: str, kind: str, rate: float, accoun
     # Everyday purchases: every draw now (five a purchase, in the order they were always drawn), each purchase
     # made as its Raw only when read (`Day`): its time is all the day's order needs of it.
     purchases = _purchases(seed, ledger_seed, kind, rate, ordinal)
-    draws = list(map(random.Random.random, repeat(rng, 5 * purchases)))  # rng.random() each, called from C
+    # rng.random() each, called from C; kept as an array of doubles (8 bytes each, not a float object's 32).
+    draws = array("d", list(map(random.Random.random, repeat(rng, 5 * purchases))))
     minutes = [m.hour * 60 + m.minute for m in (r.transacted_at for r in raws)]  # type: ignore[union-attr]
     minutes += [420 + int(d * 960) for d in draws[3::5]]  # _SHOPPING_MINUTES' first is 07:00
     raws += [None] * purchases
@@ -265,6 +267,7 @@ def day_transactions(seed: int, ledger_seed: str, kind: str, rate: float, accoun
 
 
 _MAKING = threading.Lock()  # a Day's Raws are made under it
+_NO_DRAWS = array("d")
 
 
 class Day(Sequence[Raw]):
@@ -275,7 +278,7 @@ class Day(Sequence[Raw]):
 
     __slots__ = ("_account", "_draws", "_first", "_guid_of", "_later", "_midnight", "_order", "_raws", "_unmade")
 
-    def __init__(self, raws: list[Raw | None], draws: list[float], minutes: list[int], first: int,
+    def __init__(self, raws: list[Raw | None], draws: array, minutes: list[int], first: int,
                  guid_of: Callable[[int], str], account_guid: str, midnight: datetime,
                  later: list[datetime]) -> None:  # fmt: skip
         self._raws, self._draws, self._first, self._guid_of = raws, draws, first, guid_of
@@ -338,7 +341,7 @@ class Day(Sequence[Raw]):
                     ))  # fmt: skip
                 found.append(raw)
             if not self._unmade:
-                self._draws = []
+                self._draws = _NO_DRAWS
         return found
 
 
