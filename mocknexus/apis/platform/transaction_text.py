@@ -140,16 +140,19 @@ def transactions_text(item: Schema, given: list[RecordInputs]) -> str | None:
     written: list[str] = []
     extend = written.extend
     for g in given:
-        raw, status = g.raw, g.status
+        # Each read once, by unpacking (RecordInputs' and Raw's fields in order: a field read by name costs more).
+        raw, created_at, updated_at, status, edit, member_guid, user_guid, user_id, currency = g
+        (guid, account_guid, at, posted_at, amount, pending, type_, category_guid, merchant_guid, description,
+         original, memo, id_, _, _) = raw  # fmt: skip
         posted = status == POSTED
-        if g.edit is not None or raw.memo is not None or raw.id is not None or (posted and raw.posted_at is None):
+        if edit is not None or memo is not None or id_ is not None or (posted and posted_at is None):
             try:  # its own JSON, as the encoder writes it within the page
                 extend((orjson.dumps(dumper(item)(views.transaction(g))).decode(), ","))
             except TypeError:
                 return None
             continue
-        key = (status, raw.account_guid, raw.type, raw.category_guid, raw.merchant_guid, raw.description,
-               g.member_guid, g.user_guid, g.user_id, g.currency)  # fmt: skip
+        key = (status, account_guid, type_, category_guid, merchant_guid, description, member_guid, user_guid,
+               user_id, currency)  # fmt: skip
         template = templates.get(key)
         if template is None:
             if len(templates) >= TEMPLATES_KEPT:
@@ -157,7 +160,8 @@ def transactions_text(item: Schema, given: list[RecordInputs]) -> str | None:
             template = templates[key] = make(g)
         if not template:
             return None
-        amount = raw.amount if posted else raw.pending_amount
+        if not posted:
+            amount = pending
         if type(amount) is float:  # its repr, where that is orjson's text (no exponent, not inf or nan)
             amount_text = repr(amount)
             if "e" in amount_text or "n" in amount_text:
@@ -166,7 +170,6 @@ def transactions_text(item: Schema, given: list[RecordInputs]) -> str | None:
             amount_text = _amount_text(amount)
             if amount_text is None:
                 return None
-        guid, original, at = raw.guid, raw.original_description, raw.transacted_at
         if escape(guid) or escape(original):
             return None  # a string with an escape in it: the encoder's text, the whole page
         at_text = own_text(at)  # mostly written once: not kept
@@ -175,8 +178,8 @@ def transactions_text(item: Schema, given: list[RecordInputs]) -> str | None:
         day = at_text[:10] if (zone is UTC or zone is None) and at_text[4] == "-" else at.date().isoformat()
         c0, c1, c2, c3, c4, c5, c6, c7, c8 = template
         extend((
-            c0, amount_text, c1, kept_text(g.created_at), c2, day, c3, guid, c4, original,
-            c5, kept_text(raw.posted_at) if posted else "null", c6, at_text, c7, kept_text(g.updated_at), c8, ",",
+            c0, amount_text, c1, kept_text(created_at), c2, day, c3, guid, c4, original,
+            c5, kept_text(posted_at) if posted else "null", c6, at_text, c7, kept_text(updated_at), c8, ",",
         ))  # fmt: skip
     if written:
         written.pop()  # the last comma
