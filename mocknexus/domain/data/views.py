@@ -90,11 +90,11 @@ class RecordInputs(NamedTuple):
 
 
 def inputs(seen: Seen, member_guid: str, user_guid: str, user_id: str | None, currency: str) -> RecordInputs:
-    edit = seen.edit
+    raw, created_at, updated_at, status, edit = seen  # Seen's fields in order, read once
     edited = None if edit is None else Edited(edit.description, edit.memo, edit.category_guid, edit.date)
     # RecordInputs' fields in order, built as a tuple is (its generated __new__ is a Python call: 100 a page).
-    return _make(RecordInputs, (seen.raw, seen.created_at, seen.updated_at, seen.status, edited, member_guid,
-                                user_guid, user_id, currency))  # fmt: skip
+    return _make(RecordInputs, (raw, created_at, updated_at, status, edited, member_guid, user_guid, user_id,
+                                currency))  # fmt: skip
 
 
 _make = tuple.__new__
