@@ -146,6 +146,7 @@ def _day_guids(seed: int, ledger_seed: str, ordinal: int) -> Callable[[int], str
         number = f"{index:04x}"  # two bytes, across the fourth group's end
         return f"{named}{number[:2]}-{number[2:]}{tail.hexdigest()}"
 
+    guid.parts = (named, copy)  # type: ignore[attr-defined]  # for a loop that makes guids inline (`Day`)
     return guid
 
 
@@ -325,21 +326,29 @@ class Day(Sequence[Raw]):
             draws, guid_of, first = self._draws, self._guid_of, self._first
             account_guid, midnight, later = self._account, self._midnight, self._later
             spending, count, minutes, make = _SPENDING, len(_SPENDING), _SHOPPING_MINUTES, tuple.__new__
-            found = []
+            (named, copy), numbers, texts, kept = guid_of.parts, _INDEX_GROUPS, _INDEX_TEXTS, len(_INDEX_TEXTS)
+            found, made = [], 0
             for index in indexes:
                 raw = raws[index]
                 if raw is None:
-                    self._unmade -= 1
+                    made += 1
                     at = 5 * (index - first)
                     category, guid, name, low, span, tips, feed_of = spending[int(draws[at] * count)]
                     amount = round(low + span * draws[at + 1], 2)
                     pending = round(amount / 1.18, 2) if tips else amount
+                    if index < kept:  # guid_of(index), inline
+                        tail = copy()
+                        tail.update(texts[index])
+                        own = f"{named}{numbers[index]}{tail.hexdigest()}"
+                    else:
+                        own = guid_of(index)
                     raw = raws[index] = make(Raw, (
-                        guid_of(index), account_guid, midnight + minutes[int(draws[at + 3] * 960)],
+                        own, account_guid, midnight + minutes[int(draws[at + 3] * 960)],
                         later[int(draws[at + 4] * MAX_POSTING_DAYS)], amount, pending, DEBIT, category, guid, name,
                         feed_of(int(draws[at + 2] * 16_777_216)), None, None, 0, 0,
                     ))  # fmt: skip
                 found.append(raw)
+            self._unmade -= made
             if not self._unmade:
                 self._draws = _NO_DRAWS
         return found
