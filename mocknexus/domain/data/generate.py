@@ -3,9 +3,10 @@
 Each day of an account has its calendar's recurring items (payroll on the 1st and 15th, rent, bills,
 card payments, loan payments, contributions) and a seeded number of everyday purchases (a Poisson draw
 around the account's `rate`). How many there are on a day is known without making them (`day_count`), so
-a page deep into 100 000 transactions makes only the days it shows. Card purchases post one to three days
-after they were made (ACH items post the same day); a restaurant's posted amount adds the tip its pending
-amount did not have (INFERRED: how card authorisations settle; MX passes on what the bank reports).
+a page deep into 100 000 transactions makes only the days it shows, and of those only the purchases it shows
+(`Day`: a day's order needs only their times). Card purchases post one to three days after they were made
+(ACH items post the same day); a restaurant's posted amount adds the tip its pending amount did not have
+(INFERRED: how card authorisations settle; MX passes on what the bank reports).
 """
 
 from __future__ import annotations

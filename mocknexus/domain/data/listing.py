@@ -5,7 +5,8 @@ top-level category; newest first (INFERRED: MX documents no order), in MX's page
 `from_date`/`to_date` instant bounds the transaction's `transacted_at`).
 
 Without created/updated/category filters a page is found by counting whole days (`MemberView.count`) and
-making only the days the page shows, so page 500 of 100 000 transactions costs what page 1 does.
+making only the days the page shows (and of a day, only the slice it shows: `generate.Day`), so page 500 of
+100 000 transactions costs what page 1 does.
 """
 
 from __future__ import annotations
