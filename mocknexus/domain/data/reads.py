@@ -65,16 +65,7 @@ class DataReads(EmulatorState):
             scope = self._scope(user, member_guid, account_guid)
             sources = Sources(tuple((view, ledgers) for _, view, ledgers in scope.parts))
             found, shown = listing.list_page(sources, query, self.clock.now().date(), page, per_page)
-            # A page's transactions share a few accounts: each read once, its member and currency kept.
-            owners: dict[str, tuple[str, str]] = {}
-            user_guid, user_id, inputs, made = user.guid, user.id, views.inputs, []
-            for seen in found:
-                account_guid = seen.raw.account_guid
-                owner = owners.get(account_guid)
-                if owner is None:
-                    owner = owners[account_guid] = self._owner(account_guid)
-                made.append(inputs(seen, owner[0], user_guid, user_id, owner[1]))
-            return made, shown
+            return views.inputs_each(found, self._owner, user.guid, user.id), shown
 
     def read_transaction(self, user: User, guid: str, member_guid: str | None = None,
                          account_guid: str | None = None) -> TransactionRecord:  # fmt: skip
