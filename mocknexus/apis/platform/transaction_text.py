@@ -25,7 +25,7 @@ from datetime import UTC
 import orjson
 from marshmallow import Schema, fields
 
-from mocknexus.apis.platform.schemas.common import PlatformTime, time_text
+from mocknexus.apis.platform.schemas.common import _MINUTE_TEXTS, _SECOND_TEXTS, PlatformTime, _day_text, time_text
 from mocknexus.apis.platform.schemas.v20250224.common import NoNulls
 from mocknexus.domain.data import views
 from mocknexus.domain.data.views import RecordInputs
@@ -137,6 +137,7 @@ def transactions_text(item: Schema, given: list[RecordInputs]) -> str | None:
         return None
     templates, make = plan.templates, plan.template
     escape, kept_text, own_text = _NEEDS_ESCAPE, _kept_time_text, time_text
+    days, minutes, seconds = _day_text, _MINUTE_TEXTS, _SECOND_TEXTS
     written: list[str] = []
     extend = written.extend
     for g in given:
@@ -172,10 +173,14 @@ def transactions_text(item: Schema, given: list[RecordInputs]) -> str | None:
                 return None
         if escape(guid) or escape(original):
             return None  # a string with an escape in it: the encoder's text, the whole page
-        at_text = own_text(at)  # mostly written once: not kept
-        zone = at.tzinfo
-        # Its date: the time's text's own where that is its date's ISO text (a UTC or naive time, a 4-digit year).
-        day = at_text[:10] if (zone is UTC or zone is None) and at_text[4] == "-" else at.date().isoformat()
+        # Its time (mostly written once: not kept) and date: for a UTC time of a 4-digit year, PlatformTime's text
+        # from its parts inline, the date its day part's; else the field's text and the date's ISO text.
+        if at.tzinfo is UTC and 1000 <= at.year <= 9999:
+            day_text = days(at.toordinal())
+            day = day_text[:10]
+            at_text = day_text + minutes[at.hour * 60 + at.minute] + seconds[at.second]
+        else:
+            at_text, day = own_text(at), at.date().isoformat()
         c0, c1, c2, c3, c4, c5, c6, c7, c8 = template
         extend((
             c0, amount_text, c1, kept_text(created_at), c2, day, c3, guid, c4, original,
