@@ -13,8 +13,11 @@ timestamp is the field's own text, strings needing no escape go in as they are).
 Anything outside that is made as before: a schema whose fields or hooks could read a hole some other way (it
 is then never written here), a transaction with a partner's edit, a memo or an id (one JSON dump of its own),
 and a page with a value the template would write differently from the encoder (a float in exponent form, a
-string needing an escape: the whole page is made the ordinary way). `tests/platform/test_data_dump.py` checks
-pages against marshmallow's dump; bench/transactions_hash.py checks 1 228 bodies byte for byte.
+string needing an escape, a lone surrogate: the whole page is made the ordinary way). The class covers every
+input `views.transaction` reads that is not a hole; a record field made from a hole some new way would be
+baked into the template, which `tests/platform/test_transaction_text.py` (pages of many transactions of each
+class against marshmallow's dump, every version, dialect and `includes`) would show. bench/transactions_hash.py
+checks 1 228 bodies byte for byte.
 """
 
 from __future__ import annotations
