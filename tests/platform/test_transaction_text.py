@@ -12,6 +12,7 @@ from datetime import date
 
 import orjson
 import pytest
+from marshmallow import fields, post_dump
 
 from mocknexus.apis.platform import transaction_bytes, transaction_text
 from mocknexus.apis.platform.schemas import transactions as s
@@ -130,3 +131,23 @@ def test_amount_text_is_orjsons_wherever_it_gives_one():
     assert given > 80_000
     assert transaction_text._amount_text(1e16) is None and transaction_text._amount_text(float("nan")) is None
     assert transaction_text._amount_text(-0.0) == "-0.0" and transaction_text._amount_text(0.0) == "0.0"
+
+
+def test_a_schema_that_could_read_a_hole_some_other_way_is_written_the_ordinary_way():
+    class Computed(s.PlatformTransaction):
+        month = fields.Function(lambda record: record.transacted_at.month)
+
+    class Hooked(s.PlatformTransaction):
+        @post_dump
+        def _more(self, data: dict, **kwargs: object) -> dict:
+            return data
+
+    class OtherKind(s.PlatformTransaction):
+        transacted_at = fields.DateTime()
+
+    class AsText(s.PlatformTransaction):
+        amount = fields.Float(as_string=True)
+
+    for schema in (Computed(), Hooked(), OtherKind(), AsText()):
+        assert transaction_text.plan_of(schema) is None, type(schema).__name__
+    assert transaction_text.plan_of(s.PlatformTransaction()) is not None
