@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import json
 import logging
+import statistics
 import sys
 import threading
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from mocknexus.app import create_app
 from mocknexus.config import Config
 from mocknexus.store import postgres
 
-SENDS = {"count": 0, "reruns": 0}
+SENDS = {"count": 0, "reruns": 0, "background": 0}
 
 
 def _count_sends() -> None:
@@ -36,6 +37,8 @@ def _count_sends() -> None:
 
     def counted(self, conn, statements, *args, **kwargs):  # type: ignore[no-untyped-def]
         SENDS["count"] += 1
+        if threading.current_thread().name.startswith("mocknexus-"):  # the replicas' own work, not a request's
+            SENDS["background"] += 1
         return send(self, conn, statements, *args, **kwargs)
 
     postgres.PostgresStore._send = counted  # type: ignore[method-assign]
@@ -74,10 +77,20 @@ def _measure(urls: list[str], reads: int, flows: int) -> dict:
         conn.request("GET", path, headers=headers)
         assert conn.getresponse().read()
     read = {"per_read": SENDS["count"] / reads, "reruns": SENDS["reruns"]}
-    SENDS.update(count=0, reruns=0)
+    SENDS.update(count=0, reruns=0, background=0)
+    requests = []
     for _ in range(flows):
+        before = SENDS["count"] - SENDS["background"]
         workloads.one_flow("", stores.Alternating(urls))
-    flow = {"per_flow": SENDS["count"] / flows, "reruns": SENDS["reruns"]}
+        requests.append(SENDS["count"] - SENDS["background"] - before)
+    flow = {
+        "per_flow": SENDS["count"] / flows,
+        # The requests' own round trips (without the replicas' background work: its lease, once a second each):
+        # each flow's, and their median (the first flow of a world, and a session's slide once a second, add).
+        "requests_per_flow": requests,
+        "requests_median": statistics.median(requests),
+        "reruns": SENDS["reruns"],
+    }
     return {"member_read": read, "flow": flow}
 
 

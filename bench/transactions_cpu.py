@@ -5,6 +5,7 @@ figures far less than it changes the served ones; as bench/inprocess.py does for
 
     python bench/transactions_cpu.py                 # 100 000 transactions, 300 pages
     python bench/transactions_cpu.py --src ../main   # the same against another checkout (before/after)
+    python bench/transactions_cpu.py --version v20250224   # the pages and the member read in v20250224
 
 Pages are drawn at random over the whole history (`from_date` two years back): the first visit to each is
 "cold" (its days are made then), the second "warm" (the days kept), the third finds the page's transactions'
@@ -90,12 +91,19 @@ def _pct(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
 
 
-def measure(samples: int = 300, target: int = 100_000) -> dict:
+# The reads in v20250224 (`--version v20250224`): the world is made as before, then read as MX's current version.
+V20250224 = {"Authorization": HEADERS["Authorization"], "Accept": "application/json", "Accept-Version": "v20250224"}
+
+
+def measure(samples: int = 300, target: int = 100_000, version: str = "v20111101") -> dict:
     from mocknexus.app import create_app
     from mocknexus.config import Config
 
+    global HEADERS
     app = create_app(Config(seed=7, job_time_scale=0, log_level="WARNING"))
     page_path, member_path, total = _world(app, round(target / 731 - 0.25, 1))
+    if version == "v20250224":
+        HEADERS = V20250224
     pages = random.Random(26).sample(range(1, (total + 99) // 100 + 1), min(samples, (total + 99) // 100))
     read = _caller(app, member_path)
     calls = [_caller(app, f"{page_path}&page={page}") for page in pages]
@@ -132,9 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=300, help="random pages, each visited twice")
     parser.add_argument("--transactions", type=int, default=100_000)
     parser.add_argument("--src", default="", help="import mocknexus from this checkout (default: this one)")
+    parser.add_argument("--version", default="v20111101", choices=["v20111101", "v20250224"], help="read as")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(args.src).resolve()) if args.src else str(ROOT))
-    print(table(measure(args.samples, args.transactions)))
+    print(table(measure(args.samples, args.transactions, args.version)))
     return 0
 
 

@@ -15,7 +15,8 @@ world, then the root's). Its writes are sent with its COMMIT, in one round trip.
 
 A replica keeps the records it has read, per partition, with the version they were read at, and answers from
 them only when the database has just confirmed that version (postgres_cache.py says how, and why that cannot
-go stale): a member read is a few round trips, not one per record.
+go stale): a member read is a few round trips, not one per record. A read of a partition another replica wrote
+since the copy brings every record changed since, in its round trip (postgres_changes.py).
 
 Connections come from a psycopg_pool pool (postgres_wire.py sends on them). When the database goes away (a restart,
 a network cut) an operation raises `StoreUnavailable`, which the web layer answers as MX's 503; a connection found
@@ -40,12 +41,12 @@ import psycopg_pool
 from psycopg import conninfo
 
 from mocknexus.store.base import StoreUnavailable, WorldMoved
-from mocknexus.store.postgres_cache import Copies, Key, Pending, Version
+from mocknexus.store.postgres_cache import Copies, Pending, Version
+from mocknexus.store.postgres_changes import BUMP, CLEAR_TOMBSTONES, CLEARED, brought, changes_statement
 from mocknexus.store.postgres_decoded import Decoded
 from mocknexus.store.postgres_open import open_pool
 from mocknexus.store.postgres_reads import MISS, LockFreeReads
 from mocknexus.store.postgres_sql import (
-    BUMP,
     CREATE,
     EPOCH,
     GET,
@@ -56,8 +57,8 @@ from mocknexus.store.postgres_sql import (
     Statement,
     first,
     partition_of,
-    refill_statement,
     write_statement,
+    write_statements,
 )
 from mocknexus.store.postgres_thread import Scope, ThreadState, Transaction
 from mocknexus.store.postgres_wire import Connections
@@ -156,41 +157,35 @@ class PostgresStore(Connections, LockFreeReads):
 
     def _in_transaction(self, pending: Pending, statements: list[Statement]) -> list[list[tuple]]:
         """Statements (reads) in the thread's transaction, after BEGIN if it is its first and the locks it still
-        needs, all in one round trip. With each lock goes a read of the records the thread's replica read last in
-        that world, answered only if the world has moved since its copy (another replica wrote): they refill the
-        copy at once instead of one round trip each."""
+        needs, all in one round trip. With each lock goes a read of the records changed since this replica's
+        copy of that world, answered only if it moved since (another replica wrote): the copy is brought up to
+        date at once instead of a round trip per record (postgres_changes.py)."""
         began = pending.conn is None
         wanted = [name for name in pending.wanted if name not in pending.locked]
         prologue: list[Statement] = [("BEGIN", ())] if began else []
-        refills: list[tuple[str, Version | None, list[Key]]] = []
+        knowns: list[Version | None] = []
         for name in wanted:
+            kept = self._copies.current(name)
+            knowns.append(kept.version if kept is not None else None)
             prologue.append((LOCK, (name,)))
-            kept, hot = self._copies.current(name), self._copies.hot(name)
-            if hot:
-                known = kept.version if kept is not None else None
-                prologue.append(refill_statement(name, known, hot))
-                refills.append((name, known, hot))
-            else:
-                refills.append((name, None, []))
+            if knowns[-1] is not None:
+                prologue.append(changes_statement(name, knowns[-1]))
         rows = self._send_in(pending, prologue + statements, began)
         answers = rows[len(prologue) :]
         found_rows = iter(rows[int(began) : len(prologue)])
         pending.wanted.clear()
         again = False
-        for name, known, hot in refills:
+        for name, known in zip(wanted, knowns, strict=True):
             found = next(found_rows)
-            refilled = next(found_rows) if hot else []
+            changed = next(found_rows)[0] if known is not None else (0, 0, False, None, None)
             if not found:  # a partition never written: its row made now, then locked; the reads sent again
                 self._send(pending.conn, [(CREATE, (name,))])  # type: ignore[arg-type]
                 found = self._send(pending.conn, [(LOCK, (name,))])[0]  # type: ignore[arg-type]
-                again, hot = True, []
+                again, known = True, None
             version: Version = (found[0][0], found[0][1])
             pending.locked[name] = version
-            if hot and version != known:  # the refill ran under the lock: the world as it is now
-                copy = self._copies.at(name, version)
-                texts = {(tbl, key): text for tbl, key, text in refilled}
-                for wanted_key in hot:
-                    copy.records[wanted_key] = texts.get(wanted_key)
+            # The changes were read under the lock: the world as it is now.
+            self._copies.advance(name, known, version, brought(changed[2], changed[4]))
         if again and statements:
             answers = self._send(pending.conn, statements)  # type: ignore[arg-type]
         return answers
@@ -230,7 +225,7 @@ class PostgresStore(Connections, LockFreeReads):
         began = pending.conn is None
         statements = [("BEGIN", ())] if began else []
         statements += [(BUMP, (name,)) for name in names]
-        statements += [write_statement(key, text) for key, text in pending.writes.items()]
+        statements += write_statements(pending.writes)
         rows = self._send_in(pending, [*statements, ("COMMIT", ())], began)
         versions = rows[int(began) : int(began) + len(names)]
         scope = getattr(self._local, "scope", None)
@@ -265,14 +260,12 @@ class PostgresStore(Connections, LockFreeReads):
             return first(self._in_transaction(pending, [(GET, wanted)])[0])
         if part in pending.locked:
             copy = self._copies.at(part, pending.locked[part])
-            self._copies.touch(part, wanted)
             if wanted in copy.records:
                 return copy.records[wanted]
             text = first(self._in_transaction(pending, [(GET, wanted)])[0])
             copy.records[wanted] = text
             return text
         if part in pending.wanted:  # its lock and the read in one round trip
-            self._copies.touch(part, wanted)
             text = first(self._in_transaction(pending, [(GET, wanted)])[0])
             self._copies.at(part, pending.locked[part]).records[wanted] = text
             return text
@@ -312,7 +305,7 @@ class PostgresStore(Connections, LockFreeReads):
         own that moves the partition's version."""
         pending, part = self._pending(), self._prefix
         if pending is None:
-            rows = self._alone([("BEGIN", ()), (BUMP, (part,)), write_statement((name, key), text), ("COMMIT", ())])
+            rows = self._alone([("BEGIN", ()), (BUMP, (part,)), *write_statements({(name, key): text}), ("COMMIT", ())])
             after: Version = (rows[1][0][0], rows[1][0][1])
             self._copies.committed(part, (after[0] - 1, after[1]), after, {(name, key): text})
             self._wrote()
@@ -350,13 +343,15 @@ class PostgresStore(Connections, LockFreeReads):
     def clear(self) -> None:
         """Empty this partition (the root: every partition, and the epoch moves, so every copy is dropped)."""
         part = self._prefix
-        if part:
-            moved, delete = [part], ("DELETE FROM records WHERE tbl >= %s AND tbl < %s", (part, part[:-1] + "0"))
-        else:  # "0" follows "/": a partition's tables are the names from "<name>/" up to "<name>0"
-            moved, delete = ["", EPOCH], ("DELETE FROM records", ())
+        if part:  # "0" follows "/": a partition's tables are the names from "<name>/" up to "<name>0"
+            moved, bounds = [part], (part, part[:-1] + "0")
+            delete = [("DELETE FROM records WHERE tbl >= %s AND tbl < %s", bounds), (CLEAR_TOMBSTONES, bounds)]
+        else:
+            moved, delete = ["", EPOCH], [("DELETE FROM records", ()), ("DELETE FROM tombstones", ())]
+        cleared = [(CLEARED, (name,)) for name in moved]  # no copy from before it is brought forward
         pending = self._pending()
         if pending is None:
-            self._alone([("BEGIN", ()), *[(BUMP, (name,)) for name in moved], delete, ("COMMIT", ())])
+            self._alone([("BEGIN", ()), *cleared, *[(BUMP, (name,)) for name in moved], *delete, ("COMMIT", ())])
             self._copies.forget(part or None)
             self._wrote()
             return
@@ -367,7 +362,7 @@ class PostgresStore(Connections, LockFreeReads):
         pending.writes.clear()
         pending.cleared = True
         pending.written.update(moved)
-        self._in_transaction(pending, [*flushed, delete])
+        self._in_transaction(pending, [*flushed, *cleared, *delete])
 
     def drop_partition(self, name: str) -> None:
         """Forget partition `name` and its records (a client id's world dropped from the registry)."""

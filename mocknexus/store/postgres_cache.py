@@ -15,8 +15,15 @@ as something it had to send anyway, that the partition is still at that version:
   write, so it sees it. An optimistic transaction's reads of a partition are all at one version, and if it
   writes, its commit checks under the partitions' locks that what it read is still so (postgres_sql.unmoved).
 
+A copy found out of date is brought to the partition's version in that same statement (or under that lock)
+when the database holds every change since the copy's version: each record carries the version it was last
+written at and each deletion leaves a tombstone, so the records and tombstones past the copy's version are
+all that changed (postgres_changes.py). Where they may not all be there (a `clear`, tombstones pruned, more
+than a copy takes, a write by an older mocknexus) the database says so and the copy starts again, empty.
+
 So a write on one replica is seen by the next read on any other: nothing is answered from memory that the
-database has not just confirmed. A replica's own writes enter its copy only once committed.
+database has not just confirmed, or brought forward to what it just confirmed. A replica's own writes enter
+its copy only once committed.
 """
 
 from __future__ import annotations
@@ -30,8 +37,6 @@ Version = tuple[int, int]  # (the partition's version, the database's epoch)
 Key = tuple[str, str]  # (the table's full name, with its partition's prefix; the record's key)
 
 MAX_PARTITIONS = 2000  # partitions kept per replica (least recently used dropped): a bound on memory
-HOT_KEYS = 32  # per partition: the records read last, fetched again with the lock when another replica wrote
-STALE_LOOKS = 8  # a partition found moved by another replica is refilled for its next requests' first reads
 MAX_FOLLOWS = 10_000  # first reads whose follower is kept (least recently learnt dropped): a bound on memory
 
 
@@ -44,6 +49,17 @@ class Copy:
     records: dict[Key, str | None] = field(default_factory=dict)
     tables: dict[str, dict[str, str]] = field(default_factory=dict)
 
+    def take(self, changes: dict[Key, str | None]) -> None:
+        """Records changed (None: deleted), in the records and in the tables read whole."""
+        for (name, key), text in changes.items():
+            self.records[(name, key)] = text
+            table = self.tables.get(name)
+            if table is not None:
+                if text is None:
+                    table.pop(key, None)
+                else:
+                    table[key] = text
+
 
 class Copies:
     """Every partition's copy in this replica, shared by its threads (a lock guards the dict, not the reads)."""
@@ -51,8 +67,6 @@ class Copies:
     def __init__(self, limit: int = MAX_PARTITIONS) -> None:
         self._lock = threading.Lock()
         self._copies: OrderedDict[str, Copy] = OrderedDict()
-        self._hot: dict[str, OrderedDict[Key, None]] = {}  # per partition, the keys read last (a copy's or not)
-        self._stale: dict[str, int] = {}  # partitions whose copy was found out of date lately: looks left (`found`)
         self._follows: OrderedDict[tuple[str, Key], tuple[str, Key]] = OrderedDict()  # `learn`
         self._limit = limit
 
@@ -66,29 +80,26 @@ class Copies:
             if found is None or found.version != version:
                 found = self._copies[partition] = Copy(version)
                 if len(self._copies) > self._limit:
-                    gone, _ = self._copies.popitem(last=False)
-                    self._hot.pop(gone, None)
+                    self._copies.popitem(last=False)
             else:
                 self._copies.move_to_end(partition)
             return found
 
-    def touch(self, partition: str, key: Key) -> None:
-        """`key` was just read in `partition` under its lock."""
-        hot = self._hot.get(partition)
-        if hot is None:
-            hot = self._hot.setdefault(partition, OrderedDict())
+    def advance(
+        self, partition: str, known: Version | None, version: Version, changes: dict[Key, str | None] | None
+    ) -> Copy:
+        """A read found `partition` at `version`, its copy at `known` then, and brought `changes`, every record
+        changed since `known` (postgres_changes.py; None: not whole, or too many): the copy, if still at
+        `known`, is brought to `version`; else as `at`. The changes go in before the version moves, so a
+        reader that finds the copy still at `known` may see a record newer than that, never older."""
         with self._lock:
-            hot[key] = None
-            hot.move_to_end(key)
-            if len(hot) > HOT_KEYS:
-                hot.popitem(last=False)
-
-    def hot(self, partition: str) -> list[Key]:
-        found = self._hot.get(partition)
-        if not found:
-            return []
-        with self._lock:
-            return list(found)
+            found = self._copies.get(partition)
+            if found is not None and changes is not None and known != version and found.version == known:
+                found.take(changes)
+                found.version = version
+                self._copies.move_to_end(partition)
+                return found
+        return self.at(partition, version)
 
     def learn(self, first: tuple[str, Key], then: tuple[str, Key]) -> None:
         """A request's first read was `first`, and its first read in another partition `then` (a token's owner,
@@ -99,22 +110,6 @@ class Copies:
             if len(self._follows) > MAX_FOLLOWS:
                 self._follows.popitem(last=False)
 
-    def found(self, partition: str, known: Version | None, version: Version) -> None:
-        """A request's first read in `partition` found it at `version`, its copy at `known` (None: no copy)."""
-        if known is not None and known != version:
-            self._stale[partition] = STALE_LOOKS
-        elif partition in self._stale:
-            left = self._stale[partition] - 1
-            if left:
-                self._stale[partition] = left
-            else:
-                del self._stale[partition]
-
-    def stale(self, partition: str) -> bool:
-        """Whether one of the last STALE_LOOKS first reads of `partition` found its copy out of date (another
-        replica writes there), or it has no copy."""
-        return partition in self._stale or partition not in self._copies
-
     def follower(self, first: tuple[str, Key]) -> tuple[str, Key] | None:
         return self._follows.get(first)
 
@@ -123,21 +118,19 @@ class Copies:
 
     def committed(self, partition: str, before: Version, after: Version, writes: dict[Key, str | None]) -> None:
         """A transaction moved `partition` from `before` to `after` with `writes`: the copy follows if it was at
-        `before` (nothing else can have happened in between); otherwise it starts again, empty, at `after`."""
+        `before` (nothing else can have happened in between). A copy at another version is left as it is (the
+        next read brings what changed since, these writes too); without one, the writes are one at `after`."""
         with self._lock:
             found = self._copies.get(partition)
-            if found is None or found.version != before:
-                self._copies[partition] = Copy(after)
+            if found is None:
+                self._copies[partition] = Copy(after, dict(writes))
+                if len(self._copies) > self._limit:
+                    self._copies.popitem(last=False)
                 return
+            if found.version != before:
+                return
+            found.take(writes)
             found.version = after
-            for (name, key), text in writes.items():
-                found.records[(name, key)] = text
-                table = found.tables.get(name)
-                if table is not None:
-                    if text is None:
-                        table.pop(key, None)
-                    else:
-                        table[key] = text
 
     def forget(self, partition: str | None = None) -> None:
         with self._lock:

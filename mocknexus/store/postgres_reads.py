@@ -3,9 +3,10 @@
 A read without a lock carries its partition's version in its statement (postgres_cache.py says why a copy
 answered after that cannot be stale). A request's first read brings, in its round trip, the record its first
 read was followed by last time in another partition (a token's owner, then that token's session in the owner's
-world): a member read is one round trip. Where another replica wrote lately, a read brings again the records
-its replica read last there. An optimistic transaction (a request's first run) reads this way, each partition
-at one version, and its commit checks under the partitions' locks that what it read is still so.
+world): a member read is one round trip. Where another replica wrote since this replica's copy, a read brings
+every record changed there since (postgres_changes.py), so the copy is current again. An optimistic
+transaction (a request's first run) reads this way, each partition at one version, and its commit checks under
+the partitions' locks that what it read is still so.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from typing import Any
 
 from mocknexus.store.base import WorldMoved
 from mocknexus.store.postgres_cache import Copies, Key, Pending, Version, newer
+from mocknexus.store.postgres_changes import BUMP, brought
 from mocknexus.store.postgres_sql import (
-    BUMP,
     HOLD,
     VERSIONED_GET,
     VERSIONED_TABLE,
@@ -24,7 +25,7 @@ from mocknexus.store.postgres_sql import (
     partition_of,
     unmoved,
     versioned_get_statement,
-    write_statement,
+    write_statements,
 )
 
 MISS = object()  # `_fast_text`: not found the fast way
@@ -60,7 +61,7 @@ class LockFreeReads:
         ]
         if checks:
             statements.append(check_statement(checks))
-        statements += [write_statement(key, text) for key, text in pending.writes.items()]
+        statements += write_statements(pending.writes)
         rows = self._alone([*statements, ("COMMIT", ())], moved=True)
         scope = getattr(self._local, "scope", None)
         for index, name in enumerate(names, start=1):
@@ -184,31 +185,21 @@ class LockFreeReads:
             local.used = wanted == ahead[1] or (ahead[0], wanted)
 
     def _read_alone(self, reads: list[tuple[str, Key]], scope: dict | None) -> list[tuple[str | None, Version]]:
-        """Records, each with its partition's version, in one round trip; with each, the records its replica read
-        last in that partition if it moved since its copy (another replica wrote): they refill the copy."""
-        statements, refills = [], []
+        """Records, each with its partition's version, in one round trip; with each, if its partition moved since
+        this replica's copy (another replica wrote), every record changed since: the copy is brought up to date
+        (postgres_changes.py), and the request's later reads there answer from it."""
+        statements, knowns = [], []
         for part, wanted in reads:
             kept = self._copies.current(part)
             known = kept.version if kept is not None else None
-            # The refill only where the copy was out of date last time (another replica writes there), and not
-            # once this request has confirmed the copy's version (it would not be used): the records' names in
-            # the statement cost the database time to read, every time.
-            refill = self._copies.stale(part) and not (scope and known is not None and scope.get(part) == known)
-            hot = [key for key in self._copies.hot(part) if key != wanted] if refill else []
-            statements.append(versioned_get_statement(part, wanted, known, hot))
-            refills.append((known, hot))
-            self._copies.touch(part, wanted)
+            statements.append(versioned_get_statement(part, wanted, known))
+            knowns.append(known)
         found = []
-        for (part, wanted), (known, hot), rows in zip(reads, refills, self._alone(statements), strict=True):
-            version: Version = (rows[0][0], rows[0][1])
-            if scope is None or part not in scope:  # the request's first look there: later ones find it current
-                self._copies.found(part, known, version)
-            copy = self._copies.at(part, version)
-            if hot and version != known:  # the statement sent them (those absent: no row)
-                texts = {(tbl, key): text for _, _, tbl, key, text in rows[1:]}
-                for key in hot:
-                    copy.records[key] = texts.get(key)
-            copy.records[wanted] = text = rows[0][4]
+        for (part, wanted), known, rows in zip(reads, knowns, self._alone(statements), strict=True):
+            pv, ev, moved, text, changes = rows[0]
+            version: Version = (pv, ev)
+            copy = self._copies.advance(part, known, version, brought(moved, changes))
+            copy.records[wanted] = text
             if scope is not None:
                 scope[part] = version
             found.append((text, version))

@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 
 from mocknexus.store.postgres_cache import Key
+from mocknexus.store.postgres_changes import DELETE, MIGRATION, PREPARED_GET, PRUNE, PUT
 
 Statement = tuple[str, tuple]
 
@@ -51,6 +52,9 @@ MIGRATIONS: dict[int, str] = {
             FROM records
         UNION SELECT '', 1 UNION SELECT '*', 1
     """,
+    # Each record's version and tombstones for deleted ones, so a read brings what changed since a replica's
+    # copy (postgres_changes.py).
+    4: MIGRATION,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -58,11 +62,6 @@ SCHEMA_VERSION = max(MIGRATIONS)
 # A partition's lock and its version (with the epoch's) in one statement; a partition never written has no row.
 LOCK = "SELECT p.version, e.version FROM partitions p, partitions e WHERE p.name = %s AND e.name = '*' FOR UPDATE OF p"
 CREATE = "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING"
-# Every write moves its partition's version, in the writer's transaction (which holds the row until it commits).
-BUMP = (
-    "INSERT INTO partitions (name, version) VALUES (%s, 1) ON CONFLICT (name) DO UPDATE "
-    "SET version = partitions.version + 1 RETURNING version, (SELECT version FROM partitions WHERE name = '*')"
-)
 GET = "SELECT value FROM records WHERE tbl = %s AND key = %s"
 TABLE = "SELECT key, value FROM records WHERE tbl = %s"
 # Reads outside a lock carry the partition's version, in the same statement (one snapshot).
@@ -110,54 +109,25 @@ def check_statement(conditions: list[str]) -> Statement:
 
 
 def write_statement(key: Key, text: str | None) -> Statement:
+    """A record written (None: deleted, leaving a tombstone if it was there) at its partition's version, after
+    the writer's BUMP (postgres_changes.py)."""
     if text is None:
-        return "DELETE FROM records WHERE tbl = %s AND key = %s", key
-    return (
-        "INSERT INTO records (tbl, key, value) VALUES (%s, %s, %s) "
-        "ON CONFLICT (tbl, key) DO UPDATE SET value = EXCLUDED.value",
-        (*key, text),
-    )
+        return DELETE, (*key, partition_of(key[0]))
+    return PUT, (*key, text, partition_of(key[0]))
 
 
-def refill_statement(name: str, known: tuple[int, int] | None, keys: list[Key]) -> Statement:
-    """After a partition's LOCK: `keys`' records, if the partition is no longer at version `known` (None: always)."""
-    pairs = ", ".join(f"({literal(tbl)}, {literal(key)})" for tbl, key in keys)
-    moved = (
-        "TRUE"
-        if known is None
-        else (f"NOT ({_PARTITION_VERSION.replace('%s', literal(name))} = {known[0]} AND {_EPOCH_VERSION} = {known[1]})")
-    )
-    return f"SELECT tbl, key, value FROM records WHERE (tbl, key) IN ({pairs}) AND {moved}", ()
+def write_statements(writes: dict[Key, str | None]) -> list[Statement]:
+    """A commit's writes, and the pruning of old tombstones in each partition where it deletes."""
+    statements = [write_statement(key, text) for key, text in writes.items()]
+    deleting = sorted({partition_of(key[0]) for key, text in writes.items() if text is None})
+    return statements + [(PRUNE, (name, name, name)) for name in deleting]
 
 
-def versioned_get_statement(name: str, wanted: Key, known: tuple[int, int] | None, keys: list[Key]) -> Statement:
-    """A record with its partition's version (a first row, always), and `keys`' records (not it) with it in the same
-    snapshot if the partition is no longer at version `known` (None: always): the records a replica read last
-    in a world another replica wrote, refilled in the read's round trip instead of one round trip each."""
-    first_row = f"SELECT {_PARTITION_VERSION} AS pv, {_EPOCH_VERSION} AS ev"
-    read = f"{first_row}, NULL, NULL, (SELECT value FROM records WHERE tbl = %s AND key = %s)"
-    if not keys:
-        return PREPARED_GET, (name, *wanted)
-    # Written in, with the statement's own values still to be: a literal's "%" doubled for that.
-    pairs = ", ".join(f"({literal(tbl)}, {literal(key)})" for tbl, key in keys).replace("%", "%%")
-    moved = "TRUE" if known is None else f"NOT (v.pv = {known[0]} AND v.ev = {known[1]})"
-    refill = (
-        f"SELECT v.pv, v.ev, r.tbl, r.key, r.value FROM ({first_row}) v, records r "
-        f"WHERE (r.tbl, r.key) IN ({pairs}) AND {moved}"
-    )
-    return f"({read}) UNION ALL ({refill})", (name, *wanted, name)
-
-
-# A lone read of one record with its partition's version (`versioned_get_statement` without a refill), the
-# statement most sent: prepared on each connection before its first use (store/postgres.py), it is run as
-# `EXECUTE` in the simple protocol, its plan kept by the server. Measured (a member read's two, in process):
-# 72 us of the database backend's CPU against 156 us for the same statements planned each time.
-PREPARED_GET = "EXECUTE mocknexus_get(%s, %s, %s)"
-PREPARE_GET = (
-    f"PREPARE mocknexus_get(text, text, text) AS SELECT {_PARTITION_VERSION.replace('%s', '$1')} AS pv, "
-    f"{_EPOCH_VERSION} AS ev, "
-    "NULL, NULL, (SELECT value FROM records WHERE tbl = $2 AND key = $3)"
-)
+def versioned_get_statement(name: str, wanted: Key, known: tuple[int, int] | None) -> Statement:
+    """A record with its partition's version, and the records changed since a copy at version `known` (None: no
+    copy), in one statement (postgres_changes.PREPARE_GET says its rows)."""
+    at = known if known is not None else (-1, -1)
+    return PREPARED_GET, (name, *wanted, *at)
 
 
 def configure(conn: psycopg.Connection) -> None:

@@ -14,7 +14,8 @@ from psycopg import generators, pq, waiting
 from psycopg.adapt import Transformer
 
 from mocknexus.store.base import StoreUnavailable, WorldMoved
-from mocknexus.store.postgres_sql import PREPARE_GET, PREPARED_GET, Statement, literal
+from mocknexus.store.postgres_changes import PREPARE_GET, PREPARED_GET
+from mocknexus.store.postgres_sql import Statement, literal
 
 PING_SECONDS = 1.5  # how long the health check waits for one
 LEFT_IN_TRANSACTION = (pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR)

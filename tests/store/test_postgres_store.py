@@ -51,6 +51,31 @@ def test_an_older_schema_is_upgraded_and_keeps_its_records(postgres_url):
         s.close()
 
 
+def test_a_version_3_database_is_upgraded_and_its_copies_then_follow_other_replicas(postgres_url):
+    """Version 4 gives records their versions and deletions tombstones: the records are kept, and a replica's
+    copy made after the upgrade is brought forward by another replica's writes and deletes."""
+    with psycopg.connect(postgres_url, autocommit=True) as conn:  # the database as version 3 left it
+        conn.execute("CREATE TABLE mocknexus_schema (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO mocknexus_schema VALUES (3)")
+        for version in (1, 2, 3):
+            conn.execute(MIGRATIONS[version])
+        conn.execute(
+            """INSERT INTO records VALUES ('client%3Aa/users', 'u', '"kept"'), ('client%3Aa/users', 'v', '1')"""
+        )
+        conn.execute("UPDATE partitions SET version = 7")
+    one, two = open_store(postgres_url), open_store(postgres_url)
+    assert one.schema_version() == SCHEMA_VERSION == 4
+    a_one, a_two = one.partition("client:a"), two.partition("client:a")
+    with one.scope():
+        assert (a_one.get("users", "u"), a_one.get("users", "v")) == ("kept", 1)
+    a_two.put("users", "w", 2)
+    a_two.delete("users", "v")
+    with one.scope():
+        assert (a_one.get("users", "w"), a_one.get("users", "v"), a_one.get("users", "u")) == (2, None, "kept")
+    for s in (one, two):
+        s.close()
+
+
 def test_a_newer_schema_is_refused_with_a_clear_message(postgres_url):
     open_store(postgres_url).close()
     with psycopg.connect(postgres_url, autocommit=True) as conn:

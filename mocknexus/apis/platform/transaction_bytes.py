@@ -22,6 +22,7 @@ from collections import OrderedDict
 from flask import Response
 from marshmallow import Schema, fields
 
+from mocknexus.apis.platform.transaction_text import transactions_text
 from mocknexus.domain.core.pagination import Page
 from mocknexus.domain.data import views
 from mocknexus.domain.data.views import RecordInputs
@@ -33,6 +34,7 @@ PAGES_REMEMBERED = 4096  # pages read once, by their fingerprint (an int: ~0.1 k
 ENTRY_OVERHEAD = 450  # what an entry holds beyond its JSON (measured ~430 B)
 _LIST_KEY = "transactions"
 _EMPTY_LIST = b'"transactions":[]'
+_LIST_OPENING_KEY = b'"transactions":['
 _LIST_OPENING = b'{"transactions":['  # what a list body's first transaction follows
 _LIST_CLOSING = b'],"pagination":'  # and where its last one ends
 
@@ -115,7 +117,7 @@ def page_bytes(list_schema: Schema, given: list[RecordInputs], page: Page) -> by
         frame = encode(dumper(list_schema)({_LIST_KEY: [], "pagination": page}))
         head, empty, tail = frame.partition(_EMPTY_LIST)
         if empty:
-            return b"".join((head, b'"transactions":[', b",".join(found), b"]", tail))  # type: ignore[arg-type]
+            return b"".join((head, _LIST_OPENING_KEY, b",".join(found), b"]", tail))  # type: ignore[arg-type]
     whole = _made(list_schema, given, page)
     made = _cut(whole, item, len(given))
     if made is not None:
@@ -124,7 +126,14 @@ def page_bytes(list_schema: Schema, given: list[RecordInputs], page: Page) -> by
 
 
 def _made(list_schema: Schema, given: list[RecordInputs], page: Page) -> bytes:
-    """The body as `render` makes it: the records, dumped and encoded at once."""
+    """The body as `render` makes it: written straight from the inputs where transaction_text can, else the
+    records, dumped and encoded at once."""
+    text = transactions_text(item_schema(list_schema), given)
+    if text is not None:
+        frame = encode(dumper(list_schema)({_LIST_KEY: [], "pagination": page}))
+        head, empty, tail = frame.partition(_EMPTY_LIST)
+        if empty:
+            return b"".join((head, _LIST_OPENING_KEY, text.encode(), b"]", tail))
     records = [views.transaction(g) for g in given]
     return encode(dumper(list_schema)({_LIST_KEY: records, "pagination": page}))
 

@@ -3,22 +3,25 @@
 Each day of an account has its calendar's recurring items (payroll on the 1st and 15th, rent, bills,
 card payments, loan payments, contributions) and a seeded number of everyday purchases (a Poisson draw
 around the account's `rate`). How many there are on a day is known without making them (`day_count`), so
-a page deep into 100 000 transactions makes only the days it shows. Card purchases post one to three days
-after they were made (ACH items post the same day); a restaurant's posted amount adds the tip its pending
-amount did not have (INFERRED: how card authorisations settle; MX passes on what the bank reports).
+a page deep into 100 000 transactions makes only the days it shows, and of those only the purchases it shows
+(`Day`: a day's order needs only their times). Card purchases post one to three days after they were made
+(ACH items post the same day); a restaurant's posted amount adds the tip its pending amount did not have
+(INFERRED: how card authorisations settle; MX passes on what the bank reports).
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import operator
 import random
+import threading
 import uuid
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import NamedTuple
+from itertools import repeat
+from typing import NamedTuple, overload
 
 from mocknexus.domain.data import categories as cat
 from mocknexus.domain.data import merchants as mer
@@ -144,6 +147,7 @@ def _day_guids(seed: int, ledger_seed: str, ordinal: int) -> Callable[[int], str
         number = f"{index:04x}"  # two bytes, across the fourth group's end
         return f"{named}{number[:2]}-{number[2:]}{tail.hexdigest()}"
 
+    guid.parts = (named, copy)  # type: ignore[attr-defined]  # for a loop that makes guids inline (`Day`)
     return guid
 
 
@@ -173,9 +177,7 @@ def day_counts(seed: int, ledger_seed: str, kind: str, rate: float, first: int, 
 
 
 @lru_cache(maxsize=1024)
-def day_transactions(
-    seed: int, ledger_seed: str, kind: str, rate: float, account_guid: str, ordinal: int
-) -> tuple[Raw, ...]:
+def day_transactions(seed: int, ledger_seed: str, kind: str, rate: float, account_guid: str, ordinal: int) -> Day:
     """The account's transactions made on the day `ordinal` (date.toordinal), newest first."""
     day = date.fromordinal(ordinal)
     rng = random.Random(_hash(seed, ledger_seed, ordinal))
@@ -250,29 +252,107 @@ def day_transactions(
     # Posted at 05:00 one to three days later (lag 0: when made); Raw's fields in order, built as a tuple is.
     posting = [None, *(_midnight(ordinal + lag) + _MINUTES[300] for lag in range(1, MAX_POSTING_DAYS + 1))]
     make = tuple.__new__
-    raws = []
+    raws: list[Raw | None] = []
     for index, (at, lag, amount, pending, kind_, category, merchant, text, feed) in enumerate(made):
         posted, merchant_guid = posting[lag] if lag else at, merchant.guid if merchant else None
         raws.append(make(Raw, (guid_of(index), account_guid, at, posted, amount, pending, kind_, category,
                                merchant_guid, text, feed, None, None, 0, 0)))  # fmt: skip
-    # Everyday purchases: the hot loop of a busy account (plain arithmetic on rng.random(), one call each), each
-    # made as its Raw straight away.
-    midnight, spending, count = _midnight(ordinal), _SPENDING, len(_SPENDING)
-    draw, append, minutes, index, later = rng.random, raws.append, _SHOPPING_MINUTES, len(made), posting[1:]
-    for _ in range(_purchases(seed, ledger_seed, kind, rate, ordinal)):
-        category, guid, name, low, span, tips, feed_of = spending[int(draw() * count)]
-        amount = round(low + span * draw(), 2)
-        pending = round(amount / 1.18, 2) if tips else amount
-        code = int(draw() * 16_777_216)
-        at = midnight + minutes[int(draw() * 960)]
-        append(make(Raw, (guid_of(index), account_guid, at, later[int(draw() * MAX_POSTING_DAYS)], amount,
-                          pending, DEBIT, category, guid, name, feed_of(code), None, None, 0, 0)))  # fmt: skip
-        index += 1
-    # A day's order: (transacted_at, guid), newest first. Two stable sorts on one field each (guid, then time)
-    # give it without a key tuple per transaction.
-    raws.sort(key=_GUID, reverse=True)
-    raws.sort(key=_TRANSACTED_AT, reverse=True)
-    return tuple(raws)
+    # Everyday purchases: every draw now (five a purchase, in the order they were always drawn), each purchase
+    # made as its Raw only when read (`Day`): its time is all the day's order needs of it.
+    purchases = _purchases(seed, ledger_seed, kind, rate, ordinal)
+    # rng.random() each, called from C; kept as an array of doubles (8 bytes each, not a float object's 32).
+    draws = array("d", list(map(random.Random.random, repeat(rng, 5 * purchases))))
+    minutes = [m.hour * 60 + m.minute for m in (r.transacted_at for r in raws)]  # type: ignore[union-attr]
+    minutes += [420 + int(d * 960) for d in draws[3::5]]  # _SHOPPING_MINUTES' first is 07:00
+    raws += [None] * purchases
+    return Day(raws, draws, minutes, len(made), guid_of, account_guid, _midnight(ordinal), posting[1:])
+
+
+_MAKING = threading.Lock()  # a Day's Raws are made under it
+_NO_DRAWS = array("d")
+
+
+class Day(Sequence[Raw]):
+    """One ledger's day, newest first (by transacted_at, then guid: the order sorting its Raws gives), each
+    purchase made as its Raw when first read: a page shows a slice of a day or two, and its first read made
+    every purchase of them (~1.4 us of each one's ~2 a guid, a feed text, its amounts). Reads by index, slice
+    and iteration give the same Raws (made once, then kept) as making them all at once did."""
+
+    __slots__ = ("_account", "_draws", "_first", "_guid_of", "_later", "_midnight", "_order", "_raws", "_unmade")
+
+    def __init__(self, raws: list[Raw | None], draws: array, minutes: list[int], first: int,
+                 guid_of: Callable[[int], str], account_guid: str, midnight: datetime,
+                 later: list[datetime]) -> None:  # fmt: skip
+        self._raws, self._draws, self._first, self._guid_of = raws, draws, first, guid_of
+        self._account, self._midnight, self._later = account_guid, midnight, later
+        self._unmade = len(raws) - first  # purchases not made yet: their draws are let go once all are made
+        # Newest first; equal minutes by guid, newest first too (the guids of those alone are made for it).
+        order = sorted(range(len(minutes)), key=minutes.__getitem__, reverse=True)
+        ordered = [minutes[i] for i in order]
+        ties = [k for k in range(1, len(order)) if ordered[k] == ordered[k - 1]]  # each equal to the one before it
+        index = 0
+        while index < len(ties):  # a run of equal minutes: from the one before its first tie to its last
+            first = last = ties[index]
+            while index + 1 < len(ties) and ties[index + 1] == last + 1:
+                index, last = index + 1, last + 1
+            order[first - 1 : last + 1] = sorted(order[first - 1 : last + 1], key=guid_of, reverse=True)
+            index += 1
+        self._order = order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __iter__(self) -> Iterator[Raw]:
+        return iter(self._made(self._order))
+
+    @overload
+    def __getitem__(self, index: int) -> Raw: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Raw]: ...
+
+    def __getitem__(self, index: int | slice) -> Raw | list[Raw]:
+        if isinstance(index, slice):
+            return self._made(self._order[index])
+        return self._made([self._order[index]])[0]
+
+    def _made(self, indexes: list[int]) -> list[Raw]:
+        """The Raws at these indexes (as made), each made now if not yet: the purchase loop as it always ran, on
+        its five kept draws. Making is one thread at a time (a Raw made once, the draws let go once all are)."""
+        raws = self._raws
+        found = [raws[i] for i in indexes]
+        if None not in found:
+            return found  # type: ignore[return-value]
+        with _MAKING:
+            draws, guid_of, first = self._draws, self._guid_of, self._first
+            account_guid, midnight, later = self._account, self._midnight, self._later
+            spending, count, minutes, make = _SPENDING, len(_SPENDING), _SHOPPING_MINUTES, tuple.__new__
+            (named, copy), numbers, texts, kept = guid_of.parts, _INDEX_GROUPS, _INDEX_TEXTS, len(_INDEX_TEXTS)
+            found, made = [], 0
+            for index in indexes:
+                raw = raws[index]
+                if raw is None:
+                    made += 1
+                    at = 5 * (index - first)
+                    category, guid, name, low, span, tips, feed_of = spending[int(draws[at] * count)]
+                    amount = round(low + span * draws[at + 1], 2)
+                    pending = round(amount / 1.18, 2) if tips else amount
+                    if index < kept:  # guid_of(index), inline
+                        tail = copy()
+                        tail.update(texts[index])
+                        own = f"{named}{numbers[index]}{tail.hexdigest()}"
+                    else:
+                        own = guid_of(index)
+                    raw = raws[index] = make(Raw, (
+                        own, account_guid, midnight + minutes[int(draws[at + 3] * 960)],
+                        later[int(draws[at + 4] * MAX_POSTING_DAYS)], amount, pending, DEBIT, category, guid, name,
+                        feed_of(int(draws[at + 2] * 16_777_216)), None, None, 0, 0,
+                    ))  # fmt: skip
+                found.append(raw)
+            self._unmade -= made
+            if not self._unmade:
+                self._draws = _NO_DRAWS
+        return found
 
 
 def _feed(merchant: mer.Merchant) -> Callable[[int], str]:
@@ -292,6 +372,3 @@ _CITY = "CINCINNATI OH"
 # What a purchase needs of each spending merchant, in the order drawn: (category guid, guid, name, low price,
 # price span, tips, its feed text from the drawn code).
 _SPENDING = tuple((m.category_guid, m.guid, m.name, m.low, m.high - m.low, m.tips, _feed(m)) for m in mer.SPENDING)
-
-
-_GUID, _TRANSACTED_AT = operator.itemgetter(0), operator.itemgetter(2)

@@ -5,13 +5,14 @@ top-level category; newest first (INFERRED: MX documents no order), in MX's page
 `from_date`/`to_date` instant bounds the transaction's `transacted_at`).
 
 Without created/updated/category filters a page is found by counting whole days (`MemberView.count`) and
-making only the days the page shows, so page 500 of 100 000 transactions costs what page 1 does.
+making only the days the page shows (and of a day, only the slice it shows: `generate.Day`), so page 500 of
+100 000 transactions costs what page 1 does.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
@@ -161,9 +162,10 @@ def _seen_on(sources: Sources, ordinal: int, low: int = 0, high: int | None = No
     When `total` (the day's count) is all the bank has that day, every one is seen: only the slice is worked out."""
     if len(sources.parts) == 1:  # one member's: its view works out the slice's (or the day's) at once
         view, ledgers = sources.parts[0]
-        raws = [r for ledger in ledgers for r in view.day(ledger, ordinal)]
-        if len(ledgers) > 1:  # one ledger's day comes newest first already
-            raws.sort(key=_newest_order, reverse=True)
+        if len(ledgers) == 1:  # one ledger's day comes newest first already (a slice of it makes only the slice)
+            raws: Sequence[Raw] = view.day(ledgers[0], ordinal)
+        else:
+            raws = sorted([r for ledger in ledgers for r in view.day(ledger, ordinal)], key=_newest_order, reverse=True)
         return view.seen_each(raws[low:high]) if total == len(raws) else view.seen_each(raws)[low:high]
     made = [(r, view) for view, ledgers in sources.parts for ledger in ledgers for r in view.day(ledger, ordinal)]
     if sum(len(ledgers) for _, ledgers in sources.parts) > 1:  # one ledger's day comes newest first already

@@ -65,8 +65,7 @@ class DataReads(EmulatorState):
             scope = self._scope(user, member_guid, account_guid)
             sources = Sources(tuple((view, ledgers) for _, view, ledgers in scope.parts))
             found, shown = listing.list_page(sources, query, self.clock.now().date(), page, per_page)
-            accounts: dict[str, Account | None] = {}  # a page's transactions share a few accounts: each read once
-            return [self._inputs(scope, s, accounts) for s in found], shown
+            return views.inputs_each(found, self._owner, user.guid, user.id), shown
 
     def read_transaction(self, user: User, guid: str, member_guid: str | None = None,
                          account_guid: str | None = None) -> TransactionRecord:  # fmt: skip
@@ -236,14 +235,11 @@ class DataReads(EmulatorState):
                 raise not_found("Account")
         return _Scope(user, parts)
 
-    def _inputs(self, scope: _Scope, seen: Any, accounts: dict[str, Account | None] | None = None) -> RecordInputs:
-        guid = seen.raw.account_guid
-        if accounts is None:
-            account: Account | None = self.store.get(ACCOUNTS, guid)
-        elif guid in accounts:
-            account = accounts[guid]
-        else:
-            account = accounts[guid] = self.store.get(ACCOUNTS, guid)
-        member_guid = account.member_guid if account else ""
-        currency = account.currency_code if account else "USD"
+    def _inputs(self, scope: _Scope, seen: Any) -> RecordInputs:
+        member_guid, currency = self._owner(seen.raw.account_guid)
         return views.inputs(seen, member_guid, scope.user.guid, scope.user.id, currency)
+
+    def _owner(self, account_guid: str) -> tuple[str, str]:
+        """An account's member guid and currency (a transaction's record names both)."""
+        account: Account | None = self.store.get(ACCOUNTS, account_guid)
+        return (account.member_guid, account.currency_code) if account else ("", "USD")

@@ -3,6 +3,7 @@ aggregation saw (`visibility.Seen`) and the partner's edits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -90,10 +91,35 @@ class RecordInputs(NamedTuple):
 
 
 def inputs(seen: Seen, member_guid: str, user_guid: str, user_id: str | None, currency: str) -> RecordInputs:
-    edit = seen.edit
+    raw, created_at, updated_at, status, edit = seen  # Seen's fields in order, read once
     edited = None if edit is None else Edited(edit.description, edit.memo, edit.category_guid, edit.date)
-    return RecordInputs(seen.raw, seen.created_at, seen.updated_at, seen.status, edited, member_guid, user_guid,
-                        user_id, currency)  # fmt: skip
+    # RecordInputs' fields in order, built as a tuple is (its generated __new__ is a Python call: 100 a page).
+    return _make(RecordInputs, (raw, created_at, updated_at, status, edited, member_guid, user_guid, user_id,
+                                currency))  # fmt: skip
+
+
+def inputs_each(
+    found: list[Seen], owner: Callable[[str], tuple[str, str]], user_guid: str, user_id: str | None
+) -> list[RecordInputs]:
+    """`inputs` of each of a page's transactions, `owner` giving an account's member guid and currency (asked
+    once an account: a page's transactions share a few)."""
+    owners: dict[str, tuple[str, str]] = {}
+    made = []
+    for seen in found:
+        account_guid = seen[0][1]  # its Raw's account_guid
+        known = owners.get(account_guid)
+        if known is None:
+            known = owners[account_guid] = owner(account_guid)
+        member_guid, currency = known
+        if seen[4] is None:  # no edit: Seen's fields are RecordInputs' first five (checked below)
+            made.append(_make(RecordInputs, (*seen, member_guid, user_guid, user_id, currency)))
+        else:
+            made.append(inputs(seen, member_guid, user_guid, user_id, currency))
+    return made
+
+
+_make = tuple.__new__
+assert Seen._fields == RecordInputs._fields[:5] and Raw._fields[1] == "account_guid"
 
 
 def transaction(given: RecordInputs) -> TransactionRecord:

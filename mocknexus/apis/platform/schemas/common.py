@@ -37,18 +37,18 @@ class PlatformTime(fields.Field):
         """The text of `value` alone (schemas/fastdump.py calls it straight). Kept: a page of transactions writes
         400 timestamps, most of them shared (an aggregation's time, a day's posting time). Equal datetimes are
         the same instant, so they write the same text."""
-        if value is None:
-            return None
-        zone = value.tzinfo
-        if zone is not None and zone is not UTC:
-            value = value.astimezone(UTC)
-        if 1000 <= value.year <= 9999:  # strftime's text below from kept parts, several times faster
-            return (
-                _day_text(value.toordinal())
-                + _MINUTE_TEXTS[value.hour * 60 + value.minute]
-                + _SECOND_TEXTS[value.second]
-            )
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return None if value is None else time_text(value)
+
+
+def time_text(value: datetime) -> str:
+    """`PlatformTime`'s text of a datetime, not kept (for times mostly written once: a transaction's own)."""
+    zone = value.tzinfo
+    if zone is not None and zone is not UTC:
+        value = value.astimezone(UTC)
+    if 1000 <= value.year <= 9999:  # strftime's text below from kept parts, several times faster
+        minute = value.hour * 60 + value.minute
+        return _day_text(value.toordinal()) + _MINUTE_TEXTS[minute] + _SECOND_TEXTS[value.second]
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # A timestamp's text in parts: its day's (kept: a page's transactions share a few days), its minute's, its second's.
