@@ -6,6 +6,12 @@ it changes wrk's.
 
     python bench/inprocess.py                 # 5 rounds of 3000 calls each, alternating the three reads
     python bench/inprocess.py --rounds 3 --calls 1000
+    python bench/inprocess.py --store postgresql   # the Nexus member read on PostgreSQL beside memory's
+
+With `--store postgresql` it starts a PostgreSQL server as the tests do (tests/postgres_server.py: pgserver's
+binaries, TCP with a password), builds the app on it and on the memory store, and times the Nexus member read on
+both, alternating, for the least and the median of the rounds: this process's CPU per read, the round trip's
+system calls included, the database's own CPU not (it is another process).
 
 It measures the tree it is in (run it from another checkout to compare commits on one machine). What it
 leaves out (the server, the socket, HTTP parsing) is the same for every read: quote bench/run.py for the
@@ -79,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--calls", type=int, default=3000)
+    parser.add_argument("--store", choices=["memory", "postgresql"], default="memory")
     args = parser.parse_args(argv)
+    if args.store == "postgresql":
+        return _postgresql(args.rounds, args.calls)
     app = create_app(Config(seed=7, job_time_scale=0, log_level="WARNING"))
     nexus, platform = _prepare(app)
     bare_environ = EnvironBuilder(path="/members/MBR-x", headers={"MD-SESSION-TOKEN": "x"}).get_environ()
@@ -96,6 +105,37 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<15}{value:>8.1f} us   {1e6 / value:>7.0f} calls/CPU-s")
     for name in ("nexus_read", "platform_read"):
         print(f"  {name} vs bare: {us['bare_read'] / us[name]:.2f}")
+    return 0
+
+
+def _postgresql(rounds: int, calls: int) -> int:
+    """The Nexus member read on a PostgreSQL store (one replica) and on the memory store, alternating."""
+    from tests.postgres_server import PostgresServer
+
+    server = PostgresServer().init().start()
+    try:
+        apps = {
+            "memory": create_app(Config(seed=7, job_time_scale=0, log_level="WARNING")),
+            "postgresql": create_app(
+                Config(seed=7, job_time_scale=0, log_level="WARNING", store=server.create_database("inprocess"))
+            ),
+        }
+        reads = {name: (app, _prepare(app)[0]) for name, app in apps.items()}
+        for wsgi, environ in reads.values():  # warm-up: the copies, the prepared read, the route cache
+            _cpu_per_call(wsgi, environ, 300)
+        found: dict[str, list[float]] = {name: [] for name in reads}
+        for _ in range(rounds):
+            for name, (wsgi, environ) in reads.items():
+                found[name].append(_cpu_per_call(wsgi, environ, calls))
+        print(f"in-process Nexus member reads: {calls} calls x {rounds} rounds, CPU microseconds per call")
+        for name, runs in found.items():
+            print(f"  {name:<12} least {min(runs):>7.1f} us   median {statistics.median(runs):>7.1f} us")
+        print(f"  memory / postgresql (least): {min(found['memory']) / min(found['postgresql']):.2f}")
+        for app in apps.values():  # the background thread, then the pool, before the server stops
+            app.extensions["mocknexus.background"].stop()
+        apps["postgresql"].extensions["mocknexus.store"][1].close()
+    finally:
+        server.close()
     return 0
 
 

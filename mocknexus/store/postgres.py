@@ -30,11 +30,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import threading
 import urllib.parse
 import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import psycopg
@@ -44,8 +43,9 @@ from psycopg import conninfo
 from mocknexus.store.base import StoreUnavailable, WorldMoved
 from mocknexus.store.postgres_cache import Copies, Pending, Version
 from mocknexus.store.postgres_changes import BUMP, CLEAR_TOMBSTONES, CLEARED, brought, changes_statement
+from mocknexus.store.postgres_decoded import Decoded
 from mocknexus.store.postgres_open import open_pool
-from mocknexus.store.postgres_reads import LockFreeReads
+from mocknexus.store.postgres_reads import MISS, LockFreeReads
 from mocknexus.store.postgres_sql import (
     CREATE,
     EPOCH,
@@ -60,6 +60,7 @@ from mocknexus.store.postgres_sql import (
     write_statement,
     write_statements,
 )
+from mocknexus.store.postgres_thread import Scope, ThreadState, Transaction
 from mocknexus.store.postgres_wire import Connections
 from mocknexus.store.redaction import redact
 
@@ -67,8 +68,6 @@ Encode = Callable[[str, Any], str]
 Decode = Callable[[str, str], Any]
 
 POOL_SIZE = 24  # request threads (8 by default), the background thread, the webhook dispatcher and its senders
-MAX_PLAIN = 4096  # decoded plain records kept (`get`), all dropped when full: a bound on memory
-PLAIN = frozenset({str, int, float, bool})  # immutable: shared as they are
 
 
 class PostgresStore(Connections, LockFreeReads):
@@ -77,81 +76,84 @@ class PostgresStore(Connections, LockFreeReads):
         self._secret = conninfo.conninfo_to_dict(url).get("password") or None
         self._encode = encode
         self._decode = decode
-        self._local = threading.local()  # the thread's transaction (`tx`, `depth`) and request scope (`scope`)
+        self._local = ThreadState()  # the thread's transaction (`tx`, `depth`) and request scope (`scope`)
         self._copies = Copies()  # what this replica read, per partition (postgres_cache.py)
-        # Records that decode to a string or a flat dict (an index entry, the clock, a world's entry), by their
-        # text: the clock alone is read four times a request. Handed out as a copy (a dict), so never changed.
-        self._plain: dict[tuple[str, str], Any] = {}
+        self._decoded = Decoded(decode)  # records decoded, by their text, handed out as copies
         self._prepared: weakref.WeakSet[psycopg.Connection] = weakref.WeakSet()  # those with PREPARE_GET done
         self._prefix = ""  # a partition's: "<quoted name>/", as in sqlite.py
         self._pool = open_pool(url, pool_size, self.display, self._scrub)
+        self._transaction = Transaction(self)  # `transaction()`, for every thread (its state is the thread's)
 
     # ---- transactions and request scopes -----------------------------------------------------------------
 
-    @contextmanager
-    def scope(self, optimistic: bool = False) -> Iterator[None]:
+    def scope(self, optimistic: bool = False) -> AbstractContextManager[None]:
         """One HTTP request (app.py wraps each in one): a partition whose version a read in it has confirmed is
         not asked about again by a read outside a transaction in it (postgres_cache.py says why that is safe).
         `optimistic`: its transactions lock nothing to read, until it has written (`_commit_optimistic`)."""
+        return Scope(self, optimistic)
+
+    def _open_scope(self, optimistic: bool) -> bool:
         local = self._local
-        if getattr(local, "scope", None) is not None:
-            yield
-            return
+        if local.scope is not None:
+            return False
         local.scope, local.optimistic = {}, optimistic
         # Its first read, the first in another partition, and whether that was the one read (`_first_read`).
         local.first = local.ahead = local.used = None
-        try:
-            yield
-        finally:
-            local.scope, local.optimistic = None, False
-            if isinstance(local.used, tuple):
-                self._copies.learn(local.first, local.used)
+        return True
+
+    def _close_scope(self) -> None:
+        local = self._local
+        local.scope, local.optimistic = None, False
+        if isinstance(local.used, tuple):
+            self._copies.learn(local.first, local.used)
 
     def _wrote(self) -> None:
         """Something was committed in this request: from now on its transactions lock as they read (WorldMoved,
         which runs the request again, would repeat what is written)."""
         self._local.optimistic = False
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         """Re-entrant per thread, across partitions: one database transaction, begun at its first read (with
         the lock of every partition whose transaction was entered) or at its commit; an operation that needs
         nothing from the store costs no round trip."""
+        return self._transaction
+
+    def _enter(self) -> None:
         local = self._local
-        depth = getattr(local, "depth", 0)
+        depth = local.depth
         if depth:
-            pending: Pending = local.tx
+            pending: Pending = local.tx  # type: ignore[assignment]
             if pending.optimistic:
                 pass  # locks only at its commit
             elif self._prefix not in pending.locked and self._prefix not in pending.wanted:
                 pending.wanted.append(self._prefix)  # locked by the next statement sent
             local.depth = depth + 1
-            try:
-                yield
-            finally:
-                local.depth -= 1
             return
         pending = local.tx = Pending()
-        pending.optimistic = getattr(local, "optimistic", False)
+        pending.optimistic = local.optimistic
         if not pending.optimistic:
             pending.wanted.append(self._prefix)
         local.depth = 1
+
+    def _leave(self, failed: bool) -> None:
+        local = self._local
+        if local.depth > 1:
+            local.depth -= 1
+            return
+        pending: Pending = local.tx  # type: ignore[assignment]
         try:
-            try:
-                yield
-            except BaseException:
-                if pending.conn is not None and not pending.conn.broken:
-                    with contextlib.suppress(psycopg.Error):  # died meanwhile: the server rolled it back
-                        pending.conn.execute("ROLLBACK")
-                raise
-            self._commit(pending)
+            if not failed:
+                self._commit(pending)
+            elif pending.conn is not None and not pending.conn.broken:
+                with contextlib.suppress(psycopg.Error):  # died meanwhile: the server rolled it back
+                    pending.conn.execute("ROLLBACK")
         finally:
             local.tx, local.depth = None, 0
             if pending.conn is not None:
                 self._pool.putconn(pending.conn)  # a broken connection is discarded, not reused
 
     def _pending(self) -> Pending | None:
-        return getattr(self._local, "tx", None)
+        return self._local.tx
 
     def _in_transaction(self, pending: Pending, statements: list[Statement]) -> list[list[tuple]]:
         """Statements (reads) in the thread's transaction, after BEGIN if it is its first and the locks it still
@@ -243,14 +245,15 @@ class PostgresStore(Connections, LockFreeReads):
     def _text(self, name: str, key: str) -> str | None:
         """A record's stored text (None: absent), from the transaction's writes, this replica's copy of the
         partition when the database has confirmed it, or the database."""
-        pending, part, wanted = self._pending(), self._prefix, (name, key)
+        pending, part, wanted = self._local.tx, self._prefix, (name, key)
         if pending is None:
-            return self._unlocked_text(part, wanted, None)[0]
+            return (self._kept_text(part, wanted) or self._unlocked_text(part, wanted, None))[0]
         if wanted in pending.writes:
             return pending.writes[wanted]
         if pending.optimistic:  # no lock: the record with its partition's version, checked at commit if it writes
-            text, version = self._unlocked_text(part, wanted, None)
-            self._saw(pending, part, version)
+            text, version = self._kept_text(part, wanted) or self._unlocked_text(part, wanted, None)
+            if pending.seen.setdefault(part, version) != version:
+                self._saw(pending, part, version)  # raises WorldMoved
             pending.read.setdefault(wanted, text)
             return text
         if pending.cleared:
@@ -314,19 +317,10 @@ class PostgresStore(Connections, LockFreeReads):
             pending.writes[(name, key)] = text
 
     def get(self, table: str, key: str) -> Any | None:
-        text = self._text(self._prefix + table, key)
-        if text is None:
-            return None
-        plain = self._plain.get((table, text))
-        if plain is not None:
-            return dict(plain) if type(plain) is dict else plain
-        value = self._decode(table, text)
-        if type(value) in PLAIN or (type(value) is dict and all(type(v) in PLAIN for v in value.values())):
-            if len(self._plain) >= MAX_PLAIN:
-                self._plain.clear()
-            self._plain[(table, text)] = value
-            return dict(value) if type(value) is dict else value
-        return value
+        text = self._fast_text(self._prefix + table, key)
+        if text is MISS:
+            text = self._text(self._prefix + table, key)
+        return None if text is None else self._decoded.value(table, text)
 
     def put(self, table: str, key: str, value: Any) -> None:
         self._store(self._prefix + table, key, self._encode(table, value))
@@ -335,10 +329,10 @@ class PostgresStore(Connections, LockFreeReads):
         self._store(self._prefix + table, key, None)
 
     def values(self, table: str) -> Iterator[Any]:
-        return iter([self._decode(table, text) for text in self._table_texts(table).values()])
+        return iter([self._decoded.value(table, text) for text in self._table_texts(table).values()])
 
     def items(self, table: str) -> Iterator[tuple[str, Any]]:
-        return iter([(key, self._decode(table, text)) for key, text in self._table_texts(table).items()])
+        return iter([(key, self._decoded.value(table, text)) for key, text in self._table_texts(table).items()])
 
     def count(self, table: str) -> int:
         return len(self._table_texts(table))
@@ -379,6 +373,7 @@ class PostgresStore(Connections, LockFreeReads):
             raise ValueError("partitions do not nest")
         view = copy.copy(self)  # shares the pool, the thread's transaction, the copies and the codec
         view._prefix = urllib.parse.quote(name, safe="") + "/"
+        view._transaction = Transaction(view)
         return view
 
     def schema_version(self) -> int:

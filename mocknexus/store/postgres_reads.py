@@ -28,6 +28,8 @@ from mocknexus.store.postgres_sql import (
     write_statements,
 )
 
+MISS = object()  # `_fast_text`: not found the fast way
+
 
 class LockFreeReads:
     """PostgresStore's reads without a lock and its optimistic commits: a mixin, using the store's thread state
@@ -81,6 +83,55 @@ class LockFreeReads:
         seen = pending.seen.setdefault(part, version)
         if seen != version:
             raise WorldMoved(f"partition {part!r} moved between two reads of one transaction")
+
+    def _fast_text(self, name: str, key: str) -> str | object | None:
+        """`PostgresStore._text`'s fast path, most reads of a request: a record of a partition this request has
+        confirmed, read outside a transaction or in an optimistic one, found in the copy at that version or
+        newer. MISS if it is not that simple (`_text` then finds it)."""
+        local, part, wanted = self._local, self._prefix, (name, key)
+        pending = local.tx
+        if pending is not None and (not pending.optimistic or wanted in pending.writes):
+            return MISS
+        scope = local.scope
+        confirmed = scope.get(part) if scope is not None else None
+        if confirmed is None:
+            return MISS
+        if local.used is None and (ahead := local.ahead) is not None and ahead[0] == part:
+            self._followed(ahead, wanted)
+        copy = self._copies.current(part)
+        if copy is None:
+            return MISS
+        at = copy.version
+        if at[0] < confirmed[0] or at[1] < confirmed[1] or wanted not in copy.records:  # not `newer`, inlined
+            return MISS
+        text = copy.records[wanted]
+        if copy.version != at:  # moved on by a commit (`Copies.committed`) meanwhile
+            return MISS
+        if pending is not None:  # optimistic: all its reads of a partition at one version, checked at commit
+            if pending.seen.setdefault(part, at) != at:
+                return MISS  # `_text` raises WorldMoved
+            pending.read.setdefault(wanted, text)
+        return text
+
+    def _kept_text(self, part: str, wanted: Key) -> tuple[str | None, Version] | None:
+        """`_unlocked_text`'s fast path: a record of a partition this request has confirmed, from the copy at that
+        version or newer; None if the database must be asked."""
+        local = self._local
+        scope = local.scope
+        confirmed = scope.get(part) if scope is not None else None
+        if confirmed is None:
+            return None
+        if local.used is None and (ahead := local.ahead) is not None and ahead[0] == part:
+            self._followed(ahead, wanted)
+        copy = self._copies.current(part)
+        if copy is None:
+            return None
+        at = copy.version
+        if at[0] >= confirmed[0] and at[1] >= confirmed[1] and wanted in copy.records:  # `newer`, inlined
+            text = copy.records[wanted]
+            if copy.version == at:  # not moved on by a commit (`Copies.committed`) meanwhile
+                return text, at
+        return None
 
     def _unlocked_text(self, part: str, wanted: Key, pending: Pending | None) -> tuple[str | None, Version]:
         """A record of a partition this thread has not locked: from the copy if this request has confirmed its

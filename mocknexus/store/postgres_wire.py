@@ -5,6 +5,7 @@ ping, and what may be said of an error (never the password)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import weakref
 
 import psycopg
@@ -54,6 +55,13 @@ def exchange(conn: psycopg.Connection, text: str) -> list[list[tuple]]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
+def _prepared_get(params: tuple) -> str:
+    """The prepared lone read's text for its values: the same few (a token's owner, its session) every request
+    of a client, kept written."""
+    return PREPARED_GET % tuple(map(literal, params))
+
+
 class Connections:
     """PostgresStore's connections: a mixin, using the store's pool (`_pool`), the password to scrub
     (`_secret`), its displayed URL and the connections that have the prepared read (`_prepared`)."""
@@ -75,7 +83,12 @@ class Connections:
         psycopg's pipeline of prepared statements, and the round trip half its time. They are sent on the
         connection's libpq handle, without a cursor (`_exchange`). `moved`: they are an optimistic commit, whose
         check (or a deadlock) failing is WorldMoved, the transaction rolled back."""
-        text = ";".join(sql % tuple(map(literal, params)) if params else sql for sql, params in statements)
+        text = ";".join(
+            [
+                (_prepared_get(params) if sql is PREPARED_GET else sql % tuple(map(literal, params))) if params else sql
+                for sql, params in statements
+            ]
+        )
         try:
             if conn not in self._prepared and any(sql is PREPARED_GET for sql, _ in statements):
                 exchange(conn, PREPARE_GET)  # once per connection, in a round trip of its own
