@@ -15,6 +15,7 @@ from mocknexus.app import create_app
 from mocknexus.config import Config
 from mocknexus.store.postgres import PostgresStore
 from mocknexus.store.postgres_changes import KEEP_VERSIONS, MAX_CHANGES
+from tests.store.sends import counted_sends
 from tests.store.test_store_contract import decode, encode
 
 WORLD = "client%3Aa/"  # client:a's partition, as the database names it
@@ -26,20 +27,6 @@ def replicas(postgres_url):
     yield one.partition("client:a"), two.partition("client:a")
     one.close()
     two.close()
-
-
-def _sends(monkeypatch) -> list[str]:
-    """The round trips every store sends from this thread (a replica's background work is not counted)."""
-    sent: list[str] = []
-    send, here = PostgresStore._send, threading.get_ident()
-
-    def counted(self, conn, statements, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if threading.get_ident() == here:
-            sent.append(";".join(sql for sql, _ in statements))
-        return send(self, conn, statements, *args, **kwargs)
-
-    monkeypatch.setattr(PostgresStore, "_send", counted)
-    return sent
 
 
 def test_a_first_read_brings_what_another_replica_wrote_and_deleted(replicas, monkeypatch):
@@ -54,7 +41,7 @@ def test_a_first_read_brings_what_another_replica_wrote_and_deleted(replicas, mo
         two.delete("users", "v")
         two.put("users", "w", 3)
         two.put("users", "x", 4)
-    sent = _sends(monkeypatch)
+    sent = counted_sends(monkeypatch)
     with one.scope():
         assert one.get("users", "u") == 2
         assert len(sent) == 1  # that read brought every change since one's copy: the rest answer from it
@@ -71,7 +58,7 @@ def test_a_first_read_brings_what_another_replica_wrote_and_deleted(replicas, mo
 def test_requests_alternating_two_replicas_read_the_others_writes_from_their_copies(replicas, monkeypatch):
     """Each request reads every record the requests before it wrote on either replica, writes one and deletes one:
     one round trip for its reads (the first brings the other replica's changes) and one for its commit."""
-    sent = _sends(monkeypatch)
+    sent = counted_sends(monkeypatch)
     for turn in range(8):
         store = replicas[turn % 2]
         del sent[:]
@@ -190,7 +177,7 @@ def test_a_flow_alternating_two_replicas_costs_the_round_trips_of_one(postgres_s
         url = postgres_server.create_database(f"flow_{replicas}_{threading.get_ident()}")
         config = Config.from_env({"MOCKNEXUS_STORE": url, "MOCKNEXUS_JOB_TIME_SCALE": "0"})
         apps = [create_app(config) for _ in range(replicas)]
-        sent = _sends(monkeypatch)
+        sent = counted_sends(monkeypatch)
         workloads.one_flow("", _Alternating(apps))  # the world and each replica's copy of it made
         del sent[:]
         workloads.one_flow("", _Alternating(apps))

@@ -8,6 +8,7 @@ import pytest
 
 from mocknexus.store.base import WorldMoved
 from mocknexus.store.postgres import PostgresStore
+from tests.store.sends import counted_sends
 from tests.store.test_store_contract import decode, encode
 
 
@@ -19,22 +20,10 @@ def replicas(postgres_url):
     two.close()
 
 
-def _sends(store: PostgresStore, monkeypatch) -> list[str]:
-    sent: list[str] = []
-    send = PostgresStore._send
-
-    def counted(self, conn, statements, *args, **kwargs):  # type: ignore[no-untyped-def]
-        sent.append(";".join(sql for sql, _ in statements))
-        return send(self, conn, statements, *args, **kwargs)
-
-    monkeypatch.setattr(PostgresStore, "_send", counted)
-    return sent
-
-
 def test_a_read_only_transaction_locks_nothing_and_sends_no_commit(replicas, monkeypatch):
     one, two = replicas
     one.put("users", "u", 1)
-    sent = _sends(one, monkeypatch)
+    sent = counted_sends(monkeypatch)
     with one.scope(optimistic=True), one.transaction():
         assert one.get("users", "u") == 1
         assert len(sent) == 1 and not any(word in sent[0] for word in ("BEGIN", "FOR UPDATE", "COMMIT"))
