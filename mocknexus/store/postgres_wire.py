@@ -124,12 +124,17 @@ class Connections:
                 if attempt == 2:
                     raise
             finally:
-                if conn.pgconn.transaction_status in LEFT_IN_TRANSACTION:  # a list failed between BEGIN and COMMIT
-                    with contextlib.suppress(psycopg.Error):
-                        conn.rollback()  # as `pool.connection()` did, not the pool's warning that it rolls back
-                self._pool.putconn(conn)
+                self._give_back(conn)
             self._drop_dead()
         raise AssertionError("unreachable")
+
+    def _give_back(self, conn: psycopg.Connection) -> None:
+        """A connection back to the pool, rolled back first if a statement list failed between BEGIN and COMMIT
+        (as `pool.connection()` did, rather than the pool's warning that it rolls back)."""
+        if conn.pgconn.transaction_status in LEFT_IN_TRANSACTION:
+            with contextlib.suppress(psycopg.Error):
+                conn.rollback()
+        self._pool.putconn(conn)
 
     def _drop_dead(self) -> None:
         """After a pooled connection was found dead (the database restarted since): check the idle ones, so the
@@ -151,10 +156,7 @@ class Connections:
                 if attempt == 2 or not conn.broken:  # a pooled connection the database dropped: one more
                     raise self._unavailable(exc) from None
             finally:
-                if conn.pgconn.transaction_status in LEFT_IN_TRANSACTION:  # a list failed between BEGIN and COMMIT
-                    with contextlib.suppress(psycopg.Error):
-                        conn.rollback()  # as `pool.connection()` did, not the pool's warning that it rolls back
-                self._pool.putconn(conn)
+                self._give_back(conn)
             self._drop_dead()
 
     def close(self) -> None:
