@@ -1,10 +1,24 @@
-"""Counting the PostgreSQL store's round trips in a test: each statement list a store sends, as one string."""
+"""What the PostgreSQL store's own tests share: two stores on one database as two replicas, and a count of the
+round trips a store sends."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from mocknexus.store.postgres import PostgresStore
+
+
+def two_replicas(url: str, encode: Callable, decode: Callable) -> Iterator[tuple[Any, Any]]:
+    """Two stores on the database at `url` (two replicas, in this process), each as client:a's partition; closed
+    after the test (a fixture's body: `yield from two_replicas(...)`)."""
+    one, two = PostgresStore(url, encode, decode), PostgresStore(url, encode, decode)
+    try:
+        yield one.partition("client:a"), two.partition("client:a")
+    finally:
+        one.close()
+        two.close()
 
 
 def counted_sends(monkeypatch) -> list[str]:

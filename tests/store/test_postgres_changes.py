@@ -13,9 +13,8 @@ import pytest
 from bench import workloads
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from mocknexus.store.postgres import PostgresStore
 from mocknexus.store.postgres_changes import KEEP_VERSIONS, MAX_CHANGES
-from tests.store.sends import counted_sends
+from tests.store.postgres_support import counted_sends, two_replicas
 from tests.store.test_store_contract import decode, encode
 
 WORLD = "client%3Aa/"  # client:a's partition, as the database names it
@@ -23,10 +22,7 @@ WORLD = "client%3Aa/"  # client:a's partition, as the database names it
 
 @pytest.fixture
 def replicas(postgres_url):
-    one, two = PostgresStore(postgres_url, encode, decode), PostgresStore(postgres_url, encode, decode)
-    yield one.partition("client:a"), two.partition("client:a")
-    one.close()
-    two.close()
+    yield from two_replicas(postgres_url, encode, decode)
 
 
 def test_a_first_read_brings_what_another_replica_wrote_and_deleted(replicas, monkeypatch):

@@ -12,8 +12,8 @@ import pytest
 
 from mocknexus.domain.core import snapshot
 from mocknexus.domain.core.models import Challenge, ConnectionStatus, Job, Member, StatusChange
-from mocknexus.store.postgres import PostgresStore
 from mocknexus.store.postgres_decoded import Decoded, copy_of
+from tests.store.postgres_support import two_replicas
 
 AT = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
@@ -40,11 +40,7 @@ def _member() -> Member:
 
 @pytest.fixture
 def replicas(postgres_url):
-    one = PostgresStore(postgres_url, snapshot.encode, snapshot.decode)
-    two = PostgresStore(postgres_url, snapshot.encode, snapshot.decode)
-    yield one.partition("client:a"), two.partition("client:a")
-    one.close()
-    two.close()
+    yield from two_replicas(postgres_url, snapshot.encode, snapshot.decode)
 
 
 def _change_everything(member: Member) -> None:

@@ -7,17 +7,13 @@ from __future__ import annotations
 import pytest
 
 from mocknexus.store.base import WorldMoved
-from mocknexus.store.postgres import PostgresStore
-from tests.store.sends import counted_sends
+from tests.store.postgres_support import counted_sends, two_replicas
 from tests.store.test_store_contract import decode, encode
 
 
 @pytest.fixture
 def replicas(postgres_url):
-    one, two = PostgresStore(postgres_url, encode, decode), PostgresStore(postgres_url, encode, decode)
-    yield one.partition("client:a"), two.partition("client:a")
-    one.close()
-    two.close()
+    yield from two_replicas(postgres_url, encode, decode)
 
 
 def test_a_read_only_transaction_locks_nothing_and_sends_no_commit(replicas, monkeypatch):
