@@ -144,13 +144,38 @@ class Widget:
     def find(self, css: str) -> Any:
         return self.wait(lambda d: d.find_element(By.CSS_SELECTOR, css), css)
 
+    def type_into(self, css: str, text: str) -> None:
+        """Type as the end user does, then wait until the field holds exactly the text: keys typed while the
+        page was not yet taking them are typed again, and a field that never takes them fails saying what it
+        held and where the focus was, instead of a later step timing out with no clue."""
+        field = self.find(css)
+        for _attempt in range(3):
+            field.clear()
+            field.send_keys(text)
+            try:
+                WebDriverWait(self.driver, 2, poll_frequency=0.02).until(lambda d: field.get_attribute("value") == text)
+                return
+            except TimeoutException:
+                continue
+        raise AssertionError(f"{css} holds {field.get_attribute('value')!r}, not {text!r}; {self._focus()}")
+
     def search(self, query: str) -> list[str]:
         self.step("search")
-        field = self.find("#search-input")
-        field.clear()
-        field.send_keys(query + "\n")
-        self.wait(lambda d: d.find_element(By.ID, "search-summary").text, "search results")
+        self.type_into("#search-input", query)
+        self.click("#search-form button[type=submit]")
+        try:
+            self.wait(lambda d: d.find_element(By.ID, "search-summary").text, "search results")
+        except TimeoutException:
+            raise AssertionError(f"no search results for {query!r}; {self._focus()}; events: {self.types()}") from None
         return [b.get_attribute("data-code") for b in self.driver.find_elements(By.CSS_SELECTOR, "button.institution")]
+
+    def _focus(self) -> str:
+        """Where the browser's focus is: what a lost key or click depends on."""
+        return self.driver.execute_script(
+            "var a = document.activeElement;"
+            "return 'focus on ' + (a ? a.tagName + '#' + a.id : 'nothing') + ', document focused: ' + document.hasFocus()"
+            " + ', form busy: ' + !!document.querySelector('#search-form[aria-busy=true]');"
+        )
 
     def choose(self, code: str) -> None:
         self.find(f'button.institution[data-code="{code}"]').click()
@@ -159,9 +184,7 @@ class Widget:
     def log_in(self, username: str, password: str) -> None:
         self.step("enterCreds")
         for css, value in (("#credential-LOGIN", username), ("#credential-PASSWORD", password)):
-            field = self.find(css)
-            field.clear()
-            field.send_keys(value)
+            self.type_into(css, value)
         self.find("#credentials-form button[type=submit]").click()
 
     def answer(self, answer: str = "correct") -> None:
