@@ -44,11 +44,12 @@ def _count_sends() -> None:
     postgres.PostgresStore._send = counted  # type: ignore[method-assign]
     scope = getattr(postgres.PostgresStore, "scope", None)
     if scope is not None and "optimistic" in scope.__code__.co_varnames:
+        first = "trusting" if "trusting" in scope.__code__.co_varnames else "optimistic"  # a request's first run
 
-        def counting_scope(self, optimistic: bool = False):  # type: ignore[no-untyped-def]
-            if not optimistic and getattr(self._local, "scope", None) is None:
-                SENDS["reruns"] += 1  # a request run locking as it reads: after WorldMoved, or a body not kept
-            return scope(self, optimistic)
+        def counting_scope(self, optimistic: bool = False, **more: bool):  # type: ignore[no-untyped-def]
+            if not {"optimistic": optimistic, **more}.get(first) and getattr(self._local, "scope", None) is None:
+                SENDS["reruns"] += 1  # a request run again (after WorldMoved), or locking at once (a body not kept)
+            return scope(self, optimistic, **more)
 
         postgres.PostgresStore.scope = counting_scope  # type: ignore[method-assign]
 

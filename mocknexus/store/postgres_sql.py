@@ -81,24 +81,38 @@ VERSIONED_TABLE = (
 # other, a writer of it waits for both. A partition never written has no row to lock: a writer making it then
 # either committed before the check (which sees its records) or comes after this transaction in every respect
 # (anything it read that this one writes, it reads under that partition's lock, after this one's commit).
-HOLD = "SELECT 1 FROM partitions WHERE name = %s FOR SHARE"
+# It returns the partition's version, with the epoch: what the request's later reads there are confirmed at.
+HOLD = "SELECT version, (SELECT version FROM partitions WHERE name = '*') FROM partitions WHERE name = %s FOR SHARE"
 
 
 def unmoved(name: str, seen: tuple[int, int], written: bool, reads: list[tuple[Key, str | None]], whole: bool) -> str:
     """SQL true if what a transaction read in partition `name` at version `seen` is what the database holds now,
     under the partition's lock (after its BUMP if it wrote there): the partition's version has not moved (but
-    for its own BUMP), or every record it read is as it read it (absent ones absent); with a table read whole,
-    only the version tells. The epoch never moved."""
+    for its own BUMP), or every record it read is as it read it. With a table read whole, only the version
+    tells. The epoch never moved.
+
+    A record is as it was read if its presence is the same and it was last written at `seen` or before
+    (`records.ver`, postgres_changes.py): the texts read need not be sent back. That holds only where every
+    write since `seen` recorded its version (`logged`, `kept`: no write by an older mocknexus, no `clear`)."""
+    part, at = literal(name), seen[0]
     epoch = f"{_EPOCH_VERSION} = {seen[1]}"
-    version = f"{_PARTITION_VERSION.replace('%s', literal(name))} = {seen[0] + int(written)}"
+    version = f"{_PARTITION_VERSION.replace('%s', part)} = {at + int(written)}"
     if whole or not reads:
         return f"({epoch} AND {version})"
-    rows = ", ".join(f"({literal(tbl)}, {literal(key)}, {literal(text)})" for (tbl, key), text in reads)
+    rows = ", ".join(f"({literal(tbl)}, {literal(key)}, {text is not None})" for (tbl, key), text in reads)
+    logged = f"EXISTS (SELECT 1 FROM partitions WHERE name = {part} AND logged = version AND kept <= {at})"
     same = (
-        f"NOT EXISTS (SELECT 1 FROM (VALUES {rows}) AS v(tbl, key, value) LEFT JOIN records r "
-        "ON r.tbl = v.tbl AND r.key = v.key WHERE r.value IS DISTINCT FROM v.value)"
+        f"NOT EXISTS (SELECT 1 FROM (VALUES {rows}) AS v(tbl, key, present) LEFT JOIN records r "
+        f"ON r.tbl = v.tbl AND r.key = v.key WHERE (r.tbl IS NULL) = v.present OR r.ver > {at})"
     )
-    return f"({epoch} AND ({version} OR {same}))"
+    return f"({epoch} AND ({version} OR ({logged} AND {same})))"
+
+
+def confirm_statement(conditions: list[str], names: list[str]) -> Statement:
+    """`check_statement` outside a transaction (one statement, one snapshot), with the epoch and each of
+    `names`' versions: where a request's reads are confirmed from then on."""
+    versions = ", ".join(_PARTITION_VERSION.replace("%s", literal(name)) for name in names)
+    return f"SELECT 1 / (CASE WHEN {' AND '.join(conditions)} THEN 1 ELSE 0 END), {_EPOCH_VERSION}, {versions}", ()
 
 
 def check_statement(conditions: list[str]) -> Statement:
