@@ -102,7 +102,7 @@ class PostgresStore(Connections, LockFreeReads):
         # Its first read, the first in another partition, and whether that was the one read (`_first_read`).
         local.first = local.ahead = local.used = None
         local.unsure = Unsure() if trusting else None  # what it reads unconfirmed (postgres_cache.Unsure)
-        local.judged = set()
+        local.judged, local.wrote = set(), False
         return True
 
     def _close_scope(self, failed: bool = False) -> None:
@@ -118,8 +118,8 @@ class PostgresStore(Connections, LockFreeReads):
     def _wrote(self) -> None:
         """Something was committed in this request: from now on its transactions lock as they read (WorldMoved,
         which runs the request again, would repeat what is written), and its reads are confirmed."""
-        self._local.optimistic = False
-        self._local.unsure = None
+        local = self._local
+        local.optimistic, local.unsure, local.wrote = False, None, True
 
     def transaction(self) -> AbstractContextManager[None]:
         """Re-entrant per thread, across partitions: one database transaction, begun at its first read (with

@@ -26,6 +26,7 @@ class ThreadState(threading.local):
     used: Any = None  # whether that was the one read (`_followed`)
     unsure: Unsure | None = None  # what it read unconfirmed; None: it may not (postgres_cache.Unsure)
     judged: set[str] | None = None  # partitions it confirmed once already (`Copies.advance`'s `judge`)
+    wrote = False  # whether it committed a write (`Scope.wrote`)
 
 
 class Transaction:
@@ -46,14 +47,16 @@ class Transaction:
 class Scope:
     """`PostgresStore.scope()`: one request; a scope entered inside another is the outer one."""
 
-    __slots__ = ("_opened", "_optimistic", "_store", "_trusting")
+    __slots__ = ("_opened", "_optimistic", "_store", "_trusting", "wrote")
 
     def __init__(self, store: Any, optimistic: bool, trusting: bool = False) -> None:
         self._store, self._optimistic, self._trusting, self._opened = store, optimistic, trusting, False
+        self.wrote = True  # once it has ended: whether its request committed a write (True if not known)
 
     def __enter__(self) -> None:
         self._opened = self._store._open_scope(self._optimistic, self._trusting)
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
         if self._opened:
+            self.wrote = self._store._local.wrote
             self._store._close_scope(failed=kind is not None)

@@ -25,10 +25,18 @@ from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.store.base import StaleCopy, StoreUnavailable, WorldMoved
 from mocknexus.web.errors import render_error
 
+MAX_READERS = 10_000  # (method, path)s remembered as writing nothing last time: a bound on memory
+
 
 def in_scope(wsgi_app: Any, scope: Any, max_body: int) -> Any:
     """`wsgi_app` with each request inside one of the store's scopes: a partition's version, once confirmed by
-    the database in a request, is not asked for again by that request's reads (store/postgres_cache.py)."""
+    the database in a request, is not asked for again by that request's reads (store/postgres_cache.py).
+
+    A request whose method and path wrote nothing last time confirms its reads as it makes them: a read confirmed
+    costs its round trip (its first), one answered from a copy a round trip to check it, and more of this
+    process's CPU and the database's. One that wrote (a poll that moves a job), or is new, answers from trusted
+    copies, its commit confirming them in the round trip it costs anyway."""
+    readers: dict[tuple[str, str], None] = {}
 
     def app(environ: dict, start_response: Any) -> Any:
         body = _kept_body(environ, max_body)
@@ -36,12 +44,20 @@ def in_scope(wsgi_app: Any, scope: Any, max_body: int) -> Any:
             with scope():
                 return wsgi_app(environ, start_response)
         given = dict(environ)  # as the server gave it: a run again resolves its caller, user and session anew
-        run, trusting = environ, True
+        asked = (environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""))
+        run, trusting = environ, asked not in readers
         while True:
             held, answer = _Held(), None
             try:
-                with scope(optimistic=True, trusting=trusting):
+                entered = scope(optimistic=True, trusting=trusting)
+                with entered:
                     answer = wsgi_app(run, held.start_response)
+                if getattr(entered, "wrote", True):
+                    readers.pop(asked, None)
+                elif asked not in readers:
+                    if len(readers) >= MAX_READERS:
+                        readers.clear()
+                    readers[asked] = None
                 return held.pass_on(start_response, answer)
             except StaleCopy:  # what it read unconfirmed was stale: once more, confirming as it reads
                 again = trusting

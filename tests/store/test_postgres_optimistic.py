@@ -154,3 +154,42 @@ def test_a_stale_unconfirmed_answer_is_never_passed_on_and_the_request_runs_agai
     last = 3 if second_run_moves else 2
     assert answer == [f"answer of run {last}".encode()] and started == [f"200 run {last}"]
     assert runs == [(True, True), (True, False), *([(False, False)] if second_run_moves else [])]
+
+
+def test_a_method_and_path_that_wrote_nothing_last_time_confirms_its_reads_next_time():
+    """web/request_scope.py: a request new to the replica, or whose method and path wrote last time, trusts its
+    copies; one that wrote nothing last time confirms as it reads (a copy answering would cost a check more)."""
+    runs: list[tuple[str, bool]] = []
+    writes = {"/polled": True, "/read": False}
+
+    class Scope:
+        def __init__(self, path: str, trusting: bool) -> None:
+            self.path, self.wrote = path, True
+            runs.append((path, trusting))
+
+        def __enter__(self) -> None:
+            pass
+
+        def __exit__(self, *exc: object) -> None:
+            self.wrote = writes[self.path]
+
+    paths: list[str] = []
+
+    def scope(optimistic: bool = False, trusting: bool = False) -> Scope:
+        return Scope(paths[-1], trusting)
+
+    def wsgi_app(environ, start_response):  # type: ignore[no-untyped-def]
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    app = in_scope(wsgi_app, scope, max_body=100)
+    for path in ["/read", "/read", "/polled", "/polled", "/read"]:
+        paths.append(path)
+        app({"REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.input": io.BytesIO()}, lambda *args: None)
+    assert runs == [("/read", True), ("/read", False), ("/polled", True), ("/polled", True), ("/read", False)]
+    writes["/read"] = True  # it wrote this time: trusted next time
+    paths.append("/read")
+    app({"REQUEST_METHOD": "GET", "PATH_INFO": "/read", "wsgi.input": io.BytesIO()}, lambda *args: None)
+    paths.append("/read")
+    app({"REQUEST_METHOD": "GET", "PATH_INFO": "/read", "wsgi.input": io.BytesIO()}, lambda *args: None)
+    assert runs[-2:] == [("/read", False), ("/read", True)]
