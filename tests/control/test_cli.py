@@ -66,4 +66,4 @@ def test_serve_starts_and_answers_health():
         assert r.status_code == 200 and r.json()["account_numbers"]
     finally:
         proc.terminate()
-        proc.wait(10)
+        proc.communicate(timeout=10)  # waits, and closes the pipe (left open, it is a ResourceWarning later)

@@ -43,7 +43,8 @@ class DocServer:
         self.lines: list[dict] = []
         self.other: list[str] = []
         self._changed = threading.Condition()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         self._wait_for(lambda: any(line.get("path") == "/__admin/health" for line in self.lines), self._health)
 
     def _health(self) -> None:
@@ -87,6 +88,9 @@ class DocServer:
     def close(self) -> None:
         self.proc.terminate()
         self.proc.wait(10)
+        self._reader.join(10)  # it reads to the pipe's end, which the server's exit brings
+        assert self.proc.stderr is not None
+        self.proc.stderr.close()
 
 
 @pytest.fixture(scope="module")

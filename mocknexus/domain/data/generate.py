@@ -154,6 +154,7 @@ def _day_guids(seed: int, ledger_seed: str, ordinal: int) -> Callable[[int], str
 # A day's first indexes as guid text: the index's two bytes across the fourth group's end, and as hashed.
 _INDEX_GROUPS = tuple(f"{n >> 8:02x}-{n & 255:02x}" for n in range(4096))
 _INDEX_TEXTS = tuple(str(n).encode() for n in range(4096))
+_INDEX_SPAN = 1 << 16  # indexes whose guid text is "hh-hh" (four hex digits): a day's order packs them in 16 bits
 
 
 def locate(guid: str) -> tuple[bytes, int] | None:
@@ -176,7 +177,10 @@ def day_counts(seed: int, ledger_seed: str, kind: str, rate: float, first: int, 
     return tuple(day_count(seed, ledger_seed, kind, rate, date.fromordinal(o)) for o in range(first, last + 1))
 
 
-@lru_cache(maxsize=1024)
+DAYS_KEPT = 1024  # generated days kept made (day_transactions' cache), across every world
+
+
+@lru_cache(maxsize=DAYS_KEPT)
 def day_transactions(seed: int, ledger_seed: str, kind: str, rate: float, account_guid: str, ordinal: int) -> Day:
     """The account's transactions made on the day `ordinal` (date.toordinal), newest first."""
     day = date.fromordinal(ordinal)
@@ -268,6 +272,15 @@ def day_transactions(seed: int, ledger_seed: str, kind: str, rate: float, accoun
     return Day(raws, draws, minutes, len(made), guid_of, account_guid, _midnight(ordinal), posting[1:])
 
 
+@lru_cache(maxsize=64)  # a window is made once (its days then kept as day_transactions keeps any day)
+def warm_days(seed: int, ledger_seed: str, kind: str, rate: float, account_guid: str, first: int, last: int) -> None:
+    """Make every day from ordinal `first` to `last` ahead of its first read: a day is made whole (all of its
+    draws and its order, ~0.1 ms for a busy one) even when a page shows one of its purchases, so a list read at
+    random or paged through makes a day or two each page. Its purchases stay unmade until read."""
+    for ordinal in range(first, last + 1):
+        day_transactions(seed, ledger_seed, kind, rate, account_guid, ordinal)
+
+
 _MAKING = threading.Lock()  # a Day's Raws are made under it
 _NO_DRAWS = array("d")
 
@@ -286,18 +299,15 @@ class Day(Sequence[Raw]):
         self._raws, self._draws, self._first, self._guid_of = raws, draws, first, guid_of
         self._account, self._midnight, self._later = account_guid, midnight, later
         self._unmade = len(raws) - first  # purchases not made yet: their draws are let go once all are made
-        # Newest first; equal minutes by guid, newest first too (the guids of those alone are made for it).
-        order = sorted(range(len(minutes)), key=minutes.__getitem__, reverse=True)
-        ordered = [minutes[i] for i in order]
-        ties = [k for k in range(1, len(order)) if ordered[k] == ordered[k - 1]]  # each equal to the one before it
-        index = 0
-        while index < len(ties):  # a run of equal minutes: from the one before its first tie to its last
-            first = last = ties[index]
-            while index + 1 < len(ties) and ties[index + 1] == last + 1:
-                index, last = index + 1, last + 1
-            order[first - 1 : last + 1] = sorted(order[first - 1 : last + 1], key=guid_of, reverse=True)
-            index += 1
-        self._order = order
+        # Newest first; equal minutes by guid, newest first too. A day's guids share their text up to the index's
+        # fixed-width hex ("hh-hh", _INDEX_GROUPS and guid_of alike), so their order is their indexes' order: one
+        # sort of minute and index packed in an int, with no guid made for it.
+        if len(minutes) <= _INDEX_SPAN:
+            packed = sorted([minute << 16 | index for index, minute in enumerate(minutes)], reverse=True)
+            self._order = [key & 0xFFFF for key in packed]
+        else:  # more than a day can hold (guid_of's text is no longer fixed-width): guids compared as text
+            keys = [(minute, guid_of(index)) for index, minute in enumerate(minutes)]
+            self._order = sorted(range(len(minutes)), key=keys.__getitem__, reverse=True)
 
     def __len__(self) -> int:
         return len(self._order)

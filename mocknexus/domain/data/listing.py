@@ -135,6 +135,7 @@ def _fast(
             per_day = counts if per_day is None else [a + b for a, b in zip(per_day, counts, strict=True)]
     if per_day is None:
         per_day = [0] * (high - low + 1)
+    _read_ahead(sources, low, high, per_day)
     edges: dict[int, list[Seen]] = {}
     if cut is not None:
         for ordinal in {low, high}:
@@ -155,6 +156,23 @@ def _fast(
         index += 1
     counted = ends[-1] if ends else 0
     return found, Page(number, size, counted, (counted + size - 1) // size)
+
+
+def _read_ahead(sources: Sources, low: int, high: int, per_day: list[int]) -> None:
+    """A long list's days made at its first read rather than a day or two at each page's (read-ahead: a page
+    read at random, or the next one, then finds its days made): ~70 ms once for 100 000 transactions over two
+    years, against ~0.1 ms on each page that reaches a day not yet made. Only where the list is long enough for
+    that to matter, and its days fit in what is kept of days with room to spare for other members' and worlds'."""
+    ledgers = sum(len(ledgers) for _, ledgers in sources.parts)
+    if ledgers * (high - low + 1) > READ_AHEAD_DAYS or sum(per_day) < READ_AHEAD_FROM:
+        return
+    for view, ledgers_of_view in sources.parts:
+        for ledger in ledgers_of_view:
+            view.warm(ledger, low, high)
+
+
+READ_AHEAD_FROM = 5_000  # transactions in a list (50 pages of 100) from which its days are made ahead
+READ_AHEAD_DAYS = generate.DAYS_KEPT * 3 // 4  # at most this many days (of all its ledgers) made ahead
 
 
 def _seen_on(sources: Sources, ordinal: int, low: int = 0, high: int | None = None, total: int = -1) -> list[Seen]:
