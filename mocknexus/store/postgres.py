@@ -14,8 +14,10 @@ wait for each other. A transaction entering another partition's transaction lock
 world, then the root's). Its writes are sent with its COMMIT, in one round trip.
 
 A replica keeps the records it has read, per partition, with the version they were read at, and answers from
-them only when the database has just confirmed that version (postgres_cache.py says how, and why that cannot
-go stale): a member read is a few round trips, not one per record. A read of a partition another replica wrote
+them only when the database has confirmed that version in the request (postgres_cache.py says how, and why that
+cannot go stale): a member read is a few round trips, not one per record. A request's first run may read a
+trusted copy before the database confirms it (`scope(trusting=True)`, postgres_cache.Unsure): its first commit,
+or one check before its answer is passed on (`confirm_reads`), confirms what it read, else StaleCopy. A read of a partition another replica wrote
 since the copy brings every record changed since, in its round trip (postgres_changes.py).
 
 Connections come from a psycopg_pool pool (postgres_wire.py sends on them). When the database goes away (a restart,
