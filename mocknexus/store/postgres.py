@@ -17,8 +17,9 @@ A replica keeps the records it has read, per partition, with the version they we
 them only when the database has confirmed that version in the request (postgres_cache.py says how, and why that
 cannot go stale): a member read is a few round trips, not one per record. A request's first run may read a
 trusted copy before the database confirms it (`scope(trusting=True)`, postgres_cache.Unsure): its first commit,
-or one check before its answer is passed on (`confirm_reads`), confirms what it read, else StaleCopy. A read of a partition another replica wrote
-since the copy brings every record changed since, in its round trip (postgres_changes.py).
+or one check before its answer is passed on (`confirm_reads`), confirms what it read, else StaleCopy. A read
+of a partition another replica wrote since the copy brings every record changed since, in its round trip
+(postgres_changes.py).
 
 Connections come from a psycopg_pool pool (postgres_wire.py sends on them). When the database goes away (a restart,
 a network cut) an operation raises `StoreUnavailable`, which the web layer answers as MX's 503; a connection found
