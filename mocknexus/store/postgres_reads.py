@@ -112,23 +112,22 @@ class LockFreeReads:
         if unsure is None or not unsure.versions:
             return
         names = list(unsure.versions)
-        reads: dict[str, list[tuple[Key, str | None]]] = {}
-        for key, text in unsure.reads.items():
-            reads.setdefault(partition_of(key[0]), []).append((key, text))
-        checks = [
-            unmoved(name, unsure.versions[name], False, reads.get(name, []), name in unsure.whole) for name in names
+        places = {name: place for place, name in enumerate(names, start=1)}
+        reads = [
+            (key, text, places[part]) for key, text in unsure.reads.items() if (part := partition_of(key[0])) in places
         ]
-        try:
-            row = self._alone([confirm_statement(checks, names)], moved=True)[0][0]
-        except WorldMoved:
+        seen = [unsure.versions[name] for name in names]
+        statement = confirm_statement(names, [at[0] for at in seen], [name in unsure.whole for name in names], reads)
+        rows = self._alone([statement])[0]
+        if not all(ok is True and epoch == at[1] for (epoch, _, ok), at in zip(rows, seen, strict=True)):
             for name in names:
                 self._copies.found(name, False)
-            raise StaleCopy("what the request read unconfirmed moved") from None
+            raise StaleCopy("what the request read unconfirmed moved")
         scope = local.scope
-        for name, version in zip(names, row[2:], strict=True):
-            self._copies.found(name, (version, row[1]) == unsure.versions[name])
+        for name, at, (epoch, version, _) in zip(names, seen, rows, strict=True):
+            self._copies.found(name, (version, epoch) == at)
             if scope is not None:
-                scope[name] = (version, row[1])
+                scope[name] = (version, epoch)
 
     # ---- records -----------------------------------------------------------------------------------------
 

@@ -108,11 +108,42 @@ def unmoved(name: str, seen: tuple[int, int], written: bool, reads: list[tuple[K
     return f"({epoch} AND ({version} OR ({logged} AND {same})))"
 
 
-def confirm_statement(conditions: list[str], names: list[str]) -> Statement:
-    """`check_statement` outside a transaction (one statement, one snapshot), with the epoch and each of
-    `names`' versions: where a request's reads are confirmed from then on."""
-    versions = ", ".join(_PARTITION_VERSION.replace("%s", literal(name)) for name in names)
-    return f"SELECT 1 / (CASE WHEN {' AND '.join(conditions)} THEN 1 ELSE 0 END), {_EPOCH_VERSION}, {versions}", ()
+# What a request read from copies unconfirmed (postgres_cache.Unsure), checked outside a transaction in one
+# statement, prepared on each connection (postgres_wire.py) as PREPARE_GET is: for each partition read (its name,
+# the version read at, whether a table of it was read whole), the epoch, its version now and whether what was read
+# there is still so, as `unmoved` says (the records' part, which reads them, only where the version moved). Each
+# record read: its table, key, whether it was there, and which partition it is of (its place in the first array).
+PREPARED_CONFIRM = "EXECUTE mocknexus_confirm(%s, %s, %s, %s, %s, %s, %s)"
+PREPARE_CONFIRM = (
+    "PREPARE mocknexus_confirm(text[], bigint[], boolean[], text[], text[], boolean[], int[]) AS "
+    "SELECT (SELECT version FROM partitions WHERE name = '*'), COALESCE(v.version, 0), "
+    "COALESCE(v.version, 0) = p.seen OR (NOT p.whole AND v.logged = v.version AND v.kept <= p.seen AND NOT EXISTS ("
+    "SELECT 1 FROM unnest($4, $5, $6, $7) AS r(tbl, key, present, ord) "
+    "LEFT JOIN records x ON x.tbl = r.tbl AND x.key = r.key "
+    "WHERE r.ord = p.ord AND ((x.tbl IS NULL) = r.present OR x.ver > p.seen))) "
+    "FROM unnest($1, $2, $3) WITH ORDINALITY AS p(name, seen, whole, ord) "
+    "LEFT JOIN partitions v ON v.name = p.name ORDER BY p.ord"
+)
+
+
+def confirm_statement(
+    names: list[str], seen: list[int], whole: list[bool], reads: list[tuple[Key, str | None, int]]
+) -> Statement:
+    """PREPARED_CONFIRM with its arrays written as SQL (postgres_wire.py sends them as they are): `reads` are
+    (record, its text read, the place of its partition in `names`, from 1)."""
+
+    def array(items: list[str]) -> str:
+        return f"ARRAY[{', '.join(items)}]" if items else "'{}'"
+
+    return PREPARED_CONFIRM, (
+        array([literal(name) for name in names]),
+        array([str(version) for version in seen]),
+        array([str(flag) for flag in whole]),
+        array([literal(tbl) for (tbl, _), _, _ in reads]),
+        array([literal(key) for (_, key), _, _ in reads]),
+        array([str(text is not None) for _, text, _ in reads]),
+        array([str(place) for _, _, place in reads]),
+    )
 
 
 def check_statement(conditions: list[str]) -> Statement:
