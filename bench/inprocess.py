@@ -11,7 +11,7 @@ it changes wrk's.
 With `--store postgresql` it starts a PostgreSQL server as the tests do (tests/postgres_server.py: pgserver's
 binaries, TCP with a password), builds the app on it and on the memory store, and times the Nexus member read on
 both, alternating, for the least and the median of the rounds: this process's CPU per read, the round trip's
-system calls included, the database's own CPU not (it is another process).
+system calls included; and the database's own CPU per read (its processes', from /proc, where there is one).
 
 It measures the tree it is in (run it from another checkout to compare commits on one machine). What it
 leaves out (the server, the socket, HTTP parsing) is the same for every read: quote bench/run.py for the
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import os
 import statistics
 import sys
 import time
@@ -124,19 +125,50 @@ def _postgresql(rounds: int, calls: int) -> int:
         for wsgi, environ in reads.values():  # warm-up: the copies, the prepared read, the route cache
             _cpu_per_call(wsgi, environ, 300)
         found: dict[str, list[float]] = {name: [] for name in reads}
+        database: list[float] = []  # the PostgreSQL server's own CPU per call, round by round
         for _ in range(rounds):
             for name, (wsgi, environ) in reads.items():
+                before = _server_cpu(server.data) if name == "postgresql" else None
                 found[name].append(_cpu_per_call(wsgi, environ, calls))
+                if before is not None:
+                    database.append((_server_cpu(server.data) - before) / calls * 1e6)  # type: ignore[operator]
         print(f"in-process Nexus member reads: {calls} calls x {rounds} rounds, CPU microseconds per call")
         for name, runs in found.items():
             print(f"  {name:<12} least {min(runs):>7.1f} us   median {statistics.median(runs):>7.1f} us")
         print(f"  memory / postgresql (least): {min(found['memory']) / min(found['postgresql']):.2f}")
+        if database and _server_cpu(server.data) is not None:
+            print(
+                f"  the PostgreSQL server's own CPU (its processes): least {min(database):.1f} us   "
+                f"median {statistics.median(database):.1f} us per call"
+            )
         for app in apps.values():  # the background thread, then the pool, before the server stops
             app.extensions["mocknexus.background"].stop()
         apps["postgresql"].extensions["mocknexus.store"][1].close()
     finally:
         server.close()
     return 0
+
+
+def _server_cpu(data: Path) -> float | None:
+    """CPU seconds used so far by the PostgreSQL server whose data directory is `data`: its postmaster and the
+    processes it started (the connections' backends), from /proc (None where there is none); other servers on
+    the machine are not counted."""
+    try:
+        postmaster = int((data / "postmaster.pid").read_text().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone meanwhile
+                continue
+            if int(entry.name) == postmaster or int(fields[1]) == postmaster:  # fields[1]: the parent's id
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 if __name__ == "__main__":
