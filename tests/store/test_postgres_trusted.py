@@ -128,6 +128,9 @@ def test_a_read_answered_from_a_stale_copy_is_never_passed_on(reruns, apps, monk
     _update(b, guid, metadata="b's")
     assert _listed(a)[guid]["metadata"] == "b's"
     assert len(reruns) == 1, reruns
+    journal = a.get("/__admin/clients/trusted/requests").get_json()["requests"]
+    # Journaled once: the first run's answer was dropped before its call was recorded.
+    assert sorted((e["method"], e["status"]) for e in journal if e["path"] == "/users") == [("GET", 200), ("POST", 200)]
     _update(b, guid, metadata="b's again")
     assert _user(a, guid)["metadata"] == "b's again"  # a path that only reads: confirmed as it reads
     assert len(reruns) == 1, reruns
