@@ -24,6 +24,7 @@ from flask import Flask, Response
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.store.base import StaleCopy, StoreUnavailable, WorldMoved
 from mocknexus.web.errors import render_error
+from mocknexus.web.http import RUNS_KEY
 
 MAX_READERS = 10_000  # (method, path)s remembered as writing nothing last time: a bound on memory
 
@@ -43,6 +44,7 @@ def in_scope(wsgi_app: Any, scope: Any, max_body: int) -> Any:
         if body is None:
             with scope():
                 return wsgi_app(environ, start_response)
+        environ[RUNS_KEY] = {}  # shared by its runs (the fault its first run took: web/hooks.py)
         given = dict(environ)  # as the server gave it: a run again resolves its caller, user and session anew
         asked = (environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""))
         run, trusting = environ, asked not in readers

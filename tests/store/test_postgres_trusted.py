@@ -186,3 +186,37 @@ def test_a_store_read_unconfirmed_is_checked_before_the_request_ends(replicas, m
         del sent[:]
         one.confirm_reads()
         assert sent == []
+
+
+@pytest.fixture
+def stale_once(monkeypatch):
+    """The next check of what a request read unconfirmed fails once, as if another replica had written (set
+    `stale_once.append(True)` to arm it); the replicas' checks are made through it from their start."""
+    from mocknexus.store.postgres import PostgresStore
+
+    armed: list[bool] = []
+    confirm = PostgresStore.confirm_reads
+
+    def checked(self) -> None:  # type: ignore[no-untyped-def]
+        if armed and self._local.unsure is not None:
+            armed.clear()
+            raise StaleCopy("made stale by the test")
+        confirm(self)
+
+    monkeypatch.setattr(PostgresStore, "confirm_reads", checked)
+    return armed
+
+
+def test_a_fault_taken_by_a_run_found_stale_is_the_answer_of_its_run_again(stale_once, reruns, apps):
+    """An injected fault fires once: a request whose first run took it and was found stale answers it from its
+    run again, journaled once, and the next call is not faulted."""
+    a, _ = apps
+    guid = a.post("/users", json={"user": {"id": "faulted"}}, headers=BASIC).get_json()["user"]["guid"]
+    fault = {"path": "/users", "method": "GET", "status": 503, "count": 1}
+    assert a.post("/__admin/clients/trusted/faults", json=fault).status_code == 201
+    stale_once.append(True)
+    assert a.get("/users", headers=BASIC).status_code == 503
+    assert not stale_once and len(reruns) == 1, reruns
+    assert guid in _listed(a)
+    journal = a.get("/__admin/clients/trusted/requests").get_json()["requests"]
+    assert sorted(e["status"] for e in journal if e["path"] == "/users" and e["method"] == "GET") == [200, 503]
