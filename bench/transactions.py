@@ -164,7 +164,7 @@ def table(found: dict) -> str:
         f"  member read (Platform)  p50 {found['member_read_p50_ms']:7.2f} ms   "
         f"p95 {found['member_read_p95_ms']:7.2f} ms",
         f"  p95 ratio page / member read: {found['p95_ratio']:.2f} (target within 3)",
-        f"  the list's first read: {found['first_read_ms']:.1f} ms (it makes the list's days), "
+        f"  the list's first read: {found['first_read_ms']:.1f} ms (a long list is made then), "
         f"every page once: {found['every_page_s']:.1f} s",
         f"  RSS: {found['rss_mb_empty']:.1f} MB before the member, {found['rss_mb_connected']:.1f} MB connected "
         f"(nothing read), {found['rss_mb_after_first_read']:.1f} MB after the first page, "

@@ -8,8 +8,8 @@ figures far less than it changes the served ones; as bench/inprocess.py does for
     python bench/transactions_cpu.py --version v20250224   # the pages and the member read in v20250224
 
 Pages are drawn at random over the whole history (`from_date` two years back): the first visit to each is
-"cold" (its purchases are made then; its days too in a checkout without read-ahead, where the list's first
-read does not make them), the second "warm" (kept), the third finds the page's transactions' JSON kept too
+"cold" (whatever the list's first read did not make ahead is made then: a checkout with domain/data/listing.py's
+read-ahead makes a long list's days and purchases at that first read), the second "warm" (kept), the third finds the page's transactions' JSON kept too
 where the checkout keeps it (from a page's second read on: apis/platform/transaction_bytes.py).
 Each call is timed in the calling thread's CPU time through the app's WSGI callable.
 """

@@ -103,12 +103,14 @@ class MemberView:
             return sorted([*made, *stored], key=lambda r: (r.transacted_at, r.guid), reverse=True)
         return made
 
-    def warm(self, ledger: Ledger, first: int, last: int) -> None:
-        """Make the generated days from ordinal `first` to `last` ahead of their first read (generate.warm_days)."""
+    def warm(self, ledger: Ledger, first: int, last: int, purchases: bool) -> None:
+        """Make the generated days from ordinal `first` to `last` (with their purchases where `purchases`) ahead
+        of their first read (generate.warm_days)."""
         if ledger.generated:
             first = max(first, date.fromisoformat(ledger.opened_on).toordinal())
             if first <= last:
-                generate.warm_days(self.seed, ledger.seed, ledger.kind, ledger.rate, ledger.account_guid, first, last)
+                generate.warm_days(self.seed, ledger.seed, ledger.kind, ledger.rate, ledger.account_guid, first, last,
+                                   purchases)  # fmt: skip
 
     def counts(self, ledger: Ledger, first: int, last: int) -> list[int]:
         """`count` of every day from ordinal `first` to `last`: the days wholly seen from the kept counts."""
