@@ -7,11 +7,12 @@ it changes wrk's.
     python bench/inprocess.py                 # 5 rounds of 3000 calls each, alternating the three reads
     python bench/inprocess.py --rounds 3 --calls 1000
     python bench/inprocess.py --store postgresql   # the Nexus member read on PostgreSQL beside memory's
+    python bench/inprocess.py --store postgresql --flows 50   # and the one-client flow's CPU, in both processes
 
 With `--store postgresql` it starts a PostgreSQL server as the tests do (tests/postgres_server.py: pgserver's
 binaries, TCP with a password), builds the app on it and on the memory store, and times the Nexus member read on
 both, alternating, for the least and the median of the rounds: this process's CPU per read, the round trip's
-system calls included, the database's own CPU not (it is another process).
+system calls included; and the database's own CPU per read (its processes', from /proc, where there is one).
 
 It measures the tree it is in (run it from another checkout to compare commits on one machine). What it
 leaves out (the server, the socket, HTTP parsing) is the same for every read: quote bench/run.py for the
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import os
 import statistics
 import sys
 import time
@@ -86,9 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--store", choices=["memory", "postgresql"], default="memory")
+    parser.add_argument("--flows", type=int, default=0, help="with --store postgresql: also N one-client flows each")
     args = parser.parse_args(argv)
     if args.store == "postgresql":
-        return _postgresql(args.rounds, args.calls)
+        return _postgresql(args.rounds, args.calls, args.flows)
     app = create_app(Config(seed=7, job_time_scale=0, log_level="WARNING"))
     nexus, platform = _prepare(app)
     bare_environ = EnvironBuilder(path="/members/MBR-x", headers={"MD-SESSION-TOKEN": "x"}).get_environ()
@@ -108,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _postgresql(rounds: int, calls: int) -> int:
-    """The Nexus member read on a PostgreSQL store (one replica) and on the memory store, alternating."""
+def _postgresql(rounds: int, calls: int, flows: int = 0) -> int:
+    """The Nexus member read on a PostgreSQL store (one replica) and on the memory store, alternating; then, with
+    `flows`, the one-client flow (bench/workloads.py) on each, alternating flow by flow."""
     from tests.postgres_server import PostgresServer
 
     server = PostgresServer().init().start()
@@ -124,19 +128,90 @@ def _postgresql(rounds: int, calls: int) -> int:
         for wsgi, environ in reads.values():  # warm-up: the copies, the prepared read, the route cache
             _cpu_per_call(wsgi, environ, 300)
         found: dict[str, list[float]] = {name: [] for name in reads}
+        database: list[float] = []  # the PostgreSQL server's own CPU per call, round by round
         for _ in range(rounds):
             for name, (wsgi, environ) in reads.items():
+                before = _server_cpu(server.data) if name == "postgresql" else None
                 found[name].append(_cpu_per_call(wsgi, environ, calls))
+                if before is not None:
+                    database.append((_server_cpu(server.data) - before) / calls * 1e6)  # type: ignore[operator]
         print(f"in-process Nexus member reads: {calls} calls x {rounds} rounds, CPU microseconds per call")
         for name, runs in found.items():
             print(f"  {name:<12} least {min(runs):>7.1f} us   median {statistics.median(runs):>7.1f} us")
         print(f"  memory / postgresql (least): {min(found['memory']) / min(found['postgresql']):.2f}")
+        if database and _server_cpu(server.data) is not None:
+            print(
+                f"  the PostgreSQL server's own CPU (its processes): least {min(database):.1f} us   "
+                f"median {statistics.median(database):.1f} us per call"
+            )
+        if flows:
+            _flows(apps, server.data, flows)
         for app in apps.values():  # the background thread, then the pool, before the server stops
             app.extensions["mocknexus.background"].stop()
         apps["postgresql"].extensions["mocknexus.store"][1].close()
     finally:
         server.close()
     return 0
+
+
+class _TestConnection:
+    """What bench/workloads.py's flow calls an HTTP connection, over Flask's test client (no socket)."""
+
+    def __init__(self, app: Any) -> None:
+        self.client, self.reply = app.test_client(), None
+
+    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None) -> None:
+        self.reply = self.client.open(path, method=method, data=body, headers=headers)
+
+    def getresponse(self) -> Any:
+        reply = self.reply
+        return type("Reply", (), {"status": reply.status_code, "read": lambda _self: reply.get_data()})()
+
+
+def _flows(apps: dict[str, Any], data: Path, count: int) -> None:
+    """The one-client flow on each app, alternating: this process's CPU a flow (the test client's included, alike
+    for both), and on PostgreSQL the database's (its processes', from /proc)."""
+    from bench import workloads
+
+    conns = {name: _TestConnection(app) for name, app in apps.items()}
+    for conn in conns.values():
+        workloads.one_flow("", conn)  # type: ignore[arg-type]  # warm-up: the world, the copies
+    cpu: dict[str, list[float]] = {name: [] for name in conns}
+    database = 0.0
+    for _ in range(count):
+        for name, conn in conns.items():
+            before, started = _server_cpu(data), time.process_time()
+            workloads.one_flow("", conn)  # type: ignore[arg-type]
+            cpu[name].append((time.process_time() - started) * 1000)
+            after = _server_cpu(data)
+            if name == "postgresql" and before is not None and after is not None:
+                database += after - before
+    print(f"in-process one-client flows: {count} each, CPU milliseconds per flow (median)")
+    for name, runs in cpu.items():
+        print(f"  {name:<12} {statistics.median(runs):>7.2f} ms")
+    print(f"  the PostgreSQL server's own CPU: {database / count * 1000:.2f} ms per flow (mean)")
+
+
+def _server_cpu(data: Path) -> float | None:
+    """CPU seconds used so far by the PostgreSQL server whose data directory is `data`: its postmaster and the
+    processes it started (the connections' backends), from /proc (None where there is none); other servers on
+    the machine are not counted."""
+    try:
+        postmaster = int((data / "postmaster.pid").read_text().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone meanwhile
+                continue
+            if int(entry.name) == postmaster or int(fields[1]) == postmaster:  # fields[1]: the parent's id
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from bench import stores, workloads
 from mocknexus.app import create_app
 from mocknexus.config import Config
 from mocknexus.store import postgres
+from mocknexus.store.base import WorldMoved
 
 SENDS = {"count": 0, "reruns": 0, "background": 0}
 
@@ -43,14 +44,36 @@ def _count_sends() -> None:
 
     postgres.PostgresStore._send = counted  # type: ignore[method-assign]
     scope = getattr(postgres.PostgresStore, "scope", None)
-    if scope is not None and "optimistic" in scope.__code__.co_varnames:
+    if scope is not None:
 
-        def counting_scope(self, optimistic: bool = False):  # type: ignore[no-untyped-def]
-            if not optimistic and getattr(self._local, "scope", None) is None:
-                SENDS["reruns"] += 1  # a request run locking as it reads: after WorldMoved, or a body not kept
-            return scope(self, optimistic)
+        def counting_scope(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return _Counted(scope(self, *args, **kwargs))
 
         postgres.PostgresStore.scope = counting_scope  # type: ignore[method-assign]
+
+
+class _Counted:
+    """A request's scope: one that ends in WorldMoved (StaleCopy too) is a request run again."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner = inner
+
+    @property
+    def wrote(self) -> bool:
+        return getattr(self.inner, "wrote", True)
+
+    def __enter__(self) -> None:
+        self.inner.__enter__()
+
+    def __exit__(self, kind, error, trace):  # type: ignore[no-untyped-def]
+        try:
+            return self.inner.__exit__(kind, error, trace)
+        except WorldMoved:
+            SENDS["reruns"] += 1
+            raise
+        finally:
+            if kind is not None and issubclass(kind, WorldMoved):
+                SENDS["reruns"] += 1
 
 
 @contextlib.contextmanager

@@ -33,7 +33,7 @@ from mocknexus.web.browser_headers import with_browser_headers
 from mocknexus.web.errors import register_error_handlers
 from mocknexus.web.hooks import register_hooks
 from mocknexus.web.http import CALLER_KEY
-from mocknexus.web.request_scope import in_scope
+from mocknexus.web.request_scope import confirm_before_answer, in_scope
 from mocknexus.web.routing import ApiMap, LazyBuildRule
 
 # The APIs this server serves, in registration order: the control plane first, then the fixed-path Nexus API and
@@ -179,6 +179,9 @@ def create_app(config: Config | None = None, *, clock: Clock | None = None, stor
     register_error_handlers(app)
     request_context.register(app)
     register_hooks(app)
+    confirm = getattr(store, "confirm_reads", None)  # a shared store's reads made before confirming (after the
+    if confirm is not None:  # hooks above, so it runs before the journal records the call)
+        confirm_before_answer(app, confirm)
     app.wsgi_app = with_browser_headers(app.wsgi_app)  # type: ignore[method-assign]  # nosniff on every answer
     scope = getattr(store, "scope", None)  # a shared store's request scope (store/postgres_cache.py)
     if scope is not None:

@@ -26,6 +26,12 @@ class WorldMoved(BaseException):
     BaseException, so that no `except Exception` on the way (Flask's error handlers) turns it into an answer."""
 
 
+class StaleCopy(WorldMoved):
+    """WorldMoved where what a request's first run read from a replica's copy of a world before the database
+    confirmed it (store/postgres_cache.Unsure) is stale, or may be: the web layer runs it again confirming its
+    reads as it makes them, without locks (a run that then finds its world moved is run once more, with them)."""
+
+
 class SchemaTooNew(RuntimeError):
     """The store's schema was written by a newer mocknexus: this one cannot know what it means, and refuses it."""
 

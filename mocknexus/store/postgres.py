@@ -14,9 +14,12 @@ wait for each other. A transaction entering another partition's transaction lock
 world, then the root's). Its writes are sent with its COMMIT, in one round trip.
 
 A replica keeps the records it has read, per partition, with the version they were read at, and answers from
-them only when the database has just confirmed that version (postgres_cache.py says how, and why that cannot
-go stale): a member read is a few round trips, not one per record. A read of a partition another replica wrote
-since the copy brings every record changed since, in its round trip (postgres_changes.py).
+them only when the database has confirmed that version in the request (postgres_cache.py says how, and why that
+cannot go stale): a member read is a few round trips, not one per record. A request's first run may read a
+trusted copy before the database confirms it (`scope(trusting=True)`, postgres_cache.Unsure): its first commit,
+or one check before its answer is passed on (`confirm_reads`), confirms what it read, else StaleCopy. A read
+of a partition another replica wrote since the copy brings every record changed since, in its round trip
+(postgres_changes.py).
 
 Connections come from a psycopg_pool pool (postgres_wire.py sends on them). When the database goes away (a restart,
 a network cut) an operation raises `StoreUnavailable`, which the web layer answers as MX's 503; a connection found
@@ -41,7 +44,7 @@ import psycopg_pool
 from psycopg import conninfo
 
 from mocknexus.store.base import StoreUnavailable, WorldMoved
-from mocknexus.store.postgres_cache import Copies, Pending, Version
+from mocknexus.store.postgres_cache import Copies, Pending, Unsure, Version
 from mocknexus.store.postgres_changes import BUMP, CLEAR_TOMBSTONES, CLEARED, brought, changes_statement
 from mocknexus.store.postgres_decoded import Decoded
 from mocknexus.store.postgres_open import open_pool
@@ -86,31 +89,40 @@ class PostgresStore(Connections, LockFreeReads):
 
     # ---- transactions and request scopes -----------------------------------------------------------------
 
-    def scope(self, optimistic: bool = False) -> AbstractContextManager[None]:
+    def scope(self, optimistic: bool = False, trusting: bool = False) -> AbstractContextManager[None]:
         """One HTTP request (app.py wraps each in one): a partition whose version a read in it has confirmed is
         not asked about again by a read outside a transaction in it (postgres_cache.py says why that is safe).
-        `optimistic`: its transactions lock nothing to read, until it has written (`_commit_optimistic`)."""
-        return Scope(self, optimistic)
+        `optimistic`: its transactions lock nothing to read, until it has written (`_commit_optimistic`).
+        `trusting` (optimistic too): until then its reads may answer from a trusted copy before the database
+        confirms it, checked at its first commit or before its answer (`confirm_reads`; StaleCopy if stale)."""
+        return Scope(self, optimistic or trusting, trusting)
 
-    def _open_scope(self, optimistic: bool) -> bool:
+    def _open_scope(self, optimistic: bool, trusting: bool = False) -> bool:
         local = self._local
         if local.scope is not None:
             return False
         local.scope, local.optimistic = {}, optimistic
         # Its first read, the first in another partition, and whether that was the one read (`_first_read`).
         local.first = local.ahead = local.used = None
+        local.unsure = Unsure() if trusting else None  # what it reads unconfirmed (postgres_cache.Unsure)
+        local.judged, local.wrote = set(), False
         return True
 
-    def _close_scope(self) -> None:
+    def _close_scope(self, failed: bool = False) -> None:
         local = self._local
-        local.scope, local.optimistic = None, False
+        try:
+            if not failed:
+                self.confirm_reads()  # done already before the answer (web/request_scope.py); WorldMoved if stale
+        finally:
+            local.scope, local.optimistic, local.unsure, local.judged = None, False, None, None
         if isinstance(local.used, tuple):
             self._copies.learn(local.first, local.used)
 
     def _wrote(self) -> None:
         """Something was committed in this request: from now on its transactions lock as they read (WorldMoved,
-        which runs the request again, would repeat what is written)."""
-        self._local.optimistic = False
+        which runs the request again, would repeat what is written), and its reads are confirmed."""
+        local = self._local
+        local.optimistic, local.unsure, local.wrote = False, None, True
 
     def transaction(self) -> AbstractContextManager[None]:
         """Re-entrant per thread, across partitions: one database transaction, begun at its first read (with
@@ -185,7 +197,7 @@ class PostgresStore(Connections, LockFreeReads):
             version: Version = (found[0][0], found[0][1])
             pending.locked[name] = version
             # The changes were read under the lock: the world as it is now.
-            self._copies.advance(name, known, version, brought(changed[2], changed[4]))
+            self._copies.advance(name, known, version, brought(changed[2], changed[4]), self._judge(name))
         if again and statements:
             answers = self._send(pending.conn, statements)  # type: ignore[arg-type]
         return answers
@@ -304,6 +316,13 @@ class PostgresStore(Connections, LockFreeReads):
         """Write (None: delete) a record: kept for the transaction's commit, or at once in a transaction of its
         own that moves the partition's version."""
         pending, part = self._pending(), self._prefix
+        if pending is None and self._local.unsure is not None and self._local.unsure.versions:
+            pending = Pending()  # what the request read unconfirmed is checked with this write (`_commit_optimistic`)
+            pending.optimistic = True
+            pending.written.add(part)
+            pending.writes[(name, key)] = text
+            self._commit_optimistic(pending)
+            return
         if pending is None:
             rows = self._alone([("BEGIN", ()), (BUMP, (part,)), *write_statements({(name, key): text}), ("COMMIT", ())])
             after: Version = (rows[1][0][0], rows[1][0][1])
@@ -351,6 +370,7 @@ class PostgresStore(Connections, LockFreeReads):
         cleared = [(CLEARED, (name,)) for name in moved]  # no copy from before it is brought forward
         pending = self._pending()
         if pending is None:
+            self.confirm_reads()  # what the request read unconfirmed, first
             self._alone([("BEGIN", ()), *cleared, *[(BUMP, (name,)) for name in moved], *delete, ("COMMIT", ())])
             self._copies.forget(part or None)
             self._wrote()

@@ -13,7 +13,14 @@ as something it had to send anyway, that the partition is still at that version:
   asks for (one statement, one snapshot); within one HTTP request (`PostgresStore.scope`), a partition checked
   once is not checked again: a request that began after a write finished on another replica checks after that
   write, so it sees it. An optimistic transaction's reads of a partition are all at one version, and if it
-  writes, its commit checks under the partitions' locks that what it read is still so (postgres_sql.unmoved).
+  writes, its commit checks under the partitions' locks that what it read is still so (postgres_sql.unmoved);
+- a request's first run, before it writes, may answer a read from a copy it has not confirmed, if the copy is
+  trusted (`Copies.trusted`: the last requests to confirm it found it current), all its reads of that partition
+  at one version (`Unsure`). Its first commit checks them with its own reads, under its locks; a request that
+  writes nothing has them checked in one statement before its answer is passed on (`confirm_reads`,
+  web/request_scope.py holds the answer until then). Either check failing is StaleCopy: nothing was written or
+  sent, and the request runs again confirming as it reads. So nothing answered or written upon rests on a copy
+  the database has not confirmed after the request began.
 
 A copy found out of date is brought to the partition's version in that same statement (or under that lock)
 when the database holds every change since the copy's version: each record carries the version it was last
@@ -37,6 +44,10 @@ Version = tuple[int, int]  # (the partition's version, the database's epoch)
 Key = tuple[str, str]  # (the table's full name, with its partition's prefix; the record's key)
 
 MAX_PARTITIONS = 2000  # partitions kept per replica (least recently used dropped): a bound on memory
+# A partition's copy answers a request before the database confirms it only once this many requests in a row
+# found it current (their first confirmation there, or their check of what they read unconfirmed): where another
+# replica writes, some request soon finds it behind.
+TRUST_AFTER = 4
 MAX_FOLLOWS = 10_000  # first reads whose follower is kept (least recently learnt dropped): a bound on memory
 
 
@@ -68,6 +79,7 @@ class Copies:
         self._lock = threading.Lock()
         self._copies: OrderedDict[str, Copy] = OrderedDict()
         self._follows: OrderedDict[tuple[str, Key], tuple[str, Key]] = OrderedDict()  # `learn`
+        self._current: dict[str, int] = {}  # partition -> how many requests in a row found its copy current
         self._limit = limit
 
     def at(self, partition: str, version: Version) -> Copy:
@@ -86,12 +98,22 @@ class Copies:
             return found
 
     def advance(
-        self, partition: str, known: Version | None, version: Version, changes: dict[Key, str | None] | None
+        self,
+        partition: str,
+        known: Version | None,
+        version: Version,
+        changes: dict[Key, str | None] | None,
+        judge: bool = True,
     ) -> Copy:
         """A read found `partition` at `version`, its copy at `known` then, and brought `changes`, every record
         changed since `known` (postgres_changes.py; None: not whole, or too many): the copy, if still at
         `known`, is brought to `version`; else as `at`. The changes go in before the version moves, so a
-        reader that finds the copy still at `known` may see a record newer than that, never older."""
+        reader that finds the copy still at `known` may see a record newer than that, never older.
+
+        A copy found behind is not `trusted` for a while; one found current counts towards it, if this read is
+        the one to `judge` (a request's first confirmation there: a later one finds what its first brought)."""
+        if known != version:
+            self.found(partition, False)  # behind: another replica wrote there
         with self._lock:
             found = self._copies.get(partition)
             if found is not None and changes is not None and known != version and found.version == known:
@@ -99,7 +121,28 @@ class Copies:
                 found.version = version
                 self._copies.move_to_end(partition)
                 return found
-        return self.at(partition, version)
+        found = self.at(partition, version)
+        if known == version and judge:
+            self.found(partition, found.version == version)
+        return found
+
+    def trusted(self, partition: str) -> Copy | None:
+        """The partition's copy, if a request may answer from it before the database confirms it (`Unsure`): the
+        last TRUST_AFTER requests to confirm it found it current."""
+        if self._current.get(partition, 0) < TRUST_AFTER:
+            return None
+        return self._copies.get(partition)
+
+    def found(self, partition: str, current: bool) -> None:
+        """A request found the partition's copy current, or not (then no request trusts it for a while)."""
+        if not current:
+            self._current.pop(partition, None)
+            return
+        count = self._current.get(partition, 0)
+        if count < TRUST_AFTER:
+            if len(self._current) > self._limit:
+                self._current.clear()  # a bound on memory: every copy is confirmed a few times again
+            self._current[partition] = count + 1
 
     def learn(self, first: tuple[str, Key], then: tuple[str, Key]) -> None:
         """A request's first read was `first`, and its first read in another partition `then` (a token's owner,
@@ -143,6 +186,21 @@ class Copies:
 def newer(one: Version, other: Version) -> bool:
     """Whether `one` is at or past `other` in both parts (versions and the epoch only grow)."""
     return one[0] >= other[0] and one[1] >= other[1]
+
+
+class Unsure:
+    """What a request's first run read from copies the database had not confirmed in it (`Copies.trusted`, read
+    before the request wrote anything): each partition's version read, each record read (its text, None: absent)
+    and the partitions of which it read a table whole. The request's first commit checks them under its locks
+    (postgres_reads.py), or, if it writes nothing, one check before its answer is passed on; either failing, it
+    is run again, confirming as it reads."""
+
+    __slots__ = ("reads", "versions", "whole")
+
+    def __init__(self) -> None:
+        self.versions: dict[str, Version] = {}
+        self.reads: dict[Key, str | None] = {}
+        self.whole: set[str] = set()
 
 
 class Pending:

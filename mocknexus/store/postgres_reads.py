@@ -13,15 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from mocknexus.store.base import WorldMoved
-from mocknexus.store.postgres_cache import Copies, Key, Pending, Version, newer
+from mocknexus.store.base import StaleCopy, WorldMoved
+from mocknexus.store.postgres_cache import Copies, Key, Pending, Unsure, Version, newer
 from mocknexus.store.postgres_changes import BUMP, brought
 from mocknexus.store.postgres_sql import (
+    GENERIC,
     HOLD,
     VERSIONED_GET,
     VERSIONED_TABLE,
     Statement,
     check_statement,
+    confirm_statement,
     partition_of,
     unmoved,
     versioned_get_statement,
@@ -44,35 +46,89 @@ class LockFreeReads:
     def _commit_optimistic(self, pending: Pending) -> None:
         """An optimistic transaction's commit: nothing to send if it wrote nothing (it locked nothing, began
         nothing). Else one round trip: every partition it read or wrote locked in one order (written ones moved),
-        then a check that what it read is still so (`unmoved`), its writes and COMMIT; WorldMoved if the check
-        fails (or the locks deadlock with a transaction taking them as it reads), nothing written."""
+        then a check that what it read is still so (`unmoved`), with what the request read unconfirmed before
+        (`Unsure`), its writes and COMMIT; WorldMoved if the check fails (or the locks deadlock with a
+        transaction taking them as it reads), nothing written."""
         if not pending.written:
             return
+        seen, read, whole = dict(pending.seen), dict(pending.read), set(pending.whole)
+        unsure: Unsure | None = self._local.unsure
+        if unsure is not None and unsure.versions:
+            for name, version in unsure.versions.items():
+                if seen.setdefault(name, version) != version:
+                    raise StaleCopy(f"partition {name!r} read unconfirmed at two versions")
+            for key, text in unsure.reads.items():
+                if partition_of(key[0]) in unsure.versions:
+                    read.setdefault(key, text)
+            whole |= unsure.whole
         # One order, the root's last, as a transaction locking as it reads takes them (a world's, then the root's).
-        names = sorted(pending.written | pending.seen.keys(), key=lambda name: (name == "", name))
+        names = sorted(pending.written | seen.keys(), key=lambda name: (name == "", name))
         statements: list[Statement] = [("BEGIN", ())]
         statements += [(BUMP if name in pending.written else HOLD, (name,)) for name in names]
         reads: dict[str, list[tuple[Key, str | None]]] = {}
-        for key, text in pending.read.items():
+        for key, text in read.items():
             reads.setdefault(partition_of(key[0]), []).append((key, text))
         checks = [
-            unmoved(name, seen, name in pending.written, reads.get(name, []), name in pending.whole)
-            for name, seen in pending.seen.items()
+            unmoved(name, version, name in pending.written, reads.get(name, []), name in whole)
+            for name, version in seen.items()
         ]
         if checks:
             statements.append(check_statement(checks))
         statements += write_statements(pending.writes)
-        rows = self._alone([*statements, ("COMMIT", ())], moved=True)
+        try:
+            rows = self._alone([*statements, ("COMMIT", ())], moved=True)
+        except WorldMoved:
+            if unsure is not None and unsure.versions:
+                for name in unsure.versions:
+                    self._copies.found(name, False)
+                raise StaleCopy("what the request read unconfirmed, or since, moved") from None
+            raise
         scope = getattr(self._local, "scope", None)
         for index, name in enumerate(names, start=1):
             if name not in pending.written:
+                if unsure is not None and name in unsure.versions:
+                    # Read unconfirmed: its later reads in this request are confirmed at the version now held.
+                    held = rows[index]
+                    now: Version = (held[0][0], held[0][1]) if held else (0, unsure.versions[name][1])
+                    self._copies.found(name, now == unsure.versions[name])
+                    if scope is not None:
+                        scope[name] = now
                 continue
             after: Version = (rows[index][0][0], rows[index][0][1])
+            if unsure is not None and name in unsure.versions:
+                self._copies.found(name, (after[0] - 1, after[1]) == unsure.versions[name])
             writes = {key: text for key, text in pending.writes.items() if partition_of(key[0]) == name}
             self._copies.committed(name, (after[0] - 1, after[1]), after, writes)
             if scope is not None:
                 scope[name] = after
         self._wrote()
+
+    def confirm_reads(self) -> None:
+        """Before a request's answer is passed on (web/request_scope.py): what it read from copies unconfirmed,
+        if it wrote nothing since (a commit checks it), checked in one statement; WorldMoved if any of it is
+        stale (the request is then run again). From here on its reads are confirmed as they are made."""
+        local = self._local
+        unsure: Unsure | None = local.unsure
+        local.unsure = None
+        if unsure is None or not unsure.versions:
+            return
+        names = list(unsure.versions)
+        places = {name: place for place, name in enumerate(names, start=1)}
+        reads = [
+            (key, text, places[part]) for key, text in unsure.reads.items() if (part := partition_of(key[0])) in places
+        ]
+        seen = [unsure.versions[name] for name in names]
+        statement = confirm_statement(names, [at[0] for at in seen], [name in unsure.whole for name in names], reads)
+        rows = self._alone([GENERIC, statement, ("RESET plan_cache_mode", ())])[1]
+        if not all(ok is True and epoch == at[1] for (epoch, _, ok), at in zip(rows, seen, strict=True)):
+            for name in names:
+                self._copies.found(name, False)
+            raise StaleCopy("what the request read unconfirmed moved")
+        scope = local.scope
+        for name, at, (epoch, version, _) in zip(names, seen, rows, strict=True):
+            self._copies.found(name, (version, epoch) == at)
+            if scope is not None:
+                scope[name] = (version, epoch)
 
     # ---- records -----------------------------------------------------------------------------------------
 
@@ -83,6 +139,42 @@ class LockFreeReads:
         seen = pending.seen.setdefault(part, version)
         if seen != version:
             raise WorldMoved(f"partition {part!r} moved between two reads of one transaction")
+
+    def _unsure_at(self, part: str, at: Version) -> Unsure | None:
+        """The request's `Unsure` if it read `part` unconfirmed: every read of `part` answered from its copy is at
+        that one version (the copy moved on meanwhile: WorldMoved, the request is run again)."""
+        unsure: Unsure | None = self._local.unsure
+        if unsure is None or not unsure.versions:
+            return None
+        version = unsure.versions.get(part)
+        if version is None:
+            return None
+        if version != at:
+            self._copies.found(part, False)
+            raise StaleCopy(f"partition {part!r} read unconfirmed at two versions")
+        return unsure
+
+    def _confirmed_at(self, part: str, version: Version) -> None:
+        """The database gave `part`'s version: if the request read it unconfirmed, at that version is confirmed,
+        at another was stale (WorldMoved, nothing written yet: the request is run again)."""
+        unsure: Unsure | None = self._local.unsure
+        if unsure is None or part not in unsure.versions:
+            return
+        if unsure.versions.pop(part) != version:
+            self._copies.found(part, False)
+            raise StaleCopy(f"partition {part!r} was read unconfirmed from a stale copy")
+        unsure.whole.discard(part)
+
+    def _judge(self, part: str) -> bool:
+        """Whether a confirmation of `part` says if its copy can be trusted (`Copies.advance`): a request's first
+        there (or any outside a request)."""
+        judged: set[str] | None = self._local.judged
+        if judged is None:
+            return True
+        if part in judged:
+            return False
+        judged.add(part)
+        return True
 
     def _fast_text(self, name: str, key: str) -> str | object | None:
         """`PostgresStore._text`'s fast path, most reads of a request: a record of a partition this request has
@@ -107,6 +199,8 @@ class LockFreeReads:
         text = copy.records[wanted]
         if copy.version != at:  # moved on by a commit (`Copies.committed`) meanwhile
             return MISS
+        if (unsure := self._unsure_at(part, at)) is not None:
+            unsure.reads.setdefault(wanted, text)
         if pending is not None:  # optimistic: all its reads of a partition at one version, checked at commit
             if pending.seen.setdefault(part, at) != at:
                 return MISS  # `_text` raises WorldMoved
@@ -130,6 +224,8 @@ class LockFreeReads:
         if at[0] >= confirmed[0] and at[1] >= confirmed[1] and wanted in copy.records:  # `newer`, inlined
             text = copy.records[wanted]
             if copy.version == at:  # not moved on by a commit (`Copies.committed`) meanwhile
+                if (unsure := self._unsure_at(part, at)) is not None:
+                    unsure.reads.setdefault(wanted, text)
                 return text, at
         return None
 
@@ -146,6 +242,17 @@ class LockFreeReads:
             if copy is not None and newer(at := copy.version, confirmed) and wanted in copy.records:
                 text = copy.records[wanted]
                 if copy.version == at:  # not moved on by a commit (`Copies.committed`) meanwhile
+                    if (unsure := self._unsure_at(part, at)) is not None:
+                        unsure.reads.setdefault(wanted, text)
+                    return text, at
+        elif (unsure := self._local.unsure) is not None:  # a first run's first read there: a trusted copy answers
+            copy = self._copies.trusted(part)
+            if copy is not None and wanted in copy.records:
+                at = copy.version
+                text = copy.records[wanted]
+                if copy.version == at and scope is not None:
+                    scope[part] = unsure.versions[part] = at
+                    unsure.reads[wanted] = text
                     return text, at
         if pending is not None:  # in the transaction's round trip (with its BEGIN and locks, if they are due)
             row = self._in_transaction(pending, [(VERSIONED_GET, (part, *wanted))])[0][0]
@@ -153,6 +260,7 @@ class LockFreeReads:
             self._copies.at(part, version).records[wanted] = row[2]
             if scope is not None:
                 scope[part] = version
+            self._confirmed_at(part, version)
             return row[2], version
         reads = [(part, wanted)]
         if scope is not None and confirmed is None:  # this request's first read there
@@ -198,11 +306,13 @@ class LockFreeReads:
         for (part, wanted), known, rows in zip(reads, knowns, self._alone(statements), strict=True):
             pv, ev, moved, text, changes = rows[0]
             version: Version = (pv, ev)
-            copy = self._copies.advance(part, known, version, brought(moved, changes))
+            copy = self._copies.advance(part, known, version, brought(moved, changes), self._judge(part))
             copy.records[wanted] = text
             if scope is not None:
                 scope[part] = version
             found.append((text, version))
+        for (part, _), (_, version) in zip(reads, found, strict=True):
+            self._confirmed_at(part, version)  # after every copy has taken what the round trip brought
         return found
 
     def _unlocked_table(self, part: str, name: str, pending: Pending | None) -> tuple[dict[str, str], Version]:
@@ -213,6 +323,17 @@ class LockFreeReads:
             if copy is not None and newer(at := copy.version, confirmed) and name in copy.tables:
                 found = dict(copy.tables[name])
                 if copy.version == at:
+                    if (unsure := self._unsure_at(part, at)) is not None:
+                        unsure.whole.add(part)
+                    return found, at
+        elif (unsure := self._local.unsure) is not None:  # a first run's first read there: a trusted copy answers
+            copy = self._copies.trusted(part)
+            if copy is not None and name in copy.tables:
+                at = copy.version
+                found = dict(copy.tables[name])
+                if copy.version == at and scope is not None:
+                    scope[part] = unsure.versions[part] = at
+                    unsure.whole.add(part)
                     return found, at
         statement = (VERSIONED_TABLE, (part, name))
         rows = self._in_transaction(pending, [statement])[0] if pending is not None else self._alone([statement])[0]
@@ -221,4 +342,5 @@ class LockFreeReads:
         self._copies.at(part, version).tables[name] = kept
         if scope is not None:
             scope[part] = version
+        self._confirmed_at(part, version)
         return dict(kept), version

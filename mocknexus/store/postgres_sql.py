@@ -81,24 +81,75 @@ VERSIONED_TABLE = (
 # other, a writer of it waits for both. A partition never written has no row to lock: a writer making it then
 # either committed before the check (which sees its records) or comes after this transaction in every respect
 # (anything it read that this one writes, it reads under that partition's lock, after this one's commit).
-HOLD = "SELECT 1 FROM partitions WHERE name = %s FOR SHARE"
+# It returns the partition's version, with the epoch: what the request's later reads there are confirmed at.
+HOLD = "SELECT version, (SELECT version FROM partitions WHERE name = '*') FROM partitions WHERE name = %s FOR SHARE"
 
 
 def unmoved(name: str, seen: tuple[int, int], written: bool, reads: list[tuple[Key, str | None]], whole: bool) -> str:
     """SQL true if what a transaction read in partition `name` at version `seen` is what the database holds now,
     under the partition's lock (after its BUMP if it wrote there): the partition's version has not moved (but
-    for its own BUMP), or every record it read is as it read it (absent ones absent); with a table read whole,
-    only the version tells. The epoch never moved."""
+    for its own BUMP), or every record it read is as it read it. With a table read whole, only the version
+    tells. The epoch never moved.
+
+    A record is as it was read if its presence is the same and it was last written at `seen` or before
+    (`records.ver`, postgres_changes.py): the texts read need not be sent back. That holds only where every
+    write since `seen` recorded its version (`logged`, `kept`: no write by an older mocknexus, no `clear`)."""
+    part, at = literal(name), seen[0]
     epoch = f"{_EPOCH_VERSION} = {seen[1]}"
-    version = f"{_PARTITION_VERSION.replace('%s', literal(name))} = {seen[0] + int(written)}"
+    version = f"{_PARTITION_VERSION.replace('%s', part)} = {at + int(written)}"
     if whole or not reads:
         return f"({epoch} AND {version})"
-    rows = ", ".join(f"({literal(tbl)}, {literal(key)}, {literal(text)})" for (tbl, key), text in reads)
+    rows = ", ".join(f"({literal(tbl)}, {literal(key)}, {text is not None})" for (tbl, key), text in reads)
+    logged = f"EXISTS (SELECT 1 FROM partitions WHERE name = {part} AND logged = version AND kept <= {at})"
     same = (
-        f"NOT EXISTS (SELECT 1 FROM (VALUES {rows}) AS v(tbl, key, value) LEFT JOIN records r "
-        "ON r.tbl = v.tbl AND r.key = v.key WHERE r.value IS DISTINCT FROM v.value)"
+        f"NOT EXISTS (SELECT 1 FROM (VALUES {rows}) AS v(tbl, key, present) LEFT JOIN records r "
+        f"ON r.tbl = v.tbl AND r.key = v.key WHERE (r.tbl IS NULL) = v.present OR r.ver > {at})"
     )
-    return f"({epoch} AND ({version} OR {same}))"
+    return f"({epoch} AND ({version} OR ({logged} AND {same})))"
+
+
+# What a request read from copies unconfirmed (postgres_cache.Unsure), checked outside a transaction in one
+# statement, prepared on each connection (postgres_wire.py) as PREPARE_GET is: for each partition read (its name,
+# the version read at, whether a table of it was read whole), the epoch, its version now and whether what was read
+# there is still so, as `unmoved` says (the records' part, which reads them, only where the version moved). Each
+# record read: its table, key, whether it was there, and which partition it is of (its place in the first array).
+PREPARED_CONFIRM = "EXECUTE mocknexus_confirm(%s, %s, %s, %s, %s, %s, %s)"
+PREPARE_CONFIRM = (
+    "PREPARE mocknexus_confirm(text[], bigint[], boolean[], text[], text[], boolean[], int[]) AS "
+    "SELECT (SELECT version FROM partitions WHERE name = '*'), COALESCE(v.version, 0), "
+    "COALESCE(v.version, 0) = p.seen OR (NOT p.whole AND v.logged = v.version AND v.kept <= p.seen AND NOT EXISTS ("
+    "SELECT 1 FROM unnest($4, $5, $6, $7) AS r(tbl, key, present, ord) "
+    "LEFT JOIN records x ON x.tbl = r.tbl AND x.key = r.key "
+    "WHERE r.ord = p.ord AND ((x.tbl IS NULL) = r.present OR x.ver > p.seen))) "
+    "FROM unnest($1, $2, $3) WITH ORDINALITY AS p(name, seen, whole, ord) "
+    "LEFT JOIN partitions v ON v.name = p.name ORDER BY p.ord"
+)
+
+
+# Sent just before PREPARED_CONFIRM (and reset after it): the server's generic plan for it, not one made for each
+# run's arrays (a custom plan, which the server keeps choosing for it: measured, a read-only request's check cost
+# the database 240-270 us of CPU that way, 100-110 us with the generic plan).
+GENERIC = ("SET plan_cache_mode = force_generic_plan", ())
+
+
+def confirm_statement(
+    names: list[str], seen: list[int], whole: list[bool], reads: list[tuple[Key, str | None, int]]
+) -> Statement:
+    """PREPARED_CONFIRM with its arrays written as SQL (postgres_wire.py sends them as they are): `reads` are
+    (record, its text read, the place of its partition in `names`, from 1)."""
+
+    def array(items: list[str]) -> str:
+        return f"ARRAY[{', '.join(items)}]" if items else "'{}'"
+
+    return PREPARED_CONFIRM, (
+        array([literal(name) for name in names]),
+        array([str(version) for version in seen]),
+        array([str(flag) for flag in whole]),
+        array([literal(tbl) for (tbl, _), _, _ in reads]),
+        array([literal(key) for (_, key), _, _ in reads]),
+        array([str(text is not None) for _, text, _ in reads]),
+        array([str(place) for _, _, place in reads]),
+    )
 
 
 def check_statement(conditions: list[str]) -> Statement:

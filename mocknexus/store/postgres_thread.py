@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from mocknexus.store.postgres_cache import Key, Pending, Version
+from mocknexus.store.postgres_cache import Key, Pending, Unsure, Version
 
 
 class ThreadState(threading.local):
@@ -24,6 +24,9 @@ class ThreadState(threading.local):
     first: tuple[str, Key] | None = None  # its first read (`_first_read`)
     ahead: tuple[str, Key] | None = None  # its first read in another partition
     used: Any = None  # whether that was the one read (`_followed`)
+    unsure: Unsure | None = None  # what it read unconfirmed; None: it may not (postgres_cache.Unsure)
+    judged: set[str] | None = None  # partitions it confirmed once already (`Copies.advance`'s `judge`)
+    wrote = False  # whether it committed a write (`Scope.wrote`)
 
 
 class Transaction:
@@ -44,14 +47,16 @@ class Transaction:
 class Scope:
     """`PostgresStore.scope()`: one request; a scope entered inside another is the outer one."""
 
-    __slots__ = ("_opened", "_optimistic", "_store")
+    __slots__ = ("_opened", "_optimistic", "_store", "_trusting", "wrote")
 
-    def __init__(self, store: Any, optimistic: bool) -> None:
-        self._store, self._optimistic, self._opened = store, optimistic, False
+    def __init__(self, store: Any, optimistic: bool, trusting: bool = False) -> None:
+        self._store, self._optimistic, self._trusting, self._opened = store, optimistic, trusting, False
+        self.wrote = True  # once it has ended: whether its request committed a write (True if not known)
 
     def __enter__(self) -> None:
-        self._opened = self._store._open_scope(self._optimistic)
+        self._opened = self._store._open_scope(self._optimistic, self._trusting)
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
         if self._opened:
-            self._store._close_scope()
+            self.wrote = self._store._local.wrote
+            self._store._close_scope(failed=kind is not None)

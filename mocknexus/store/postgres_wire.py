@@ -15,7 +15,7 @@ from psycopg.adapt import Transformer
 
 from mocknexus.store.base import StoreUnavailable, WorldMoved
 from mocknexus.store.postgres_changes import PREPARE_GET, PREPARED_GET
-from mocknexus.store.postgres_sql import Statement, literal
+from mocknexus.store.postgres_sql import PREPARE_CONFIRM, PREPARED_CONFIRM, Statement, literal
 
 PING_SECONDS = 1.5  # how long the health check waits for one
 LEFT_IN_TRANSACTION = (pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR)
@@ -85,13 +85,23 @@ class Connections:
         check (or a deadlock) failing is WorldMoved, the transaction rolled back."""
         text = ";".join(
             [
-                (_prepared_get(params) if sql is PREPARED_GET else sql % tuple(map(literal, params))) if params else sql
+                (
+                    _prepared_get(params)
+                    if sql is PREPARED_GET
+                    else sql % params
+                    if sql is PREPARED_CONFIRM  # its arrays written as SQL already (postgres_sql.confirm_statement)
+                    else sql % tuple(map(literal, params))
+                )
+                if params
+                else sql
                 for sql, params in statements
             ]
         )
         try:
-            if conn not in self._prepared and any(sql is PREPARED_GET for sql, _ in statements):
-                exchange(conn, PREPARE_GET)  # once per connection, in a round trip of its own
+            if conn not in self._prepared and any(
+                sql is PREPARED_GET or sql is PREPARED_CONFIRM for sql, _ in statements
+            ):
+                exchange(conn, PREPARE_GET + ";" + PREPARE_CONFIRM)  # once per connection, in a round trip of its own
                 self._prepared.add(conn)
             return exchange(conn, text)
         except (

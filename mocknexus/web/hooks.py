@@ -23,7 +23,7 @@ from mocknexus.web import request_context
 from mocknexus.web.apis import ADMIN_PREFIX
 from mocknexus.web.caller import Caller, choose_version, identify, open_caller
 from mocknexus.web.errors import render_error
-from mocknexus.web.http import CALLER_KEY, REQUEST_ID_KEY, WORLD_KEY, world_of, worlds
+from mocknexus.web.http import CALLER_KEY, REQUEST_ID_KEY, RUNS_KEY, WORLD_KEY, world_of, worlds
 from mocknexus.web.negotiation import answers_xml
 from mocknexus.web.routing import RouteTable
 
@@ -111,9 +111,11 @@ _SOCKET_KEYS = ("mocknexus.socket", "werkzeug.socket", "gunicorn.socket")
 def _inject_fault(req: Request, world: World) -> Response | None:
     environ = req.environ
     parked: Parking | None = environ.get(PARKING_KEY)
-    if parked is not None and "fault" in parked.state:  # run again after a latency fault: its fault, its start
-        environ[_STARTED] = parked.state["started"]
-        fault = parked.state["fault"]
+    # Run again (after a latency fault's park, or WorldMoved on a shared store): the fault its first run took.
+    carried: dict | None = parked.state if parked is not None else environ.get(RUNS_KEY)
+    if carried is not None and "fault" in carried:
+        environ[_STARTED] = carried["started"]
+        fault = carried["fault"]
     else:
         environ[_STARTED] = time.perf_counter()
         path = req.path
@@ -122,13 +124,15 @@ def _inject_fault(req: Request, world: World) -> Response | None:
         fault = world.faults.take(req.method, path)
         if fault is None:
             return None
-        if parked is not None:
-            parked.state.update(started=environ[_STARTED], fault=fault)
+        if carried is not None:
+            carried.update(started=environ[_STARTED], fault=fault)
     environ[_FAULT] = fault
-    if fault.latency_ms:
+    if fault.latency_ms and not (parked is None and carried is not None and carried.get("slept")):
         # A real delay (what the client under test must survive), holding no worker thread if the server
-        # can park the request (parking.py).
+        # can park the request (parking.py); once, whatever runs the request takes.
         pause(environ, fault.latency_ms / 1000)
+        if parked is None and carried is not None:
+            carried["slept"] = True
     if fault.drop:
         return _drop_connection(environ)
     if fault.status:

@@ -40,6 +40,8 @@ MAX_JSON_DEPTH = 16
 WORLD_KEY = "mocknexus.world"  # where a request keeps the world it acts in (WSGI environ)
 REQUEST_ID_KEY = "mocknexus.request_id"  # and its journal id (web/request_context.py)
 CALLER_KEY = "mocknexus.caller"  # and who calls: its API, version, world and user (web/caller.py)
+# What a request's first run leaves for its run again after WorldMoved (web/request_scope.py): the fault it took.
+RUNS_KEY = "mocknexus.runs"
 
 # The fallback for what orjson refuses (integers past 64 bits, keys that are not strings); built once:
 # `json.dumps` with any keyword builds a new encoder per call.

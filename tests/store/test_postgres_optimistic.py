@@ -4,9 +4,13 @@ commit (WorldMoved otherwise, nothing written); the web layer then runs the requ
 
 from __future__ import annotations
 
+import io
+from contextlib import contextmanager
+
 import pytest
 
-from mocknexus.store.base import WorldMoved
+from mocknexus.store.base import StaleCopy, WorldMoved
+from mocknexus.web.request_scope import in_scope
 from tests.store.postgres_support import counted_sends, two_replicas
 from tests.store.test_store_contract import decode, encode
 
@@ -95,20 +99,15 @@ def test_once_a_request_has_written_its_transactions_lock_as_they_read(replicas)
 
 def test_a_request_whose_world_moved_is_run_again_locking_as_it_reads_on_the_same_body():
     """web/request_scope.py: WorldMoved from a request's first run runs it again, its body read again."""
-    import io
-    from contextlib import contextmanager
-
-    from mocknexus.web.request_scope import in_scope
-
-    runs: list[tuple[bool, bytes]] = []
+    runs: list[tuple[bool, bool, bytes]] = []
 
     @contextmanager
-    def scope(optimistic: bool = False):
-        runs.append((optimistic, b""))
+    def scope(optimistic: bool = False, trusting: bool = False):
+        runs.append((optimistic, trusting, b""))
         yield
 
     def wsgi_app(environ, start_response):  # type: ignore[no-untyped-def]
-        runs[-1] = (runs[-1][0], environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])))
+        runs[-1] = (*runs[-1][:2], environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"])))
         if len(runs) == 1:
             environ["mocknexus.caller"] = "resolved in the first run"
             raise WorldMoved("moved")
@@ -119,9 +118,78 @@ def test_a_request_whose_world_moved_is_run_again_locking_as_it_reads_on_the_sam
     app = in_scope(wsgi_app, scope, max_body=100)
     environ = {"CONTENT_LENGTH": "5", "wsgi.input": io.BytesIO(b"hello")}
     assert app(environ, lambda *args: None) == [b"ok"]
-    assert runs == [(True, b"hello"), (False, b"hello")]
+    assert runs == [(True, True, b"hello"), (False, False, b"hello")]
     runs.clear()  # a body larger than the server takes is not kept: the request locks as it reads at once
     environ = {"CONTENT_LENGTH": "500", "wsgi.input": io.BytesIO(b"x" * 500)}
     with pytest.raises(WorldMoved):  # (this fake raises on any first run)
         app(environ, lambda *args: None)
-    assert runs == [(False, b"x" * 500)]
+    assert runs == [(False, False, b"x" * 500)]
+
+
+@pytest.mark.parametrize("second_run_moves", [False, True])
+def test_a_stale_unconfirmed_answer_is_never_passed_on_and_the_request_runs_again_confirming(second_run_moves):
+    """StaleCopy found as the first run's scope ends, after it answered: that answer is dropped unsent, and the
+    request runs again confirming its reads without locks (then, if its world moved, once more with them)."""
+    runs: list[tuple[bool, bool]] = []
+    started: list[str] = []
+
+    @contextmanager
+    def scope(optimistic: bool = False, trusting: bool = False):
+        runs.append((optimistic, trusting))
+        yield
+        if trusting:
+            raise StaleCopy("stale")  # the check before the answer is passed on
+        if optimistic and second_run_moves:
+            raise WorldMoved("moved")
+
+    def wsgi_app(environ, start_response):  # type: ignore[no-untyped-def]
+        assert environ["wsgi.input"].read() == b"hello"
+        start_response(f"200 run {len(runs)}", [])
+        return [f"answer of run {len(runs)}".encode()]
+
+    app = in_scope(wsgi_app, scope, max_body=100)
+    answer = app(
+        {"CONTENT_LENGTH": "5", "wsgi.input": io.BytesIO(b"hello")}, lambda status, headers: started.append(status)
+    )
+    last = 3 if second_run_moves else 2
+    assert answer == [f"answer of run {last}".encode()] and started == [f"200 run {last}"]
+    assert runs == [(True, True), (True, False), *([(False, False)] if second_run_moves else [])]
+
+
+def test_a_method_and_path_that_wrote_nothing_last_time_confirms_its_reads_next_time():
+    """web/request_scope.py: a request new to the replica, or whose method and path wrote last time, trusts its
+    copies; one that wrote nothing last time confirms as it reads (a copy answering would cost a check more)."""
+    runs: list[tuple[str, bool]] = []
+    writes = {"/polled": True, "/read": False}
+
+    class Scope:
+        def __init__(self, path: str, trusting: bool) -> None:
+            self.path, self.wrote = path, True
+            runs.append((path, trusting))
+
+        def __enter__(self) -> None:
+            pass
+
+        def __exit__(self, *exc: object) -> None:
+            self.wrote = writes[self.path]
+
+    paths: list[str] = []
+
+    def scope(optimistic: bool = False, trusting: bool = False) -> Scope:
+        return Scope(paths[-1], trusting)
+
+    def wsgi_app(environ, start_response):  # type: ignore[no-untyped-def]
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    app = in_scope(wsgi_app, scope, max_body=100)
+    for path in ["/read", "/read", "/polled", "/polled", "/read"]:
+        paths.append(path)
+        app({"REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.input": io.BytesIO()}, lambda *args: None)
+    assert runs == [("/read", True), ("/read", False), ("/polled", True), ("/polled", True), ("/read", False)]
+    writes["/read"] = True  # it wrote this time: trusted next time
+    paths.append("/read")
+    app({"REQUEST_METHOD": "GET", "PATH_INFO": "/read", "wsgi.input": io.BytesIO()}, lambda *args: None)
+    paths.append("/read")
+    app({"REQUEST_METHOD": "GET", "PATH_INFO": "/read", "wsgi.input": io.BytesIO()}, lambda *args: None)
+    assert runs[-2:] == [("/read", False), ("/read", True)]
