@@ -8,21 +8,14 @@ from __future__ import annotations
 import threading
 
 import psycopg
-import pytest
 
 from bench import workloads
 from mocknexus.app import create_app
 from mocknexus.config import Config
 from mocknexus.store.postgres_changes import KEEP_VERSIONS, MAX_CHANGES
-from tests.store.postgres_support import counted_sends, two_replicas
-from tests.store.test_store_contract import decode, encode
+from tests.store.postgres_support import counted_sends
 
 WORLD = "client%3Aa/"  # client:a's partition, as the database names it
-
-
-@pytest.fixture
-def replicas(postgres_url):
-    yield from two_replicas(postgres_url, encode, decode)
 
 
 def test_a_first_read_brings_what_another_replica_wrote_and_deleted(replicas, monkeypatch):

@@ -11,13 +11,7 @@ import pytest
 
 from mocknexus.store.base import StaleCopy, WorldMoved
 from mocknexus.web.request_scope import in_scope
-from tests.store.postgres_support import counted_sends, two_replicas
-from tests.store.test_store_contract import decode, encode
-
-
-@pytest.fixture
-def replicas(postgres_url):
-    yield from two_replicas(postgres_url, encode, decode)
+from tests.store.postgres_support import counted_sends
 
 
 def test_a_read_only_transaction_locks_nothing_and_sends_no_commit(replicas, monkeypatch):

@@ -15,8 +15,7 @@ from mocknexus.app import create_app
 from mocknexus.config import Config
 from mocknexus.store.base import StaleCopy
 from mocknexus.store.postgres_cache import TRUST_AFTER
-from tests.store.postgres_support import counted_sends, two_replicas
-from tests.store.test_store_contract import decode, encode
+from tests.store.postgres_support import counted_sends
 
 PLATFORM = "application/vnd.mx.api.v1+json"
 BASIC = {
@@ -157,11 +156,6 @@ def test_a_copy_another_replica_keeps_writing_to_is_not_trusted(reruns, apps, mo
         assert _update(client, guid, metadata=str(n))["metadata"] == str(n)
         assert _user(sides[n + 1] if n + 1 < len(sides) else sides[0], guid)["metadata"] == str(n)
     assert reruns == []
-
-
-@pytest.fixture
-def replicas(postgres_url):
-    yield from two_replicas(postgres_url, encode, decode)
 
 
 def test_a_store_read_unconfirmed_is_checked_before_the_request_ends(replicas, monkeypatch):
