@@ -47,6 +47,7 @@ from mocknexus.store.base import StoreUnavailable, WorldMoved
 from mocknexus.store.postgres_cache import Copies, Pending, Unsure, Version
 from mocknexus.store.postgres_changes import BUMP, CLEAR_TOMBSTONES, CLEARED, brought, changes_statement
 from mocknexus.store.postgres_decoded import Decoded
+from mocknexus.store.postgres_notify import Listener, Notified
 from mocknexus.store.postgres_open import open_pool
 from mocknexus.store.postgres_reads import MISS, LockFreeReads
 from mocknexus.store.postgres_sql import (
@@ -73,7 +74,7 @@ Decode = Callable[[str, str], Any]
 POOL_SIZE = 24  # request threads (8 by default), the background thread, the webhook dispatcher and its senders
 
 
-class PostgresStore(Connections, LockFreeReads):
+class PostgresStore(Notified, Connections, LockFreeReads):
     def __init__(self, url: str, encode: Encode, decode: Decode, *, pool_size: int = POOL_SIZE) -> None:
         self.display = redact(url)
         self._secret = conninfo.conninfo_to_dict(url).get("password") or None
@@ -85,6 +86,7 @@ class PostgresStore(Connections, LockFreeReads):
         self._prepared: weakref.WeakSet[psycopg.Connection] = weakref.WeakSet()  # those with PREPARE_GET done
         self._prefix = ""  # a partition's: "<quoted name>/", as in sqlite.py
         self._pool = open_pool(url, pool_size, self.display, self._scrub)
+        self._listener = Listener(url, self._copies)  # other replicas' commits, into the copies (postgres_notify.py)
         self._transaction = Transaction(self)  # `transaction()`, for every thread (its state is the thread's)
 
     # ---- transactions and request scopes -----------------------------------------------------------------
@@ -101,6 +103,7 @@ class PostgresStore(Connections, LockFreeReads):
         local = self._local
         if local.scope is not None:
             return False
+        self._listener.drain()  # other replicas' commits arrived so far: the copies current before it reads
         local.scope, local.optimistic = {}, optimistic
         # Its first read, the first in another partition, and whether that was the one read (`_first_read`).
         local.first = local.ahead = local.used = None
@@ -238,6 +241,7 @@ class PostgresStore(Connections, LockFreeReads):
         statements = [("BEGIN", ())] if began else []
         statements += [(BUMP, (name,)) for name in names]
         statements += write_statements(pending.writes)
+        statements += [] if pending.cleared else self._notices(names, pending.writes)
         rows = self._send_in(pending, [*statements, ("COMMIT", ())], began)
         versions = rows[int(began) : int(began) + len(names)]
         scope = getattr(self._local, "scope", None)
@@ -324,9 +328,11 @@ class PostgresStore(Connections, LockFreeReads):
             self._commit_optimistic(pending)
             return
         if pending is None:
-            rows = self._alone([("BEGIN", ()), (BUMP, (part,)), *write_statements({(name, key): text}), ("COMMIT", ())])
+            writes = {(name, key): text}
+            notices = self._notices([part], writes)
+            rows = self._alone([("BEGIN", ()), (BUMP, (part,)), *write_statements(writes), *notices, ("COMMIT", ())])
             after: Version = (rows[1][0][0], rows[1][0][1])
-            self._copies.committed(part, (after[0] - 1, after[1]), after, {(name, key): text})
+            self._copies.committed(part, (after[0] - 1, after[1]), after, writes)
             self._wrote()
             return
         pending.written.add(part)

@@ -175,6 +175,15 @@ class Copies:
             found.take(writes)
             found.version = after
 
+    def follow(self, partition: str, before: Version, after: Version, writes: dict[Key, str | None]) -> None:
+        """Another replica's commit moved `partition` from `before` to `after` with `writes` (postgres_notify.py):
+        as `committed`, but a partition without a copy here is left without one."""
+        with self._lock:
+            found = self._copies.get(partition)
+            if found is not None and found.version == before:
+                found.take(writes)
+                found.version = after
+
     def forget(self, partition: str | None = None) -> None:
         with self._lock:
             if partition is None:

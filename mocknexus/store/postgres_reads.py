@@ -42,6 +42,7 @@ class LockFreeReads:
     _alone: Any
     _in_transaction: Any
     _wrote: Any
+    _notices: Any
 
     def _commit_optimistic(self, pending: Pending) -> None:
         """An optimistic transaction's commit: nothing to send if it wrote nothing (it locked nothing, began
@@ -75,6 +76,7 @@ class LockFreeReads:
         if checks:
             statements.append(check_statement(checks))
         statements += write_statements(pending.writes)
+        statements += self._notices(sorted(pending.written), pending.writes)  # the other replicas' copies follow
         try:
             rows = self._alone([*statements, ("COMMIT", ())], moved=True)
         except WorldMoved:
