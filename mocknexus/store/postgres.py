@@ -19,7 +19,8 @@ cannot go stale): a member read is a few round trips, not one per record. A requ
 trusted copy before the database confirms it (`scope(trusting=True)`, postgres_cache.Unsure): its first commit,
 or one check before its answer is passed on (`confirm_reads`), confirms what it read, else StaleCopy. A read
 of a partition another replica wrote since the copy brings every record changed since, in its round trip
-(postgres_changes.py).
+(postgres_changes.py). Each commit also tells the other replicas what it wrote, so their copies are current
+before the next call reaches them (postgres_notify.py); nothing rests on that but round trips saved.
 
 Connections come from a psycopg_pool pool (postgres_wire.py sends on them). When the database goes away (a restart,
 a network cut) an operation raises `StoreUnavailable`, which the web layer answers as MX's 503; a connection found
@@ -40,10 +41,9 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import psycopg
-import psycopg_pool
 from psycopg import conninfo
 
-from mocknexus.store.base import StoreUnavailable, WorldMoved
+from mocknexus.store.base import WorldMoved
 from mocknexus.store.postgres_cache import Copies, Pending, Unsure, Version
 from mocknexus.store.postgres_changes import BUMP, CLEAR_TOMBSTONES, CLEARED, brought, changes_statement
 from mocknexus.store.postgres_decoded import Decoded
@@ -204,27 +204,6 @@ class PostgresStore(Notified, Connections, LockFreeReads):
         if again and statements:
             answers = self._send(pending.conn, statements)  # type: ignore[arg-type]
         return answers
-
-    def _send_in(self, pending: Pending, statements: list[Statement], began: bool) -> list[list[tuple]]:
-        """Statements on the transaction's connection; when they begin it (`began`), on a pooled connection, and
-        once more on another if that one was dead (the database restarted since it was pooled): nothing of the
-        transaction had reached the database."""
-        for attempt in (1, 2):
-            if began:
-                try:
-                    pending.conn = self._pool.getconn()
-                except psycopg_pool.PoolTimeout as exc:
-                    raise self._unavailable(exc) from None
-            try:
-                return self._send(pending.conn, statements)  # type: ignore[arg-type]
-            except StoreUnavailable:
-                conn = pending.conn
-                if not began or attempt == 2 or conn is None or not conn.broken:
-                    raise
-                pending.conn = None
-                self._pool.putconn(conn)
-                self._drop_dead()
-        raise AssertionError("unreachable")
 
     def _commit(self, pending: Pending) -> None:
         """Send the transaction's writes and every written partition's new version with its COMMIT (one round

@@ -1,6 +1,6 @@
 """The PostgreSQL store's connections (store/postgres.py): statements sent as one text on a pooled connection's
-libpq handle, a connection the database dropped replaced and the statements sent once more, the health check's
-ping, and what may be said of an error (never the password)."""
+libpq handle, a connection the database dropped replaced and the statements sent once more (a transaction's
+first statements too, `_send_in`), the health check's ping, and what may be said of an error (never the password)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from psycopg import generators, pq, waiting
 from psycopg.adapt import Transformer
 
 from mocknexus.store.base import StoreUnavailable, WorldMoved
+from mocknexus.store.postgres_cache import Pending
 from mocknexus.store.postgres_changes import PREPARE_GET, PREPARED_GET
 from mocknexus.store.postgres_sql import PREPARE_CONFIRM, PREPARED_CONFIRM, Statement, literal
 
@@ -136,6 +137,27 @@ class Connections:
             finally:
                 self._give_back(conn)
             self._drop_dead()
+        raise AssertionError("unreachable")
+
+    def _send_in(self, pending: Pending, statements: list[Statement], began: bool) -> list[list[tuple]]:
+        """Statements on the transaction's connection; when they begin it (`began`), on a pooled connection, and
+        once more on another if that one was dead (the database restarted since it was pooled): nothing of the
+        transaction had reached the database."""
+        for attempt in (1, 2):
+            if began:
+                try:
+                    pending.conn = self._pool.getconn()
+                except psycopg_pool.PoolTimeout as exc:
+                    raise self._unavailable(exc) from None
+            try:
+                return self._send(pending.conn, statements)  # type: ignore[arg-type]
+            except StoreUnavailable:
+                conn = pending.conn
+                if not began or attempt == 2 or conn is None or not conn.broken:
+                    raise
+                pending.conn = None
+                self._pool.putconn(conn)
+                self._drop_dead()
         raise AssertionError("unreachable")
 
     def _give_back(self, conn: psycopg.Connection) -> None:

@@ -13,7 +13,7 @@ import pytest
 from mocknexus.app import create_app
 from mocknexus.config import Config
 from mocknexus.store.base import StaleCopy
-from mocknexus.store.postgres_cache import TRUST_AFTER
+from mocknexus.store.postgres_cache import TRUST_AFTER, Copies
 from mocknexus.store.postgres_notify import CHANNEL, PAYLOAD_LIMIT
 from tests.postgres_server import PostgresServer
 from tests.store.postgres_support import counted_sends, deaf, heard, two_replicas
@@ -161,3 +161,17 @@ def test_the_listener_reconnects_after_the_database_restarts(tmp_path):
             pair.close()
     finally:
         server.close()
+
+
+def test_a_read_kept_after_a_commit_brought_the_copy_forward_does_not_overwrite_it():
+    """A read without the lock found a record at version 1; before it is kept, another replica's notification
+    brought the copy to version 2 with a new text for it: the read's older text is not kept at version 2."""
+    copies = Copies()
+    key = ("client%3Aa/users", "u")
+    copy = copies.at(WORLD, (1, 1))
+    copies.follow(WORLD, (1, 1), (2, 1), {key: "new"})
+    copies.keep(copy, (1, 1), key, "old")
+    copies.keep(copy, (1, 1), "client%3Aa/users", {"u": "old"})
+    assert (copy.version, copy.records, copy.tables) == ((2, 1), {key: "new"}, {})
+    copies.keep(copy, (2, 1), ("client%3Aa/users", "v"), None)  # at the copy's version: kept
+    assert copy.records[("client%3Aa/users", "v")] is None
