@@ -49,6 +49,7 @@ from mocknexus.store.postgres_changes import BUMP, CLEAR_TOMBSTONES, CLEARED, br
 from mocknexus.store.postgres_decoded import Decoded
 from mocknexus.store.postgres_open import open_pool
 from mocknexus.store.postgres_reads import MISS, LockFreeReads
+from mocknexus.store.postgres_sole import SoleLease, replica_name, wait_out
 from mocknexus.store.postgres_sql import (
     CREATE,
     EPOCH,
@@ -64,7 +65,7 @@ from mocknexus.store.postgres_sql import (
     write_statements,
 )
 from mocknexus.store.postgres_thread import Scope, ThreadState, Transaction
-from mocknexus.store.postgres_wire import Connections
+from mocknexus.store.postgres_wire import Connections, exchange
 from mocknexus.store.redaction import redact
 
 Encode = Callable[[str, Any], str]
@@ -74,7 +75,9 @@ POOL_SIZE = 24  # request threads (8 by default), the background thread, the web
 
 
 class PostgresStore(Connections, LockFreeReads):
-    def __init__(self, url: str, encode: Encode, decode: Decode, *, pool_size: int = POOL_SIZE) -> None:
+    def __init__(
+        self, url: str, encode: Encode, decode: Decode, *, pool_size: int = POOL_SIZE, sole: bool = True
+    ) -> None:
         self.display = redact(url)
         self._secret = conninfo.conninfo_to_dict(url).get("password") or None
         self._encode = encode
@@ -84,8 +87,12 @@ class PostgresStore(Connections, LockFreeReads):
         self._decoded = Decoded(decode)  # records decoded, by their text, handed out as copies
         self._prepared: weakref.WeakSet[psycopg.Connection] = weakref.WeakSet()  # those with PREPARE_GET done
         self._prefix = ""  # a partition's: "<quoted name>/", as in sqlite.py
-        self._pool = open_pool(url, pool_size, self.display, self._scrub)
+        self.replica = replica_name()
+        self._pool = open_pool(url, pool_size, self.display, self._scrub, self.replica)
         self._transaction = Transaction(self)  # `transaction()`, for every thread (its state is the thread's)
+        with self._pool.connection() as conn:  # a replica joining waits for one alone before to see it and go
+            wait_out(self.replica, lambda text: exchange(conn, text))
+        self._sole = SoleLease(self.replica, self._sole_send, self._copies, enabled=sole)  # postgres_sole.py
 
     # ---- transactions and request scopes -----------------------------------------------------------------
 
@@ -102,6 +109,8 @@ class PostgresStore(Connections, LockFreeReads):
         if local.scope is not None:
             return False
         local.scope, local.optimistic = {}, optimistic
+        local.sole = self._sole.held() if optimistic else None  # alone: its copies answer, unchecked
+        trusting = trusting or local.sole is not None
         # Its first read, the first in another partition, and whether that was the one read (`_first_read`).
         local.first = local.ahead = local.used = None
         local.unsure = Unsure() if trusting else None  # what it reads unconfirmed (postgres_cache.Unsure)
@@ -114,7 +123,7 @@ class PostgresStore(Connections, LockFreeReads):
             if not failed:
                 self.confirm_reads()  # done already before the answer (web/request_scope.py); WorldMoved if stale
         finally:
-            local.scope, local.optimistic, local.unsure, local.judged = None, False, None, None
+            local.scope, local.optimistic, local.unsure, local.judged, local.sole = None, False, None, None, None
         if isinstance(local.used, tuple):
             self._copies.learn(local.first, local.used)
 
@@ -395,6 +404,10 @@ class PostgresStore(Connections, LockFreeReads):
         view._prefix = urllib.parse.quote(name, safe="") + "/"
         view._transaction = Transaction(view)
         return view
+
+    def alone(self) -> bool:
+        """Whether this replica holds the sole lease now (postgres_sole.py)."""
+        return self._sole.held() is not None
 
     def schema_version(self) -> int:
         return self._alone([("SELECT version FROM mocknexus_schema", ())])[0][0][0]
