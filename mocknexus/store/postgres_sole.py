@@ -77,13 +77,13 @@ RENEW = (
     "WHERE owner = {me} AND expires_at > now() AND NOT " + _OTHERS + " RETURNING 1"
 )
 END = "UPDATE sole_lease SET expires_at = '-infinity' WHERE owner = {me}"
-# Taken if free or run out (or still this replica's, by the database's clock, though no longer counted here),
-# and no other client is there; then, a statement of its own after the UPDATE waited for writes under way, every
-# partition's version and the epoch. One left of this replica's is ended first if another client is there.
+# Taken if free or run out (or still this replica's by the database's clock, though no longer counted here) and
+# no other client is there; one left of this replica's is ended if another is (true: taken). Then, a statement of
+# its own after the UPDATE waited for writes under way, every partition's version and the epoch.
 TAKE = (
-    "BEGIN; UPDATE sole_lease SET expires_at = '-infinity' WHERE owner = {me} AND " + _OTHERS + "; "
-    "UPDATE sole_lease SET owner = {me}, expires_at = now() + make_interval(secs => {secs}) "
-    "WHERE (owner = {me} OR expires_at <= now()) AND NOT " + _OTHERS + " RETURNING 1; "
+    "BEGIN; UPDATE sole_lease SET owner = CASE WHEN o.others THEN owner ELSE {me} END, expires_at = CASE "
+    "WHEN o.others THEN '-infinity' ELSE now() + make_interval(secs => {secs}) END FROM (SELECT " + _OTHERS + " AS "
+    "others) o WHERE owner = {me} OR (NOT o.others AND expires_at <= now()) RETURNING NOT o.others; "
     "SELECT name, version FROM partitions WHERE name <> '*' "
     "AND EXISTS (SELECT 1 FROM sole_lease WHERE owner = {me} AND expires_at > now()); "
     "SELECT version FROM partitions WHERE name = '*'; COMMIT"
@@ -170,10 +170,10 @@ class SoleLease:
         except Exception:  # the database away: the lease runs out here as there; the next turn tries again
             self._until = 0.0
             return
-        if not rows[2]:
+        if not rows[1] or not rows[1][0][0]:
             return
-        self._epoch = epoch = rows[4][0][0] if rows[4] else 0
-        self._floor = {name: (version, epoch) for name, version in rows[3]}
+        self._epoch = epoch = rows[3][0][0] if rows[3] else 0
+        self._floor = {name: (version, epoch) for name, version in rows[2]}
         self.generation += 1
         self._lapses = lapses
         self._until = sent + LEASE_SECONDS - MARGIN_SECONDS
