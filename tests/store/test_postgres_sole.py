@@ -175,3 +175,24 @@ def _later(seconds: float, action):  # type: ignore[no-untyped-def]
     thread = threading.Timer(seconds, action)
     thread.start()
     return thread
+
+
+def test_health_says_whether_a_replica_is_alone(postgres_url):
+    """`/__admin/health` names each replica and says whether it holds the lease: the first alone, then neither
+    once a second replica has joined."""
+    from mocknexus.app import create_app
+    from mocknexus.config import Config
+
+    def health(app):  # type: ignore[no-untyped-def]
+        return app.test_client().get("/__admin/health").get_json()["store"]
+
+    apps = [create_app(Config(store=postgres_url, background_seconds=0))]
+    try:
+        wait_until(lambda: health(apps[0])["alone"] is True)
+        apps.append(create_app(Config(store=postgres_url, background_seconds=0)))
+        first, second = health(apps[0]), health(apps[1])
+        assert first["alone"] is False and second["alone"] is False
+        assert first["replica"].startswith("mocknexus:") and first["replica"] != second["replica"]
+    finally:
+        for app in apps:
+            app.extensions["mocknexus.store"][1].close()
