@@ -2,10 +2,11 @@
 
 A commit that moves partitions' versions (postgres.py `_commit` and `_store`, postgres_reads.py
 `_commit_optimistic`; not a `clear`, which drops copies) carries, in its own round trip, a `pg_notify` on CHANNEL
-(`notice`). Its payload names the replica that wrote (`Listener.origin`), each partition written with its version
-after the commit and the epoch (the version before is one less: the writer's BUMP moved it by one under the row's
-lock), and the writes per partition (table, key, text or null: deleted) when they fit PostgreSQL's payload limit,
-else null. PostgreSQL delivers a notification only once its transaction commits, in commit order.
+(`notice`). Its payload names the replica that wrote (its name, `Listener.origin`), each partition written with
+its version after the commit and the epoch (the version before is one less: the writer's BUMP moved it by one
+under the row's lock), and the writes per partition (table, key, text or null: deleted) when they fit
+PostgreSQL's payload limit, else null. PostgreSQL delivers a notification only once its transaction commits, in
+commit order.
 
 Each replica listens on a connection of its own (not the pool's; autocommit), waited on by a daemon thread that
 reconnects with a backoff when the database goes away (`Listener`). A notification from another replica brings
@@ -33,7 +34,6 @@ import logging
 import os
 import select
 import threading
-import uuid
 from typing import Any
 
 import psycopg
@@ -74,8 +74,8 @@ class Listener:
     """A replica's LISTEN on CHANNEL: a connection of its own, a daemon thread waiting on its socket, and
     `drain` for a request's scope to take in what has arrived. `origin` names this replica in its notices."""
 
-    def __init__(self, url: str, copies: Copies) -> None:
-        self.origin = uuid.uuid4().hex[:16]
+    def __init__(self, url: str, copies: Copies, origin: str) -> None:
+        self.origin = origin  # the replica's name (postgres_sole.replica_name), its connections' application_name
         self.applied = 0  # notifications from other replicas taken in (tests and measurements read it)
         self.connected = 0  # connections made (listening): more than one, it reconnected
         self._url, self._copies = url, copies
@@ -89,7 +89,9 @@ class Listener:
         self._thread.start()
 
     def _connect(self) -> psycopg.Connection:
-        conn = psycopg.connect(self._url, autocommit=True, connect_timeout=CONNECT_SECONDS, **KEEPALIVES)
+        conn = psycopg.connect(
+            self._url, autocommit=True, connect_timeout=CONNECT_SECONDS, application_name=self.origin, **KEEPALIVES
+        )
         conn.execute(f"LISTEN {CHANNEL}")
         self.connected += 1
         return conn

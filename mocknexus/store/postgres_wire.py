@@ -1,6 +1,6 @@
 """The PostgreSQL store's connections (store/postgres.py): statements sent as one text on a pooled connection's
-libpq handle, a connection the database dropped replaced and the statements sent once more (a transaction's
-first statements too, `_send_in`), the health check's ping, and what may be said of an error (never the password)."""
+libpq handle, a connection the database dropped replaced and the statements sent once more, the health check's
+ping, and what may be said of an error (never the password)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from psycopg import generators, pq, waiting
 from psycopg.adapt import Transformer
 
 from mocknexus.store.base import StoreUnavailable, WorldMoved
-from mocknexus.store.postgres_cache import Pending
 from mocknexus.store.postgres_changes import PREPARE_GET, PREPARED_GET
+from mocknexus.store.postgres_sole import REFUSED, SoleLease, wait_out
 from mocknexus.store.postgres_sql import PREPARE_CONFIRM, PREPARED_CONFIRM, Statement, literal
 
 PING_SECONDS = 1.5  # how long the health check waits for one
@@ -70,6 +70,8 @@ class Connections:
     _pool: psycopg_pool.ConnectionPool
     _secret: str | None
     _prepared: weakref.WeakSet[psycopg.Connection]
+    _sole: SoleLease
+    replica: str
     display: str
 
     def _scrub(self, text: str) -> str:
@@ -78,7 +80,9 @@ class Connections:
     def _unavailable(self, exc: Exception) -> StoreUnavailable:
         return StoreUnavailable(f"PostgreSQL at {self.display} is unavailable: {self._scrub(str(exc).strip())}")
 
-    def _send(self, conn: psycopg.Connection, statements: list[Statement], moved: bool = False) -> list[list[tuple]]:
+    def _send(
+        self, conn: psycopg.Connection, statements: list[Statement], moved: bool = False, retry: bool = True
+    ) -> list[list[tuple]]:
         """Statements in one round trip, each one's rows. They go as one text in the simple query protocol, their
         values written in as SQL literals (`_literal`): measured, that costs this process a third of the CPU of
         psycopg's pipeline of prepared statements, and the round trip half its time. They are sent on the
@@ -105,11 +109,20 @@ class Connections:
                 exchange(conn, PREPARE_GET + ";" + PREPARE_CONFIRM)  # once per connection, in a round trip of its own
                 self._prepared.add(conn)
             return exchange(conn, text)
-        except (
-            psycopg.errors.DivisionByZero,
-            psycopg.errors.DeadlockDetected,
-            psycopg.errors.SerializationFailure,
-        ) as exc:
+        except psycopg.errors.SerializationFailure as exc:
+            if str(exc).startswith(REFUSED) and statements[0][0] == "BEGIN" and retry:
+                # Another replica held the sole lease (postgres_sole.py): when it has ended, once more (the
+                # statements are a whole transaction, and nothing of it was written).
+                with contextlib.suppress(psycopg.Error):
+                    conn.execute("ROLLBACK")
+                wait_out(self.replica, lambda text: exchange(conn, text))
+                return self._send(conn, statements, moved, retry=False)
+            if not moved:
+                raise self._unavailable(exc) from None
+            with contextlib.suppress(psycopg.Error):
+                conn.execute("ROLLBACK")
+            raise WorldMoved("the world moved under an optimistic transaction") from None
+        except (psycopg.errors.DivisionByZero, psycopg.errors.DeadlockDetected) as exc:
             if not moved:
                 raise self._unavailable(exc) from None
             with contextlib.suppress(psycopg.Error):
@@ -137,27 +150,6 @@ class Connections:
             finally:
                 self._give_back(conn)
             self._drop_dead()
-        raise AssertionError("unreachable")
-
-    def _send_in(self, pending: Pending, statements: list[Statement], began: bool) -> list[list[tuple]]:
-        """Statements on the transaction's connection; when they begin it (`began`), on a pooled connection, and
-        once more on another if that one was dead (the database restarted since it was pooled): nothing of the
-        transaction had reached the database."""
-        for attempt in (1, 2):
-            if began:
-                try:
-                    pending.conn = self._pool.getconn()
-                except psycopg_pool.PoolTimeout as exc:
-                    raise self._unavailable(exc) from None
-            try:
-                return self._send(pending.conn, statements)  # type: ignore[arg-type]
-            except StoreUnavailable:
-                conn = pending.conn
-                if not began or attempt == 2 or conn is None or not conn.broken:
-                    raise
-                pending.conn = None
-                self._pool.putconn(conn)
-                self._drop_dead()
         raise AssertionError("unreachable")
 
     def _give_back(self, conn: psycopg.Connection) -> None:
@@ -191,5 +183,11 @@ class Connections:
                 self._give_back(conn)
             self._drop_dead()
 
+    def _sole_send(self, text: str) -> list[list[tuple]]:
+        """The sole lease's statements (postgres_sole.py), on a pooled connection of their own."""
+        with self._pool.connection() as conn:
+            return exchange(conn, text)
+
     def close(self) -> None:
+        self._sole.close()
         self._pool.close()
