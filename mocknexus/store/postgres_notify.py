@@ -76,6 +76,7 @@ class Listener:
 
     def __init__(self, url: str, copies: Copies, origin: str) -> None:
         self.origin = origin  # the replica's name (postgres_sole.replica_name), its connections' application_name
+        self._own = ("[" + json.dumps(origin) + ",").encode()  # how this replica's own notices begin
         self.applied = 0  # notifications from other replicas taken in (tests and measurements read it)
         self.connected = 0  # connections made (listening): more than one, it reconnected
         self._url, self._copies = url, copies
@@ -115,10 +116,12 @@ class Listener:
             self._apply(note.extra)
 
     def _apply(self, payload: bytes) -> None:
+        if payload.startswith(self._own):
+            return  # this replica's own commit: its copies followed it
         try:
             origin, names, versions, writes = json.loads(payload)
             if origin == self.origin or writes is None:
-                return  # this replica's own commit (its copies followed it), or too big to carry its writes
+                return  # this replica's own, or too big to carry its writes
             epoch, moved = int(versions[0]), []
             for name, version, written in zip(names, versions[1:], writes, strict=True):
                 changes: dict[Key, str | None] = {(tbl, key): text for tbl, key, text in written}
