@@ -46,6 +46,7 @@ CHANNEL = "mocknexus_copies"
 PAYLOAD_LIMIT = 7000  # bytes: PostgreSQL refuses a payload of 8000 or more; the versions' digits are added after
 CONNECT_SECONDS = 10
 BACKOFF_SECONDS = (0.05, 2.0)  # the first wait before reconnecting, and the longest
+LOOK_SECONDS = 5.0  # a wait on the socket looks at the connection this often (a scope's `drain` may find it lost)
 # A cut without a word from the peer (a network gone) is found by TCP keepalives, not by waiting forever.
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
 
@@ -154,14 +155,14 @@ class Listener:
     def _listen(self, conn: Any) -> None:
         """Wait on the connection's socket and take in what arrives, until it is lost or `close`."""
         while not self._stopped.is_set():
-            ready, _, _ = select.select([conn.pgconn.socket, self._wake_read], [], [])
+            ready, _, _ = select.select([conn.pgconn.socket, self._wake_read], [], [], LOOK_SECONDS)
             if self._stopped.is_set():
                 return
             if ready:
                 with self._lock:
                     self._take()
-                if conn.pgconn.status != pq.ConnStatus.OK:
-                    raise psycopg.OperationalError("connection lost")
+            if conn.pgconn.status != pq.ConnStatus.OK:
+                raise psycopg.OperationalError("connection lost")
 
     def _drop(self) -> None:
         with self._lock:

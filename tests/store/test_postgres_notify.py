@@ -175,3 +175,20 @@ def test_a_read_kept_after_a_commit_brought_the_copy_forward_does_not_overwrite_
     assert (copy.version, copy.records, copy.tables) == ((2, 1), {key: "new"}, {})
     copies.keep(copy, (2, 1), ("client%3Aa/users", "v"), None)  # at the copy's version: kept
     assert copy.records[("client%3Aa/users", "v")] is None
+
+
+def test_the_listener_reconnects_when_its_connection_is_ended(replicas, postgres_url):
+    one, two = replicas
+    one.put("users", "u", 1)
+    with two.scope():
+        assert two.get("users", "u") == 1
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        ended = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s AND query LIKE 'LISTEN%%'",
+            (two.replica,),
+        ).fetchall()
+    assert ended == [(True,)]
+    heard(two, lambda: two._listener.connected == 2)  # listening again, on its own
+    one.put("users", "u", 2)
+    after = _version(one)
+    heard(two, lambda: _at(two, after))
