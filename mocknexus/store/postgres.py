@@ -10,8 +10,8 @@ trip and checks there that what it read is still so, else WorldMoved (nothing wr
 again. Otherwise (that second run, a request that has written, work outside requests) a transaction locks its
 partition's row as it reads (`SELECT ... FOR UPDATE`, postgres_locked.py): read-modify-writes of one world
 serialize across replicas as the memory store's lock per partition serializes them within one process, and two
-worlds never wait for each other. A transaction entering another partition's transaction locks that one too (a client's
-world, then the root's). Its writes are sent with its COMMIT, in one round trip.
+worlds never wait for each other. A transaction entering another partition's transaction locks that one too (a
+client's world, then the root's). Its writes are sent with its COMMIT, in one round trip.
 
 A replica keeps the records it has read, per partition, with the version they were read at, and answers from
 them only when the database has confirmed that version in the request (postgres_cache.py says how, and why that
