@@ -60,7 +60,12 @@ SCHEMA_VERSION = max(MIGRATIONS)
 
 
 # A partition's lock and its version (with the epoch's) in one statement; a partition never written has no row.
-LOCK = "SELECT p.version, e.version FROM partitions p, partitions e WHERE p.name = %s AND e.name = '*' FOR UPDATE OF p"
+# Prepared on each connection (postgres_prepared.py), as HOLD and the commit's check are.
+LOCK = "EXECUTE mocknexus_lock(%s)"
+PREPARE_LOCK = (
+    "PREPARE mocknexus_lock(text) AS "
+    "SELECT p.version, e.version FROM partitions p, partitions e WHERE p.name = $1 AND e.name = '*' FOR UPDATE OF p"
+)
 CREATE = "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING"
 GET = "SELECT value FROM records WHERE tbl = %s AND key = %s"
 TABLE = "SELECT key, value FROM records WHERE tbl = %s"
@@ -82,49 +87,60 @@ VERSIONED_TABLE = (
 # either committed before the check (which sees its records) or comes after this transaction in every respect
 # (anything it read that this one writes, it reads under that partition's lock, after this one's commit).
 # It returns the partition's version, with the epoch: what the request's later reads there are confirmed at.
-HOLD = "SELECT version, (SELECT version FROM partitions WHERE name = '*') FROM partitions WHERE name = %s FOR SHARE"
+HOLD = "EXECUTE mocknexus_hold(%s)"
+PREPARE_HOLD = (
+    "PREPARE mocknexus_hold(text) AS "
+    "SELECT version, (SELECT version FROM partitions WHERE name = '*') FROM partitions WHERE name = $1 FOR SHARE"
+)
 
 
-def unmoved(name: str, seen: tuple[int, int], written: bool, reads: list[tuple[Key, str | None]], whole: bool) -> str:
-    """SQL true if what a transaction read in partition `name` at version `seen` is what the database holds now,
-    under the partition's lock (after its BUMP if it wrote there): the partition's version has not moved (but
-    for its own BUMP), or every record it read is as it read it. With a table read whole, only the version
-    tells. The epoch never moved.
-
-    A record is as it was read if its presence is the same and it was last written at `seen` or before
-    (`records.ver`, postgres_changes.py): the texts read need not be sent back. That holds only where every
-    write since `seen` recorded its version (`logged`, `kept`: no write by an older mocknexus, no `clear`)."""
-    part, at = literal(name), seen[0]
-    epoch = f"{_EPOCH_VERSION} = {seen[1]}"
-    version = f"{_PARTITION_VERSION.replace('%s', part)} = {at + int(written)}"
-    if whole or not reads:
-        return f"({epoch} AND {version})"
-    rows = ", ".join(f"({literal(tbl)}, {literal(key)}, {text is not None})" for (tbl, key), text in reads)
-    logged = f"EXISTS (SELECT 1 FROM partitions WHERE name = {part} AND logged = version AND kept <= {at})"
-    same = (
-        f"NOT EXISTS (SELECT 1 FROM (VALUES {rows}) AS v(tbl, key, present) LEFT JOIN records r "
-        f"ON r.tbl = v.tbl AND r.key = v.key WHERE (r.tbl IS NULL) = v.present OR r.ver > {at})"
+# Whether what a request read in a partition is what the database holds now: a row `p` of the partitions read
+# (`name`, the version read at `seen`, `whole`: a table of it read whole, or no record; `ord`: its place) beside
+# `v`, the partition's row now (none if never written). The partition's version is `expected` (the version read
+# at, or after it for a commit's own BUMP), or every record read there is as it was read: parameters $4-$7 are
+# the records read (table, key, whether it was there, the `ord` of its partition). A record is as it was read if
+# its presence is the same and it was last written at `seen` or before (`records.ver`, postgres_changes.py): the
+# texts read need not be sent back. That holds only where every write since `seen` recorded its version
+# (`logged`, `kept`: no write by an older mocknexus, no `clear`). With a table read whole, only the version
+# tells. NULL (not true) where the version moved and the partition has no row.
+def _unmoved(expected: str) -> str:
+    return (
+        f"COALESCE(v.version, 0) = {expected} OR (NOT p.whole AND v.logged = v.version AND v.kept <= p.seen "
+        "AND NOT EXISTS (SELECT 1 FROM unnest($4, $5, $6, $7) AS r(tbl, key, present, ord) "
+        "LEFT JOIN records x ON x.tbl = r.tbl AND x.key = r.key "
+        "WHERE r.ord = p.ord AND ((x.tbl IS NULL) = r.present OR x.ver > p.seen)))"
     )
-    return f"({epoch} AND ({version} OR ({logged} AND {same})))"
 
+
+_READ_AS = "(text[], bigint[], boolean[], text[], text[], boolean[], int[]"  # partitions, then records read
 
 # What a request read from copies unconfirmed (postgres_cache.Unsure), checked outside a transaction in one
-# statement, prepared on each connection (postgres_wire.py) as PREPARE_GET is: for each partition read (its name,
-# the version read at, whether a table of it was read whole), the epoch, its version now and whether what was read
-# there is still so, as `unmoved` says (the records' part, which reads them, only where the version moved). Each
-# record read: its table, key, whether it was there, and which partition it is of (its place in the first array).
+# statement: for each partition read (its name, the version read at, whether a table of it was read whole), the
+# epoch, its version now and whether what was read there is still so (`_unmoved`). Each record read: its table,
+# key, whether it was there, and which partition it is of (its place in the first array).
 PREPARED_CONFIRM = "EXECUTE mocknexus_confirm(%s, %s, %s, %s, %s, %s, %s)"
 PREPARE_CONFIRM = (
-    "PREPARE mocknexus_confirm(text[], bigint[], boolean[], text[], text[], boolean[], int[]) AS "
+    f"PREPARE mocknexus_confirm{_READ_AS}) AS "
     "SELECT (SELECT version FROM partitions WHERE name = '*'), COALESCE(v.version, 0), "
-    "COALESCE(v.version, 0) = p.seen OR (NOT p.whole AND v.logged = v.version AND v.kept <= p.seen AND NOT EXISTS ("
-    "SELECT 1 FROM unnest($4, $5, $6, $7) AS r(tbl, key, present, ord) "
-    "LEFT JOIN records x ON x.tbl = r.tbl AND x.key = r.key "
-    "WHERE r.ord = p.ord AND ((x.tbl IS NULL) = r.present OR x.ver > p.seen))) "
+    f"{_unmoved('p.seen')} "
     "FROM unnest($1, $2, $3) WITH ORDINALITY AS p(name, seen, whole, ord) "
     "LEFT JOIN partitions v ON v.name = p.name ORDER BY p.ord"
 )
 
+# An optimistic transaction's commit checks, under the partitions' locks (after its BUMPs and HOLDs), that what it
+# read is still so, as PREPARED_CONFIRM does, and that the epoch never moved (parameter $9: the epoch read at,
+# per partition); $8 is each partition's version expected now: the version read at, one more where it wrote.
+# The statement fails (division by zero, store/postgres.py's sign that the world moved) unless every partition
+# holds: the commit's writes after it are then not made. Plain SQL has no RAISE; the division by a value computed
+# from the tables is not folded away when the statement is planned.
+PREPARED_CHECK = "EXECUTE mocknexus_check(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+PREPARE_CHECK = (
+    f"PREPARE mocknexus_check{_READ_AS}, bigint[], bigint[]) AS "
+    "SELECT 1 / (CASE WHEN EXISTS (SELECT 1 FROM unnest($1, $2, $3, $8, $9) WITH ORDINALITY "
+    "AS p(name, seen, whole, expected, epoch, ord) LEFT JOIN partitions v ON v.name = p.name "
+    "WHERE ((SELECT version FROM partitions WHERE name = '*') = p.epoch "
+    f"AND ({_unmoved('p.expected')})) IS NOT TRUE) THEN 0 ELSE 1 END)"
+)
 
 # Sent just before PREPARED_CONFIRM (and reset after it): the server's generic plan for it, not one made for each
 # run's arrays (a custom plan, which the server keeps choosing for it: measured, a read-only request's check cost
@@ -132,31 +148,47 @@ PREPARE_CONFIRM = (
 GENERIC = ("SET plan_cache_mode = force_generic_plan", ())
 
 
-def confirm_statement(
+def _array(items: list[str]) -> str:
+    return f"ARRAY[{', '.join(items)}]" if items else "'{}'"
+
+
+def _read_arrays(
     names: list[str], seen: list[int], whole: list[bool], reads: list[tuple[Key, str | None, int]]
-) -> Statement:
-    """PREPARED_CONFIRM with its arrays written as SQL (postgres_wire.py sends them as they are): `reads` are
-    (record, its text read, the place of its partition in `names`, from 1)."""
-
-    def array(items: list[str]) -> str:
-        return f"ARRAY[{', '.join(items)}]" if items else "'{}'"
-
-    return PREPARED_CONFIRM, (
-        array([literal(name) for name in names]),
-        array([str(version) for version in seen]),
-        array([str(flag) for flag in whole]),
-        array([literal(tbl) for (tbl, _), _, _ in reads]),
-        array([literal(key) for (_, key), _, _ in reads]),
-        array([str(text is not None) for _, text, _ in reads]),
-        array([str(place) for _, _, place in reads]),
+) -> tuple[str, ...]:
+    """The arrays of PREPARED_CONFIRM and PREPARED_CHECK, written as SQL (postgres_wire.py sends them as they
+    are): `reads` are (record, its text read, the place of its partition in `names`, from 1)."""
+    return (
+        _array([literal(name) for name in names]),
+        _array([str(version) for version in seen]),
+        _array([str(flag) for flag in whole]),
+        _array([literal(tbl) for (tbl, _), _, _ in reads]),
+        _array([literal(key) for (_, key), _, _ in reads]),
+        _array([str(text is not None) for _, text, _ in reads]),
+        _array([str(place) for _, _, place in reads]),
     )
 
 
-def check_statement(conditions: list[str]) -> Statement:
-    """A statement that fails (division by zero, store/postgres.py's sign that the world moved) unless every
-    condition holds: the commit's writes after it are then not made. Plain SQL has no RAISE; the division by a
-    value computed from the table is not folded away when the statement is planned."""
-    return f"SELECT 1 / (CASE WHEN {' AND '.join(conditions)} THEN 1 ELSE 0 END)", ()
+def confirm_statement(
+    names: list[str], seen: list[int], whole: list[bool], reads: list[tuple[Key, str | None, int]]
+) -> Statement:
+    """PREPARED_CONFIRM with its arrays (`_read_arrays`)."""
+    return PREPARED_CONFIRM, _read_arrays(names, seen, whole, reads)
+
+
+def check_statement(
+    seen: dict[str, tuple[int, int]], written: set[str], reads: dict[str, list[tuple[Key, str | None]]], whole: set[str]
+) -> Statement:
+    """PREPARED_CHECK for what a transaction read in each partition (`seen`: at which version and epoch; `reads`:
+    the records it read there, with their texts; `whole`: where it read a table whole), the partitions it wrote
+    (`written`) moved once by its BUMPs. Where it read no record only the version tells, as with a table whole."""
+    names = list(seen)
+    places = {name: place for place, name in enumerate(names, start=1)}
+    read = [(key, text, places[name]) for name, found in reads.items() if name in places for key, text in found]
+    arrays = _read_arrays(
+        names, [seen[name][0] for name in names], [name in whole or not reads.get(name) for name in names], read
+    )
+    expected = _array([str(seen[name][0] + (name in written)) for name in names])
+    return PREPARED_CHECK, (*arrays, expected, _array([str(seen[name][1]) for name in names]))
 
 
 def write_statement(key: Key, text: str | None) -> Statement:
