@@ -17,7 +17,6 @@ from mocknexus.store.base import StaleCopy, WorldMoved
 from mocknexus.store.postgres_cache import Copies, Key, Pending, Unsure, Version, newer
 from mocknexus.store.postgres_changes import BUMP, brought
 from mocknexus.store.postgres_sql import (
-    GENERIC,
     HOLD,
     VERSIONED_GET,
     VERSIONED_TABLE,
@@ -114,7 +113,7 @@ class LockFreeReads:
         ]
         seen = [unsure.versions[name] for name in names]
         statement = confirm_statement(names, [at[0] for at in seen], [name in unsure.whole for name in names], reads)
-        rows = self._alone([GENERIC, statement, ("RESET plan_cache_mode", ())])[1]
+        rows = self._alone([statement])[0]
         if not all(ok is True and epoch == at[1] for (epoch, _, ok), at in zip(rows, seen, strict=True)):
             for name in names:
                 self._copies.found(name, False)
