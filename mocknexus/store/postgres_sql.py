@@ -1,7 +1,9 @@
 """The PostgreSQL store's SQL (store/postgres.py): its schema, versioned, and the statements it sends.
 
 Statements go as text in the simple query protocol, several in one round trip, their values written in as
-literals (`literal`); every connection sets standard_conforming_strings, so a backslash is itself.
+literals (`literal`); every connection sets standard_conforming_strings, so a backslash is itself. Those sent
+most (a lone read, a lock, a commit's statements and its check) are prepared on each connection and sent as
+`EXECUTE name(literals)` (postgres_prepared.py).
 """
 
 from __future__ import annotations

@@ -80,10 +80,11 @@ class Connections:
 
     def _send(self, conn: psycopg.Connection, statements: list[Statement], moved: bool = False) -> list[list[tuple]]:
         """Statements in one round trip, each one's rows. They go as one text in the simple query protocol, their
-        values written in as SQL literals (`_literal`): measured, that costs this process a third of the CPU of
-        psycopg's pipeline of prepared statements, and the round trip half its time. They are sent on the
-        connection's libpq handle, without a cursor (`_exchange`). `moved`: they are an optimistic commit, whose
-        check (or a deadlock) failing is WorldMoved, the transaction rolled back."""
+        values written in as SQL literals (`literal`): measured, that costs this process a third of the CPU of
+        psycopg's pipeline of prepared statements, and the round trip half its time. Those the store prepared
+        (postgres_prepared.py) go as `EXECUTE`, prepared on the connection first if it has not been yet. They are
+        sent on the connection's libpq handle, without a cursor (`exchange`). `moved`: they are an optimistic
+        commit, whose check (or a deadlock) failing is WorldMoved, the transaction rolled back."""
         text = ";".join(
             [
                 (
