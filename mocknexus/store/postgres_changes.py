@@ -136,9 +136,14 @@ PREPARE_GET = "PREPARE mocknexus_get(text, text, text, bigint, bigint) AS " + _s
 )
 
 
+# After a partition's LOCK (in its round trip, under the lock): as PREPARE_GET, without a record.
+CHANGES = "EXECUTE mocknexus_changes_at(%s, %s, %s)"
+PREPARE_CHANGES = "PREPARE mocknexus_changes_at(text, bigint, bigint) AS " + _state("$1", "$2", "$3", "NULL")
+
+
 def changes_statement(part: str, known: tuple[int, int]) -> tuple[str, tuple]:
-    """After a partition's LOCK (in its round trip, under the lock): as PREPARE_GET, without a record."""
-    return _state("%s", str(known[0]), str(known[1]), "NULL"), (part, part)
+    """CHANGES since a copy at version `known`."""
+    return CHANGES, (part, *known)
 
 
 def brought(moved: bool, changes: list[list[str | None]] | None) -> dict[tuple[str, str], str | None] | None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from mocknexus.store.postgres_changes import (
     BUMP,
+    CHANGES,
     DELETE,
     PREPARE_BUMP,
+    PREPARE_CHANGES,
     PREPARE_DELETE,
     PREPARE_GET,
     PREPARE_PUT,
@@ -27,8 +29,10 @@ from mocknexus.store.postgres_sql import (
     PREPARE_CONFIRM,
     PREPARE_HOLD,
     PREPARE_LOCK,
+    PREPARE_TAKE_LEASE,
     PREPARED_CHECK,
     PREPARED_CONFIRM,
+    TAKE_LEASE,
 )
 
 # Every one in one text. DEALLOCATE ALL first: on a connection where they failed part way (a PREPARE is not
@@ -39,16 +43,20 @@ PREPARE_ALL = ";".join(
         PREPARE_GET,
         PREPARE_CONFIRM,
         PREPARE_LOCK,
+        PREPARE_CHANGES,
         PREPARE_HOLD,
         PREPARE_BUMP,
         PREPARE_PUT,
         PREPARE_DELETE,
         PREPARE_CHECK,
+        PREPARE_TAKE_LEASE,
     ]
 )
 
 # The statements that run them: a text holding one is sent on a connection only once PREPARE_ALL was.
-PREPARED = frozenset([PREPARED_GET, PREPARED_CONFIRM, LOCK, HOLD, BUMP, PUT, DELETE, PREPARED_CHECK])
+PREPARED = frozenset(
+    [PREPARED_GET, PREPARED_CONFIRM, LOCK, CHANGES, HOLD, BUMP, PUT, DELETE, PREPARED_CHECK, TAKE_LEASE]
+)
 
 # Those whose parameters come written as SQL already (arrays: postgres_sql.confirm_statement, check_statement).
 WRITTEN_AS_SQL = frozenset([PREPARED_CONFIRM, PREPARED_CHECK])

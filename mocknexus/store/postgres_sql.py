@@ -246,8 +246,11 @@ def first(rows: list[tuple]) -> Any:
 
 
 # A lease (control/leases.py) taken or renewed by the database's clock: a row back if `owner` holds it now.
-TAKE_LEASE = (
-    "INSERT INTO leases (name, owner, expires_at) VALUES (%s, %s, now() + make_interval(secs => %s)) "
+# Prepared on each connection (postgres_prepared.py): each replica's background thread takes it at every run.
+TAKE_LEASE = "EXECUTE mocknexus_take_lease(%s, %s, %s)"
+PREPARE_TAKE_LEASE = (
+    "PREPARE mocknexus_take_lease(text, text, float8) AS "
+    "INSERT INTO leases (name, owner, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3)) "
     "ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at "
     "WHERE leases.owner = EXCLUDED.owner OR leases.expires_at < now() RETURNING owner"
 )
