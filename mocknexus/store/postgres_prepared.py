@@ -10,53 +10,33 @@ the values read written in, cost 450 us just to parse and plan.
 
 from __future__ import annotations
 
-from mocknexus.store.postgres_changes import (
-    BUMP,
-    CHANGES,
-    DELETE,
-    PREPARE_BUMP,
-    PREPARE_CHANGES,
-    PREPARE_DELETE,
-    PREPARE_GET,
-    PREPARE_PUT,
-    PREPARED_GET,
-    PUT,
-)
-from mocknexus.store.postgres_sql import (
-    HOLD,
-    LOCK,
-    PREPARE_CHECK,
-    PREPARE_CONFIRM,
-    PREPARE_HOLD,
-    PREPARE_LOCK,
-    PREPARE_TAKE_LEASE,
-    PREPARED_CHECK,
-    PREPARED_CONFIRM,
-    TAKE_LEASE,
-)
+from mocknexus.store import postgres_changes as changes
+from mocknexus.store import postgres_sql as sql
+
+# Each statement that runs one (as the store's statement lists carry it: `EXECUTE name(%s, ...)`), and its PREPARE.
+STATEMENTS = {
+    changes.PREPARED_GET: changes.PREPARE_GET,
+    sql.PREPARED_CONFIRM: sql.PREPARE_CONFIRM,
+    sql.VERSIONED_GET: sql.PREPARE_VERSIONED_RECORD,
+    sql.VERSIONED_TABLE: sql.PREPARE_VERSIONED_TABLE,
+    sql.LOCK: sql.PREPARE_LOCK,
+    changes.CHANGES: changes.PREPARE_CHANGES,
+    sql.GET: sql.PREPARE_RECORD,
+    sql.TABLE: sql.PREPARE_TABLE,
+    sql.HOLD: sql.PREPARE_HOLD,
+    changes.BUMP: changes.PREPARE_BUMP,
+    changes.PUT: changes.PREPARE_PUT,
+    changes.DELETE: changes.PREPARE_DELETE,
+    sql.PREPARED_CHECK: sql.PREPARE_CHECK,
+    sql.TAKE_LEASE: sql.PREPARE_TAKE_LEASE,
+}
 
 # Every one in one text. DEALLOCATE ALL first: on a connection where they failed part way (a PREPARE is not
 # undone with its transaction), they are made again from nothing, not refused for a name held already.
-PREPARE_ALL = ";".join(
-    [
-        "DEALLOCATE ALL",
-        PREPARE_GET,
-        PREPARE_CONFIRM,
-        PREPARE_LOCK,
-        PREPARE_CHANGES,
-        PREPARE_HOLD,
-        PREPARE_BUMP,
-        PREPARE_PUT,
-        PREPARE_DELETE,
-        PREPARE_CHECK,
-        PREPARE_TAKE_LEASE,
-    ]
-)
+PREPARE_ALL = ";".join(["DEALLOCATE ALL", *STATEMENTS.values()])
 
-# The statements that run them: a text holding one is sent on a connection only once PREPARE_ALL was.
-PREPARED = frozenset(
-    [PREPARED_GET, PREPARED_CONFIRM, LOCK, CHANGES, HOLD, BUMP, PUT, DELETE, PREPARED_CHECK, TAKE_LEASE]
-)
+# A text holding one of these is sent on a connection only once PREPARE_ALL was.
+PREPARED = frozenset(STATEMENTS)
 
 # Those whose parameters come written as SQL already (arrays: postgres_sql.confirm_statement, check_statement).
-WRITTEN_AS_SQL = frozenset([PREPARED_CONFIRM, PREPARED_CHECK])
+WRITTEN_AS_SQL = frozenset([sql.PREPARED_CONFIRM, sql.PREPARED_CHECK])

@@ -69,17 +69,24 @@ PREPARE_LOCK = (
     "SELECT p.version, e.version FROM partitions p, partitions e WHERE p.name = $1 AND e.name = '*' FOR UPDATE OF p"
 )
 CREATE = "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING"
-GET = "SELECT value FROM records WHERE tbl = %s AND key = %s"
-TABLE = "SELECT key, value FROM records WHERE tbl = %s"
-# Reads outside a lock carry the partition's version, in the same statement (one snapshot).
-_PARTITION_VERSION = "COALESCE((SELECT version FROM partitions WHERE name = %s), 0)"
+# A record, and a table's records, under the partition's lock; prepared as LOCK is.
+GET = "EXECUTE mocknexus_record(%s, %s)"
+PREPARE_RECORD = "PREPARE mocknexus_record(text, text) AS SELECT value FROM records WHERE tbl = $1 AND key = $2"
+TABLE = "EXECUTE mocknexus_table(%s)"
+PREPARE_TABLE = "PREPARE mocknexus_table(text) AS SELECT key, value FROM records WHERE tbl = $1"
+# Reads outside a lock carry the partition's version, in the same statement (one snapshot); prepared too.
+_PARTITION_VERSION = "COALESCE((SELECT version FROM partitions WHERE name = $1), 0)"
 _EPOCH_VERSION = "(SELECT version FROM partitions WHERE name = '*')"
-VERSIONED_GET = (
-    f"SELECT {_PARTITION_VERSION}, {_EPOCH_VERSION}, (SELECT value FROM records WHERE tbl = %s AND key = %s)"
+VERSIONED_GET = "EXECUTE mocknexus_versioned_record(%s, %s, %s)"
+PREPARE_VERSIONED_RECORD = (
+    "PREPARE mocknexus_versioned_record(text, text, text) AS "
+    f"SELECT {_PARTITION_VERSION}, {_EPOCH_VERSION}, (SELECT value FROM records WHERE tbl = $2 AND key = $3)"
 )
-VERSIONED_TABLE = (
+VERSIONED_TABLE = "EXECUTE mocknexus_versioned_table(%s, %s)"
+PREPARE_VERSIONED_TABLE = (
+    "PREPARE mocknexus_versioned_table(text, text) AS "
     f"SELECT v.pv, v.ev, r.key, r.value FROM (SELECT {_PARTITION_VERSION} AS pv, {_EPOCH_VERSION} AS ev) v "
-    "LEFT JOIN records r ON r.tbl = %s"
+    "LEFT JOIN records r ON r.tbl = $2"
 )
 
 
