@@ -1,4 +1,5 @@
-"""Whether the store answers, for `/__admin/health`: which store this server uses, and one read of it."""
+"""Whether the store answers, for `/__admin/health`: which store this server uses, one read of it, and (on
+PostgreSQL) which replica this is and whether it is alone on the database."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from mocknexus.store.spec import StoreSpec
 
 
 def store_health(spec: StoreSpec, store: Store) -> dict[str, Any]:
-    """{kind, location (never a password), answers, latency_ms, error}: a read of one record, timed."""
+    """{kind, location (never a password), answers, latency_ms, error, replica, alone}."""
+    return {"kind": spec.kind, "location": spec.display, **_answers(store), **_replica(store)}
+
+
+def _answers(store: Store) -> dict[str, Any]:
+    """A read of one record, timed."""
     started = time.perf_counter()
     ping = getattr(store, "ping", None)  # PostgreSQL's: bounded by a short wait for a connection
     try:
@@ -21,11 +27,13 @@ def store_health(spec: StoreSpec, store: Store) -> dict[str, Any]:
         else:
             store.get(META, "health")
     except StoreUnavailable as exc:  # its message names the store without the password
-        return _health(spec, False, None, str(exc))
+        return {"answers": False, "latency_ms": None, "error": str(exc)}
     except Exception as exc:  # a SQLite file gone unreadable, say: the kind of failure, not its text
-        return _health(spec, False, None, type(exc).__name__)
-    return _health(spec, True, round((time.perf_counter() - started) * 1000, 3), None)
+        return {"answers": False, "latency_ms": None, "error": type(exc).__name__}
+    return {"answers": True, "latency_ms": round((time.perf_counter() - started) * 1000, 3), "error": None}
 
 
-def _health(spec: StoreSpec, answers: bool, latency_ms: float | None, error: str | None) -> dict[str, Any]:
-    return {"kind": spec.kind, "location": spec.display, "answers": answers, "latency_ms": latency_ms, "error": error}
+def _replica(store: Store) -> dict[str, Any]:
+    """PostgreSQL's replica: its name in the database and whether it holds the sole lease (store/postgres_sole.py)."""
+    alone = getattr(store, "alone", None)
+    return {"replica": getattr(store, "replica", None), "alone": alone() if alone is not None else None}

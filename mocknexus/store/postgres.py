@@ -8,10 +8,10 @@ In a request's first run (`scope(optimistic=True)`, web/request_scope.py) a tran
 one that wrote nothing sends nothing to end; one that wrote locks the partitions it touched in its COMMIT's round
 trip and checks there that what it read is still so, else WorldMoved (nothing written) and the request is run
 again. Otherwise (that second run, a request that has written, work outside requests) a transaction locks its
-partition's row as it reads (`SELECT ... FOR UPDATE`): read-modify-writes of one world serialize across
-replicas as the memory store's lock per partition serializes them within one process, and two worlds never
-wait for each other. A transaction entering another partition's transaction locks that one too (a client's
-world, then the root's). Its writes are sent with its COMMIT, in one round trip.
+partition's row as it reads (`SELECT ... FOR UPDATE`, postgres_locked.py): read-modify-writes of one world
+serialize across replicas as the memory store's lock per partition serializes them within one process, and two
+worlds never wait for each other. A transaction entering another partition's transaction locks that one too (a
+client's world, then the root's). Its writes are sent with its COMMIT, in one round trip.
 
 A replica keeps the records it has read, per partition, with the version they were read at, and answers from
 them only when the database has confirmed that version in the request (postgres_cache.py says how, and why that
@@ -27,6 +27,7 @@ dead when a transaction or a lone read starts is replaced and the operation trie
 themselves.
 
 Opening the store (postgres_open.py) brings an older schema up to date and refuses a newer one.
+A replica alone on its database answers reads from its copies with no round trip (postgres_sole.py).
 """
 
 from __future__ import annotations
@@ -40,31 +41,29 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import psycopg
-import psycopg_pool
 from psycopg import conninfo
 
-from mocknexus.store.base import StoreUnavailable, WorldMoved
+from mocknexus.store.base import WorldMoved
 from mocknexus.store.postgres_cache import Copies, Pending, Unsure, Version
-from mocknexus.store.postgres_changes import BUMP, CLEAR_TOMBSTONES, CLEARED, brought, changes_statement
+from mocknexus.store.postgres_changes import BUMP, CLEAR_TOMBSTONES, CLEARED
 from mocknexus.store.postgres_decoded import Decoded
+from mocknexus.store.postgres_locked import LockingReads
 from mocknexus.store.postgres_open import open_pool
 from mocknexus.store.postgres_reads import MISS, LockFreeReads
+from mocknexus.store.postgres_sole import SoleLease, replica_name, wait_out
 from mocknexus.store.postgres_sql import (
-    CREATE,
     EPOCH,
     GET,
-    LOCK,
     RELEASE_LEASE,
     TABLE,
     TAKE_LEASE,
-    Statement,
     first,
     partition_of,
     write_statement,
     write_statements,
 )
 from mocknexus.store.postgres_thread import Scope, ThreadState, Transaction
-from mocknexus.store.postgres_wire import Connections
+from mocknexus.store.postgres_wire import Connections, exchange
 from mocknexus.store.redaction import redact
 
 Encode = Callable[[str, Any], str]
@@ -73,8 +72,10 @@ Decode = Callable[[str, str], Any]
 POOL_SIZE = 24  # request threads (8 by default), the background thread, the webhook dispatcher and its senders
 
 
-class PostgresStore(Connections, LockFreeReads):
-    def __init__(self, url: str, encode: Encode, decode: Decode, *, pool_size: int = POOL_SIZE) -> None:
+class PostgresStore(Connections, LockFreeReads, LockingReads):
+    def __init__(
+        self, url: str, encode: Encode, decode: Decode, *, pool_size: int = POOL_SIZE, sole: bool = True
+    ) -> None:
         self.display = redact(url)
         self._secret = conninfo.conninfo_to_dict(url).get("password") or None
         self._encode = encode
@@ -84,8 +85,12 @@ class PostgresStore(Connections, LockFreeReads):
         self._decoded = Decoded(decode)  # records decoded, by their text, handed out as copies
         self._prepared: weakref.WeakSet[psycopg.Connection] = weakref.WeakSet()  # those with PREPARE_ALL done
         self._prefix = ""  # a partition's: "<quoted name>/", as in sqlite.py
-        self._pool = open_pool(url, pool_size, self.display, self._scrub)
+        self.replica = replica_name()
+        self._pool = open_pool(url, pool_size, self.display, self._scrub, self.replica)
         self._transaction = Transaction(self)  # `transaction()`, for every thread (its state is the thread's)
+        with self._pool.connection() as conn:  # a replica joining waits for one alone before to see it and go
+            wait_out(self.replica, lambda text: exchange(conn, text))
+        self._sole = SoleLease(self.replica, self._sole_send, self._copies, enabled=sole)  # postgres_sole.py
 
     # ---- transactions and request scopes -----------------------------------------------------------------
 
@@ -102,6 +107,8 @@ class PostgresStore(Connections, LockFreeReads):
         if local.scope is not None:
             return False
         local.scope, local.optimistic = {}, optimistic
+        local.sole = self._sole.held() if optimistic else None  # alone: its copies answer, unchecked
+        trusting = trusting or local.sole is not None
         # Its first read, the first in another partition, and whether that was the one read (`_first_read`).
         local.first = local.ahead = local.used = None
         local.unsure = Unsure() if trusting else None  # what it reads unconfirmed (postgres_cache.Unsure)
@@ -114,7 +121,7 @@ class PostgresStore(Connections, LockFreeReads):
             if not failed:
                 self.confirm_reads()  # done already before the answer (web/request_scope.py); WorldMoved if stale
         finally:
-            local.scope, local.optimistic, local.unsure, local.judged = None, False, None, None
+            local.scope, local.optimistic, local.unsure, local.judged, local.sole = None, False, None, None, None
         if isinstance(local.used, tuple):
             self._copies.learn(local.first, local.used)
 
@@ -166,62 +173,6 @@ class PostgresStore(Connections, LockFreeReads):
 
     def _pending(self) -> Pending | None:
         return self._local.tx
-
-    def _in_transaction(self, pending: Pending, statements: list[Statement]) -> list[list[tuple]]:
-        """Statements (reads) in the thread's transaction, after BEGIN if it is its first and the locks it still
-        needs, all in one round trip. With each lock goes a read of the records changed since this replica's
-        copy of that world, answered only if it moved since (another replica wrote): the copy is brought up to
-        date at once instead of a round trip per record (postgres_changes.py)."""
-        began = pending.conn is None
-        wanted = [name for name in pending.wanted if name not in pending.locked]
-        prologue: list[Statement] = [("BEGIN", ())] if began else []
-        knowns: list[Version | None] = []
-        for name in wanted:
-            kept = self._copies.current(name)
-            knowns.append(kept.version if kept is not None else None)
-            prologue.append((LOCK, (name,)))
-            if knowns[-1] is not None:
-                prologue.append(changes_statement(name, knowns[-1]))
-        rows = self._send_in(pending, prologue + statements, began)
-        answers = rows[len(prologue) :]
-        found_rows = iter(rows[int(began) : len(prologue)])
-        pending.wanted.clear()
-        again = False
-        for name, known in zip(wanted, knowns, strict=True):
-            found = next(found_rows)
-            changed = next(found_rows)[0] if known is not None else (0, 0, False, None, None)
-            if not found:  # a partition never written: its row made now, then locked; the reads sent again
-                self._send(pending.conn, [(CREATE, (name,))])  # type: ignore[arg-type]
-                found = self._send(pending.conn, [(LOCK, (name,))])[0]  # type: ignore[arg-type]
-                again, known = True, None
-            version: Version = (found[0][0], found[0][1])
-            pending.locked[name] = version
-            # The changes were read under the lock: the world as it is now.
-            self._copies.advance(name, known, version, brought(changed[2], changed[4]), self._judge(name))
-        if again and statements:
-            answers = self._send(pending.conn, statements)  # type: ignore[arg-type]
-        return answers
-
-    def _send_in(self, pending: Pending, statements: list[Statement], began: bool) -> list[list[tuple]]:
-        """Statements on the transaction's connection; when they begin it (`began`), on a pooled connection, and
-        once more on another if that one was dead (the database restarted since it was pooled): nothing of the
-        transaction had reached the database."""
-        for attempt in (1, 2):
-            if began:
-                try:
-                    pending.conn = self._pool.getconn()
-                except psycopg_pool.PoolTimeout as exc:
-                    raise self._unavailable(exc) from None
-            try:
-                return self._send(pending.conn, statements)  # type: ignore[arg-type]
-            except StoreUnavailable:
-                conn = pending.conn
-                if not began or attempt == 2 or conn is None or not conn.broken:
-                    raise
-                pending.conn = None
-                self._pool.putconn(conn)
-                self._drop_dead()
-        raise AssertionError("unreachable")
 
     def _commit(self, pending: Pending) -> None:
         """Send the transaction's writes and every written partition's new version with its COMMIT (one round
@@ -395,6 +346,10 @@ class PostgresStore(Connections, LockFreeReads):
         view._prefix = urllib.parse.quote(name, safe="") + "/"
         view._transaction = Transaction(view)
         return view
+
+    def alone(self) -> bool:
+        """Whether this replica holds the sole lease now (postgres_sole.py)."""
+        return self._sole.held() is not None
 
     def schema_version(self) -> int:
         return self._alone([("SELECT version FROM mocknexus_schema", ())])[0][0][0]

@@ -49,6 +49,7 @@ MAX_PARTITIONS = 2000  # partitions kept per replica (least recently used droppe
 # found it current (their first confirmation there, or their check of what they read unconfirmed): where another
 # replica writes, some request soon finds it behind.
 TRUST_AFTER = 4
+MAX_LATEST = 100_000  # partitions whose newest version is kept (all, then none): a bound on memory
 MAX_FOLLOWS = 10_000  # first reads whose follower is kept (least recently learnt dropped): a bound on memory
 
 
@@ -81,6 +82,8 @@ class Copies:
         self._copies: OrderedDict[str, Copy] = OrderedDict()
         self._follows: OrderedDict[tuple[str, Key], tuple[str, Key]] = OrderedDict()  # `learn`
         self._current: dict[str, int] = {}  # partition -> how many requests in a row found its copy current
+        self._latest: dict[str, Version] = {}  # partition -> the newest version read or committed here (`latest`)
+        self.lapses = 0  # how many times `_latest` was emptied (a bound on memory): the sole lease is then taken anew
         self._limit = limit
 
     def at(self, partition: str, version: Version) -> Copy:
@@ -91,6 +94,7 @@ class Copies:
             if found is not None and found.version != version and newer(found.version, version):
                 return Copy(version)
             if found is None or found.version != version:
+                self._saw(partition, version)
                 found = self._copies[partition] = Copy(version)
                 if len(self._copies) > self._limit:
                     self._copies.popitem(last=False)
@@ -120,6 +124,7 @@ class Copies:
             if found is not None and changes is not None and known != version and found.version == known:
                 found.take(changes)
                 found.version = version
+                self._saw(partition, version)
                 self._copies.move_to_end(partition)
                 return found
         found = self.at(partition, version)
@@ -160,11 +165,30 @@ class Copies:
     def current(self, partition: str) -> Copy | None:
         return self._copies.get(partition)
 
+    def latest(self, partition: str) -> Copy | None:
+        """The partition's copy if it is at the newest version this replica has read or committed there: under
+        the sole lease (postgres_sole.py) the database's, as only this replica writes. A copy left behind by its
+        own commits finishing out of order (`committed`) is not."""
+        found = self._copies.get(partition)
+        if found is None or self._latest.get(partition) != found.version:
+            return None
+        return found
+
+    def _saw(self, partition: str, version: Version) -> None:
+        """Under the lock: `version` of `partition` was read or committed."""
+        latest = self._latest.get(partition)
+        if latest is None or newer(version, latest):
+            if len(self._latest) >= MAX_LATEST:
+                self._latest.clear()  # a read in flight may bring a copy older than a commit no longer here
+                self.lapses += 1
+            self._latest[partition] = version
+
     def committed(self, partition: str, before: Version, after: Version, writes: dict[Key, str | None]) -> None:
         """A transaction moved `partition` from `before` to `after` with `writes`: the copy follows if it was at
         `before` (nothing else can have happened in between). A copy at another version is left as it is (the
         next read brings what changed since, these writes too); without one, the writes are one at `after`."""
         with self._lock:
+            self._saw(partition, after)
             found = self._copies.get(partition)
             if found is None:
                 self._copies[partition] = Copy(after, dict(writes))

@@ -18,16 +18,24 @@ CONNECT_SECONDS = 10.0  # how long opening the store waits for the database
 BUSY_SECONDS = 5.0  # how long an operation waits for a connection before it is a 503
 
 
-def open_pool(url: str, pool_size: int, display: str, scrub: Callable[[str], str]) -> psycopg_pool.ConnectionPool:
+def open_pool(
+    url: str, pool_size: int, display: str, scrub: Callable[[str], str], replica: str
+) -> psycopg_pool.ConnectionPool:
     """A pool of connections to the database at `url` (named `display`: no password), its schema current; a
-    clear StoreUnavailable or SchemaTooNew naming the database otherwise."""
+    clear StoreUnavailable or SchemaTooNew naming the database otherwise. Each connection carries the replica's
+    name as its application_name (postgres_sole.py: how a replica sees it is not alone)."""
     pool = psycopg_pool.ConnectionPool(
         url,
         min_size=2,
         max_size=pool_size,
         # prepare_threshold None: statements carry their values as literals, so few repeat; psycopg preparing
         # them cost more CPU in bookkeeping than it saved (the store prepares its own: postgres_prepared.py).
-        kwargs={"autocommit": True, "connect_timeout": int(CONNECT_SECONDS), "prepare_threshold": None},
+        kwargs={
+            "autocommit": True,
+            "connect_timeout": int(CONNECT_SECONDS),
+            "prepare_threshold": None,
+            "application_name": replica,
+        },
         configure=configure,
         open=False,
         timeout=BUSY_SECONDS,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from mocknexus.store.base import StaleCopy, WorldMoved
-from mocknexus.store.postgres_cache import Copies, Key, Pending, Unsure, Version, newer
+from mocknexus.store.postgres_cache import Copies, Copy, Key, Pending, Unsure, Version, newer
 from mocknexus.store.postgres_changes import BUMP, brought
 from mocknexus.store.postgres_sql import (
     HOLD,
@@ -37,6 +37,7 @@ class LockFreeReads:
 
     _local: Any
     _copies: Copies
+    _sole: Any
     _alone: Any
     _in_transaction: Any
     _wrote: Any
@@ -106,6 +107,8 @@ class LockFreeReads:
         local.unsure = None
         if unsure is None or not unsure.versions:
             return
+        if local.sole is not None and self._sole.held() == local.sole:
+            return  # alone since the request began: what it read is the database's (postgres_sole.py)
         names = list(unsure.versions)
         places = {name: place for place, name in enumerate(names, start=1)}
         reads = [
@@ -123,6 +126,15 @@ class LockFreeReads:
             self._copies.found(name, (version, epoch) == at)
             if scope is not None:
                 scope[name] = (version, epoch)
+
+    def _trusted(self, part: str) -> Copy | None:
+        """The copy a request may answer from before the database confirms it: alone (the sole lease held since
+        the request began), the partition's newest copy, if no older than when the lease was taken; else one the
+        last requests found current (`Copies.trusted`)."""
+        if self._local.sole is None:
+            return self._copies.trusted(part)
+        copy = self._copies.latest(part)
+        return copy if copy is not None and self._sole.covers(part, copy.version) else None
 
     # ---- records -----------------------------------------------------------------------------------------
 
@@ -240,7 +252,7 @@ class LockFreeReads:
                         unsure.reads.setdefault(wanted, text)
                     return text, at
         elif (unsure := self._local.unsure) is not None:  # a first run's first read there: a trusted copy answers
-            copy = self._copies.trusted(part)
+            copy = self._trusted(part)
             if copy is not None and wanted in copy.records:
                 at = copy.version
                 text = copy.records[wanted]
@@ -321,7 +333,7 @@ class LockFreeReads:
                         unsure.whole.add(part)
                     return found, at
         elif (unsure := self._local.unsure) is not None:  # a first run's first read there: a trusted copy answers
-            copy = self._copies.trusted(part)
+            copy = self._trusted(part)
             if copy is not None and name in copy.tables:
                 at = copy.version
                 found = dict(copy.tables[name])

@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 
+from mocknexus.store import postgres_sole
 from mocknexus.store.postgres_cache import Key
 from mocknexus.store.postgres_changes import DELETE, MIGRATION, PREPARED_GET, PRUNE, PUT
 
@@ -57,6 +58,8 @@ MIGRATIONS: dict[int, str] = {
     # Each record's version and tombstones for deleted ones, so a read brings what changed since a replica's
     # copy (postgres_changes.py).
     4: MIGRATION,
+    # The sole replica's lease, and the trigger refusing writes from any other while it runs (postgres_sole.py).
+    5: postgres_sole.MIGRATION,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

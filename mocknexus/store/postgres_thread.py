@@ -27,6 +27,7 @@ class ThreadState(threading.local):
     unsure: Unsure | None = None  # what it read unconfirmed; None: it may not (postgres_cache.Unsure)
     judged: set[str] | None = None  # partitions it confirmed once already (`Copies.advance`'s `judge`)
     wrote = False  # whether it committed a write (`Scope.wrote`)
+    sole: int | None = None  # the sole lease's generation when the request began, if held (postgres_sole.py)
 
 
 class Transaction:

@@ -16,6 +16,7 @@ from psycopg.adapt import Transformer
 from mocknexus.store.base import StoreUnavailable, WorldMoved
 from mocknexus.store.postgres_changes import PREPARED_GET
 from mocknexus.store.postgres_prepared import PREPARE_ALL, PREPARED, WRITTEN_AS_SQL
+from mocknexus.store.postgres_sole import REFUSED, SoleLease, wait_out
 from mocknexus.store.postgres_sql import Statement, literal
 
 PING_SECONDS = 1.5  # how long the health check waits for one
@@ -70,6 +71,8 @@ class Connections:
     _pool: psycopg_pool.ConnectionPool
     _secret: str | None
     _prepared: weakref.WeakSet[psycopg.Connection]
+    _sole: SoleLease
+    replica: str
     display: str
 
     def _scrub(self, text: str) -> str:
@@ -78,7 +81,9 @@ class Connections:
     def _unavailable(self, exc: Exception) -> StoreUnavailable:
         return StoreUnavailable(f"PostgreSQL at {self.display} is unavailable: {self._scrub(str(exc).strip())}")
 
-    def _send(self, conn: psycopg.Connection, statements: list[Statement], moved: bool = False) -> list[list[tuple]]:
+    def _send(
+        self, conn: psycopg.Connection, statements: list[Statement], moved: bool = False, retry: bool = True
+    ) -> list[list[tuple]]:
         """Statements in one round trip, each one's rows. They go as one text in the simple query protocol, their
         values written in as SQL literals (`literal`): measured, that costs this process a third of the CPU of
         psycopg's pipeline of prepared statements, and the round trip half its time. Those the store prepared
@@ -104,11 +109,20 @@ class Connections:
                 exchange(conn, PREPARE_ALL)  # once per connection, in a round trip of its own (postgres_prepared.py)
                 self._prepared.add(conn)
             return exchange(conn, text)
-        except (
-            psycopg.errors.DivisionByZero,
-            psycopg.errors.DeadlockDetected,
-            psycopg.errors.SerializationFailure,
-        ) as exc:
+        except psycopg.errors.SerializationFailure as exc:
+            if str(exc).startswith(REFUSED) and statements[0][0] == "BEGIN" and retry:
+                # Another replica held the sole lease (postgres_sole.py): when it has ended, once more (the
+                # statements are a whole transaction, and nothing of it was written).
+                with contextlib.suppress(psycopg.Error):
+                    conn.execute("ROLLBACK")
+                wait_out(self.replica, lambda text: exchange(conn, text))
+                return self._send(conn, statements, moved, retry=False)
+            if not moved:
+                raise self._unavailable(exc) from None
+            with contextlib.suppress(psycopg.Error):
+                conn.execute("ROLLBACK")
+            raise WorldMoved("the world moved under an optimistic transaction") from None
+        except (psycopg.errors.DivisionByZero, psycopg.errors.DeadlockDetected) as exc:
             if not moved:
                 raise self._unavailable(exc) from None
             with contextlib.suppress(psycopg.Error):
@@ -169,5 +183,11 @@ class Connections:
                 self._give_back(conn)
             self._drop_dead()
 
+    def _sole_send(self, text: str) -> list[list[tuple]]:
+        """The sole lease's statements (postgres_sole.py), on a pooled connection of their own."""
+        with self._pool.connection() as conn:
+            return exchange(conn, text)
+
     def close(self) -> None:
+        self._sole.close()
         self._pool.close()

@@ -64,7 +64,7 @@ def test_a_version_3_database_is_upgraded_and_its_copies_then_follow_other_repli
         )
         conn.execute("UPDATE partitions SET version = 7")
     one, two = open_store(postgres_url), open_store(postgres_url)
-    assert one.schema_version() == SCHEMA_VERSION == 4
+    assert one.schema_version() == SCHEMA_VERSION >= 4
     a_one, a_two = one.partition("client:a"), two.partition("client:a")
     with one.scope():
         assert (a_one.get("users", "u"), a_one.get("users", "v")) == ("kept", 1)

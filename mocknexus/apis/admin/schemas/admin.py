@@ -161,6 +161,17 @@ class StoreHealth(Schema):
     answers = fields.Boolean(metadata={"description": "whether the store answered a read just now"})
     latency_ms = fields.Float(allow_none=True)
     error = fields.String(allow_none=True, metadata={"description": "why it did not answer"})
+    replica = fields.String(
+        allow_none=True,
+        metadata={"description": "postgresql: this replica's name, its connections' application_name; else null"},
+    )
+    alone = fields.Boolean(
+        allow_none=True,
+        metadata={
+            "description": "postgresql: whether this replica holds the sole lease (no other client on the "
+            "database), so reads answer from its copies with no round trip (docs/team.md); else null"
+        },
+    )
 
 
 class HealthResponse(Schema):
