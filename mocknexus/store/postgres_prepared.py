@@ -5,7 +5,9 @@ name(literals)` in the simple query protocol, its plan kept by the server for th
 A connection the database dropped (a restart) is replaced by the pool with a new one, which has none of them:
 it is prepared again at its first use. Measured (the database's CPU, one round trip): a commit's BEGIN, BUMP
 and COMMIT 177 us as text, 85 us prepared; with two records written 294 against 155 us; its check, a text with
-the values read written in, cost 450 us just to parse and plan.
+the values read written in, cost 450 us just to parse and plan. A commit in the one-client flow cost the
+database 0.8-1.1 ms as text, 0.4-0.6 ms prepared; the flow's whole, 9.8-10 ms, 5.4-7 ms (bench/inprocess.py
+--store postgresql --flows 50, load 2).
 """
 
 from __future__ import annotations
