@@ -8,10 +8,10 @@ In a request's first run (`scope(optimistic=True)`, web/request_scope.py) a tran
 one that wrote nothing sends nothing to end; one that wrote locks the partitions it touched in its COMMIT's round
 trip and checks there that what it read is still so, else WorldMoved (nothing written) and the request is run
 again. Otherwise (that second run, a request that has written, work outside requests) a transaction locks its
-partition's row as it reads (`SELECT ... FOR UPDATE`, postgres_locked.py): read-modify-writes of one world serialize across
-replicas as the memory store's lock per partition serializes them within one process, and two worlds never
-wait for each other. A transaction entering another partition's transaction locks that one too (a client's
-world, then the root's). Its writes are sent with its COMMIT, in one round trip.
+partition's row as it reads (`SELECT ... FOR UPDATE`, postgres_locked.py): read-modify-writes of one world
+serialize across replicas as the memory store's lock per partition serializes them within one process, and two
+worlds never wait for each other. A transaction entering another partition's transaction locks that one too (a
+client's world, then the root's). Its writes are sent with its COMMIT, in one round trip.
 
 A replica keeps the records it has read, per partition, with the version they were read at, and answers from
 them only when the database has confirmed that version in the request (postgres_cache.py says how, and why that
@@ -83,7 +83,7 @@ class PostgresStore(Connections, LockFreeReads, LockingReads):
         self._local = ThreadState()  # the thread's transaction (`tx`, `depth`) and request scope (`scope`)
         self._copies = Copies()  # what this replica read, per partition (postgres_cache.py)
         self._decoded = Decoded(decode)  # records decoded, by their text, handed out as copies
-        self._prepared: weakref.WeakSet[psycopg.Connection] = weakref.WeakSet()  # those with PREPARE_GET done
+        self._prepared: weakref.WeakSet[psycopg.Connection] = weakref.WeakSet()  # those with PREPARE_ALL done
         self._prefix = ""  # a partition's: "<quoted name>/", as in sqlite.py
         self.replica = replica_name()
         self._pool = open_pool(url, pool_size, self.display, self._scrub, self.replica)
