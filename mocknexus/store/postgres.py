@@ -85,7 +85,7 @@ class PostgresStore(Notified, Connections, LockFreeReads, LockingReads):
         self._local = ThreadState()  # the thread's transaction (`tx`, `depth`) and request scope (`scope`)
         self._copies = Copies()  # what this replica read, per partition (postgres_cache.py)
         self._decoded = Decoded(decode)  # records decoded, by their text, handed out as copies
-        self._prepared: weakref.WeakSet[psycopg.Connection] = weakref.WeakSet()  # those with PREPARE_GET done
+        self._prepared: weakref.WeakSet[psycopg.Connection] = weakref.WeakSet()  # those with PREPARE_ALL done
         self._prefix = ""  # a partition's: "<quoted name>/", as in sqlite.py
         self.replica = replica_name()
         self._pool = open_pool(url, pool_size, self.display, self._scrub, self.replica)

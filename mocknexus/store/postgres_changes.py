@@ -49,8 +49,12 @@ _TABLES = f"""
 # Every write moves its partition's version, in the writer's transaction (which holds the row until it commits),
 # and says its changes are recorded (`logged`); if the write before was not recorded (an older mocknexus's),
 # the changes are complete only from that write's version on.
-BUMP = (
-    "INSERT INTO partitions (name, version, logged) VALUES (%s, 1, 1) ON CONFLICT (name) DO UPDATE "
+# Prepared on each connection (postgres_prepared.py), as PUT and DELETE are: a commit's statements, run as `EXECUTE`
+# with their values as literals, planned once per connection rather than parsed and planned in every commit.
+BUMP = "EXECUTE mocknexus_bump(%s)"
+PREPARE_BUMP = (
+    "PREPARE mocknexus_bump(text) AS "
+    "INSERT INTO partitions (name, version, logged) VALUES ($1, 1, 1) ON CONFLICT (name) DO UPDATE "
     "SET version = partitions.version + 1, logged = partitions.version + 1, kept = CASE "
     "WHEN partitions.logged = partitions.version THEN partitions.kept ELSE partitions.version END "
     "RETURNING version, (SELECT version FROM partitions WHERE name = '*')"
@@ -58,14 +62,20 @@ BUMP = (
 # `clear` deletes records without tombstones, before its BUMP: only copies from the version it makes on are whole.
 CLEARED = "UPDATE partitions SET kept = version + 1 WHERE name = %s"
 
-_VERSION_OF = "(SELECT version FROM partitions WHERE name = %s)"  # the writer's, after its BUMP
-PUT = (
-    f"INSERT INTO records (tbl, key, value, ver) VALUES (%s, %s, %s, {_VERSION_OF}) "
+# A record written, and one deleted (its tombstone left), at its partition's version: the writer's, after its BUMP.
+# Parameters: the table, the key, (PUT) the text, the partition.
+_VERSION_OF = "(SELECT version FROM partitions WHERE name = {0})"
+PUT = "EXECUTE mocknexus_put(%s, %s, %s, %s)"
+PREPARE_PUT = (
+    "PREPARE mocknexus_put(text, text, text, text) AS "
+    f"INSERT INTO records (tbl, key, value, ver) VALUES ($1, $2, $3, {_VERSION_OF.format('$4')}) "
     "ON CONFLICT (tbl, key) DO UPDATE SET value = EXCLUDED.value, ver = EXCLUDED.ver"
 )
-DELETE = (
-    "WITH gone AS (DELETE FROM records WHERE tbl = %s AND key = %s RETURNING tbl, key) "
-    f"INSERT INTO tombstones (tbl, key, ver) SELECT tbl, key, {_VERSION_OF} FROM gone "
+DELETE = "EXECUTE mocknexus_delete(%s, %s, %s)"
+PREPARE_DELETE = (
+    "PREPARE mocknexus_delete(text, text, text) AS "
+    "WITH gone AS (DELETE FROM records WHERE tbl = $1 AND key = $2 RETURNING tbl, key) "
+    f"INSERT INTO tombstones (tbl, key, ver) SELECT tbl, key, {_VERSION_OF.format('$3')} FROM gone "
     "ON CONFLICT (tbl, key) DO UPDATE SET ver = EXCLUDED.ver"
 )
 # With a commit that deletes in a partition: its tombstones older than KEEP_VERSIONS versions dropped, `kept`
@@ -126,9 +136,14 @@ PREPARE_GET = "PREPARE mocknexus_get(text, text, text, bigint, bigint) AS " + _s
 )
 
 
+# After a partition's LOCK (in its round trip, under the lock): as PREPARE_GET, without a record.
+CHANGES = "EXECUTE mocknexus_changes_at(%s, %s, %s)"
+PREPARE_CHANGES = "PREPARE mocknexus_changes_at(text, bigint, bigint) AS " + _state("$1", "$2", "$3", "NULL")
+
+
 def changes_statement(part: str, known: tuple[int, int]) -> tuple[str, tuple]:
-    """After a partition's LOCK (in its round trip, under the lock): as PREPARE_GET, without a record."""
-    return _state("%s", str(known[0]), str(known[1]), "NULL"), (part, part)
+    """CHANGES since a copy at version `known`."""
+    return CHANGES, (part, *known)
 
 
 def brought(moved: bool, changes: list[list[str | None]] | None) -> dict[tuple[str, str], str | None] | None:

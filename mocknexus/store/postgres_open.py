@@ -28,8 +28,8 @@ def open_pool(
         url,
         min_size=2,
         max_size=pool_size,
-        # prepare_threshold None: statements carry their values as literals, so few repeat; preparing them
-        # cost more CPU in bookkeeping than it saved.
+        # prepare_threshold None: statements carry their values as literals, so few repeat; psycopg preparing
+        # them cost more CPU in bookkeeping than it saved (the store prepares its own: postgres_prepared.py).
         kwargs={
             "autocommit": True,
             "connect_timeout": int(CONNECT_SECONDS),

@@ -17,7 +17,6 @@ from mocknexus.store.base import StaleCopy, WorldMoved
 from mocknexus.store.postgres_cache import Copies, Copy, Key, Pending, Unsure, Version, newer
 from mocknexus.store.postgres_changes import BUMP, brought
 from mocknexus.store.postgres_sql import (
-    GENERIC,
     HOLD,
     VERSIONED_GET,
     VERSIONED_TABLE,
@@ -25,7 +24,6 @@ from mocknexus.store.postgres_sql import (
     check_statement,
     confirm_statement,
     partition_of,
-    unmoved,
     versioned_get_statement,
     write_statements,
 )
@@ -48,9 +46,9 @@ class LockFreeReads:
     def _commit_optimistic(self, pending: Pending) -> None:
         """An optimistic transaction's commit: nothing to send if it wrote nothing (it locked nothing, began
         nothing). Else one round trip: every partition it read or wrote locked in one order (written ones moved),
-        then a check that what it read is still so (`unmoved`), with what the request read unconfirmed before
-        (`Unsure`), its writes and COMMIT; WorldMoved if the check fails (or the locks deadlock with a
-        transaction taking them as it reads), nothing written."""
+        then a check that what it read is still so (postgres_sql.PREPARED_CHECK), with what the request read
+        unconfirmed before (`Unsure`), its writes and COMMIT; WorldMoved if the check fails (or the locks deadlock
+        with a transaction taking them as it reads), nothing written."""
         if not pending.written:
             return
         seen, read, whole = dict(pending.seen), dict(pending.read), set(pending.whole)
@@ -70,12 +68,8 @@ class LockFreeReads:
         reads: dict[str, list[tuple[Key, str | None]]] = {}
         for key, text in read.items():
             reads.setdefault(partition_of(key[0]), []).append((key, text))
-        checks = [
-            unmoved(name, version, name in pending.written, reads.get(name, []), name in whole)
-            for name, version in seen.items()
-        ]
-        if checks:
-            statements.append(check_statement(checks))
+        if seen:
+            statements.append(check_statement(seen, pending.written, reads, whole))
         statements += write_statements(pending.writes)
         statements += self._notices(sorted(pending.written), pending.writes)  # the other replicas' copies follow
         try:
@@ -124,7 +118,7 @@ class LockFreeReads:
         ]
         seen = [unsure.versions[name] for name in names]
         statement = confirm_statement(names, [at[0] for at in seen], [name in unsure.whole for name in names], reads)
-        rows = self._alone([GENERIC, statement, ("RESET plan_cache_mode", ())])[1]
+        rows = self._alone([statement])[0]
         if not all(ok is True and epoch == at[1] for (epoch, _, ok), at in zip(rows, seen, strict=True)):
             for name in names:
                 self._copies.found(name, False)

@@ -1,7 +1,9 @@
 """The PostgreSQL store's SQL (store/postgres.py): its schema, versioned, and the statements it sends.
 
 Statements go as text in the simple query protocol, several in one round trip, their values written in as
-literals (`literal`); every connection sets standard_conforming_strings, so a backslash is itself.
+literals (`literal`); every connection sets standard_conforming_strings, so a backslash is itself. Those sent
+most (a lone read, a lock, a commit's statements and its check) are prepared on each connection and sent as
+`EXECUTE name(literals)` (postgres_prepared.py).
 """
 
 from __future__ import annotations
@@ -63,19 +65,31 @@ SCHEMA_VERSION = max(MIGRATIONS)
 
 
 # A partition's lock and its version (with the epoch's) in one statement; a partition never written has no row.
-LOCK = "SELECT p.version, e.version FROM partitions p, partitions e WHERE p.name = %s AND e.name = '*' FOR UPDATE OF p"
-CREATE = "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING"
-GET = "SELECT value FROM records WHERE tbl = %s AND key = %s"
-TABLE = "SELECT key, value FROM records WHERE tbl = %s"
-# Reads outside a lock carry the partition's version, in the same statement (one snapshot).
-_PARTITION_VERSION = "COALESCE((SELECT version FROM partitions WHERE name = %s), 0)"
-_EPOCH_VERSION = "(SELECT version FROM partitions WHERE name = '*')"
-VERSIONED_GET = (
-    f"SELECT {_PARTITION_VERSION}, {_EPOCH_VERSION}, (SELECT value FROM records WHERE tbl = %s AND key = %s)"
+# Prepared on each connection (postgres_prepared.py), as HOLD and the commit's check are.
+LOCK = "EXECUTE mocknexus_lock(%s)"
+PREPARE_LOCK = (
+    "PREPARE mocknexus_lock(text) AS "
+    "SELECT p.version, e.version FROM partitions p, partitions e WHERE p.name = $1 AND e.name = '*' FOR UPDATE OF p"
 )
-VERSIONED_TABLE = (
+CREATE = "INSERT INTO partitions (name, version) VALUES (%s, 0) ON CONFLICT (name) DO NOTHING"
+# A record, and a table's records, under the partition's lock; prepared as LOCK is.
+GET = "EXECUTE mocknexus_record(%s, %s)"
+PREPARE_RECORD = "PREPARE mocknexus_record(text, text) AS SELECT value FROM records WHERE tbl = $1 AND key = $2"
+TABLE = "EXECUTE mocknexus_table(%s)"
+PREPARE_TABLE = "PREPARE mocknexus_table(text) AS SELECT key, value FROM records WHERE tbl = $1"
+# Reads outside a lock carry the partition's version, in the same statement (one snapshot); prepared too.
+_PARTITION_VERSION = "COALESCE((SELECT version FROM partitions WHERE name = $1), 0)"
+_EPOCH_VERSION = "(SELECT version FROM partitions WHERE name = '*')"
+VERSIONED_GET = "EXECUTE mocknexus_versioned_record(%s, %s, %s)"
+PREPARE_VERSIONED_RECORD = (
+    "PREPARE mocknexus_versioned_record(text, text, text) AS "
+    f"SELECT {_PARTITION_VERSION}, {_EPOCH_VERSION}, (SELECT value FROM records WHERE tbl = $2 AND key = $3)"
+)
+VERSIONED_TABLE = "EXECUTE mocknexus_versioned_table(%s, %s)"
+PREPARE_VERSIONED_TABLE = (
+    "PREPARE mocknexus_versioned_table(text, text) AS "
     f"SELECT v.pv, v.ev, r.key, r.value FROM (SELECT {_PARTITION_VERSION} AS pv, {_EPOCH_VERSION} AS ev) v "
-    "LEFT JOIN records r ON r.tbl = %s"
+    "LEFT JOIN records r ON r.tbl = $2"
 )
 
 
@@ -85,81 +99,106 @@ VERSIONED_TABLE = (
 # either committed before the check (which sees its records) or comes after this transaction in every respect
 # (anything it read that this one writes, it reads under that partition's lock, after this one's commit).
 # It returns the partition's version, with the epoch: what the request's later reads there are confirmed at.
-HOLD = "SELECT version, (SELECT version FROM partitions WHERE name = '*') FROM partitions WHERE name = %s FOR SHARE"
-
-
-def unmoved(name: str, seen: tuple[int, int], written: bool, reads: list[tuple[Key, str | None]], whole: bool) -> str:
-    """SQL true if what a transaction read in partition `name` at version `seen` is what the database holds now,
-    under the partition's lock (after its BUMP if it wrote there): the partition's version has not moved (but
-    for its own BUMP), or every record it read is as it read it. With a table read whole, only the version
-    tells. The epoch never moved.
-
-    A record is as it was read if its presence is the same and it was last written at `seen` or before
-    (`records.ver`, postgres_changes.py): the texts read need not be sent back. That holds only where every
-    write since `seen` recorded its version (`logged`, `kept`: no write by an older mocknexus, no `clear`)."""
-    part, at = literal(name), seen[0]
-    epoch = f"{_EPOCH_VERSION} = {seen[1]}"
-    version = f"{_PARTITION_VERSION.replace('%s', part)} = {at + int(written)}"
-    if whole or not reads:
-        return f"({epoch} AND {version})"
-    rows = ", ".join(f"({literal(tbl)}, {literal(key)}, {text is not None})" for (tbl, key), text in reads)
-    logged = f"EXISTS (SELECT 1 FROM partitions WHERE name = {part} AND logged = version AND kept <= {at})"
-    same = (
-        f"NOT EXISTS (SELECT 1 FROM (VALUES {rows}) AS v(tbl, key, present) LEFT JOIN records r "
-        f"ON r.tbl = v.tbl AND r.key = v.key WHERE (r.tbl IS NULL) = v.present OR r.ver > {at})"
-    )
-    return f"({epoch} AND ({version} OR ({logged} AND {same})))"
-
-
-# What a request read from copies unconfirmed (postgres_cache.Unsure), checked outside a transaction in one
-# statement, prepared on each connection (postgres_wire.py) as PREPARE_GET is: for each partition read (its name,
-# the version read at, whether a table of it was read whole), the epoch, its version now and whether what was read
-# there is still so, as `unmoved` says (the records' part, which reads them, only where the version moved). Each
-# record read: its table, key, whether it was there, and which partition it is of (its place in the first array).
-PREPARED_CONFIRM = "EXECUTE mocknexus_confirm(%s, %s, %s, %s, %s, %s, %s)"
-PREPARE_CONFIRM = (
-    "PREPARE mocknexus_confirm(text[], bigint[], boolean[], text[], text[], boolean[], int[]) AS "
-    "SELECT (SELECT version FROM partitions WHERE name = '*'), COALESCE(v.version, 0), "
-    "COALESCE(v.version, 0) = p.seen OR (NOT p.whole AND v.logged = v.version AND v.kept <= p.seen AND NOT EXISTS ("
-    "SELECT 1 FROM unnest($4, $5, $6, $7) AS r(tbl, key, present, ord) "
-    "LEFT JOIN records x ON x.tbl = r.tbl AND x.key = r.key "
-    "WHERE r.ord = p.ord AND ((x.tbl IS NULL) = r.present OR x.ver > p.seen))) "
-    "FROM unnest($1, $2, $3) WITH ORDINALITY AS p(name, seen, whole, ord) "
-    "LEFT JOIN partitions v ON v.name = p.name ORDER BY p.ord"
+HOLD = "EXECUTE mocknexus_hold(%s)"
+PREPARE_HOLD = (
+    "PREPARE mocknexus_hold(text) AS "
+    "SELECT version, (SELECT version FROM partitions WHERE name = '*') FROM partitions WHERE name = $1 FOR SHARE"
 )
 
 
-# Sent just before PREPARED_CONFIRM (and reset after it): the server's generic plan for it, not one made for each
-# run's arrays (a custom plan, which the server keeps choosing for it: measured, a read-only request's check cost
-# the database 240-270 us of CPU that way, 100-110 us with the generic plan).
-GENERIC = ("SET plan_cache_mode = force_generic_plan", ())
+# Whether what a request read in a partition is what the database holds now: a row `p` of the partitions read
+# (`name`, the version read at `seen`, `whole`: a table of it read whole, or no record; `ord`: its place) beside
+# `v`, the partition's row now (none if never written). The partition's version is `expected` (the version read
+# at, or after it for a commit's own BUMP), or every record read there is as it was read: parameters $4-$7 are
+# the records read (table, key, whether it was there, the `ord` of its partition). A record is as it was read if
+# its presence is the same and it was last written at `seen` or before (`records.ver`, postgres_changes.py): the
+# texts read need not be sent back. That holds only where every write since `seen` recorded its version
+# (`logged`, `kept`: no write by an older mocknexus, no `clear`). With a table read whole, only the version
+# tells. NULL (not true) where the version moved and the partition has no row.
+def _unmoved(expected: str) -> str:
+    return (
+        f"COALESCE(v.version, 0) = {expected} OR (NOT p.whole AND v.logged = v.version AND v.kept <= p.seen "
+        "AND NOT EXISTS (SELECT 1 FROM unnest($4, $5, $6, $7) AS r(tbl, key, present, ord) "
+        "LEFT JOIN records x ON x.tbl = r.tbl AND x.key = r.key "
+        "WHERE r.ord = p.ord AND ((x.tbl IS NULL) = r.present OR x.ver > p.seen)))"
+    )
+
+
+_READ_AS = "(text[], bigint[], boolean[], text[], text[], boolean[], int[]"  # partitions, then records read
+# `v` for each partition read, looked up by its name one by one (OFFSET 0 keeps the subquery from being made a
+# join): the generic plan otherwise joins the arrays to every row of `partitions` (a hash join over a scan of the
+# table, however many worlds it holds). Measured (2 partitions read of 3): 5-25 us less of the database's CPU.
+_ROW_NOW = "LEFT JOIN LATERAL (SELECT version, logged, kept FROM partitions WHERE name = p.name OFFSET 0) v ON TRUE"
+
+# What a request read from copies unconfirmed (postgres_cache.Unsure), checked outside a transaction in one
+# statement: for each partition read (its name, the version read at, whether a table of it was read whole), the
+# epoch, its version now and whether what was read there is still so (`_unmoved`). Each record read: its table,
+# key, whether it was there, and which partition it is of (its place in the first array).
+PREPARED_CONFIRM = "EXECUTE mocknexus_confirm(%s, %s, %s, %s, %s, %s, %s)"
+PREPARE_CONFIRM = (
+    f"PREPARE mocknexus_confirm{_READ_AS}) AS "
+    "SELECT (SELECT version FROM partitions WHERE name = '*'), COALESCE(v.version, 0), "
+    f"{_unmoved('p.seen')} "
+    f"FROM unnest($1, $2, $3) WITH ORDINALITY AS p(name, seen, whole, ord) {_ROW_NOW} ORDER BY p.ord"
+)
+
+# An optimistic transaction's commit checks, under the partitions' locks (after its BUMPs and HOLDs), that what it
+# read is still so, as PREPARED_CONFIRM does, and that the epoch never moved (parameter $9: the epoch read at,
+# per partition); $8 is each partition's version expected now: the version read at, one more where it wrote.
+# The statement fails (division by zero, store/postgres.py's sign that the world moved) unless every partition
+# holds: the commit's writes after it are then not made. Plain SQL has no RAISE; the division by a value computed
+# from the tables is not folded away when the statement is planned.
+PREPARED_CHECK = "EXECUTE mocknexus_check(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+PREPARE_CHECK = (
+    f"PREPARE mocknexus_check{_READ_AS}, bigint[], bigint[]) AS "
+    "SELECT 1 / (CASE WHEN EXISTS (SELECT 1 FROM unnest($1, $2, $3, $8, $9) WITH ORDINALITY "
+    f"AS p(name, seen, whole, expected, epoch, ord) {_ROW_NOW} "
+    "WHERE ((SELECT version FROM partitions WHERE name = '*') = p.epoch "
+    f"AND ({_unmoved('p.expected')})) IS NOT TRUE) THEN 0 ELSE 1 END)"
+)
+
+
+def _array(items: list[str]) -> str:
+    return f"ARRAY[{', '.join(items)}]" if items else "'{}'"
+
+
+def _read_arrays(
+    names: list[str], seen: list[int], whole: list[bool], reads: list[tuple[Key, str | None, int]]
+) -> tuple[str, ...]:
+    """The arrays of PREPARED_CONFIRM and PREPARED_CHECK, written as SQL (postgres_wire.py sends them as they
+    are): `reads` are (record, its text read, the place of its partition in `names`, from 1)."""
+    return (
+        _array([literal(name) for name in names]),
+        _array([str(version) for version in seen]),
+        _array([str(flag) for flag in whole]),
+        _array([literal(tbl) for (tbl, _), _, _ in reads]),
+        _array([literal(key) for (_, key), _, _ in reads]),
+        _array([str(text is not None) for _, text, _ in reads]),
+        _array([str(place) for _, _, place in reads]),
+    )
 
 
 def confirm_statement(
     names: list[str], seen: list[int], whole: list[bool], reads: list[tuple[Key, str | None, int]]
 ) -> Statement:
-    """PREPARED_CONFIRM with its arrays written as SQL (postgres_wire.py sends them as they are): `reads` are
-    (record, its text read, the place of its partition in `names`, from 1)."""
+    """PREPARED_CONFIRM with its arrays (`_read_arrays`)."""
+    return PREPARED_CONFIRM, _read_arrays(names, seen, whole, reads)
 
-    def array(items: list[str]) -> str:
-        return f"ARRAY[{', '.join(items)}]" if items else "'{}'"
 
-    return PREPARED_CONFIRM, (
-        array([literal(name) for name in names]),
-        array([str(version) for version in seen]),
-        array([str(flag) for flag in whole]),
-        array([literal(tbl) for (tbl, _), _, _ in reads]),
-        array([literal(key) for (_, key), _, _ in reads]),
-        array([str(text is not None) for _, text, _ in reads]),
-        array([str(place) for _, _, place in reads]),
+def check_statement(
+    seen: dict[str, tuple[int, int]], written: set[str], reads: dict[str, list[tuple[Key, str | None]]], whole: set[str]
+) -> Statement:
+    """PREPARED_CHECK for what a transaction read in each partition (`seen`: at which version and epoch; `reads`:
+    the records it read there, with their texts; `whole`: where it read a table whole), the partitions it wrote
+    (`written`) moved once by its BUMPs. Where it read no record only the version tells, as with a table whole."""
+    names = list(seen)
+    places = {name: place for place, name in enumerate(names, start=1)}
+    read = [(key, text, places[name]) for name, found in reads.items() if name in places for key, text in found]
+    arrays = _read_arrays(
+        names, [seen[name][0] for name in names], [name in whole or not reads.get(name) for name in names], read
     )
-
-
-def check_statement(conditions: list[str]) -> Statement:
-    """A statement that fails (division by zero, store/postgres.py's sign that the world moved) unless every
-    condition holds: the commit's writes after it are then not made. Plain SQL has no RAISE; the division by a
-    value computed from the table is not folded away when the statement is planned."""
-    return f"SELECT 1 / (CASE WHEN {' AND '.join(conditions)} THEN 1 ELSE 0 END)", ()
+    expected = _array([str(seen[name][0] + (name in written)) for name in names])
+    return PREPARED_CHECK, (*arrays, expected, _array([str(seen[name][1]) for name in names]))
 
 
 def write_statement(key: Key, text: str | None) -> Statement:
@@ -186,8 +225,13 @@ def versioned_get_statement(name: str, wanted: Key, known: tuple[int, int] | Non
 
 def configure(conn: psycopg.Connection) -> None:
     """Each new connection: values are sent as literals (`literal`), so a backslash must stay a backslash
-    whatever the server's or the database's default."""
+    whatever the server's or the database's default. Its prepared statements (postgres_prepared.py) run on the
+    server's generic plan, made once, not one made for each run's values: the server chooses it for the others
+    after their fifth run, but keeps planning PREPARED_CONFIRM anew for its arrays. Measured (the database's CPU,
+    one statement replayed): the check 270-310 us planned anew, 130-145 us on the generic plan (150-165 us with
+    the setting switched on and off around it, as before); the lone read 160 us either way."""
     conn.execute("SET standard_conforming_strings = on")
+    conn.execute("SET plan_cache_mode = force_generic_plan")
 
 
 def literal(value: str | float | None) -> str:
@@ -215,8 +259,11 @@ def first(rows: list[tuple]) -> Any:
 
 
 # A lease (control/leases.py) taken or renewed by the database's clock: a row back if `owner` holds it now.
-TAKE_LEASE = (
-    "INSERT INTO leases (name, owner, expires_at) VALUES (%s, %s, now() + make_interval(secs => %s)) "
+# Prepared on each connection (postgres_prepared.py): each replica's background thread takes it at every run.
+TAKE_LEASE = "EXECUTE mocknexus_take_lease(%s, %s, %s)"
+PREPARE_TAKE_LEASE = (
+    "PREPARE mocknexus_take_lease(text, text, float8) AS "
+    "INSERT INTO leases (name, owner, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3)) "
     "ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at "
     "WHERE leases.owner = EXCLUDED.owner OR leases.expires_at < now() RETURNING owner"
 )

@@ -14,9 +14,10 @@ from psycopg import generators, pq, waiting
 from psycopg.adapt import Transformer
 
 from mocknexus.store.base import StoreUnavailable, WorldMoved
-from mocknexus.store.postgres_changes import PREPARE_GET, PREPARED_GET
+from mocknexus.store.postgres_changes import PREPARED_GET
+from mocknexus.store.postgres_prepared import PREPARE_ALL, PREPARED, WRITTEN_AS_SQL
 from mocknexus.store.postgres_sole import REFUSED, SoleLease, wait_out
-from mocknexus.store.postgres_sql import PREPARE_CONFIRM, PREPARED_CONFIRM, Statement, literal
+from mocknexus.store.postgres_sql import Statement, literal
 
 PING_SECONDS = 1.5  # how long the health check waits for one
 LEFT_IN_TRANSACTION = (pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR)
@@ -65,7 +66,7 @@ def _prepared_get(params: tuple) -> str:
 
 class Connections:
     """PostgresStore's connections: a mixin, using the store's pool (`_pool`), the password to scrub
-    (`_secret`), its displayed URL and the connections that have the prepared read (`_prepared`)."""
+    (`_secret`), its displayed URL and the connections that have the prepared statements (`_prepared`)."""
 
     _pool: psycopg_pool.ConnectionPool
     _secret: str | None
@@ -84,17 +85,18 @@ class Connections:
         self, conn: psycopg.Connection, statements: list[Statement], moved: bool = False, retry: bool = True
     ) -> list[list[tuple]]:
         """Statements in one round trip, each one's rows. They go as one text in the simple query protocol, their
-        values written in as SQL literals (`_literal`): measured, that costs this process a third of the CPU of
-        psycopg's pipeline of prepared statements, and the round trip half its time. They are sent on the
-        connection's libpq handle, without a cursor (`_exchange`). `moved`: they are an optimistic commit, whose
-        check (or a deadlock) failing is WorldMoved, the transaction rolled back."""
+        values written in as SQL literals (`literal`): measured, that costs this process a third of the CPU of
+        psycopg's pipeline of prepared statements, and the round trip half its time. Those the store prepared
+        (postgres_prepared.py) go as `EXECUTE`, prepared on the connection first if it has not been yet. They are
+        sent on the connection's libpq handle, without a cursor (`exchange`). `moved`: they are an optimistic
+        commit, whose check (or a deadlock) failing is WorldMoved, the transaction rolled back."""
         text = ";".join(
             [
                 (
                     _prepared_get(params)
                     if sql is PREPARED_GET
                     else sql % params
-                    if sql is PREPARED_CONFIRM  # its arrays written as SQL already (postgres_sql.confirm_statement)
+                    if sql in WRITTEN_AS_SQL
                     else sql % tuple(map(literal, params))
                 )
                 if params
@@ -103,10 +105,8 @@ class Connections:
             ]
         )
         try:
-            if conn not in self._prepared and any(
-                sql is PREPARED_GET or sql is PREPARED_CONFIRM for sql, _ in statements
-            ):
-                exchange(conn, PREPARE_GET + ";" + PREPARE_CONFIRM)  # once per connection, in a round trip of its own
+            if conn not in self._prepared and any(sql in PREPARED for sql, _ in statements):
+                exchange(conn, PREPARE_ALL)  # once per connection, in a round trip of its own (postgres_prepared.py)
                 self._prepared.add(conn)
             return exchange(conn, text)
         except psycopg.errors.SerializationFailure as exc:

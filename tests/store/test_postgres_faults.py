@@ -15,8 +15,11 @@ import pytest
 import requests
 
 from mocknexus.client import AdminClient
+from mocknexus.store.base import StoreUnavailable
+from mocknexus.store.postgres import PostgresStore
 from tests.postgres_server import PostgresServer
 from tests.store.replicas import credentials, replicas, session, start_replica, stop
+from tests.store.test_store_contract import decode, encode
 from tests.support import free_port
 
 pytestmark = [pytest.mark.live, pytest.mark.xdist_group("postgres_faults")]
@@ -140,6 +143,42 @@ def test_postgres_restarting_is_503s_meanwhile_then_replicas_recover_by_themselv
                 assert server.password not in text
             assert "postgresql://postgres@127.0.0.1" in one.output()  # the outage was logged, naming the store
             assert "Traceback" not in one.output() + two.output()
+    finally:
+        server.close()
+
+
+def test_connections_made_after_a_database_restart_have_the_statements_prepared_again():
+    """A store's statements are prepared on each connection (store/postgres_prepared.py); those the pool makes
+    after PostgreSQL restarted have none until prepared again, at their first use."""
+    server = PostgresServer().init().start()  # its own server: this test stops it
+    try:
+        store = PostgresStore(server.create_database("prepared"), encode, decode)
+        world = store.partition("client:a")
+
+        def every_kind_of_statement(value: int) -> None:
+            with world.scope(optimistic=True), world.transaction():  # a lone read, a commit with its check
+                world.get("users", "u")
+                world.put("users", "u", value)
+            with world.transaction():  # a world's lock with the read, a commit with it
+                world.put("users", "v", world.get("users", "u"))
+            world.delete("users", "gone")
+
+        try:
+            every_kind_of_statement(1)
+            server.stop("fast")
+            server.start()
+            deadline = time.monotonic() + 60
+            while True:  # the first use of a pooled connection may find it dead: a 503, then a new one
+                try:
+                    every_kind_of_statement(2)
+                    break
+                except StoreUnavailable:
+                    assert time.monotonic() < deadline, "the store did not recover"
+                    time.sleep(0.1)
+            with world.scope():
+                assert (world.get("users", "u"), world.get("users", "v")) == (2, 2)
+        finally:
+            store.close()
     finally:
         server.close()
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 import io
 from contextlib import contextmanager
 
+import psycopg
 import pytest
 
 from mocknexus.store.base import StaleCopy, WorldMoved
+from mocknexus.store.postgres import PostgresStore
 from mocknexus.web.request_scope import in_scope
 from tests.store.postgres_support import counted_sends
+from tests.store.test_store_contract import decode, encode
 
 
 def test_a_read_only_transaction_locks_nothing_and_sends_no_commit(replicas, monkeypatch):
@@ -20,7 +23,7 @@ def test_a_read_only_transaction_locks_nothing_and_sends_no_commit(replicas, mon
     sent = counted_sends(monkeypatch)
     with one.scope(optimistic=True), one.transaction():
         assert one.get("users", "u") == 1
-        assert len(sent) == 1 and not any(word in sent[0] for word in ("BEGIN", "FOR UPDATE", "COMMIT"))
+        assert len(sent) == 1 and not any(word in sent[0] for word in ("BEGIN", "mocknexus_lock", "COMMIT"))
         with two.transaction():  # a writer of the same world, in this thread: it would wait forever for a lock
             two.put("users", "v", 2)
         del sent[:]
@@ -67,6 +70,65 @@ def test_a_table_read_whole_conflicts_with_any_write_to_its_world(replicas):
         two.put("users", "v", 2)
         one.put("counts", "users", 1)
     assert two.get("counts", "users") is None
+
+
+def test_a_record_another_replica_deleted_meanwhile_is_a_conflict(replicas):
+    one, two = replicas
+    one.put("users", "u", 1)
+    with pytest.raises(WorldMoved), one.scope(optimistic=True), one.transaction():
+        assert one.get("users", "u") == 1
+        two.delete("users", "u")  # gone: no record left whose version could tell
+        one.put("users", "w", "made with u")
+    assert two.get("users", "w") is None
+
+
+@pytest.fixture
+def roots(postgres_url):
+    """Two replicas' stores, whole (`replicas` gives client:a's partition of each)."""
+    stores = [PostgresStore(postgres_url, encode, decode) for _ in range(2)]
+    yield stores
+    for store in stores:
+        store.close()
+
+
+@pytest.mark.parametrize("written", ["the world read", "another world"])
+def test_a_write_after_an_older_mocknexus_changed_a_record_read_is_not_made(roots, postgres_url, written):
+    """A replica of schema version 3 (a rolling deploy) writes without the record's version: what the partition
+    says (`logged` where the transaction only read, `kept` after its own write there) tells the commit that the
+    records' versions cannot be trusted."""
+    one, other = roots[0].partition("client:a"), roots[0].partition("client:b")
+    one.put("users", "u", 1)
+    with pytest.raises(WorldMoved), one.scope(optimistic=True), one.transaction():
+        assert one.get("users", "u") == 1
+        with psycopg.connect(postgres_url) as conn, conn.transaction():  # version 3's statements
+            conn.execute("UPDATE partitions SET version = version + 1 WHERE name = 'client%3Aa/'")
+            conn.execute("UPDATE records SET value = '2' WHERE tbl = 'client%3Aa/users' AND key = 'u'")
+        (one if written == "the world read" else other).put("users", "w", "made with u")
+    two = roots[1]
+    assert (two.partition("client:a").get("users", "u"), two.partition("client:b").get("users", "w")) == (2, None)
+    assert two.partition("client:a").get("users", "w") is None
+
+
+def test_a_write_into_a_world_the_whole_store_was_cleared_under_is_not_made(roots):
+    """A clear of the root (on another replica) deletes every world's records without moving their versions: the
+    epoch moved, and a commit that read before it is not made, even where what it read looks the same."""
+    one = roots[0].partition("client:a")
+    one.put("users", "u", 1)
+    with pytest.raises(WorldMoved), one.scope(optimistic=True), one.transaction():
+        assert one.get("users", "x") is None
+        roots[1].clear()
+        one.put("users", "x", "written into the cleared world")
+    assert (one.get("users", "u"), one.get("users", "x")) == (None, None)
+
+
+def test_a_table_read_whole_in_the_world_its_transaction_writes_commits_at_once(replicas):
+    """The commit's own BUMP moves the world it read whole before its check: that move is no conflict."""
+    one, two = replicas
+    one.put("users", "u", 1)
+    with one.scope(optimistic=True), one.transaction():
+        assert one.count("users") == 1
+        one.put("counts", "users", 1)
+    assert two.get("counts", "users") == 1
 
 
 def test_two_reads_of_one_transaction_at_two_versions_are_a_conflict(replicas):

@@ -23,7 +23,7 @@ BASIC = {
     "Accept": PLATFORM,
     "Content-Type": "application/json",
 }
-CHECK = "SELECT 1 / (CASE"  # a commit's check of what its request read
+CHECK = "EXECUTE mocknexus_check("  # a commit's check of what its request read
 CONFIRM = (
     "EXECUTE mocknexus_confirm("  # the one statement that checks what a request that wrote nothing read unconfirmed
 )
