@@ -19,7 +19,8 @@ cannot go stale): a member read is a few round trips, not one per record. A requ
 trusted copy before the database confirms it (`scope(trusting=True)`, postgres_cache.Unsure): its first commit,
 or one check before its answer is passed on (`confirm_reads`), confirms what it read, else StaleCopy. A read
 of a partition another replica wrote since the copy brings every record changed since, in its round trip
-(postgres_changes.py).
+(postgres_changes.py). Each commit also tells the other replicas what it wrote, so their copies are current
+before the next call reaches them (postgres_notify.py); nothing rests on that but round trips saved.
 
 Connections come from a psycopg_pool pool (postgres_wire.py sends on them). When the database goes away (a restart,
 a network cut) an operation raises `StoreUnavailable`, which the web layer answers as MX's 503; a connection found
@@ -48,6 +49,7 @@ from mocknexus.store.postgres_cache import Copies, Pending, Unsure, Version
 from mocknexus.store.postgres_changes import BUMP, CLEAR_TOMBSTONES, CLEARED
 from mocknexus.store.postgres_decoded import Decoded
 from mocknexus.store.postgres_locked import LockingReads
+from mocknexus.store.postgres_notify import Listener, Notified
 from mocknexus.store.postgres_open import open_pool
 from mocknexus.store.postgres_reads import MISS, LockFreeReads
 from mocknexus.store.postgres_sole import SoleLease, replica_name, wait_out
@@ -72,7 +74,7 @@ Decode = Callable[[str, str], Any]
 POOL_SIZE = 24  # request threads (8 by default), the background thread, the webhook dispatcher and its senders
 
 
-class PostgresStore(Connections, LockFreeReads, LockingReads):
+class PostgresStore(Notified, Connections, LockFreeReads, LockingReads):
     def __init__(
         self, url: str, encode: Encode, decode: Decode, *, pool_size: int = POOL_SIZE, sole: bool = True
     ) -> None:
@@ -87,6 +89,7 @@ class PostgresStore(Connections, LockFreeReads, LockingReads):
         self._prefix = ""  # a partition's: "<quoted name>/", as in sqlite.py
         self.replica = replica_name()
         self._pool = open_pool(url, pool_size, self.display, self._scrub, self.replica)
+        self._listener = Listener(url, self._copies, self.replica)  # other replicas' commits (postgres_notify.py)
         self._transaction = Transaction(self)  # `transaction()`, for every thread (its state is the thread's)
         with self._pool.connection() as conn:  # a replica joining waits for one alone before to see it and go
             wait_out(self.replica, lambda text: exchange(conn, text))
@@ -106,6 +109,7 @@ class PostgresStore(Connections, LockFreeReads, LockingReads):
         local = self._local
         if local.scope is not None:
             return False
+        self._listener.drain()  # other replicas' commits arrived so far: the copies current before it reads
         local.scope, local.optimistic = {}, optimistic
         local.sole = self._sole.held() if optimistic else None  # alone: its copies answer, unchecked
         trusting = trusting or local.sole is not None
@@ -189,6 +193,7 @@ class PostgresStore(Connections, LockFreeReads, LockingReads):
         statements = [("BEGIN", ())] if began else []
         statements += [(BUMP, (name,)) for name in names]
         statements += write_statements(pending.writes)
+        statements += [] if pending.cleared else self._notices(names, pending.writes)
         rows = self._send_in(pending, [*statements, ("COMMIT", ())], began)
         versions = rows[int(began) : int(began) + len(names)]
         scope = getattr(self._local, "scope", None)
@@ -275,9 +280,11 @@ class PostgresStore(Connections, LockFreeReads, LockingReads):
             self._commit_optimistic(pending)
             return
         if pending is None:
-            rows = self._alone([("BEGIN", ()), (BUMP, (part,)), *write_statements({(name, key): text}), ("COMMIT", ())])
+            writes = {(name, key): text}
+            notices = self._notices([part], writes)
+            rows = self._alone([("BEGIN", ()), (BUMP, (part,)), *write_statements(writes), *notices, ("COMMIT", ())])
             after: Version = (rows[1][0][0], rows[1][0][1])
-            self._copies.committed(part, (after[0] - 1, after[1]), after, {(name, key): text})
+            self._copies.committed(part, (after[0] - 1, after[1]), after, writes)
             self._wrote()
             return
         pending.written.add(part)

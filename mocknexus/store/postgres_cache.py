@@ -132,6 +132,18 @@ class Copies:
             self.found(partition, found.version == version)
         return found
 
+    def keep(self, copy: Copy, version: Version, wanted: Key | str, found: Any) -> None:
+        """What a read without the partition's lock found at `version` (a record's text, or by a table's name the
+        table read whole) into `copy`, if the copy is still at `version`: under the lock, so a commit bringing the
+        copy forward meanwhile (`committed`, `follow`: another replica's, postgres_notify.py) cannot be overwritten
+        with what it changed."""
+        with self._lock:
+            if copy.version == version:
+                if isinstance(wanted, str):
+                    copy.tables[wanted] = found
+                else:
+                    copy.records[wanted] = found
+
     def trusted(self, partition: str) -> Copy | None:
         """The partition's copy, if a request may answer from it before the database confirms it (`Unsure`): the
         last TRUST_AFTER requests to confirm it found it current."""
@@ -199,6 +211,16 @@ class Copies:
                 return
             found.take(writes)
             found.version = after
+
+    def follow(self, partition: str, before: Version, after: Version, writes: dict[Key, str | None]) -> None:
+        """Another replica's commit moved `partition` from `before` to `after` with `writes` (postgres_notify.py):
+        as `committed`, but a partition without a copy here is left without one."""
+        with self._lock:
+            self._saw(partition, after)
+            found = self._copies.get(partition)
+            if found is not None and found.version == before:
+                found.take(writes)
+                found.version = after
 
     def forget(self, partition: str | None = None) -> None:
         with self._lock:

@@ -41,6 +41,7 @@ class LockFreeReads:
     _alone: Any
     _in_transaction: Any
     _wrote: Any
+    _notices: Any
 
     def _commit_optimistic(self, pending: Pending) -> None:
         """An optimistic transaction's commit: nothing to send if it wrote nothing (it locked nothing, began
@@ -70,6 +71,7 @@ class LockFreeReads:
         if seen:
             statements.append(check_statement(seen, pending.written, reads, whole))
         statements += write_statements(pending.writes)
+        statements += self._notices(sorted(pending.written), pending.writes)  # the other replicas' copies follow
         try:
             rows = self._alone([*statements, ("COMMIT", ())], moved=True)
         except WorldMoved:
@@ -263,7 +265,7 @@ class LockFreeReads:
         if pending is not None:  # in the transaction's round trip (with its BEGIN and locks, if they are due)
             row = self._in_transaction(pending, [(VERSIONED_GET, (part, *wanted))])[0][0]
             version: Version = (row[0], row[1])
-            self._copies.at(part, version).records[wanted] = row[2]
+            self._copies.keep(self._copies.at(part, version), version, wanted, row[2])
             if scope is not None:
                 scope[part] = version
             self._confirmed_at(part, version)
@@ -313,7 +315,7 @@ class LockFreeReads:
             pv, ev, moved, text, changes = rows[0]
             version: Version = (pv, ev)
             copy = self._copies.advance(part, known, version, brought(moved, changes), self._judge(part))
-            copy.records[wanted] = text
+            self._copies.keep(copy, version, wanted, text)
             if scope is not None:
                 scope[part] = version
             found.append((text, version))
@@ -345,7 +347,7 @@ class LockFreeReads:
         rows = self._in_transaction(pending, [statement])[0] if pending is not None else self._alone([statement])[0]
         version: Version = (rows[0][0], rows[0][1])
         kept = {key: text for _, _, key, text in rows if key is not None}
-        self._copies.at(part, version).tables[name] = kept
+        self._copies.keep(self._copies.at(part, version), version, name, kept)
         if scope is not None:
             scope[part] = version
         self._confirmed_at(part, version)

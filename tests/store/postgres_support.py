@@ -1,9 +1,10 @@
 """What the PostgreSQL store's own tests share: two stores on one database as two replicas, and a count of the
-round trips a store sends."""
+round trips a store sends, replicas that hear no other's commits, and a bounded wait for what they hear."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -34,3 +35,22 @@ def counted_sends(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(PostgresStore, "_send", counted)
     return sent
+
+
+def deaf(*stores: Any) -> None:
+    """Replicas that hear no other replica's commits from now on (store/postgres_notify.py): as if every
+    notification to them were lost, so their copies fall behind and only the database's checks keep them right."""
+    for store in stores:
+        store._listener.close()
+
+
+def heard(store: Any, until: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Take in the store's notifications (as a request's scope does) until `until()` holds, for at most `seconds`:
+    a notification arrives a moment after the commit that sent it."""
+    deadline = time.monotonic() + seconds
+    while True:
+        store._listener.drain()
+        if until():
+            return
+        assert time.monotonic() < deadline, "the notification did not arrive"
+        time.sleep(0.002)

@@ -6,16 +6,28 @@ write by an older mocknexus during a rolling deploy), the copy starts again, emp
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from typing import Any
 
 import psycopg
+import pytest
 
 from bench import workloads
 from mocknexus.app import create_app
 from mocknexus.config import Config
 from mocknexus.store.postgres_changes import KEEP_VERSIONS, MAX_CHANGES
-from tests.store.postgres_support import counted_sends
+from tests.store.postgres_support import counted_sends, deaf, two_replicas
+from tests.store.test_store_contract import decode, encode
 
 WORLD = "client%3Aa/"  # client:a's partition, as the database names it
+
+
+@pytest.fixture
+def replicas(postgres_url: str) -> Iterator[tuple[Any, Any]]:
+    """Two replicas that hear nothing of each other's commits (store/postgres_notify.py): only a read brings them."""
+    for one, two in two_replicas(postgres_url, encode, decode):
+        deaf(one, two)
+        yield one, two
 
 
 def test_a_first_read_brings_what_another_replica_wrote_and_deleted(replicas, monkeypatch):

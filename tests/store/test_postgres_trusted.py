@@ -15,7 +15,7 @@ from mocknexus.app import create_app
 from mocknexus.config import Config
 from mocknexus.store.base import StaleCopy
 from mocknexus.store.postgres_cache import TRUST_AFTER
-from tests.store.postgres_support import counted_sends
+from tests.store.postgres_support import counted_sends, deaf
 
 PLATFORM = "application/vnd.mx.api.v1+json"
 BASIC = {
@@ -77,6 +77,11 @@ class _Counting:
                 self.raised.append(str(error))
 
 
+def _store(client):  # type: ignore[no-untyped-def]
+    """The PostgreSQL store of an app's test client."""
+    return client.application.extensions["mocknexus.store"][1]
+
+
 def _user(client, guid: str) -> dict:
     reply = client.get(f"/users/{guid}", headers=BASIC)
     assert reply.status_code == 200, reply.get_data()
@@ -119,9 +124,11 @@ def test_on_one_replica_a_read_is_one_check_and_a_write_its_commit_alone(reruns,
 
 
 def test_a_read_answered_from_a_stale_copy_is_never_passed_on(reruns, apps, monkeypatch):
-    """The other replica wrote after this one's copy was last confirmed: the check before the answer finds it,
-    and the request runs again, confirming as it reads: its answer is the other replica's write."""
+    """The other replica wrote after this one's copy was last confirmed, and its notification was lost: the check
+    before the answer finds it, and the request runs again, confirming as it reads: its answer is the other
+    replica's write."""
     a, b = apps
+    deaf(_store(a))
     guid = a.post("/users", json={"user": {"id": "seen"}}, headers=BASIC).get_json()["user"]["guid"]
     _trusting(a, guid)
     _update(b, guid, metadata="b's")
@@ -137,8 +144,10 @@ def test_a_read_answered_from_a_stale_copy_is_never_passed_on(reruns, apps, monk
 
 def test_a_write_over_a_stale_read_is_not_made_and_no_write_is_lost(reruns, apps, monkeypatch):
     """A read-modify-write on a replica whose trusted copy another replica has written since: its commit's check
-    fails (nothing written), it runs again confirming its reads, and both writes are there."""
+    fails (nothing written), it runs again confirming its reads, and both writes are there (the notification of
+    the other replica's write lost)."""
     a, b = apps
+    deaf(_store(a))
     guid = a.post("/users", json={"user": {"id": "both"}}, headers=BASIC).get_json()["user"]["guid"]
     _trusting(a, guid)
     _update(b, guid, email="b@example.com")
@@ -148,8 +157,9 @@ def test_a_write_over_a_stale_read_is_not_made_and_no_write_is_lost(reruns, apps
 
 
 def test_a_copy_another_replica_keeps_writing_to_is_not_trusted(reruns, apps, monkeypatch):
-    """Requests alternating between the replicas, each writing: each finds its copy behind when it confirms its
-    first read, so none answers unconfirmed, and none runs again."""
+    """Requests alternating between the replicas, each writing, their notifications lost: each finds its copy
+    behind when it confirms its first read, so none answers unconfirmed, and none runs again."""
+    deaf(*map(_store, apps))
     sides = apps * 10
     guid = sides[0].post("/users", json={"user": {"id": "hop"}}, headers=BASIC).get_json()["user"]["guid"]
     for n, client in enumerate(sides):
@@ -162,6 +172,7 @@ def test_a_store_read_unconfirmed_is_checked_before_the_request_ends(replicas, m
     """The store alone: reads of a trusted copy send nothing, `confirm_reads` checks them in one statement, and a
     stale one is StaleCopy; from then on the request's reads are confirmed as they are made."""
     one, two = replicas
+    deaf(one)  # what two writes is not heard: one's copy goes stale
     one.put("users", "u", 1)
     for _ in range(TRUST_AFTER):
         with one.scope():

@@ -1,0 +1,196 @@
+"""Each commit's writes pushed to the other replicas, so their copies are current before the next call reaches them.
+
+A commit that moves partitions' versions (postgres.py `_commit` and `_store`, postgres_reads.py
+`_commit_optimistic`; not a `clear`, which drops copies) carries, in its own round trip, a `pg_notify` on CHANNEL
+(`notice`). Its payload names the replica that wrote (its name, `Listener.origin`), each partition written with
+its version after the commit and the epoch (the version before is one less: the writer's BUMP moved it by one
+under the row's lock), and the writes per partition (table, key, text or null: deleted) when they fit
+PostgreSQL's payload limit, else null. PostgreSQL delivers a notification only once its transaction commits, in
+commit order.
+
+Each replica listens on a connection of its own (not the pool's; autocommit), waited on by a daemon thread that
+reconnects with a backoff when the database goes away (`Listener`). A notification from another replica brings
+this replica's copy of each partition from the version before to the version after with the writes
+(`Copies.follow`: only a copy kept at exactly the version before; any other is left as it is, and a partition
+without a copy here gets none). A request's scope first takes in the notifications already arrived, without
+waiting (`Listener.drain`), so a call that reaches this replica just after the other's commit finds its copy
+current: its first reads confirm it as current, and after a few such requests the copy is trusted again
+(postgres_cache.TRUST_AFTER), so a request that writes costs its commit alone.
+
+Correctness never rests on a notification. A copy is answered from only once the database confirmed its version
+in the request, or, read unconfirmed from a trusted copy, checked before the answer or at the commit
+(postgres_cache.py): a notification only ever moves a copy to a version the database held, with exactly the
+records that commit made there. A lost notification (the listener reconnecting, a payload too big) leaves the
+copy behind: the next read brings what changed, as without notifications. A late one finds the copy moved on
+and is ignored, or moves it on under a request that read it unconfirmed, which then runs again (StaleCopy). So a
+notification lost, late or out of order costs a round trip or a re-run, never a stale answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import select
+import threading
+from typing import Any
+
+import psycopg
+from psycopg import pq
+
+from mocknexus.store.postgres_cache import Copies, Key
+from mocknexus.store.postgres_sql import Statement, partition_of
+
+CHANNEL = "mocknexus_copies"
+PAYLOAD_LIMIT = 7000  # bytes: PostgreSQL refuses a payload of 8000 or more; the versions' digits are added after
+CONNECT_SECONDS = 10
+BACKOFF_SECONDS = (0.05, 2.0)  # the first wait before reconnecting, and the longest
+LOOK_SECONDS = 5.0  # a wait on the socket looks at the connection this often (a scope's `drain` may find it lost)
+# A cut without a word from the peer (a network gone) is found by TCP keepalives, not by waiting forever.
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
+
+_EPOCH = "(SELECT version FROM partitions WHERE name = '*')"
+_VERSION = "(SELECT version FROM partitions WHERE name = %s)"  # after the commit's BUMP: the version after
+
+log = logging.getLogger(__name__)
+
+
+def notice(origin: str, names: list[str], writes: dict[Key, str | None]) -> list[Statement]:
+    """The statement telling the other replicas a commit moved `names` with `writes` (none if it moved nothing),
+    sent after its BUMPs and writes, before its COMMIT. Its payload, as JSON: [origin, names, [epoch, each
+    partition's version after], each partition's writes as [table, key, text or null], or null if too big]."""
+    if not names:
+        return []
+    per = [[[tbl, key, text] for (tbl, key), text in writes.items() if partition_of(tbl) == name] for name in names]
+    head = "[" + json.dumps(origin) + "," + json.dumps(names) + ",["
+    tail = "]," + json.dumps(per, ensure_ascii=False, separators=(",", ":")) + "]"
+    if len(head) + len(tail.encode()) + 20 * (len(names) + 1) > PAYLOAD_LIMIT:
+        tail = "],null]"
+    versions = ", ".join([_EPOCH] + [_VERSION] * len(names))
+    return [(f"SELECT pg_notify('{CHANNEL}', %s || concat_ws(',', {versions}) || %s)", (head, *names, tail))]
+
+
+class Listener:
+    """A replica's LISTEN on CHANNEL: a connection of its own, a daemon thread waiting on its socket, and
+    `drain` for a request's scope to take in what has arrived. `origin` names this replica in its notices."""
+
+    def __init__(self, url: str, copies: Copies, origin: str) -> None:
+        self.origin = origin  # the replica's name (postgres_sole.replica_name), its connections' application_name
+        self._own = ("[" + json.dumps(origin) + ",").encode()  # how this replica's own notices begin
+        self.applied = 0  # notifications from other replicas taken in (tests and measurements read it)
+        self.connected = 0  # connections made (listening): more than one, it reconnected
+        self._url, self._copies = url, copies
+        self._lock = threading.Lock()  # the connection's input: the thread's wait and a scope's `drain`
+        self._conn: psycopg.Connection | None = None
+        self._stopped = threading.Event()
+        self._wake_read, self._wake_write = os.pipe()  # `close` wakes the thread's wait at once
+        with contextlib.suppress(psycopg.Error):
+            self._conn = self._connect()  # listening before the store is handed out; else the thread retries
+        self._thread = threading.Thread(target=self._run, name="mocknexus-notify", daemon=True)
+        self._thread.start()
+
+    def _connect(self) -> psycopg.Connection:
+        conn = psycopg.connect(
+            self._url, autocommit=True, connect_timeout=CONNECT_SECONDS, application_name=self.origin, **KEEPALIVES
+        )
+        conn.execute(f"LISTEN {CHANNEL}")
+        self.connected += 1
+        return conn
+
+    def drain(self) -> None:
+        """Take in the notifications arrived so far, without waiting for more (a request's scope, as it opens).
+        A connection found lost is left to the thread, which reconnects."""
+        if self._conn is None:
+            return
+        with self._lock, contextlib.suppress(psycopg.Error):
+            self._take()
+
+    def _take(self) -> None:
+        """Under the lock: what the connection has received, applied (psycopg.Error if it is lost)."""
+        conn = self._conn
+        if conn is None:
+            return
+        pgconn = conn.pgconn
+        pgconn.consume_input()
+        while (note := pgconn.notifies()) is not None:
+            self._apply(note.extra)
+
+    def _apply(self, payload: bytes) -> None:
+        if payload.startswith(self._own):
+            return  # this replica's own commit: its copies followed it
+        try:
+            origin, names, versions, writes = json.loads(payload)
+            if origin == self.origin or writes is None:
+                return  # this replica's own, or too big to carry its writes
+            epoch, moved = int(versions[0]), []
+            for name, version, written in zip(names, versions[1:], writes, strict=True):
+                changes: dict[Key, str | None] = {(tbl, key): text for tbl, key, text in written}
+                moved.append((name, (int(version) - 1, epoch), (int(version), epoch), changes))
+        except (ValueError, TypeError):
+            return  # not a notice of this mocknexus's
+        for name, before, after, changes in moved:
+            self._copies.follow(name, before, after, changes)
+        self.applied += 1
+
+    def _run(self) -> None:
+        backoff = BACKOFF_SECONDS[0]
+        while not self._stopped.is_set():
+            if self._conn is None:
+                try:
+                    conn = self._connect()
+                except psycopg.Error:
+                    self._stopped.wait(backoff)
+                    backoff = min(backoff * 2, BACKOFF_SECONDS[1])
+                    continue
+                with self._lock:
+                    self._conn = conn
+            backoff = BACKOFF_SECONDS[0]
+            try:
+                self._listen(self._conn)
+            except (psycopg.Error, OSError, ValueError) as exc:
+                log.debug("the notification listener lost its connection: %s", type(exc).__name__)
+            self._drop()
+
+    def _listen(self, conn: Any) -> None:
+        """Wait on the connection's socket and take in what arrives, until it is lost or `close`."""
+        while not self._stopped.is_set():
+            ready, _, _ = select.select([conn.pgconn.socket, self._wake_read], [], [], LOOK_SECONDS)
+            if self._stopped.is_set():
+                return
+            if ready:
+                with self._lock:
+                    self._take()
+            if conn.pgconn.status != pq.ConnStatus.OK:
+                raise psycopg.OperationalError("connection lost")
+
+    def _drop(self) -> None:
+        with self._lock:
+            conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(psycopg.Error, OSError):
+                conn.close()
+
+    def close(self) -> None:
+        """Stop listening (a store's `close`; a test's lost notifications)."""
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        os.write(self._wake_write, b"x")
+        self._thread.join(timeout=CONNECT_SECONDS + 1)
+        self._drop()
+        os.close(self._wake_read)
+        os.close(self._wake_write)
+
+
+class Notified:
+    """PostgresStore's part in it: a mixin giving its commits their notice and its scopes their `drain`."""
+
+    _listener: Listener
+
+    def _notices(self, names: list[str], writes: dict[Key, str | None]) -> list[Statement]:
+        return notice(self._listener.origin, names, writes)
+
+    def close(self) -> None:
+        self._listener.close()
+        super().close()  # type: ignore[misc]
