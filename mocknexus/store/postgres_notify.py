@@ -187,8 +187,13 @@ class Notified:
     """PostgresStore's part in it: a mixin giving its commits their notice and its scopes their `drain`."""
 
     _listener: Listener
+    _sole: Any
 
     def _notices(self, names: list[str], writes: dict[Key, str | None]) -> list[Statement]:
+        """None while this replica is alone (postgres_sole.py): no other replica to tell, and one that joins
+        starts with no copy, or finds its copies behind and brings them forward, as without notices."""
+        if self._sole.held() is not None:
+            return []
         return notice(self._listener.origin, names, writes)
 
     def close(self) -> None:

@@ -54,6 +54,23 @@ def test_a_replica_alone_reads_from_its_copy_with_no_round_trip(postgres_url, mo
         store.close()
 
 
+def test_a_replica_alone_tells_no_other_replica_what_it_wrote(postgres_url, monkeypatch):
+    """Its commits carry no notice for other replicas' copies (store/postgres_notify.py): there are none."""
+    store = open_store(postgres_url)
+    try:
+        world = store.partition("client:a")
+        sent = counted_sends(monkeypatch)
+        with world.transaction():
+            world.put("users", "u", {"name": "one"})
+        store._sole.renew()
+        assert store.alone()
+        with world.transaction():
+            world.put("users", "u", {"name": "two"})
+        assert ["pg_notify" in text for text in sent] == [True, False]
+    finally:
+        store.close()
+
+
 def test_a_replica_that_joins_waits_for_the_lease_to_end_and_then_each_sees_the_others_writes(postgres_url):
     one = open_store(postgres_url, by_hand=False)
     two = None
