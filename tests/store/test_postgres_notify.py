@@ -5,13 +5,9 @@ writes; the listener reconnects after the database restarts."""
 
 from __future__ import annotations
 
-import uuid
-
 import psycopg
 import pytest
 
-from mocknexus.app import create_app
-from mocknexus.config import Config
 from mocknexus.store.base import StaleCopy
 from mocknexus.store.postgres_cache import TRUST_AFTER, Copies
 from mocknexus.store.postgres_notify import CHANNEL, PAYLOAD_LIMIT
@@ -102,17 +98,6 @@ def test_a_notification_lost_late_or_out_of_order_never_gives_a_stale_answer(rep
         two.get("users", "u")  # read unconfirmed, stale: never answered, the scope's end checks it
     with two.scope(trusting=True):
         assert two.get("users", "u") == 4
-
-
-@pytest.fixture
-def apps(postgres_server):
-    """Two replicas (apps in this process, as Flask test clients) on one database."""
-    url = postgres_server.create_database("notify_" + uuid.uuid4().hex[:16])
-    made = [create_app(Config.from_env({"MOCKNEXUS_STORE": url})) for _ in range(2)]
-    yield [app.test_client() for app in made]
-    for app in made:
-        app.extensions["mocknexus.background"].stop()
-        app.extensions["mocknexus.store"][1].close()
 
 
 def _heard_by(client, call):  # type: ignore[no-untyped-def]

@@ -7,12 +7,9 @@ trusted."""
 from __future__ import annotations
 
 import base64
-import uuid
 
 import pytest
 
-from mocknexus.app import create_app
-from mocknexus.config import Config
 from mocknexus.store.base import StaleCopy
 from mocknexus.store.postgres_cache import TRUST_AFTER
 from tests.store.postgres_support import counted_sends, deaf
@@ -27,17 +24,6 @@ CHECK = "EXECUTE mocknexus_check("  # a commit's check of what its request read
 CONFIRM = (
     "EXECUTE mocknexus_confirm("  # the one statement that checks what a request that wrote nothing read unconfirmed
 )
-
-
-@pytest.fixture
-def apps(postgres_server):
-    """Two replicas (apps in this process, as Flask test clients) on one database."""
-    url = postgres_server.create_database("trusted_" + uuid.uuid4().hex[:16])
-    made = [create_app(Config.from_env({"MOCKNEXUS_STORE": url})) for _ in range(2)]
-    yield [app.test_client() for app in made]
-    for app in made:
-        app.extensions["mocknexus.background"].stop()
-        app.extensions["mocknexus.store"][1].close()
 
 
 @pytest.fixture
