@@ -66,9 +66,11 @@ MIGRATION = f"""
         FOR EACH STATEMENT EXECUTE FUNCTION mocknexus_sole_writer();
 """
 
+# Another client on this database: a session of another role shows its database and application_name but not its
+# backend_type (NULL: PostgreSQL keeps it from roles without pg_read_all_stats), so NULL counts as a client.
 _OTHERS = (
-    "EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' "
-    "AND application_name IS DISTINCT FROM {me})"
+    "EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+    "AND (backend_type = 'client backend' OR backend_type IS NULL) AND application_name IS DISTINCT FROM {me})"
 )
 # Renewed only while the database's clock says it runs, and no other client is there (nothing is then ended:
 # the replica stops counting it as held first, `END` next).

@@ -213,3 +213,29 @@ def test_health_says_whether_a_replica_is_alone(postgres_url):
     finally:
         for app in apps:
             app.extensions["mocknexus.store"][1].close()
+
+
+def test_a_replica_of_another_database_role_ends_the_lease_too(postgres_server):
+    """Replicas connecting as two roles: PostgreSQL hides another role's session's kind from a role without
+    pg_read_all_stats, but not its database or name; the replica alone still sees it is not alone."""
+    import uuid
+
+    suffix = uuid.uuid4().hex[:8]
+    roles = {name: f"{name}_{suffix}" for name in ("one", "two")}
+    database = "roles_" + suffix
+    url = postgres_server.create_database(database)
+    with psycopg.connect(url, autocommit=True) as admin:
+        for role in roles.values():
+            admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD 'pw'")
+            admin.execute(f"GRANT ALL ON SCHEMA public TO {role}")
+        admin.execute(f"ALTER DATABASE {database} OWNER TO {roles['one']}")
+    host = url.split("@", 1)[1]
+    one = open_store(f"postgresql://{roles['one']}:pw@{host}")
+    try:
+        one._sole.renew()
+        assert one.alone()
+        with psycopg.connect(f"postgresql://{roles['two']}:pw@{host}", application_name="mocknexus:another-role"):
+            one._sole.renew()
+            assert not one.alone()
+    finally:
+        one.close()
