@@ -10,10 +10,10 @@ database's clock:
   `application_name`, postgres_open.py): a second replica, an older mocknexus, or anyone with psql ends it.
 - It counts as held, in the replica, until LEASE_SECONDS - MARGIN_SECONDS after the statement that took or
   renewed it was sent: before the database's own expiry, which was set after that.
-- A trigger on `partitions` (every write moves a partition's row) refuses, with serialization_failure, a write
-  from any connection but the holder's while the lease runs, and takes the lease row FOR SHARE, so taking the
-  lease waits for writes already under way. So no write lands under a held lease but the holder's; a refused
-  writer waits for the lease to end (`wait_out`) and its request runs again.
+- A trigger on `partitions` (schema version 5, postgres_sql.py; every write moves a partition's row) refuses,
+  with serialization_failure, a write from any connection but the holder's while the lease runs, and takes the
+  lease row FOR SHARE, so taking the lease waits for writes already under way. So no write lands under a held
+  lease but the holder's; a refused writer waits for the lease to end (`wait_out`) and its request runs again.
 - When the holder sees another client, it stops counting the lease as held first, then ends it in the database.
   A replica that joins waits for that before it serves (`PostgresStore.__init__`).
 - Copies from before the lease may be stale: taking it reads every partition's version (the `floor`), and a
@@ -36,35 +36,13 @@ import uuid
 from collections.abc import Callable
 
 from mocknexus.store.postgres_cache import Copies, Version, newer
+from mocknexus.store.postgres_sql import literal
 
 LEASE_SECONDS = 2.0
 RENEW_SECONDS = 0.2
 TRY_SECONDS = 1.0  # how often a replica not holding it tries to take it
 MARGIN_SECONDS = 0.5  # a replica's clock may run that much (a quarter) faster than the database's
 WAIT_OUT_SECONDS = LEASE_SECONDS + 1.0  # how long a refused writer or a joining replica waits for the lease to end
-
-REFUSED = "mocknexus: another replica holds the sole lease"
-
-# Version 5 of the schema: the lease's row (always there: a writer's trigger locks it FOR SHARE, so taking the
-# lease, an UPDATE, waits for writes under way) and the trigger refusing writes from anyone but its holder.
-MIGRATION = f"""
-    CREATE TABLE sole_lease (
-        one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
-        owner TEXT NOT NULL,
-        expires_at TIMESTAMPTZ NOT NULL
-    );
-    INSERT INTO sole_lease (owner, expires_at) VALUES ('', '-infinity');
-    CREATE FUNCTION mocknexus_sole_writer() RETURNS trigger LANGUAGE plpgsql AS $f$
-    BEGIN
-        IF EXISTS (SELECT 1 FROM sole_lease WHERE owner <> current_setting('application_name')
-                   AND expires_at > clock_timestamp() FOR SHARE) THEN
-            RAISE EXCEPTION '{REFUSED}' USING ERRCODE = 'serialization_failure';
-        END IF;
-        RETURN NULL;
-    END $f$;
-    CREATE TRIGGER sole_writer BEFORE INSERT OR UPDATE OR DELETE ON partitions
-        FOR EACH STATEMENT EXECUTE FUNCTION mocknexus_sole_writer();
-"""
 
 # Another client on this database: a session of another role shows its database and application_name but not its
 # backend_type (NULL: PostgreSQL keeps it from roles without pg_read_all_stats), so NULL counts as a client.
@@ -97,14 +75,10 @@ def wait_out(me: str, run: Callable[[str], list[list[tuple]]]) -> None:
     """Until no other replica holds the lease (at most WAIT_OUT_SECONDS): a refused writer's, or a joining
     replica's, wait for the holder to see it and end the lease, or for the lease to run out. `run` sends one
     text on the caller's connection."""
-    statement = HELD_BY_ANOTHER.format(me=_literal(me))
+    statement = HELD_BY_ANOTHER.format(me=literal(me))
     deadline = time.monotonic() + WAIT_OUT_SECONDS
     while run(statement)[0][0][0] and time.monotonic() < deadline:
         time.sleep(RENEW_SECONDS / 4)
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def replica_name() -> str:
@@ -124,7 +98,7 @@ class SoleLease:
         self._send = send
         self._copies = copies
         self._lapses = -1  # `Copies.lapses` when it was taken: held only while it has not moved
-        self._literal_me = _literal(me)
+        self._literal_me = literal(me)
         self._until = 0.0  # time.monotonic() until which it is held
         self.generation = 0  # moves each time it is taken: a request's lease must be unbroken
         self._floor: dict[str, Version] = {}

@@ -12,7 +12,6 @@ from typing import Any
 
 import psycopg
 
-from mocknexus.store import postgres_sole
 from mocknexus.store.postgres_cache import Key
 from mocknexus.store.postgres_changes import DELETE, MIGRATION, PREPARED_GET, PRUNE, PUT
 
@@ -21,6 +20,9 @@ Statement = tuple[str, tuple]
 # The schema upgrade's advisory lock key (a bigint nobody else in the database uses).
 SCHEMA_LOCK = 0x6D6F636B6E7802
 EPOCH = "*"  # the `partitions` row `clear` of the root moves (no partition's name: theirs are quoted, and end in "/")
+
+# What the sole lease's trigger (version 5) says when it refuses a write (postgres_wire.py waits, then sends again).
+REFUSED = "mocknexus: another replica holds the sole lease"
 
 # Each version's DDL, applied in order to bring a database from the version before it. Text columns collate as
 # "C" (bytes): a partition's tables are a range of names (see `clear`), which a locale's collation would reorder.
@@ -58,8 +60,27 @@ MIGRATIONS: dict[int, str] = {
     # Each record's version and tombstones for deleted ones, so a read brings what changed since a replica's
     # copy (postgres_changes.py).
     4: MIGRATION,
-    # The sole replica's lease, and the trigger refusing writes from any other while it runs (postgres_sole.py).
-    5: postgres_sole.MIGRATION,
+    # The sole replica's lease (postgres_sole.py): its row, always there (a writer's trigger locks it FOR SHARE, so
+    # taking the lease, an UPDATE, waits for writes under way), and the trigger refusing writes from anyone but its
+    # holder while it runs.
+    5: f"""
+        CREATE TABLE sole_lease (
+            one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+            owner TEXT NOT NULL,
+            expires_at TIMESTAMPTZ NOT NULL
+        );
+        INSERT INTO sole_lease (owner, expires_at) VALUES ('', '-infinity');
+        CREATE FUNCTION mocknexus_sole_writer() RETURNS trigger LANGUAGE plpgsql AS $f$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM sole_lease WHERE owner <> current_setting('application_name')
+                       AND expires_at > clock_timestamp() FOR SHARE) THEN
+                RAISE EXCEPTION '{REFUSED}' USING ERRCODE = 'serialization_failure';
+            END IF;
+            RETURN NULL;
+        END $f$;
+        CREATE TRIGGER sole_writer BEFORE INSERT OR UPDATE OR DELETE ON partitions
+            FOR EACH STATEMENT EXECUTE FUNCTION mocknexus_sole_writer();
+    """,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -16,8 +16,8 @@ from psycopg.adapt import Transformer
 from mocknexus.store.base import StoreUnavailable, WorldMoved
 from mocknexus.store.postgres_changes import PREPARED_GET
 from mocknexus.store.postgres_prepared import PREPARE_ALL, PREPARED, WRITTEN_AS_SQL
-from mocknexus.store.postgres_sole import REFUSED, SoleLease, wait_out
-from mocknexus.store.postgres_sql import Statement, literal
+from mocknexus.store.postgres_sole import SoleLease, wait_out
+from mocknexus.store.postgres_sql import REFUSED, Statement, literal
 
 PING_SECONDS = 1.5  # how long the health check waits for one
 LEFT_IN_TRANSACTION = (pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR)

@@ -15,7 +15,8 @@ import pytest
 
 from mocknexus.store.postgres import PostgresStore
 from mocknexus.store.postgres_cache import Copies
-from mocknexus.store.postgres_sole import LEASE_SECONDS, REFUSED, WAIT_OUT_SECONDS
+from mocknexus.store.postgres_sole import LEASE_SECONDS, WAIT_OUT_SECONDS
+from mocknexus.store.postgres_sql import REFUSED
 from tests.store.postgres_support import counted_sends
 from tests.store.test_store_contract import decode, encode
 
