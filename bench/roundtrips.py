@@ -62,6 +62,10 @@ class _Counted:
     def wrote(self) -> bool:
         return getattr(self.inner, "wrote", True)
 
+    @property
+    def trips(self) -> int:
+        return getattr(self.inner, "trips", 0)
+
     def __enter__(self) -> None:
         self.inner.__enter__()
 

@@ -116,7 +116,7 @@ class PostgresStore(Notified, Connections, LockFreeReads, LockingReads):
         # Its first read, the first in another partition, and whether that was the one read (`_first_read`).
         local.first = local.ahead = local.used = None
         local.unsure = Unsure() if trusting else None  # what it reads unconfirmed (postgres_cache.Unsure)
-        local.judged, local.wrote = set(), False
+        local.judged, local.wrote, local.trips = set(), False, 0
         return True
 
     def _close_scope(self, failed: bool = False) -> None:

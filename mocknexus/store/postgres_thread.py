@@ -28,6 +28,7 @@ class ThreadState(threading.local):
     judged: set[str] | None = None  # partitions it confirmed once already (`Copies.advance`'s `judge`)
     wrote = False  # whether it committed a write (`Scope.wrote`)
     sole: int | None = None  # the sole lease's generation when the request began, if held (postgres_sole.py)
+    trips = 0  # round trips to the database since its request's scope opened (`Scope.trips`)
 
 
 class Transaction:
@@ -48,16 +49,17 @@ class Transaction:
 class Scope:
     """`PostgresStore.scope()`: one request; a scope entered inside another is the outer one."""
 
-    __slots__ = ("_opened", "_optimistic", "_store", "_trusting", "wrote")
+    __slots__ = ("_opened", "_optimistic", "_store", "_trusting", "trips", "wrote")
 
     def __init__(self, store: Any, optimistic: bool, trusting: bool = False) -> None:
         self._store, self._optimistic, self._trusting, self._opened = store, optimistic, trusting, False
         self.wrote = True  # once it has ended: whether its request committed a write (True if not known)
+        self.trips = 0  # once it has ended: the round trips its request made to the database
 
     def __enter__(self) -> None:
         self._opened = self._store._open_scope(self._optimistic, self._trusting)
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
         if self._opened:
-            self.wrote = self._store._local.wrote
+            self.wrote, self.trips = self._store._local.wrote, self._store._local.trips
             self._store._close_scope(failed=kind is not None)

@@ -104,6 +104,7 @@ class Connections:
                 for sql, params in statements
             ]
         )
+        self._local.trips += 1
         try:
             if conn not in self._prepared and any(sql in PREPARED for sql, _ in statements):
                 exchange(conn, PREPARE_ALL)  # once per connection, in a round trip of its own (postgres_prepared.py)

@@ -36,8 +36,11 @@ def in_scope(wsgi_app: Any, scope: Any, max_body: int) -> Any:
     A request whose method and path wrote nothing last time confirms its reads as it makes them: a read confirmed
     costs its round trip (its first), one answered from a copy a round trip to check it, and more of this
     process's CPU and the database's. One that wrote (a poll that moves a job), or is new, answers from trusted
-    copies, its commit confirming them in the round trip it costs anyway."""
-    readers: dict[tuple[str, str], None] = {}
+    copies, its commit confirming them in the round trip it costs anyway; and so does one whose reads, confirmed
+    as made, last cost two round trips or more (a token's owner, then the session in the owner's world, each
+    new to this replica): one check is then fewer."""
+    # (method, path)s that wrote nothing last time: whether they answer from trusted copies all the same
+    readers: dict[tuple[str, str], bool] = {}
 
     def app(environ: dict, start_response: Any) -> Any:
         body = _kept_body(environ, max_body)
@@ -47,7 +50,7 @@ def in_scope(wsgi_app: Any, scope: Any, max_body: int) -> Any:
         environ[RUNS_KEY] = {}  # shared by its runs (the fault its first run took: web/hooks.py)
         given = dict(environ)  # as the server gave it: a run again resolves its caller, user and session anew
         asked = (environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", ""))
-        run, trusting = environ, asked not in readers
+        run, trusting = environ, readers.get(asked, True)
         while True:
             held, answer = _Held(), None
             try:
@@ -56,10 +59,10 @@ def in_scope(wsgi_app: Any, scope: Any, max_body: int) -> Any:
                     answer = wsgi_app(run, held.start_response)
                 if getattr(entered, "wrote", True):
                     readers.pop(asked, None)
-                elif asked not in readers:
+                elif not trusting or asked not in readers:
                     if len(readers) >= MAX_READERS:
                         readers.clear()
-                    readers[asked] = None
+                    readers[asked] = not trusting and getattr(entered, "trips", 0) > 1
                 return held.pass_on(start_response, answer)
             except StaleCopy:  # what it read unconfirmed was stale: once more, confirming as it reads
                 again = trusting

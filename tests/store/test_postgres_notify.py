@@ -1,7 +1,8 @@
 """Each commit's writes pushed to the other replicas (store/postgres_notify.py): a write on one replica brings the
 other's copy to its version without a read; calls alternating between two replicas then cost a write its commit
-alone; a notification lost, late or out of order never gives a stale answer; a notification too big carries no
-writes; the listener reconnects after the database restarts."""
+alone, and a Nexus read in a session the other replica made one check; a notification lost, late or out of order
+never gives a stale answer; a notification too big carries no writes; the listener reconnects after the database
+restarts."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from mocknexus.store.postgres_cache import TRUST_AFTER, Copies
 from mocknexus.store.postgres_notify import CHANNEL, PAYLOAD_LIMIT
 from tests.postgres_server import PostgresServer
 from tests.store.postgres_support import counted_sends, deaf, heard, two_replicas
-from tests.store.test_postgres_trusted import BASIC, CHECK, _store, _update, _user
+from tests.store.test_postgres_trusted import BASIC, CHECK, CONFIRM, _store, _update, _user
 from tests.store.test_store_contract import decode, encode
 
 WORLD = "client%3Aa/"  # client:a's partition, as the database names it
+MX_BANK = "INS-1572a04c-912b-59bf-5841-332c7dfafaef"  # the bundled MX Bank
 
 
 def _at(store, version: tuple[int, int]):  # type: ignore[no-untyped-def]
@@ -122,6 +124,34 @@ def test_calls_alternating_two_replicas_cost_a_write_its_commit_alone(apps, monk
     assert _update(a, guid, metadata="last")["metadata"] == "last"
     assert len(sent) == 1 and "BEGIN" in sent[0] and CHECK in sent[0] and "COMMIT" in sent[0], sent
     assert _user(b, guid)["metadata"] == "last"
+
+
+def _session(client, n: int) -> dict[str, str]:
+    """A new MDX user and its Nexus session, made on `client` (each as the Nexus flow makes them)."""
+    key = {"MD-API-KEY": "key"}
+    made = client.post("/trusted/users.json", json={"user": {"id": f"user-{n}"}}, headers=key)
+    assert made.status_code == 200, made.get_data()
+    token = client.get(f"/trusted/users/user-{n}/api_token.json", headers=key).get_json()["api_token"]["token"]
+    session = client.post("/sessions", json={"session": {}}, headers={"MD-API-TOKEN": token}).get_json()
+    return {"MD-SESSION-TOKEN": session["session"]["token"]}
+
+
+def test_a_read_in_a_session_the_other_replica_made_is_one_check(apps, monkeypatch):
+    """A Nexus read reads its session's token in the shared partition, then the session in the owner's world:
+    confirmed as it reads, two round trips, as the token is new to this replica each time. Such a read-only call
+    answers from the trusted copies instead, with one check (web/request_scope.py)."""
+    a, b = apps
+    assert a.post("/__admin/clients/trusted/clock/freeze").status_code == 200  # no session slide: nothing written
+    sent = counted_sends(monkeypatch)
+    trips = []
+    for n in range(TRUST_AFTER + 3):
+        headers = _heard_by(b, lambda n=n: _session(a, n))
+        del sent[:]
+        reply = b.get(f"/institutions/{MX_BANK}/credentials", headers=headers)
+        assert reply.status_code == 200 and reply.get_json()["credentials"], reply.get_data()
+        trips.append(sent[:])
+    assert len(trips[1]) == 2 and CONFIRM not in trips[1][0], trips  # wrote nothing: confirmed as it read
+    assert len(trips[-1]) == 1 and CONFIRM in trips[-1][0], trips  # it cost two: trusted copies, one check
 
 
 def test_the_listener_reconnects_after_the_database_restarts(tmp_path):

@@ -52,6 +52,10 @@ class _Counting:
     def wrote(self) -> bool:
         return self.inner.wrote
 
+    @property
+    def trips(self) -> int:
+        return self.inner.trips
+
     def __enter__(self) -> None:
         self.inner.__enter__()
 
