@@ -50,8 +50,16 @@ LOOK_SECONDS = 5.0  # a wait on the socket looks at the connection this often (a
 # A cut without a word from the peer (a network gone) is found by TCP keepalives, not by waiting forever.
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
 
-_EPOCH = "(SELECT version FROM partitions WHERE name = '*')"
-_VERSION = "(SELECT version FROM partitions WHERE name = %s)"  # after the commit's BUMP: the version after
+# The notice, prepared on each connection (postgres_prepared.py; as text it was planned anew at every commit):
+# its payload's head, the epoch and each partition's version after the commit's BUMP ($2: the names as a JSON
+# array), and its tail.
+NOTICE = "EXECUTE mocknexus_notice(%s, %s, %s)"
+PREPARE_NOTICE = (
+    "PREPARE mocknexus_notice(text, text, text) AS "
+    f"SELECT pg_notify('{CHANNEL}', $1 || (SELECT version FROM partitions WHERE name = '*') || coalesce(("
+    "SELECT string_agg(',' || p.version, '' ORDER BY n.i) FROM json_array_elements_text($2::json) "
+    "WITH ORDINALITY AS n(name, i) JOIN partitions p ON p.name = n.name), '') || $3)"
+)
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +75,7 @@ def notice(origin: str, names: list[str], writes: dict[Key, str | None]) -> list
     tail = "]," + json.dumps(per, ensure_ascii=False, separators=(",", ":")) + "]"
     if len(head) + len(tail.encode()) + 20 * (len(names) + 1) > PAYLOAD_LIMIT:
         tail = "],null]"
-    versions = ", ".join([_EPOCH] + [_VERSION] * len(names))
-    return [(f"SELECT pg_notify('{CHANNEL}', %s || concat_ws(',', {versions}) || %s)", (head, *names, tail))]
+    return [(NOTICE, (head, json.dumps(names), tail))]
 
 
 class Listener:

@@ -13,6 +13,7 @@ database 0.8-1.1 ms as text, 0.4-0.6 ms prepared; the flow's whole, 9.8-10 ms, 5
 from __future__ import annotations
 
 from mocknexus.store import postgres_changes as changes
+from mocknexus.store import postgres_notify as notify
 from mocknexus.store import postgres_sql as sql
 
 # Each statement that runs one (as the store's statement lists carry it: `EXECUTE name(%s, ...)`), and its PREPARE.
@@ -31,6 +32,7 @@ STATEMENTS = {
     changes.DELETE: changes.PREPARE_DELETE,
     sql.PREPARED_CHECK: sql.PREPARE_CHECK,
     sql.TAKE_LEASE: sql.PREPARE_TAKE_LEASE,
+    notify.NOTICE: notify.PREPARE_NOTICE,
 }
 
 # Every one in one text. DEALLOCATE ALL first: on a connection where they failed part way (a PREPARE is not

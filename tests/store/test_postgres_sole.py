@@ -15,6 +15,7 @@ import pytest
 
 from mocknexus.store.postgres import PostgresStore
 from mocknexus.store.postgres_cache import Copies
+from mocknexus.store.postgres_notify import NOTICE
 from mocknexus.store.postgres_sole import LEASE_SECONDS, WAIT_OUT_SECONDS
 from mocknexus.store.postgres_sql import REFUSED
 from tests.store.postgres_support import counted_sends
@@ -67,7 +68,7 @@ def test_a_replica_alone_tells_no_other_replica_what_it_wrote(postgres_url, monk
         assert store.alone()
         with world.transaction():
             world.put("users", "u", {"name": "two"})
-        assert ["pg_notify" in text for text in sent] == [True, False]
+        assert [NOTICE in text for text in sent] == [True, False]
     finally:
         store.close()
 
