@@ -89,7 +89,8 @@ class PostgresStore(Notified, Connections, LockFreeReads, LockingReads):
         self._prefix = ""  # a partition's: "<quoted name>/", as in sqlite.py
         self.replica = replica_name()
         self._pool = open_pool(url, pool_size, self.display, self._scrub, self.replica)
-        self._listener = Listener(url, self._copies, self.replica)  # other replicas' commits (postgres_notify.py)
+        # Other replicas' commits (postgres_notify.py), their records decoded as they arrive.
+        self._listener = Listener(url, self._copies, self.replica, self._decoded.warm)
         self._transaction = Transaction(self)  # `transaction()`, for every thread (its state is the thread's)
         with self._pool.connection() as conn:  # a replica joining waits for one alone before to see it and go
             wait_out(self.replica, lambda text: exchange(conn, text))
@@ -300,7 +301,9 @@ class PostgresStore(Notified, Connections, LockFreeReads, LockingReads):
         return None if text is None else self._decoded.value(table, text)
 
     def put(self, table: str, key: str, value: Any) -> None:
-        self._store(self._prefix + table, key, self._encode(table, value))
+        text = self._encode(table, value)
+        self._store(self._prefix + table, key, text)
+        self._decoded.keep(table, text, value)
 
     def delete(self, table: str, key: str) -> None:
         self._store(self._prefix + table, key, None)

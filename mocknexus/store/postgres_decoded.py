@@ -14,6 +14,7 @@ immutable).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import datetime
@@ -59,16 +60,32 @@ class Decoded:
         """The value `text` decodes to in `table`, a copy of its own for the caller."""
         found = self._kept.get((table, text))
         if found is None:
-            value = self._decode(table, text)
-            found = (value, copier(type(value)))
-            with self._lock:
-                if self._chars + len(text) > self._max_chars:
-                    self._kept.clear()
-                    self._chars = 0
-                self._kept[(table, text)] = found
-                self._chars += len(text)
+            found = self._keep(table, text, self._decode(table, text))
         value, copy_of = found
         return value if copy_of is None else copy_of(value)
+
+    def keep(self, table: str, text: str, value: Any) -> None:
+        """`value`, just encoded as `text` by this replica (a write): its next read here needs no decode. A copy
+        is kept, as the writer may change `value` after."""
+        if (table, text) not in self._kept:
+            self._keep(table, text, copy_of(value))
+
+    def warm(self, table: str, text: str) -> None:
+        """`text` decoded now, ahead of a read (another replica wrote it: postgres_notify.py, off a request's
+        thread). A text that does not decode is left to the read, which fails as it would have."""
+        if (table, text) not in self._kept:
+            with contextlib.suppress(Exception):  # whatever the decoder raises: the read raises it, not the listener
+                self._keep(table, text, self._decode(table, text))
+
+    def _keep(self, table: str, text: str, value: Any) -> tuple[Any, Copier | None]:
+        found = (value, copier(type(value)))
+        with self._lock:
+            if self._chars + len(text) > self._max_chars:
+                self._kept.clear()
+                self._chars = 0
+            self._kept[(table, text)] = found
+            self._chars += len(text)
+        return found
 
 
 _copiers: dict[type, Copier | None] = {}

@@ -34,6 +34,7 @@ import logging
 import os
 import select
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -63,6 +64,8 @@ PREPARE_NOTICE = (
 
 log = logging.getLogger(__name__)
 
+Warm = Callable[[str, str], None]  # a record's text, by its table (without its partition), decoded ahead of a read
+
 
 def notice(origin: str, names: list[str], writes: dict[Key, str | None]) -> list[Statement]:
     """The statement telling the other replicas a commit moved `names` with `writes` (none if it moved nothing),
@@ -82,12 +85,12 @@ class Listener:
     """A replica's LISTEN on CHANNEL: a connection of its own, a daemon thread waiting on its socket, and
     `drain` for a request's scope to take in what has arrived. `origin` names this replica in its notices."""
 
-    def __init__(self, url: str, copies: Copies, origin: str) -> None:
+    def __init__(self, url: str, copies: Copies, origin: str, warm: Warm | None = None) -> None:
         self.origin = origin  # the replica's name (postgres_sole.replica_name), its connections' application_name
         self._own = ("[" + json.dumps(origin) + ",").encode()  # how this replica's own notices begin
         self.applied = 0  # notifications from other replicas taken in (tests and measurements read it)
         self.connected = 0  # connections made (listening): more than one, it reconnected
-        self._url, self._copies = url, copies
+        self._url, self._copies, self._warm = url, copies, warm
         self._lock = threading.Lock()  # the connection's input: the thread's wait and a scope's `drain`
         self._conn: psycopg.Connection | None = None
         self._stopped = threading.Event()
@@ -113,17 +116,20 @@ class Listener:
         with self._lock, contextlib.suppress(psycopg.Error):
             self._take()
 
-    def _take(self) -> None:
-        """Under the lock: what the connection has received, applied (psycopg.Error if it is lost)."""
+    def _take(self) -> list[dict[Key, str | None]]:
+        """Under the lock: what the connection has received, applied (psycopg.Error if it is lost); the writes
+        applied, per partition."""
         conn = self._conn
         if conn is None:
-            return
+            return []
         pgconn = conn.pgconn
         pgconn.consume_input()
+        applied: list[dict[Key, str | None]] = []
         while (note := pgconn.notifies()) is not None:
-            self._apply(note.extra)
+            self._apply(note.extra, applied)
+        return applied
 
-    def _apply(self, payload: bytes) -> None:
+    def _apply(self, payload: bytes, applied: list[dict[Key, str | None]] | None = None) -> None:
         if payload.startswith(self._own):
             return  # this replica's own commit: its copies followed it
         try:
@@ -138,7 +144,20 @@ class Listener:
             return  # not a notice of this mocknexus's
         for name, before, after, changes in moved:
             self._copies.follow(name, before, after, changes)
+            if applied is not None:
+                applied.append(changes)
         self.applied += 1
+
+    def _warmed(self, applied: list[dict[Key, str | None]]) -> None:
+        """The records another replica wrote, decoded now on this thread, while the next call is on its way: a
+        request that reads them finds them decoded (postgres_decoded.Decoded.warm)."""
+        warm = self._warm
+        if warm is None:
+            return
+        for changes in applied:
+            for (name, _), text in changes.items():
+                if text is not None:
+                    warm(name[len(partition_of(name)) :], text)
 
     def _run(self) -> None:
         backoff = BACKOFF_SECONDS[0]
@@ -167,7 +186,8 @@ class Listener:
                 return
             if ready:
                 with self._lock:
-                    self._take()
+                    applied = self._take()
+                self._warmed(applied)
             if conn.pgconn.status != pq.ConnStatus.OK:
                 raise psycopg.OperationalError("connection lost")
 
