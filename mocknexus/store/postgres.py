@@ -90,11 +90,11 @@ class PostgresStore(Notified, Connections, LockFreeReads, LockingReads):
         self.replica = replica_name()
         self._pool = open_pool(url, pool_size, self.display, self._scrub, self.replica)
         # Other replicas' commits (postgres_notify.py), their records decoded as they arrive.
-        self._listener = Listener(url, self._copies, self.replica, self._decoded.warm)
+        self._listener = Listener(url, self._copies, self.replica, self._send_aside, self._decoded.warm)
         self._transaction = Transaction(self)  # `transaction()`, for every thread (its state is the thread's)
         with self._pool.connection() as conn:  # a replica joining waits for one alone before to see it and go
             wait_out(self.replica, lambda text: exchange(conn, text))
-        self._sole = SoleLease(self.replica, self._sole_send, self._copies, enabled=sole)  # postgres_sole.py
+        self._sole = SoleLease(self.replica, self._send_aside, self._copies, enabled=sole)  # postgres_sole.py
 
     # ---- transactions and request scopes -----------------------------------------------------------------
 

@@ -1,15 +1,21 @@
 """Each commit's writes pushed to the other replicas, so their copies are current before the next call reaches them.
 
 A commit that moves partitions' versions (postgres.py `_commit` and `_store`, postgres_reads.py
-`_commit_optimistic`; not a `clear`, which drops copies) carries, in its own round trip, a `pg_notify` on CHANNEL
-(`notice`). Its payload names the replica that wrote (its name, `Listener.origin`), each partition written with
-its version after the commit and the epoch (the version before is one less: the writer's BUMP moved it by one
-under the row's lock), and the writes per partition (table, key, text or null: deleted) when they fit
-PostgreSQL's payload limit, else null. PostgreSQL delivers a notification only once its transaction commits, in
-commit order.
+`_commit_optimistic`; not a `clear`, which drops copies) carries, in its own round trip, a `pg_notify` to each
+other replica's channel (`notice`, a prepared statement). Its payload names the replica that wrote (its name,
+`Listener.origin`), each partition written with its version after the commit and the epoch (the version before
+is one less: the writer's BUMP moved it by one under the row's lock), and the writes per partition (table, key,
+text or null: deleted) when they fit PostgreSQL's payload limit, else null. PostgreSQL delivers a notification
+only once its transaction commits, in commit order.
 
 Each replica listens on a connection of its own (not the pool's; autocommit), waited on by a daemon thread that
-reconnects with a backoff when the database goes away (`Listener`). A notification from another replica brings
+reconnects with a backoff when the database goes away (`Listener`). It listens on a channel of its own
+(`channel_of` its name), so its own commits never wake it, and on CHANNEL, where each replica says it has
+started: the others tell it of their commits from then on (`Listener.peers`). Every PEERS_SECONDS each looks at
+which replicas are connected (`pg_stat_activity`, by their connections' application_name), so one that has gone
+is told nothing more. A replica not yet known misses notices, which costs it a round trip, never an answer (below).
+A notification's records are decoded on the listener's thread as they arrive (`Decoded.warm`), while the next
+call is on its way. A notification from another replica brings
 this replica's copy of each partition from the version before to the version after with the writes
 (`Copies.follow`: only a copy kept at exactly the version before; any other is left as it is, and a partition
 without a copy here gets none). A request's scope first takes in the notifications already arrived, without
@@ -29,11 +35,13 @@ notification lost, late or out of order costs a round trip or a re-run, never a 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
 import select
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -41,52 +49,71 @@ import psycopg
 from psycopg import pq
 
 from mocknexus.store.postgres_cache import Copies, Key
-from mocknexus.store.postgres_sql import Statement, partition_of
+from mocknexus.store.postgres_sole import REPLICA_PREFIX
+from mocknexus.store.postgres_sql import Statement, literal, partition_of
 
-CHANNEL = "mocknexus_copies"
+CHANNEL = "mocknexus_copies"  # where replicas say they have started (and where an older mocknexus sends notices)
 PAYLOAD_LIMIT = 7000  # bytes: PostgreSQL refuses a payload of 8000 or more; the versions' digits are added after
 CONNECT_SECONDS = 10
 BACKOFF_SECONDS = (0.05, 2.0)  # the first wait before reconnecting, and the longest
 LOOK_SECONDS = 5.0  # a wait on the socket looks at the connection this often (a scope's `drain` may find it lost)
+PEERS_SECONDS = 1.0  # how often a replica looks at which other replicas are connected (`Listener.peers`)
 # A cut without a word from the peer (a network gone) is found by TCP keepalives, not by waiting forever.
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
 
 # The notice, prepared on each connection (postgres_prepared.py; as text it was planned anew at every commit):
-# its payload's head, the epoch and each partition's version after the commit's BUMP ($2: the names as a JSON
-# array), and its tail.
-NOTICE = "EXECUTE mocknexus_notice(%s, %s, %s)"
+# to each channel of $1 (a JSON array), its payload's head, the epoch and each partition's version after the
+# commit's BUMP ($3: the names as a JSON array), and its tail.
+NOTICE = "EXECUTE mocknexus_notice(%s, %s, %s, %s)"
 PREPARE_NOTICE = (
-    "PREPARE mocknexus_notice(text, text, text) AS "
-    f"SELECT pg_notify('{CHANNEL}', $1 || (SELECT version FROM partitions WHERE name = '*') || coalesce(("
-    "SELECT string_agg(',' || p.version, '' ORDER BY n.i) FROM json_array_elements_text($2::json) "
-    "WITH ORDINALITY AS n(name, i) JOIN partitions p ON p.name = n.name), '') || $3)"
+    "PREPARE mocknexus_notice(text, text, text, text) AS "
+    "SELECT pg_notify(c, m.payload) FROM json_array_elements_text($1::json) AS c, (SELECT $2 || "
+    "(SELECT version FROM partitions WHERE name = '*') || coalesce((SELECT string_agg(',' || p.version, '' "
+    "ORDER BY n.i) FROM json_array_elements_text($3::json) WITH ORDINALITY AS n(name, i) "
+    "JOIN partitions p ON p.name = n.name), '') || $4 AS payload) AS m"
+)
+# The other replicas connected to this database: their connections' application_name (postgres_sole.replica_name).
+PEERS = (
+    "SELECT DISTINCT application_name FROM pg_stat_activity WHERE datname = current_database() "
+    "AND application_name LIKE '" + REPLICA_PREFIX + "%' AND application_name <> {me}"
 )
 
 log = logging.getLogger(__name__)
 
 Warm = Callable[[str, str], None]  # a record's text, by its table (without its partition), decoded ahead of a read
+Ask = Callable[[str], list[list[tuple]]]  # statements' text in one round trip on a pooled connection: their rows
 
 
-def notice(origin: str, names: list[str], writes: dict[Key, str | None]) -> list[Statement]:
-    """The statement telling the other replicas a commit moved `names` with `writes` (none if it moved nothing),
-    sent after its BUMPs and writes, before its COMMIT. Its payload, as JSON: [origin, names, [epoch, each
-    partition's version after], each partition's writes as [table, key, text or null], or null if too big]."""
-    if not names:
+def channel_of(replica: str) -> str:
+    """The channel a replica listens on for the others' notices (an identifier: under PostgreSQL's 63 bytes)."""
+    return CHANNEL + ":" + hashlib.sha256(replica.encode()).hexdigest()[:24]
+
+
+def notice(origin: str, names: list[str], writes: dict[Key, str | None], peers: tuple[str, ...]) -> list[Statement]:
+    """The statement telling the other replicas (`peers`: their channels) a commit moved `names` with `writes`
+    (none if it moved nothing, or there is no other), sent after its BUMPs and writes, before its COMMIT. Its
+    payload, as JSON: [origin, names, [epoch, each partition's version after], each partition's writes as
+    [table, key, text or null], or null if too big]."""
+    if not names or not peers:
         return []
     per = [[[tbl, key, text] for (tbl, key), text in writes.items() if partition_of(tbl) == name] for name in names]
     head = "[" + json.dumps(origin) + "," + json.dumps(names) + ",["
     tail = "]," + json.dumps(per, ensure_ascii=False, separators=(",", ":")) + "]"
     if len(head) + len(tail.encode()) + 20 * (len(names) + 1) > PAYLOAD_LIMIT:
         tail = "],null]"
-    return [(NOTICE, (head, json.dumps(names), tail))]
+    return [(NOTICE, (json.dumps(peers), head, json.dumps(names), tail))]
 
 
 class Listener:
-    """A replica's LISTEN on CHANNEL: a connection of its own, a daemon thread waiting on its socket, and
-    `drain` for a request's scope to take in what has arrived. `origin` names this replica in its notices."""
+    """A replica's LISTEN on its channel and CHANNEL: a connection of its own, a daemon thread waiting on its
+    socket, and `drain` for a request's scope to take in what has arrived. `origin` names this replica in its
+    notices; `peers` are the channels its commits' notices go to."""
 
-    def __init__(self, url: str, copies: Copies, origin: str, warm: Warm | None = None) -> None:
+    def __init__(self, url: str, copies: Copies, origin: str, ask: Ask | None = None, warm: Warm | None = None) -> None:
         self.origin = origin  # the replica's name (postgres_sole.replica_name), its connections' application_name
+        self.channel = channel_of(origin)  # where it hears the others' notices
+        self.peers: tuple[str, ...] = ()  # the other replicas' channels: where its commits' notices go
+        self._ask, self._peers_due = ask, 0.0  # `ask`: a round trip on a pooled connection (`_look_at_peers`)
         self._own = ("[" + json.dumps(origin) + ",").encode()  # how this replica's own notices begin
         self.applied = 0  # notifications from other replicas taken in (tests and measurements read it)
         self.connected = 0  # connections made (listening): more than one, it reconnected
@@ -104,7 +131,10 @@ class Listener:
         conn = psycopg.connect(
             self._url, autocommit=True, connect_timeout=CONNECT_SECONDS, application_name=self.origin, **KEEPALIVES
         )
+        # Its own channel, and the shared one, where it says it is here: the others send it notices from then on.
         conn.execute(f"LISTEN {CHANNEL}")
+        conn.execute(f'LISTEN "{self.channel}"')
+        conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, self.origin))
         self.connected += 1
         return conn
 
@@ -130,8 +160,11 @@ class Listener:
         return applied
 
     def _apply(self, payload: bytes, applied: list[dict[Key, str | None]] | None = None) -> None:
+        if not payload.startswith(b"["):  # a replica that has started: its name
+            self._met(payload.decode(errors="replace"))
+            return
         if payload.startswith(self._own):
-            return  # this replica's own commit: its copies followed it
+            return  # this replica's own commit (an older mocknexus sent them to all): its copies followed it
         try:
             origin, names, versions, writes = json.loads(payload)
             if origin == self.origin or writes is None:
@@ -147,6 +180,23 @@ class Listener:
             if applied is not None:
                 applied.append(changes)
         self.applied += 1
+
+    def _met(self, replica: str) -> None:
+        """Another replica said it has started: this one's commits tell it from now on."""
+        if replica != self.origin and replica.startswith(REPLICA_PREFIX) and channel_of(replica) not in self.peers:
+            self.peers = (*self.peers, channel_of(replica))
+
+    def _look_at_peers(self) -> None:
+        """Which other replicas are connected now (one that went away is told nothing more), every PEERS_SECONDS;
+        if the database cannot say, those known stay."""
+        self._peers_due = time.monotonic() + PEERS_SECONDS
+        if self._ask is None:
+            return
+        try:
+            rows = self._ask(PEERS.format(me=literal(self.origin)))[0]
+        except Exception:  # the database away: the listener's own connection finds it too
+            return
+        self.peers = tuple(sorted(channel_of(name) for (name,) in rows))
 
     def _warmed(self, applied: list[dict[Key, str | None]]) -> None:
         """The records another replica wrote, decoded now on this thread, while the next call is on its way: a
@@ -181,13 +231,16 @@ class Listener:
     def _listen(self, conn: Any) -> None:
         """Wait on the connection's socket and take in what arrives, until it is lost or `close`."""
         while not self._stopped.is_set():
-            ready, _, _ = select.select([conn.pgconn.socket, self._wake_read], [], [], LOOK_SECONDS)
+            wait = min(LOOK_SECONDS, max(0.0, self._peers_due - time.monotonic()))
+            ready, _, _ = select.select([conn.pgconn.socket, self._wake_read], [], [], wait)
             if self._stopped.is_set():
                 return
             if ready:
                 with self._lock:
                     applied = self._take()
                 self._warmed(applied)
+            if time.monotonic() >= self._peers_due:
+                self._look_at_peers()
             if conn.pgconn.status != pq.ConnStatus.OK:
                 raise psycopg.OperationalError("connection lost")
 
@@ -221,7 +274,7 @@ class Notified:
         starts with no copy, or finds its copies behind and brings them forward, as without notices."""
         if self._sole.held() is not None:
             return []
-        return notice(self._listener.origin, names, writes)
+        return notice(self._listener.origin, names, writes, self._listener.peers)
 
     def close(self) -> None:
         self._listener.close()

@@ -81,9 +81,12 @@ def wait_out(me: str, run: Callable[[str], list[list[tuple]]]) -> None:
         time.sleep(RENEW_SECONDS / 4)
 
 
+REPLICA_PREFIX = "mocknexus:"  # every replica's name begins so (postgres_notify.py finds its peers by it)
+
+
 def replica_name() -> str:
     """A replica's name, its connections' application_name (under PostgreSQL's 63 bytes)."""
-    return "mocknexus:" + uuid.uuid4().hex[:16]
+    return REPLICA_PREFIX + uuid.uuid4().hex[:16]
 
 
 class SoleLease:

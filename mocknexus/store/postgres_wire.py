@@ -184,8 +184,9 @@ class Connections:
                 self._give_back(conn)
             self._drop_dead()
 
-    def _sole_send(self, text: str) -> list[list[tuple]]:
-        """The sole lease's statements (postgres_sole.py), on a pooled connection of their own."""
+    def _send_aside(self, text: str) -> list[list[tuple]]:
+        """Statements of a replica's own (the sole lease's, postgres_sole.py; the listener's look at its peers,
+        postgres_notify.py), on a pooled connection of their own."""
         with self._pool.connection() as conn:
             return exchange(conn, text)
 

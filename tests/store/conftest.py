@@ -12,7 +12,7 @@ import pytest
 
 from mocknexus.app import create_app
 from mocknexus.config import Config
-from tests.store.postgres_support import two_replicas
+from tests.store.postgres_support import met, two_replicas
 from tests.store.test_store_contract import decode, encode
 
 
@@ -26,6 +26,7 @@ def apps(postgres_server) -> Iterator[list[Any]]:
     """Two replicas (apps in this process, as Flask test clients) on one fresh database."""
     url = postgres_server.create_database("apps_" + uuid.uuid4().hex[:16])
     made = [create_app(Config.from_env({"MOCKNEXUS_STORE": url})) for _ in range(2)]
+    met(*(app.extensions["mocknexus.store"][1] for app in made))
     yield [app.test_client() for app in made]
     for app in made:
         app.extensions["mocknexus.background"].stop()

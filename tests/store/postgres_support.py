@@ -1,5 +1,6 @@
 """What the PostgreSQL store's own tests share: two stores on one database as two replicas, and a count of the
-round trips a store sends, replicas that hear no other's commits, and a bounded wait for what they hear."""
+round trips a store sends, replicas that hear no other's commits, and bounded waits for what they hear (each other
+starting, a commit)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def two_replicas(url: str, encode: Callable, decode: Callable) -> Iterator[tuple
     after the test (a fixture's body: `yield from two_replicas(...)`)."""
     one, two = PostgresStore(url, encode, decode), PostgresStore(url, encode, decode)
     try:
+        met(one, two)
         yield one.partition("client:a"), two.partition("client:a")
     finally:
         one.close()
@@ -42,6 +44,14 @@ def deaf(*stores: Any) -> None:
     notification to them were lost, so their copies fall behind and only the database's checks keep them right."""
     for store in stores:
         store._listener.close()
+
+
+def met(*stores: Any) -> None:
+    """Until each replica knows every other (store/postgres_notify.py: its commits are told to those it knows), as
+    a replica learns of one that starts a moment after it has."""
+    for store in stores:
+        others = {other._listener.channel for other in stores if other is not store}
+        heard(store, lambda store=store, others=others: others <= set(store._listener.peers))
 
 
 def heard(store: Any, until: Callable[[], bool], seconds: float = 10.0) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from mocknexus.store.base import StaleCopy
 from mocknexus.store.postgres_cache import TRUST_AFTER, Copies
-from mocknexus.store.postgres_notify import CHANNEL, PAYLOAD_LIMIT
+from mocknexus.store.postgres_notify import PAYLOAD_LIMIT
 from tests.postgres_server import PostgresServer
 from tests.store.postgres_support import counted_sends, deaf, heard, two_replicas
 from tests.store.test_postgres_trusted import BASIC, CHECK, CONFIRM, _store, _update, _user
@@ -61,8 +61,8 @@ def test_a_commit_too_big_for_a_notification_moves_no_copy_and_the_next_read_bri
     with two.scope():
         assert two.get("users", "u") == "small"
     big = "x" * PAYLOAD_LIMIT
-    with psycopg.connect(two._listener._url, autocommit=True) as conn:  # what the notification says
-        conn.execute(f"LISTEN {CHANNEL}")
+    with psycopg.connect(two._listener._url, autocommit=True) as conn:  # what the notification to two says
+        conn.execute(f'LISTEN "{two._listener.channel}"')
         one.put("users", "u", big)
         note = next(conn.notifies(timeout=10, stop_after=1))
     assert note.payload.endswith(",null]") and len(note.payload) < PAYLOAD_LIMIT + 100
@@ -76,7 +76,7 @@ def test_a_notification_lost_late_or_out_of_order_never_gives_a_stale_answer(rep
     one, two = replicas
     deaf(two)
     with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute(f"LISTEN {CHANNEL}")
+        conn.execute(f'LISTEN "{two._listener.channel}"')  # one still tells two (its connections are there)
         one.put("users", "u", 1)
         with two.scope():
             assert two.get("users", "u") == 1
@@ -145,7 +145,10 @@ def test_a_read_in_a_session_the_other_replica_made_is_one_check(apps, monkeypat
     sent = counted_sends(monkeypatch)
     trips = []
     for n in range(TRUST_AFTER + 3):
-        headers = _heard_by(b, lambda n=n: _session(a, n))
+        headers = _session(a, n)
+        copies = _store(b)._copies  # b has heard of the session's token (its last commit there): in its copy
+        token = ("token_owners", headers["MD-SESSION-TOKEN"])
+        heard(_store(b), lambda copies=copies, token=token: token in getattr(copies.current(""), "records", {}))
         del sent[:]
         reply = b.get(f"/institutions/{MX_BANK}/credentials", headers=headers)
         assert reply.status_code == 200 and reply.get_json()["credentials"], reply.get_data()
@@ -198,10 +201,8 @@ def test_the_listener_reconnects_when_its_connection_is_ended(replicas, postgres
     with two.scope():
         assert two.get("users", "u") == 1
     with psycopg.connect(postgres_url, autocommit=True) as conn:
-        ended = conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s AND query LIKE 'LISTEN%%'",
-            (two.replica,),
-        ).fetchall()
+        listening = two._listener._conn.info.backend_pid  # the listener's session, as PostgreSQL names it
+        ended = conn.execute("SELECT pg_terminate_backend(%s)", (listening,)).fetchall()
     assert ended == [(True,)]
     heard(two, lambda: two._listener.connected == 2)  # listening again, on its own
     one.put("users", "u", 2)

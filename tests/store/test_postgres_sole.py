@@ -61,6 +61,7 @@ def test_a_replica_alone_tells_no_other_replica_what_it_wrote(postgres_url, monk
     store = open_store(postgres_url)
     try:
         world = store.partition("client:a")
+        store._listener.peers = ("mocknexus_copies:another",)  # as if another replica had been here
         sent = counted_sends(monkeypatch)
         with world.transaction():
             world.put("users", "u", {"name": "one"})
