@@ -97,8 +97,8 @@ def copier(kind: type) -> Copier | None:
         return _copiers[kind]
     except KeyError:
         pass
-    if kind in IMMUTABLE or issubclass(kind, enum.Enum):
-        IMMUTABLE.add(kind)  # an enum's members: checked as the built-in ones are, without a call
+    if kind in IMMUTABLE or issubclass(kind, enum.Enum) or _frozen_record(kind):
+        IMMUTABLE.add(kind)  # an enum's members, a frozen record: checked as the built-in ones are, without a call
         found = None
     elif kind is dict:
         found = _copy_dict
@@ -183,9 +183,20 @@ def _attribute_copier(kind: type) -> Copier:
     return copy_record
 
 
+def _frozen_record(kind: type) -> bool:
+    """A frozen dataclass whose every field is immutable (a timeline's entry): shared, never copied."""
+    if not (dataclasses.is_dataclass(kind) and kind.__dataclass_params__.frozen):  # type: ignore[attr-defined]
+        return False
+    try:
+        hints = typing.get_type_hints(kind)
+    except (NameError, TypeError):
+        return False
+    return all(_immutable(hints.get(f.name, Any)) for f in dataclasses.fields(kind))
+
+
 def _immutable(hint: Any) -> bool:
     """Whether every value of type `hint` is immutable (an optional one too)."""
-    if hint in IMMUTABLE or (isinstance(hint, type) and issubclass(hint, enum.Enum)):
+    if hint in IMMUTABLE or (isinstance(hint, type) and (issubclass(hint, enum.Enum) or _frozen_record(hint))):
         return True
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         return all(_immutable(option) for option in typing.get_args(hint))

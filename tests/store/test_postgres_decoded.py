@@ -47,7 +47,7 @@ def _change_everything(member: Member) -> None:
     member.name = "changed"
     member.credentials["CRD-1"] = "changed"
     member.use_cases.append("MONEY_MOVEMENT")
-    member.status_history[0].aggregating = True
+    member.status_history.pop()  # an entry is frozen: the timeline itself changes
     member.status_history.append(StatusChange(status=ConnectionStatus.DENIED, at=AT, aggregating=False))
     assert member.job is not None
     member.job.step_polls = 9
@@ -133,3 +133,13 @@ def test_decoded_values_are_kept_by_their_text_and_bounded():
     kept.value("t", "ghijkl")  # past the bound: everything kept is dropped, then this one kept
     kept.value("t", "abcdef")
     assert calls == ["abcdef", "ghijkl", "abcdef"]
+
+
+def test_a_timeline_entry_is_shared_by_the_copies_not_copied():
+    """A member's timeline entries never change once made (frozen): each copy has a timeline of its own, holding
+    the same entries."""
+    member = _member()
+    copy = copy_of(member)
+    assert copy.status_history is not member.status_history and copy.status_history == member.status_history
+    assert copy.status_history[0] is member.status_history[0]
+    assert copy.job is not member.job and copy.job.challenges[0] is not member.job.challenges[0]

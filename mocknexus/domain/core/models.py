@@ -90,10 +90,11 @@ class Job:
     is_background: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class StatusChange:
     """One entry of a member's timeline: the status it entered, when by the emulator's clock, and the request
-    during which the change happened (a job moves lazily, so that is the request that observed it)."""
+    during which the change happened (a job moves lazily, so that is the request that observed it). Never
+    changed once made (frozen): a store that hands out copies shares it (store/postgres_decoded.py)."""
 
     status: ConnectionStatus
     at: datetime
