@@ -77,14 +77,16 @@ def get(url: str, path: str, headers: dict | None = None, timeout: float = 10) -
 class Server:
     """One server process on 127.0.0.1."""
 
-    def __init__(self, name: str, argv: list[str], port: int, health: str, env: dict | None = None) -> None:
+    def __init__(
+        self, name: str, argv: list[str], port: int, health: str, env: dict | None = None, cwd: str | Path = ROOT
+    ) -> None:
         self.name, self.port, self.health = name, port, health
         self.url = f"http://127.0.0.1:{port}"
         started = time.perf_counter()
         self.proc = subprocess.Popen(
             argv,
             env={**os.environ, "MOCKNEXUS_HOST": "127.0.0.1", **(env or {})},
-            cwd=ROOT,
+            cwd=cwd,  # another checkout's: `python -m mocknexus` imports the one it runs in (bench/flow_cpu.py)
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
