@@ -47,6 +47,9 @@ class MemoryStore:
             snapshot = list(self._tables.get(table, {}).values())
         return iter(snapshot)
 
+    def shared_values(self, table: str) -> Iterator[Any]:
+        return self.values(table)
+
     def items(self, table: str) -> Iterator[tuple[str, Any]]:
         with self._lock:
             snapshot = list(self._tables.get(table, {}).items())

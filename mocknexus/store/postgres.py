@@ -311,6 +311,9 @@ class PostgresStore(Notified, Connections, LockFreeReads, LockingReads):
     def values(self, table: str) -> Iterator[Any]:
         return iter([self._decoded.value(table, text) for text in self._table_texts(table).values()])
 
+    def shared_values(self, table: str) -> Iterator[Any]:
+        return iter([self._decoded.shared(table, text) for text in self._table_texts(table).values()])
+
     def items(self, table: str) -> Iterator[tuple[str, Any]]:
         return iter([(key, self._decoded.value(table, text)) for key, text in self._table_texts(table).items()])
 

@@ -64,6 +64,13 @@ class Decoded:
         value, copy_of = found
         return value if copy_of is None else copy_of(value)
 
+    def shared(self, table: str, text: str) -> Any:
+        """The value kept for `text`, not a copy: for a caller that changes nothing (`Store.shared_values`)."""
+        found = self._kept.get((table, text))
+        if found is None:
+            found = self._keep(table, text, self._decode(table, text))
+        return found[0]
+
     def keep(self, table: str, text: str, value: Any) -> None:
         """`value`, just encoded as `text` by this replica (a write): its next read here needs no decode. A copy
         is kept, as the writer may change `value` after."""

@@ -65,6 +65,9 @@ class ReadOnlyView:
     def values(self, table: str) -> Iterator[Any]:
         return (value for _, value in self.items(table))
 
+    def shared_values(self, table: str) -> Iterator[Any]:
+        return self.values(table)
+
     def items(self, table: str) -> Iterator[tuple[str, Any]]:
         scratch = self._scratch() or {}
         base = [(key, self.get(table, key)) for key, _ in self._base.items(table) if (table, key) not in scratch]

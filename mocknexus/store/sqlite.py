@@ -95,6 +95,9 @@ class SQLiteStore:
         rows = self._conn().execute("SELECT value FROM records WHERE tbl = ?", (self._prefix + table,)).fetchall()
         return iter([self._decode(table, text) for (text,) in rows])
 
+    def shared_values(self, table: str) -> Iterator[Any]:
+        return self.values(table)  # decoded at each read: nothing is kept to share
+
     def items(self, table: str) -> Iterator[tuple[str, Any]]:
         rows = self._conn().execute("SELECT key, value FROM records WHERE tbl = ?", (self._prefix + table,)).fetchall()
         return iter([(key, self._decode(table, text)) for key, text in rows])

@@ -160,3 +160,20 @@ def test_the_daemon_moves_jobs_on_a_running_clock_with_no_request(clock):
     background: Background = app.extensions["mocknexus.background"]
     background.stop()
     assert background._thread is None
+
+
+def test_a_sweep_reads_on_its_own_only_the_members_the_clock_may_move(app, http, monkeypatch):
+    """Each second a world's sweep looks at every member as the store keeps it; only a member the clock may move
+    (a running job, an OAuth answer to land, a background aggregation due) is read as a copy of its own to move,
+    so a world of idle members costs no copy each (a store that copies per read: PostgreSQL)."""
+    assert http.post(f"/__admin/clients/{CLIENT}/scenarios", json={"scenarios": {"clock_only": CLOCK_ONLY}}).status
+    idle = [verifying_member(http, "clock_only") for _ in range(3)]
+    advance(http, 11)  # their jobs done
+    running = verifying_member(http, "clock_only")
+    store = app.extensions["mocknexus.worlds"].get(CLIENT).emulator.store
+    read, get = [], store.get
+    monkeypatch.setattr(store, "get", lambda table, key: (read.append((table, key)), get(table, key))[1])
+    advance(http, 6)  # the running job crosses its first step
+    assert [key for table, key in read if table == "members"] == [running]
+    assert raw(app, running).connection_status is ConnectionStatus.CONNECTED
+    assert all(not raw(app, guid).is_being_aggregated for guid in idle)

@@ -143,3 +143,12 @@ def test_a_timeline_entry_is_shared_by_the_copies_not_copied():
     assert copy.status_history is not member.status_history and copy.status_history == member.status_history
     assert copy.status_history[0] is member.status_history[0]
     assert copy.job is not member.job and copy.job.challenges[0] is not member.job.challenges[0]
+
+
+def test_shared_values_hand_out_what_is_kept_and_values_a_copy_each(replicas):
+    """A sweep that changes nothing looks at the records as kept (Store.shared_values); `values` copies each."""
+    one, _ = replicas
+    one.put("members", "MBR-1", _member())
+    with one.scope():
+        [first], [again], [copied] = one.shared_values("members"), one.shared_values("members"), one.values("members")
+    assert first is again and copied is not first and copied == first == _member()

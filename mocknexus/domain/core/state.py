@@ -124,6 +124,20 @@ class EmulatorState:
         """What the clock alone does to the member's data (MX's background aggregation): whether it changed."""
         return False
 
+    def _data_may_tick(self, member: Member, now: datetime) -> bool:
+        """Whether `_data_tick` may change anything at `now`, judged from the member alone without changing it
+        (False only where it would not)."""
+        return False
+
+    def _clock_may_move(self, member: Member, now: datetime) -> bool:
+        """Whether the clock alone may change the member at `now` (`_advance` by the clock, `_data_tick`), judged
+        without changing it: False only where neither would. A sweep copies only such a member to move it."""
+        if member.oauth is not None and not member.oauth.applied:
+            return True  # the bank's consent may land
+        if member.job is not None and not member.job.outcome_applied:
+            return True
+        return self._data_may_tick(member, now)
+
     def _throttled(self, member: Member, job_type: JobType) -> bool:
         """Whether MX's limits refuse to start this job now (it answers 202 and starts nothing)."""
         return False

@@ -110,6 +110,14 @@ class DataJobs(EmulatorState):
         self._raise(Event(kind, payload, at, member.guid, member.user_guid), member)
         return True
 
+    def _data_may_tick(self, member: Member, now: datetime) -> bool:
+        """`_data_tick`'s gate from the member alone: its last aggregation is at or after its successful one's
+        time, so under BACKGROUND_EVERY since that one, no background run is due."""
+        if not self._background_on(member):
+            return False
+        since = member.successfully_aggregated_at
+        return since is None or now - since >= BACKGROUND_EVERY
+
     def _background_on(self, member: Member) -> bool:
         return (
             member.connection_status is ConnectionStatus.CONNECTED

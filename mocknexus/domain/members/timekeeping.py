@@ -32,9 +32,17 @@ class Timekeeping(EmulatorState):
         """Move every member's running job up to this world's clock; see the module's docstring."""
         result = JobsAdvanced()
         with self.store.transaction():
-            for member in self.store.values(MEMBERS):
-                if self._advance(member, by_clock=True, waive_polls=waive_polls) | self._data_tick(member):
-                    result.moved.append(member)
+            now = self.clock.now()  # what a member's job or data would move to (each move reads it again)
+            # Every member looked at as the store keeps it (no copy each: a world's sweep runs each second), and
+            # only one the clock may move read as a copy of its own to move.
+            for shared in self.store.shared_values(MEMBERS):
+                member = shared
+                if self._clock_may_move(shared, now):
+                    member = self.store.get(MEMBERS, shared.guid)  # a copy of its own, to change
+                    if member is None:
+                        continue
+                    if self._advance(member, by_clock=True, waive_polls=waive_polls) | self._data_tick(member):
+                        result.moved.append(member)
                 due = _next_due(member, self, waive_polls)
                 if due is not None and (result.next_due is None or due < result.next_due):
                     result.next_due = due

@@ -200,9 +200,12 @@ class OAuthMembers(EmulatorState):
         delayed answer lands, and a member left PENDING past MX's hour is removed."""
         result = OAuthAdvanced()
         with self.store.transaction():
-            for member in list(self.store.values(MEMBERS)):
-                state = member.oauth
-                if state is None:
+            for shared in list(self.store.shared_values(MEMBERS)):  # looked at, not changed: most are not OAuth
+                if shared.oauth is None:
+                    continue
+                member = self.store.get(MEMBERS, shared.guid)  # a copy of its own, to change
+                state = member.oauth if member is not None else None
+                if member is None or state is None:
                     continue
                 if self._removed_if_abandoned(member):
                     result.removed.append(member.guid)
