@@ -58,18 +58,16 @@ class Decoded:
 
     def value(self, table: str, text: str) -> Any:
         """The value `text` decodes to in `table`, a copy of its own for the caller."""
-        found = self._kept.get((table, text))
-        if found is None:
-            found = self._keep(table, text, self._decode(table, text))
-        value, copy_of = found
+        value, copy_of = self._found(table, text)
         return value if copy_of is None else copy_of(value)
 
     def shared(self, table: str, text: str) -> Any:
         """The value kept for `text`, not a copy: for a caller that changes nothing (`Store.shared_values`)."""
+        return self._found(table, text)[0]
+
+    def _found(self, table: str, text: str) -> tuple[Any, Copier | None]:
         found = self._kept.get((table, text))
-        if found is None:
-            found = self._keep(table, text, self._decode(table, text))
-        return found[0]
+        return found if found is not None else self._keep(table, text, self._decode(table, text))
 
     def keep(self, table: str, text: str, value: Any) -> None:
         """`value`, just encoded as `text` by this replica (a write): its next read here needs no decode. A copy

@@ -89,11 +89,13 @@ class DataJobs(EmulatorState):
     def _data_tick(self, member: Member) -> bool:
         """MX's background aggregation: a connected member last aggregated a day or more ago is aggregated at
         the latest whole day since (one run, however many days passed), with its AGGREGATION webhook."""
+        now = self.clock.now()
+        if not self._data_may_tick(member, now):
+            return False
         data: MemberData | None = self.store.get(MEMBER_DATA, member.guid)
-        if data is None or data.latest is None or not self._background_on(member):
+        if data is None or data.latest is None:
             return False
         last = max(data.latest.at, member.successfully_aggregated_at or data.latest.at)
-        now = self.clock.now()
         if now - last < BACKGROUND_EVERY:
             return False
         at = last + BACKGROUND_EVERY * ((now - last) // BACKGROUND_EVERY)

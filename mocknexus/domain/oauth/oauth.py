@@ -204,9 +204,9 @@ class OAuthMembers(EmulatorState):
                 if shared.oauth is None:
                     continue
                 member = self.store.get(MEMBERS, shared.guid)  # a copy of its own, to change
-                state = member.oauth if member is not None else None
-                if member is None or state is None:
+                if member is None or member.oauth is None:
                     continue
+                state = member.oauth
                 if self._removed_if_abandoned(member):
                     result.removed.append(member.guid)
                     continue
