@@ -41,7 +41,10 @@ def status(code: int) -> tuple:
 
 def expect(widget: Widget, user: dict, member_guid: str | None, events: list[tuple], initial_step: str = "search"):
     """The received messages are exactly mx/load, mx/connect/loaded, then `events` (connect events by short
-    name), every connect event carrying the user's guid and one session guid."""
+    name), every connect event carrying the user's guid and one session guid. A message reaches the partner page a
+    moment after the widget shows what sent it: they are waited for (as many as expected), then compared."""
+    count = len(events) + 2
+    widget.wait(lambda _: len(widget.messages()) >= count, f"{count} messages; got: {widget.types()}")
     received = widget.messages()
     if widget.webview:
         assert (received[0]["type"], received[0]["metadata"]) == ("mx/load", {})
