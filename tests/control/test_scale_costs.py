@@ -27,7 +27,9 @@ KEY = {"MD-API-KEY": "k"}
 
 @pytest.fixture
 def crowded(clock):
-    app = create_app(replace(Config(seed=7), max_clients=5000), clock=clock)
+    # No daemon: the tests run its ticks by hand (`_tick`), and one of its own, walking 2 000 new worlds on a busy
+    # machine, would race them for what changed since the last.
+    app = create_app(replace(Config(seed=7), max_clients=5000, background_seconds=0), clock=clock)
     registry = app.extensions["mocknexus.worlds"]
     for i in range(WORLDS):
         registry.create(f"client-{i:05d}").emulator.create_user("u")
