@@ -82,18 +82,21 @@ class _Counted:
 
 @contextlib.contextmanager
 def _replicas(url: str, count: int) -> Iterator[list[str]]:
-    servers = []
+    servers, apps = [], []
     for _ in range(count):
         config = Config.from_env({"MOCKNEXUS_STORE": url, "MOCKNEXUS_JOB_TIME_SCALE": "0"})
         app = create_app(config)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
+        apps.append(app)
     try:
         yield [f"http://127.0.0.1:{s.server_port}" for s in servers]
     finally:
-        for server in servers:
+        for server, app in zip(servers, apps, strict=True):
             server.shutdown()
+            app.extensions["mocknexus.background"].stop()
+            app.extensions["mocknexus.store"][1].close()  # before the database stops: no reconnecting pool left
 
 
 def _measure(urls: list[str], reads: int, flows: int) -> dict:
