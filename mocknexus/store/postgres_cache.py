@@ -14,7 +14,8 @@ as something it had to send anyway, that the partition is still at that version:
   once is not checked again: a request that began after a write finished on another replica checks after that
   write, so it sees it. An optimistic transaction's reads of a partition are all at one version, and if it
   writes, its commit checks under the partitions' locks that what it read is still so
-  (postgres_sql.PREPARED_CHECK);
+  (postgres_sql.PREPARED_CHECK; where the replica knows of no write there since, its locks check the versions
+  read themselves, a stronger check, and on failing it the commit is sent again with the full one);
 - a request's first run, before it writes, may answer a read from a copy it has not confirmed, if the copy is
   trusted (`Copies.trusted`: the last requests to confirm it found it current), all its reads of that partition
   at one version (`Unsure`). Its first commit checks them with its own reads, under its locks; a request that

@@ -59,6 +59,18 @@ PREPARE_BUMP = (
     "WHEN partitions.logged = partitions.version THEN partitions.kept ELSE partitions.version END "
     "RETURNING version, (SELECT version FROM partitions WHERE name = '*')"
 )
+# BUMP that is also an optimistic commit's check of the partition (postgres_reads.py), under the row's lock: it
+# fails (division by zero, as PREPARED_CHECK does) unless the partition was still at the version read ($2; 0:
+# never written) and the epoch at $3. Parameters: the partition, the version, the epoch.
+BUMP_AT = "EXECUTE mocknexus_bump_at(%s, %s, %s)"
+PREPARE_BUMP_AT = (
+    "PREPARE mocknexus_bump_at(text, bigint, bigint) AS "
+    "INSERT INTO partitions (name, version, logged) VALUES ($1, 1, 1) ON CONFLICT (name) DO UPDATE "
+    "SET version = partitions.version + 1, logged = partitions.version + 1, kept = CASE "
+    "WHEN partitions.logged = partitions.version THEN partitions.kept ELSE partitions.version END "
+    "RETURNING version, (SELECT version FROM partitions WHERE name = '*'), "
+    "1 / (CASE WHEN version = $2 + 1 AND (SELECT version FROM partitions WHERE name = '*') = $3 THEN 1 ELSE 0 END)"
+)
 # `clear` deletes records without tombstones, before its BUMP: only copies from the version it makes on are whole.
 CLEARED = "UPDATE partitions SET kept = version + 1 WHERE name = %s"
 

@@ -15,9 +15,10 @@ from typing import Any
 
 from mocknexus.store.base import StaleCopy, WorldMoved
 from mocknexus.store.postgres_cache import Copies, Copy, Key, Pending, Unsure, Version, newer
-from mocknexus.store.postgres_changes import BUMP, brought
+from mocknexus.store.postgres_changes import BUMP, BUMP_AT, brought
 from mocknexus.store.postgres_sql import (
     HOLD,
+    HOLD_AT,
     VERSIONED_GET,
     VERSIONED_TABLE,
     Statement,
@@ -48,7 +49,14 @@ class LockFreeReads:
         nothing). Else one round trip: every partition it read or wrote locked in one order (written ones moved),
         then a check that what it read is still so (postgres_sql.PREPARED_CHECK), with what the request read
         unconfirmed before (`Unsure`), its writes and COMMIT; WorldMoved if the check fails (or the locks deadlock
-        with a transaction taking them as it reads), nothing written."""
+        with a transaction taking them as it reads), nothing written.
+
+        Where this replica knows of no write to any partition read since it was read, and expects none
+        (`_unmoved_here`), the locks check it themselves (BUMP_AT, HOLD_AT: the version is still the one read),
+        without the check's statement, which costs the database more than any of them and this process the
+        records read written out. If that fails, a write this replica had not heard of came between: the commit
+        is sent again with the check, which tells whether it touched what was read, and those copies are not
+        trusted for a while (postgres_cache.TRUST_AFTER)."""
         if not pending.written:
             return
         seen, read, whole = dict(pending.seen), dict(pending.read), set(pending.whole)
@@ -63,17 +71,25 @@ class LockFreeReads:
             whole |= unsure.whole
         # One order, the root's last, as a transaction locking as it reads takes them (a world's, then the root's).
         names = sorted(pending.written | seen.keys(), key=lambda name: (name == "", name))
-        statements: list[Statement] = [("BEGIN", ())]
-        statements += [(BUMP if name in pending.written else HOLD, (name,)) for name in names]
-        reads: dict[str, list[tuple[Key, str | None]]] = {}
-        for key, text in read.items():
-            reads.setdefault(partition_of(key[0]), []).append((key, text))
-        if seen:
-            statements.append(check_statement(seen, pending.written, reads, whole))
-        statements += write_statements(pending.writes)
-        statements += self._notices(sorted(pending.written), pending.writes)  # the other replicas' copies follow
+        written = pending.written
+        tail = write_statements(pending.writes)
+        tail += self._notices(sorted(written), pending.writes)  # the other replicas' copies follow
+        tail.append(("COMMIT", ()))
+        rows: list[list[tuple]] | None = None
+        if seen and self._unmoved_here(seen):
+            locks: list[Statement] = [
+                (BUMP_AT if name in written else HOLD_AT, (name, *seen[name])) if name in seen else (BUMP, (name,))
+                for name in names
+            ]
+            try:
+                rows = self._alone([("BEGIN", ()), *locks, *tail], moved=True)
+            except WorldMoved:  # a write this replica had not heard of: the check tells; no such try for a while
+                for name in seen:
+                    self._copies.found(name, False)
         try:
-            rows = self._alone([*statements, ("COMMIT", ())], moved=True)
+            if rows is None:
+                checked = self._checked_locks(names, pending, seen, read, whole)
+                rows = self._alone([("BEGIN", ()), *checked, *tail], moved=True)
         except WorldMoved:
             if unsure is not None and unsure.versions:
                 for name in unsure.versions:
@@ -85,8 +101,8 @@ class LockFreeReads:
             if name not in pending.written:
                 if unsure is not None and name in unsure.versions:
                     # Read unconfirmed: its later reads in this request are confirmed at the version now held.
-                    held = rows[index]
-                    now: Version = (held[0][0], held[0][1]) if held else (0, unsure.versions[name][1])
+                    held = rows[index]  # HOLD_AT's row: a version of None, no row to lock
+                    now: Version = (held[0][0] or 0, held[0][1]) if held else (0, unsure.versions[name][1])
                     self._copies.found(name, now == unsure.versions[name])
                     if scope is not None:
                         scope[name] = now
@@ -99,6 +115,34 @@ class LockFreeReads:
             if scope is not None:
                 scope[name] = after
         self._wrote()
+
+    def _checked_locks(
+        self,
+        names: list[str],
+        pending: Pending,
+        seen: dict[str, Version],
+        read: dict[Key, str | None],
+        whole: set[str],
+    ) -> list[Statement]:
+        """The commit's locks (BUMP where it writes, HOLD where it only read) and the check of what it read."""
+        statements: list[Statement] = [(BUMP if name in pending.written else HOLD, (name,)) for name in names]
+        reads: dict[str, list[tuple[Key, str | None]]] = {}
+        for key, text in read.items():
+            reads.setdefault(partition_of(key[0]), []).append((key, text))
+        if seen:
+            statements.append(check_statement(seen, pending.written, reads, whole))
+        return statements
+
+    def _unmoved_here(self, seen: dict[str, Version]) -> bool:
+        """Whether this replica knows of no write to the partitions read since they were read, and expects none:
+        its copy of each is still at the version read (its own commits and, through notices, the other replicas'
+        move it on), and trusted (`_trusted`: alone, or the last requests there found it current; where several
+        writers are at work, one soon finds it behind, and a failed try costs a round trip)."""
+        for name, version in seen.items():
+            copy = self._trusted(name)
+            if copy is None or copy.version != version:
+                return False
+        return True
 
     def confirm_reads(self) -> None:
         """Before a request's answer is passed on (web/request_scope.py): what it read from copies unconfirmed,

@@ -126,6 +126,17 @@ PREPARE_HOLD = (
     "SELECT version, (SELECT version FROM partitions WHERE name = '*') FROM partitions WHERE name = $1 FOR SHARE"
 )
 
+# HOLD that is also an optimistic commit's check of the partition, as BUMP_AT (postgres_changes.py) is for one it
+# writes: its row locked in share mode if there is one, and division by zero unless it is still at the version
+# read ($2; 0: no row) with the epoch at $3. One row always: the version (NULL: no row) and the epoch.
+HOLD_AT = "EXECUTE mocknexus_hold_at(%s, %s, %s)"
+PREPARE_HOLD_AT = (
+    "PREPARE mocknexus_hold_at(text, bigint, bigint) AS "
+    "SELECT h.version, h.epoch, 1 / (CASE WHEN COALESCE(h.version, 0) = $2 AND h.epoch = $3 THEN 1 ELSE 0 END) "
+    "FROM (SELECT (SELECT version FROM partitions WHERE name = $1 FOR SHARE) AS version, "
+    "(SELECT version FROM partitions WHERE name = '*') AS epoch) h"
+)
+
 
 # Whether what a request read in a partition is what the database holds now: a row `p` of the partitions read
 # (`name`, the version read at `seen`, `whole`: a table of it read whole, or no record; `ord`: its place) beside

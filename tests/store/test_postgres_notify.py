@@ -14,7 +14,7 @@ from mocknexus.store.postgres_cache import TRUST_AFTER, Copies
 from mocknexus.store.postgres_notify import PAYLOAD_LIMIT
 from tests.postgres_server import PostgresServer
 from tests.store.postgres_support import counted_sends, deaf, heard, two_replicas
-from tests.store.test_postgres_trusted import BASIC, CHECK, CONFIRM, _store, _update, _user
+from tests.store.test_postgres_trusted import BASIC, CHECK, CHECKING_BUMP, CONFIRM, _store, _update, _user
 from tests.store.test_store_contract import decode, encode
 
 WORLD = "client%3Aa/"  # client:a's partition, as the database names it
@@ -113,7 +113,8 @@ def _heard_by(client, call):  # type: ignore[no-untyped-def]
 
 def test_calls_alternating_two_replicas_cost_a_write_its_commit_alone(apps, monkeypatch):
     """Each replica hears the other's commits before the next call reaches it: its copy is current, trusted after a
-    few calls, and a write request costs its commit alone, as on one replica."""
+    few calls, and a write request costs its commit alone, as on one replica, whose locks check what it read (the
+    replica heard of every write since)."""
     a, b = apps
     guid = a.post("/users", json={"user": {"id": "hop"}}, headers=BASIC).get_json()["user"]["guid"]
     assert _user(b, guid)["id"] == "hop"
@@ -122,7 +123,8 @@ def test_calls_alternating_two_replicas_cost_a_write_its_commit_alone(apps, monk
         _heard_by(a, lambda n=n: _update(b, guid, metadata=f"b{n}"))
     sent = counted_sends(monkeypatch)
     assert _update(a, guid, metadata="last")["metadata"] == "last"
-    assert len(sent) == 1 and "BEGIN" in sent[0] and CHECK in sent[0] and "COMMIT" in sent[0], sent
+    assert len(sent) == 1 and "BEGIN" in sent[0] and CHECKING_BUMP in sent[0] and "COMMIT" in sent[0], sent
+    assert CHECK not in sent[0]
     assert _user(b, guid)["metadata"] == "last"
 
 

@@ -21,6 +21,8 @@ BASIC = {
     "Content-Type": "application/json",
 }
 CHECK = "EXECUTE mocknexus_check("  # a commit's check of what its request read
+# A commit's lock that checks the version read itself, where the replica knew of no write since (postgres_reads.py).
+CHECKING_BUMP = "EXECUTE mocknexus_bump_at("
 CONFIRM = (
     "EXECUTE mocknexus_confirm("  # the one statement that checks what a request that wrote nothing read unconfirmed
 )
@@ -105,8 +107,9 @@ def test_on_one_replica_a_read_is_one_check_and_a_write_its_commit_alone(reruns,
     assert _listed(a)[guid]["id"] == "alone"  # a path new to the replica: it may write, so it trusts its copy
     assert len(sent) == 1 and CONFIRM in sent[0], sent  # answered from the copy, then confirmed
     del sent[:]
-    assert _update(a, guid, metadata="one")["metadata"] == "one"
-    assert len(sent) == 1 and "BEGIN" in sent[0] and CHECK in sent[0] and "COMMIT" in sent[0], sent
+    assert _update(a, guid, metadata="one")["metadata"] == "one"  # no write since its reads: its locks check them
+    assert len(sent) == 1 and "BEGIN" in sent[0] and CHECKING_BUMP in sent[0] and "COMMIT" in sent[0], sent
+    assert CHECK not in sent[0]
     del sent[:]
     assert _user(a, guid)["metadata"] == "one"  # a path that wrote nothing last time: confirmed as it is read
     assert len(sent) == 1 and CHECK not in sent[0] and CONFIRM not in sent[0], sent
