@@ -89,11 +89,20 @@ def channel_of(replica: str) -> str:
     return CHANNEL + ":" + hashlib.sha256(replica.encode()).hexdigest()[:24]
 
 
-def notice(origin: str, names: list[str], writes: dict[Key, str | None], peers: tuple[str, ...]) -> list[Statement]:
-    """The statement telling the other replicas (`peers`: their channels) a commit moved `names` with `writes`
+def notice(
+    origin: str,
+    names: list[str],
+    writes: dict[Key, str | None],
+    peers: tuple[str, ...],
+    after: tuple[list[int], int] | None = None,
+) -> list[Statement]:
+    """The statements telling the other replicas (`peers`: their channels) a commit moved `names` with `writes`
     (none if it moved nothing, or there is no other), sent after its BUMPs and writes, before its COMMIT. Its
     payload, as JSON: [origin, names, [epoch, each partition's version after], each partition's writes as
-    [table, key, text or null], or null if too big]."""
+    [table, key, text or null], or null if too big]. The versions after are the database's to fill in
+    (NOTICE), unless the commit knows them already (`after`: each partition's, and the epoch; its locks
+    checked the versions it read, postgres_reads.py): then each peer's is a plain NOTIFY, which costs the
+    database less than reading them."""
     if not names or not peers:
         return []
     per = [[[tbl, key, text] for (tbl, key), text in writes.items() if partition_of(tbl) == name] for name in names]
@@ -101,7 +110,11 @@ def notice(origin: str, names: list[str], writes: dict[Key, str | None], peers: 
     tail = "]," + json.dumps(per, ensure_ascii=False, separators=(",", ":")) + "]"
     if len(head) + len(tail.encode()) + 20 * (len(names) + 1) > PAYLOAD_LIMIT:
         tail = "],null]"
-    return [(NOTICE, (json.dumps(peers), head, json.dumps(names), tail))]
+    if after is None:
+        return [(NOTICE, (json.dumps(peers), head, json.dumps(names), tail))]
+    versions, epoch = after
+    payload = literal(head + ",".join(map(str, [epoch, *versions])) + tail)
+    return [(f'NOTIFY "{peer}", {payload}', ()) for peer in peers]
 
 
 class Listener:
@@ -269,12 +282,14 @@ class Notified:
     _listener: Listener
     _sole: Any
 
-    def _notices(self, names: list[str], writes: dict[Key, str | None]) -> list[Statement]:
+    def _notices(
+        self, names: list[str], writes: dict[Key, str | None], after: tuple[list[int], int] | None = None
+    ) -> list[Statement]:
         """None while this replica is alone (postgres_sole.py): no other replica to tell, and one that joins
         starts with no copy, or finds its copies behind and brings them forward, as without notices."""
         if self._sole.held() is not None:
             return []
-        return notice(self._listener.origin, names, writes, self._listener.peers)
+        return notice(self._listener.origin, names, writes, self._listener.peers, after)
 
     def close(self) -> None:
         self._listener.close()

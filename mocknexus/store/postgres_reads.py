@@ -71,25 +71,27 @@ class LockFreeReads:
             whole |= unsure.whole
         # One order, the root's last, as a transaction locking as it reads takes them (a world's, then the root's).
         names = sorted(pending.written | seen.keys(), key=lambda name: (name == "", name))
-        written = pending.written
-        tail = write_statements(pending.writes)
-        tail += self._notices(sorted(written), pending.writes)  # the other replicas' copies follow
-        tail.append(("COMMIT", ()))
+        written, moved = pending.written, sorted(pending.written)
+        writes = write_statements(pending.writes)
         rows: list[list[tuple]] | None = None
         if seen and self._unmoved_here(seen):
             locks: list[Statement] = [
                 (BUMP_AT if name in written else HOLD_AT, (name, *seen[name])) if name in seen else (BUMP, (name,))
                 for name in names
             ]
+            # Where its locks check every partition it moves, the versions after are known: one more than read.
+            after = ([seen[name][0] + 1 for name in moved], seen[moved[0]][1]) if seen.keys() >= written else None
+            notices = self._notices(moved, pending.writes, after)  # the other replicas' copies follow
             try:
-                rows = self._alone([("BEGIN", ()), *locks, *tail], moved=True)
+                rows = self._alone([("BEGIN", ()), *locks, *writes, *notices, ("COMMIT", ())], moved=True)
             except WorldMoved:  # a write this replica had not heard of: the check tells; no such try for a while
                 for name in seen:
                     self._copies.found(name, False)
         try:
             if rows is None:
                 checked = self._checked_locks(names, pending, seen, read, whole)
-                rows = self._alone([("BEGIN", ()), *checked, *tail], moved=True)
+                notices = self._notices(moved, pending.writes)
+                rows = self._alone([("BEGIN", ()), *checked, *writes, *notices, ("COMMIT", ())], moved=True)
         except WorldMoved:
             if unsure is not None and unsure.versions:
                 for name in unsure.versions:

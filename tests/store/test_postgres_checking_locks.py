@@ -165,3 +165,25 @@ def test_a_replica_alone_checks_by_its_locks_with_no_trust_to_build(postgres_url
         assert BUMP_AT in commit and CHECK not in commit, sent
     finally:
         store.close()
+
+
+def test_the_notice_of_a_commit_checked_by_its_locks_carries_the_versions_it_knows(replicas, monkeypatch):
+    """Its locks made each version it moves one more than it read: the notice is written whole (a plain NOTIFY),
+    and the other replica's copy follows it to that version with its writes."""
+    one, two = replicas
+    one.put("users", "u", 1)
+    _trusting(one)
+    assert two.get("users", "u") == 1  # two's copy of the world, at the version one read
+    part = one._prefix
+    version = one._copies.current(part).version
+    applied = two._listener.applied
+    sent = counted_sends(monkeypatch)
+    with one.scope(optimistic=True), one.transaction():
+        assert one.get("users", "u") == 1
+        one.put("users", "u", 2)
+    [commit] = _commits(sent)
+    assert BUMP_AT in commit and 'NOTIFY "' in commit and "mocknexus_notice(" not in commit, sent
+    heard(two, lambda: two._listener.applied > applied)
+    copy = two._copies.current(part)
+    assert copy.version == (version[0] + 1, version[1])
+    assert copy.records[(part + "users", "u")] == encode("users", 2)
