@@ -20,6 +20,7 @@ from mocknexus.store import postgres_sql as sql
 STATEMENTS = {
     changes.PREPARED_GET: changes.PREPARE_GET,
     sql.PREPARED_CONFIRM: sql.PREPARE_CONFIRM,
+    sql.VERSIONS: sql.PREPARE_VERSIONS,
     sql.VERSIONED_GET: sql.PREPARE_VERSIONED_RECORD,
     sql.VERSIONED_TABLE: sql.PREPARE_VERSIONED_TABLE,
     sql.LOCK: sql.PREPARE_LOCK,
@@ -44,5 +45,6 @@ PREPARE_ALL = ";".join(["DEALLOCATE ALL", *STATEMENTS.values()])
 # A text holding one of these is sent on a connection only once PREPARE_ALL was.
 PREPARED = frozenset(STATEMENTS)
 
-# Those whose parameters come written as SQL already (arrays: postgres_sql.confirm_statement, check_statement).
-WRITTEN_AS_SQL = frozenset([sql.PREPARED_CONFIRM, sql.PREPARED_CHECK])
+# Those whose parameters come written as SQL already (arrays: postgres_sql.confirm_statement, check_statement,
+# versions_statement).
+WRITTEN_AS_SQL = frozenset([sql.PREPARED_CONFIRM, sql.PREPARED_CHECK, sql.VERSIONS])

@@ -210,6 +210,17 @@ def _read_arrays(
     )
 
 
+# The versions of the partitions named (and of the epoch, by its name, EPOCH): a partition never written has no row.
+# What a read-only request's check sends where its replica knows of no write since its reads (postgres_reads.py).
+VERSIONS = "EXECUTE mocknexus_versions(%s)"
+PREPARE_VERSIONS = "PREPARE mocknexus_versions(text[]) AS SELECT name, version FROM partitions WHERE name = ANY($1)"
+
+
+def versions_statement(names: list[str]) -> Statement:
+    """VERSIONS for `names` and the epoch, the array written as SQL (postgres_wire.py sends it as it is)."""
+    return VERSIONS, (_array([literal(name) for name in [EPOCH, *names]]),)
+
+
 def confirm_statement(
     names: list[str], seen: list[int], whole: list[bool], reads: list[tuple[Key, str | None, int]]
 ) -> Statement:

@@ -3,13 +3,14 @@ the last requests there found them current; store/postgres_reads.py): its locks 
 themselves (BUMP_AT where it writes, HOLD_AT where it only read), without the check of each record read. A write
 the replica had not heard of (its notifications lost here: `deaf`) makes them fail, and the commit is sent again
 with the full check, which makes it if what it read is untouched and refuses it if not; the copies are then not
-trusted for a while, so where several writers are at work the commits go to the full check at once."""
+trusted for a while, so where several writers are at work the commits go to the full check at once. A request
+that wrote nothing has what it read checked the same way: the versions alone, then in full if they moved."""
 
 from __future__ import annotations
 
 import pytest
 
-from mocknexus.store.base import WorldMoved
+from mocknexus.store.base import StaleCopy, WorldMoved
 from mocknexus.store.postgres import PostgresStore
 from mocknexus.store.postgres_cache import TRUST_AFTER
 from tests.store.postgres_support import counted_sends, deaf, heard, met
@@ -187,3 +188,38 @@ def test_the_notice_of_a_commit_checked_by_its_locks_carries_the_versions_it_kno
     copy = two._copies.current(part)
     assert copy.version == (version[0] + 1, version[1])
     assert copy.records[(part + "users", "u")] == encode("users", 2)
+
+
+VERSIONS = "EXECUTE mocknexus_versions("
+CONFIRM = "EXECUTE mocknexus_confirm("
+
+
+def test_a_read_only_request_after_no_write_it_has_not_heard_of_checks_versions_alone(replicas, monkeypatch):
+    one, _ = replicas
+    one.put("users", "u", 1)
+    _trusting(one)
+    sent = counted_sends(monkeypatch)
+    with one.scope(trusting=True):
+        assert one.get("users", "u") == 1
+        one.confirm_reads()
+    assert len(sent) == 1 and VERSIONS in sent[0], sent
+
+
+@pytest.mark.parametrize("over_what_was_read", [False, True])
+def test_a_read_only_request_after_an_unheard_write_is_checked_in_full(replicas, monkeypatch, over_what_was_read):
+    """The version moved: the full check tells whether what was read moved with it (StaleCopy: run again)."""
+    one, two = replicas
+    one.put("users", "u", 1)
+    _trusting(one)
+    deaf(one)
+    two.put("users", "u" if over_what_was_read else "v", 2)
+    sent = counted_sends(monkeypatch)
+    try:
+        with one.scope(trusting=True):
+            assert one.get("users", "u") == 1  # its copy, at the version before two's write
+            one.confirm_reads()
+    except StaleCopy:
+        assert over_what_was_read
+    else:
+        assert not over_what_was_read
+    assert [VERSIONS in sent[0], CONFIRM in sent[1]] == [True, True], sent

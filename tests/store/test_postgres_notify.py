@@ -14,7 +14,7 @@ from mocknexus.store.postgres_cache import TRUST_AFTER, Copies
 from mocknexus.store.postgres_notify import PAYLOAD_LIMIT
 from tests.postgres_server import PostgresServer
 from tests.store.postgres_support import counted_sends, deaf, heard, two_replicas
-from tests.store.test_postgres_trusted import BASIC, CHECK, CHECKING_BUMP, CONFIRM, _store, _update, _user
+from tests.store.test_postgres_trusted import BASIC, CHECK, CHECKING_BUMP, CONFIRM, VERSIONS, _store, _update, _user
 from tests.store.test_store_contract import decode, encode
 
 WORLD = "client%3Aa/"  # client:a's partition, as the database names it
@@ -155,8 +155,9 @@ def test_a_read_in_a_session_the_other_replica_made_is_one_check(apps, monkeypat
         reply = b.get(f"/institutions/{MX_BANK}/credentials", headers=headers)
         assert reply.status_code == 200 and reply.get_json()["credentials"], reply.get_data()
         trips.append(sent[:])
-    assert len(trips[1]) == 2 and CONFIRM not in trips[1][0], trips  # wrote nothing: confirmed as it read
-    assert len(trips[-1]) == 1 and CONFIRM in trips[-1][0], trips  # it cost two: trusted copies, one check
+    assert len(trips[1]) == 2, trips  # wrote nothing: confirmed as it read
+    assert not any(check in trips[1][0] for check in (CONFIRM, VERSIONS)), trips
+    assert len(trips[-1]) == 1 and VERSIONS in trips[-1][0], trips  # it cost two: trusted copies, one check
 
 
 def test_the_listener_reconnects_after_the_database_restarts(tmp_path):
