@@ -31,10 +31,10 @@ from bench import stores, workloads
 from bench.roundtrips import _replicas
 from mocknexus.store import postgres_wire
 
-STATEMENT = re.compile(r"EXECUTE (\w+)|^(BEGIN|COMMIT|SELECT|INSERT|UPDATE|DELETE|PREPARE|DEALLOCATE)")
-# The statements of one text, where each starts (a literal holding ";EXECUTE " would be cut there; the flow's
-# records hold none, and a cut only mislabels a measurement).
-BOUNDARY = re.compile(r";(?=EXECUTE |COMMIT$|BEGIN;)")
+STATEMENT = re.compile(r"EXECUTE (\w+)|^(BEGIN|COMMIT|NOTIFY|SELECT|INSERT|UPDATE|DELETE|PREPARE|DEALLOCATE)")
+# The statements of one text, where each starts (a literal holding ";EXECUTE " or ";NOTIFY " would be cut there;
+# the flow's records hold none, and a cut only mislabels a measurement).
+BOUNDARY = re.compile(r";(?=EXECUTE |NOTIFY |COMMIT$|BEGIN;)")
 
 
 def _cpu_ns(pid: int) -> int:
