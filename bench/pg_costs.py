@@ -3,10 +3,13 @@
 between them), and around each round trip a request sends, the CPU its connection's backend process used
 (Linux: /proc/<pid>/schedstat, in nanoseconds; the backend works only between the statements' arrival and its
 answer). A kind is the statements sent together, by their prepared names: a commit is BEGIN, its partitions'
-BUMP or HOLD, its check, its writes, its notice to the other replicas and COMMIT, in one round trip.
+locks (bump_at and hold_at check the versions read themselves; bump and hold come with the check of each record
+read), its writes, its notice to the other replicas and COMMIT, in one round trip; "(refused)" if its check
+failed (it is sent again with the full check, or its request runs again).
 
     python bench/pg_costs.py                 # 100 flows on two replicas
     python bench/pg_costs.py --replicas 1 --split
+    python bench/pg_costs.py --concurrent 100      # 100 flows at once: commits refused, and sent again
 
 --split sends each statement of a commit in a round trip of its own (the same transaction, so the same work),
 to tell them apart: each then also pays a round trip's own cost, about that of `SELECT 1` (printed first).
@@ -27,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import stores, workloads
+from bench import flows, stores, workloads
 from bench.roundtrips import _replicas
 from mocknexus.store import postgres_wire
 
@@ -84,11 +87,14 @@ class Costs:
                     raise
                 self._add("  (commit's) " + _kind(part), _cpu_ns(pid) - began)
             return rows
-        began = _cpu_ns(pid)
+        began, refused = _cpu_ns(pid), ""
         try:
             return self._exchange(conn, text)
+        except Exception:  # a commit whose check failed (division by zero) or its locks deadlocked: rolled back
+            refused = " (refused)"
+            raise
         finally:
-            self._add(_kind(text), _cpu_ns(pid) - began)
+            self._add(_kind(text) + refused, _cpu_ns(pid) - began)
 
     def _add(self, kind: str, ns: int) -> None:
         entry = self.found[kind]
@@ -115,6 +121,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--flows", type=int, default=100)
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--split", action="store_true", help="each statement of a commit in a round trip of its own")
+    parser.add_argument(
+        "--concurrent", type=int, default=0, help="that many flows at once instead (their commits meet in one world)"
+    )
     args = parser.parse_args(argv)
     from tests.postgres_server import PostgresServer
 
@@ -129,12 +138,16 @@ def main(argv: list[str] | None = None) -> None:
             for _ in range(3):
                 workloads.one_flow("", stores.Alternating(urls))  # warm-up: the statements prepared
             costs.on = True
-            for _ in range(args.flows):
-                workloads.one_flow("", stores.Alternating(urls))
+            if args.concurrent:
+                ran = flows.concurrent_flows(urls[0], args.concurrent, 1, connect=lambda: stores.Alternating(urls))
+                print(f"{args.concurrent} flows at once: {ran['ok']} ok, {ran['failed']} failed")
+            else:
+                for _ in range(args.flows):
+                    workloads.one_flow("", stores.Alternating(urls))
             costs.on = False
     finally:
         pg.close()
-    n = args.flows
+    n = args.concurrent or args.flows
     total = sum(ns for kind, (_, ns) in costs.found.items() if not kind.startswith("(a replica's"))
     print(f"{args.replicas} replica(s), {n} flows: the database's CPU in the requests' round trips, "
           f"{total / n / 1e6:.2f} ms a flow (and the replicas' background work, below)")  # fmt: skip
