@@ -47,6 +47,7 @@ from psycopg import conninfo
 from mocknexus.store.base import WorldMoved
 from mocknexus.store.postgres_cache import Copies, Pending, Unsure, Version
 from mocknexus.store.postgres_changes import BUMP, CLEAR_TOMBSTONES, CLEARED
+from mocknexus.store.postgres_checks import Checks
 from mocknexus.store.postgres_decoded import Decoded
 from mocknexus.store.postgres_locked import LockingReads
 from mocknexus.store.postgres_notify import Listener, Notified
@@ -74,7 +75,7 @@ Decode = Callable[[str, str], Any]
 POOL_SIZE = 24  # request threads (8 by default), the background thread, the webhook dispatcher and its senders
 
 
-class PostgresStore(Notified, Connections, LockFreeReads, LockingReads):
+class PostgresStore(Notified, Connections, Checks, LockFreeReads, LockingReads):
     def __init__(
         self, url: str, encode: Encode, decode: Decode, *, pool_size: int = POOL_SIZE, sole: bool = True
     ) -> None:

@@ -240,7 +240,7 @@ class Unsure:
     """What a request's first run read from copies the database had not confirmed in it (`Copies.trusted`, read
     before the request wrote anything): each partition's version read, each record read (its text, None: absent)
     and the partitions of which it read a table whole. The request's first commit checks them under its locks
-    (postgres_reads.py), or, if it writes nothing, one check before its answer is passed on; either failing, it
+    (postgres_checks.py), or, if it writes nothing, one check before its answer is passed on; either failing, it
     is run again, confirming as it reads."""
 
     __slots__ = ("reads", "versions", "whole")

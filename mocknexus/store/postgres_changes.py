@@ -59,7 +59,7 @@ PREPARE_BUMP = (
     "WHEN partitions.logged = partitions.version THEN partitions.kept ELSE partitions.version END "
     "RETURNING version, (SELECT version FROM partitions WHERE name = '*')"
 )
-# BUMP that is also an optimistic commit's check of the partition (postgres_reads.py), under the row's lock: it
+# BUMP that is also an optimistic commit's check of the partition (postgres_checks.py), under the row's lock: it
 # fails (division by zero, as PREPARED_CHECK does) unless the partition was still at the version read ($2; 0:
 # never written) and the epoch at $3. Parameters: the partition, the version, the epoch.
 BUMP_AT = "EXECUTE mocknexus_bump_at(%s, %s, %s)"

@@ -1,8 +1,9 @@
 """Each commit's writes pushed to the other replicas, so their copies are current before the next call reaches them.
 
-A commit that moves partitions' versions (postgres.py `_commit` and `_store`, postgres_reads.py
+A commit that moves partitions' versions (postgres.py `_commit` and `_store`, postgres_checks.py
 `_commit_optimistic`; not a `clear`, which drops copies) carries, in its own round trip, a `pg_notify` to each
-other replica's channel (`notice`, a prepared statement). Its payload names the replica that wrote (its name,
+other replica's channel (`notice`, a prepared statement; a plain NOTIFY where the commit knows the versions it
+makes). Its payload names the replica that wrote (its name,
 `Listener.origin`), each partition written with its version after the commit and the epoch (the version before
 is one less: the writer's BUMP moved it by one under the row's lock), and the writes per partition (table, key,
 text or null: deleted) when they fit PostgreSQL's payload limit, else null. PostgreSQL delivers a notification
@@ -101,7 +102,7 @@ def notice(
     payload, as JSON: [origin, names, [epoch, each partition's version after], each partition's writes as
     [table, key, text or null], or null if too big]. The versions after are the database's to fill in
     (NOTICE), unless the commit knows them already (`after`: each partition's, and the epoch; its locks
-    checked the versions it read, postgres_reads.py): then each peer's is a plain NOTIFY, which costs the
+    checked the versions it read, postgres_checks.py): then each peer's is a plain NOTIFY, which costs the
     database less than reading them."""
     if not names or not peers:
         return []

@@ -211,7 +211,7 @@ def _read_arrays(
 
 
 # The versions of the partitions named (and of the epoch, by its name, EPOCH): a partition never written has no row.
-# What a read-only request's check sends where its replica knows of no write since its reads (postgres_reads.py).
+# What a read-only request's check sends where its replica knows of no write since its reads (postgres_checks.py).
 VERSIONS = "EXECUTE mocknexus_versions(%s)"
 PREPARE_VERSIONS = "PREPARE mocknexus_versions(text[]) AS SELECT name, version FROM partitions WHERE name = ANY($1)"
 

@@ -1,5 +1,5 @@
 """An optimistic commit whose replica knows of no write since its reads and expects none (its copies trusted:
-the last requests there found them current; store/postgres_reads.py): its locks check the versions read
+the last requests there found them current; store/postgres_checks.py): its locks check the versions read
 themselves (BUMP_AT where it writes, HOLD_AT where it only read), without the check of each record read. A write
 the replica had not heard of (its notifications lost here: `deaf`) makes them fail, and the commit is sent again
 with the full check, which makes it if what it read is untouched and refuses it if not; the copies are then not

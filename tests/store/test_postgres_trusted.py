@@ -21,12 +21,12 @@ BASIC = {
     "Content-Type": "application/json",
 }
 CHECK = "EXECUTE mocknexus_check("  # a commit's check of what its request read
-# A commit's lock that checks the version read itself, where the replica knew of no write since (postgres_reads.py).
+# A commit's lock that checks the version read itself, where the replica knew of no write since (postgres_checks.py).
 CHECKING_BUMP = "EXECUTE mocknexus_bump_at("
 CONFIRM = (
     "EXECUTE mocknexus_confirm("  # the one statement that checks what a request that wrote nothing read unconfirmed
 )
-# That check where the replica knew of no write since the reads: the versions alone (postgres_reads.py).
+# That check where the replica knew of no write since the reads: the versions alone (postgres_checks.py).
 VERSIONS = "EXECUTE mocknexus_versions("
 
 
