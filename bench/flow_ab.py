@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import psycopg
 
 from bench import stores, workloads
-from bench.servers import MOCKNEXUS, Server, free_port
+from bench.servers import Server, from_checkout
 
 
 def _cpu_ns(pids: list[int]) -> int:
@@ -58,12 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     started: list[Server] = []
 
     def serve(checkout: str, store: str | None) -> Server:
-        port = free_port()
-        env = {"MOCKNEXUS_JOB_TIME_SCALE": "0", "MOCKNEXUS_LOG_LEVEL": "WARNING"}
-        if store:
-            env["MOCKNEXUS_STORE"] = store
-        argv = [a.replace("{port}", str(port)) for a in MOCKNEXUS["waitress"]]
-        started.append(Server(f"mocknexus ({checkout})", argv, port, "/__admin/health", env, cwd=checkout))
+        started.append(from_checkout(checkout, store))
         return started[-1]
 
     try:

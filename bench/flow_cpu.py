@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import stores, workloads
-from bench.servers import MOCKNEXUS, Server, free_port
+from bench.servers import Server, from_checkout
 
 
 def _cpu(pids: list[int]) -> float:
@@ -78,14 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     started: list[Server] = []
 
     def serve(checkout: str, store: str | None) -> str:
-        port = free_port()
-        env = {"MOCKNEXUS_JOB_TIME_SCALE": "0", "MOCKNEXUS_LOG_LEVEL": "WARNING"}
-        if store:
-            env["MOCKNEXUS_STORE"] = store
-        argv = [a.replace("{port}", str(port)) for a in MOCKNEXUS["waitress"]]
-        if args.threads:  # `python -m mocknexus` through the wrapper naming threads (in `checkout`, as -m would)
-            argv[1:3] = [str(Path(__file__).with_name("thread_names.py"))]
-        started.append(Server(f"mocknexus ({checkout})", argv, port, "/__admin/health", env, cwd=checkout))
+        started.append(from_checkout(checkout, store, named_threads=args.threads))
         return started[-1].url
 
     try:

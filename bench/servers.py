@@ -164,5 +164,17 @@ def mocknexus(kind: str = "waitress", env: dict | None = None):
     return running(f"mocknexus ({kind})", MOCKNEXUS[kind], env={**QUIET, **(env or {})})
 
 
+def from_checkout(checkout: str, store: str | None = None, named_threads: bool = False) -> Server:
+    """`mocknexus serve` (waitress) run in another checkout (`python -m` imports the one it runs in), its polls
+    alone moving jobs, on `store` (memory if None); `named_threads`: through bench/thread_names.py, so the system
+    knows each thread by its name. The caller stops it."""
+    port = free_port()
+    env = {**QUIET, "MOCKNEXUS_JOB_TIME_SCALE": "0", **({"MOCKNEXUS_STORE": store} if store else {})}
+    argv = [a.replace("{port}", str(port)) for a in MOCKNEXUS["waitress"]]
+    if named_threads:
+        argv[1:3] = [str(Path(__file__).with_name("thread_names.py"))]
+    return Server(f"mocknexus ({checkout})", argv, port, "/__admin/health", env, cwd=checkout)
+
+
 def bare(kind: str):
     return running(f"bare flask ({kind})", BARE[kind])

@@ -57,16 +57,12 @@ class Checks:
         trusted for a while (postgres_cache.TRUST_AFTER)."""
         if not pending.written:
             return
-        seen, read, whole = dict(pending.seen), dict(pending.read), set(pending.whole)
+        seen = dict(pending.seen)
         unsure: Unsure | None = self._local.unsure
         if unsure is not None and unsure.versions:
             for name, version in unsure.versions.items():
                 if seen.setdefault(name, version) != version:
                     raise StaleCopy(f"partition {name!r} read unconfirmed at two versions")
-            for key, text in unsure.reads.items():
-                if partition_of(key[0]) in unsure.versions:
-                    read.setdefault(key, text)
-            whole |= unsure.whole
         # One order, the root's last, as a transaction locking as it reads takes them (a world's, then the root's).
         names = sorted(pending.written | seen.keys(), key=lambda name: (name == "", name))
         written, moved = pending.written, sorted(pending.written)
@@ -87,7 +83,7 @@ class Checks:
                     self._copies.found(name, False)
         try:
             if rows is None:
-                checked = self._checked_locks(names, pending, seen, read, whole)
+                checked = self._checked_locks(names, pending, seen, unsure)
                 notices = self._notices(moved, pending.writes)
                 rows = self._alone([("BEGIN", ()), *checked, *writes, *notices, ("COMMIT", ())], moved=True)
         except WorldMoved:
@@ -117,14 +113,16 @@ class Checks:
         self._wrote()
 
     def _checked_locks(
-        self,
-        names: list[str],
-        pending: Pending,
-        seen: dict[str, Version],
-        read: dict[Key, str | None],
-        whole: set[str],
+        self, names: list[str], pending: Pending, seen: dict[str, Version], unsure: Unsure | None
     ) -> list[Statement]:
-        """The commit's locks (BUMP where it writes, HOLD where it only read) and the check of what it read."""
+        """The commit's locks (BUMP where it writes, HOLD where it only read) and the check of each record it read,
+        with what the request read unconfirmed before (`Unsure`)."""
+        read, whole = dict(pending.read), set(pending.whole)
+        if unsure is not None and unsure.versions:
+            for key, text in unsure.reads.items():
+                if partition_of(key[0]) in unsure.versions:
+                    read.setdefault(key, text)
+            whole |= unsure.whole
         statements: list[Statement] = [(BUMP if name in pending.written else HOLD, (name,)) for name in names]
         reads: dict[str, list[tuple[Key, str | None]]] = {}
         for key, text in read.items():
