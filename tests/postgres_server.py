@@ -4,18 +4,22 @@ pgserver's own `get_server` listens on a Unix socket alone, with no password; a 
 with one, and the fault tests stop and start the server under running replicas. So this starts the bundled
 binaries itself: `initdb` with scram passwords for TCP (trust on the socket), `pg_ctl start` on 127.0.0.1 at a
 free port and on a socket in its own directory, `stop`, `start` again on the same port. As root (CI, this
-machine) PostgreSQL refuses to run, so it runs as the system user pgserver creates for that (`pgserver`).
+machine) PostgreSQL refuses to run, so it runs as the system user pgserver creates for that (`pgserver`). That
+user cannot reach binaries inside a checkout under a private directory (`mktemp -d` is 0700), so then they are
+copied once to a directory it can reach (`reachable_binaries`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import shutil
 import subprocess
 import tempfile
 import warnings
+from importlib.metadata import version
 from pathlib import Path
 
 with warnings.catch_warnings():  # pgserver asks platformdirs for a runtime directory at import (XDG_RUNTIME_DIR)
@@ -28,6 +32,49 @@ from tests.support import free_port
 SYSTEM_USER = "pgserver"  # the one pgserver's own root handling creates
 
 
+def _runs_as_system_user(bin_path: Path) -> bool:
+    try:
+        done = subprocess.run(
+            [str(bin_path / "pg_ctl"), "--version"], capture_output=True, timeout=30, user=SYSTEM_USER
+        )
+    except PermissionError:  # a directory on the way is closed to that user
+        return False
+    return done.returncode == 0
+
+
+def reachable_binaries() -> Path:
+    """PostgreSQL's bin directory as the system user can run it: pgserver's own, or a copy of its install.
+
+    The copy goes under the system's temporary directory (open to every user), named by the install's path and
+    pgserver's version, made under a private name and renamed into place, so parallel test processes share one.
+    """
+    if _runs_as_system_user(POSTGRES_BIN_PATH):
+        return POSTGRES_BIN_PATH
+    install = POSTGRES_BIN_PATH.parent  # site-packages/pgserver/pginstall
+    site = install.parent.parent
+    tag = hashlib.sha256(f"{install}:{version('pgserver')}".encode()).hexdigest()[:12]
+    copy = Path(tempfile.gettempdir()) / f"mocknexus-postgresql-{tag}"
+    if not copy.exists():
+        staging = Path(tempfile.mkdtemp(prefix=copy.name + "-", dir=copy.parent))
+        # The binaries find their shared libraries at $ORIGIN/../../../pgserver.libs: the same layout is kept.
+        shutil.copytree(install, staging / "pgserver" / install.name, symlinks=True)
+        if (site / "pgserver.libs").is_dir():
+            shutil.copytree(site / "pgserver.libs", staging / "pgserver.libs", symlinks=True)
+        for path in (staging, staging / "pgserver"):
+            path.chmod(0o755)
+        try:
+            staging.rename(copy)
+        except OSError:  # another test process put its copy in place first
+            shutil.rmtree(staging, ignore_errors=True)
+    binaries = copy / "pgserver" / install.name / POSTGRES_BIN_PATH.name
+    if not _runs_as_system_user(binaries):
+        raise RuntimeError(
+            f"PostgreSQL must run as the system user {SYSTEM_USER!r} (it refuses root), and that user can run "
+            f"neither {POSTGRES_BIN_PATH} nor its copy at {binaries}: let it traverse those directories"
+        )
+    return binaries
+
+
 class PostgresServer:
     def __init__(self, root: Path | None = None, password: str | None = None) -> None:
         # Not under pytest's tmp_path: pytest makes its base directory 0700 again whenever a test process
@@ -38,6 +85,7 @@ class PostgresServer:
         self.password = password or "pw-" + secrets.token_hex(8)
         self.port = free_port()
         self._as_root = os.geteuid() == 0
+        self._binaries = POSTGRES_BIN_PATH
 
     # ---- addresses --------------------------------------------------------------------------------------
 
@@ -55,7 +103,7 @@ class PostgresServer:
     def _run(self, program: str, *args: str, timeout: float = 60) -> str:
         user = SYSTEM_USER if self._as_root else None
         out = subprocess.run(
-            [str(POSTGRES_BIN_PATH / program), *args], capture_output=True, text=True, timeout=timeout, user=user
+            [str(self._binaries / program), *args], capture_output=True, text=True, timeout=timeout, user=user
         )
         if out.returncode != 0:
             log = (self.root / "log").read_text() if (self.root / "log").exists() else ""
@@ -69,6 +117,7 @@ class PostgresServer:
             import pwd
 
             pgserver.utils.ensure_user_exists(SYSTEM_USER)
+            self._binaries = reachable_binaries()
             pgserver.utils.ensure_prefix_permissions(self.data)
             entry = pwd.getpwnam(SYSTEM_USER)
             for path in (self.root, self.data, self.socket_dir):
