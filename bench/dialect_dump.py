@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from mocknexus.apis.nexus import account_schemas
 from mocknexus.apis.nexus import schemas as nexus
 from mocknexus.apis.nexus.views import static_members
 from mocknexus.app import create_app
@@ -25,14 +26,17 @@ from mocknexus.schemas.fastdump import dumper
 
 def main() -> None:
     app = create_app(Config(seed=7))
-    with app.app_context():
+    with app.test_request_context():  # the emulator is the calling world's: the shared one here
         static = static_members()
     session = static.session
     user_guid = session.user_guid
     member = static.read_member(user_guid, "test_nexus_member")
     samples = {
         "member": (nexus.MemberResponse(), {"member": member}),
-        "account_numbers": (nexus.AccountNumberListResponse(), {"account_numbers": static.list_accounts(user_guid)}),
+        "account_numbers": (
+            account_schemas.AccountNumberListResponse(),
+            {"account_numbers": static.list_accounts(user_guid)},
+        ),
         "credentials": (
             nexus.CredentialListResponse(),
             {"credentials": static.read_institution(member.institution_guid).credentials},

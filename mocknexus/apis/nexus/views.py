@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Request, Response, current_app, request
 
+from mocknexus.apis.nexus import account_schemas as a
 from mocknexus.apis.nexus import schemas as s
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.core.pagination import paginate
@@ -36,10 +37,10 @@ member_response = s.MemberResponse()
 oauth_member_response = s.OAuthMemberResponse()
 member_list = s.MemberListResponse()
 challenge_list = s.ChallengeListResponse()
-account_response = s.AccountResponse()
-account_list = s.AccountListResponse()
-account_number_list = s.AccountNumberListResponse()
-account_owner_list = s.AccountOwnerListResponse()
+account_response = a.AccountResponse()
+account_list = a.AccountListResponse()
+account_number_list = a.AccountNumberListResponse()
+account_owner_list = a.AccountOwnerListResponse()
 empty = EmptySchema()
 
 session_create = s.SessionCreateRequest()
@@ -50,7 +51,7 @@ member_create = s.MemberCreateRequest()
 member_update = s.MemberUpdateRequest()
 resume = s.ResumeRequest()
 job_request = s.JobRequest()
-account_update = s.AccountUpdateRequest()
+account_update = a.AccountUpdateRequest()
 oauth_query = OAuthWindowQuery()
 oauth_window_response = OAuthWindowResponse()
 
