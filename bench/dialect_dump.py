@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mocknexus.apis.nexus import account_schemas
-from mocknexus.apis.nexus import schemas as nexus
+from mocknexus.apis.nexus.schemas import accounts as account_schemas
+from mocknexus.apis.nexus.schemas import connecting as nexus
 from mocknexus.apis.nexus.views import static_members
 from mocknexus.app import create_app
 from mocknexus.config import Config

@@ -8,7 +8,7 @@ import warnings
 import pytest
 from openapi_spec_validator import validate
 
-from mocknexus.apis.nexus import schemas as nexus
+from mocknexus.apis.nexus.schemas import connecting as nexus
 from mocknexus.app import create_app
 from mocknexus.config import Config
 from mocknexus.schemas.dialects import G21, UNION, V1, view

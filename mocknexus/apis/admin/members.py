@@ -7,7 +7,7 @@ from flask import Response, current_app, request
 from mocknexus.apis.admin.blueprint import route, scope
 from mocknexus.apis.admin.schemas import admin as s
 from mocknexus.apis.admin.schemas import clients as c
-from mocknexus.apis.nexus.schemas import MemberResponse
+from mocknexus.apis.nexus.schemas.connecting import MemberResponse
 from mocknexus.control import waits
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.core.statuses import ConnectionStatus, JobType

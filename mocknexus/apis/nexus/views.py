@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Request, Response, current_app, request
 
-from mocknexus.apis.nexus import account_schemas as a
-from mocknexus.apis.nexus import schemas as s
+from mocknexus.apis.nexus.schemas import accounts as a
+from mocknexus.apis.nexus.schemas import connecting as s
 from mocknexus.domain.core.errors import ErrorKind, MXError
 from mocknexus.domain.core.pagination import paginate
 from mocknexus.domain.core.statuses import JobType

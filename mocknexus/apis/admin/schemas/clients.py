@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from mocknexus.apis.admin.schemas.admin import JournalEntrySchema
-from mocknexus.apis.nexus.schemas import MemberSchema
+from mocknexus.apis.nexus.schemas.connecting import MemberSchema
 from mocknexus.domain.core.statuses import wait_status_pattern
 from mocknexus.schemas.common import ErrorResponse, PaginationSchema, QuerySchema, RequestSchema, StrictString
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from mocknexus.apis.nexus.schemas import ChallengeSchema
+from mocknexus.apis.nexus.schemas.connecting import ChallengeSchema
 from mocknexus.domain.core.statuses import ConnectionStatus, JobType
 from mocknexus.schemas.common import QuerySchema
 

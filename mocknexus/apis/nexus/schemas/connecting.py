@@ -1,4 +1,5 @@
-"""Nexus API bodies (media type application/vnd.mx.nexus.v1+json).
+"""Nexus API bodies for connecting a member (media type application/vnd.mx.nexus.v1+json): sessions, users,
+institutions and their credentials, members, their challenges and jobs.
 
 Responses carry every key either generation of MX's documentation gives them; `only_in(G21)` / `only_in(V1)`
 marks a key only one has, and `schemas.dialects.view` derives each dialect from these declarations.

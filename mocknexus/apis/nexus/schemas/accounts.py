@@ -1,7 +1,7 @@
 """Nexus API bodies for a member's accounts (media type application/vnd.mx.nexus.v1+json): the accounts, their
 numbers and owners, read once a member is connected, and the one update MX allows (nickname, hidden).
 
-As in schemas.py, responses carry every key either generation of MX's documentation gives them; `only_in(G21)` /
+As in connecting.py, responses carry every key either generation of MX's documentation gives them; `only_in(G21)` /
 `only_in(V1)` marks a key only one has.
 """
 
