@@ -19,32 +19,28 @@ per process (as they always were).
 from __future__ import annotations
 
 import contextlib
-import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from mocknexus.control.client_ids import check_client_id
-from mocknexus.control.faults import Faults
-from mocknexus.control.holders import CLIENT_PARTITION, WorldChanges
-from mocknexus.control.journal import Journal, JournalBudget
-from mocknexus.control.journal_index import JournalIndex
+from mocknexus.control.holders import WorldChanges
+from mocknexus.control.journal import JournalBudget
 from mocknexus.control.server_snapshot import ServerSnapshot, moves_with_time
 from mocknexus.control.world import World
+from mocknexus.control.world_builder import SHARED_PARTITION, WorldBuilder, partition_of
 from mocknexus.domain.catalog.catalog import Catalog, Scenario
-from mocknexus.domain.catalog.client_catalog import ClientCatalog, Parse
-from mocknexus.domain.core.clock import Clock, StoredClock
+from mocknexus.domain.catalog.client_catalog import Parse
+from mocknexus.domain.core.clock import Clock
 from mocknexus.domain.core.errors import ErrorKind, MXError, not_found
-from mocknexus.domain.core.owners import TOKEN_OWNERS, TokenOwners, owner_of
+from mocknexus.domain.core.owners import TOKEN_OWNERS, owner_of
 from mocknexus.domain.core.tables import WORLDS  # WORLDS: client ids, listed across processes
-from mocknexus.domain.service import Emulator, Settings
+from mocknexus.domain.service import Settings
 from mocknexus.domain.static_members.static_members import is_static_member
-from mocknexus.store import MemoryStore, ReadOnlyView, Store
+from mocknexus.store import MemoryStore, Store
 
 __all__ = ["SHARED_PARTITION", "World", "Worlds"]
-
-SHARED_PARTITION = "shared"  # a client's partition is "client:<id>", so no client id can name this one
 
 
 class Worlds:
@@ -63,17 +59,10 @@ class Worlds:
         max_clients: int = 10_000,
     ) -> None:
         self.root = root
-        self._parse_scenario = parse_scenario or _no_uploads
         self.catalog = catalog
         self.clock = clock  # the server's: every world's clock runs over it
         self.settings = settings
         self._persistent = persistent
-        self._seed = seed
-        self._journal_size = journal_size
-        self._journal_budget = journal_budget or JournalBudget()  # bytes, shared by every journal
-        self._fault_ids = itertools.count(1)
-        self._entry_ids = itertools.count(1)
-        self.journal_index = JournalIndex()  # every journal's entries in the order recorded (server-wide reads)
         self._lock = threading.Lock()
         self.max_clients = max_clients
         self._worlds: OrderedDict[str, World] = OrderedDict()  # least recently used first
@@ -89,10 +78,21 @@ class Worlds:
         # what they list. Only a store this process alone writes (memory) tells of every write.
         self._tracks_writes = not persistent and isinstance(root, MemoryStore)
         self.changes = WorldChanges(self._worlds.get)
-        # One bound method each for every world's store and faults (a callable per world would be 40 000 more
-        # objects for the garbage collector to walk).
-        self._on_write = self.changes.store_written
-        self._on_faults = self.changes.faults_changed
+        self.builder = WorldBuilder(
+            root,
+            catalog,
+            clock,
+            settings,
+            persistent=persistent,
+            seed=seed,
+            journal_size=journal_size,
+            journal_budget=journal_budget,
+            parse_scenario=parse_scenario,
+            on_write=self.changes.store_written if self._tracks_writes else None,
+            on_faults=self.changes.faults_changed,
+        )
+        self.journal_index = self.builder.journal_index
+        self.on_build = self.builder.on_build  # called with each client world as it is built
         self.server_snapshot = ServerSnapshot(
             self.changes.written,
             self.client_ids,
@@ -100,19 +100,9 @@ class Worlds:
             lambda: self.holding("snapshot moves with time", moves_with_time),
             lambda: self._membership,
         )
-        # Called with each client world as it is built (webhooks attach its outbox there).
-        self.on_build: list[Callable[[World], None]] = []
-        # The shared world's faults are the server's (every call tries them first); its journal keeps the
-        # calls that reached no client.
-        self.server_faults = Faults(seed, ids=self._fault_ids)
-        self.server_journal = Journal(
-            journal_size,
-            ids=self._entry_ids,
-            on_record=lambda: self.shared.notify(),
-            budget=self._journal_budget,
-            index=self.journal_index,
-        )
-        self.shared = self._build_shared()
+        self.server_faults = self.builder.server_faults
+        self.server_journal = self.builder.journal(None, on_record=lambda: self.shared.notify())
+        self.shared = self.builder.shared(self.server_journal)
         clock.on_move(self._clock_moved)  # one listener for every client's clock (each runs over the server's)
 
     def _clock_moved(self, clock: Clock) -> None:
@@ -286,7 +276,7 @@ class Worlds:
             if dropped is not None:
                 dropped.journal.detach()
             self.root.delete(WORLDS, client_id)
-            self.root.drop_partition(_partition(client_id))
+            self.root.drop_partition(partition_of(client_id))
         self.changes.forget([client_id])
 
     def _discard(self, world: World, undo: bool = False) -> None:
@@ -304,7 +294,7 @@ class Worlds:
         if world.holds_state():  # a call refused after writing, or past the cap: undo it (tokens need a user)
             world.emulator.reset()
             self._unbind_tokens(client_id)
-        self.root.drop_partition(_partition(client_id))
+        self.root.drop_partition(partition_of(client_id))
         if client_id not in self._worlds:  # so refused calls naming new ids do not grow the change logs
             self.changes.forget([client_id])
 
@@ -350,7 +340,7 @@ class Worlds:
                 self._worlds.pop(client_id, None)
                 world.journal.detach()  # its entries leave the server-wide journal with it
                 self.root.delete(WORLDS, client_id)
-                self.root.drop_partition(_partition(client_id))
+                self.root.drop_partition(partition_of(client_id))
                 self.changes.forget([client_id])
         if len(self._worlds) >= self.max_clients:
             raise MXError(
@@ -361,13 +351,7 @@ class Worlds:
 
     def parse_scenarios(self, uploaded: dict[str, Any]) -> list[Scenario]:
         """Uploaded fixture-format scenarios, parsed by the injected parser; an MX 400 naming the first bad one."""
-        parsed = []
-        for name, raw in uploaded.items():
-            try:
-                parsed.append(self._parse_scenario(name, raw))
-            except Exception as exc:  # the parser's own error type (the loader's FixtureError) says what is wrong
-                raise MXError(ErrorKind.BAD_REQUEST, f"scenarios.{name}: {exc}") from None
-        return parsed
+        return self.builder.parse_scenarios(uploaded)
 
     def reset_all(self) -> None:
         """The whole server back to its fixtures: every world gone, the server clock, faults and journal."""
@@ -382,7 +366,7 @@ class Worlds:
             self.clock.reset()
             self.server_faults.clear()
             self.server_journal.clear()
-            self.shared = self._build_shared()
+            self.shared = self.builder.shared(self.server_journal)
         for world in worlds:
             world.journal.detach()
             world.notify()
@@ -400,43 +384,5 @@ class Worlds:
         for world in list(self._worlds.values()):
             world.notify()
 
-    # ---- building ---------------------------------------------------------------------------------------
-
     def _build(self, client_id: str) -> World:
-        store = self.root.partition(_partition(client_id))
-        if self._tracks_writes:
-            store.on_write = self._on_write  # type: ignore[attr-defined]
-        clock = StoredClock(store, base=self.clock) if self._persistent else Clock(base=self.clock)
-        catalog = ClientCatalog(self.catalog, store, self._parse_scenario)
-        emulator = Emulator(store, catalog, clock, self.settings, owners=TokenOwners(self.root, client_id))  # type: ignore[arg-type]  # ClientCatalog stands in for Catalog
-        world: World
-        faults = Faults(self._seed, client_id=client_id, server=self.server_faults, ids=self._fault_ids)
-        faults.on_change = self._on_faults
-        journal = Journal(
-            self._journal_size,
-            client_id=client_id,
-            ids=self._entry_ids,
-            on_record=lambda: world.notify(),
-            budget=self._journal_budget,
-            index=self.journal_index,
-        )
-        world = World(client_id, emulator, faults, journal, self.clock.now(), server=self.shared)
-        clock.owner = client_id  # so that `_clock_moved` knows whose it is
-        for hook in self.on_build:
-            hook(world)
-        return world
-
-    def _build_shared(self) -> World:
-        store = self.root.partition(SHARED_PARTITION)
-        # Calls that name no client (MX's static `test_session`, answered by `static_members`, or an unknown
-        # token) land here, read-only: nothing they do is kept for anybody else to see.
-        emulator = Emulator(ReadOnlyView(store), self.catalog, self.clock, self.settings)
-        return World(None, emulator, self.server_faults, self.server_journal, self.clock.now())
-
-
-def _partition(client_id: str) -> str:
-    return CLIENT_PARTITION + client_id  # so no client id can name the shared partition
-
-
-def _no_uploads(name: str, raw: Any) -> Scenario:
-    raise ValueError("this server takes no uploaded scenarios")
+        return self.builder.client(client_id, self.shared)
