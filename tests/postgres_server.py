@@ -42,24 +42,38 @@ def _runs_as_system_user(bin_path: Path) -> bool:
     return done.returncode == 0
 
 
+def _fingerprint(trees: list[Path]) -> str:
+    """pgserver's version and each file's name and size (a link's target) under `trees`: the same for every
+    install of one pgserver wheel, wherever it is, and different for another build of it. Sizes, not contents:
+    a stat of each of its ~1 700 files takes ~40 ms, hashing its 34 MB much longer."""
+    digest = hashlib.sha256(version("pgserver").encode())
+    for tree in trees:
+        for path in sorted(tree.rglob("*")):
+            what = os.readlink(path) if path.is_symlink() else path.stat().st_size if path.is_file() else "dir"
+            digest.update(f"\n{tree.name}/{path.relative_to(tree)}:{what}".encode())
+    return digest.hexdigest()[:12]
+
+
 def reachable_binaries() -> Path:
     """PostgreSQL's bin directory as the system user can run it: pgserver's own, or a copy of its install.
 
-    The copy goes under the system's temporary directory (open to every user), named by the install's path and
-    pgserver's version, made under a private name and renamed into place, so parallel test processes share one.
+    The copy goes under the system's temporary directory (open to every user), named by pgserver's version and
+    what its install holds (`_fingerprint`), made under a private name and renamed into place: parallel test
+    processes share one, and so do checkouts with the same pgserver (each CI run clones anew: one copy per
+    checkout would leave 34 MB behind each time).
     """
     if _runs_as_system_user(POSTGRES_BIN_PATH):
         return POSTGRES_BIN_PATH
     install = POSTGRES_BIN_PATH.parent  # site-packages/pgserver/pginstall
     site = install.parent.parent
-    tag = hashlib.sha256(f"{install}:{version('pgserver')}".encode()).hexdigest()[:12]
-    copy = Path(tempfile.gettempdir()) / f"mocknexus-postgresql-{tag}"
+    libraries = [site / "pgserver.libs"] if (site / "pgserver.libs").is_dir() else []
+    copy = Path(tempfile.gettempdir()) / f"mocknexus-postgresql-{_fingerprint([install, *libraries])}"
     if not copy.exists():
         staging = Path(tempfile.mkdtemp(prefix=copy.name + "-", dir=copy.parent))
         # The binaries find their shared libraries at $ORIGIN/../../../pgserver.libs: the same layout is kept.
         shutil.copytree(install, staging / "pgserver" / install.name, symlinks=True)
-        if (site / "pgserver.libs").is_dir():
-            shutil.copytree(site / "pgserver.libs", staging / "pgserver.libs", symlinks=True)
+        for libs in libraries:
+            shutil.copytree(libs, staging / libs.name, symlinks=True)
         for path in (staging, staging / "pgserver"):
             path.chmod(0o755)
         try:

@@ -39,8 +39,15 @@ def test_binaries_in_a_private_directory_are_run_from_a_copy_the_server_user_can
                 assert conn.execute("SELECT 1").fetchone() == (1,)
         finally:
             server.close()
-        # A second server reuses the copy.
+        # A second server reuses the copy, and so does another checkout's identical install (a CI run clones anew).
         assert postgres_server.reachable_binaries() == server._binaries
+        other = private / "other-checkout" / "site-packages"
+        shutil.copytree(site, other, symlinks=True)
+        monkeypatch.setattr(postgres_server, "POSTGRES_BIN_PATH", other / hidden.relative_to(site))
+        assert postgres_server.reachable_binaries() == server._binaries
+        assert [p.name for p in open_tmp.iterdir() if p.name.startswith("mocknexus-postgresql-")] == [
+            server._binaries.parents[2].name
+        ]
     finally:
         shutil.rmtree(private, ignore_errors=True)
         shutil.rmtree(open_tmp, ignore_errors=True)
