@@ -269,7 +269,7 @@ def test_no_eligible_accounts_offers_the_micro_deposit_path(world, driver):
     widget.step("loginError")
     widget.click("#microdeposits-start")
     view(widget, "routingNumber")
-    received = widget.messages()
+    received = widget.until_event("mx/connect/microdeposits/loaded")  # sent once the view shows
     assert [(m["type"], m["metadata"].get("previous"), m["metadata"].get("initial_step")) for m in received[-2:]] == [
         ("mx/connect/stepChange", "loginError", None),
         ("mx/connect/microdeposits/loaded", None, "routingNumber"),

@@ -168,7 +168,7 @@ def test_a_verification_without_account_numbers_is_invalid_data(world, driver):
     assert world.get(f"/members/{member['guid']}/account_numbers", world.nexus(user["id"])).json() == {
         "account_numbers": []
     }
-    received = widget.messages()
+    received = widget.until_event("mx/connect/stepChange", 3)  # to loginError: it reaches the page after the view
     assert [m["type"] for m in received[-3:]] == [
         "mx/connect/memberStatusUpdate",
         "mx/connect/invalidData",
@@ -197,7 +197,8 @@ def test_aggregation_mode_aggregates_without_verifying(world, driver):
     widget.click("#update-credentials")
     widget.log_in("mxuser", "password")
     widget.step("connected")
-    statuses = [m["metadata"]["connection_status"] for m in widget.messages() if m["type"].endswith("StatusUpdate")]
+    received = widget.until_event("mx/connect/memberConnected")  # sent after the last status update
+    statuses = [m["metadata"]["connection_status"] for m in received if m["type"].endswith("StatusUpdate")]
     assert statuses == [2, UPDATED, CONNECTED]
     member = only_member(world, user)
     journal = world.admin("GET", "/requests").json()["requests"]
